@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * A protocol endpoint served by the lean HTTP layer, outside Next's router
+ * (which costs ~10× per request; see docs/architecture.md). The console and
+ * these endpoints share the domain in lib/.
+ */
+export interface HttpRoute {
+  /** Exact path, or a prefix ending in "/*". */
+  path: string;
+  methods: readonly string[];
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
+}
+
+export function matchRoute(routes: readonly HttpRoute[], pathname: string): HttpRoute | undefined {
+  return routes.find((r) => (r.path.endsWith("/*") ? pathname.startsWith(r.path.slice(0, -1)) : r.path === pathname));
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(payload);
+}

@@ -1,0 +1,68 @@
+/**
+ * Mandate's HTTP entry point: one process serving the protocol endpoints
+ * directly on node:http and handing everything else (the console) to Next.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { getDb } from "@/lib/db/client";
+import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { matchRoute, sendJson, type HttpRoute } from "./http-route";
+import { livenessRoute, readinessRoute } from "./health";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME_BIND ?? process.env.HOST ?? "0.0.0.0";
+
+const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute];
+
+async function main(): Promise<void> {
+  const config = resolveDatabaseConfig();
+  if (process.env.MANDATE_MIGRATE_ON_START !== "false") {
+    // Brings the store up to date before serving; concurrent instances on one
+    // PostgreSQL serialise on an advisory lock inside migrateDatabase.
+    await migrateDatabase(config, { log: (l) => console.log(`mandate: ${l}`) });
+  }
+  getDb();
+
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
+  const handleNext = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://internal");
+    const route = matchRoute(routes, url.pathname);
+    if (!route) {
+      void handleNext(req, res);
+      return;
+    }
+    if (!route.methods.includes(req.method ?? "GET")) {
+      sendJson(res, 405, { error: "method_not_allowed" }, { allow: route.methods.join(", ") });
+      return;
+    }
+    Promise.resolve(route.handle(req, res, url)).catch((err: unknown) => {
+      console.error(`mandate: ${url.pathname} failed`, err);
+      if (!res.headersSent) sendJson(res, 500, { error: "server_error" });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => {
+    console.log(`mandate: console and protocol endpoints on http://localhost:${port} (${describeDatabase(config)}${dev ? ", dev" : ""})`);
+  });
+
+  const stop = (signal: string) => {
+    console.log(`mandate: ${signal}, shutting down`);
+    server.close();
+    server.closeAllConnections();
+    void getDb().$disconnect().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error("mandate: failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
