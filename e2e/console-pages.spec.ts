@@ -54,8 +54,8 @@ test.describe("console shell", () => {
     const firstRow = await page.getByRole("row").nth(1).innerText();
     await page.getByRole("link", { name: /next/i }).click();
     await expect(page).toHaveURL(/cursor=/);
-    await expect(page.getByRole("row").nth(1)).not.toHaveText(firstRow);
+    await expect(page.getByRole("row").nth(1)).not.toHaveText(firstRow, { useInnerText: true });
     await page.getByRole("link", { name: /previous/i }).click();
-    await expect(page.getByRole("row").nth(1)).toHaveText(firstRow);
+    await expect(page.getByRole("row").nth(1)).toHaveText(firstRow, { useInnerText: true });
   });
 });

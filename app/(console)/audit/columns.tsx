@@ -1,0 +1,72 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
+import { StatusBadge, type BadgeVariant } from "@/components/ui/badge";
+import { DataTableColumnHeader } from "@/components/ui/data-table";
+import { DateTime } from "@/components/console/date-time";
+import type { AuditEventRow } from "./audit-event-row";
+
+const decisionVariant: Record<AuditEventRow["decision"], BadgeVariant> = {
+  allow: "success",
+  deny: "danger",
+  info: "neutral",
+};
+
+function Party({ label, id, type }: { label: string | null; id: string | null; type: string | null }) {
+  if (!label && !id) return <span className="text-muted-foreground">—</span>;
+  return (
+    <div className="grid max-w-[16rem]">
+      <span className="truncate" title={label ?? id ?? undefined}>
+        {label ?? id}
+      </span>
+      {type ? <span className="text-xs text-muted-foreground">{type}</span> : null}
+    </div>
+  );
+}
+
+export const auditColumns: ColumnDef<AuditEventRow>[] = [
+  {
+    accessorKey: "occurredAt",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Time" />,
+    cell: ({ row }) => <DateTime iso={row.original.occurredAt} />,
+  },
+  {
+    id: "actor",
+    accessorFn: (event) => event.actorLabel ?? event.actorId ?? "",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Actor" />,
+    cell: ({ row }) => <Party label={row.original.actorLabel} id={row.original.actorId} type={row.original.actorType} />,
+  },
+  {
+    accessorKey: "action",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Action" />,
+    cell: ({ row }) => <span className="font-mono text-xs">{row.original.action}</span>,
+  },
+  {
+    id: "target",
+    accessorFn: (event) => event.targetLabel ?? event.targetId ?? "",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Target" />,
+    cell: ({ row }) => (
+      <Party label={row.original.targetLabel} id={row.original.targetId} type={row.original.targetType} />
+    ),
+  },
+  {
+    accessorKey: "decision",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Decision" />,
+    cell: ({ row }) => (
+      <StatusBadge variant={decisionVariant[row.original.decision]}>{row.original.decision}</StatusBadge>
+    ),
+  },
+  {
+    accessorKey: "reason",
+    enableSorting: false,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Reason" />,
+    cell: ({ row }) =>
+      row.original.reason ? (
+        <span className="block max-w-[20rem] truncate text-muted-foreground" title={row.original.reason}>
+          {row.original.reason}
+        </span>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
+];

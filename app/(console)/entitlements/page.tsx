@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/lib/db/client";
+import { listEntitlements } from "@/lib/entitlements/list-entitlements";
+import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { EntitlementsTable } from "./entitlements-table";
+
+export const metadata: Metadata = { title: "Entitlements" };
+export const dynamic = "force-dynamic";
+
+export default async function EntitlementsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const request = parsePageRequest(await searchParams);
+  const page = await listEntitlements(getDb(), request);
+  return (
+    <>
+      <PageHeader
+        title="Entitlements"
+        description="Grantable bundles of MCP tools, each bound to one server and a maximum session length."
+      />
+      <EntitlementsTable
+        rows={page.rows}
+        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
+        query={request.q ?? ""}
+      />
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+import { Bot, Hourglass, Radio, ScrollText, Server } from "lucide-react";
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatCard } from "@/components/ui/stat-card";
+import { getDb } from "@/lib/db/client";
+import { getOverviewSummary } from "@/lib/overview/summary";
+
+export const metadata: Metadata = { title: "Overview" };
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage() {
+  const summary = await getOverviewSummary(getDb());
+  const { agents } = summary;
+  return (
+    <>
+      <PageHeader title="Overview" description="Where agent access stands right now." />
+      <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
+        <StatCard
+          testId="stat-agents"
+          label="Agents"
+          value={agents.total}
+          icon={Bot}
+          href="/agents"
+          hint={`${agents.active} active · ${agents.suspended} suspended · ${agents.retired} retired`}
+        />
+        <StatCard
+          testId="stat-servers"
+          label="MCP servers"
+          value={summary.mcpServers}
+          icon={Server}
+          href="/servers"
+          hint="Registered protected resources"
+        />
+        <StatCard
+          testId="stat-pending-tools"
+          label="Tools pending approval"
+          value={summary.toolsPendingApproval}
+          icon={Hourglass}
+          tone="attention"
+          href="/servers"
+          hint={summary.toolsPendingApproval > 0 ? "Not grantable until approved" : "Nothing waiting"}
+        />
+        <StatCard
+          testId="stat-active-sessions"
+          label="Active sessions"
+          value={summary.activeSessions}
+          icon={Radio}
+          href="/sessions"
+          hint="Holding live access now"
+        />
+        <StatCard
+          testId="stat-audit-24h"
+          label="Audit events (24h)"
+          value={summary.auditEventsLast24h}
+          icon={ScrollText}
+          href="/audit"
+          hint="Decisions and changes recorded"
+        />
+      </section>
+    </>
+  );
+}

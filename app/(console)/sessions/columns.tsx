@@ -1,0 +1,78 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
+import { Badge, StatusBadge, type BadgeVariant } from "@/components/ui/badge";
+import { DataTableColumnHeader } from "@/components/ui/data-table";
+import { DateTime } from "@/components/console/date-time";
+import { RiskBadge } from "@/components/console/risk-badge";
+import type { SessionRow } from "./session-row";
+
+const statusVariant: Record<SessionRow["status"], BadgeVariant> = {
+  active: "success",
+  revoked: "danger",
+  expired: "neutral",
+};
+
+/** Enough scopes to recognise the session at a glance; the rest are counted and listed in the tooltip. */
+const VISIBLE_SCOPES = 1;
+
+export const sessionColumns: ColumnDef<SessionRow>[] = [
+  {
+    id: "agent",
+    accessorFn: (session) => session.agent.name,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Agent" />,
+    cell: ({ row }) => <span className="font-medium">{row.original.agent.name}</span>,
+  },
+  {
+    id: "user",
+    accessorFn: (session) => session.user?.displayName ?? "",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="On behalf of" />,
+    cell: ({ row }) =>
+      row.original.user ? (
+        <span title={row.original.user.email}>{row.original.user.displayName}</span>
+      ) : (
+        <span className="text-muted-foreground">Autonomous</span>
+      ),
+  },
+  {
+    id: "server",
+    accessorFn: (session) => session.server.name,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Server" />,
+  },
+  {
+    id: "scopes",
+    accessorFn: (session) => session.scopes.join(" "),
+    enableSorting: false,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Scopes" />,
+    cell: ({ row }) => {
+      const { scopes, risk } = row.original;
+      const hidden = scopes.length - VISIBLE_SCOPES;
+      return (
+        <div className="flex items-center gap-1" title={scopes.join("\n")}>
+          <RiskBadge risk={risk} />
+          {scopes.slice(0, VISIBLE_SCOPES).map((scope) => (
+            <Badge key={scope} variant="outline" className="font-mono font-normal">
+              {scope}
+            </Badge>
+          ))}
+          {hidden > 0 ? <Badge variant="muted">+{hidden}</Badge> : null}
+        </div>
+      );
+    },
+  },
+  {
+    accessorKey: "createdAt",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Started" />,
+    cell: ({ row }) => <DateTime iso={row.original.createdAt} />,
+  },
+  {
+    accessorKey: "expiresAt",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Expires" />,
+    cell: ({ row }) => <DateTime iso={row.original.expiresAt} />,
+  },
+  {
+    accessorKey: "status",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
+    cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
+  },
+];

@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import { Database, Info } from "lucide-react";
+import type { ReactNode } from "react";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
+import packageJson from "@/package.json";
+
+export const metadata: Metadata = { title: "Settings" };
+// The database in use is read from the environment at request time, not baked in at build time.
+export const dynamic = "force-dynamic";
+
+function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="grid gap-1 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4">
+      <dt className="text-sm text-muted-foreground">{label}</dt>
+      <dd className="break-all font-mono text-sm" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+export default function SettingsPage() {
+  const config = resolveDatabaseConfig();
+  return (
+    <>
+      <PageHeader title="Settings" description="How this Mandate instance is set up. Configuration options will follow." />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle className="flex items-center gap-2">
+              <Database className="size-4 text-muted-foreground" aria-hidden />
+              Database
+            </CardTitle>
+            <CardDescription>Chosen by DATABASE_URL: an SQLite file by default, or PostgreSQL.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="divide-y">
+              <Fact label="Provider">{config.provider === "sqlite" ? "SQLite" : "PostgreSQL"}</Fact>
+              <Fact label="Location" testId="settings-database">
+                {describeDatabase(config)}
+              </Fact>
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle className="flex items-center gap-2">
+              <Info className="size-4 text-muted-foreground" aria-hidden />
+              About
+            </CardTitle>
+            <CardDescription>The build serving this console.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <dl className="divide-y">
+              <Fact label="Version" testId="settings-version">
+                {packageJson.version}
+              </Fact>
+              <Fact label="License">{packageJson.license}</Fact>
+            </dl>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

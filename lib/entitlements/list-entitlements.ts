@@ -1,0 +1,57 @@
+import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/sqlite/client";
+import { containsText } from "@/lib/pagination/contains-text";
+import { loadKeysetPage, orderFor, pastBoundary, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+
+export type EntitlementListItem = {
+  id: string;
+  name: string;
+  description: string | null;
+  server: { id: string; name: string };
+  toolCount: number;
+  maxSessionSeconds: number;
+};
+
+const NATURAL_ORDER = "asc";
+
+/** Entitlements by name; `q` matches the entitlement's name or its server's name. */
+export async function listEntitlements(db: Db, request: PageRequest): Promise<KeysetPage<EntitlementListItem>> {
+  const search: Prisma.EntitlementWhereInput = request.q
+    ? { OR: [{ name: containsText(db, request.q) }, { server: { name: containsText(db, request.q) } }] }
+    : {};
+
+  return loadKeysetPage(
+    request,
+    (entitlement) => ({ key: entitlement.name, id: entitlement.id }),
+    async ({ direction, cursor, take }) => {
+      const boundary = stringKeyOf(cursor);
+      const order = orderFor(NATURAL_ORDER, direction);
+      const entitlements = await db.entitlement.findMany({
+        where: {
+          AND: [
+            search,
+            boundary
+              ? {
+                  OR: [
+                    { name: pastBoundary(NATURAL_ORDER, direction, boundary.key) },
+                    { name: boundary.key, id: pastBoundary(NATURAL_ORDER, direction, boundary.id) },
+                  ],
+                }
+              : {},
+          ],
+        },
+        orderBy: [{ name: order }, { id: order }],
+        take,
+        select: {
+          id: true,
+          name: true,
+          description: true,
+          maxSessionSeconds: true,
+          server: { select: { id: true, name: true } },
+          _count: { select: { tools: true } },
+        },
+      });
+      return entitlements.map(({ _count, ...entitlement }) => ({ ...entitlement, toolCount: _count.tools }));
+    },
+  );
+}

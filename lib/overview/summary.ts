@@ -1,0 +1,31 @@
+import type { Db } from "@/lib/db/client";
+import type { AgentStatus } from "@/lib/db/generated/sqlite/enums";
+import { activeSessionFilter } from "@/lib/sessions/active-session-filter";
+
+export type OverviewSummary = {
+  agents: Record<AgentStatus, number> & { total: number };
+  mcpServers: number;
+  toolsPendingApproval: number;
+  activeSessions: number;
+  auditEventsLast24h: number;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The overview's headline numbers; each is one indexed count, run concurrently. */
+export async function getOverviewSummary(db: Db, now: Date = new Date()): Promise<OverviewSummary> {
+  const [agentsByStatus, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h] = await Promise.all([
+    db.agent.groupBy({ by: ["status"], _count: { _all: true } }),
+    db.mcpServer.count(),
+    db.tool.count({ where: { status: "pending" } }),
+    db.agentSession.count({ where: activeSessionFilter(now) }),
+    db.auditEvent.count({ where: { occurredAt: { gte: new Date(now.getTime() - DAY_MS) } } }),
+  ]);
+
+  const agents: OverviewSummary["agents"] = { active: 0, suspended: 0, retired: 0, total: 0 };
+  for (const group of agentsByStatus) {
+    agents[group.status] = group._count._all;
+    agents.total += group._count._all;
+  }
+  return { agents, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h };
+}
