@@ -12,6 +12,8 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // forbidden(): a 403 page when a signed-in role may not open a page.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

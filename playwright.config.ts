@@ -34,7 +34,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    // Signed in as the demo admin unless a spec chooses another role or none.
+    { name: "chromium", use: { browserName: "chromium", storageState: ".cache/e2e-auth/admin.json" }, dependencies: ["setup"] },
+  ],
   webServer: {
     command: `bash scripts/e2e-server.sh ${port}`,
     url: `http://127.0.0.1:${port}/readyz`,

@@ -7,6 +7,7 @@ import next from "next";
 import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { ensureSecrets } from "@/lib/config/local-secrets";
 import { matchRoute, sendJson, type HttpRoute } from "./http-route";
 import { livenessRoute, readinessRoute } from "./health";
 
@@ -18,6 +19,8 @@ const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute];
 
 async function main(): Promise<void> {
   const config = resolveDatabaseConfig();
+  ensureSecrets(config);
+  const trustProxy = process.env.MANDATE_TRUST_PROXY === "true";
   if (process.env.MANDATE_MIGRATE_ON_START !== "false") {
     // Brings the store up to date before serving; concurrent instances on one
     // PostgreSQL serialise on an advisory lock inside migrateDatabase.
@@ -30,6 +33,9 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((req, res) => {
+    // Rate limits and the audit trail key on the client address: only a
+    // configured reverse proxy may tell us what it is.
+    if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     const url = new URL(req.url ?? "/", "http://internal");
     const route = matchRoute(routes, url.pathname);
     if (!route) {

@@ -4,11 +4,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
 import { getDb } from "@/lib/db/client";
 import { getOverviewSummary } from "@/lib/overview/summary";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
+  await requirePermission("overview.view");
   const summary = await getOverviewSummary(getDb());
   const { agents } = summary;
   return (

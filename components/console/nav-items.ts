@@ -9,6 +9,7 @@ import {
   Server,
   Settings,
 } from "lucide-react";
+import type { Permission } from "@/lib/auth/permissions";
 
 export type NavItem = {
   /** Used in `data-testid="nav-<slug>"`. */
@@ -16,6 +17,8 @@ export type NavItem = {
   label: string;
   href: string;
   icon: LucideIcon;
+  /** Shown only to roles holding this permission (the page itself checks it too). */
+  permission: Permission;
 };
 
 export type NavSection = { label: string; items: NavItem[] };
@@ -24,27 +27,27 @@ export type NavSection = { label: string; items: NavItem[] };
 export const navSections: NavSection[] = [
   {
     label: "Monitor",
-    items: [{ slug: "overview", label: "Overview", href: "/", icon: LayoutDashboard }],
+    items: [{ slug: "overview", label: "Overview", href: "/", icon: LayoutDashboard, permission: "overview.view" }],
   },
   {
     label: "Identity",
     items: [
-      { slug: "agents", label: "Agents", href: "/agents", icon: Bot },
-      { slug: "servers", label: "MCP servers", href: "/servers", icon: Server },
-      { slug: "entitlements", label: "Entitlements", href: "/entitlements", icon: KeyRound },
+      { slug: "agents", label: "Agents", href: "/agents", icon: Bot, permission: "inventory.view" },
+      { slug: "servers", label: "MCP servers", href: "/servers", icon: Server, permission: "inventory.view" },
+      { slug: "entitlements", label: "Entitlements", href: "/entitlements", icon: KeyRound, permission: "inventory.view" },
     ],
   },
   {
     label: "Operate",
     items: [
-      { slug: "sessions", label: "Sessions", href: "/sessions", icon: Radio },
-      { slug: "reviews", label: "Reviews", href: "/reviews", icon: ClipboardCheck },
-      { slug: "audit", label: "Audit", href: "/audit", icon: ScrollText },
+      { slug: "sessions", label: "Sessions", href: "/sessions", icon: Radio, permission: "sessions.view" },
+      { slug: "reviews", label: "Reviews", href: "/reviews", icon: ClipboardCheck, permission: "reviews.view" },
+      { slug: "audit", label: "Audit", href: "/audit", icon: ScrollText, permission: "audit.view" },
     ],
   },
   {
     label: "System",
-    items: [{ slug: "settings", label: "Settings", href: "/settings", icon: Settings }],
+    items: [{ slug: "settings", label: "Settings", href: "/settings", icon: Settings, permission: "settings.view" }],
   },
 ];
 

@@ -5,11 +5,15 @@ import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils/cn";
 import { isActive, navSections } from "./nav-items";
 
-export function SidebarNav() {
+/** `allowed`: the nav slugs the signed-in person may open, decided on the server. */
+export function SidebarNav({ allowed }: { allowed: readonly string[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Console" className="flex gap-4 lg:grid lg:gap-5">
-      {navSections.map((section) => (
+      {navSections
+        .map((section) => ({ ...section, items: section.items.filter((i) => allowed.includes(i.slug)) }))
+        .filter((section) => section.items.length > 0)
+        .map((section) => (
         <div key={section.label} className="flex items-center gap-1 lg:grid">
           <p className="hidden px-3 text-[11px] font-semibold uppercase tracking-wider text-muted-foreground/80 lg:block">
             {section.label}

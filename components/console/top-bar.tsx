@@ -1,7 +1,15 @@
+import type { ConsoleRole } from "@/lib/auth/permissions";
+import { AccountMenu } from "./account-menu";
 import { ProductMark } from "./product-mark";
 
-/** The bar above every console page: product name (always visible, also on narrow screens) and environment. */
-export function TopBar() {
+export interface SignedInPerson {
+  displayName: string;
+  email: string;
+  roles: ConsoleRole[];
+}
+
+/** The bar above every console page: product name and the signed-in person. */
+export function TopBar({ person }: { person: SignedInPerson }) {
   return (
     <header
       data-slot="top-bar"
@@ -11,9 +19,7 @@ export function TopBar() {
         <ProductMark />
       </div>
       <p className="hidden text-sm text-muted-foreground lg:block">Identity control plane for MCP agents</p>
-      <span className="rounded-full border bg-card px-2.5 py-0.5 text-xs font-medium text-muted-foreground">
-        Console
-      </span>
+      <AccountMenu person={person} />
     </header>
   );
 }

@@ -5,11 +5,13 @@ import { getDb } from "@/lib/db/client";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { toAuditEventRow } from "./audit-event-row";
 import { AuditTable } from "./audit-table";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  await requirePermission("audit.view");
   const request = parsePageRequest(await searchParams);
   const page = await listAuditEvents(getDb(), request);
   return (

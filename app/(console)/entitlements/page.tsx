@@ -4,11 +4,13 @@ import { getDb } from "@/lib/db/client";
 import { listEntitlements } from "@/lib/entitlements/list-entitlements";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { EntitlementsTable } from "./entitlements-table";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Entitlements" };
 export const dynamic = "force-dynamic";
 
 export default async function EntitlementsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  await requirePermission("inventory.view");
   const request = parsePageRequest(await searchParams);
   const page = await listEntitlements(getDb(), request);
   return (

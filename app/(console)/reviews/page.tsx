@@ -2,10 +2,12 @@ import { ClipboardCheck } from "lucide-react";
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Reviews" };
 
-export default function ReviewsPage() {
+export default async function ReviewsPage() {
+  await requirePermission("reviews.view");
   return (
     <>
       <PageHeader

@@ -4,11 +4,13 @@ import { getDb } from "@/lib/db/client";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { listServers } from "@/lib/servers/list-servers";
 import { ServersTable } from "./servers-table";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "MCP servers" };
 export const dynamic = "force-dynamic";
 
 export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  await requirePermission("inventory.view");
   const request = parsePageRequest(await searchParams);
   const page = await listServers(getDb(), request);
   return (

@@ -5,11 +5,13 @@ import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keys
 import { listActiveSessions } from "@/lib/sessions/list-sessions";
 import { toSessionRow } from "./session-row";
 import { SessionsTable } from "./sessions-table";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Sessions" };
 export const dynamic = "force-dynamic";
 
 export default async function SessionsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  await requirePermission("sessions.view");
   const request = parsePageRequest(await searchParams);
   const page = await listActiveSessions(getDb(), request);
   return (

@@ -5,6 +5,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { PageHeader } from "@/components/ui/page-header";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import packageJson from "@/package.json";
+import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Settings" };
 // The database in use is read from the environment at request time, not baked in at build time.
@@ -21,7 +22,8 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
+  await requirePermission("settings.view");
   const config = resolveDatabaseConfig();
   return (
     <>

@@ -1,0 +1,105 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { headers } from "next/headers";
+import { getDb } from "@/lib/db/client";
+import { authenticateLocal } from "@/lib/auth/local-sign-in";
+import { consoleSessionPolicy } from "@/lib/auth/console-session-policy";
+import { startConsoleSession } from "@/lib/auth/console-sessions";
+import { matchSsoPerson } from "@/lib/auth/sso-person";
+import { clientAddressOf } from "./client-address";
+
+class SignInRefused extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
+}
+
+const oidcIssuer = process.env.MANDATE_OIDC_ISSUER;
+
+/** Enterprise SSO is offered when its issuer and client are configured. */
+export const ssoEnabled = Boolean(oidcIssuer && process.env.MANDATE_OIDC_CLIENT_ID);
+export const ssoLabel = process.env.MANDATE_OIDC_NAME ?? "Enterprise SSO";
+
+const providers: NextAuthConfig["providers"] = [
+  Credentials({
+    id: "password",
+    name: "Local account",
+    credentials: { email: {}, password: {} },
+    async authorize(credentials, request) {
+      const clientAddress = clientAddressOf(request.headers);
+      const result = await authenticateLocal(getDb(), { email: credentials.email, password: credentials.password, clientAddress });
+      if (!result.ok) throw new SignInRefused(result.reason);
+      const sid = await startConsoleSession(getDb(), result.userId, {
+        clientAddress,
+        userAgent: request.headers.get("user-agent"),
+        method: "password",
+      });
+      return { id: result.userId, sid };
+    },
+  }),
+];
+
+if (ssoEnabled) {
+  providers.push({
+    id: "oidc",
+    name: ssoLabel,
+    type: "oidc",
+    issuer: oidcIssuer,
+    clientId: process.env.MANDATE_OIDC_CLIENT_ID,
+    clientSecret: process.env.MANDATE_OIDC_CLIENT_SECRET,
+    authorization: { params: { scope: "openid email profile" } },
+    checks: ["pkce", "state", "nonce"],
+  });
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  trustHost: true,
+  secret: process.env.AUTH_SECRET,
+  // The JWT only carries the console session id: every request re-checks the
+  // session row (idle timeout, sign out everywhere, roles) in the database.
+  session: { strategy: "jwt", maxAge: Math.ceil(consoleSessionPolicy().absoluteLifetimeMs / 1000) },
+  pages: { signIn: "/signin", error: "/signin" },
+  providers,
+  callbacks: {
+    async signIn({ account, profile }) {
+      if (account?.provider !== "oidc") return true;
+      const match = await matchSsoPerson(getDb(), {
+        issuer: oidcIssuer ?? "",
+        subject: String(profile?.sub ?? ""),
+        email: typeof profile?.email === "string" ? profile.email : null,
+        emailVerified: profile?.email_verified !== false,
+        name: typeof profile?.name === "string" ? profile.name : null,
+        clientAddress: clientAddressOf(await headers()),
+      });
+      return match.ok ? true : `/signin?error=AccessDenied&code=${match.reason}`;
+    },
+    async jwt({ token, user, account, profile }) {
+      if (user && account?.provider === "password") {
+        token.sid = (user as { sid?: string }).sid;
+      } else if (account?.provider === "oidc") {
+        const match = await matchSsoPerson(getDb(), {
+          issuer: oidcIssuer ?? "",
+          subject: String(profile?.sub ?? ""),
+          email: typeof profile?.email === "string" ? profile.email : null,
+          emailVerified: profile?.email_verified !== false,
+          name: typeof profile?.name === "string" ? profile.name : null,
+          clientAddress: null,
+          lookupOnly: true,
+        });
+        if (!match.ok) throw new SignInRefused(match.reason);
+        const h = await headers();
+        token.sid = await startConsoleSession(getDb(), match.userId, {
+          clientAddress: clientAddressOf(h),
+          userAgent: h.get("user-agent"),
+          method: "oidc",
+        });
+        token.sub = match.userId;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, sid: typeof token.sid === "string" ? token.sid : undefined };
+    },
+  },
+});
