@@ -1,0 +1,36 @@
+/**
+ * Raw SQL rows differ per store: SQLite returns integer-millisecond
+ * timestamps and 0/1 booleans, PostgreSQL Dates and booleans. These
+ * normalise a value read from a raw query.
+ */
+export function rawDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  if (typeof v === "number" || typeof v === "bigint") return new Date(Number(v));
+  if (typeof v === "string") return /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+  throw new Error(`not a timestamp: ${String(v)}`);
+}
+
+export function rawString(v: unknown): string {
+  if (typeof v !== "string") throw new Error(`expected a string, got ${typeof v}`);
+  return v;
+}
+
+export function rawNullableString(v: unknown): string | null {
+  return v === null || v === undefined ? null : rawString(v);
+}
+
+/**
+ * Writes SQL once with PostgreSQL's numbered placeholders ($1, $2 …) and runs
+ * it on either store: for SQLite each $n becomes `?` and its value is repeated
+ * in the order of appearance.
+ */
+export function placeholders(provider: "sqlite" | "postgresql", sql: string, params: readonly unknown[]): [string, unknown[]] {
+  if (provider === "postgresql") return [sql, [...params]];
+  const ordered: unknown[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    ordered.push(params[Number(n) - 1]);
+    return "?";
+  });
+  return [text, ordered];
+}

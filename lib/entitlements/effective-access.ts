@@ -1,0 +1,159 @@
+import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
+
+export type Risk = "read" | "write" | "destructive";
+export const RISK_RANK: Record<Risk, number> = { read: 0, write: 1, destructive: 2 };
+
+/** One way a tool is reached: an assignment of an entitlement to a principal. */
+export interface GrantPath {
+  assignmentId: string;
+  entitlementId: string;
+  entitlementName: string;
+  principalType: "agent" | "user" | "group";
+  principalId: string;
+  expiresAt: Date | null;
+}
+
+export interface ReachableTool {
+  toolId: string;
+  toolName: string;
+  scope: string;
+  risk: Risk;
+  serverId: string;
+  serverName: string;
+  resourceUri: string;
+  /** Reachable until then (null: no end date). */
+  until: Date | null;
+  via: GrantPath[];
+}
+
+export interface EffectiveAccess {
+  tools: ReachableTool[];
+  /** resourceUri → scopes reachable on that server. */
+  scopesByResource: Map<string, Set<string>>;
+}
+
+interface Row {
+  assignmentId: string;
+  entitlementId: string;
+  entitlementName: string;
+  principalType: "agent" | "user" | "group";
+  principalId: string;
+  expiresAt: Date | null;
+  excluded: string | null;
+  toolId: string;
+  toolName: string;
+  scope: string;
+  risk: Risk;
+  serverId: string;
+  serverName: string;
+  resourceUri: string;
+}
+
+// One flat query: assignment → entitlement → approved tool → server. Only
+// live grants count: not ended, not expired. Indexed by (agentId|userId|groupId, endedAt).
+const GRANTS_SQL = (principalClause: string) => `
+SELECT a."id" AS "assignmentId", e."id" AS "entitlementId", e."name" AS "entitlementName",
+       a."principalType" AS "principalType", COALESCE(a."agentId", a."userId", a."groupId") AS "principalId",
+       a."expiresAt" AS "expiresAt", a."excludedToolIds" AS "excluded",
+       t."id" AS "toolId", t."name" AS "toolName", t."scope" AS "scope", t."risk" AS "risk",
+       s."id" AS "serverId", s."name" AS "serverName", s."resourceUri" AS "resourceUri"
+FROM "Assignment" a
+JOIN "Entitlement" e ON e."id" = a."entitlementId"
+JOIN "EntitlementTool" et ON et."entitlementId" = e."id"
+JOIN "Tool" t ON t."id" = et."toolId" AND t."status" = 'approved'
+JOIN "McpServer" s ON s."id" = t."serverId"
+WHERE a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1) AND ${principalClause}`;
+
+async function grantRows(db: Db | Tx, clause: string, now: Date, params: unknown[]): Promise<Row[]> {
+  const [sql, values] = placeholders(providerOf(db), GRANTS_SQL(clause), [now, ...params]);
+  const raw = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values);
+  const rows: Row[] = [];
+  for (const r of raw) {
+    const excluded = rawNullableString(typeof r.excluded === "object" && r.excluded !== null ? JSON.stringify(r.excluded) : r.excluded);
+    const toolId = rawString(r.toolId);
+    // A "reduce" review decision removes some tools from one grant.
+    if (excluded && (JSON.parse(excluded) as string[]).includes(toolId)) continue;
+    rows.push({
+      assignmentId: rawString(r.assignmentId), entitlementId: rawString(r.entitlementId), entitlementName: rawString(r.entitlementName),
+      principalType: rawString(r.principalType) as Row["principalType"], principalId: rawString(r.principalId),
+      expiresAt: rawDate(r.expiresAt), excluded, toolId, toolName: rawString(r.toolName), scope: rawString(r.scope),
+      risk: rawString(r.risk) as Risk, serverId: rawString(r.serverId), serverName: rawString(r.serverName), resourceUri: rawString(r.resourceUri),
+    });
+  }
+  return rows;
+}
+
+function collect(rows: Row[]): Map<string, ReachableTool> {
+  const byTool = new Map<string, ReachableTool>();
+  for (const r of rows) {
+    const path: GrantPath = {
+      assignmentId: r.assignmentId, entitlementId: r.entitlementId, entitlementName: r.entitlementName,
+      principalType: r.principalType, principalId: r.principalId, expiresAt: r.expiresAt,
+    };
+    const existing = byTool.get(r.toolId);
+    if (existing) {
+      existing.via.push(path);
+      // Reachable for as long as the longest-lasting path.
+      existing.until = existing.until === null || r.expiresAt === null ? null : r.expiresAt > existing.until ? r.expiresAt : existing.until;
+    } else {
+      byTool.set(r.toolId, {
+        toolId: r.toolId, toolName: r.toolName, scope: r.scope, risk: r.risk, serverId: r.serverId, serverName: r.serverName,
+        resourceUri: r.resourceUri, until: r.expiresAt, via: [path],
+      });
+    }
+  }
+  return byTool;
+}
+
+function finish(byTool: Map<string, ReachableTool>): EffectiveAccess {
+  const tools = [...byTool.values()].sort((a, b) => a.serverName.localeCompare(b.serverName) || a.toolName.localeCompare(b.toolName));
+  const scopesByResource = new Map<string, Set<string>>();
+  for (const t of tools) {
+    let set = scopesByResource.get(t.resourceUri);
+    if (!set) scopesByResource.set(t.resourceUri, (set = new Set()));
+    set.add(t.scope);
+  }
+  return { tools, scopesByResource };
+}
+
+async function agentTools(db: Db | Tx, agentId: string, now: Date): Promise<Map<string, ReachableTool>> {
+  return collect(await grantRows(db, `a."agentId" = $2`, now, [agentId]));
+}
+
+async function userTools(db: Db | Tx, userId: string, now: Date): Promise<Map<string, ReachableTool>> {
+  return collect(
+    await grantRows(db, `(a."userId" = $2 OR a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" = $2))`, now, [userId]),
+  );
+}
+
+/** What an agent can reach on its own (autonomous, client_credentials). */
+export async function effectiveAccessOfAgent(db: Db | Tx, agentId: string, now = new Date()): Promise<EffectiveAccess> {
+  return finish(await agentTools(db, agentId, now));
+}
+
+/** What a person can reach, directly or through their groups. */
+export async function effectiveAccessOfUser(db: Db | Tx, userId: string, now = new Date()): Promise<EffectiveAccess> {
+  return finish(await userTools(db, userId, now));
+}
+
+/**
+ * An agent acting for a person reaches only what both reach: the
+ * intersection, until the earlier of the two end dates, through both paths.
+ */
+export async function effectiveAccessOnBehalfOf(db: Db | Tx, agentId: string, userId: string, now = new Date()): Promise<EffectiveAccess> {
+  const [agent, user] = await Promise.all([agentTools(db, agentId, now), userTools(db, userId, now)]);
+  const both = new Map<string, ReachableTool>();
+  for (const [toolId, a] of agent) {
+    const u = user.get(toolId);
+    if (!u) continue;
+    const until = a.until === null ? u.until : u.until === null ? a.until : a.until < u.until ? a.until : u.until;
+    both.set(toolId, { ...a, until, via: [...a.via, ...u.via] });
+  }
+  return finish(both);
+}
+
+/** Highest risk among tools, or null when there are none. */
+export function highestRisk(tools: readonly { risk: Risk }[]): Risk | null {
+  return tools.reduce<Risk | null>((m, t) => (m === null || RISK_RANK[t.risk] > RISK_RANK[m] ? t.risk : m), null);
+}
