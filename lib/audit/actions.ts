@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   "console.sign_out",
   "console.role_granted",
   "console.role_removed",
+  /** The repo CLI's `create-admin`: a person given a password and the admin role outside the console. */
+  "console.admin_bootstrapped",
   "apikey.created",
   "apikey.rotated",
   "apikey.revoked",

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors/domain-error";
 import type { ConsoleRole } from "./permissions";
 import type { Principal } from "./principal";
 import { consoleSessionPolicy, type ConsoleSessionPolicy } from "./console-session-policy";
@@ -113,16 +114,21 @@ export async function endConsoleSession(db: Db, sessionId: string, reason: strin
   });
 }
 
-/** "Sign out everywhere": ends every open console session of a person. */
+/**
+ * "Sign out everywhere": ends every open console session of a person — their
+ * own choice, or an admin's (a lost laptop, a compromised account).
+ */
 export async function endAllConsoleSessions(db: Db, userId: string, actorUserId: string, reason = "Signed out everywhere", now = new Date()): Promise<number> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
+    if (!user) throw new DomainError("not_found", "No such person");
+    const actor = actorUserId === userId ? user : await tx.user.findUnique({ where: { id: actorUserId }, select: { email: true } });
     const { count } = await tx.consoleSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: now, endReason: reason } });
     await recordAudit(tx, {
       action: "console.sign_out",
       actorType: "user",
       actorId: actorUserId,
-      actorLabel: actorUserId === userId ? user.email : null,
+      actorLabel: actor?.email ?? null,
       onBehalfOfId: userId,
       targetType: "user",
       targetId: userId,

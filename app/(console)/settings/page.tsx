@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import packageJson from "@/package.json";
 import { requirePermission } from "@/app/_server/principal";
+import { SettingsNav } from "./settings-nav";
 
 export const metadata: Metadata = { title: "Settings" };
 // The database in use is read from the environment at request time, not baked in at build time.
@@ -28,6 +29,7 @@ export default async function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" description="How this Mandate instance is set up. Configuration options will follow." />
+      <SettingsNav />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
