@@ -24,7 +24,7 @@ export class SecretBoxError extends Error {
 }
 
 /** The 32-byte master key from MANDATE_MASTER_KEY (base64url), checked strictly: a short key must never be padded. */
-export function masterKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+export function masterKey(env: Record<string, string | undefined> = process.env): Buffer {
   const encoded = env.MANDATE_MASTER_KEY?.trim();
   if (!encoded) throw new SecretBoxError("MANDATE_MASTER_KEY is not set");
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(encoded)) throw new SecretBoxError("MANDATE_MASTER_KEY must be base64url");
