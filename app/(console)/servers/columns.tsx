@@ -1,6 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
 import { StatusBadge } from "@/components/ui/badge";
 import { DataTableColumnHeader } from "@/components/ui/data-table";
 import type { ServerListItem } from "@/lib/servers/list-servers";
@@ -10,7 +11,11 @@ export const serverColumns: ColumnDef<ServerListItem>[] = [
     accessorKey: "name",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Name" />,
     // The cell holds the name alone, so the name is also the cell's accessible name.
-    cell: ({ row }) => <span className="font-medium">{row.original.name}</span>,
+    cell: ({ row }) => (
+      <Link href={`/servers/${row.original.id}`} className="font-medium underline-offset-4 hover:underline">
+        {row.original.name}
+      </Link>
+    ),
   },
   {
     accessorKey: "resourceUri",

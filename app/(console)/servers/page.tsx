@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
+import { Plus } from "lucide-react";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { listServers } from "@/lib/servers/list-servers";
@@ -10,7 +14,7 @@ export const metadata: Metadata = { title: "MCP servers" };
 export const dynamic = "force-dynamic";
 
 export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
-  await requirePermission("inventory.view");
+  const principal = await requirePermission("inventory.view");
   const request = parsePageRequest(await searchParams);
   const page = await listServers(getDb(), request);
   return (
@@ -18,6 +22,17 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="MCP servers"
         description="Protected resources agents call, and whether each validates tokens itself or sits behind Mandate's gateway."
+        actions={
+          // Shown to those who may register; the action checks the permission again.
+          can(principal, "servers.manage") ? (
+            <Button asChild>
+              <Link href="/servers/new" data-testid="register-server">
+                <Plus aria-hidden />
+                Register server
+              </Link>
+            </Button>
+          ) : null
+        }
       />
       <ServersTable
         rows={page.rows}

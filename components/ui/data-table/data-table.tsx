@@ -40,6 +40,8 @@ export type DataTableProps<TData> = {
   pageSize?: number;
   /** Controls to the right of the search box. */
   toolbarActions?: ReactNode;
+  /** Marks rows that need attention (pending approvals, say) with a `data-state` and a tint. */
+  rowState?: (row: TData) => "attention" | undefined;
 };
 
 const ariaSortOf = { asc: "ascending", desc: "descending" } as const;
@@ -60,6 +62,7 @@ export function DataTable<TData>({
   searchQuery = "",
   pageSize = 25,
   toolbarActions,
+  rowState,
 }: DataTableProps<TData>) {
   const serverMode = pagination !== undefined;
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -121,7 +124,12 @@ export function DataTable<TData>({
             </TableHeader>
             <TableBody>
               {rows.map((row) => (
-                <TableRow key={row.id} data-testid="data-table-row">
+                <TableRow
+                  key={row.id}
+                  data-testid="data-table-row"
+                  data-state={rowState?.(row.original)}
+                  className="data-[state=attention]:bg-warning/10 data-[state=attention]:hover:bg-warning/15"
+                >
                   {row.getVisibleCells().map((cell) => (
                     <TableCell key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</TableCell>
                   ))}

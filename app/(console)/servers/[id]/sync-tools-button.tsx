@@ -1,0 +1,81 @@
+"use client";
+
+import { RefreshCw } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { toast } from "@/components/ui/toast";
+import type { ToolSyncResult } from "@/lib/servers/sync-tools";
+import { syncToolsAction } from "../actions";
+
+/** Reads the server's tool list over MCP now and shows what changed. */
+export function SyncToolsButton({ serverId }: { serverId: string }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [result, setResult] = useState<ToolSyncResult | null>(null);
+
+  function sync() {
+    startTransition(async () => {
+      const outcome = await syncToolsAction({ id: serverId });
+      if (!outcome.ok) {
+        toast.error(outcome.error.message);
+        return;
+      }
+      setResult(outcome.data);
+      router.refresh();
+    });
+  }
+
+  return (
+    <>
+      <Button onClick={sync} disabled={pending} aria-busy={pending} data-testid="sync-tools">
+        <RefreshCw className={pending ? "animate-spin" : undefined} aria-hidden />
+        {pending ? "Syncing…" : "Sync tools"}
+      </Button>
+      <Dialog open={result !== null} onOpenChange={(open) => { if (!open) setResult(null); }}>
+        <DialogContent data-testid="sync-result">
+          <DialogHeader>
+            <DialogTitle>Tools synced</DialogTitle>
+            <DialogDescription>
+              {result && result.added.length + result.changed.length + result.removed.length === 0
+                ? `No changes: the server lists the same ${result.unchanged.length} tools.`
+                : "New tools are pending until approved; a tool whose input schema changed is pending again."}
+            </DialogDescription>
+          </DialogHeader>
+          {result ? (
+            <dl className="grid gap-3 text-sm">
+              <DiffLine label="Added" testId="sync-added" names={result.added} />
+              <DiffLine
+                label="Changed"
+                testId="sync-changed"
+                names={result.changed.map((c) => `${c.name}${c.schemaChanged ? " (input schema changed" + (c.statusAfter !== c.statusBefore ? ", pending again)" : ")") : ""}`)}
+              />
+              <DiffLine label="Removed" testId="sync-removed" names={result.removed} />
+              <div className="flex gap-2">
+                <dt className="w-20 shrink-0 text-muted-foreground">Unchanged</dt>
+                <dd data-testid="sync-unchanged" className="tabular-nums">{result.unchanged.length}</dd>
+              </div>
+            </dl>
+          ) : null}
+          <DialogFooter>
+            <Button onClick={() => setResult(null)}>Done</Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
+    </>
+  );
+}
+
+function DiffLine({ label, names, testId }: { label: string; names: string[]; testId: string }) {
+  return (
+    <div className="flex gap-2">
+      <dt className="w-20 shrink-0 text-muted-foreground">
+        {label} <span className="tabular-nums">({names.length})</span>
+      </dt>
+      <dd data-testid={testId} className="font-mono text-xs leading-5 break-all">
+        {names.length ? names.join(", ") : "—"}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/**
+ * What an admin may set on a tool. Shared by the console and the YAML policy
+ * importer.
+ */
+
+export const toolRiskSchema = z.enum(["read", "write", "destructive"]);
+
+/** One RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+export const scopeSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter a scope")
+  .max(200, "Keep the scope under 200 characters")
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, "A scope is one word of printable characters, without spaces, quotes or backslashes");
+
+export const updateToolSchema = z
+  .object({
+    toolId: z.string().min(1),
+    risk: toolRiskSchema.optional(),
+    scope: scopeSchema.optional(),
+  })
+  .refine((v) => v.risk !== undefined || v.scope !== undefined, { message: "Change the risk or the scope", path: ["_form"] });
+export type UpdateToolInput = z.input<typeof updateToolSchema>;
+
+export const toolDecisionSchema = z.object({
+  toolId: z.string().min(1),
+  /** Why, for the audit trail (optional for approvals, encouraged for rejections). */
+  reason: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(1000).optional()),
+});
+export type ToolDecisionInput = z.input<typeof toolDecisionSchema>;

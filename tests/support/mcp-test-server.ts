@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+
+/** A tool the test server offers; its input is a zod shape, listed as JSON Schema. */
+export type TestTool = {
+  name: string;
+  title?: string;
+  description?: string;
+  input: z.ZodRawShape;
+  annotations?: ToolAnnotations;
+};
+
+export type McpTestServer = {
+  /** The MCP endpoint, e.g. http://127.0.0.1:41234/mcp */
+  url: string;
+  /** Replaces the tool list; the next `tools/list` sees the new one. */
+  setTools(tools: TestTool[]): void;
+  /** The Authorization header of every MCP request received, in order. */
+  authorizations: (string | undefined)[];
+  close(): Promise<void>;
+};
+
+/**
+ * A real MCP server (the SDK's McpServer over Streamable HTTP, stateless) on
+ * 127.0.0.1 and a random port, for the data-layer and browser tests.
+ * `pageSize` makes `tools/list` paginate, to exercise cursor following;
+ * `requireBearer` makes it answer 401 unless that token is presented.
+ */
+export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: number; requireBearer?: string }): Promise<McpTestServer> {
+  let tools = opts.tools;
+  const authorizations: (string | undefined)[] = [];
+
+  const http = createServer((req, res) => {
+    void (async () => {
+      if (new URL(req.url ?? "/", "http://x").pathname !== "/mcp") {
+        res.writeHead(404).end();
+        return;
+      }
+      // Stateless: no server-to-client stream and no session to end.
+      if (req.method !== "POST") {
+        res.writeHead(405, { allow: "POST" }).end();
+        return;
+      }
+      authorizations.push(req.headers.authorization);
+      if (opts.requireBearer && req.headers.authorization !== `Bearer ${opts.requireBearer}`) {
+        res.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"', "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "invalid_token" }));
+        return;
+      }
+      const body = await readJson(req);
+      const mcp = buildServer(tools, opts.pageSize);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on("close", () => {
+        void transport.close();
+        void mcp.close();
+      });
+      await mcp.connect(transport);
+      await transport.handleRequest(req, res, body);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(e));
+    });
+  });
+
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    setTools: (next) => {
+      tools = next;
+    },
+    authorizations,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        http.closeAllConnections();
+        http.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
+
+function buildServer(tools: TestTool[], pageSize: number | undefined): McpServer {
+  const mcp = new McpServer({ name: "mandate-test-server", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
+  for (const t of tools) {
+    mcp.registerTool(
+      t.name,
+      { title: t.title, description: t.description, inputSchema: t.input, annotations: t.annotations },
+      async () => ({ content: [{ type: "text", text: `${t.name} called` }] }),
+    );
+  }
+  // The SDK's own listing returns every tool at once; this one pages, with the cursor being the next index.
+  const listed: Tool[] = tools.map((t) => ({
+    name: t.name,
+    ...(t.title ? { title: t.title } : {}),
+    ...(t.description ? { description: t.description } : {}),
+    inputSchema: z.toJSONSchema(z.object(t.input)) as Tool["inputSchema"],
+    ...(t.annotations ? { annotations: t.annotations } : {}),
+  }));
+  mcp.server.setRequestHandler(ListToolsRequestSchema, (request) => {
+    const start = Number(request.params?.cursor ?? 0);
+    const size = pageSize ?? listed.length;
+    const end = start + size;
+    return { tools: listed.slice(start, end), ...(end < listed.length ? { nextCursor: String(end) } : {}) };
+  });
+  return mcp;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? JSON.parse(text) : undefined;
+}
