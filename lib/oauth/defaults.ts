@@ -18,8 +18,6 @@ export const TYP_ID_JAG = "oauth-id-jag+jwt";
 export const TYP_ACCESS_TOKEN = "at+jwt";
 /** RFC 8414 metadata value naming the ID-JAG grant profile. */
 export const GRANT_PROFILE_ID_JAG = "urn:ietf:params:oauth:grant-profile:id-jag";
-/** The MCP extension this service implements (Enterprise-Managed Authorization). */
-export const MCP_EXTENSION_EMA = "io.modelcontextprotocol/enterprise-managed-authorization";
 
 /** Algorithms accepted on client assertions and subject ID tokens: asymmetric only, never `none` or HS*. */
 export const CLIENT_ASSERTION_ALGS = ["ES256", "EdDSA", "RS256"] as const;
