@@ -8,14 +8,15 @@ import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureSecrets } from "@/lib/config/local-secrets";
-import { matchRoute, sendJson, type HttpRoute } from "./http-route";
+import { createOAuthContext } from "@/lib/oauth/create-context";
+import type { HttpRoute } from "./http-route";
 import { livenessRoute, readinessRoute } from "./health";
+import { protocolRoutes } from "./protocol-routes";
+import { dispatchRoute } from "./route-dispatch";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND ?? process.env.HOST ?? "0.0.0.0";
-
-const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute];
 
 async function main(): Promise<void> {
   const config = resolveDatabaseConfig();
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     // PostgreSQL serialise on an advisory lock inside migrateDatabase.
     await migrateDatabase(config, { log: (l) => console.log(`mandate: ${l}`) });
   }
-  getDb();
+  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(createOAuthContext(getDb()))];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
   const handleNext = app.getRequestHandler();
@@ -36,21 +37,7 @@ async function main(): Promise<void> {
     // Rate limits and the audit trail key on the client address: only a
     // configured reverse proxy may tell us what it is.
     if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
-    const url = new URL(req.url ?? "/", "http://internal");
-    const route = matchRoute(routes, url.pathname);
-    if (!route) {
-      void handleNext(req, res);
-      return;
-    }
-    if (!route.methods.includes(req.method ?? "GET")) {
-      sendJson(res, 405, { error: "method_not_allowed" }, { allow: route.methods.join(", ") });
-      return;
-    }
-    Promise.resolve(route.handle(req, res, url)).catch((err: unknown) => {
-      console.error(`mandate: ${url.pathname} failed`, err);
-      if (!res.headersSent) sendJson(res, 500, { error: "server_error" });
-      else res.destroy();
-    });
+    if (!dispatchRoute(routes, req, res)) void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => {

@@ -1,0 +1,145 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
+import type { OAuthContext, OAuthRequest } from "./context";
+import { headerOf } from "./context";
+import { CLIENT_ASSERTION_ALGS, CLIENT_ASSERTION_TYPE_JWT } from "./defaults";
+import { InvalidClient, InvalidRequest } from "./errors";
+import type { FormParams } from "./form-body";
+import { describeJoseError } from "./jose-errors";
+import { consumeJti } from "./seen-jti";
+
+export interface ClientAgent {
+  id: string;
+  clientId: string;
+  name: string;
+  kind: "autonomous" | "delegated";
+  status: "active" | "suspended" | "retired";
+  authMethod: "private_key_jwt" | "client_secret_basic" | "client_secret_post";
+  jwksUri: string | null;
+  jwks: unknown;
+  clientSecretHash: string | null;
+  allowedGrantTypes: string;
+  maxTokenLifetimeSeconds: number;
+}
+
+export type ClientAuthMethod = ClientAgent["authMethod"];
+
+/** Who is asking, as far as the request tells before authentication: for refusal audits. */
+export interface ClaimedClient {
+  clientId: string | null;
+  agent: ClientAgent | null;
+}
+
+const AGENT_SELECT = {
+  id: true, clientId: true, name: true, kind: true, status: true, authMethod: true, jwksUri: true, jwks: true,
+  clientSecretHash: true, allowedGrantTypes: true, maxTokenLifetimeSeconds: true,
+} as const;
+
+/** Parameters that belong to client authentication, not to the grant. */
+export const CLIENT_AUTH_PARAMS = ["client_id", "client_secret", "client_assertion", "client_assertion_type"] as const;
+
+/**
+ * Authenticates the calling agent (RFC 6749 §2.3, RFC 7523 §3 / OIDC Core
+ * §9 private_key_jwt). Exactly one method per request, and it must be the one
+ * the agent is registered with; suspended and retired agents never pass.
+ * `claimed` is filled as soon as the client is known, so a refusal can be
+ * attributed in the audit trail.
+ */
+export async function authenticateClient(ctx: OAuthContext, req: OAuthRequest, form: FormParams, claimed: ClaimedClient): Promise<ClientAgent> {
+  const authorization = headerOf(req, "authorization");
+  const usedBasic = authorization !== undefined && /^basic /i.test(authorization);
+  const presented: ClientAuthMethod[] = [];
+  if (usedBasic) presented.push("client_secret_basic");
+  if (form.has("client_secret")) presented.push("client_secret_post");
+  if (form.has("client_assertion") || form.has("client_assertion_type")) presented.push("private_key_jwt");
+  if (presented.length > 1) throw new InvalidRequest("more than one client authentication method");
+  const method = presented[0];
+  if (!method) throw new InvalidClient("client authentication required", authorization !== undefined);
+
+  let clientId: string;
+  let secret: string | null = null;
+  if (method === "client_secret_basic") {
+    [clientId, secret] = basicCredentials(authorization ?? "");
+    if (form.has("client_id") && form.get("client_id") !== clientId) throw new InvalidRequest("client_id differs from the Authorization header");
+  } else if (method === "client_secret_post") {
+    clientId = form.get("client_id") ?? "";
+    secret = form.get("client_secret") ?? "";
+    if (!clientId) throw new InvalidClient("client_id required");
+  } else {
+    if (form.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE_JWT) throw new InvalidRequest(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE_JWT}`);
+    const assertion = form.get("client_assertion");
+    if (!assertion) throw new InvalidRequest("client_assertion required");
+    let iss: unknown;
+    try {
+      iss = decodeJwt(assertion).iss; // unverified: only to find whose keys verify it
+    } catch {
+      throw new InvalidClient("client_assertion is not a JWT");
+    }
+    if (typeof iss !== "string" || !iss) throw new InvalidClient("client_assertion has no iss");
+    clientId = form.get("client_id") ?? iss;
+    if (clientId !== iss) throw new InvalidClient("client_id differs from the assertion's iss");
+  }
+  claimed.clientId = clientId;
+
+  const agent = (await ctx.db.agent.findUnique({ where: { clientId }, select: AGENT_SELECT })) as ClientAgent | null;
+  if (!agent) throw new InvalidClient("unknown client", usedBasic);
+  claimed.agent = agent;
+  if (agent.status !== "active") throw new InvalidClient(`client is ${agent.status}`, usedBasic);
+  if (agent.authMethod !== method) throw new InvalidClient(`client is registered for ${agent.authMethod}, not ${method}`, usedBasic);
+
+  if (method === "private_key_jwt") await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "");
+  else verifySecret(agent, secret ?? "", usedBasic);
+  return agent;
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined by ":" and base64-encoded. */
+function basicCredentials(header: string): [string, string] {
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 1) throw new InvalidClient("malformed Basic credentials", true);
+  try {
+    const unform = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    return [unform(decoded.slice(0, colon)), unform(decoded.slice(colon + 1))];
+  } catch {
+    throw new InvalidClient("malformed Basic credentials", true);
+  }
+}
+
+function verifySecret(agent: ClientAgent, secret: string, usedBasic: boolean): void {
+  if (!agent.clientSecretHash || !/^[0-9a-f]{64}$/i.test(agent.clientSecretHash)) throw new InvalidClient("client has no secret", usedBasic);
+  // Secrets are high-entropy, so one sha256 suffices; the compare is constant-time.
+  const presented = createHash("sha256").update(secret, "utf8").digest();
+  if (!timingSafeEqual(presented, Buffer.from(agent.clientSecretHash, "hex"))) throw new InvalidClient("invalid client secret", usedBasic);
+}
+
+async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, assertion: string): Promise<void> {
+  const keys = agent.jwks
+    ? createLocalJWKSet(agent.jwks as JSONWebKeySet)
+    : agent.jwksUri
+      ? ctx.remoteJwks.get(agent.jwksUri)
+      : null;
+  if (!keys) throw new InvalidClient("client has no registered keys");
+  const now = Date.now();
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(assertion, keys, {
+      algorithms: [...CLIENT_ASSERTION_ALGS],
+      issuer: agent.clientId,
+      subject: agent.clientId,
+      requiredClaims: ["exp", "jti"],
+      clockTolerance: ctx.settings.clockSkewSeconds,
+      currentDate: new Date(now),
+    }));
+  } catch (e) {
+    throw new InvalidClient(`client_assertion rejected: ${describeJoseError(e)}`);
+  }
+  // RFC 7523bis: the audience is the issuer identifier itself, as a single string — not the
+  // token endpoint URL, not an array a token for someone else could also satisfy.
+  if (payload.aud !== ctx.issuer) throw new InvalidClient("client_assertion aud must be the issuer identifier");
+  const exp = payload.exp ?? 0;
+  if (exp * 1000 > now + (ctx.settings.clientAssertionMaxSeconds + ctx.settings.clockSkewSeconds) * 1000) {
+    throw new InvalidClient(`client_assertion exp is more than ${ctx.settings.clientAssertionMaxSeconds}s ahead`);
+  }
+  const fresh = await consumeJti(ctx.db, `client_assertion:${agent.clientId}:${payload.jti}`, new Date((exp + ctx.settings.clockSkewSeconds) * 1000));
+  if (!fresh) throw new InvalidClient("client_assertion replayed (jti already used)");
+}

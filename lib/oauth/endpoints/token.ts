@@ -1,0 +1,30 @@
+import { authenticateClient, type ClaimedClient } from "../client-auth";
+import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
+import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "../errors";
+import { readForm } from "../form-body";
+import { GRANTS } from "../grants";
+import { refuse } from "../refuse";
+
+/**
+ * POST /oauth/token (RFC 6749 §3.2). Steps, in order: read the bounded form
+ * body → pick the grant → authenticate the client → check the client may use
+ * that grant → let the grant decide and mint. Any refusal is audited and
+ * mints nothing.
+ */
+export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promise<OAuthResponse> {
+  const now = new Date();
+  const claimed: ClaimedClient = { clientId: null, agent: null };
+  let grantType: string | null = null;
+  try {
+    const form = await readForm(req);
+    grantType = form.get("grant_type") ?? null;
+    if (!grantType) throw new InvalidRequest("grant_type is required");
+    const grant = GRANTS.get(grantType);
+    if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
+    const agent = await authenticateClient(ctx, req, form, claimed);
+    if (!agent.allowedGrantTypes.split(" ").includes(grantType)) throw new UnauthorizedClient(`client may not use ${grantType}`);
+    return await grant.handle({ ctx, req, form, agent, now });
+  } catch (err) {
+    return refuse(ctx, req, err, "token", claimed, grantType);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The token service's one error family (RFC 6749 §5.2, RFC 8693 §2.2.2,
+ * RFC 8707 §2, RFC 9470 §3). Each subclass fixes its status and code; one
+ * serializer turns any thrown value into the wire response, exposing detail
+ * only for deliberate (status < 500) errors.
+ */
+export class OAuthError extends Error {
+  readonly status: number;
+  readonly error: string;
+  readonly headers: Record<string, string>;
+  /** Extra top-level response members (e.g. max_age). */
+  readonly extra: Record<string, string | number>;
+  constructor(status: number, error: string, description: string, extra: Record<string, string | number> = {}, headers: Record<string, string> = {}) {
+    super(description);
+    this.name = "OAuthError";
+    this.status = status;
+    this.error = error;
+    this.extra = extra;
+    this.headers = headers;
+  }
+  get expose(): boolean {
+    return this.status < 500;
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  constructor(description: string, status = 400) {
+    super(status, "invalid_request", description);
+  }
+}
+
+export class InvalidClient extends OAuthError {
+  /** RFC 6749 §5.2: a client that tried HTTP Basic gets a Basic challenge back. */
+  constructor(description: string, usedBasic = false) {
+    super(401, "invalid_client", description, {}, usedBasic ? { "www-authenticate": 'Basic realm="mandate", charset="UTF-8"' } : {});
+  }
+}
+
+export class InvalidGrant extends OAuthError {
+  constructor(description: string) {
+    super(400, "invalid_grant", description);
+  }
+}
+
+export class InvalidScope extends OAuthError {
+  constructor(description: string) {
+    super(400, "invalid_scope", description);
+  }
+}
+
+/** RFC 8707 §2: the resource is unknown, or not one this client may reach. */
+export class InvalidTarget extends OAuthError {
+  constructor(description: string) {
+    super(400, "invalid_target", description);
+  }
+}
+
+export class UnsupportedGrantType extends OAuthError {
+  constructor(description: string) {
+    super(400, "unsupported_grant_type", description);
+  }
+}
+
+export class UnauthorizedClient extends OAuthError {
+  constructor(description: string) {
+    super(400, "unauthorized_client", description);
+  }
+}
+
+/**
+ * RFC 9470 §3 as the ID-JAG draft uses it at the token endpoint: the user's
+ * authentication is too old; `max_age` tells the client how fresh it must be.
+ */
+export class InsufficientUserAuthentication extends OAuthError {
+  constructor(description: string, maxAgeSeconds: number) {
+    super(400, "insufficient_user_authentication", description, { max_age: maxAgeSeconds });
+  }
+}
+
+export class ServerError extends OAuthError {
+  constructor(description = "internal error") {
+    super(500, "server_error", description);
+  }
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The one way an error leaves the token service. Unknown errors become a detail-free server_error. */
+export function serializeOAuthError(err: unknown): WireResponse {
+  const e = err instanceof OAuthError && err.expose ? err : new ServerError();
+  const body = e.expose ? { error: e.error, error_description: e.message, ...e.extra } : { error: "server_error", error_description: "internal error" };
+  return {
+    status: e.status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", pragma: "no-cache", ...e.headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** The refusal code and description recorded in the audit trail (unexposed errors are recorded as server_error). */
+export function refusalOf(err: unknown): { error: string; description: string } {
+  if (err instanceof OAuthError && err.expose) return { error: err.error, description: err.message };
+  return { error: "server_error", description: err instanceof Error ? err.message.slice(0, 500) : "internal error" };
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from "node:crypto";
+import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
+import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
+import { recordMint } from "@/lib/tokens/record-mint";
+import { signToken } from "@/lib/tokens/sign-token";
+import { jsonResponse } from "../context";
+import { GRANT_CLIENT_CREDENTIALS, TYP_ACCESS_TOKEN } from "../defaults";
+import { splitScope } from "../form-body";
+import { accessTokenLifetime, type Grant } from "./grant";
+
+/**
+ * RFC 6749 §4.4 for autonomous agents: the agent acts for itself, on one
+ * RFC 8707 resource, with the scopes its own entitlements reach there.
+ */
+export const clientCredentialsGrant: Grant = {
+  type: GRANT_CLIENT_CREDENTIALS,
+  parameters: ["scope", "resource"],
+  async handle(input) {
+    const { ctx, form, agent, now, req } = input;
+    const server = await registeredServer(ctx.db, form.get("resource"));
+    const access = await effectiveAccessOfAgent(ctx.db, agent.id, now);
+    const decision = await decideGrant(ctx.db, access, server, splitScope(form.get("scope")));
+    const jti = randomUUID();
+    const { sessionId, expiresAt } = await recordMint(ctx.db, {
+      agent, user: null, decision, grantType: GRANT_CLIENT_CREDENTIALS, kind: "access_token", jti, audience: server.resourceUri,
+      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime: null, now,
+      clientAddress: req.clientAddress, requestId: req.requestId,
+    });
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = Math.floor(expiresAt.getTime() / 1000);
+    // RFC 9068 §2.2
+    const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
+      iss: ctx.issuer, sub: agent.clientId, aud: server.resourceUri, client_id: agent.clientId, scope: decision.scopes.join(" "),
+      sid: sessionId, jti, iat, exp,
+    });
+    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope: decision.scopes.join(" ") });
+  },
+};

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
+import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
+import { recordMint } from "@/lib/tokens/record-mint";
+import { signToken } from "@/lib/tokens/sign-token";
+import { verifyOwnToken } from "@/lib/tokens/verify-own-token";
+import { jsonResponse } from "../context";
+import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
+import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
+import { splitScope } from "../form-body";
+import { consumeJti } from "../seen-jti";
+import { accessTokenLifetime, type Grant } from "./grant";
+
+/**
+ * RFC 7523 §2.1 with an ID-JAG as the assertion (draft-ietf-oauth-identity-
+ * assertion-authz-grant §"Access Token Request"): only ID-JAGs Mandate issued
+ * itself, for itself, to this very client, once. The access token names the
+ * person as `sub` and the agent as the actor (RFC 8693 §4.1 `act`).
+ */
+export const jwtBearerGrant: Grant = {
+  type: GRANT_JWT_BEARER,
+  parameters: ["assertion", "scope"],
+  async handle(input) {
+    const { ctx, form, agent, now, req } = input;
+    const assertion = form.get("assertion");
+    if (!assertion) throw new InvalidRequest("assertion is required");
+    const checked = await verifyOwnToken(ctx.keys, assertion, { issuer: ctx.issuer, audience: ctx.issuer, typ: TYP_ID_JAG, now, clockSkewSeconds: ctx.settings.clockSkewSeconds });
+    if (!checked.ok) throw new InvalidGrant(`assertion rejected: ${checked.reason}`);
+    const jag = checked.payload;
+    if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
+    if (typeof jag.sub !== "string" || typeof jag.resource !== "string" || typeof jag.jti !== "string") throw new InvalidGrant("assertion lacks sub, resource or jti");
+
+    const issued = await ctx.db.issuedToken.findUnique({
+      where: { jti: jag.jti },
+      select: { kind: true, clientId: true, revokedAt: true, session: { select: { status: true, expiresAt: true } } },
+    });
+    if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId) throw new InvalidGrant("assertion is not a grant Mandate issued");
+    if (issued.revokedAt || issued.session.status !== "active" || issued.session.expiresAt <= now) throw new InvalidGrant("assertion or its session was revoked or has ended");
+
+    const user = await ctx.db.user.findUnique({ where: { id: jag.sub }, select: { id: true, email: true, active: true } });
+    if (!user || !user.active) throw new InvalidGrant("the person is no longer active");
+    const server = await registeredServer(ctx.db, jag.resource);
+
+    // RFC 6749 §3.3: a client may narrow the grant's scope, never widen it.
+    const granted = splitScope(typeof jag.scope === "string" ? jag.scope : undefined);
+    const asked = splitScope(form.get("scope"));
+    const requested = asked.length ? asked.filter((s) => granted.includes(s)) : granted;
+    if (requested.length === 0) throw new InvalidScope("requested scope exceeds the assertion's scope");
+    // Policy is re-read: an assignment ended since the ID-JAG was issued takes effect now.
+    const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
+    const decision = await decideGrant(ctx.db, access, server, requested);
+
+    const jti = randomUUID();
+    const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
+    const { sessionId, expiresAt } = await recordMint(ctx.db, {
+      agent, user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
+      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime, now, clientAddress: req.clientAddress, requestId: req.requestId,
+      // Single use, committed with the mint: of two concurrent redemptions one fails.
+      within: async (tx) => {
+        if (!(await consumeJti(tx, `id_jag:${jag.jti}`, new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000)))) throw new InvalidGrant("assertion replayed (jti already used)");
+      },
+    });
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = Math.floor(expiresAt.getTime() / 1000);
+    const scope = decision.scopes.join(" ");
+    const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
+      iss: ctx.issuer, sub: user.id, aud: server.resourceUri, client_id: agent.clientId, scope, sid: sessionId, jti, iat, exp,
+      act: { sub: agent.clientId },
+      ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
+    });
+    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope });
+  },
+};

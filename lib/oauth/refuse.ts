@@ -1,0 +1,23 @@
+import { recordRefusal, type Refusal } from "@/lib/tokens/record-refusal";
+import type { ClaimedClient } from "./client-auth";
+import type { OAuthContext, OAuthRequest, OAuthResponse } from "./context";
+import { OAuthError, refusalOf, serializeOAuthError } from "./errors";
+
+/**
+ * The one exit for a refused protocol request: record `token.refused` with the
+ * error code and description, then answer with the serialized error. A failed
+ * audit write is logged, never turned into a success.
+ */
+export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown, endpoint: Refusal["endpoint"], claimed: ClaimedClient, grantType: string | null): Promise<OAuthResponse> {
+  if (!(err instanceof OAuthError && err.expose)) console.error(`mandate: ${endpoint} endpoint failed`, err);
+  const { error, description } = refusalOf(err);
+  try {
+    await recordRefusal(ctx.db, {
+      endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent,
+      clientAddress: req.clientAddress, requestId: req.requestId,
+    });
+  } catch (auditErr) {
+    console.error("mandate: could not record a token refusal", auditErr);
+  }
+  return serializeOAuthError(err);
+}

@@ -1,0 +1,68 @@
+import type { Db } from "@/lib/db/client";
+import { highestRisk, type EffectiveAccess, type Risk } from "@/lib/entitlements/effective-access";
+import { InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
+
+export interface TargetServer {
+  id: string;
+  name: string;
+  resourceUri: string;
+  enforcementMode: "native" | "gateway";
+  authorizationServerIssuer: string | null;
+}
+
+/** What policy allows for one mint: decided from effective access, never from the request alone. */
+export interface GrantDecision {
+  server: TargetServer;
+  scopes: string[];
+  /** Strictest max session of the entitlements granting these scopes. */
+  maxSessionSeconds: number;
+  /** Strictest re-authentication interval among them (null: none required). */
+  reauthIntervalSeconds: number | null;
+  /** Earliest end of a grant path behind these scopes (null: open-ended). */
+  until: Date | null;
+  risk: Risk;
+}
+
+/** RFC 8707 §2: an absolute URI without fragment, and registered as an MCP server. */
+export async function registeredServer(db: Db, resource: string | undefined): Promise<TargetServer> {
+  if (!resource) throw new InvalidTarget("resource is required (RFC 8707)");
+  let url: URL;
+  try {
+    url = new URL(resource);
+  } catch {
+    throw new InvalidTarget("resource must be an absolute URI");
+  }
+  if (url.hash) throw new InvalidTarget("resource must not contain a fragment");
+  const server = await db.mcpServer.findUnique({
+    where: { resourceUri: resource },
+    select: { id: true, name: true, resourceUri: true, enforcementMode: true, authorizationServerIssuer: true },
+  });
+  if (!server) throw new InvalidTarget("resource is not a registered MCP server");
+  return server;
+}
+
+/**
+ * Scopes = requested ∩ what effective access reaches on that server (all of
+ * them when none are requested). Nothing left is a refusal, not an empty token.
+ */
+export async function decideGrant(db: Db, access: EffectiveAccess, server: TargetServer, requested: readonly string[]): Promise<GrantDecision> {
+  const reachable = access.scopesByResource.get(server.resourceUri);
+  if (!reachable || reachable.size === 0) throw new InvalidTarget("no access to this resource");
+  const scopes = requested.length === 0 ? [...reachable].sort() : requested.filter((s) => reachable.has(s));
+  if (scopes.length === 0) throw new InvalidScope("none of the requested scopes is granted for this resource");
+  const granted = new Set(scopes);
+  const tools = access.tools.filter((t) => t.resourceUri === server.resourceUri && granted.has(t.scope));
+  const entitlementIds = [...new Set(tools.flatMap((t) => t.via.map((v) => v.entitlementId)))];
+  const entitlements = await db.entitlement.findMany({ where: { id: { in: entitlementIds } }, select: { maxSessionSeconds: true, reauthIntervalSeconds: true } });
+  const maxSessionSeconds = Math.min(...entitlements.map((e) => e.maxSessionSeconds));
+  const intervals = entitlements.map((e) => e.reauthIntervalSeconds).filter((v): v is number => v !== null && v > 0);
+  const ends = tools.map((t) => t.until).filter((d): d is Date => d !== null);
+  return {
+    server,
+    scopes,
+    maxSessionSeconds: Number.isFinite(maxSessionSeconds) ? maxSessionSeconds : 0,
+    reauthIntervalSeconds: intervals.length ? Math.min(...intervals) : null,
+    until: ends.length ? new Date(Math.min(...ends.map((d) => d.getTime()))) : null,
+    risk: highestRisk(tools) ?? "read",
+  };
+}
