@@ -157,3 +157,20 @@ export async function effectiveAccessOnBehalfOf(db: Db | Tx, agentId: string, us
 export function highestRisk(tools: readonly { risk: Risk }[]): Risk | null {
   return tools.reduce<Risk | null>((m, t) => (m === null || RISK_RANK[t.risk] > RISK_RANK[m] ? t.risk : m), null);
 }
+
+/**
+ * What each agent reaches on its own, for many agents in one query (scope
+ * review, the overview's excess figure): the same rules as
+ * `effectiveAccessOfAgent`, without one round trip per agent.
+ */
+export async function effectiveAccessOfAgents(db: Db | Tx, now = new Date()): Promise<Map<string, EffectiveAccess>> {
+  const byAgent = new Map<string, Row[]>();
+  for (const r of await grantRows(db, `a."agentId" IS NOT NULL`, now, [])) {
+    let rows = byAgent.get(r.principalId);
+    if (!rows) byAgent.set(r.principalId, (rows = []));
+    rows.push(r);
+  }
+  const result = new Map<string, EffectiveAccess>();
+  for (const [agentId, rows] of byAgent) result.set(agentId, finish(collect(rows)));
+  return result;
+}
