@@ -2,8 +2,8 @@ import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import {
   effectiveAccessOfAgent,
-  effectiveAccessOfUser,
-  effectiveAccessOnBehalfOf,
+  effectiveAccessOfUsers,
+  intersectAccess,
   RISK_RANK,
   type EffectiveAccess,
   type ReachableTool,
@@ -223,16 +223,20 @@ async function apply(tx: Tx, change: ProposedChange, now: Date): Promise<void> {
 }
 
 async function accessOf(tx: Tx, identities: Map<string, Identity>, now: Date): Promise<Map<string, EffectiveAccess>> {
+  const agentIds = new Set<string>(), userIds = new Set<string>();
+  for (const i of identities.values()) {
+    if (i.kind !== "user") agentIds.add(i.agentId);
+    if (i.kind !== "agent") userIds.add(i.userId);
+  }
+  // People in one batch (a group can have hundreds of members); agents are few per change.
+  const users = await effectiveAccessOfUsers(tx, [...userIds], now);
+  const agents = new Map<string, EffectiveAccess>();
+  for (const agentId of agentIds) agents.set(agentId, await effectiveAccessOfAgent(tx, agentId, now));
   const result = new Map<string, EffectiveAccess>();
-  // One at a time: an interactive transaction is one connection anyway.
   for (const [key, i] of identities) {
     result.set(
       key,
-      i.kind === "agent"
-        ? await effectiveAccessOfAgent(tx, i.agentId, now)
-        : i.kind === "user"
-          ? await effectiveAccessOfUser(tx, i.userId, now)
-          : await effectiveAccessOnBehalfOf(tx, i.agentId, i.userId, now),
+      i.kind === "agent" ? agents.get(i.agentId)! : i.kind === "user" ? users.get(i.userId)! : intersectAccess(agents.get(i.agentId)!, users.get(i.userId)!),
     );
   }
   return result;
