@@ -1,4 +1,4 @@
-import { Bot, Hourglass, Radio, ScrollText, Server } from "lucide-react";
+import { Bot, Gauge, Hourglass, Radio, ScrollText, Server } from "lucide-react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
@@ -16,7 +16,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Where agent access stands right now." />
-      <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
+      <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         <StatCard
           testId="stat-agents"
           label="Agents"
@@ -57,6 +57,16 @@ export default async function OverviewPage() {
           icon={ScrollText}
           href="/audit"
           hint="Decisions and changes recorded"
+        />
+        <StatCard
+          testId="stat-excess-privilege"
+          label="Excess privilege"
+          value={summary.excessPrivilege.percent}
+          suffix="%"
+          icon={Gauge}
+          tone="attention"
+          href="/access/scope-review"
+          hint={`${summary.excessPrivilege.unused} of ${summary.excessPrivilege.grants} agent → tool grants unused in 90 days`}
         />
       </section>
     </>

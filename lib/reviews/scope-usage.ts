@@ -97,11 +97,15 @@ export async function scopeUsageByAgent(db: Db, now: Date = new Date()): Promise
 /** The organisation-wide share of agent → tool grants unused in 90 days. */
 export async function excessPrivilege(db: Db, now: Date = new Date()): Promise<ExcessPrivilege> {
   const [access, usage] = await Promise.all([effectiveAccessOfAgents(db, now), toolUsage(db, now)]);
+  return excessOf([...access].map(([agentId, a]) => summarise(a, usage.get(agentId))));
+}
+
+/** The excess figure from per-agent counts (the scope review page already has them). */
+export function excessOf(agents: readonly { granted: number; used90: number }[]): ExcessPrivilege {
   let grants = 0, used = 0;
-  for (const [agentId, a] of access) {
-    const s = summarise(a, usage.get(agentId));
-    grants += s.granted;
-    used += s.used90;
+  for (const a of agents) {
+    grants += a.granted;
+    used += a.used90;
   }
   return { grants, unused: grants - used, percent: percentOf(grants - used, grants) };
 }
