@@ -2,6 +2,7 @@ import { Bot, Gauge, Hourglass, Radio, ScrollText, Server } from "lucide-react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
+import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { getOverviewSummary } from "@/lib/overview/summary";
 import { requirePermission } from "@/app/_server/principal";
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
-  await requirePermission("overview.view");
+  const principal = await requirePermission("overview.view");
   const summary = await getOverviewSummary(getDb());
   const { agents } = summary;
   return (
@@ -65,7 +66,7 @@ export default async function OverviewPage() {
           suffix="%"
           icon={Gauge}
           tone="attention"
-          href="/access/scope-review"
+          href={can(principal, "scope_review.view") ? "/access/scope-review" : undefined}
           hint={`${summary.excessPrivilege.unused} of ${summary.excessPrivilege.grants} agent → tool grants unused in 90 days`}
         />
       </section>
