@@ -1,7 +1,8 @@
-import { Bot, Hourglass, Radio, ScrollText, Server } from "lucide-react";
+import { Bot, Gauge, Hourglass, Radio, ScrollText, Server } from "lucide-react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatCard } from "@/components/ui/stat-card";
+import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { getOverviewSummary } from "@/lib/overview/summary";
 import { requirePermission } from "@/app/_server/principal";
@@ -10,13 +11,13 @@ export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
-  await requirePermission("overview.view");
+  const principal = await requirePermission("overview.view");
   const summary = await getOverviewSummary(getDb());
   const { agents } = summary;
   return (
     <>
       <PageHeader title="Overview" description="Where agent access stands right now." />
-      <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
+      <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         <StatCard
           testId="stat-agents"
           label="Agents"
@@ -57,6 +58,16 @@ export default async function OverviewPage() {
           icon={ScrollText}
           href="/audit"
           hint="Decisions and changes recorded"
+        />
+        <StatCard
+          testId="stat-excess-privilege"
+          label="Excess privilege"
+          value={summary.excessPrivilege.percent}
+          suffix="%"
+          icon={Gauge}
+          tone="attention"
+          href={can(principal, "scope_review.view") ? "/access/scope-review" : undefined}
+          hint={`${summary.excessPrivilege.unused} of ${summary.excessPrivilege.grants} agent → tool grants unused in 90 days`}
         />
       </section>
     </>

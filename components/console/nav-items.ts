@@ -4,6 +4,7 @@ import {
   KeyRound,
   LayoutDashboard,
   type LucideIcon,
+  Network,
   Radio,
   ScrollText,
   Server,
@@ -35,6 +36,7 @@ export const navSections: NavSection[] = [
       { slug: "agents", label: "Agents", href: "/agents", icon: Bot, permission: "inventory.view" },
       { slug: "servers", label: "MCP servers", href: "/servers", icon: Server, permission: "inventory.view" },
       { slug: "entitlements", label: "Entitlements", href: "/entitlements", icon: KeyRound, permission: "inventory.view" },
+      { slug: "access", label: "Access", href: "/access", icon: Network, permission: "inventory.view" },
     ],
   },
   {

@@ -6,6 +6,8 @@ import { cn } from "@/lib/utils/cn";
 export type StatCardProps = {
   label: string;
   value: number;
+  /** Printed right after the number ("%"). */
+  suffix?: string;
   icon: LucideIcon;
   /** A short line under the number: a breakdown or what the number means. */
   hint?: ReactNode;
@@ -18,7 +20,7 @@ export type StatCardProps = {
 
 const numberFormat = new Intl.NumberFormat("en-US");
 
-export function StatCard({ label, value, icon: Icon, hint, href, tone = "default", testId }: StatCardProps) {
+export function StatCard({ label, value, suffix, icon: Icon, hint, href, tone = "default", testId }: StatCardProps) {
   const body = (
     <>
       <div className="flex items-center justify-between gap-2">
@@ -34,6 +36,7 @@ export function StatCard({ label, value, icon: Icon, hint, href, tone = "default
       </div>
       <span data-slot="stat-value" className="text-3xl font-semibold tabular-nums tracking-tight">
         {numberFormat.format(value)}
+        {suffix}
       </span>
       {hint ? <span className="text-xs text-muted-foreground">{hint}</span> : null}
     </>

@@ -143,6 +143,15 @@ export async function effectiveAccessOfUser(db: Db | Tx, userId: string, now = n
  */
 export async function effectiveAccessOnBehalfOf(db: Db | Tx, agentId: string, userId: string, now = new Date()): Promise<EffectiveAccess> {
   const [agent, user] = await Promise.all([agentTools(db, agentId, now), userTools(db, userId, now)]);
+  return finish(intersect(agent, user));
+}
+
+/** The agent-for-user rule applied to access already computed (batch callers). */
+export function intersectAccess(agent: EffectiveAccess, user: EffectiveAccess): EffectiveAccess {
+  return finish(intersect(new Map(agent.tools.map((t) => [t.toolId, t])), new Map(user.tools.map((t) => [t.toolId, t]))));
+}
+
+function intersect(agent: Map<string, ReachableTool>, user: Map<string, ReachableTool>): Map<string, ReachableTool> {
   const both = new Map<string, ReachableTool>();
   for (const [toolId, a] of agent) {
     const u = user.get(toolId);
@@ -150,10 +159,48 @@ export async function effectiveAccessOnBehalfOf(db: Db | Tx, agentId: string, us
     const until = a.until === null ? u.until : u.until === null ? a.until : a.until < u.until ? a.until : u.until;
     both.set(toolId, { ...a, until, via: [...a.via, ...u.via] });
   }
-  return finish(both);
+  return both;
 }
 
 /** Highest risk among tools, or null when there are none. */
 export function highestRisk(tools: readonly { risk: Risk }[]): Risk | null {
   return tools.reduce<Risk | null>((m, t) => (m === null || RISK_RANK[t.risk] > RISK_RANK[m] ? t.risk : m), null);
+}
+
+/**
+ * What each agent reaches on its own, for many agents in one query (scope
+ * review, the overview's excess figure): the same rules as
+ * `effectiveAccessOfAgent`, without one round trip per agent.
+ */
+export async function effectiveAccessOfAgents(db: Db | Tx, now = new Date()): Promise<Map<string, EffectiveAccess>> {
+  const byAgent = new Map<string, Row[]>();
+  for (const r of await grantRows(db, `a."agentId" IS NOT NULL`, now, [])) {
+    let rows = byAgent.get(r.principalId);
+    if (!rows) byAgent.set(r.principalId, (rows = []));
+    rows.push(r);
+  }
+  const result = new Map<string, EffectiveAccess>();
+  for (const [agentId, rows] of byAgent) result.set(agentId, finish(collect(rows)));
+  return result;
+}
+
+/**
+ * What each of many people reaches (a group's members, say), in one query
+ * plus one membership lookup instead of one query per person.
+ */
+export async function effectiveAccessOfUsers(db: Db | Tx, userIds: readonly string[], now = new Date()): Promise<Map<string, EffectiveAccess>> {
+  const result = new Map<string, EffectiveAccess>();
+  if (userIds.length === 0) return result;
+  const list = userIds.map((_, i) => `$${i + 2}`).join(", ");
+  const rows = await grantRows(db, `(a."userId" IN (${list}) OR a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" IN (${list})))`, now, [...userIds]);
+  const memberships = await db.groupMembership.findMany({ where: { userId: { in: [...userIds] } }, select: { groupId: true, userId: true } });
+  const membersOf = new Map<string, string[]>();
+  for (const m of memberships) membersOf.set(m.groupId, [...(membersOf.get(m.groupId) ?? []), m.userId]);
+  const byUser = new Map<string, Row[]>(userIds.map((u) => [u, []]));
+  for (const r of rows) {
+    const holders = r.principalType === "group" ? (membersOf.get(r.principalId) ?? []) : [r.principalId];
+    for (const u of holders) byUser.get(u)?.push(r);
+  }
+  for (const [userId, userRows] of byUser) result.set(userId, finish(collect(userRows)));
+  return result;
 }

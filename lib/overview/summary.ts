@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { AgentStatus } from "@/lib/db/generated/sqlite/enums";
+import { excessPrivilege, type ExcessPrivilege } from "@/lib/reviews/scope-usage";
 import { activeSessionFilter } from "@/lib/sessions/active-session-filter";
 
 export type OverviewSummary = {
@@ -8,18 +9,25 @@ export type OverviewSummary = {
   toolsPendingApproval: number;
   activeSessions: number;
   auditEventsLast24h: number;
+  /** Agent → tool grants unused in 90 days (scope review). */
+  excessPrivilege: ExcessPrivilege;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The overview's headline numbers; each is one indexed count, run concurrently. */
+/**
+ * The overview's headline numbers, run concurrently: each is one indexed count,
+ * except the excess-privilege figure (one grants query and one GROUP BY over 90
+ * days of tool calls).
+ */
 export async function getOverviewSummary(db: Db, now: Date = new Date()): Promise<OverviewSummary> {
-  const [agentsByStatus, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h] = await Promise.all([
+  const [agentsByStatus, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h, excess] = await Promise.all([
     db.agent.groupBy({ by: ["status"], _count: { _all: true } }),
     db.mcpServer.count(),
     db.tool.count({ where: { status: "pending" } }),
     db.agentSession.count({ where: activeSessionFilter(now) }),
     db.auditEvent.count({ where: { occurredAt: { gte: new Date(now.getTime() - DAY_MS) } } }),
+    excessPrivilege(db, now),
   ]);
 
   const agents: OverviewSummary["agents"] = { active: 0, suspended: 0, retired: 0, total: 0 };
@@ -27,5 +35,5 @@ export async function getOverviewSummary(db: Db, now: Date = new Date()): Promis
     agents[group.status] = group._count._all;
     agents.total += group._count._all;
   }
-  return { agents, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h };
+  return { agents, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h, excessPrivilege: excess };
 }

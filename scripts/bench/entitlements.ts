@@ -1,0 +1,214 @@
+/**
+ * npm run bench:entitlements
+ *
+ * Times the two reads that grow with the size of an enterprise, on a fresh
+ * SQLite file and a fresh PostgreSQL database (created here and dropped at the
+ * end; admin URL from TEST_POSTGRES_URL or postgresql://postgres@127.0.0.1:5432/postgres):
+ *   (a) effective access of an agent holding 500 assignments (500 entitlements × 5 tools);
+ *   (b) the agents list over 10,000 agents: first page, a search, the next keyset page.
+ * It prints figures only; nothing here asserts on time (machines differ).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { listAgents } from "@/lib/agents/list-agents";
+import { openBulkWriter, type BulkRow } from "@/lib/db/bulk-insert";
+import { createDb, type Db } from "@/lib/db/client";
+import type { DatabaseConfig } from "@/lib/db/config";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { databaseUrl, withClient } from "@/lib/db/migrations/adapters";
+import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
+import { decodeCursor, type PageRequest } from "@/lib/pagination/keyset";
+import { T } from "@/scripts/seed/tables";
+
+const ENTITLEMENTS = 500;
+const TOOLS_PER_ENTITLEMENT = 5;
+const SERVERS = 10;
+const AGENTS = 10_000;
+const OWNERS = 200;
+const RUNS = { access: 300, list: 100 };
+const WARMUP = { access: 30, list: 10 };
+const TARGET_MS = { access: 10, list: 150 };
+
+interface Fresh {
+  config: DatabaseConfig;
+  drop(): Promise<void>;
+}
+
+async function freshSqlite(): Promise<Fresh> {
+  const dir = await mkdtemp(join(tmpdir(), "mandate-bench-"));
+  return { config: { provider: "sqlite", file: join(dir, "bench.db") }, drop: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function freshPostgres(): Promise<Fresh> {
+  const admin = process.env.TEST_POSTGRES_URL?.trim() || "postgresql://postgres@127.0.0.1:5432/postgres";
+  const name = `mandate_bench_${randomBytes(6).toString("hex")}`;
+  await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
+  return {
+    config: { provider: "postgresql", url: databaseUrl(admin, name) },
+    drop: async () => {
+      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+const pad = (n: number, w = 5) => String(n).padStart(w, "0");
+const WORDS = ["Relay", "Scout", "Copilot", "Auditor", "Planner", "Indexer", "Courier", "Sentinel", "Broker", "Curator"];
+
+/** The bench enterprise: owners, 10 servers × 250 tools, 500 entitlements, one heavy agent, 10k agents. */
+function buildRows(now: Date): Record<keyof typeof T, BulkRow[]> & { heavyAgentId: string } {
+  const users: BulkRow[] = [], servers: BulkRow[] = [], tools: BulkRow[] = [], agents: BulkRow[] = [];
+  const entitlements: BulkRow[] = [], entitlementTools: BulkRow[] = [], assignments: BulkRow[] = [];
+  for (let i = 0; i < OWNERS; i++) {
+    users.push({ id: `u${pad(i)}`, email: `owner${i}@bench.example`, displayName: `Owner ${i}`, active: true, source: "seed", createdAt: now, updatedAt: now });
+  }
+  const toolsPerServer = (ENTITLEMENTS * TOOLS_PER_ENTITLEMENT) / SERVERS;
+  for (let s = 0; s < SERVERS; s++) {
+    servers.push({
+      id: `s${pad(s)}`, name: `Server ${s}`, slug: `server-${s}`, resourceUri: `https://mcp${s}.bench.example/mcp`,
+      enforcementMode: "gateway", argumentLogging: "none", createdAt: now, updatedAt: now,
+    });
+    for (let t = 0; t < toolsPerServer; t++) {
+      tools.push({
+        id: `t${pad(s)}-${pad(t)}`, serverId: `s${pad(s)}`, name: `tool_${t}`, risk: (["read", "write", "destructive"] as const)[t % 3],
+        scope: `s${s}:scope${t % 40}`, status: "approved", firstSeenAt: now, lastSeenAt: now, updatedAt: now,
+      });
+    }
+  }
+  for (let e = 0; e < ENTITLEMENTS; e++) {
+    const s = e % SERVERS;
+    const base = Math.floor(e / SERVERS) * TOOLS_PER_ENTITLEMENT;
+    entitlements.push({ id: `e${pad(e)}`, name: `Entitlement ${e}`, serverId: `s${pad(s)}`, maxSessionSeconds: 28_800, createdAt: now, updatedAt: now });
+    for (let k = 0; k < TOOLS_PER_ENTITLEMENT; k++) entitlementTools.push({ entitlementId: `e${pad(e)}`, toolId: `t${pad(s)}-${pad(base + k)}` });
+  }
+  const agent = (id: string, name: string) => ({
+    id, clientId: `client-${id}`, name, kind: "autonomous", status: "active", ownerId: `u${pad(Number(id.slice(1)) % OWNERS)}`,
+    authMethod: "private_key_jwt", allowedGrantTypes: "client_credentials", maxTokenLifetimeSeconds: 300, createdAt: now, updatedAt: now,
+  });
+  const heavyAgentId = "a99999";
+  agents.push(agent(heavyAgentId, "Heavy Agent"));
+  for (let e = 0; e < ENTITLEMENTS; e++) {
+    assignments.push({ id: `h${pad(e)}`, entitlementId: `e${pad(e)}`, principalType: "agent", agentId: heavyAgentId, justification: "bench", createdAt: now });
+  }
+  for (let i = 0; i < AGENTS - 1; i++) {
+    const id = `a${pad(i)}`;
+    agents.push(agent(id, `${WORDS[i % WORDS.length]} ${pad(i)}`));
+    // Three grants each, so the Assignment indexes hold a realistic 30k rows.
+    for (let k = 0; k < 3; k++) {
+      assignments.push({ id: `g${pad(i)}-${k}`, entitlementId: `e${pad((i * 7 + k * 131) % ENTITLEMENTS)}`, principalType: "agent", agentId: id, justification: "bench", createdAt: now });
+    }
+  }
+  const empty: BulkRow[] = [];
+  return {
+    User: users, Group: empty, GroupMembership: empty, UserRole: empty, McpServer: servers, Tool: tools, Agent: agents,
+    Entitlement: entitlements, EntitlementTool: entitlementTools, Assignment: assignments, AgentSession: empty, IssuedToken: empty,
+    AuditEvent: empty, heavyAgentId,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Wall-clock percentiles, plus this process's CPU time per call: on a shared,
+ * busy machine wall time mostly measures waiting for a core, while CPU time
+ * (everything, for SQLite; the client side only, for PostgreSQL) does not.
+ */
+async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; cpu50: number }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [], cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  samples.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), cpu50: percentile(cpu, 50) };
+}
+
+interface Line {
+  db: string;
+  what: string;
+  runs: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpu50: number;
+  target: number;
+}
+
+async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
+  const provider = fresh.config.provider;
+  await migrateDatabase(fresh.config);
+  const rows = buildRows(now);
+  const writer = await openBulkWriter(fresh.config);
+  try {
+    for (const table of ["User", "McpServer", "Tool", "Agent", "Entitlement", "EntitlementTool", "Assignment"] as const) {
+      await writer.insert(table, T[table], rows[table]);
+    }
+    await writer.exec("ANALYZE");
+  } finally {
+    await writer.close();
+  }
+
+  const db: Db = createDb(fresh.config);
+  const lines: Line[] = [];
+  try {
+    const check = await effectiveAccessOfAgent(db, rows.heavyAgentId, now);
+    if (check.tools.length !== ENTITLEMENTS * TOOLS_PER_ENTITLEMENT) throw new Error(`expected ${ENTITLEMENTS * TOOLS_PER_ENTITLEMENT} tools, got ${check.tools.length}`);
+    const access = await time(RUNS.access, WARMUP.access, () => effectiveAccessOfAgent(db, rows.heavyAgentId, now));
+    lines.push({ db: provider, what: `effective access, agent with ${ENTITLEMENTS} assignments (${check.tools.length} tools)`, runs: RUNS.access, ...access, target: TARGET_MS.access });
+
+    const first: PageRequest = { limit: 50 };
+    const firstPage = await listAgents(db, first);
+    if (firstPage.rows.length !== 50 || !firstPage.nextCursor) throw new Error("the agents list should have a full first page");
+    const after = decodeCursor(firstPage.nextCursor)!;
+    const search: PageRequest = { limit: 50, q: "sentinel 01" };
+    const found = await listAgents(db, search);
+    if (found.rows.length === 0) throw new Error("the search should match agents");
+    const list = [
+      { what: `agents list, first page (${AGENTS.toLocaleString("en")} agents)`, req: first },
+      { what: `agents list, search "${search.q}"`, req: search },
+      { what: "agents list, keyset next page", req: { limit: 50, after } satisfies PageRequest },
+    ];
+    for (const l of list) lines.push({ db: provider, what: l.what, runs: RUNS.list, ...(await time(RUNS.list, WARMUP.list, () => listAgents(db, l.req))), target: TARGET_MS.list });
+  } finally {
+    await db.$disconnect();
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const now = new Date();
+  const all: Line[] = [];
+  for (const make of [freshSqlite, freshPostgres]) {
+    const fresh = await make();
+    try {
+      console.log(`bench: loading ${fresh.config.provider}…`);
+      all.push(...(await benchOne(fresh, now)));
+    } finally {
+      await fresh.drop();
+    }
+  }
+  const ms = (v: number) => v.toFixed(2).padStart(8);
+  const width = Math.max(...all.map((l) => l.what.length));
+  console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(" ")} (figures are wall-clock per call, in ms)`);
+  console.log(`${"database".padEnd(10)} ${"query".padEnd(width)}  runs      p50      p95      p99  cpu p50  target  p95 ok`);
+  for (const l of all) {
+    console.log(`${l.db.padEnd(10)} ${l.what.padEnd(width)}  ${String(l.runs).padStart(4)} ${ms(l.p50)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.cpu50)}  ≤${String(l.target).padStart(4)}   ${l.p95 <= l.target ? "yes" : "NO"}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);
