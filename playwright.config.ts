@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
+import { ssoEnv } from "./e2e/support/sso";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** The app (scripts/e2e-server.sh) and the test OpenID provider read the same variables. */
+const sso = ssoEnv(`http://127.0.0.1:${port}`);
 
 /**
  * End-to-end tests drive the built console in Debian's Chromium (Playwright's
@@ -39,12 +42,26 @@ export default defineConfig({
     // Signed in as the demo admin unless a spec chooses another role or none.
     { name: "chromium", use: { browserName: "chromium", storageState: ".cache/e2e-auth/admin.json" }, dependencies: ["setup"] },
   ],
-  webServer: {
-    command: `bash scripts/e2e-server.sh ${port}`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `bash scripts/e2e-server.sh ${port}`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      env: sso,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      // A real OpenID provider for e2e/sso.spec.ts (Auth.js fetches its
+      // discovery document at sign-in time, so start order does not matter).
+      command: "node e2e/support/oidc-provider.mjs",
+      url: `${sso.MANDATE_OIDC_ISSUER}/.well-known/openid-configuration`,
+      env: sso,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

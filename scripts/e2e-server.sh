@@ -5,6 +5,17 @@ cd "$(dirname "$0")/.."
 port="${1:-3100}"
 export NEXT_TELEMETRY_DISABLED=1
 export DATABASE_URL="file:./.cache/e2e/mandate.db"
+# Every e2e sign-in comes from 127.0.0.1: the per-address limit would let one
+# spec's deliberate failures lock the others out. The per-account limit stays at
+# its default (the sign-in spec exercises it); the per-address limit is covered
+# by the db test suite.
+export MANDATE_SIGNIN_MAX_FAILURES_PER_ADDRESS="${MANDATE_SIGNIN_MAX_FAILURES_PER_ADDRESS:-1000}"
+# Enterprise SSO against the OpenID provider Playwright starts
+# (e2e/support/oidc-provider.mjs, same defaults).
+export MANDATE_OIDC_ISSUER="${MANDATE_OIDC_ISSUER:-http://127.0.0.1:3101}"
+export MANDATE_OIDC_CLIENT_ID="${MANDATE_OIDC_CLIENT_ID:-mandate-e2e}"
+export MANDATE_OIDC_CLIENT_SECRET="${MANDATE_OIDC_CLIENT_SECRET:-mandate-e2e-client-secret}"
+export MANDATE_OIDC_NAME="${MANDATE_OIDC_NAME:-Acme IdP}"
 rm -rf .cache/e2e
 node_modules/.bin/tsx scripts/seed/main.ts
 export NODE_ENV=production PORT="$port" HOST=127.0.0.1

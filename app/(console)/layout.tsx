@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
+import { forbidden } from "next/navigation";
 import { ProductMark } from "@/components/console/product-mark";
 import { SidebarNav } from "@/components/console/sidebar-nav";
 import { SkipLink } from "@/components/console/skip-link";
 import { TopBar } from "@/components/console/top-bar";
-import { navSections } from "@/components/console/nav-items";
+import { isActive, navSections } from "@/components/console/nav-items";
 import { can } from "@/lib/auth/principal";
 import { requirePrincipal } from "@/app/_server/principal";
 
@@ -16,7 +18,15 @@ const MAIN_ID = "main-content";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   // Pages check their own permission too: a layout does not re-run on every navigation.
   const principal = await requirePrincipal();
-  const allowed = navSections.flatMap((s) => s.items).filter((i) => can(principal, i.permission)).map((i) => i.slug);
+  const places = navSections.flatMap((s) => s.items);
+  // A page's own forbidden() runs inside the loading boundary, after a 200 has
+  // been streamed; checked here too, a console place answers a real 403.
+  const path = (await headers()).get("x-mandate-path")?.split("?")[0];
+  // The place that owns the path (its sub-pages included); pages needing more
+  // than their place's permission still refuse, with a 200-status forbidden page.
+  const place = path ? places.find((i) => isActive(i, path)) : undefined;
+  if (place && !can(principal, place.permission)) forbidden();
+  const allowed = places.filter((i) => can(principal, i.permission)).map((i) => i.slug);
   return (
     <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
       <SkipLink targetId={MAIN_ID} />

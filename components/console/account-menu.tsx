@@ -19,6 +19,9 @@ export function AccountMenu({ person }: { person: SignedInPerson }) {
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent | KeyboardEvent) => {
+      // The "sign out everywhere" confirmation is portalled outside the menu: a
+      // click in it must not close the menu, which would unmount the dialog.
+      if (e instanceof MouseEvent && (e.target as Element | null)?.closest?.("[role=alertdialog]")) return;
       if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setOpen(false);
     };
     document.addEventListener("mousedown", close);
