@@ -1,0 +1,89 @@
+import { expect, test, type Page } from "@playwright/test";
+
+/** The value of the first <option> whose text contains `text` (labels carry counts and emails, so exact labels are brittle). */
+async function optionValue(page: Page, selectLabel: string, text: string): Promise<string> {
+  const value = await page.getByLabel(selectLabel).locator("option", { hasText: text }).first().getAttribute("value");
+  if (!value) throw new Error(`no option “${text}” in ${selectLabel}`);
+  return value;
+}
+
+test.describe("entitlements and assignments", () => {
+  // One run per fresh database, but unique names keep a re-run against the same server honest.
+  const stamp = Date.now().toString(36);
+  const entitlementName = `E2E GitHub triage ${stamp}`;
+  const agentName = `E2E Triage Bot ${stamp}`;
+
+  test("create an entitlement, assign it to a new agent and see the agent's effective access", async ({ page }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+
+    await page.goto("/entitlements");
+    await page.getByTestId("new-entitlement").click();
+    await expect(page.getByRole("heading", { level: 1, name: "New entitlement" })).toBeVisible();
+    await page.getByLabel("Name").fill(entitlementName);
+    await page.getByLabel("Description").fill("Read code and open branches, for the triage bot");
+    await page.getByLabel("MCP server").selectOption(await optionValue(page, "MCP server", "GitHub Enterprise"));
+    await page.getByLabel("search_code").check();
+    await expect(page.getByTestId("derived-risk")).toHaveText(/read/i);
+    await page.getByLabel("create_branch").check();
+    await expect(page.getByTestId("derived-risk")).toHaveText(/write/i);
+    await page.getByTestId("entitlement-submit").click();
+    await expect(page.getByRole("heading", { level: 1, name: entitlementName })).toBeVisible();
+    await expect(page.getByTestId("entitlement-risk")).toHaveText(/write/i);
+
+    await page.goto("/agents");
+    await page.getByTestId("register-agent").click();
+    await page.getByLabel("Name").fill(agentName);
+    await page.getByLabel("Owner").selectOption(await optionValue(page, "Owner", "reviewer@acme.example"));
+    await page.getByLabel("Purpose").fill("Labels and routes new GitHub issues");
+    await page.getByLabel("Client authentication").selectOption("client_secret_basic");
+    await page.getByTestId("register-agent-submit").click();
+    const dialog = page.getByTestId("secret-dialog");
+    await expect(dialog).toBeVisible();
+    await expect(page.getByTestId("client-secret")).toHaveText(/^[A-Za-z0-9_-]{43}$/);
+    await dialog.getByRole("button", { name: "I have stored it" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: agentName })).toBeVisible();
+    await expect(page.getByText("This agent reaches no tools.")).toBeVisible();
+
+    await page.getByRole("button", { name: "Assign entitlement" }).click();
+    const assign = page.getByTestId("assign-dialog");
+    await assign.getByLabel("Entitlement").selectOption(await optionValue(page, "Entitlement", entitlementName));
+    await assign.getByLabel("Justification").fill("Triage needs to read code and branch");
+    await page.getByTestId("assign-submit").click();
+    await expect(assign).toBeHidden();
+
+    const access = page.getByTestId("effective-access");
+    await expect(access.getByTestId("effective-access-row")).toHaveCount(2);
+    for (const tool of ["search_code", "create_branch"]) {
+      const row = access.getByTestId("effective-access-row").filter({ hasText: tool });
+      await expect(row).toContainText("GitHub Enterprise");
+      await expect(row).toContainText(entitlementName);
+    }
+    await expect(page.getByTestId("live-assignments")).toContainText(entitlementName);
+
+    // The same grant shows on the assignments list, filtered to agents.
+    await page.goto("/entitlements/assignments?principalType=agent");
+    await expect(page.getByRole("row").filter({ hasText: agentName })).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+
+  test("a duplicate entitlement name is refused inline and nothing is created", async ({ page }) => {
+    await page.goto("/entitlements/new");
+    await page.getByLabel("Name").fill(entitlementName);
+    await page.getByLabel("MCP server").selectOption(await optionValue(page, "MCP server", "GitHub Enterprise"));
+    await page.getByLabel("search_code").check();
+    await page.getByTestId("entitlement-submit").click();
+    const name = page.getByLabel("Name");
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByText("An entitlement with this name already exists")).toBeVisible();
+    await expect(page).toHaveURL(/\/entitlements\/new$/);
+  });
+
+  test("no tools chosen is refused at the tools field", async ({ page }) => {
+    await page.goto("/entitlements/new");
+    await page.getByLabel("Name").fill(`E2E empty ${stamp}`);
+    await page.getByLabel("MCP server").selectOption(await optionValue(page, "MCP server", "GitHub Enterprise"));
+    await page.getByTestId("entitlement-submit").click();
+    await expect(page.getByTestId("tool-checklist")).toContainText("Choose at least one tool");
+  });
+});
