@@ -33,6 +33,7 @@ test.describe("entitlements and assignments", () => {
 
     await page.goto("/agents");
     await page.getByTestId("register-agent").click();
+    await expect(page.getByRole("heading", { level: 1, name: "Register agent" })).toBeVisible();
     await page.getByLabel("Name").fill(agentName);
     await page.getByLabel("Owner").selectOption(await optionValue(page, "Owner", "reviewer@acme.example"));
     await page.getByLabel("Purpose").fill("Labels and routes new GitHub issues");
@@ -68,8 +69,11 @@ test.describe("entitlements and assignments", () => {
   });
 
   test("a duplicate entitlement name is refused inline and nothing is created", async ({ page }) => {
+    // A name the demo enterprise already uses (this test must not depend on the one above having run).
+    await page.goto("/entitlements");
+    const taken = (await page.getByTestId("data-table-row").first().getByRole("link").first().innerText()).trim();
     await page.goto("/entitlements/new");
-    await page.getByLabel("Name").fill(entitlementName);
+    await page.getByLabel("Name").fill(taken);
     await page.getByLabel("MCP server").selectOption(await optionValue(page, "MCP server", "GitHub Enterprise"));
     await page.getByLabel("search_code").check();
     await page.getByTestId("entitlement-submit").click();
