@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { storageStateOf } from "./support/accounts";
 
 /** The value of the first <option> whose text contains `text` (labels carry counts and emails, so exact labels are brittle). */
 async function optionValue(page: Page, selectLabel: string, text: string): Promise<string> {
@@ -89,5 +90,29 @@ test.describe("entitlements and assignments", () => {
     await page.getByLabel("MCP server").selectOption(await optionValue(page, "MCP server", "GitHub Enterprise"));
     await page.getByTestId("entitlement-submit").click();
     await expect(page.getByTestId("tool-checklist")).toContainText("Choose at least one tool");
+  });
+});
+
+test.describe("as a reviewer (no manage permissions)", () => {
+  test.use({ storageState: storageStateOf("reviewer") });
+
+  test("sees agents and entitlements without mutate controls, and cannot open the forms", async ({ page }) => {
+    await page.goto("/agents");
+    await expect(page.getByRole("heading", { level: 1, name: "Agents" })).toBeVisible();
+    await expect(page.getByTestId("register-agent")).toHaveCount(0);
+    await page.getByTestId("data-table-row").first().getByRole("link").first().click();
+    await expect(page.getByRole("heading", { level: 2, name: "Effective access" })).toBeVisible();
+    await expect(page.getByTestId("agent-lifecycle")).toHaveCount(0);
+    await expect(page.getByTestId("assign-open")).toHaveCount(0);
+    await expect(page.getByTestId("end-assignment")).toHaveCount(0);
+
+    await page.goto("/entitlements");
+    await expect(page.getByTestId("new-entitlement")).toHaveCount(0);
+    // The list's loading boundary has already streamed a 200 by the time the page refuses, so check what is shown.
+    for (const path of ["/entitlements/new", "/agents/new"]) {
+      await page.goto(path);
+      await expect(page.getByTestId("forbidden")).toBeVisible();
+      await expect(page.getByTestId("entitlement-form").or(page.getByTestId("register-agent-form"))).toHaveCount(0);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "@/lib/db/client";
+import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -61,6 +61,12 @@ export async function createAssignment(db: Db, actor: Principal, raw: CreateAssi
     throw new DomainError("invalid", "The expiry must be in the future", "expiresAt");
   }
   return db.$transaction(async (tx) => {
+    if (providerOf(tx) === "postgresql") {
+      // No unique index can say "one LIVE grant per entitlement and principal", so two
+      // concurrent grants of one entitlement serialise here until commit. (SQLite
+      // already runs one write transaction at a time.)
+      await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `assignment:${input.entitlementId}`);
+    }
     const entitlement = await tx.entitlement.findUnique({
       where: { id: input.entitlementId },
       select: { id: true, name: true, _count: { select: { tools: { where: { tool: { status: "approved" } } } } } },

@@ -233,6 +233,12 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       await refused(assign("agent", triager), "conflict", "principalId");
     });
 
+    it("lets only one of two concurrent identical grants through", async () => {
+      const results = await Promise.allSettled([assign("user", ids.owner), assign("user", ids.owner), assign("user", ids.owner)]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(await db.assignment.count({ where: { entitlementId: triage, userId: ids.owner, endedAt: null } })).toBe(1);
+    });
+
     it("never lets anyone grant themselves: own user, own group, own agent", async () => {
       const count = await db.assignment.count();
       await refused(assign("user", ids.admin), "separation_of_duties", "principalId");
