@@ -84,6 +84,21 @@ test.describe("entitlements and assignments", () => {
     await expect(page).toHaveURL(/\/entitlements\/new$/);
   });
 
+  test("the Assign dialog finds a person by search and refuses a grant to oneself", async ({ page }) => {
+    await page.goto("/entitlements");
+    await page.getByTestId("data-table-row").first().getByRole("link").first().click();
+    await page.getByTestId("assign-open").click();
+    const dialog = page.getByTestId("assign-dialog");
+    await dialog.getByLabel("Assign to").selectOption("user");
+    await dialog.getByLabel("Search people").fill("admin@acme.example");
+    // The signed-in admin (see e2e/support/accounts.ts) picks themselves.
+    await dialog.getByRole("radio", { name: /admin@acme\.example/ }).check();
+    await dialog.getByLabel("Justification").fill("Trying to grant myself access");
+    await page.getByTestId("assign-submit").click();
+    await expect(dialog).toContainText("You cannot grant access to yourself");
+    await expect(dialog).toBeVisible();
+  });
+
   test("no tools chosen is refused at the tools field", async ({ page }) => {
     await page.goto("/entitlements/new");
     await page.getByLabel("Name").fill(`E2E empty ${stamp}`);
