@@ -12,11 +12,13 @@ import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
 import { entitlementOptions } from "@/lib/entitlements/entitlement-options";
+import { activePeople } from "@/lib/people/active-people";
 import { formatDuration } from "@/lib/utils/format";
 import { requirePermission } from "@/app/_server/principal";
 import { AssignDialog } from "../../entitlements/assignments/assign-dialog";
 import { LiveAssignmentsTable } from "../../entitlements/assignments/live-assignments-table";
 import { AgentLifecycle } from "./agent-lifecycle";
+import { EditAgentDialog } from "./edit-agent-dialog";
 import { EffectiveAccessTable } from "./effective-access-table";
 
 export const metadata: Metadata = { title: "Agent" };
@@ -43,7 +45,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const now = new Date();
   const [assignments, access] = await Promise.all([liveAssignmentsOf(db, { agentId: id }, now), effectiveAccessOfAgent(db, id, now)]);
   const canAssign = can(principal, "assignments.manage") && agent.status !== "retired";
-  const entitlements = canAssign ? await entitlementOptions(db) : [];
+  const canEdit = can(principal, "agents.manage") && agent.status !== "retired";
+  const [entitlements, people] = await Promise.all([canAssign ? entitlementOptions(db) : [], canEdit ? activePeople(db) : []]);
 
   return (
     <>
@@ -52,9 +55,20 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         description={<span className="font-mono">{agent.clientId}</span>}
         actions={
           can(principal, "agents.manage") ? (
-            <AgentLifecycle
+            <>
+              {canEdit ? (
+                <EditAgentDialog
+                  agent={{
+                    id: agent.id, kind: agent.kind, ownerId: agent.owner?.id ?? null, purpose: agent.purpose,
+                    allowedGrantTypes: agent.allowedGrantTypes, maxTokenLifetimeSeconds: agent.maxTokenLifetimeSeconds,
+                  }}
+                  people={people}
+                />
+              ) : null}
+              <AgentLifecycle
               agent={{ id: agent.id, name: agent.name, clientId: agent.clientId, status: agent.status, usesSecret: agent.authMethod !== "private_key_jwt" }}
-            />
+              />
+            </>
           ) : undefined
         }
       />
