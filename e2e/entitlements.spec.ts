@@ -63,6 +63,18 @@ test.describe("entitlements and assignments", () => {
     }
     await expect(page.getByTestId("live-assignments")).toContainText(entitlementName);
 
+    // Editing the agent: an out-of-range lifetime is refused inline, a valid one is saved.
+    await page.getByRole("button", { name: "Edit" }).click();
+    const lifetime = page.getByLabel("Maximum token lifetime (seconds)");
+    await lifetime.fill("30");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(lifetime).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByText("At least 60 seconds")).toBeVisible();
+    await lifetime.fill("600");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Max token lifetime")).toBeVisible();
+    await expect(page.getByRole("definition").filter({ hasText: /^10m$/ })).toBeVisible();
+
     // The same grant shows on the assignments list, filtered to agents.
     await page.goto("/entitlements/assignments?principalType=agent");
     await expect(page.getByRole("row").filter({ hasText: agentName })).toBeVisible();
