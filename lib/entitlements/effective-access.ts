@@ -1,8 +1,9 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
 
-export type Risk = "read" | "write" | "destructive";
-export const RISK_RANK: Record<Risk, number> = { read: 0, write: 1, destructive: 2 };
+import type { Risk } from "./risk";
+
+export { highestRisk, RISK_RANK, type Risk } from "./risk";
 
 /** One way a tool is reached: an assignment of an entitlement to a principal. */
 export interface GrantPath {
@@ -160,11 +161,6 @@ function intersect(agent: Map<string, ReachableTool>, user: Map<string, Reachabl
     both.set(toolId, { ...a, until, via: [...a.via, ...u.via] });
   }
   return both;
-}
-
-/** Highest risk among tools, or null when there are none. */
-export function highestRisk(tools: readonly { risk: Risk }[]): Risk | null {
-  return tools.reduce<Risk | null>((m, t) => (m === null || RISK_RANK[t.risk] > RISK_RANK[m] ? t.risk : m), null);
 }
 
 /**

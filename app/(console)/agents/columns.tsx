@@ -1,6 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
 import { StatusBadge, type BadgeVariant } from "@/components/ui/badge";
 import { DataTableColumnHeader } from "@/components/ui/data-table";
 import { DateTime } from "@/components/console/date-time";
@@ -25,7 +26,9 @@ export const agentColumns: ColumnDef<AgentRow>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Name" />,
     cell: ({ row }) => (
       <div className="grid">
-        <span className="font-medium">{row.original.name}</span>
+        <Link href={`/agents/${row.original.id}`} className="font-medium hover:underline">
+          {row.original.name}
+        </Link>
         <span className="font-mono text-xs text-muted-foreground">{row.original.clientId}</span>
       </div>
     ),

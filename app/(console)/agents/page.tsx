@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/principal";
 import { listAgents } from "@/lib/agents/list-agents";
 import { getDb } from "@/lib/db/client";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
@@ -11,7 +14,7 @@ export const metadata: Metadata = { title: "Agents" };
 export const dynamic = "force-dynamic";
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
-  await requirePermission("inventory.view");
+  const principal = await requirePermission("inventory.view");
   const request = parsePageRequest(await searchParams);
   const page = await listAgents(getDb(), request);
   return (
@@ -19,6 +22,15 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="Agents"
         description="Non-human identities registered as OAuth clients, who owns them and how they authenticate."
+        actions={
+          can(principal, "agents.manage") ? (
+            <Button asChild>
+              <Link href="/agents/new" data-testid="register-agent">
+                Register agent
+              </Link>
+            </Button>
+          ) : undefined
+        }
       />
       <AgentsTable
         rows={page.rows.map(toAgentRow)}

@@ -1,6 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
 import { DataTableColumnHeader } from "@/components/ui/data-table";
 import type { EntitlementListItem } from "@/lib/entitlements/list-entitlements";
 import { formatDuration } from "@/lib/utils/format";
@@ -11,7 +12,9 @@ export const entitlementColumns: ColumnDef<EntitlementListItem>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Name" />,
     cell: ({ row }) => (
       <div className="grid max-w-[28rem]">
-        <span className="font-medium">{row.original.name}</span>
+        <Link href={`/entitlements/${row.original.id}`} className="font-medium hover:underline">
+          {row.original.name}
+        </Link>
         {row.original.description ? (
           <span className="truncate text-xs text-muted-foreground" title={row.original.description}>
             {row.original.description}

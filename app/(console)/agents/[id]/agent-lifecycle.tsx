@@ -1,0 +1,83 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
+import { toast } from "@/components/ui/toast";
+import type { ActionResult } from "@/app/_server/action-result";
+import { reactivateAgentAction, retireAgentAction, rotateAgentSecretAction, suspendAgentAction } from "../actions";
+import { SecretDialog } from "../secret-dialog";
+
+/** Throws on failure so ConfirmDialog stays open; the toast says why. */
+function settle<T>(result: ActionResult<T>, success: string): T {
+  if (!result.ok) {
+    toast.error(result.error.message);
+    throw new Error(result.error.message);
+  }
+  toast.success(success);
+  return result.data;
+}
+
+export function AgentLifecycle({
+  agent,
+}: {
+  agent: { id: string; name: string; clientId: string; status: "active" | "suspended" | "retired"; usesSecret: boolean };
+}) {
+  const router = useRouter();
+  const [secret, setSecret] = useState<string | null>(null);
+  if (agent.status === "retired") return null;
+  const agentId = agent.id;
+
+  return (
+    <div className="flex flex-wrap items-center gap-2" data-testid="agent-lifecycle">
+      {agent.usesSecret ? (
+        <ConfirmDialog
+          trigger={<Button variant="outline">Rotate secret</Button>}
+          title="Rotate the client secret?"
+          description="The current secret stops working at once. The new one is shown once."
+          confirmLabel="Rotate"
+          onConfirm={async () => setSecret(settle(await rotateAgentSecretAction({ agentId }), "Secret rotated").clientSecret)}
+        />
+      ) : null}
+      {agent.status === "active" ? (
+        <ConfirmDialog
+          trigger={<Button variant="outline">Suspend</Button>}
+          title={`Suspend ${agent.name}?`}
+          description="It can get no new tokens until reactivated. Its assignments are kept."
+          confirmLabel="Suspend"
+          onConfirm={async () => {
+            settle(await suspendAgentAction({ agentId }), "Agent suspended");
+            router.refresh();
+          }}
+        />
+      ) : (
+        <ConfirmDialog
+          trigger={<Button variant="outline">Reactivate</Button>}
+          title={`Reactivate ${agent.name}?`}
+          description="It can get tokens again, for the access its assignments grant."
+          confirmLabel="Reactivate"
+          onConfirm={async () => {
+            settle(await reactivateAgentAction({ agentId }), "Agent reactivated");
+            router.refresh();
+          }}
+        />
+      )}
+      <ReasonDialog
+        trigger={<Button variant="destructive">Retire</Button>}
+        title={`Retire ${agent.name}?`}
+        description="Retiring is final: its credentials are dropped and every live assignment ends with this reason. History is kept."
+        confirmLabel="Retire agent"
+        onConfirm={async (reason) => {
+          const result = await retireAgentAction({ agentId, reason });
+          if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
+          toast.success(`Retired; ${result.data.endedAssignmentIds.length} assignment(s) ended`);
+          router.refresh();
+          return null;
+        }}
+      />
+      <SecretDialog clientId={agent.clientId} secret={secret} onClose={() => setSecret(null)} />
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { EXPIRING_SOON_DAYS, listAssignments, parseAssignmentFilters } from "@/lib/assignments/list-assignments";
+import { can } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { entitlementOptions } from "@/lib/entitlements/entitlement-options";
+import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { requirePermission } from "@/app/_server/principal";
+import { AssignmentFilters } from "./assignment-filters";
+import { toAssignmentRow } from "./assignment-row";
+import { AssignmentsTable } from "./assignments-table";
+
+export const metadata: Metadata = { title: "Assignments" };
+export const dynamic = "force-dynamic";
+
+export default async function AssignmentsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
+  const principal = await requirePermission("inventory.view");
+  const params = await searchParams;
+  const request = parsePageRequest(params);
+  const filters = parseAssignmentFilters(params);
+  const db = getDb();
+  const [page, entitlements] = await Promise.all([listAssignments(db, request, filters), entitlementOptions(db)]);
+  return (
+    <>
+      <PageHeader
+        title="Assignments"
+        description={`Who holds which entitlement right now, until when and why. “Expiring soon” is within ${EXPIRING_SOON_DAYS} days; times in UTC.`}
+      />
+      <AssignmentsTable
+        rows={page.rows.map(toAssignmentRow)}
+        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
+        query={request.q ?? ""}
+        canEnd={can(principal, "assignments.manage")}
+        filters={
+          <AssignmentFilters
+            principalType={filters.principalType ?? ""}
+            entitlementId={filters.entitlementId ?? ""}
+            expiring={filters.expiring === "soon"}
+            entitlements={entitlements}
+          />
+        }
+      />
+    </>
+  );
+}

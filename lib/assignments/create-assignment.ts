@@ -1,0 +1,110 @@
+import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit/record";
+import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
+import { DomainError } from "@/lib/errors/domain-error";
+import { createAssignmentSchema, type CreateAssignmentInput, type PrincipalType } from "./assignment-schemas";
+import { liveAssignmentWhere } from "./live-assignment";
+
+export interface CreatedAssignment {
+  id: string;
+  /** Accepted, but worth telling the person (a suspended agent gains nothing until reactivated). */
+  warnings: string[];
+}
+
+/** The one principal column an assignment fills; the other two stay null. */
+function principalColumns(type: PrincipalType, id: string): { agentId: string | null; userId: string | null; groupId: string | null } {
+  return { agentId: type === "agent" ? id : null, userId: type === "user" ? id : null, groupId: type === "group" ? id : null };
+}
+
+/** Checks the receiving principal and returns its label for the audit trail, plus any warnings. */
+async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: string | null): Promise<{ label: string; warnings: string[] }> {
+  const selfGrant = () => new DomainError("separation_of_duties", "You cannot grant access to yourself; ask another admin.", "principalId");
+  switch (type) {
+    case "agent": {
+      const agent = await tx.agent.findUnique({ where: { id }, select: { name: true, status: true, ownerId: true } });
+      if (!agent) throw new DomainError("not_found", "No such agent", "principalId");
+      if (agent.status === "retired") throw new DomainError("conflict", "This agent is retired; it cannot receive access", "principalId");
+      // An agent's owner acts through it: granting your own agent is granting yourself.
+      if (person && agent.ownerId === person) {
+        throw new DomainError("separation_of_duties", "You own this agent; another admin must grant it access.", "principalId");
+      }
+      const warnings = agent.status === "suspended" ? ["This agent is suspended: the access takes effect only when it is reactivated."] : [];
+      return { label: agent.name, warnings };
+    }
+    case "user": {
+      const user = await tx.user.findUnique({ where: { id }, select: { email: true, active: true } });
+      if (!user) throw new DomainError("not_found", "No such person", "principalId");
+      if (!user.active) throw new DomainError("conflict", "This person is deactivated", "principalId");
+      if (person === id) throw selfGrant();
+      return { label: user.email, warnings: [] };
+    }
+    case "group": {
+      const group = await tx.group.findUnique({ where: { id }, select: { displayName: true } });
+      if (!group) throw new DomainError("not_found", "No such group", "principalId");
+      if (person && (await tx.groupMembership.findUnique({ where: { groupId_userId: { groupId: id, userId: person } } }))) {
+        throw new DomainError("separation_of_duties", "You are a member of this group; another admin must grant it access.", "principalId");
+      }
+      return { label: group.displayName, warnings: [] };
+    }
+  }
+}
+
+/**
+ * Grants an entitlement to an agent, a person or a group. Refused: expiry in
+ * the past, a retired agent or deactivated person, an entitlement without any
+ * approved tool, a second live grant of the same thing, and — separation of
+ * duties — any grant that would reach the actor themselves.
+ */
+export async function createAssignment(db: Db, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
+  const input = createAssignmentSchema.parse(raw);
+  if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
+    throw new DomainError("invalid", "The expiry must be in the future", "expiresAt");
+  }
+  return db.$transaction(async (tx) => {
+    if (providerOf(tx) === "postgresql") {
+      // No unique index can say "one LIVE grant per entitlement and principal", so two
+      // concurrent grants of one entitlement serialise here until commit. (SQLite
+      // already runs one write transaction at a time.)
+      await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `assignment:${input.entitlementId}`);
+    }
+    const entitlement = await tx.entitlement.findUnique({
+      where: { id: input.entitlementId },
+      select: { id: true, name: true, _count: { select: { tools: { where: { tool: { status: "approved" } } } } } },
+    });
+    if (!entitlement) throw new DomainError("not_found", "No such entitlement", "entitlementId");
+    if (entitlement._count.tools === 0) {
+      throw new DomainError("invalid", "This entitlement has no approved tools; it would grant nothing", "entitlementId");
+    }
+    const { label, warnings } = await checkPrincipal(tx, input.principalType, input.principalId, personOf(actor));
+    const columns = principalColumns(input.principalType, input.principalId);
+    const duplicate = await tx.assignment.findFirst({
+      where: { entitlementId: entitlement.id, principalType: input.principalType, ...columns, ...liveAssignmentWhere(now) },
+      select: { id: true },
+    });
+    if (duplicate) throw new DomainError("conflict", "This entitlement is already assigned to them", "principalId");
+
+    const row = await tx.assignment.create({
+      data: {
+        entitlementId: entitlement.id,
+        principalType: input.principalType,
+        ...columns,
+        expiresAt: input.expiresAt ?? null,
+        justification: input.justification,
+        grantedById: personOf(actor),
+        createdAt: now,
+      },
+    });
+    await recordAudit(tx, {
+      action: "assignment.created", ...actorOf(actor), targetType: "assignment", targetId: row.id, targetLabel: `${entitlement.name} → ${label}`,
+      decision: "allow", reason: input.justification, occurredAt: now,
+      detail: {
+        before: null,
+        after: {
+          entitlementId: entitlement.id, entitlement: entitlement.name, principalType: input.principalType, principalId: input.principalId,
+          principal: label, expiresAt: row.expiresAt, justification: row.justification, grantedById: row.grantedById,
+        },
+      },
+    });
+    return { id: row.id, warnings };
+  });
+}

@@ -1,0 +1,26 @@
+import type { Tx } from "@/lib/db/client";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { liveAssignmentWhere } from "./live-assignment";
+
+type Actor = Pick<AuditInput, "actorType" | "actorId" | "actorLabel">;
+
+/**
+ * Ends every live assignment of an agent inside the caller's transaction (used
+ * when the agent is retired), one audit event each so an assignment's history
+ * reads complete on its own. Rows are kept: ended, not deleted.
+ */
+export async function endLiveAssignmentsOfAgent(tx: Tx, actor: Actor, agentId: string, reason: string, now: Date): Promise<string[]> {
+  const live = await tx.assignment.findMany({
+    where: { agentId, ...liveAssignmentWhere(now) },
+    select: { id: true, entitlement: { select: { name: true } } },
+  });
+  for (const a of live) {
+    await tx.assignment.update({ where: { id: a.id }, data: { endedAt: now, endedReason: reason } });
+    await recordAudit(tx, {
+      action: "assignment.ended", ...actor, targetType: "assignment", targetId: a.id, targetLabel: a.entitlement.name,
+      decision: "allow", reason, occurredAt: now,
+      detail: { before: { endedAt: null, endedReason: null }, after: { endedAt: now, endedReason: reason } },
+    });
+  }
+  return live.map((a) => a.id);
+}
