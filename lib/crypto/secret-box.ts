@@ -23,11 +23,12 @@ export class SecretBoxError extends Error {
   }
 }
 
-/** The 32-byte master key from MANDATE_MASTER_KEY (base64url), checked strictly: a short key must never be padded. */
+/** The 32-byte master key from MANDATE_MASTER_KEY (base64url or base64), checked strictly: a short key must never be padded. */
 export function masterKey(env: Record<string, string | undefined> = process.env): Buffer {
   const encoded = env.MANDATE_MASTER_KEY?.trim();
   if (!encoded) throw new SecretBoxError("MANDATE_MASTER_KEY is not set");
-  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(encoded)) throw new SecretBoxError("MANDATE_MASTER_KEY must be base64url");
+  // Either alphabet: `openssl rand -base64 32` is what operators will paste.
+  if (!/^[A-Za-z0-9_+/-]+={0,2}$/.test(encoded)) throw new SecretBoxError("MANDATE_MASTER_KEY must be base64url (or base64)");
   const key = Buffer.from(encoded, "base64url");
   if (key.length !== KEY_BYTES) throw new SecretBoxError(`MANDATE_MASTER_KEY must decode to ${KEY_BYTES} bytes, got ${key.length}`);
   return key;

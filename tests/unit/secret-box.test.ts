@@ -38,6 +38,9 @@ describe("secret box", () => {
     expect(() => masterKey({})).toThrow(/not set/);
     expect(() => masterKey({ MANDATE_MASTER_KEY: randomBytes(16).toString("base64url") })).toThrow(/32 bytes/);
     expect(() => masterKey({ MANDATE_MASTER_KEY: "not base64url!" })).toThrow(/base64url/);
+    // `openssl rand -base64 32` output (standard alphabet, padding) is accepted too.
+    const standard = randomBytes(32).toString("base64");
+    expect(masterKey({ MANDATE_MASTER_KEY: standard }).equals(Buffer.from(standard, "base64"))).toBe(true);
   });
 
   it("takes the key from MANDATE_MASTER_KEY by default", () => {
