@@ -8,6 +8,7 @@ import type { Gateway } from "@/lib/gateway/gateway";
 import { classifyPosted, rpcError, RPC, type JsonRpcId } from "@/lib/gateway/json-rpc";
 import { protectedResourceMetadata, protectedResourceMetadataUrl } from "@/lib/gateway/protected-resource-metadata";
 import { decideToolCall, toolArguments } from "@/lib/gateway/tool-call-decision";
+import { InvalidRequest } from "@/lib/oauth/errors";
 import { bearerChallenge } from "@/lib/gateway/www-authenticate";
 import { sendJson, type HttpRoute } from "./http-route";
 import { bodyReader } from "./read-body";
@@ -20,7 +21,12 @@ const MCP_PREFIX = "/mcp/";
 /** A slug is one path segment; anything else is not a gateway endpoint. */
 function slugOf(pathname: string, prefix: string): string | null {
   const slug = pathname.slice(prefix.length);
-  return slug && !slug.includes("/") ? decodeURIComponent(slug) : null;
+  if (!slug || slug.includes("/")) return null;
+  try {
+    return decodeURIComponent(slug);
+  } catch {
+    return null; // malformed percent-encoding: no such server
+  }
 }
 
 function bearerOf(req: IncomingMessage): { token: string } | { missing: true } | { garbled: true } {
@@ -138,8 +144,10 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     if (req.method === "POST") {
       try {
         body = await bodyReader(req, gw.settings.maxBodyBytes)();
-      } catch {
-        return refuse(x, 413, null, RPC.invalidRequest, `request body exceeds ${gw.settings.maxBodyBytes} bytes`);
+      } catch (e) {
+        if (e instanceof InvalidRequest && e.status === 413) return refuse(x, 413, null, RPC.invalidRequest, `request body exceeds ${gw.settings.maxBodyBytes} bytes`);
+        res.destroy(); // the client went away mid-body: nobody to answer
+        return;
       }
       const posted = classifyPosted(body);
       if (posted.kind === "parse_error") return refuse(x, 400, null, RPC.parseError, "parse error: the body is not JSON");

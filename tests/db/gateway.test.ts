@@ -41,6 +41,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   let issuer: string;
   let docs: McpTestServer;
   let live: McpTestServer;
+  let notes: McpTestServer;
   let agent: { clientId: string; key: CryptoKey };
   let release: () => void = () => {};
   const ids = { docs: "", live: "", agent: "", readDoc: "" };
@@ -78,6 +79,8 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       ],
     });
 
+    notes = await startMcpTestServer({ stateful: true, tools: [plain("take_note")] });
+
     const docsRow = await db.mcpServer.create({
       data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: docs.url, argumentLogging: "hash", authorizationServerIssuer: issuer },
     });
@@ -86,6 +89,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       data: { name: "Live", slug: "live", resourceUri: `${issuer}/mcp/live`, enforcementMode: "gateway", upstreamUrl: live.url, argumentLogging: "redacted", authorizationServerIssuer: issuer },
     });
     await db.mcpServer.update({ where: { id: liveRow.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(liveRow.id, LIVE_SECRET) } });
+    const notesRow = await db.mcpServer.create({
+      data: { name: "Notes", slug: "notes", resourceUri: `${issuer}/mcp/notes`, enforcementMode: "gateway", upstreamUrl: notes.url, authorizationServerIssuer: issuer },
+    });
     ids.docs = docsRow.id;
     ids.live = liveRow.id;
 
@@ -96,6 +102,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     await tool(docsRow.id, "admin_doc", "docs.admin");
     await tool(docsRow.id, "pending_tool", "docs.pending", "pending");
     const watch = await tool(liveRow.id, "watch", "live.watch");
+    const takeNote = await tool(notesRow.id, "take_note", "notes.write");
     ids.readDoc = readDoc.id;
 
     const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
@@ -107,7 +114,8 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     ids.agent = agentRow.id;
     const docsRw = await db.entitlement.create({ data: { name: "docs-rw", serverId: docsRow.id, tools: { create: [{ toolId: readDoc.id }, { toolId: writeDoc.id }] } } });
     const liveEnt = await db.entitlement.create({ data: { name: "live", serverId: liveRow.id, tools: { create: [{ toolId: watch.id }] } } });
-    for (const e of [docsRw, liveEnt]) await db.assignment.create({ data: { entitlementId: e.id, principalType: "agent", agentId: agentRow.id, justification: "test" } });
+    const notesEnt = await db.entitlement.create({ data: { name: "notes", serverId: notesRow.id, tools: { create: [{ toolId: takeNote.id }] } } });
+    for (const e of [docsRw, liveEnt, notesEnt]) await db.assignment.create({ data: { entitlementId: e.id, principalType: "agent", agentId: agentRow.id, justification: "test" } });
 
     await gateway.start();
   });
@@ -118,6 +126,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     await new Promise<void>((r) => (server ? (server.closeAllConnections(), server.close(() => r())) : r()));
     await docs?.close();
     await live?.close();
+    await notes?.close();
     await db?.$disconnect();
     await fresh?.drop();
   });
@@ -240,6 +249,24 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     const seen = docs.requests.at(-1) ?? {};
     expect(seen["mcp-protocol-version"]).toBe("2025-06-18");
     expect(seen.authorization).toBe(`Bearer ${DOCS_SECRET}`);
+  });
+
+  it("passes MCP sessions through: Mcp-Session-Id on every request, the GET stream and the DELETE that ends it", async () => {
+    const c = await sdkClient("notes", "notes.write");
+    const transport = c.transport as StreamableHTTPClientTransport;
+    await c.callTool({ name: "take_note", arguments: { note: "hello" } });
+    const sid = transport.sessionId;
+    expect(sid).toBeTruthy();
+    const saw = (method: string) => notes.requests.some((h) => h[":method"] === method && h["mcp-session-id"] === sid);
+    // The SDK opens its GET stream in the background after initialization.
+    for (let i = 0; i < 40 && !saw("GET"); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(saw("GET")).toBe(true);
+    await transport.terminateSession();
+    await c.close();
+    expect(saw("DELETE")).toBe(true);
+    expect(notes.requests.filter((h) => h[":method"] === "POST" && h["mcp-session-id"] === sid).length).toBeGreaterThanOrEqual(2);
+    // No credential configured for Notes: the upstream gets no Authorization at all, never the client's.
+    expect(notes.authorizations.every((a) => a === undefined)).toBe(true);
   });
 
   // ───────────── refusals before forwarding

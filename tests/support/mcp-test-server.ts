@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -36,13 +37,16 @@ export type McpTestServer = {
  * 127.0.0.1 and a random port, for the data-layer and browser tests.
  * `pageSize` makes `tools/list` paginate, to exercise cursor following;
  * `requireBearer` makes it answer 401 unless that token is presented;
- * `sse` answers every request as a text/event-stream instead of JSON.
+ * `sse` answers every request as a text/event-stream instead of JSON;
+ * `stateful` issues Mcp-Session-Id on initialize and serves the session's
+ * GET stream and DELETE (otherwise only POST is served).
  */
-export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: number; requireBearer?: string; sse?: boolean }): Promise<McpTestServer> {
+export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: number; requireBearer?: string; sse?: boolean; stateful?: boolean }): Promise<McpTestServer> {
   let tools = opts.tools;
   const authorizations: (string | undefined)[] = [];
   const calls: string[] = [];
   const requests: Record<string, string | string[] | undefined>[] = [];
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
 
   const http = createServer((req, res) => {
     void (async () => {
@@ -51,18 +55,34 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
         return;
       }
       // Stateless: no server-to-client stream and no session to end.
-      if (req.method !== "POST") {
+      if (req.method !== "POST" && !opts.stateful) {
         res.writeHead(405, { allow: "POST" }).end();
         return;
       }
       authorizations.push(req.headers.authorization);
-      requests.push({ ...req.headers });
+      requests.push({ ...req.headers, ":method": req.method });
       if (opts.requireBearer && req.headers.authorization !== `Bearer ${opts.requireBearer}`) {
         res.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"', "content-type": "application/json" });
         res.end(JSON.stringify({ error: "invalid_token" }));
         return;
       }
-      const body = await readJson(req);
+      const body = req.method === "POST" ? await readJson(req) : undefined;
+      if (opts.stateful) {
+        const sid = req.headers["mcp-session-id"];
+        let transport = typeof sid === "string" ? sessions.get(sid) : undefined;
+        if (!transport) {
+          const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+            sessionIdGenerator: () => randomUUID(),
+            enableJsonResponse: !opts.sse,
+            onsessioninitialized: (id) => void sessions.set(id, created),
+            onsessionclosed: (id) => void sessions.delete(id),
+          });
+          await buildServer(tools, opts.pageSize, calls).connect(created);
+          transport = created;
+        }
+        await transport.handleRequest(req, res, body);
+        return;
+      }
       const mcp = buildServer(tools, opts.pageSize, calls);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !opts.sse });
       res.on("close", () => {
@@ -88,6 +108,7 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const t of sessions.values()) void t.close();
         http.closeAllConnections();
         http.close((e) => (e ? reject(e) : resolve()));
       }),
