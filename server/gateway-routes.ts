@@ -184,7 +184,11 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
         upstreamStatus: upstream?.statusCode ?? null, params,
       });
     }
-    if (upstream) relayResponse(upstream, res);
+    if (!upstream) return;
+    // A revocation that arrives while this response is still streaming ends it.
+    const untrack = gw.streams.add(caller.sessionId, caller.jti, () => res.destroy());
+    res.once("close", untrack);
+    relayResponse(upstream, res);
   }
 
   async function metadata(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

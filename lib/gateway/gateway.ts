@@ -1,6 +1,7 @@
 import type { OAuthContext } from "@/lib/oauth/context";
 import { CallAuditWriter } from "./call-audit";
 import { GatewayDirectory } from "./directory";
+import { OpenStreams } from "./open-streams";
 import { RevocationState } from "./revocation-state";
 import { gatewaySettings, type GatewaySettings } from "./settings";
 import { TokenVerifier } from "./token-verifier";
@@ -16,6 +17,8 @@ export class Gateway {
   readonly tokens: TokenVerifier;
   readonly revocations: RevocationState;
   readonly audit: CallAuditWriter;
+  /** Streams being relayed, closed when their session or token is revoked. */
+  readonly streams = new OpenStreams();
 
   constructor(
     readonly ctx: OAuthContext,
@@ -26,6 +29,7 @@ export class Gateway {
     // The issuer is read per use: tests learn it only once the port is known.
     this.tokens = new TokenVerifier(ctx.keys, () => ctx.issuer, this.settings.tokenCacheMs);
     this.revocations = new RevocationState(ctx.db, this.settings);
+    this.revocations.onNewRevocation((r) => this.streams.revoke(r));
     this.audit = new CallAuditWriter(ctx.db, { flushMs: this.settings.auditFlushMs, batchSize: this.settings.auditBatchSize });
   }
 

@@ -24,6 +24,7 @@ export class RevocationState {
   private unsubscribe: (() => void) | null = null;
   private refreshing: Promise<void> | null = null;
   private polls = 0;
+  private readonly listeners = new Set<(r: Revocation) => void>();
 
   constructor(
     private readonly db: Db,
@@ -49,6 +50,16 @@ export class RevocationState {
     this.unsubscribe = null;
   }
 
+  /** Called once for each revocation this state learns of (from the bus or a poll). */
+  onNewRevocation(listener: (r: Revocation) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private learned(r: Revocation): void {
+    for (const l of this.listeners) l(r);
+  }
+
   isFresh(now = Date.now()): boolean {
     return now - this.lastOkAt <= this.settings.revocationStaleAfterMs;
   }
@@ -62,8 +73,11 @@ export class RevocationState {
 
   private apply(r: Revocation): void {
     const until = Date.now() + ANNOUNCED_KEEP_MS;
-    if ("sessionId" in r) this.sessions.set(r.sessionId, until);
-    else this.jtis.set(r.jti, until);
+    const map = "sessionId" in r ? this.sessions : this.jtis;
+    const key = "sessionId" in r ? r.sessionId : r.jti;
+    const known = map.has(key);
+    map.set(key, until);
+    if (!known) this.learned(r);
   }
 
   private schedule(): void {
@@ -97,8 +111,16 @@ export class RevocationState {
         select: { jti: true, expiresAt: true },
       }),
     ]);
-    for (const s of sessions) this.sessions.set(s.id, Math.max(this.sessions.get(s.id) ?? 0, s.expiresAt.getTime()));
-    for (const t of tokens) this.jtis.set(t.jti, Math.max(this.jtis.get(t.jti) ?? 0, t.expiresAt.getTime()));
+    for (const s of sessions) {
+      const known = this.sessions.get(s.id);
+      this.sessions.set(s.id, Math.max(known ?? 0, s.expiresAt.getTime()));
+      if (known === undefined) this.learned({ sessionId: s.id });
+    }
+    for (const t of tokens) {
+      const known = this.jtis.get(t.jti);
+      this.jtis.set(t.jti, Math.max(known ?? 0, t.expiresAt.getTime()));
+      if (known === undefined) this.learned({ jti: t.jti });
+    }
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.
     if (++this.polls % 40 === 0) this.prune(started.getTime());
     this.lastQueryAt = started;

@@ -357,6 +357,27 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(text).toContain("watch done");
   });
 
+  it("ends a stream still being relayed when its session is revoked", async () => {
+    const { token, sid } = await mint("live", "live.watch");
+    const r = await post("live", call("watch", { topic: "long" }), bearer(token));
+    expect(r.status).toBe(200);
+    const reader = r.body!.getReader();
+    await reader.read(); // the first event: the stream is open
+    expect(gateway.streams.size).toBe(1);
+    await db.agentSession.update({ where: { id: sid }, data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" } });
+    revocationBus.onRevoked(sid);
+    // The gateway cuts the stream: the reader ends (or errors) without the tool's answer.
+    let rest = "";
+    try {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    } catch {
+      // a cut connection surfaces as an error on some runtimes
+    }
+    expect(rest).not.toContain("watch done");
+    expect(gateway.streams.size).toBe(0);
+    release();
+  });
+
   it("filters an SSE tools/list answer and lets the SDK client work over SSE", async () => {
     const c = await sdkClient("live", "live.watch");
     try {
