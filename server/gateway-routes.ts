@@ -87,7 +87,8 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
       }
       return upstream;
     } catch {
-      if (!x.res.headersSent) refuse(x, 502, id, RPC.upstream, "the upstream server is unreachable");
+      // Destroyed: the client left, or a revocation cut the request (open-streams).
+      if (!x.res.headersSent && !x.res.destroyed) refuse(x, 502, id, RPC.upstream, "the upstream server is unreachable");
       return null;
     }
   }
@@ -156,39 +157,42 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
       ({ id, method, params } = posted);
     }
 
-    const isCall = method === "tools/call";
-    const toolName = isCall ? decideToolCall(server, caller, params) : null;
+    // Decided before the revocation check only so a refusal for staleness or revocation can name the tool in the audit.
+    const decision = method === "tools/call" ? decideToolCall(server, caller, params) : null;
+    const calledTool = decision ? (decision.allow ? decision.tool.name : decision.toolName) : "";
     if (!gw.revocations.isFresh()) {
-      if (toolName) audit(x, caller, { allowed: false, toolName: toolName.allow ? toolName.tool.name : toolName.toolName, reason: "revocation state stale: failing closed", upstreamStatus: null, params });
+      if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: "revocation state stale: failing closed", upstreamStatus: null, params });
       return refuse(x, 503, id, RPC.unavailable, "the gateway cannot confirm the session is still valid; retry shortly");
     }
     const revoked = gw.revocations.revokedReason(caller.sessionId, caller.jti);
     if (revoked) {
-      if (toolName) audit(x, caller, { allowed: false, toolName: toolName.allow ? toolName.tool.name : toolName.toolName, reason: revoked, upstreamStatus: null, params });
+      if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: revoked, upstreamStatus: null, params });
       return unauthenticated(x, revoked);
     }
 
-    if (toolName && !toolName.allow) {
-      audit(x, caller, { allowed: false, toolName: toolName.toolName, reason: toolName.reason, upstreamStatus: null, params });
-      return refuse(x, 403, id, RPC.forbidden, toolName.reason,
-        bearerChallenge({ error: "insufficient_scope", scope: toolName.requiredScope, resourceMetadata: metadataUrl(server), description: toolName.reason }));
+    if (decision && !decision.allow) {
+      audit(x, caller, { allowed: false, toolName: decision.toolName, reason: decision.reason, upstreamStatus: null, params });
+      return refuse(x, 403, id, RPC.forbidden, decision.reason,
+        bearerChallenge({ error: "insufficient_scope", scope: decision.requiredScope, resourceMetadata: metadataUrl(server), description: decision.reason }));
     }
+    // From here the request is forwarded: a revocation that arrives while the
+    // upstream works, or while its answer is still streaming, ends it.
+    const untrack = gw.streams.add(caller.sessionId, caller.jti, () => res.destroy());
+    res.once("close", untrack);
     if (method === "tools/list") return forwardToolsList(x, caller, body ?? Buffer.alloc(0), id);
 
     const upstream = await upstreamOrFail(x, body, id);
-    if (toolName?.allow) {
+    if (decision?.allow) {
       // Recorded once the upstream has answered (its status is part of the
       // event) and written after the response has started (CallAuditWriter).
+      const scope = decision.tool.scope;
       audit(x, caller, {
-        allowed: true, toolName: toolName.tool.name, reason: upstream ? `scope ${toolName.tool.scope} granted` : `scope ${toolName.tool.scope} granted; upstream unreachable or refused the gateway`,
+        allowed: true, toolName: decision.tool.name, reason: upstream ? `scope ${scope} granted` : `scope ${scope} granted; upstream unreachable or refused the gateway`,
         upstreamStatus: upstream?.statusCode ?? null, params,
       });
     }
-    if (!upstream) return;
-    // A revocation that arrives while this response is still streaming ends it.
-    const untrack = gw.streams.add(caller.sessionId, caller.jti, () => res.destroy());
-    res.once("close", untrack);
-    relayResponse(upstream, res);
+    if (upstream && !res.destroyed) relayResponse(upstream, res);
+    else upstream?.destroy();
   }
 
   async function metadata(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
