@@ -8,11 +8,13 @@ import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureSecrets } from "@/lib/config/local-secrets";
+import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import type { HttpRoute } from "./http-route";
 import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
 import { dispatchRoute } from "./route-dispatch";
+import { gatewayRoutes } from "./gateway-routes";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -27,7 +29,11 @@ async function main(): Promise<void> {
     // PostgreSQL serialise on an advisory lock inside migrateDatabase.
     await migrateDatabase(config, { log: (l) => console.log(`mandate: ${l}`) });
   }
-  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(createOAuthContext(getDb()))];
+  const ctx = createOAuthContext(getDb());
+  const gateway = new Gateway(ctx);
+  // Fails closed until loaded; a failed first load is retried by the poll.
+  await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
+  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
   const handleNext = app.getRequestHandler();
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
     console.log(`mandate: ${signal}, shutting down`);
     server.close();
     server.closeAllConnections();
+    void gateway.stop();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

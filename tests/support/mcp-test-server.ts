@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { ListToolsRequestSchema, type Tool, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest, type Tool, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
 /** A tool the test server offers; its input is a zod shape, listed as JSON Schema. */
@@ -12,6 +14,8 @@ export type TestTool = {
   description?: string;
   input: z.ZodRawShape;
   annotations?: ToolAnnotations;
+  /** What a call does; by default it answers "<name> called". `extra` can send notifications on the request's stream. */
+  handler?: (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => Promise<CallToolResult>;
 };
 
 export type McpTestServer = {
@@ -21,6 +25,10 @@ export type McpTestServer = {
   setTools(tools: TestTool[]): void;
   /** The Authorization header of every MCP request received, in order. */
   authorizations: (string | undefined)[];
+  /** The name of every tool called, in order. */
+  calls: string[];
+  /** The request headers of every MCP request received, in order. */
+  requests: Record<string, string | string[] | undefined>[];
   close(): Promise<void>;
 };
 
@@ -28,11 +36,17 @@ export type McpTestServer = {
  * A real MCP server (the SDK's McpServer over Streamable HTTP, stateless) on
  * 127.0.0.1 and a random port, for the data-layer and browser tests.
  * `pageSize` makes `tools/list` paginate, to exercise cursor following;
- * `requireBearer` makes it answer 401 unless that token is presented.
+ * `requireBearer` makes it answer 401 unless that token is presented;
+ * `sse` answers every request as a text/event-stream instead of JSON;
+ * `stateful` issues Mcp-Session-Id on initialize and serves the session's
+ * GET stream and DELETE (otherwise only POST is served).
  */
-export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: number; requireBearer?: string }): Promise<McpTestServer> {
+export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: number; requireBearer?: string; sse?: boolean; stateful?: boolean }): Promise<McpTestServer> {
   let tools = opts.tools;
   const authorizations: (string | undefined)[] = [];
+  const calls: string[] = [];
+  const requests: Record<string, string | string[] | undefined>[] = [];
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
 
   const http = createServer((req, res) => {
     void (async () => {
@@ -41,19 +55,36 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
         return;
       }
       // Stateless: no server-to-client stream and no session to end.
-      if (req.method !== "POST") {
+      if (req.method !== "POST" && !opts.stateful) {
         res.writeHead(405, { allow: "POST" }).end();
         return;
       }
       authorizations.push(req.headers.authorization);
+      requests.push({ ...req.headers, ":method": req.method });
       if (opts.requireBearer && req.headers.authorization !== `Bearer ${opts.requireBearer}`) {
         res.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"', "content-type": "application/json" });
         res.end(JSON.stringify({ error: "invalid_token" }));
         return;
       }
-      const body = await readJson(req);
-      const mcp = buildServer(tools, opts.pageSize);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const body = req.method === "POST" ? await readJson(req) : undefined;
+      if (opts.stateful) {
+        const sid = req.headers["mcp-session-id"];
+        let transport = typeof sid === "string" ? sessions.get(sid) : undefined;
+        if (!transport) {
+          const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+            sessionIdGenerator: () => randomUUID(),
+            enableJsonResponse: !opts.sse,
+            onsessioninitialized: (id) => void sessions.set(id, created),
+            onsessionclosed: (id) => void sessions.delete(id),
+          });
+          await buildServer(tools, opts.pageSize, calls).connect(created);
+          transport = created;
+        }
+        await transport.handleRequest(req, res, body);
+        return;
+      }
+      const mcp = buildServer(tools, opts.pageSize, calls);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !opts.sse });
       res.on("close", () => {
         void transport.close();
         void mcp.close();
@@ -73,21 +104,27 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
       tools = next;
     },
     authorizations,
+    calls,
+    requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const t of sessions.values()) void t.close();
         http.closeAllConnections();
         http.close((e) => (e ? reject(e) : resolve()));
       }),
   };
 }
 
-function buildServer(tools: TestTool[], pageSize: number | undefined): McpServer {
+function buildServer(tools: TestTool[], pageSize: number | undefined, calls: string[]): McpServer {
   const mcp = new McpServer({ name: "mandate-test-server", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
   for (const t of tools) {
     mcp.registerTool(
       t.name,
       { title: t.title, description: t.description, inputSchema: t.input, annotations: t.annotations },
-      async () => ({ content: [{ type: "text", text: `${t.name} called` }] }),
+      async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
+        calls.push(t.name);
+        return t.handler ? t.handler(args, extra) : { content: [{ type: "text", text: `${t.name} called` }] };
+      },
     );
   }
   // The SDK's own listing returns every tool at once; this one pages, with the cursor being the next index.

@@ -1,0 +1,12 @@
+/** Who is calling through the gateway, as read from a verified access token. */
+export interface GatewayCaller {
+  /** The agent's OAuth client_id. */
+  clientId: string;
+  /** The person the agent acts for (`sub` of a delegated token, which carries `act`); null for autonomous agents. */
+  userSubject: string | null;
+  sessionId: string;
+  jti: string;
+  audience: string;
+  scopes: ReadonlySet<string>;
+  expiresAtMs: number;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every tunable of the gateway in one place, each with the reason for its
+ * value. Values come from the environment once, at construction.
+ */
+export interface GatewaySettings {
+  /** Request bodies larger than this are refused (413) before any forwarding. */
+  maxBodyBytes: number;
+  /** How often the revocation state polls the store for new revocations. */
+  revocationPollMs: number;
+  /**
+   * Fail closed: when the revocation state has not refreshed successfully for
+   * this long, every request is refused (503) — a stale state could be
+   * missing a revocation.
+   */
+  revocationStaleAfterMs: number;
+  /**
+   * Each poll re-reads revocations this far before the previous poll's start:
+   * a revocation stamped with an earlier clock, or committed after our read,
+   * is still seen. Re-reading is idempotent.
+   */
+  revocationOverlapMs: number;
+  /** A verified token is trusted without re-checking its signature for at most this long (never past its exp). */
+  tokenCacheMs: number;
+  /** Server configuration (upstream, approved tools, scopes) is re-read this often: approvals apply within it. */
+  directoryTtlMs: number;
+  /** Audit events and session counters are written in one transaction at least this often. */
+  auditFlushMs: number;
+  /** …or as soon as this many events are pending. */
+  auditBatchSize: number;
+  /** tools/list answers are buffered to be filtered; larger ones are refused (502). */
+  maxListBytes: number;
+}
+
+export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
+  const num = (name: string, fallback: number) => {
+    const v = Number(env[name]);
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  return {
+    maxBodyBytes: 1024 * 1024,
+    revocationPollMs: num("MANDATE_GATEWAY_REVOCATION_POLL_MS", 250),
+    revocationStaleAfterMs: num("MANDATE_GATEWAY_REVOCATION_STALE_MS", 2000),
+    revocationOverlapMs: 5000,
+    tokenCacheMs: 30_000,
+    directoryTtlMs: num("MANDATE_GATEWAY_DIRECTORY_TTL_MS", 2000),
+    auditFlushMs: 50,
+    auditBatchSize: 64,
+    maxListBytes: 8 * 1024 * 1024,
+  };
+}
