@@ -6,6 +6,7 @@ import { DataTableColumnHeader } from "@/components/ui/data-table";
 import { DateTime } from "@/components/console/date-time";
 import { RiskBadge } from "@/components/console/risk-badge";
 import type { SessionRow } from "./session-row";
+import { RevokeSessionButton } from "./revoke-session-button";
 
 const statusVariant: Record<SessionRow["status"], BadgeVariant> = {
   active: "success",
@@ -16,7 +17,9 @@ const statusVariant: Record<SessionRow["status"], BadgeVariant> = {
 /** Enough scopes to recognise the session at a glance; the rest are counted and listed in the tooltip. */
 const VISIBLE_SCOPES = 1;
 
-export const sessionColumns: ColumnDef<SessionRow>[] = [
+/** `canRevoke`: the viewer holds sessions.revoke (the action checks it again). */
+export function sessionColumns(canRevoke: boolean): ColumnDef<SessionRow>[] {
+  const columns: ColumnDef<SessionRow>[] = [
   {
     id: "agent",
     accessorFn: (session) => session.agent.name,
@@ -76,3 +79,16 @@ export const sessionColumns: ColumnDef<SessionRow>[] = [
     cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
   },
 ];
+  if (canRevoke) {
+    columns.push({
+      id: "actions",
+      enableSorting: false,
+      header: () => <span className="sr-only">Actions</span>,
+      cell: ({ row }) =>
+        row.original.status === "active" ? (
+          <RevokeSessionButton sessionId={row.original.id} label={`${row.original.agent.name} → ${row.original.server.name}`} />
+        ) : null,
+    });
+  }
+  return columns;
+}

@@ -6,12 +6,13 @@ import { listActiveSessions } from "@/lib/sessions/list-sessions";
 import { toSessionRow } from "./session-row";
 import { SessionsTable } from "./sessions-table";
 import { requirePermission } from "@/app/_server/principal";
+import { can } from "@/lib/auth/principal";
 
 export const metadata: Metadata = { title: "Sessions" };
 export const dynamic = "force-dynamic";
 
 export default async function SessionsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
-  await requirePermission("sessions.view");
+  const principal = await requirePermission("sessions.view");
   const request = parsePageRequest(await searchParams);
   const page = await listActiveSessions(getDb(), request);
   return (
@@ -21,6 +22,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
         description="Agent sessions that hold live access right now, newest first: who the agent acts for, where, and with which scopes. Times are UTC."
       />
       <SessionsTable
+        canRevoke={can(principal, "sessions.revoke")}
         rows={page.rows.map(toSessionRow)}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
         query={request.q ?? ""}

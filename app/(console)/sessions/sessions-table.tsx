@@ -1,6 +1,7 @@
 "use client";
 
 import { Radio } from "lucide-react";
+import { useMemo } from "react";
 import { DataTable, type ServerPagination } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { sessionColumns } from "./columns";
@@ -10,15 +11,18 @@ export function SessionsTable({
   rows,
   pagination,
   query,
+  canRevoke,
 }: {
   rows: SessionRow[];
   pagination: ServerPagination;
   query: string;
+  canRevoke: boolean;
 }) {
+  const columns = useMemo(() => sessionColumns(canRevoke), [canRevoke]);
   return (
     <DataTable
       label="Active sessions"
-      columns={sessionColumns}
+      columns={columns}
       data={rows}
       getRowId={(session) => session.id}
       pagination={pagination}
