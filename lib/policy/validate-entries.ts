@@ -43,7 +43,8 @@ export function validateEntries(source: PolicySource): { ok: true; entries: Poli
   const issues: PolicyIssue[] = [];
   const file = policyFileSchema.safeParse(source.data ?? {});
   if (!file.success) {
-    return { ok: false, issues: file.error.issues.map((i) => source.issueAt(i.path, i.message)) };
+    // An unknown key is reported on its own line, not at the start of its entry.
+    return { ok: false, issues: file.error.issues.map((i) => source.issueAt(i.code === "unrecognized_keys" ? [...i.path, i.keys[0]!] : i.path, i.message)) };
   }
   /** Runs a domain schema on one entry; its issues land at the entry's keys. */
   const check = <S extends z.ZodType>(schema: S, input: unknown, at: PolicyPath, fields: Record<string, string>): z.output<S> | null => {
