@@ -44,8 +44,10 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
     include: { server: { select: { name: true } }, tools: { select: { tool: { select: { name: true } } } } },
   });
   // Only live grants: ended and expired ones are history, which the audit trail keeps.
+  // A retired agent's leftovers grant nothing (it can no longer authenticate) and could
+  // never be granted again, so they are not part of the model.
   const assignments = await db.assignment.findMany({
-    where: liveAssignmentWhere(now),
+    where: { ...liveAssignmentWhere(now), NOT: { agent: { status: "retired" } } },
     include: {
       entitlement: { select: { name: true } }, agent: { select: { name: true } }, user: { select: { email: true } }, group: { select: { displayName: true } },
     },
