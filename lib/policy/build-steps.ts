@@ -75,6 +75,12 @@ async function personIdOf(tx: Tx, email: string, field: string): Promise<string>
   return person.id;
 }
 
+/** An agent's owner can be changed, never removed: removing one is what a person leaving does. */
+async function ownerIdOf(tx: Tx, email: string | null): Promise<string> {
+  if (!email) throw new DomainError("invalid", "An agent's owner can be changed but not removed", "ownerId");
+  return personIdOf(tx, email, "ownerId");
+}
+
 async function agentIdOf(tx: Tx, name: string): Promise<string> {
   const agent = await tx.agent.findUnique({ where: { name }, select: { id: true } });
   if (!agent) throw new DomainError("not_found", `No agent named “${name}”`, "principalId");
@@ -208,7 +214,8 @@ export function buildSteps(
       steps.push({
         path: a.path, fields: AGENT_FIELDS,
         run: async (ctx) => {
-          const ownerId = await personIdOf(ctx.tx, a.owner ?? "", "ownerId");
+          if (!a.owner) throw new DomainError("invalid", "A new agent needs an owner: the email of the person accountable for it", "ownerId");
+          const ownerId = await personIdOf(ctx.tx, a.owner, "ownerId");
           const created = await registerAgentIn(ctx.tx, ctx.principal, {
             name: a.name, ownerId, purpose: a.purpose ?? "", kind: a.kind as "autonomous", authMethod: a.authMethod as "private_key_jwt",
             jwksUri: a.jwksUri ?? undefined, jwks: a.jwks ?? undefined, allowedGrantTypes: a.grantTypes as never, maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds,
@@ -240,7 +247,7 @@ export function buildSteps(
           const changed = new Set(fields.map((f) => f.field));
           await updateAgentIn(tx, principal, {
             agentId: current.id,
-            ...(changed.has("owner") ? { ownerId: await personIdOf(tx, a.owner ?? "", "ownerId") } : {}),
+            ...(changed.has("owner") ? { ownerId: await ownerIdOf(tx, a.owner) } : {}),
             ...(changed.has("purpose") ? { purpose: a.purpose ?? "" } : {}),
             ...(changed.has("grantTypes") ? { allowedGrantTypes: a.grantTypes as never } : {}),
             ...(changed.has("maxTokenLifetimeSeconds") ? { maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds } : {}),

@@ -95,7 +95,8 @@ export function validateEntries(source: PolicySource): { ok: true; entries: Poli
   file.data.agents.forEach((a, i) => {
     const path = ["agents", i];
     const v = check(registerAgentSchema, {
-      name: a.name, ownerId: a.owner ?? "", purpose: a.purpose, kind: a.kind, authMethod: a.authMethod, jwksUri: a.jwksUri ?? undefined,
+      // An agent whose owner left has none; only registering a new one requires it (checked when applied).
+      name: a.name, ownerId: a.owner || PENDING_ID, purpose: a.purpose, kind: a.kind, authMethod: a.authMethod, jwksUri: a.jwksUri ?? undefined,
       jwks: a.jwks ?? undefined, allowedGrantTypes: a.grantTypes, maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds,
     }, path, AGENT_FIELDS);
     if (v) {

@@ -199,6 +199,8 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
       ["an unknown key", () => withLine(BASE, 7, "    argumentLoging: hash"), { line: 7, path: "servers[0].argumentLoging", message: /argumentLoging/ }],
       ["an unapproved tool in an entitlement", () => BASE.replace("tools: [read_issues]", "tools: [read_issues, run_workflow]"), { line: 46, path: "entitlements[0].tools", message: /Only approved tools.*run_workflow \(pending\)/ }],
       ["an assignment to a retired agent", () => BASE.replace("    authMethod: client_secret_basic\n", "    authMethod: client_secret_basic\n    status: retired\n"), { line: 50, path: "assignments[0].agent", message: /retired/ }],
+      ["removing an agent's owner", () => withLine(BASE, 33, ""), { line: 32, path: "agents[0].owner", message: /not removed/ }],
+      ["a new agent without an owner", () => withLine(withLine(BASE, 32, "  - name: new-helper"), 33, ""), { line: 32, path: "agents[0].owner", message: /needs an owner/ }],
       ["an owner who does not exist", () => withLine(BASE, 33, "    owner: nobody@acme.example"), { line: 33, path: "agents[0].owner", message: /No active person/ }],
     ];
     it.each(cases)("%s", async (_name, text, expected) => {
