@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -22,37 +22,40 @@ export interface RegisteredAgent {
  * transaction and the name check inside it.
  */
 export async function registerAgent(db: Db, actor: Principal, raw: RegisterAgentInput, now = new Date()): Promise<RegisteredAgent> {
+  return db.$transaction((tx) => registerAgentIn(tx, actor, raw, now));
+}
+
+/** registerAgent inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function registerAgentIn(tx: Tx, actor: Principal, raw: RegisterAgentInput, now = new Date()): Promise<RegisteredAgent> {
   const input = registerAgentSchema.parse(raw);
   const jwks = input.authMethod === "private_key_jwt" && input.jwks ? await validateUploadedJwks(input.jwks) : null;
   const secret = input.authMethod === "private_key_jwt" ? null : generateClientSecret();
 
-  return db.$transaction(async (tx) => {
-    if (await tx.agent.findUnique({ where: { name: input.name }, select: { id: true } })) {
-      throw new DomainError("conflict", "An agent with this name already exists", "name");
-    }
-    await requireActiveOwner(tx, input.ownerId);
-    const agent = await tx.agent.create({
-      data: {
-        clientId: await newClientId(tx, input.name),
-        name: input.name,
-        purpose: input.purpose,
-        kind: input.kind,
-        status: "active",
-        ownerId: input.ownerId,
-        authMethod: input.authMethod,
-        jwksUri: input.authMethod === "private_key_jwt" ? (input.jwksUri ?? null) : null,
-        jwks: (jwks ?? undefined) as never,
-        clientSecretHash: secret?.hash ?? null,
-        allowedGrantTypes: input.allowedGrantTypes.join(" "),
-        maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds,
-        createdAt: now,
-      },
-    });
-    await recordAudit(tx, {
-      action: "agent.registered", ...actorOf(actor), targetType: "agent", targetId: agent.id, targetLabel: agent.name,
-      decision: "allow", reason: `Registered ${agent.kind} agent ${agent.clientId}`, occurredAt: now,
-      detail: { before: null, after: agentSnapshot(agent) },
-    });
-    return { id: agent.id, clientId: agent.clientId, clientSecret: secret?.secret ?? null };
+  if (await tx.agent.findUnique({ where: { name: input.name }, select: { id: true } })) {
+    throw new DomainError("conflict", "An agent with this name already exists", "name");
+  }
+  await requireActiveOwner(tx, input.ownerId);
+  const agent = await tx.agent.create({
+    data: {
+      clientId: await newClientId(tx, input.name),
+      name: input.name,
+      purpose: input.purpose,
+      kind: input.kind,
+      status: "active",
+      ownerId: input.ownerId,
+      authMethod: input.authMethod,
+      jwksUri: input.authMethod === "private_key_jwt" ? (input.jwksUri ?? null) : null,
+      jwks: (jwks ?? undefined) as never,
+      clientSecretHash: secret?.hash ?? null,
+      allowedGrantTypes: input.allowedGrantTypes.join(" "),
+      maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds,
+      createdAt: now,
+    },
   });
+  await recordAudit(tx, {
+    action: "agent.registered", ...actorOf(actor), targetType: "agent", targetId: agent.id, targetLabel: agent.name,
+    decision: "allow", reason: `Registered ${agent.kind} agent ${agent.clientId}`, occurredAt: now,
+    detail: { before: null, after: agentSnapshot(agent) },
+  });
+  return { id: agent.id, clientId: agent.clientId, clientSecret: secret?.secret ?? null };
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { endLiveAssignmentsOfAgent } from "@/lib/assignments/end-live-assignments";
@@ -12,21 +12,24 @@ import { findAgentOrThrow } from "./find-agent";
  * assignment ends with the given reason, in the same transaction.
  */
 export async function retireAgent(db: Db, actor: Principal, agentId: string, reason: string, now = new Date()): Promise<{ endedAssignmentIds: string[] }> {
-  return db.$transaction(async (tx) => {
-    const before = await findAgentOrThrow(tx, agentId);
-    if (before.status === "retired") throw new DomainError("conflict", "This agent is already retired");
-    const endedReason = `Agent retired: ${reason}`;
-    const endedAssignmentIds = await endLiveAssignmentsOfAgent(tx, actorOf(actor), agentId, endedReason, now);
-    const after = await tx.agent.update({
-      where: { id: agentId },
-      // A retired client must never authenticate again, even if the status check were bypassed.
-      data: { status: "retired", retiredAt: now, clientSecretHash: null, updatedAt: now },
-    });
-    await recordAudit(tx, {
-      action: "agent.retired", ...actorOf(actor), targetType: "agent", targetId: agentId, targetLabel: before.name,
-      decision: "allow", reason, occurredAt: now,
-      detail: { before: agentSnapshot(before), after: { ...agentSnapshot(after), endedAssignmentIds } },
-    });
-    return { endedAssignmentIds };
+  return db.$transaction((tx) => retireAgentIn(tx, actor, agentId, reason, now));
+}
+
+/** retireAgent inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function retireAgentIn(tx: Tx, actor: Principal, agentId: string, reason: string, now = new Date()): Promise<{ endedAssignmentIds: string[] }> {
+  const before = await findAgentOrThrow(tx, agentId);
+  if (before.status === "retired") throw new DomainError("conflict", "This agent is already retired");
+  const endedReason = `Agent retired: ${reason}`;
+  const endedAssignmentIds = await endLiveAssignmentsOfAgent(tx, actorOf(actor), agentId, endedReason, now);
+  const after = await tx.agent.update({
+    where: { id: agentId },
+    // A retired client must never authenticate again, even if the status check were bypassed.
+    data: { status: "retired", retiredAt: now, clientSecretHash: null, updatedAt: now },
   });
+  await recordAudit(tx, {
+    action: "agent.retired", ...actorOf(actor), targetType: "agent", targetId: agentId, targetLabel: before.name,
+    decision: "allow", reason, occurredAt: now,
+    detail: { before: agentSnapshot(before), after: { ...agentSnapshot(after), endedAssignmentIds } },
+  });
+  return { endedAssignmentIds };
 }

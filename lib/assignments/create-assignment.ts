@@ -56,55 +56,58 @@ async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: s
  * duties — any grant that would reach the actor themselves.
  */
 export async function createAssignment(db: Db, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
+  return db.$transaction((tx) => createAssignmentIn(tx, actor, raw, now));
+}
+
+/** createAssignment inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
   const input = createAssignmentSchema.parse(raw);
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw new DomainError("invalid", "The expiry must be in the future", "expiresAt");
   }
-  return db.$transaction(async (tx) => {
-    if (providerOf(tx) === "postgresql") {
-      // No unique index can say "one LIVE grant per entitlement and principal", so two
-      // concurrent grants of one entitlement serialise here until commit. (SQLite
-      // already runs one write transaction at a time.)
-      await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `assignment:${input.entitlementId}`);
-    }
-    const entitlement = await tx.entitlement.findUnique({
-      where: { id: input.entitlementId },
-      select: { id: true, name: true, _count: { select: { tools: { where: { tool: { status: "approved" } } } } } },
-    });
-    if (!entitlement) throw new DomainError("not_found", "No such entitlement", "entitlementId");
-    if (entitlement._count.tools === 0) {
-      throw new DomainError("invalid", "This entitlement has no approved tools; it would grant nothing", "entitlementId");
-    }
-    const { label, warnings } = await checkPrincipal(tx, input.principalType, input.principalId, personOf(actor));
-    const columns = principalColumns(input.principalType, input.principalId);
-    const duplicate = await tx.assignment.findFirst({
-      where: { entitlementId: entitlement.id, principalType: input.principalType, ...columns, ...liveAssignmentWhere(now) },
-      select: { id: true },
-    });
-    if (duplicate) throw new DomainError("conflict", "This entitlement is already assigned to them", "principalId");
-
-    const row = await tx.assignment.create({
-      data: {
-        entitlementId: entitlement.id,
-        principalType: input.principalType,
-        ...columns,
-        expiresAt: input.expiresAt ?? null,
-        justification: input.justification,
-        grantedById: personOf(actor),
-        createdAt: now,
-      },
-    });
-    await recordAudit(tx, {
-      action: "assignment.created", ...actorOf(actor), targetType: "assignment", targetId: row.id, targetLabel: `${entitlement.name} → ${label}`,
-      decision: "allow", reason: input.justification, occurredAt: now,
-      detail: {
-        before: null,
-        after: {
-          entitlementId: entitlement.id, entitlement: entitlement.name, principalType: input.principalType, principalId: input.principalId,
-          principal: label, expiresAt: row.expiresAt, justification: row.justification, grantedById: row.grantedById,
-        },
-      },
-    });
-    return { id: row.id, warnings };
+  if (providerOf(tx) === "postgresql") {
+    // No unique index can say "one LIVE grant per entitlement and principal", so two
+    // concurrent grants of one entitlement serialise here until commit. (SQLite
+    // already runs one write transaction at a time.)
+    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `assignment:${input.entitlementId}`);
+  }
+  const entitlement = await tx.entitlement.findUnique({
+    where: { id: input.entitlementId },
+    select: { id: true, name: true, _count: { select: { tools: { where: { tool: { status: "approved" } } } } } },
   });
+  if (!entitlement) throw new DomainError("not_found", "No such entitlement", "entitlementId");
+  if (entitlement._count.tools === 0) {
+    throw new DomainError("invalid", "This entitlement has no approved tools; it would grant nothing", "entitlementId");
+  }
+  const { label, warnings } = await checkPrincipal(tx, input.principalType, input.principalId, personOf(actor));
+  const columns = principalColumns(input.principalType, input.principalId);
+  const duplicate = await tx.assignment.findFirst({
+    where: { entitlementId: entitlement.id, principalType: input.principalType, ...columns, ...liveAssignmentWhere(now) },
+    select: { id: true },
+  });
+  if (duplicate) throw new DomainError("conflict", "This entitlement is already assigned to them", "principalId");
+
+  const row = await tx.assignment.create({
+    data: {
+      entitlementId: entitlement.id,
+      principalType: input.principalType,
+      ...columns,
+      expiresAt: input.expiresAt ?? null,
+      justification: input.justification,
+      grantedById: personOf(actor),
+      createdAt: now,
+    },
+  });
+  await recordAudit(tx, {
+    action: "assignment.created", ...actorOf(actor), targetType: "assignment", targetId: row.id, targetLabel: `${entitlement.name} → ${label}`,
+    decision: "allow", reason: input.justification, occurredAt: now,
+    detail: {
+      before: null,
+      after: {
+        entitlementId: entitlement.id, entitlement: entitlement.name, principalType: input.principalType, principalId: input.principalId,
+        principal: label, expiresAt: row.expiresAt, justification: row.justification, grantedById: row.grantedById,
+      },
+    },
+  });
+  return { id: row.id, warnings };
 }

@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors/domain-error";
 import { CONSOLE_ROLES, type ConsoleRole } from "./permissions";
-import { actorOf, type Principal } from "./principal";
+import { actorOf, personOf, type Principal } from "./principal";
 
 /** Keys look like `mdt_<8-char prefix>_<43-char secret>`; only the sha256 is stored. */
 const KEY_PATTERN = /^mdt_([A-Za-z0-9_-]{8})_([A-Za-z0-9_-]{43})$/;
@@ -42,7 +42,7 @@ export async function createApiKey(db: Db, actor: Principal, input: CreateApiKey
   const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
   const id = await db.$transaction(async (tx) => {
     const row = await tx.apiKey.create({
-      data: { name: input.name, role: input.role, prefix, secretHash: hashKey(key), createdById: actor.kind === "user" ? actor.userId : actor.createdById, createdAt: now, expiresAt },
+      data: { name: input.name, role: input.role, prefix, secretHash: hashKey(key), createdById: personOf(actor), createdAt: now, expiresAt },
     });
     await recordAudit(tx, {
       action: "apikey.created", ...actorOf(actor), targetType: "api_key", targetId: row.id, targetLabel: input.name,

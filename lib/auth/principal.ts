@@ -17,6 +17,13 @@ export type Principal =
       roles: ConsoleRole[];
       /** The person who created the key: separation-of-duty checks apply to them. */
       createdById: string | null;
+    }
+  | {
+      /** The repo CLI acting without a named person (e.g. `mandate apply` run by an operator). */
+      kind: "system";
+      /** Who ran it, for the audit trail: "mandate policy (OS user alice)". */
+      label: string;
+      roles: ConsoleRole[];
     };
 
 export function can(principal: Principal | null, permission: Permission): boolean {
@@ -24,13 +31,19 @@ export function can(principal: Principal | null, permission: Permission): boolea
 }
 
 /** The audit actor fields for a principal. */
-export function actorOf(p: Principal): { actorType: "user" | "apikey"; actorId: string; actorLabel: string } {
-  return p.kind === "user"
-    ? { actorType: "user", actorId: p.userId, actorLabel: p.email }
-    : { actorType: "apikey", actorId: p.apiKeyId, actorLabel: `API key ${p.name}` };
+export function actorOf(p: Principal): { actorType: "user" | "apikey" | "system"; actorId: string | null; actorLabel: string } {
+  switch (p.kind) {
+    case "user":
+      return { actorType: "user", actorId: p.userId, actorLabel: p.email };
+    case "apikey":
+      return { actorType: "apikey", actorId: p.apiKeyId, actorLabel: `API key ${p.name}` };
+    case "system":
+      return { actorType: "system", actorId: null, actorLabel: p.label };
+  }
 }
 
 /** The person behind a principal (an API key acts for whoever created it). */
 export function personOf(p: Principal): string | null {
-  return p.kind === "user" ? p.userId : p.createdById;
+  // A system actor has no person behind it: separation-of-duty rules have nobody to protect against.
+  return p.kind === "user" ? p.userId : p.kind === "apikey" ? p.createdById : null;
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
@@ -13,19 +13,22 @@ import { entitlementSnapshot } from "./entitlement-snapshot";
  * and this event lists them.
  */
 export async function deleteEntitlement(db: Db, actor: Principal, entitlementId: string, now = new Date()): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const before = await entitlementSnapshot(tx, entitlementId);
-    const live = await tx.assignment.count({ where: { entitlementId, ...liveAssignmentWhere(now) } });
-    if (live > 0) {
-      throw new DomainError("conflict", `This entitlement still has ${live} live assignment(s); end them before deleting it`);
-    }
-    const past = await tx.assignment.findMany({ where: { entitlementId }, select: { id: true } });
-    await tx.assignment.deleteMany({ where: { entitlementId } });
-    await tx.entitlement.delete({ where: { id: entitlementId } });
-    await recordAudit(tx, {
-      action: "entitlement.deleted", ...actorOf(actor), targetType: "entitlement", targetId: entitlementId, targetLabel: before.name,
-      decision: "allow", reason: "Entitlement deleted", occurredAt: now,
-      detail: { before: { ...before, pastAssignmentIds: past.map((a) => a.id) }, after: null },
-    });
+  await db.$transaction((tx) => deleteEntitlementIn(tx, actor, entitlementId, now));
+}
+
+/** deleteEntitlement inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function deleteEntitlementIn(tx: Tx, actor: Principal, entitlementId: string, now = new Date()): Promise<void> {
+  const before = await entitlementSnapshot(tx, entitlementId);
+  const live = await tx.assignment.count({ where: { entitlementId, ...liveAssignmentWhere(now) } });
+  if (live > 0) {
+    throw new DomainError("conflict", `This entitlement still has ${live} live assignment(s); end them before deleting it`);
+  }
+  const past = await tx.assignment.findMany({ where: { entitlementId }, select: { id: true } });
+  await tx.assignment.deleteMany({ where: { entitlementId } });
+  await tx.entitlement.delete({ where: { id: entitlementId } });
+  await recordAudit(tx, {
+    action: "entitlement.deleted", ...actorOf(actor), targetType: "entitlement", targetId: entitlementId, targetLabel: before.name,
+    decision: "allow", reason: "Entitlement deleted", occurredAt: now,
+    detail: { before: { ...before, pastAssignmentIds: past.map((a) => a.id) }, after: null },
   });
 }

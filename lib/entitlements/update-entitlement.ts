@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -12,29 +12,32 @@ import { requireGrantableTools } from "./require-grantable-tools";
  * carries the tool list before and after.
  */
 export async function updateEntitlement(db: Db, actor: Principal, raw: UpdateEntitlementInput, now = new Date()): Promise<void> {
+  await db.$transaction((tx) => updateEntitlementIn(tx, actor, raw, now));
+}
+
+/** updateEntitlement inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function updateEntitlementIn(tx: Tx, actor: Principal, raw: UpdateEntitlementInput, now = new Date()): Promise<void> {
   const input = updateEntitlementSchema.parse(raw);
-  await db.$transaction(async (tx) => {
-    const before = await entitlementSnapshot(tx, input.entitlementId);
-    if (input.name !== before.name && (await tx.entitlement.findUnique({ where: { name: input.name }, select: { id: true } }))) {
-      throw new DomainError("conflict", "An entitlement with this name already exists", "name");
-    }
-    const { tools } = await requireGrantableTools(tx, before.serverId, input.toolIds);
-    await tx.entitlementTool.deleteMany({ where: { entitlementId: input.entitlementId } });
-    await tx.entitlement.update({
-      where: { id: input.entitlementId },
-      data: {
-        name: input.name,
-        description: input.description ?? null,
-        maxSessionSeconds: input.maxSessionSeconds,
-        reauthIntervalSeconds: input.reauthIntervalSeconds ?? null,
-        updatedAt: now,
-        tools: { create: tools.map((t) => ({ toolId: t.id })) },
-      },
-    });
-    const after = await entitlementSnapshot(tx, input.entitlementId);
-    await recordAudit(tx, {
-      action: "entitlement.updated", ...actorOf(actor), targetType: "entitlement", targetId: input.entitlementId, targetLabel: after.name,
-      decision: "allow", reason: "Entitlement changed", occurredAt: now, detail: { before, after },
-    });
+  const before = await entitlementSnapshot(tx, input.entitlementId);
+  if (input.name !== before.name && (await tx.entitlement.findUnique({ where: { name: input.name }, select: { id: true } }))) {
+    throw new DomainError("conflict", "An entitlement with this name already exists", "name");
+  }
+  const { tools } = await requireGrantableTools(tx, before.serverId, input.toolIds);
+  await tx.entitlementTool.deleteMany({ where: { entitlementId: input.entitlementId } });
+  await tx.entitlement.update({
+    where: { id: input.entitlementId },
+    data: {
+      name: input.name,
+      description: input.description ?? null,
+      maxSessionSeconds: input.maxSessionSeconds,
+      reauthIntervalSeconds: input.reauthIntervalSeconds ?? null,
+      updatedAt: now,
+      tools: { create: tools.map((t) => ({ toolId: t.id })) },
+    },
+  });
+  const after = await entitlementSnapshot(tx, input.entitlementId);
+  await recordAudit(tx, {
+    action: "entitlement.updated", ...actorOf(actor), targetType: "entitlement", targetId: input.entitlementId, targetLabel: after.name,
+    decision: "allow", reason: "Entitlement changed", occurredAt: now, detail: { before, after },
   });
 }

@@ -12,8 +12,8 @@ export interface RemoveUnusedResult {
 }
 
 export interface AuditActor {
-  actorType: "user" | "apikey";
-  actorId: string;
+  actorType: "user" | "apikey" | "system";
+  actorId: string | null;
   actorLabel: string;
 }
 

@@ -1,6 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { toolDecisionSchema, type ToolDecisionInput } from "./tool-schemas";
 import { toolSnapshot } from "./tool-snapshot";
@@ -11,28 +11,31 @@ import { toolSnapshot } from "./tool-snapshot";
  * sync brings it back as pending.
  */
 export async function approveTool(db: Db, principal: Principal, raw: ToolDecisionInput): Promise<{ id: string }> {
+  return db.$transaction((tx) => approveToolIn(tx, principal, raw));
+}
+
+/** approveTool inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function approveToolIn(tx: Tx, principal: Principal, raw: ToolDecisionInput): Promise<{ id: string }> {
   const input = toolDecisionSchema.parse(raw);
-  return db.$transaction(async (tx) => {
-    const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
-    if (!before) throw new DomainError("not_found", "This tool no longer exists");
-    if (before.status === "approved") throw new DomainError("conflict", `${before.name} is already approved`);
-    if (before.status === "removed") {
-      throw new DomainError("conflict", `${before.name} is no longer listed by ${before.server.name}; it cannot be approved`);
-    }
-    const after = await tx.tool.update({
-      where: { id: before.id },
-      data: { status: "approved", approvedById: personOf(principal), approvedAt: new Date() },
-    });
-    await recordAudit(tx, {
-      action: "tool.approved",
-      ...actorOf(principal),
-      targetType: "tool",
-      targetId: after.id,
-      targetLabel: `${before.server.name} / ${after.name}`,
-      decision: "info",
-      reason: input.reason ?? null,
-      detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
-    });
-    return { id: after.id };
+  const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
+  if (!before) throw new DomainError("not_found", "This tool no longer exists");
+  if (before.status === "approved") throw new DomainError("conflict", `${before.name} is already approved`);
+  if (before.status === "removed") {
+    throw new DomainError("conflict", `${before.name} is no longer listed by ${before.server.name}; it cannot be approved`);
+  }
+  const after = await tx.tool.update({
+    where: { id: before.id },
+    data: { status: "approved", approvedById: personOf(principal), approvedAt: new Date() },
   });
+  await recordAudit(tx, {
+    action: "tool.approved",
+    ...actorOf(principal),
+    targetType: "tool",
+    targetId: after.id,
+    targetLabel: `${before.server.name} / ${after.name}`,
+    decision: "info",
+    reason: input.reason ?? null,
+    detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
+  });
+  return { id: after.id };
 }

@@ -1,6 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { deleteServerSchema } from "./server-schemas";
 import { serverSnapshot } from "./server-snapshot";
@@ -12,32 +12,8 @@ import { serverSnapshot } from "./server-snapshot";
  * backs this check up against a race.
  */
 export async function deleteServer(db: Db, principal: Principal, raw: { id: string; confirmName: string }): Promise<{ name: string }> {
-  const input = deleteServerSchema.parse(raw);
   try {
-    return await db.$transaction(async (tx) => {
-      const server = await tx.mcpServer.findUnique({ where: { id: input.id } });
-      if (!server) throw new DomainError("not_found", "This server no longer exists");
-      if (input.confirmName !== server.name) {
-        throw new DomainError("invalid", `Type the server's name, ${server.name}, to confirm`, "confirmName");
-      }
-      const entitlements = await tx.entitlement.findMany({ where: { serverId: server.id }, select: { name: true }, orderBy: { name: "asc" }, take: 4 });
-      if (entitlements.length > 0) {
-        const total = await tx.entitlement.count({ where: { serverId: server.id } });
-        throw new DomainError("conflict", stillReferenced(server.name, entitlements.map((e) => e.name), total));
-      }
-      const toolCount = await tx.tool.count({ where: { serverId: server.id } });
-      await tx.mcpServer.delete({ where: { id: server.id } });
-      await recordAudit(tx, {
-        action: "server.deleted",
-        ...actorOf(principal),
-        targetType: "server",
-        targetId: server.id,
-        targetLabel: server.name,
-        decision: "info",
-        detail: { before: serverSnapshot(server), after: null, toolsDeleted: toolCount },
-      });
-      return { name: server.name };
-    });
+    return await db.$transaction((tx) => deleteServerIn(tx, principal, raw));
   } catch (e) {
     // P2003: an entitlement was created between the check and the delete.
     if (typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2003") {
@@ -45,6 +21,33 @@ export async function deleteServer(db: Db, principal: Principal, raw: { id: stri
     }
     throw e;
   }
+}
+
+/** deleteServer inside the caller's transaction: the policy importer's --prune removes servers in its one transaction. */
+export async function deleteServerIn(tx: Tx, principal: Principal, raw: { id: string; confirmName: string }): Promise<{ name: string }> {
+  const input = deleteServerSchema.parse(raw);
+  const server = await tx.mcpServer.findUnique({ where: { id: input.id } });
+  if (!server) throw new DomainError("not_found", "This server no longer exists");
+  if (input.confirmName !== server.name) {
+    throw new DomainError("invalid", `Type the server's name, ${server.name}, to confirm`, "confirmName");
+  }
+  const entitlements = await tx.entitlement.findMany({ where: { serverId: server.id }, select: { name: true }, orderBy: { name: "asc" }, take: 4 });
+  if (entitlements.length > 0) {
+    const total = await tx.entitlement.count({ where: { serverId: server.id } });
+    throw new DomainError("conflict", stillReferenced(server.name, entitlements.map((e) => e.name), total));
+  }
+  const toolCount = await tx.tool.count({ where: { serverId: server.id } });
+  await tx.mcpServer.delete({ where: { id: server.id } });
+  await recordAudit(tx, {
+    action: "server.deleted",
+    ...actorOf(principal),
+    targetType: "server",
+    targetId: server.id,
+    targetLabel: server.name,
+    decision: "info",
+    detail: { before: serverSnapshot(server), after: null, toolsDeleted: toolCount },
+  });
+  return { name: server.name };
 }
 
 function stillReferenced(server: string, names: string[], total: number): string {

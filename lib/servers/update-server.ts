@@ -1,6 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { assertServerUnique } from "./assert-server-unique";
 import { resolveOwner } from "./resolve-owner";
@@ -16,43 +16,46 @@ import { sealUpstreamCredential } from "./upstream-credential";
  * old one to send back.
  */
 export async function updateServer(db: Db, principal: Principal, raw: UpdateServerInput): Promise<{ id: string }> {
-  const input = updateServerSchema.parse(raw);
-  const newCredentialEnc = input.upstreamCredential ? sealUpstreamCredential(input.id, input.upstreamCredential) : undefined;
   try {
-    return await db.$transaction(async (tx) => {
-      const before = await tx.mcpServer.findUnique({ where: { id: input.id } });
-      if (!before) throw new DomainError("not_found", "This server no longer exists");
-      await assertServerUnique(tx, { name: input.name, resourceUri: input.resourceUri }, input.id);
-      const ownerId = await resolveOwner(tx, input.ownerEmail);
-      const credential = newCredentialEnc ? "replaced" : input.clearUpstreamCredential && before.upstreamCredentialEnc ? "removed" : "kept";
-      const after = await tx.mcpServer.update({
-        where: { id: input.id },
-        data: {
-          name: input.name,
-          description: input.description ?? null,
-          category: input.category ?? null,
-          resourceUri: input.resourceUri,
-          authorizationServerIssuer: input.authorizationServerIssuer ?? null,
-          enforcementMode: input.enforcementMode,
-          upstreamUrl: input.enforcementMode === "gateway" ? (input.upstreamUrl ?? null) : null,
-          ...(credential === "replaced" ? { upstreamCredentialEnc: newCredentialEnc } : {}),
-          ...(credential === "removed" ? { upstreamCredentialEnc: null } : {}),
-          argumentLogging: input.argumentLogging,
-          ownerId,
-        },
-      });
-      await recordAudit(tx, {
-        action: "server.updated",
-        ...actorOf(principal),
-        targetType: "server",
-        targetId: after.id,
-        targetLabel: after.name,
-        decision: "info",
-        detail: { before: serverSnapshot(before), after: serverSnapshot(after), upstreamCredential: credential },
-      });
-      return { id: after.id };
-    });
+    return await db.$transaction((tx) => updateServerIn(tx, principal, raw));
   } catch (e) {
     rethrowUniqueViolation(e, "Another server with this name or resource URI was saved at the same moment; reload and try again");
   }
+}
+
+/** updateServer inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function updateServerIn(tx: Tx, principal: Principal, raw: UpdateServerInput): Promise<{ id: string }> {
+  const input = updateServerSchema.parse(raw);
+  const newCredentialEnc = input.upstreamCredential ? sealUpstreamCredential(input.id, input.upstreamCredential) : undefined;
+  const before = await tx.mcpServer.findUnique({ where: { id: input.id } });
+  if (!before) throw new DomainError("not_found", "This server no longer exists");
+  await assertServerUnique(tx, { name: input.name, resourceUri: input.resourceUri }, input.id);
+  const ownerId = await resolveOwner(tx, input.ownerEmail);
+  const credential = newCredentialEnc ? "replaced" : input.clearUpstreamCredential && before.upstreamCredentialEnc ? "removed" : "kept";
+  const after = await tx.mcpServer.update({
+    where: { id: input.id },
+    data: {
+      name: input.name,
+      description: input.description ?? null,
+      category: input.category ?? null,
+      resourceUri: input.resourceUri,
+      authorizationServerIssuer: input.authorizationServerIssuer ?? null,
+      enforcementMode: input.enforcementMode,
+      upstreamUrl: input.enforcementMode === "gateway" ? (input.upstreamUrl ?? null) : null,
+      ...(credential === "replaced" ? { upstreamCredentialEnc: newCredentialEnc } : {}),
+      ...(credential === "removed" ? { upstreamCredentialEnc: null } : {}),
+      argumentLogging: input.argumentLogging,
+      ownerId,
+    },
+  });
+  await recordAudit(tx, {
+    action: "server.updated",
+    ...actorOf(principal),
+    targetType: "server",
+    targetId: after.id,
+    targetLabel: after.name,
+    decision: "info",
+    detail: { before: serverSnapshot(before), after: serverSnapshot(after), upstreamCredential: credential },
+  });
+  return { id: after.id };
 }

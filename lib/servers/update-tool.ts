@@ -1,6 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { updateToolSchema, type UpdateToolInput } from "./tool-schemas";
 import { toolSnapshot } from "./tool-snapshot";
@@ -10,23 +10,26 @@ import { toolSnapshot } from "./tool-snapshot";
  * edits is also the one who approves, and the audit event shows both values.
  */
 export async function updateTool(db: Db, principal: Principal, raw: UpdateToolInput): Promise<{ id: string }> {
+  return db.$transaction((tx) => updateToolIn(tx, principal, raw));
+}
+
+/** updateTool inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function updateToolIn(tx: Tx, principal: Principal, raw: UpdateToolInput): Promise<{ id: string }> {
   const input = updateToolSchema.parse(raw);
-  return db.$transaction(async (tx) => {
-    const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
-    if (!before) throw new DomainError("not_found", "This tool no longer exists");
-    const after = await tx.tool.update({
-      where: { id: before.id },
-      data: { ...(input.risk ? { risk: input.risk } : {}), ...(input.scope ? { scope: input.scope } : {}) },
-    });
-    await recordAudit(tx, {
-      action: "tool.updated",
-      ...actorOf(principal),
-      targetType: "tool",
-      targetId: after.id,
-      targetLabel: `${before.server.name} / ${after.name}`,
-      decision: "info",
-      detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
-    });
-    return { id: after.id };
+  const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
+  if (!before) throw new DomainError("not_found", "This tool no longer exists");
+  const after = await tx.tool.update({
+    where: { id: before.id },
+    data: { ...(input.risk ? { risk: input.risk } : {}), ...(input.scope ? { scope: input.scope } : {}) },
   });
+  await recordAudit(tx, {
+    action: "tool.updated",
+    ...actorOf(principal),
+    targetType: "tool",
+    targetId: after.id,
+    targetLabel: `${before.server.name} / ${after.name}`,
+    decision: "info",
+    detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
+  });
+  return { id: after.id };
 }

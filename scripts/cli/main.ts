@@ -2,6 +2,9 @@
  * The repo CLI: `npm run mandate -- <command> [options]`.
  *
  *   create-admin --email E --name N   the first admin of a fresh deployment (see commands/create-admin.ts)
+ *   export [-o FILE]                  the model as a YAML policy file
+ *   plan -f FILE [--prune] [--as E]   what applying the file would change
+ *   apply -f FILE [--prune] [--as E]  apply it, in one transaction
  *
  * One file per command under commands/; register it in COMMANDS. The database
  * is the one DATABASE_URL names, as for the server. The process exits
@@ -9,10 +12,13 @@
  */
 import { DomainError } from "@/lib/errors/domain-error";
 import { UsageError, type CliIo, type Command } from "./command";
+import { applyPolicyCommand } from "./commands/apply-policy";
 import { createAdmin } from "./commands/create-admin";
+import { exportPolicyCommand } from "./commands/export-policy";
+import { planPolicyCommand } from "./commands/plan-policy";
 import { promptSecret } from "./prompt";
 
-const COMMANDS: readonly Command[] = [createAdmin];
+const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

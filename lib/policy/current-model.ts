@@ -1,0 +1,87 @@
+import { parseGrantTypes } from "@/lib/agents/grant-types";
+import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
+import type { PrincipalType } from "@/lib/assignments/assignment-schemas";
+import type { Db, Tx } from "@/lib/db/client";
+
+/**
+ * The database's model in the policy file's terms (names and emails instead
+ * of ids), with each row's id kept for the planner. Export writes it; plan
+ * diffs the file against it. Sorted here, in code, by code point: the two
+ * databases collate differently, and export → apply → export must be
+ * byte-identical.
+ */
+
+export interface ToolModel { id: string; name: string; risk: string; scope: string; status: "approved" | "pending" | "rejected" }
+export interface ServerModel {
+  id: string; name: string; description: string | null; category: string | null; resourceUri: string; issuer: string | null;
+  mode: string; upstreamUrl: string | null; argumentLogging: string; owner: string | null; tools: ToolModel[];
+}
+export interface AgentModel {
+  id: string; name: string; owner: string | null; purpose: string | null; kind: string; authMethod: string; jwksUri: string | null;
+  jwks: { keys: Record<string, unknown>[] } | null; grantTypes: string[]; maxTokenLifetimeSeconds: number; status: "active" | "suspended" | "retired";
+}
+export interface EntitlementModel {
+  id: string; name: string; description: string | null; server: string; tools: string[]; maxSessionSeconds: number; reauthIntervalSeconds: number | null;
+}
+export interface AssignmentModel {
+  id: string; entitlement: string; principalType: PrincipalType; principal: string; expires: string | null; justification: string;
+}
+export interface CurrentModel { servers: ServerModel[]; agents: AgentModel[]; entitlements: EntitlementModel[]; assignments: AssignmentModel[] }
+
+export const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T) => byCodePoint(a.name, b.name);
+
+/** The identity of an assignment in a file: what is granted to whom. */
+export const assignmentKey = (a: { entitlement: string; principalType: string; principal: string }): string =>
+  `${a.entitlement}\u0000${a.principalType}\u0000${a.principal}`;
+
+export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentModel> {
+  const servers = await db.mcpServer.findMany({
+    include: { owner: { select: { email: true } }, tools: { where: { status: { not: "removed" } } } },
+  });
+  const agents = await db.agent.findMany({ include: { owner: { select: { email: true } } } });
+  const entitlements = await db.entitlement.findMany({
+    include: { server: { select: { name: true } }, tools: { select: { tool: { select: { name: true } } } } },
+  });
+  // Only live grants: ended and expired ones are history, which the audit trail keeps.
+  // A retired agent's leftovers grant nothing (it can no longer authenticate) and could
+  // never be granted again, so they are not part of the model.
+  const assignments = await db.assignment.findMany({
+    where: { ...liveAssignmentWhere(now), NOT: { agent: { status: "retired" } } },
+    include: {
+      entitlement: { select: { name: true } }, agent: { select: { name: true } }, user: { select: { email: true } }, group: { select: { displayName: true } },
+    },
+  });
+  return {
+    servers: servers
+      .map((s) => ({
+        id: s.id, name: s.name, description: s.description, category: s.category, resourceUri: s.resourceUri,
+        issuer: s.authorizationServerIssuer, mode: s.enforcementMode, upstreamUrl: s.upstreamUrl, argumentLogging: s.argumentLogging,
+        owner: s.owner?.email ?? null,
+        tools: s.tools
+          .map((t) => ({ id: t.id, name: t.name, risk: t.risk, scope: t.scope, status: t.status as ToolModel["status"] }))
+          .sort(byName),
+      }))
+      .sort(byName),
+    agents: agents
+      .map((a) => ({
+        id: a.id, name: a.name, owner: a.owner?.email ?? null, purpose: a.purpose, kind: a.kind, authMethod: a.authMethod, jwksUri: a.jwksUri,
+        jwks: (a.jwks as AgentModel["jwks"]) ?? null, grantTypes: parseGrantTypes(a.allowedGrantTypes),
+        maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds, status: a.status,
+      }))
+      .sort(byName),
+    entitlements: entitlements
+      .map((e) => ({
+        id: e.id, name: e.name, description: e.description, server: e.server.name, tools: e.tools.map((t) => t.tool.name).sort(byCodePoint),
+        maxSessionSeconds: e.maxSessionSeconds, reauthIntervalSeconds: e.reauthIntervalSeconds,
+      }))
+      .sort(byName),
+    assignments: assignments
+      .map((a) => ({
+        id: a.id, entitlement: a.entitlement.name, principalType: a.principalType,
+        principal: a.agent?.name ?? a.user?.email ?? a.group?.displayName ?? "",
+        expires: a.expiresAt ? a.expiresAt.toISOString() : null, justification: a.justification,
+      }))
+      .sort((x, y) => byCodePoint(assignmentKey(x), assignmentKey(y))),
+  };
+}
