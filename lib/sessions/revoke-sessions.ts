@@ -36,7 +36,7 @@ export async function revokeSessions(db: Db, actor: Principal, input: RevokeSess
     if (liveIds.length > 0) {
       await tx.agentSession.updateMany({
         where: { id: { in: liveIds }, status: "active" },
-        data: { status: "revoked", revokedAt: now, revokedBy: actor.kind === "user" ? actor.userId : actor.apiKeyId, revokedReason: input.reason },
+        data: { status: "revoked", revokedAt: now, revokedBy: actorOf(actor).actorId ?? actorOf(actor).actorLabel, revokedReason: input.reason },
       });
       await tx.issuedToken.updateMany({ where: { sessionId: { in: liveIds }, revokedAt: null }, data: { revokedAt: now } });
     }
