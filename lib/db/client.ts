@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
+import { attachReadPool } from "./read-pool";
 
 /**
  * The domain's database handle. Both generated clients come from the same
@@ -23,10 +24,14 @@ export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
       // Integer timestamps: compact indexes and cheap range scans at millions of rows.
       { timestampFormat: "unixepoch-ms" },
     );
-    return new SqliteClient({ adapter });
+    const db = new SqliteClient({ adapter });
+    attachReadPool(db, config);
+    return db;
   }
   const adapter = new PrismaPg({ connectionString: config.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  return new PostgresClient({ adapter }) as unknown as Db;
+  const db = new PostgresClient({ adapter }) as unknown as Db;
+  attachReadPool(db, config);
+  return db;
 }
 
 /** Works on a client and on an interactive transaction's client alike. */
