@@ -18,10 +18,15 @@ export function matchRoute(routes: readonly HttpRoute[], pathname: string): Http
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
+  // Answered before the request body was read (413, early refusals): Node
+  // closes such a connection, so say so — a client that pooled it would
+  // otherwise send its next request into a closing socket.
+  const unread = res.req !== undefined && !res.req.complete;
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(payload),
     "cache-control": "no-store",
+    ...(unread ? { connection: "close" } : {}),
     ...headers,
   });
   res.end(payload);
