@@ -31,8 +31,12 @@ test.describe("effective access and scope review", () => {
   test("shows what an agent reaches acting for a person: the intersection", async ({ page }) => {
     await page.goto("/access?agentQ=Sales%20Copilot");
     await page.getByRole("link", { name: /Sales Copilot/ }).click();
+    // The pickers are plain forms and links: wait for each navigation before the next step.
+    await expect(page).toHaveURL(/[?&]agent=/);
+    await expect(page.getByTestId("access-subject")).toHaveText("Sales Copilot");
     await page.getByRole("textbox", { name: "Search person" }).fill("Alex Rivera");
     await page.getByTestId("picker-user").getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/userQ=Alex/);
     await page.getByRole("link", { name: /Alex Rivera/ }).click();
 
     await expect(page.getByTestId("access-subject")).toHaveText("Sales Copilot acting for Alex Rivera");
