@@ -18,11 +18,18 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-pg_ready() { node -e '
+pg_ready() {
+  # The driver check needs node_modules; before `npm ci` fall back to pg_isready.
+  if [ ! -d node_modules/pg ]; then
+    pg_isready -q -h 127.0.0.1 -p 5432 -t 2
+    return
+  fi
+  node -e '
   const { Client } = require("pg");
   const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
   c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));
-' "$pg_url"; }
+' "$pg_url"
+}
 
 if ! pg_ready; then
   if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
