@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { containsText } from "@/lib/pagination/contains-text";
-import { dateKeyOf, loadKeysetPage, orderFor, pastBoundary, type KeysetPage, type PageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { PRINCIPAL_TYPES } from "./assignment-schemas";
 import { assignmentItemSelect, toAssignmentItem, type AssignmentItem } from "./assignment-item";
 import { liveAssignmentWhere } from "./live-assignment";
@@ -43,23 +43,15 @@ export async function listAssignments(db: Db, request: PageRequest, filters: Ass
     request,
     (a) => ({ key: a.createdAt.getTime(), id: a.id }),
     async ({ direction, cursor, take }) => {
-      const boundary = dateKeyOf(cursor);
-      const order = orderFor(NATURAL_ORDER, direction);
+      const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
       const rows = await db.assignment.findMany({
         where: {
           AND: [
             ...where,
-            boundary
-              ? {
-                  OR: [
-                    { createdAt: pastBoundary(NATURAL_ORDER, direction, boundary.key) },
-                    { createdAt: boundary.key, id: pastBoundary(NATURAL_ORDER, direction, boundary.id) },
-                  ],
-                }
-              : {},
+            page.past,
           ],
         },
-        orderBy: [{ createdAt: order }, { id: order }],
+        orderBy: page.orderBy,
         take,
         select: assignmentItemSelect,
       });

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { ActorType, Decision } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
-import { dateKeyOf, loadKeysetPage, orderFor, pastBoundary, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 
 export type AuditEventListItem = {
   id: string;
@@ -43,23 +43,15 @@ export async function listAuditEvents(db: Db, request: PageRequest): Promise<Key
     request,
     (event) => ({ key: event.occurredAt.getTime(), id: event.id }),
     async ({ direction, cursor, take }) => {
-      const boundary = dateKeyOf(cursor);
-      const order = orderFor(NATURAL_ORDER, direction);
+      const page = keysetBy("occurredAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
       return db.auditEvent.findMany({
         where: {
           AND: [
             search,
-            boundary
-              ? {
-                  OR: [
-                    { occurredAt: pastBoundary(NATURAL_ORDER, direction, boundary.key) },
-                    { occurredAt: boundary.key, id: pastBoundary(NATURAL_ORDER, direction, boundary.id) },
-                  ],
-                }
-              : {},
+            page.past,
           ],
         },
-        orderBy: [{ occurredAt: order }, { id: order }],
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,

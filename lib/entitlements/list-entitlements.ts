@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { containsText } from "@/lib/pagination/contains-text";
-import { loadKeysetPage, orderFor, pastBoundary, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type EntitlementListItem = {
   id: string;
@@ -24,23 +24,15 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
     request,
     (entitlement) => ({ key: entitlement.name, id: entitlement.id }),
     async ({ direction, cursor, take }) => {
-      const boundary = stringKeyOf(cursor);
-      const order = orderFor(NATURAL_ORDER, direction);
+      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       const entitlements = await db.entitlement.findMany({
         where: {
           AND: [
             search,
-            boundary
-              ? {
-                  OR: [
-                    { name: pastBoundary(NATURAL_ORDER, direction, boundary.key) },
-                    { name: boundary.key, id: pastBoundary(NATURAL_ORDER, direction, boundary.id) },
-                  ],
-                }
-              : {},
+            page.past,
           ],
         },
-        orderBy: [{ name: order }, { id: order }],
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,

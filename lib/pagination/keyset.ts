@@ -204,3 +204,33 @@ async function firstPage<Row>(
 function encodeBoundary<Row>(row: Row | undefined, keyOf: (row: Row) => Cursor): string | null {
   return row === undefined ? null : encodeCursor(keyOf(row));
 }
+
+type Comparison<Value> = { gt: Value } | { lt: Value };
+
+/**
+ * The Prisma `where` fragment for rows past a (key, id) boundary and the
+ * matching `orderBy`, for a list ordered by one field and then by id — the
+ * part every keyset list shares. `past` is `{}` on the first page.
+ */
+export function keysetBy<Field extends string, Value>(
+  field: Field,
+  natural: "asc" | "desc",
+  direction: KeysetDirection,
+  boundary: { key: Value; id: string } | null,
+): {
+  past: { OR: [Record<Field, Comparison<Value>>, Record<Field, Value> & { id: Comparison<string> }] } | Record<string, never>;
+  orderBy: [Record<Field, "asc" | "desc">, { id: "asc" | "desc" }];
+} {
+  const order = orderFor(natural, direction);
+  const orderBy = [{ [field]: order } as Record<Field, "asc" | "desc">, { id: order }] as [Record<Field, "asc" | "desc">, { id: "asc" | "desc" }];
+  if (!boundary) return { past: {}, orderBy };
+  return {
+    past: {
+      OR: [
+        { [field]: pastBoundary(natural, direction, boundary.key) } as Record<Field, Comparison<Value>>,
+        { [field]: boundary.key, id: pastBoundary(natural, direction, boundary.id) } as Record<Field, Value> & { id: Comparison<string> },
+      ],
+    },
+    orderBy,
+  };
+}

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { EnforcementMode } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
-import { loadKeysetPage, orderFor, pastBoundary, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type ServerListItem = {
   id: string;
@@ -33,23 +33,15 @@ export async function listServers(db: Db, request: PageRequest): Promise<KeysetP
     request,
     (server) => ({ key: server.name, id: server.id }),
     async ({ direction, cursor, take }) => {
-      const boundary = stringKeyOf(cursor);
-      const order = orderFor(NATURAL_ORDER, direction);
+      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       const servers = await db.mcpServer.findMany({
         where: {
           AND: [
             search,
-            boundary
-              ? {
-                  OR: [
-                    { name: pastBoundary(NATURAL_ORDER, direction, boundary.key) },
-                    { name: boundary.key, id: pastBoundary(NATURAL_ORDER, direction, boundary.id) },
-                  ],
-                }
-              : {},
+            page.past,
           ],
         },
-        orderBy: [{ name: order }, { id: order }],
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,

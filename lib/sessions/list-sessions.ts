@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { SessionStatus, ToolRisk } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
-import { dateKeyOf, loadKeysetPage, orderFor, pastBoundary, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 import { activeSessionFilter } from "./active-session-filter";
 
 export type SessionListItem = {
@@ -44,24 +44,16 @@ export async function listActiveSessions(
     request,
     (session) => ({ key: session.createdAt.getTime(), id: session.id }),
     async ({ direction, cursor, take }) => {
-      const boundary = dateKeyOf(cursor);
-      const order = orderFor(NATURAL_ORDER, direction);
+      const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
       const sessions = await db.agentSession.findMany({
         where: {
           AND: [
             activeSessionFilter(now),
             search,
-            boundary
-              ? {
-                  OR: [
-                    { createdAt: pastBoundary(NATURAL_ORDER, direction, boundary.key) },
-                    { createdAt: boundary.key, id: pastBoundary(NATURAL_ORDER, direction, boundary.id) },
-                  ],
-                }
-              : {},
+            page.past,
           ],
         },
-        orderBy: [{ createdAt: order }, { id: order }],
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,
