@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "@/lib/oauth/context";
+import { authorizationEndpoint } from "@/lib/oauth/endpoints/authorization";
 import { discoveryEndpoint } from "@/lib/oauth/endpoints/discovery";
 import { introspectionEndpoint } from "@/lib/oauth/endpoints/introspection";
 import { jwksEndpoint } from "@/lib/oauth/endpoints/jwks";
@@ -36,6 +37,7 @@ export function protocolRoutes(ctx: OAuthContext): HttpRoute[] {
   return [
     { path: "/.well-known/oauth-authorization-server", methods: ["GET", "HEAD"], handle: discovery },
     { path: "/.well-known/openid-configuration", methods: ["GET", "HEAD"], handle: discovery },
+    { path: "/oauth/authorize", methods: ["GET"], handle(_req, res, url) { send(res, authorizationEndpoint(url.searchParams)); } },
     { path: "/oauth/jwks", methods: ["GET", "HEAD"], async handle(_req, res) { send(res, await jwksEndpoint(ctx)); } },
     post("/oauth/token", tokenEndpoint),
     post("/oauth/introspect", introspectionEndpoint),

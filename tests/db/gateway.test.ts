@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
-import type { Server } from "node:http";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PrivateKeyJwtProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { exportJWK, generateKeyPair, type CryptoKey } from "jose";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -28,9 +30,11 @@ const STALE_AFTER_MS = 400;
 /**
  * The MCP gateway end to end over real HTTP, on both stores: Mandate's lean
  * protocol server (token service + gateway) on a random port, two SDK MCP
- * servers as upstreams (one answering JSON, one SSE), and as agents the MCP
- * SDK's client and raw fetch (where exact statuses matter), with tokens
- * minted by openid-client (client_credentials, private_key_jwt).
+ * servers as upstreams (one answering JSON, one SSE, one stateful), and as
+ * agents the MCP SDK's client with its own OAuth provider (client_credentials
+ * with private_key_jwt, finding Mandate through the server's RFC 9728
+ * metadata) and raw fetch where exact statuses matter, with tokens minted by
+ * openid-client (client_credentials, private_key_jwt).
  */
 describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   let fresh: FreshDatabase;
@@ -42,7 +46,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   let docs: McpTestServer;
   let live: McpTestServer;
   let notes: McpTestServer;
-  let agent: { clientId: string; key: CryptoKey };
+  let agent: { clientId: string; key: CryptoKey; jwk: JWK };
   let release: () => void = () => {};
   const ids = { docs: "", live: "", agent: "", readDoc: "" };
 
@@ -107,7 +111,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
     const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
     const publicJwk = { ...(await exportJWK(publicKey)), alg: "ES256", use: "sig" };
-    agent = { clientId: "agent-gw", key: privateKey };
+    agent = { clientId: "agent-gw", key: privateKey, jwk: await exportJWK(privateKey) };
     const agentRow = await db.agent.create({
       data: { clientId: agent.clientId, name: "Gateway agent", kind: "autonomous", authMethod: "private_key_jwt", jwks: { keys: [publicJwk] }, allowedGrantTypes: "client_credentials" },
     });
@@ -154,24 +158,56 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+  /** A token signed by Mandate's own key for Docs, well formed in every way but expired. */
+  async function expiredToken(): Promise<string> {
+    const signer = await ctx.keys.signer();
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ client_id: agent.clientId, sid: "expired-session", scope: "docs.read" })
+      .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: "at+jwt" })
+      .setIssuer(issuer).setAudience(`${issuer}/mcp/docs`).setSubject(agent.clientId).setJti(randomUUID())
+      .setIssuedAt(now - 600).setExpirationTime(now - 300)
+      .sign(signer.key);
+  }
+
   async function auditOf(action: "tool.called" | "tool.call_refused") {
     await gateway.audit.flush();
     return db.auditEvent.findMany({ where: { action }, orderBy: { seq: "asc" } });
   }
 
+  /** One HTTP exchange the SDK client made (discovery, token, MCP). */
+  interface Seen { method: string; path: string; status: number; wwwAuthenticate: string | null }
+
   /**
-   * An MCP SDK client holding a token minted by openid-client. The SDK's own
-   * PrivateKeyJwtProvider cannot be used here: SDK 1.32 parses RFC 8414
-   * metadata with `authorization_endpoint` required, which Mandate rightly
-   * omits (RFC 8414 §2: only for servers with grants that use it).
+   * An MCP SDK client that starts with no token and no knowledge of Mandate:
+   * its first request is challenged (401 + resource_metadata), and the SDK's
+   * own PrivateKeyJwtProvider discovers the authorization server through the
+   * server's RFC 9728 metadata and Mandate's RFC 8414 metadata, then mints
+   * with client_credentials and a signed client assertion.
    */
-  async function sdkClient(slug: string, scope: string): Promise<Client> {
-    const { token } = await mint(slug, scope);
-    const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/${slug}`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  async function sdkClient(slug: string, scope: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport; provider: PrivateKeyJwtProvider; seen: Seen[] }> {
+    const seen: Seen[] = [];
+    const recording: FetchLike = async (url, init) => {
+      const r = await fetch(url, init);
+      seen.push({ method: init?.method ?? "GET", path: new URL(String(url)).pathname, status: r.status, wwwAuthenticate: r.headers.get("www-authenticate") });
+      return r;
+    };
+    const provider = new PrivateKeyJwtProvider({ clientId: agent.clientId, privateKey: agent.jwk, algorithm: "ES256", scope, expectedIssuer: issuer });
+    const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/${slug}`), { authProvider: provider, fetch: recording });
     const c = new Client({ name: "gateway-test-agent", version: "1.0.0" });
     await c.connect(transport);
-    return c;
+    return { client: c, transport, provider, seen };
   }
+
+  /** The claims of the access token an SDK provider holds. */
+  function claimsOf(provider: PrivateKeyJwtProvider): { sid: string; jti: string; aud: string; scope: string } {
+    const token = provider.tokens()?.access_token;
+    if (!token) throw new Error("the SDK provider holds no token");
+    return decodeJwt(token) as unknown as { sid: string; jti: string; aud: string; scope: string };
+  }
+
+  /** Every tools/call the upstream received, by tool name. */
+  const upstreamCalls = (s: McpTestServer, tool: string) =>
+    s.messages.filter((m) => (m as { method?: string; params?: { name?: string } }).method === "tools/call" && (m as { params?: { name?: string } }).params?.name === tool).length;
 
   // ───────────── discovery
 
@@ -186,6 +222,15 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     });
     expect((await fetch(`${issuer}/.well-known/oauth-protected-resource/mcp/nope`)).status).toBe(404);
 
+    // Mandate's RFC 8414 metadata, as MCP clients read it: an authorization endpoint that supports no response type.
+    const asMeta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(asMeta).toMatchObject({ issuer, authorization_endpoint: `${issuer}/oauth/authorize`, response_types_supported: [] });
+    const authorize = await fetch(`${issuer}/oauth/authorize?response_type=code&client_id=${agent.clientId}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`, { redirect: "manual" });
+    // Never a redirect: no client has a registered redirection URI (RFC 6749 §4.1.2.1).
+    expect(authorize.status).toBe(400);
+    expect(authorize.headers.get("location")).toBeNull();
+    expect(await authorize.json()).toMatchObject({ error: "unsupported_response_type" });
+
     const before = docs.requests.length;
     const r = await post("docs", call("read_doc"));
     expect(r.status).toBe(401);
@@ -195,20 +240,97 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
   // ───────────── the SDK client, end to end
 
-  it("lets the MCP SDK client list only the tools its scopes reach and calls an allowed tool", async () => {
-    const c = await sdkClient("docs", "docs.read");
+  it("lets the MCP SDK client discover Mandate through the resource metadata, mint with private_key_jwt, list only its tools and call one", async () => {
+    const { client: c, provider, seen } = await sdkClient("docs", "docs.read");
     try {
+      // The discovery path the SDK took: challenged, then RFC 9728, then RFC 8414, then the token endpoint.
+      const first = seen[0]!;
+      expect(first).toMatchObject({ method: "POST", path: "/mcp/docs", status: 401 });
+      expect(first.wwwAuthenticate).toContain(`resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/docs"`);
+      const paths = seen.map((s) => `${s.status} ${s.path}`);
+      const at = (p: string) => paths.indexOf(p);
+      expect(at("200 /.well-known/oauth-protected-resource/mcp/docs")).toBeGreaterThan(0);
+      expect(at("200 /.well-known/oauth-authorization-server")).toBeGreaterThan(at("200 /.well-known/oauth-protected-resource/mcp/docs"));
+      expect(at("200 /oauth/token")).toBeGreaterThan(at("200 /.well-known/oauth-authorization-server"));
+      expect(claimsOf(provider)).toMatchObject({ aud: `${issuer}/mcp/docs`, scope: "docs.read" });
+
       const listed = await c.listTools();
       // Upstream offers five; write_doc is out of scope, admin_doc not granted, pending_tool unapproved, unlisted_tool unknown.
       expect(listed.tools.map((t) => t.name)).toEqual(["read_doc"]);
+      const before = upstreamCalls(docs, "read_doc");
       const result = await c.callTool({ name: "read_doc", arguments: { id: "d1" } });
       expect(result.content).toEqual([{ type: "text", text: "read_doc called" }]);
+      expect(upstreamCalls(docs, "read_doc")).toBe(before + 1);
     } finally {
       await c.close();
     }
     // No token passthrough: the upstream only ever saw the server's own credential.
     expect(new Set(docs.authorizations)).toEqual(new Set([`Bearer ${DOCS_SECRET}`]));
-    expect(docs.calls).toContain("read_doc");
+  });
+
+  it("refuses the SDK client's out-of-scope call with 403 insufficient_scope and never forwards it", async () => {
+    const { client: c, seen } = await sdkClient("docs", "docs.read");
+    try {
+      const before = { write: upstreamCalls(docs, "write_doc"), admin: upstreamCalls(docs, "admin_doc"), messages: docs.messages.length };
+      // The SDK answers insufficient_scope by re-authorising once (its provider's scope is fixed), then gives up.
+      const refused = await c.callTool({ name: "write_doc", arguments: { id: "d1" } }).then(() => null, (e: unknown) => e);
+      expect(refused).toBeInstanceOf(StreamableHTTPError);
+      expect((refused as StreamableHTTPError).code).toBe(403);
+      const challenges = seen.filter((s) => s.status === 403).map((s) => s.wwwAuthenticate);
+      expect(challenges.length).toBeGreaterThanOrEqual(1);
+      expect(challenges[0]).toContain('error="insufficient_scope"');
+      expect(challenges[0]).toContain('scope="docs.write"');
+      await expect(c.callTool({ name: "admin_doc", arguments: {} })).rejects.toBeInstanceOf(StreamableHTTPError);
+      // The upstream never saw either call, nor any message at all for them.
+      expect(upstreamCalls(docs, "write_doc")).toBe(before.write);
+      expect(upstreamCalls(docs, "admin_doc")).toBe(before.admin);
+      expect(docs.messages.length).toBe(before.messages);
+      // Still usable for what it may do.
+      expect((await c.callTool({ name: "read_doc", arguments: {} })).content).toEqual([{ type: "text", text: "read_doc called" }]);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("refuses the SDK client's next call once its session is revoked; the call only goes through on a new session", async () => {
+    const { client: c, provider, seen } = await sdkClient("docs", "docs.read");
+    try {
+      await c.callTool({ name: "read_doc", arguments: {} });
+      const old = claimsOf(provider);
+      await db.agentSession.update({ where: { id: old.sid }, data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" } });
+      revocationBus.onRevoked(old.sid);
+      const before = upstreamCalls(docs, "read_doc");
+      const seenBefore = seen.length;
+      // The SDK sees 401 invalid_token, re-authorises (a new session: the old one is revoked) and retries once.
+      await c.callTool({ name: "read_doc", arguments: {} });
+      const after = seen.slice(seenBefore);
+      expect(after[0]).toMatchObject({ method: "POST", path: "/mcp/docs", status: 401 });
+      expect(after[0]!.wwwAuthenticate).toContain('error_description="session revoked"');
+      expect(claimsOf(provider).sid).not.toBe(old.sid);
+      // Exactly one call reached the upstream: the retry on the new session, not the refused one.
+      expect(upstreamCalls(docs, "read_doc")).toBe(before + 1);
+      const refused = await auditOf("tool.call_refused");
+      expect(refused.some((e) => e.sessionId === old.sid && e.reason === "session revoked")).toBe(true);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("streams the SDK client's SSE tool call: its progress arrives while the upstream tool is still running", async () => {
+    const { client: c } = await sdkClient("live", "live.watch");
+    try {
+      let progressed!: () => void;
+      const progress = new Promise<void>((r) => (progressed = r));
+      let settled = false;
+      const result = c.callTool({ name: "watch", arguments: { topic: "deploys" } }, undefined, { onprogress: () => progressed() }).finally(() => (settled = true));
+      await progress;
+      // The upstream handler is still blocked on `release`: the event was relayed before the response ended.
+      expect(settled).toBe(false);
+      release();
+      expect((await result).content).toEqual([{ type: "text", text: "watch done" }]);
+    } finally {
+      await c.close();
+    }
   });
 
   // ───────────── scope enforcement
@@ -251,9 +373,34 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(seen.authorization).toBe(`Bearer ${DOCS_SECRET}`);
   });
 
+  it("passes cancellation, responses to server requests, resources and prompts through unchanged", async () => {
+    const { token } = await mint("docs", "docs.read");
+    const forwarded = async (message: Record<string, unknown>, status: number) => {
+      const r = await post("docs", message, bearer(token));
+      expect(r.status, String(message.method ?? "response")).toBe(status);
+      // The upstream received the very message the client sent.
+      expect(docs.messages.at(-1)).toEqual(message);
+      return r;
+    };
+    await forwarded({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7, reason: "user gave up" } }, 202);
+    await forwarded({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: "p", progress: 1 } }, 202);
+    // A client's answer to a server request (sampling, elicitation) has no method.
+    await forwarded({ jsonrpc: "2.0", id: "server-req-1", result: { action: "decline" } }, 202);
+    // What the upstream answers, the client gets — byte for byte the JSON a direct call returns.
+    for (const method of ["resources/list", "prompts/list"]) {
+      const message = { jsonrpc: "2.0", id: 40, method, params: {} };
+      const via = await forwarded(message, 200);
+      const direct = await fetch(docs.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${DOCS_SECRET}` },
+        body: JSON.stringify(message),
+      });
+      expect(await via.json(), method).toEqual(await direct.json());
+    }
+  });
+
   it("passes MCP sessions through: Mcp-Session-Id on every request, the GET stream and the DELETE that ends it", async () => {
-    const c = await sdkClient("notes", "notes.write");
-    const transport = c.transport as StreamableHTTPClientTransport;
+    const { client: c, transport } = await sdkClient("notes", "notes.write");
     await c.callTool({ name: "take_note", arguments: { note: "hello" } });
     const sid = transport.sessionId;
     expect(sid).toBeTruthy();
@@ -287,6 +434,36 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(docs.requests.length).toBe(before);
   });
 
+  it("refuses a chunked oversized body (no Content-Length) with 413 without forwarding", async () => {
+    const { token } = await mint("docs", "docs.read");
+    const before = docs.requests.length;
+    const url = new URL(`${issuer}/mcp/docs`);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      const chunk = Buffer.alloc(64 * 1024, "x");
+      req.write('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_doc","arguments":{"note":"');
+      // 17 × 64 KiB > 1 MiB; the gateway may answer (and close) before the client finishes.
+      const writeMore = (n: number) => (n === 0 ? req.end('"}}}') : req.write(chunk, () => writeMore(n - 1)));
+      writeMore(17);
+    });
+    expect(status).toBe(413);
+    expect(docs.requests.length).toBe(before);
+  });
+
+  it("refuses an unauthenticated GET stream or DELETE with 401, without forwarding", async () => {
+    const before = notes.requests.length;
+    for (const method of ["GET", "DELETE"]) {
+      const r = await fetch(`${issuer}/mcp/notes`, { method, headers: { accept: "text/event-stream", "mcp-session-id": "guessed-session" } });
+      expect(r.status, method).toBe(401);
+      expect(r.headers.get("www-authenticate"), method).toBe(`Bearer resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/notes"`);
+    }
+    expect(notes.requests.length).toBe(before);
+  });
+
   it("refuses missing, garbled, foreign-audience and forged tokens with 401 invalid_token", async () => {
     const { token: liveToken } = await mint("live", "live.watch");
     const { token } = await mint("docs", "docs.read");
@@ -297,6 +474,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       ["not a jwt", bearer("abc.def.ghi")],
       ["another server's token", bearer(liveToken)],
       ["forged signature", bearer(`${token.slice(0, -4)}AAAA`)],
+      ["expired", bearer(await expiredToken())],
     ];
     for (const [what, headers] of cases) {
       const r = await post("docs", call("read_doc"), headers);
@@ -379,7 +557,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   });
 
   it("filters an SSE tools/list answer and lets the SDK client work over SSE", async () => {
-    const c = await sdkClient("live", "live.watch");
+    const { client: c } = await sdkClient("live", "live.watch");
     try {
       expect((await c.listTools()).tools.map((t) => t.name)).toEqual(["watch"]);
     } finally {

@@ -29,6 +29,8 @@ export type McpTestServer = {
   calls: string[];
   /** The request headers of every MCP request received, in order. */
   requests: Record<string, string | string[] | undefined>[];
+  /** The JSON body of every authorised POST received, in order (what reached the MCP server). */
+  messages: unknown[];
   close(): Promise<void>;
 };
 
@@ -46,6 +48,7 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
   const authorizations: (string | undefined)[] = [];
   const calls: string[] = [];
   const requests: Record<string, string | string[] | undefined>[] = [];
+  const messages: unknown[] = [];
   const sessions = new Map<string, StreamableHTTPServerTransport>();
 
   const http = createServer((req, res) => {
@@ -67,6 +70,7 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
         return;
       }
       const body = req.method === "POST" ? await readJson(req) : undefined;
+      if (body !== undefined) messages.push(body);
       if (opts.stateful) {
         const sid = req.headers["mcp-session-id"];
         let transport = typeof sid === "string" ? sessions.get(sid) : undefined;
@@ -106,6 +110,7 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
     authorizations,
     calls,
     requests,
+    messages,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const t of sessions.values()) void t.close();

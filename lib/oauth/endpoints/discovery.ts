@@ -9,7 +9,8 @@ const AUTH_METHODS = ["private_key_jwt", "client_secret_basic", "client_secret_p
  * GET /.well-known/oauth-authorization-server (RFC 8414 §3) and
  * /.well-known/openid-configuration (same document: Mandate issues no ID
  * tokens, but MCP clients probe both). Advertises what the token service
- * really does: three grants, three client authentication methods, the ID-JAG
+ * really does: an authorization endpoint that supports no response type,
+ * three grants, three client authentication methods, the ID-JAG
  * token type for identity chaining (draft-ietf-oauth-identity-chaining §3,
  * ID-JAG §"IdP Metadata") and the ID-JAG grant profile for the jwt-bearer grant.
  */
@@ -19,11 +20,14 @@ export function discoveryEndpoint(ctx: OAuthContext): OAuthResponse {
     200,
     {
       issuer,
+      // RFC 8414 §2: present so generic OAuth/MCP clients accept the document;
+      // it supports no response type and refuses every request (authorization.ts).
+      authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
       jwks_uri: `${issuer}/oauth/jwks`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
-      // No authorization endpoint: agents never redirect a browser here.
+      // Honest: no interactive flow (agents never redirect a browser here).
       response_types_supported: [],
       grant_types_supported: [GRANT_CLIENT_CREDENTIALS, GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER],
       token_endpoint_auth_methods_supported: AUTH_METHODS,
