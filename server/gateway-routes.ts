@@ -57,8 +57,8 @@ interface Exchange {
 export function gatewayRoutes(gw: Gateway): HttpRoute[] {
   const metadataUrl = (server: GatewayServer) => protectedResourceMetadataUrl(gw.publicBase, server.slug);
 
-  const refuse = (x: Exchange, status: number, id: JsonRpcId | undefined, code: number, message: string, challenge?: string) =>
-    sendJson(x.res, status, rpcError(id, code, message), challenge ? { "www-authenticate": challenge } : {});
+  const refuse = (x: Exchange, status: number, id: JsonRpcId | undefined, code: number, message: string, challenge?: string, headers: Record<string, string> = {}) =>
+    sendJson(x.res, status, rpcError(id, code, message), challenge ? { ...headers, "www-authenticate": challenge } : headers);
 
   const unauthenticated = (x: Exchange, description?: string) =>
     refuse(x, 401, undefined, RPC.unauthorized, description ?? "authorization required",
@@ -174,6 +174,11 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
       audit(x, caller, { allowed: false, toolName: decision.toolName, reason: decision.reason, upstreamStatus: null, params });
       return refuse(x, 403, id, RPC.forbidden, decision.reason,
         bearerChallenge({ error: "insufficient_scope", scope: decision.requiredScope, resourceMetadata: metadataUrl(server), description: decision.reason }));
+    }
+    if (decision?.allow && !gw.audit.accepting) {
+      // Back-pressure from the audit queue (call-audit.ts): no call runs unrecorded.
+      audit(x, caller, { allowed: false, toolName: decision.tool.name, reason: "audit trail backlog full: failing closed", upstreamStatus: null, params });
+      return refuse(x, 503, id, RPC.unavailable, "the gateway cannot record this call right now; retry shortly", undefined, { "retry-after": "1" });
     }
     // From here the request is forwarded: a revocation that arrives while the
     // upstream works, or while its answer is still streaming, ends it.

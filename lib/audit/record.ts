@@ -4,7 +4,7 @@ import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { auditActionSchema, streamOf } from "./actions";
 import { chainHash, GENESIS_HASH, type ChainedFields } from "./chain";
 
-const auditInputSchema = z.object({
+export const auditInputSchema = z.object({
   action: auditActionSchema,
   actorType: z.enum(["user", "agent", "system", "apikey"]),
   actorId: z.string().nullish(),
@@ -42,12 +42,30 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
     orderBy: { seq: "desc" },
     select: { seq: true, hash: true },
   });
+  const fields = chainedFieldsOf(e, stream, (head?.seq ?? 0) + 1);
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const hash = chainHash(prevHash, fields);
+  await tx.auditEvent.create({
+    data: {
+      ...fields,
+      actorType: e.actorType,
+      decision: e.decision,
+      detail: (fields.detail ?? undefined) as never,
+      prevHash,
+      hash,
+    },
+  });
+  return { ...fields, prevHash, hash };
+}
+
+/** The hashed fields of a parsed event at position `seq` of its stream (shared with record-batch.ts). */
+export function chainedFieldsOf(e: z.output<typeof auditInputSchema>, stream: string, seq: number): ChainedFields {
   const occurredAt = e.occurredAt ?? new Date();
-  const fields: ChainedFields = {
+  return {
     id: timeOrderedId(occurredAt.getTime()),
     occurredAt,
     stream,
-    seq: (head?.seq ?? 0) + 1,
+    seq,
     actorType: e.actorType,
     actorId: e.actorId ?? null,
     actorLabel: e.actorLabel ?? null,
@@ -63,17 +81,4 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
     clientAddress: e.clientAddress ?? null,
     detail: e.detail ?? null,
   };
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  const hash = chainHash(prevHash, fields);
-  await tx.auditEvent.create({
-    data: {
-      ...fields,
-      actorType: e.actorType,
-      decision: e.decision,
-      detail: (fields.detail ?? undefined) as never,
-      prevHash,
-      hash,
-    },
-  });
-  return { ...fields, prevHash, hash };
 }

@@ -1,4 +1,5 @@
-import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import type { AuditInput } from "@/lib/audit/record";
+import { recordAuditBatch } from "@/lib/audit/record-batch";
 import type { Db } from "@/lib/db/client";
 import type { GatewayCaller } from "./caller";
 import type { GatewayServer, GatewayTool } from "./directory";
@@ -21,41 +22,67 @@ export interface ToolCallRecord {
   occurredAt: Date;
 }
 
-const MAX_ATTEMPTS = 3;
-const MAX_PENDING = 100_000;
-
 /**
  * Writes tool-call audit events and session usage (lastUsedAt, toolCallCount)
- * off the request path, several calls per transaction (group commit): one
- * `tool.called` write per call inside the request would serialise every call
- * on the audit chain's head. A batch that fails is retried, then logged.
+ * off the request path, many calls per transaction (group commit, one chain
+ * append per batch: recordAuditBatch): one `tool.called` write per call inside
+ * the request would serialise every call on the audit chain's head and cost
+ * more CPU than the whole relay.
  *
- * The decision never waits for this: a refused call is refused whether or
- * not its event could be written.
+ * No event is dropped once accepted: a batch that fails stays queued and is
+ * retried (with backoff) until the store takes it. Instead of growing without
+ * bound, the queue pushes back: while `accepting` is false (backlog at
+ * `maxBacklog`) the gateway refuses new tool calls (503) rather than forward a
+ * call it might not be able to record. Refusals keep being queued up to twice
+ * that bound; beyond it (a long store outage, which also fails the gateway
+ * closed through the revocation state) further refusal events are only
+ * counted and logged.
+ *
+ * What is not durable: events of calls answered in the last flush interval
+ * before the process dies (a crash, not SIGTERM — stop() writes them). Writing
+ * before answering would add a group-commit wait to every call.
  */
 export class CallAuditWriter {
-  private pending: { record: ToolCallRecord; attempts: number }[] = [];
+  private readonly pending: ToolCallRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  private failures = 0;
+  private uncounted = 0;
   /** sessionId → agent and person ids, resolved once per session for the audit actor. */
   private readonly sessions = new Map<string, { agentId: string; userId: string | null }>();
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { flushMs: number; batchSize: number },
+    private readonly opts: { flushMs: number; batchSize: number; maxBacklog: number },
   ) {}
 
-  add(record: ToolCallRecord): void {
-    if (this.pending.length >= MAX_PENDING) {
-      console.error("mandate: gateway audit backlog full, dropping a tool-call event");
-      return;
-    }
-    this.pending.push({ record, attempts: 0 });
-    if (this.pending.length >= this.opts.batchSize) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs);
+  /** Events accepted and not yet written. */
+  get backlog(): number {
+    return this.pending.length;
   }
 
-  /** Writes everything pending; resolves when written (or given up on). */
+  /** False while the backlog is full: the gateway then refuses calls it could not record. */
+  get accepting(): boolean {
+    return this.pending.length < this.opts.maxBacklog;
+  }
+
+  /** Refusal events that could not be queued (backlog beyond twice maxBacklog), since start. */
+  get unrecordedRefusals(): number {
+    return this.uncounted;
+  }
+
+  add(record: ToolCallRecord): void {
+    if (!record.allowed && this.pending.length >= this.opts.maxBacklog * 2) {
+      if (this.uncounted++ % 1000 === 0) console.error(`mandate: gateway audit backlog full, ${this.uncounted} refusal event(s) not recorded`);
+      return;
+    }
+    this.pending.push(record);
+    if (this.pending.length >= this.opts.batchSize) this.queueFlush();
+    else this.timer ??= setTimeout(() => this.queueFlush(), this.opts.flushMs);
+  }
+
+  /** Writes everything pending; resolves when written, or when a write has failed (it is retried later). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -63,18 +90,27 @@ export class CallAuditWriter {
     return this.flushing;
   }
 
+  /** One flush at a time is enough: a running one takes whatever was added meanwhile. */
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    void this.flush().finally(() => (this.flushQueued = false));
+  }
+
   private async writePending(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.opts.batchSize * 4);
+      // Taken off the queue only once written: a failed batch is retried, never lost.
+      const batch = this.pending.slice(0, this.opts.batchSize * 4);
       try {
-        await this.write(batch.map((b) => b.record));
+        await this.write(batch);
       } catch (e) {
-        const retry = batch.filter((b) => ++b.attempts < MAX_ATTEMPTS);
-        console.error(`mandate: gateway audit write failed (${batch.length - retry.length} events given up)`, e instanceof Error ? e.message : e);
-        this.pending.unshift(...retry);
-        if (retry.length > 0) this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs * 10);
+        this.failures++;
+        console.error(`mandate: gateway audit write failed (${this.pending.length} events queued, retrying)`, e instanceof Error ? e.message : e);
+        this.timer ??= setTimeout(() => this.queueFlush(), Math.min(this.opts.flushMs * 2 ** this.failures, 2000));
         return;
       }
+      this.failures = 0;
+      this.pending.splice(0, batch.length);
     }
   }
 
@@ -89,7 +125,7 @@ export class CallAuditWriter {
       usage.set(r.caller.sessionId, u);
     }
     await this.db.$transaction(async (tx) => {
-      for (const r of records) await recordAudit(tx, this.auditInput(r));
+      await recordAuditBatch(tx, records.map((r) => this.auditInput(r)));
       for (const [id, u] of usage) {
         await tx.agentSession.updateMany({ where: { id }, data: { toolCallCount: { increment: u.calls }, lastUsedAt: u.lastUsedAt } });
       }

@@ -25,8 +25,14 @@ export interface GatewaySettings {
   directoryTtlMs: number;
   /** Audit events and session counters are written in one transaction at least this often. */
   auditFlushMs: number;
-  /** …or as soon as this many events are pending. */
+  /** …or as soon as this many events are pending (one chain append and one multi-row insert per batch). */
   auditBatchSize: number;
+  /**
+   * Back-pressure: with this many audit events not yet written, new tool
+   * calls are refused (503) instead of forwarded — a call must not run if its
+   * event might never be written. ~10 s of calls at a few thousand per second.
+   */
+  auditMaxBacklog: number;
   /** tools/list answers are buffered to be filtered; larger ones are refused (502). */
   maxListBytes: number;
 }
@@ -44,7 +50,8 @@ export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySe
     tokenCacheMs: 30_000,
     directoryTtlMs: num("MANDATE_GATEWAY_DIRECTORY_TTL_MS", 2000),
     auditFlushMs: 50,
-    auditBatchSize: 64,
+    auditBatchSize: 256,
+    auditMaxBacklog: num("MANDATE_GATEWAY_AUDIT_MAX_BACKLOG", 20_000),
     maxListBytes: 8 * 1024 * 1024,
   };
 }

@@ -1,103 +1,144 @@
 /**
- * Gateway overhead: tools/call through Mandate's gateway against the same
- * call straight to the upstream MCP server, CONNECTIONS keep-alive loops each
- * for SECONDS. `npm run bench:gateway` (BENCH_SECONDS, BENCH_CONNECTIONS,
- * BENCH_STORE=sqlite|postgresql, BENCH_UPSTREAM=raw|sdk, TEST_POSTGRES_URL).
- * The default upstream is a minimal node:http responder answering tools/call
- * as an MCP server would: the SDK test server builds a server per request and
- * is slow enough to hide the gateway's own cost. Load generator, gateway
- * and upstream share one process and the machine's CPU: compare the ratio,
- * not the absolute figures.
+ * Gateway overhead: tools/call through Mandate's MCP gateway against the same
+ * call straight to the same upstream MCP server. `npm run bench:gateway`.
+ *
+ * Three processes, so no hop is charged to another's thread:
+ *   - the upstream MCP server (scripts/bench/gateway-upstream.ts; the SDK's
+ *     McpServer by default, BENCH_UPSTREAM=raw for a minimal responder),
+ *   - Mandate's protocol server with the gateway (scripts/bench/gateway-server.ts),
+ *     the real node:http server on the bench's fresh store,
+ *   - this process: the load generator (node:http keep-alive Agent, one
+ *     socket per loop; each loop sends its next call when the last one ends).
+ * Direct and gateway rounds of ROUND_SECONDS alternate, so both see the same
+ * background load (the machine is shared); figures are pooled per target.
+ *
+ * Options: BENCH_SECONDS (per target at BENCH_CONNECTIONS, default 15; 300
+ * for the memory soak), BENCH_CONNECTIONS (32), BENCH_LOW_SECONDS (per
+ * target at 1 connection, default 4), BENCH_UPSTREAM=sdk|raw,
+ * BENCH_STORE=sqlite|postgresql (TEST_POSTGRES_URL), BENCH_PROFILE=<dir>
+ * (the gateway process runs with --cpu-prof into <dir>).
  */
+import { fork, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { z } from "zod";
+import { Agent, request, type OutgoingHttpHeaders } from "node:http";
+import { performance } from "node:perf_hooks";
 import { createDb } from "@/lib/db/client";
-import { Gateway } from "@/lib/gateway/gateway";
-import { createOAuthContext } from "@/lib/oauth/create-context";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
-import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, type Provider as Store } from "@/tests/support/databases";
-import { startMcpTestServer } from "@/tests/support/mcp-test-server";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const LOW_SECONDS = Number(process.env.BENCH_LOW_SECONDS ?? 4);
+const ROUND_SECONDS = 5;
 const STORE: Store = process.env.BENCH_STORE === "postgresql" ? "postgresql" : "sqlite";
+const UPSTREAM_KIND = process.env.BENCH_UPSTREAM === "raw" ? "raw" : "sdk";
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const UPSTREAM_SECRET = "bench-upstream-" + randomBytes(8).toString("hex");
-const UPSTREAM_KIND = process.env.BENCH_UPSTREAM === "sdk" ? "sdk" : "raw";
 const CLIENT_SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 
-interface Result { name: string; ok: number; failed: number; perSecond: number; p50: number; p99: number; rssMaxMb: number }
+// ───────────── child processes
 
-/** CONNECTIONS loops, each one request at a time, for SECONDS; RSS sampled every 250 ms. Keep-alive comes from fetch's pooled dispatcher. */
-async function load(name: string, once: () => Promise<boolean>): Promise<Result> {
-  const latencies: number[] = [];
-  let failed = 0;
-  let rssMax = process.memoryUsage().rss;
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 250);
-  const end = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (Date.now() < end) {
-      const t = performance.now();
-      const ok = await once().catch(() => false);
-      if (ok) latencies.push(performance.now() - t);
-      else failed++;
+interface Stats { cpu: number; rss: number; heapUsed: number; auditBacklog: number }
+
+class Child {
+  private waiting: ((m: Record<string, unknown>) => void)[] = [];
+  constructor(readonly proc: ChildProcess) {
+    proc.on("message", (m: Record<string, unknown>) => this.waiting.shift()?.(m));
+  }
+
+  static async start(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ child: Child; ready: Record<string, unknown> }> {
+    const proc = fork(script, [], {
+      execArgv: ["--import", "tsx", ...execArgv],
+      env: { ...process.env, ...env, NODE_ENV: "production" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const child = new Child(proc);
+    const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      child.waiting.push(resolve);
+      proc.once("exit", (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+    });
+    return { child, ready };
+  }
+
+  ask(type: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.proc.send({ type });
+    });
+  }
+}
+
+const children: ChildProcess[] = [];
+process.on("exit", () => children.forEach((c) => c.exitCode === null && c.kill()));
+
+// ───────────── load
+
+interface Target { name: string; port: number; path: string; headers: () => OutgoingHttpHeaders; agent: Agent }
+interface Tally { latencies: number[]; failed: number; ms: number; cpuGateway: number; cpuUpstream: number; cpuLoad: number }
+const tally = (): Tally => ({ latencies: [], failed: 0, ms: 0, cpuGateway: 0, cpuUpstream: 0, cpuLoad: 0 });
+
+const callBody = Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: { id: "d1" } } }));
+
+function once(t: Target): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: t.port, path: t.path, method: "POST", agent: t.agent, headers: t.headers() }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve(res.statusCode === 200 && Buffer.concat(chunks).includes("read_doc called")));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(callBody);
+  });
+}
+
+/** `connections` closed loops against one target for `ms`; CPU of every process is charged to this target's tally. */
+async function round(t: Target, connections: number, ms: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+  const [g0, u0] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
+  const l0 = process.cpuUsage();
+  const end = performance.now() + ms;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < end) {
+      const started = performance.now();
+      const ok = await once(t).catch(() => false);
+      if (ok) into.latencies.push(performance.now() - started);
+      else into.failed++;
     }
   }));
-  clearInterval(sampler);
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { name, ok: latencies.length, failed, perSecond: latencies.length / SECONDS, p50: q(0.5), p99: q(0.99), rssMaxMb: rssMax / 2 ** 20 };
+  const [g1, u1] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
+  const l1 = process.cpuUsage(l0);
+  into.ms += ms;
+  into.cpuGateway += (g1.stats as Stats).cpu - (g0.stats as Stats).cpu;
+  into.cpuUpstream += (u1.cpu as number) - (u0.cpu as number);
+  into.cpuLoad += l1.user + l1.system;
 }
 
-const callBody = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: { id: "d1" } } });
-
-function toolCall(url: string, token: string): () => Promise<boolean> {
-  return async () => {
-    const r = await fetch(url, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
-      body: callBody,
-    });
-    const text = await r.text();
-    return r.status === 200 && text.includes("read_doc called");
-  };
-}
-
-/** The cheapest honest MCP upstream: checks its credential, answers tools/call with a JSON-RPC result. */
-async function rawUpstream(): Promise<{ url: string; close(): Promise<void> }> {
-  const http = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      if (req.headers.authorization !== `Bearer ${UPSTREAM_SECRET}`) return void res.writeHead(401).end();
-      const msg = JSON.parse(Buffer.concat(chunks).toString()) as { id: number; params: { name: string } };
-      const body = JSON.stringify({ jsonrpc: "2.0", id: msg.id, result: { content: [{ type: "text", text: `${msg.params.name} called` }] } });
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
-    });
-  });
-  http.keepAliveTimeout = 65_000;
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+function summary(t: Tally) {
+  const sorted = Float64Array.from(t.latencies).sort();
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  const calls = sorted.length;
   return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
-    close: () => new Promise<void>((r) => (http.closeAllConnections(), http.close(() => r()))),
+    calls, failed: t.failed, perSecond: calls / (t.ms / 1000), p50: q(0.5), p99: q(0.99),
+    // µs of CPU per successful call, per process
+    gatewayUs: t.cpuGateway / calls, upstreamUs: t.cpuUpstream / calls, loadUs: t.cpuLoad / calls,
   };
 }
+
+// ───────────── main
 
 async function main(): Promise<void> {
-  const upstream = UPSTREAM_KIND === "raw" ? await rawUpstream() : await startMcpTestServer({ requireBearer: UPSTREAM_SECRET, tools: [{ name: "read_doc", input: { id: z.string() } }] });
   const fresh = await freshDatabase(STORE);
   const db = createDb(fresh.config);
-  const ctx = createOAuthContext(db, { issuer: "http://placeholder" });
-  const gateway = new Gateway(ctx);
-  const server = createProtocolServer(ctx, { gateway });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  Object.assign(ctx, { issuer });
+  const { child: upstream, ready: up } = await Child.start("scripts/bench/gateway-upstream.ts", { BENCH_UPSTREAM: UPSTREAM_KIND, BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET });
+  children.push(upstream.proc);
+  const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const { child: gateway, ready: gw } = await Child.start("scripts/bench/gateway-server.ts", { BENCH_DB_CONFIG: JSON.stringify(fresh.config) }, profileArgs);
+  children.push(gateway.proc);
+  const upstreamUrl = new URL(String(up.url));
+  const issuer = `http://127.0.0.1:${String(gw.port)}`;
   try {
-    const row = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: upstream.url } });
+    const row = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: upstreamUrl.href } });
     await db.mcpServer.update({ where: { id: row.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(row.id, UPSTREAM_SECRET) } });
     const tool = await db.tool.create({ data: { serverId: row.id, name: "read_doc", scope: "docs.read", status: "approved" } });
     const ent = await db.entitlement.create({ data: { name: "docs", serverId: row.id, tools: { create: [{ toolId: tool.id }] } } });
@@ -105,29 +146,118 @@ async function main(): Promise<void> {
       data: { clientId: "bench-agent", name: "bench-agent", kind: "autonomous", authMethod: "client_secret_basic", clientSecretHash: createHash("sha256").update(CLIENT_SECRET).digest("hex"), allowedGrantTypes: "client_credentials" },
     });
     await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: agent.id, justification: "bench" } });
-    await gateway.start();
 
-    const minted = await fetch(`${issuer}/oauth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`bench-agent:${CLIENT_SECRET}`).toString("base64")}` },
-      body: new URLSearchParams({ grant_type: "client_credentials", resource: `${issuer}/mcp/docs`, scope: "docs.read" }),
+    // Access tokens live 5 minutes: a long run re-mints before expiry, as an agent would.
+    let token = { value: "", renewAt: 0 };
+    const mint = async () => {
+      const r = await fetch(`${issuer}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`bench-agent:${CLIENT_SECRET}`).toString("base64")}` },
+        body: new URLSearchParams({ grant_type: "client_credentials", resource: `${issuer}/mcp/docs`, scope: "docs.read" }),
+      });
+      const t = (await r.json()) as { access_token: string; expires_in: number };
+      token = { value: t.access_token, renewAt: Date.now() + (t.expires_in - 60) * 1000 };
+    };
+    await mint();
+
+    const mcpHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "content-length": callBody.length };
+    const target = (name: string, port: number, path: string, auth: () => string, sockets: number): Target => ({
+      name, port, path, agent: new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets }),
+      headers: () => ({ ...mcpHeaders, authorization: auth() }),
     });
-    const { access_token: token } = (await minted.json()) as { access_token: string };
+    const targets = (sockets: number) => ({
+      direct: target("direct", Number(upstreamUrl.port), upstreamUrl.pathname, () => `Bearer ${UPSTREAM_SECRET}`, sockets),
+      gateway: target("gateway", Number(gw.port), "/mcp/docs", () => `Bearer ${token.value}`, sockets),
+    });
 
-    console.log(`gateway bench: ${CONNECTIONS} keep-alive loops × ${SECONDS}s, tools/call, ${UPSTREAM_KIND} upstream, ${STORE} store, node ${process.version}`);
-    const direct = await load("direct to upstream", toolCall(upstream.url, UPSTREAM_SECRET));
-    const through = await load("through the gateway", toolCall(`${issuer}/mcp/docs`, token));
-    await gateway.audit.flush();
+    // Idle cost (revocation polls), to read the per-call CPU against.
+    const idle0 = (await gateway.ask("stats")).stats as Stats;
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle1 = (await gateway.ask("stats")).stats as Stats;
+    const idleCpuPerSecond = (idle1.cpu - idle0.cpu) / 2;
+
+    console.log(`gateway bench: tools/call, ${UPSTREAM_KIND} upstream (own process), gateway (own process, ${STORE} store), load generator here; node ${process.version}`);
+    console.log(`  ${CONNECTIONS} connections × ${SECONDS}s per target, then 1 connection × ${LOW_SECONDS}s per target; rounds of ${ROUND_SECONDS}s alternate direct/gateway`);
+
+    const rssTimeline: { at: number; rss: number; heap: number }[] = [];
+    const t0 = Date.now();
+    const sampleRss = async () => {
+      const s = (await gateway.ask("stats")).stats as Stats;
+      rssTimeline.push({ at: (Date.now() - t0) / 1000, rss: s.rss, heap: s.heapUsed });
+    };
+    await sampleRss();
+
+    const phase = async (connections: number, seconds: number) => {
+      const ts = targets(connections);
+      const direct = tally();
+      const through = tally();
+      // Warm both paths (connections, JIT, the gateway's caches) before measuring.
+      await round(ts.direct, connections, 500, tally(), gateway, upstream);
+      await round(ts.gateway, connections, 500, tally(), gateway, upstream);
+      for (let left = seconds; left > 0; left -= ROUND_SECONDS) {
+        const ms = Math.min(ROUND_SECONDS, left) * 1000;
+        if (Date.now() > token.renewAt) await mint();
+        await round(ts.direct, connections, ms, direct, gateway, upstream);
+        await round(ts.gateway, connections, ms, through, gateway, upstream);
+        await sampleRss();
+      }
+      for (const t of Object.values(ts)) t.agent.destroy();
+      return { direct: summary(direct), through: summary(through) };
+    };
+
+    const loaded = await phase(CONNECTIONS, SECONDS);
+    const single = await phase(1, LOW_SECONDS);
+
+    const exited = new Promise((r) => gateway.proc.once("exit", r));
+    const stopped = await gateway.ask("stop");
+    await exited; // the CPU profile, if any, is written on exit
+    const finalStats = stopped.stopped as Stats;
     const audited = await db.auditEvent.count({ where: { action: "tool.called" } });
-    for (const r of [direct, through]) {
-      console.log(`${r.name.padEnd(22)} ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ok ${r.ok}  failed ${r.failed}  max RSS ${r.rssMaxMb.toFixed(0)} MB`);
+
+    const ms = (v: number) => `${v.toFixed(2)} ms`;
+    const line = (label: string, r: ReturnType<typeof summary>) =>
+      `  ${label.padEnd(20)} ${r.perSecond.toFixed(0).padStart(6)} calls/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ok ${r.calls}  failed ${r.failed}`;
+    const cpu = (label: string, r: ReturnType<typeof summary>) =>
+      `  ${label.padEnd(20)} CPU per call: gateway ${(r.gatewayUs / 1000).toFixed(3)} ms, upstream ${(r.upstreamUs / 1000).toFixed(3)} ms, load generator ${(r.loadUs / 1000).toFixed(3)} ms`;
+
+    console.log(`\n${CONNECTIONS} connections (throughput; latency includes queueing):`);
+    console.log(line("direct to upstream", loaded.direct));
+    console.log(line("through the gateway", loaded.through));
+    console.log(`  added latency: p50 ${ms(loaded.through.p50 - loaded.direct.p50)}, p99 ${ms(loaded.through.p99 - loaded.direct.p99)}; throughput ratio gateway/direct ${(loaded.through.perSecond / loaded.direct.perSecond).toFixed(2)}`);
+    console.log(cpu("direct to upstream", loaded.direct));
+    console.log(cpu("through the gateway", loaded.through));
+
+    console.log(`\n1 connection (no queue: the gateway's own cost per call):`);
+    console.log(line("direct to upstream", single.direct));
+    console.log(line("through the gateway", single.through));
+    console.log(`  added latency: p50 ${ms(single.through.p50 - single.direct.p50)}, p99 ${ms(single.through.p99 - single.direct.p99)}`);
+    console.log(cpu("through the gateway", single.through));
+
+    const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+    const every = Math.max(1, Math.ceil(rssTimeline.length / 12));
+    const shown = rssTimeline.filter((_, i) => i % every === 0 || i === rssTimeline.length - 1);
+    console.log(`\ngateway process memory (RSS / heap used, MB) over the run:`);
+    console.log(`  ${shown.map((s) => `${s.at.toFixed(0)}s ${mb(s.rss)}/${mb(s.heap)}`).join("  ")}`);
+    const second = rssTimeline.slice(Math.floor(rssTimeline.length / 2));
+    if (second.length >= 3) {
+      const growth = (second.at(-1)!.rss - second[0]!.rss) / 2 ** 20 / ((second.at(-1)!.at - second[0]!.at) / 60);
+      console.log(`  RSS trend over the second half: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB/min; max ${mb(Math.max(...rssTimeline.map((s) => s.rss)))} MB`);
     }
-    console.log(`throughput ratio (gateway / direct): ${(through.perSecond / direct.perSecond).toFixed(2)}; tool.called events written: ${audited} of ${through.ok}`);
+    console.log(`  idle gateway CPU (revocation polls): ${(idleCpuPerSecond / 1000).toFixed(1)} ms/s; audit backlog at stop ${finalStats.auditBacklog}`);
+    console.log(`  tool.called events written: ${audited} of ${loaded.through.calls + single.through.calls} measured calls (+ warm-up)`);
+
+    console.log(`
+How to read this:
+- ${CONNECTIONS} closed loops keep every process busy: each call waits behind the others, so p50/p99 there are mostly
+  queueing, and "added latency" is what the extra hop's CPU (gateway + a second HTTP exchange) costs on a shared
+  machine — not time the gateway spends on one call. The throughput ratio is the figure for capacity.
+- At 1 connection nothing queues: the added latency is the gateway's own cost per call (receive, verify, decide,
+  forward over a pooled socket, relay), plus one more loopback round trip.
+- CPU per call is measured per process (process.cpuUsage over the same rounds): it does not depend on what else
+  the machine is running, unlike the timings.`);
   } finally {
-    await gateway.stop();
-    server.closeAllConnections();
-    server.close();
-    await upstream.close();
+    if (gateway.proc.exitCode === null) gateway.proc.kill();
+    upstream.proc.kill();
     await db.$disconnect();
     await fresh.drop();
   }
