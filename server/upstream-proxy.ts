@@ -69,10 +69,19 @@ export function openUpstream(target: { url: URL; credential: string | null }, re
   });
 }
 
-/** Pipes the upstream response to the client chunk by chunk (SSE events reach the client as they are sent). */
+/**
+ * Pipes the upstream response to the client chunk by chunk, unchanged (SSE
+ * events reach the client as they are sent). A body of declared length keeps
+ * its Content-Length (no chunked re-framing), and its headers leave with the
+ * first bytes in one write; a stream's headers are sent at once, so the
+ * client knows the stream is open before its first event.
+ */
 export function relayResponse(upstream: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(upstream.statusCode ?? 502, downstreamHeaders(upstream));
-  res.flushHeaders();
+  const headers = downstreamHeaders(upstream);
+  const length = upstream.headers["content-length"];
+  if (length !== undefined && upstream.headers["transfer-encoding"] === undefined) headers["content-length"] = length;
+  res.writeHead(upstream.statusCode ?? 502, headers);
+  if (length === undefined) res.flushHeaders();
   upstream.pipe(res);
   upstream.once("error", () => res.destroy());
 }

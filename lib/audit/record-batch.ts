@@ -16,15 +16,16 @@ import { auditInputSchema, chainedFieldsOf, type AuditInput, type RecordedAuditE
  * (~20× cheaper), inside the caller's transaction.
  */
 export async function recordAuditBatch(tx: Tx, inputs: readonly AuditInput[]): Promise<RecordedAuditEvent[]> {
-  const byStream = new Map<string, ReturnType<typeof auditInputSchema.parse>[]>();
-  for (const input of inputs) {
+  const byStream = new Map<string, { e: ReturnType<typeof auditInputSchema.parse>; at: number }[]>();
+  inputs.forEach((input, at) => {
     const e = auditInputSchema.parse(input);
     const stream = streamOf(e.action);
     const list = byStream.get(stream);
-    if (list) list.push(e);
-    else byStream.set(stream, [e]);
-  }
-  const recorded: RecordedAuditEvent[] = [];
+    if (list) list.push({ e, at });
+    else byStream.set(stream, [{ e, at }]);
+  });
+  /** In the order of `inputs`. */
+  const recorded: RecordedAuditEvent[] = new Array<RecordedAuditEvent>(inputs.length);
   // Streams in a fixed order, so two batch writers never take their locks in opposite orders.
   for (const stream of [...byStream.keys()].sort()) {
     const events = byStream.get(stream)!;
@@ -34,15 +35,15 @@ export async function recordAuditBatch(tx: Tx, inputs: readonly AuditInput[]): P
     const head = await tx.auditEvent.findFirst({ where: { stream }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
-    const rows: RecordedAuditEvent[] = events.map((e) => {
+    const rows: RecordedAuditEvent[] = events.map(({ e, at }) => {
       const fields = chainedFieldsOf(e, stream, ++seq);
       const hash = chainHash(prevHash, fields);
       const row = { ...fields, prevHash, hash };
       prevHash = hash;
+      recorded[at] = row;
       return row;
     });
     await insertRows(tx, rows);
-    recorded.push(...rows);
   }
   return recorded;
 }

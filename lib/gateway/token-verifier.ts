@@ -6,7 +6,7 @@ import type { GatewayCaller } from "./caller";
 
 export type TokenCheck = { ok: true; caller: GatewayCaller } | { ok: false; reason: string };
 
-/** Bound on cached tokens: beyond it the cache is cleared rather than grown (a flood of distinct tokens costs verifications, not memory). */
+/** Bound on cached tokens: the least recently used is evicted beyond it (a flood of distinct tokens costs verifications, not memory). */
 const MAX_CACHED = 50_000;
 
 /**
@@ -30,6 +30,9 @@ export class TokenVerifier {
     const hit = this.cache.get(token);
     if (hit && hit.until > now) {
       caller = hit.caller;
+      // LRU: a Map iterates in insertion order, so re-inserting marks this token most recently used.
+      this.cache.delete(token);
+      this.cache.set(token, hit);
     } else {
       if (hit) this.cache.delete(token);
       // Our own process signs these: no clock skew to tolerate.
@@ -38,7 +41,7 @@ export class TokenVerifier {
       const read = callerOf(checked.payload);
       if (!read) return { ok: false, reason: "token lacks client_id, sid or scope" };
       caller = read;
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(token, { caller, until: Math.min(caller.expiresAtMs, now + this.cacheMs) });
     }
     if (caller.expiresAtMs <= now) return { ok: false, reason: "exp: token expired" };

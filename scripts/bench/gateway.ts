@@ -75,17 +75,18 @@ process.on("exit", () => children.forEach((c) => c.exitCode === null && c.kill()
 // ───────────── load
 
 interface Target { name: string; port: number; path: string; headers: () => OutgoingHttpHeaders; agent: Agent }
-interface Tally { latencies: number[]; failed: number; ms: number; cpuGateway: number; cpuUpstream: number; cpuLoad: number }
-const tally = (): Tally => ({ latencies: [], failed: 0, ms: 0, cpuGateway: 0, cpuUpstream: 0, cpuLoad: 0 });
+interface Tally { latencies: number[]; failed: Map<string, number>; ms: number; cpuGateway: number; cpuUpstream: number; cpuLoad: number }
+const tally = (): Tally => ({ latencies: [], failed: new Map(), ms: 0, cpuGateway: 0, cpuUpstream: 0, cpuLoad: 0 });
 
 const callBody = Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: { id: "d1" } } }));
 
-function once(t: Target): Promise<boolean> {
+/** null when the call succeeded, else why not (HTTP status, or the error). */
+function once(t: Target): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port: t.port, path: t.path, method: "POST", agent: t.agent, headers: t.headers() }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(res.statusCode === 200 && Buffer.concat(chunks).includes("read_doc called")));
+      res.on("end", () => resolve(res.statusCode === 200 && Buffer.concat(chunks).includes("read_doc called") ? null : `HTTP ${res.statusCode}`));
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -101,9 +102,9 @@ async function round(t: Target, connections: number, ms: number, into: Tally, ga
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < end) {
       const started = performance.now();
-      const ok = await once(t).catch(() => false);
-      if (ok) into.latencies.push(performance.now() - started);
-      else into.failed++;
+      const failure = await once(t).catch((e: unknown) => (e instanceof Error ? e.message : "error"));
+      if (failure === null) into.latencies.push(performance.now() - started);
+      else into.failed.set(failure, (into.failed.get(failure) ?? 0) + 1);
     }
   }));
   const [g1, u1] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
@@ -119,7 +120,7 @@ function summary(t: Tally) {
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   const calls = sorted.length;
   return {
-    calls, failed: t.failed, perSecond: calls / (t.ms / 1000), p50: q(0.5), p99: q(0.99),
+    calls, failed: [...t.failed].map(([why, n]) => `${n} ${why}`).join(", ") || "0", perSecond: calls / (t.ms / 1000), p50: q(0.5), p99: q(0.99),
     // µs of CPU per successful call, per process
     gatewayUs: t.cpuGateway / calls, upstreamUs: t.cpuUpstream / calls, loadUs: t.cpuLoad / calls,
   };
@@ -170,12 +171,6 @@ async function main(): Promise<void> {
       gateway: target("gateway", Number(gw.port), "/mcp/docs", () => `Bearer ${token.value}`, sockets),
     });
 
-    // Idle cost (revocation polls), to read the per-call CPU against.
-    const idle0 = (await gateway.ask("stats")).stats as Stats;
-    await new Promise((r) => setTimeout(r, 2000));
-    const idle1 = (await gateway.ask("stats")).stats as Stats;
-    const idleCpuPerSecond = (idle1.cpu - idle0.cpu) / 2;
-
     console.log(`gateway bench: tools/call, ${UPSTREAM_KIND} upstream (own process), gateway (own process, ${STORE} store), load generator here; node ${process.version}`);
     console.log(`  ${CONNECTIONS} connections × ${SECONDS}s per target, then 1 connection × ${LOW_SECONDS}s per target; rounds of ${ROUND_SECONDS}s alternate direct/gateway`);
 
@@ -207,6 +202,12 @@ async function main(): Promise<void> {
 
     const loaded = await phase(CONNECTIONS, SECONDS);
     const single = await phase(1, LOW_SECONDS);
+    // Idle cost (revocation polls, directory refresh), warm, to read the per-call CPU against.
+    await new Promise((r) => setTimeout(r, 500));
+    const idle0 = (await gateway.ask("stats")).stats as Stats;
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle1 = (await gateway.ask("stats")).stats as Stats;
+    const idleCpuPerSecond = (idle1.cpu - idle0.cpu) / 2;
 
     const exited = new Promise((r) => gateway.proc.once("exit", r));
     const stopped = await gateway.ask("stop");
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
       const growth = (second.at(-1)!.rss - second[0]!.rss) / 2 ** 20 / ((second.at(-1)!.at - second[0]!.at) / 60);
       console.log(`  RSS trend over the second half: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB/min; max ${mb(Math.max(...rssTimeline.map((s) => s.rss)))} MB`);
     }
-    console.log(`  idle gateway CPU (revocation polls): ${(idleCpuPerSecond / 1000).toFixed(1)} ms/s; audit backlog at stop ${finalStats.auditBacklog}`);
+    console.log(`  idle gateway CPU after the run (revocation polls): ${(idleCpuPerSecond / 1000).toFixed(1)} ms/s; audit backlog at stop ${finalStats.auditBacklog}`);
     console.log(`  tool.called events written: ${audited} of ${loaded.through.calls + single.through.calls} measured calls (+ warm-up)`);
 
     console.log(`

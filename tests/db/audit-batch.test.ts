@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { recordAuditBatch } from "@/lib/audit/record-batch";
+import { verifyAuditChain } from "@/lib/audit/verify";
+import { createDb, type Db } from "@/lib/db/client";
+import type { GatewayCaller } from "@/lib/gateway/caller";
+import { CallAuditWriter, type ToolCallRecord } from "@/lib/gateway/call-audit";
+import type { GatewayServer } from "@/lib/gateway/directory";
+import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
+
+const call = (i: number, over: Partial<AuditInput> = {}): AuditInput => ({
+  action: "tool.called", actorType: "agent", actorId: "agent-1", actorLabel: "bench", targetType: "tool", targetId: "tool-1",
+  targetLabel: `Docs / read_doc`, decision: "allow", reason: "scope docs.read granted", sessionId: "s-1", requestId: `r-${i}`,
+  clientAddress: "127.0.0.1", occurredAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, i)),
+  detail: { tool: "read_doc", n: i, quote: `it's "quoted" \\ and {braced}`, nested: { ok: true } }, ...over,
+});
+
+describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
+  let fresh: FreshDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    fresh = await freshDatabase(provider);
+    db = createDb(fresh.config);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await fresh?.drop();
+  });
+
+  it("appends the same chain recordAudit would, interleaved with single appends and across streams, and reads back intact", async () => {
+    await db.$transaction((tx) => recordAudit(tx, call(0)));
+    const batch = [call(1), call(2, { action: "tool.call_refused", decision: "deny", detail: null }), call(3, { action: "agent.registered", actorType: "user", sessionId: null })];
+    const recorded = await db.$transaction((tx) => recordAuditBatch(tx, batch));
+    await db.$transaction((tx) => recordAudit(tx, call(4)));
+    const big = Array.from({ length: 1700 }, (_, i) => call(10 + i)); // beyond one SQLite statement's parameter limit
+    await db.$transaction((tx) => recordAuditBatch(tx, big));
+
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+    const gateway = await db.auditEvent.findMany({ where: { stream: "gateway" }, orderBy: { seq: "asc" } });
+    expect(gateway.map((e) => e.seq)).toEqual(Array.from({ length: gateway.length }, (_, i) => i + 1));
+    expect(gateway).toHaveLength(1 + 2 + 1 + 1700);
+    const first = recorded[0]!;
+    const row = await db.auditEvent.findUniqueOrThrow({ where: { id: first.id } });
+    expect(row).toMatchObject({ action: "tool.called", actorType: "agent", decision: "allow", requestId: "r-1", prevHash: first.prevHash, hash: first.hash });
+    expect(row.occurredAt.toISOString()).toBe("2026-01-01T12:00:00.001Z");
+    expect(row.detail).toEqual({ tool: "read_doc", n: 1, quote: `it's "quoted" \\ and {braced}`, nested: { ok: true } });
+    expect((await db.auditEvent.findUniqueOrThrow({ where: { id: recorded[1]!.id } })).detail).toBeNull();
+  });
+
+  it("keeps tool-call events that failed to write and writes them once the store is back", async () => {
+    const server = { id: "srv", name: "Docs", tools: new Map() } as unknown as GatewayServer;
+    const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-x", jti: "j", audience: "a", scopes: new Set(), expiresAtMs: 0 };
+    const record = (i: number): ToolCallRecord => ({
+      allowed: false, server, caller, toolName: `t${i}`, tool: null, reason: "test", latencyMs: 1, upstreamStatus: null, loggedArguments: {},
+      requestId: `retry-${i}`, clientAddress: null, occurredAt: new Date(),
+    });
+    let failing = true;
+    const flaky = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop === "$transaction" && failing) return () => Promise.reject(new Error("store unreachable"));
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const writer = new CallAuditWriter(flaky, { flushMs: 10_000, batchSize: 1000, maxBacklog: 3 });
+    for (let i = 0; i < 3; i++) writer.add(record(i));
+    await writer.flush();
+    expect(writer.backlog).toBe(3); // not dropped
+    expect(writer.accepting).toBe(false); // the gateway now refuses new calls
+    failing = false;
+    await writer.flush();
+    expect(writer.backlog).toBe(0);
+    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "retry-" } } })).toBe(3);
+    expect(writer.accepting).toBe(true);
+  });
+});
