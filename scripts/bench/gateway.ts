@@ -240,7 +240,8 @@ async function main(): Promise<void> {
     console.log(`\ngateway process memory (RSS / heap used, MB) over the run:`);
     console.log(`  ${shown.map((s) => `${s.at.toFixed(0)}s ${mb(s.rss)}/${mb(s.heap)}`).join("  ")}`);
     const second = rssTimeline.slice(Math.floor(rssTimeline.length / 2));
-    if (second.length >= 3) {
+    // A trend over less than a minute or two is noise (GC, allocator warm-up): the soak is BENCH_SECONDS=300.
+    if (second.length >= 3 && second.at(-1)!.at - second[0]!.at >= 60) {
       const growth = (second.at(-1)!.rss - second[0]!.rss) / 2 ** 20 / ((second.at(-1)!.at - second[0]!.at) / 60);
       console.log(`  RSS trend over the second half: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB/min; max ${mb(Math.max(...rssTimeline.map((s) => s.rss)))} MB`);
     }
