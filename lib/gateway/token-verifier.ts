@@ -12,9 +12,10 @@ const MAX_CACHED = 50_000;
 /**
  * Verifies Mandate-issued access tokens for the gateway: signature by our key
  * ring, `typ` at+jwt, issuer, exp, and the exact audience of the server
- * called. A verified token is remembered for a short while (keyed by the
- * whole token, so a cache hit implies the same signed bytes) so the hot path
- * skips the signature check; revocation is checked separately, every time.
+ * called. A verified token is remembered (bounded LRU keyed by the whole
+ * token, so a hit implies the same signed bytes; for at most `cacheMs` and
+ * never past its exp) so the hot path skips the signature check; revocation
+ * is checked separately, on every call.
  */
 export class TokenVerifier {
   private readonly cache = new Map<string, { caller: GatewayCaller; until: number }>();
