@@ -11,6 +11,7 @@ import { JWT_BEARER, TOKEN_EXCHANGE } from "@/lib/agents/grant-types";
 import { createAssignment } from "@/lib/assignments/create-assignment";
 import { endAssignment } from "@/lib/assignments/end-assignment";
 import { listAssignments } from "@/lib/assignments/list-assignments";
+import { narrowAssignmentIn } from "@/lib/assignments/narrow-assignment";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import type { Principal } from "@/lib/auth/principal";
 import { createDb, type Db } from "@/lib/db/client";
@@ -373,6 +374,21 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       // A reduced grant no longer leads to the tools it excludes.
       await db.assignment.update({ where: { id: viaTriage.id }, data: { excludedToolIds: [ids.writeIssues] } });
       expect((await effectiveAccessOfAgent(db, agent.id, now)).tools.map((t) => t.toolName)).toEqual(["read_issues"]);
+    });
+
+    it("grants with tools left out, refusing exclusions outside the entitlement, of every tool, or that give tools back", async () => {
+      const agent = await registerAgent(db, admin, agentInput("Narrow Probe"));
+      const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
+      const grant = (excludedToolIds: string[]) =>
+        createAssignment(db, admin, { entitlementId: triage, principalType: "agent", principalId: agent.id, justification: "Narrowed grant probe", excludedToolIds });
+      await refused(grant([ids.crmRead]), "invalid", "excludedToolIds");
+      await refused(grant([ids.readIssues, ids.writeIssues]), "invalid", "excludedToolIds");
+      const a = await grant([ids.writeIssues]);
+      expect((await effectiveAccessOfAgent(db, agent.id)).tools.map((t) => t.toolName)).toEqual(["read_issues"]);
+      const narrow = (excludedToolIds: string[]) => db.$transaction((tx) => narrowAssignmentIn(tx, admin, { assignmentId: a.id, excludedToolIds, reason: "Probe narrowing" }));
+      await refused(narrow([]), "conflict", "excludedToolIds");
+      await refused(narrow([ids.writeIssues, ids.readIssues]), "invalid", "excludedToolIds");
+      expect((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).excludedToolIds).toEqual([ids.writeIssues]);
     });
 
     it("lists live assignments with filters and keyset pages", async () => {
