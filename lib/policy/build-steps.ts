@@ -12,11 +12,10 @@ import { createEntitlementIn } from "@/lib/entitlements/create-entitlement";
 import { deleteEntitlementIn } from "@/lib/entitlements/delete-entitlement";
 import { updateEntitlementIn } from "@/lib/entitlements/update-entitlement";
 import { DomainError } from "@/lib/errors/domain-error";
-import { approveToolIn } from "@/lib/servers/approve-tool";
+import { decideToolIn } from "@/lib/servers/decide-tool";
 import { declareToolIn } from "@/lib/servers/declare-tool";
 import { deleteServerIn } from "@/lib/servers/delete-server";
 import { registerServerIn } from "@/lib/servers/register-server";
-import { rejectToolIn } from "@/lib/servers/reject-tool";
 import { updateServerIn } from "@/lib/servers/update-server";
 import { updateToolIn } from "@/lib/servers/update-tool";
 import { assignmentKey, type CurrentModel } from "./current-model";
@@ -126,6 +125,8 @@ const AGENT_FIXED = ["kind", "authMethod", "jwksUri", "jwks"] as const;
 const AGENT_DIFF = ["owner", "purpose", "grantTypes", "maxTokenLifetimeSeconds"] as const;
 const ENTITLEMENT_DIFF = ["description", "tools", "maxSessionSeconds", "reauthIntervalSeconds"] as const;
 const POLICY_REASON = "Not in the policy file";
+const DECISION = { approved: "approve", rejected: "reject" } as const;
+const REASON = { approved: "Approved", rejected: "Rejected" } as const;
 
 /**
  * Compares the file's entries with the database's model and lists, in the
@@ -163,8 +164,7 @@ export function buildSteps(
         path: tool.path, fields: TOOL_FIELDS,
         run: async ({ tx, principal }) => {
           const { id } = await declareToolIn(tx, principal, await serverIdOf(tx, server.name), tool);
-          if (tool.status === "approved") await approveToolIn(tx, principal, { toolId: id, reason: "Approved by policy file" });
-          if (tool.status === "rejected") await rejectToolIn(tx, principal, { toolId: id, reason: "Rejected by policy file" });
+          if (tool.status !== "pending") await decideToolIn(tx, principal, DECISION[tool.status], { toolId: id, reason: `${REASON[tool.status]} by policy file` });
         },
       });
       return;
@@ -181,8 +181,9 @@ export function buildSteps(
       run: async ({ tx, principal }) => {
         const toolId = await toolIdOf(tx, server.name, tool.name);
         if (current.risk !== tool.risk || current.scope !== tool.scope) await updateToolIn(tx, principal, { toolId, risk: tool.risk as "read", scope: tool.scope });
-        if (current.status !== tool.status && tool.status === "approved") await approveToolIn(tx, principal, { toolId, reason: "Approved by policy file" });
-        if (current.status !== tool.status && tool.status === "rejected") await rejectToolIn(tx, principal, { toolId, reason: "Rejected by policy file" });
+        if (current.status !== tool.status && tool.status !== "pending") {
+          await decideToolIn(tx, principal, DECISION[tool.status], { toolId, reason: `${REASON[tool.status]} by policy file` });
+        }
       },
     });
   };
