@@ -199,6 +199,8 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     const cases: [string, () => string, { line: number; path?: string; message: RegExp }][] = [
       ["malformed YAML", () => withLine(BASE, 5, "    mode: [gateway"), { line: 6, message: /Malformed YAML/ }],
       ["an invalid URL", () => withLine(BASE, 4, "    resourceUri: not a url"), { line: 4, path: "servers[0].resourceUri", message: /absolute URL/ }],
+      ["a duplicate agent name", () => withLine(BASE, 38, "  - name: helper-agent"), { line: 38, path: "agents[1].name", message: /“helper-agent” is listed twice/ }],
+      ["a duplicate server name", () => withLine(BASE, 22, "  - name: GitHub"), { line: 22, path: "servers[1].name", message: /“GitHub” is listed twice/ }],
       ["an unknown key", () => withLine(BASE, 7, "    argumentLoging: hash"), { line: 7, path: "servers[0].argumentLoging", message: /argumentLoging/ }],
       ["an unapproved tool in an entitlement", () => BASE.replace("tools: [read_issues]", "tools: [read_issues, run_workflow]"), { line: 46, path: "entitlements[0].tools", message: /Only approved tools.*run_workflow \(pending\)/ }],
       ["an assignment to a retired agent", () => BASE.replace("    authMethod: client_secret_basic\n", "    authMethod: client_secret_basic\n    status: retired\n"), { line: 50, path: "assignments[0].agent", message: /retired/ }],
