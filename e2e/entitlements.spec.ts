@@ -135,9 +135,10 @@ test.describe("as a reviewer (no manage permissions)", () => {
 
     await page.goto("/entitlements");
     await expect(page.getByTestId("new-entitlement")).toHaveCount(0);
-    // The list's loading boundary has already streamed a 200 by the time the page refuses, so check what is shown.
+    // Refused by the console layout, before the list's loading boundary could stream a 200.
     for (const path of ["/entitlements/new", "/agents/new"]) {
-      await page.goto(path);
+      const refused = await page.goto(path);
+      expect(refused?.status(), path).toBe(403);
       await expect(page.getByTestId("forbidden")).toBeVisible();
       await expect(page.getByTestId("entitlement-form").or(page.getByTestId("register-agent-form"))).toHaveCount(0);
     }

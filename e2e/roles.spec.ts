@@ -59,6 +59,12 @@ test("examples of the role matrix", async ({ playwright, baseURL }) => {
     { role: "reviewer", path: "/audit", status: 403 },
     { role: "auditor", path: "/audit", status: 200 },
     { role: "auditor", path: "/settings", status: 200 },
+    // Pages needing more than their place: refused by the layout, before any loading boundary streams a 200.
+    { role: "auditor", path: "/servers/new", status: 403 },
+    { role: "auditor", path: "/entitlements/new", status: 403 },
+    { role: "reviewer", path: "/agents/new", status: 403 },
+    { role: "oncall", path: "/access/scope-review", status: 403 },
+    { role: "admin", path: "/servers/new", status: 200 },
   ] as const;
   for (const { role, path, status } of cases) {
     const request = await playwright.request.newContext({ baseURL, storageState: storageStateOf(role) });

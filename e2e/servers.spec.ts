@@ -111,7 +111,8 @@ test.describe("MCP servers as an auditor", () => {
     await expect(page.getByTestId("server-settings")).toBeVisible();
     await expect(page.getByTestId("sync-tools")).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^Approve / })).toHaveCount(0);
-    await page.goto("/servers/new");
+    const refused = await page.goto("/servers/new");
+    expect(refused?.status()).toBe(403);
     await expect(page.getByTestId("forbidden")).toBeVisible();
     await expect(page.getByTestId("server-form")).toHaveCount(0);
   });

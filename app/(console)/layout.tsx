@@ -5,7 +5,8 @@ import { ProductMark } from "@/components/console/product-mark";
 import { SidebarNav } from "@/components/console/sidebar-nav";
 import { SkipLink } from "@/components/console/skip-link";
 import { TopBar } from "@/components/console/top-bar";
-import { isActive, navSections } from "@/components/console/nav-items";
+import { navSections } from "@/components/console/nav-items";
+import { permissionForPath } from "@/components/console/page-permissions";
 import { can } from "@/lib/auth/principal";
 import { requirePrincipal } from "@/app/_server/principal";
 
@@ -20,12 +21,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const principal = await requirePrincipal();
   const places = navSections.flatMap((s) => s.items);
   // A page's own forbidden() runs inside the loading boundary, after a 200 has
-  // been streamed; checked here too, a console place answers a real 403.
+  // been streamed; checked here too (the place's permission, or a stricter
+  // page's own), a console page answers a real 403.
   const path = (await headers()).get("x-mandate-path")?.split("?")[0];
-  // The place that owns the path (its sub-pages included); pages needing more
-  // than their place's permission still refuse, with a 200-status forbidden page.
-  const place = path ? places.find((i) => isActive(i, path)) : undefined;
-  if (place && !can(principal, place.permission)) forbidden();
+  const needed = path ? permissionForPath(path) : undefined;
+  if (needed && !can(principal, needed)) forbidden();
   const allowed = places.filter((i) => can(principal, i.permission)).map((i) => i.slug);
   return (
     <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
 import { createAssignmentSchema, type CreateAssignmentInput, type PrincipalType } from "./assignment-schemas";
+import { requireValidExclusions } from "./excluded-tools";
 import { liveAssignmentWhere } from "./live-assignment";
 
 export interface CreatedAssignment {
@@ -50,9 +51,10 @@ async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: s
 }
 
 /**
- * Grants an entitlement to an agent, a person or a group. Refused: expiry in
- * the past, a retired agent or deactivated person, an entitlement without any
- * approved tool, a second live grant of the same thing, and — separation of
+ * Grants an entitlement to an agent, a person or a group, optionally leaving
+ * some of its tools out. Refused: expiry in the past, a retired agent or
+ * deactivated person, an entitlement without any approved tool (or with all
+ * of them excluded), exclusions that are not tools of the entitlement, a second live grant of the same thing, and — separation of
  * duties — any grant that would reach the actor themselves.
  */
 export async function createAssignment(db: Db, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
@@ -79,6 +81,8 @@ export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAs
   if (entitlement._count.tools === 0) {
     throw new DomainError("invalid", "This entitlement has no approved tools; it would grant nothing", "entitlementId");
   }
+  const excludedToolIds = input.excludedToolIds ?? [];
+  await requireValidExclusions(tx, entitlement.id, excludedToolIds);
   const { label, warnings } = await checkPrincipal(tx, input.principalType, input.principalId, personOf(actor));
   const columns = principalColumns(input.principalType, input.principalId);
   const duplicate = await tx.assignment.findFirst({
@@ -94,6 +98,7 @@ export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAs
       ...columns,
       expiresAt: input.expiresAt ?? null,
       justification: input.justification,
+      ...(excludedToolIds.length > 0 ? { excludedToolIds } : {}),
       grantedById: personOf(actor),
       createdAt: now,
     },
@@ -106,6 +111,7 @@ export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAs
       after: {
         entitlementId: entitlement.id, entitlement: entitlement.name, principalType: input.principalType, principalId: input.principalId,
         principal: label, expiresAt: row.expiresAt, justification: row.justification, grantedById: row.grantedById,
+        ...(excludedToolIds.length > 0 ? { excludedToolIds } : {}),
       },
     },
   });

@@ -1,7 +1,7 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
+import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
-import { entitlementCatalog } from "./entitlement-catalog";
+import { entitlementCatalog, type CatalogEntitlement, type EntitlementCatalog } from "./entitlement-catalog";
 
 import type { Risk } from "./risk";
 
@@ -27,30 +27,25 @@ export interface ReachableTool {
   resourceUri: string;
   /** Reachable until then (null: no end date). */
   until: Date | null;
-  via: GrantPath[];
+  /** Every grant leading here. Tools reached through one grant share its array: read it, never modify it. */
+  via: readonly GrantPath[];
 }
 
 export interface EffectiveAccess {
+  /** Ordered by server name, then tool name (code points). */
   tools: ReachableTool[];
   /** resourceUri → scopes reachable on that server. */
   scopesByResource: Map<string, Set<string>>;
 }
 
-interface Row {
-  assignmentId: string;
-  entitlementId: string;
-  entitlementName: string;
-  principalType: "agent" | "user" | "group";
-  principalId: string;
-  expiresAt: Date | null;
-  excluded: string | null;
-  toolId: string;
-  toolName: string;
-  scope: string;
-  risk: Risk;
-  serverId: string;
-  serverName: string;
-  resourceUri: string;
+/** One live assignment, with what its entitlement grants (from the catalogue, shared across calls). */
+interface Grant {
+  path: GrantPath;
+  /** `[path]`, built once per assignment and shared by every tool reached only through it. */
+  via: readonly GrantPath[];
+  entitlement: CatalogEntitlement;
+  /** Tools a "reduce" review decision removed from this grant. */
+  excluded: ReadonlySet<string> | null;
 }
 
 // Live grants of the principal: not ended, not expired. Indexed by
@@ -64,89 +59,136 @@ SELECT a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."princi
 FROM "Assignment" a
 WHERE a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1) AND ${principalClause}`;
 
-async function grantRows(db: Db | Tx, clause: string, now: Date, params: unknown[]): Promise<Row[]> {
-  const catalog = await entitlementCatalog(db);
+/** SQLite returns the Json column as text, PostgreSQL already parsed. */
+function excludedSet(v: unknown): ReadonlySet<string> | null {
+  if (v === null || v === undefined) return null;
+  const ids: unknown = typeof v === "string" ? JSON.parse(v) : v;
+  if (!Array.isArray(ids)) throw new Error("Assignment.excludedToolIds must be an array of tool ids");
+  return ids.length === 0 ? null : new Set(ids.map(rawString));
+}
+
+async function grantsOf(db: Db | Tx, clause: string, now: Date, params: unknown[]): Promise<{ catalog: EntitlementCatalog; grants: Grant[] }> {
   const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]);
-  // Outside a transaction, the driver's own read-only path (no ORM decoding).
+  // Outside a transaction, the driver's own read-only path (no ORM decoding),
+  // and the catalogue's version check alongside (a second connection on PostgreSQL).
   const pool = readPoolOf(db);
-  const raw = pool ? await pool.query(sql, values) : await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values);
-  const rows: Row[] = [];
+  const [catalog, raw] = pool
+    ? await Promise.all([entitlementCatalog(db), pool.query(sql, values)])
+    : [await entitlementCatalog(db), await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)];
+  const grants: Grant[] = [];
   for (const r of raw) {
-    const entitlement = catalog.get(rawString(r.entitlementId));
+    const entitlement = catalog.entitlements.get(rawString(r.entitlementId));
     if (!entitlement) continue; // it grants no approved tool
-    const excludedText = rawNullableString(typeof r.excluded === "object" && r.excluded !== null ? JSON.stringify(r.excluded) : r.excluded);
-    // A "reduce" review decision or scope review removes some tools from one grant.
-    const excluded = excludedText ? new Set(JSON.parse(excludedText) as string[]) : null;
-    const assignmentId = rawString(r.assignmentId);
-    const principalType = rawString(r.principalType) as Row["principalType"];
-    const principalId = rawString(r.principalId);
-    const expiresAt = rawDate(r.expiresAt);
-    for (const t of entitlement.tools) {
-      if (excluded?.has(t.toolId)) continue;
-      // A literal of one fixed shape: object spread here made every row a slow dictionary object.
-      rows.push({
-        assignmentId, entitlementId: entitlement.id, entitlementName: entitlement.name, principalType, principalId, expiresAt,
-        excluded: excludedText, toolId: t.toolId, toolName: t.toolName, scope: t.scope, risk: t.risk, serverId: t.serverId,
-        serverName: t.serverName, resourceUri: t.resourceUri,
-      });
-    }
-  }
-  return rows;
-}
-
-function collect(rows: Row[]): Map<string, ReachableTool> {
-  const byTool = new Map<string, ReachableTool>();
-  for (const r of rows) {
     const path: GrantPath = {
-      assignmentId: r.assignmentId, entitlementId: r.entitlementId, entitlementName: r.entitlementName,
-      principalType: r.principalType, principalId: r.principalId, expiresAt: r.expiresAt,
+      assignmentId: rawString(r.assignmentId),
+      entitlementId: entitlement.id,
+      entitlementName: entitlement.name,
+      principalType: rawString(r.principalType) as GrantPath["principalType"],
+      principalId: rawString(r.principalId),
+      expiresAt: rawDate(r.expiresAt),
     };
-    const existing = byTool.get(r.toolId);
-    if (existing) {
-      existing.via.push(path);
-      // Reachable for as long as the longest-lasting path.
-      existing.until = existing.until === null || r.expiresAt === null ? null : r.expiresAt > existing.until ? r.expiresAt : existing.until;
-    } else {
-      byTool.set(r.toolId, {
-        toolId: r.toolId, toolName: r.toolName, scope: r.scope, risk: r.risk, serverId: r.serverId, serverName: r.serverName,
-        resourceUri: r.resourceUri, until: r.expiresAt, via: [path],
-      });
+    grants.push({ path, via: [path], entitlement, excluded: excludedSet(r.excluded) });
+  }
+  return { catalog, grants };
+}
+
+/**
+ * Scratch space for one catalogue: a generation stamp per catalogue tool marks
+ * those already reached in the current pass, so a pass needs no Map and no
+ * string comparisons to deduplicate and order thousands of tools. A pass runs
+ * synchronously from start to end, so two passes never share it at once.
+ */
+interface Scratch {
+  stamp: Uint32Array;
+  found: (ReachableTool | undefined)[];
+  order: Int32Array;
+  generation: number;
+}
+
+const scratchOf = new WeakMap<EntitlementCatalog, Scratch>();
+
+function scratchFor(catalog: EntitlementCatalog): Scratch {
+  let s = scratchOf.get(catalog);
+  if (!s) {
+    const n = catalog.tools.length;
+    scratchOf.set(catalog, (s = { stamp: new Uint32Array(n), found: new Array<ReachableTool | undefined>(n).fill(undefined), order: new Int32Array(n), generation: 0 }));
+  }
+  if (++s.generation === 0x1_0000_0000) {
+    s.stamp.fill(0);
+    s.generation = 1;
+  }
+  return s;
+}
+
+const later = (a: Date | null, b: Date | null) => (a === null || b === null ? null : a > b ? a : b);
+const earlier = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+
+function scopesOf(tools: readonly ReachableTool[]): Map<string, Set<string>> {
+  const scopesByResource = new Map<string, Set<string>>();
+  let uri: string | undefined, scopes: Set<string> | undefined;
+  for (const t of tools) {
+    // Tools arrive grouped by server: one map lookup per server, not per tool.
+    if (t.resourceUri !== uri) {
+      uri = t.resourceUri;
+      scopes = scopesByResource.get(uri);
+      if (!scopes) scopesByResource.set(uri, (scopes = new Set()));
+    }
+    scopes!.add(t.scope);
+  }
+  return scopesByResource;
+}
+
+/** Every tool the grants reach, once, in catalogue order, with each path leading to it. */
+function reach(catalog: EntitlementCatalog, grants: readonly Grant[]): EffectiveAccess {
+  const s = scratchFor(catalog);
+  const { stamp, found, order, generation } = s;
+  let count = 0;
+  for (const g of grants) {
+    const { path, via, excluded } = g;
+    for (const t of g.entitlement.tools) {
+      if (excluded !== null && excluded.has(t.toolId)) continue;
+      const i = t.index;
+      if (stamp[i] !== generation) {
+        stamp[i] = generation;
+        order[count++] = i;
+        found[i] = {
+          toolId: t.toolId, toolName: t.toolName, scope: t.scope, risk: t.risk, serverId: t.serverId, serverName: t.serverName,
+          resourceUri: t.resourceUri, until: path.expiresAt, via,
+        };
+      } else {
+        const r = found[i]!;
+        // A one-element `via` is a grant's shared array: the second path gets an array of its own, later ones are appended to it.
+        if (r.via.length === 1) r.via = [r.via[0]!, path];
+        else (r.via as GrantPath[]).push(path);
+        // Reachable for as long as the longest-lasting path.
+        r.until = later(r.until, path.expiresAt);
+      }
     }
   }
-  return byTool;
-}
-
-function finish(byTool: Map<string, ReachableTool>): EffectiveAccess {
-  // Code-point order: stable across machines, and several times cheaper than localeCompare at thousands of tools.
-  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const tools = [...byTool.values()].sort((a, b) => cmp(a.serverName, b.serverName) || cmp(a.toolName, b.toolName));
-  const scopesByResource = new Map<string, Set<string>>();
-  for (const t of tools) {
-    let set = scopesByResource.get(t.resourceUri);
-    if (!set) scopesByResource.set(t.resourceUri, (set = new Set()));
-    set.add(t.scope);
+  // Catalogue indexes are display positions: a numeric sort of the typed array orders the tools.
+  const positions = order.subarray(0, count).sort();
+  const tools = new Array<ReachableTool>(count);
+  for (let k = 0; k < count; k++) {
+    const i = positions[k]!;
+    tools[k] = found[i]!;
+    found[i] = undefined; // the scratch must not keep results alive
   }
-  return { tools, scopesByResource };
+  return { tools, scopesByResource: scopesOf(tools) };
 }
 
-async function agentTools(db: Db | Tx, agentId: string, now: Date): Promise<Map<string, ReachableTool>> {
-  return collect(await grantRows(db, `a."agentId" = $2`, now, [agentId]));
-}
-
-async function userTools(db: Db | Tx, userId: string, now: Date): Promise<Map<string, ReachableTool>> {
-  return collect(
-    await grantRows(db, `(a."userId" = $2 OR a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" = $2))`, now, [userId]),
-  );
-}
+const USER_CLAUSE = (list: string) =>
+  `(a."userId" IN (${list}) OR a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" IN (${list})))`;
 
 /** What an agent can reach on its own (autonomous, client_credentials). */
 export async function effectiveAccessOfAgent(db: Db | Tx, agentId: string, now = new Date()): Promise<EffectiveAccess> {
-  return finish(await agentTools(db, agentId, now));
+  const { catalog, grants } = await grantsOf(db, `a."agentId" = $2`, now, [agentId]);
+  return reach(catalog, grants);
 }
 
 /** What a person can reach, directly or through their groups. */
 export async function effectiveAccessOfUser(db: Db | Tx, userId: string, now = new Date()): Promise<EffectiveAccess> {
-  return finish(await userTools(db, userId, now));
+  const { catalog, grants } = await grantsOf(db, USER_CLAUSE("$2"), now, [userId]);
+  return reach(catalog, grants);
 }
 
 /**
@@ -154,24 +196,24 @@ export async function effectiveAccessOfUser(db: Db | Tx, userId: string, now = n
  * intersection, until the earlier of the two end dates, through both paths.
  */
 export async function effectiveAccessOnBehalfOf(db: Db | Tx, agentId: string, userId: string, now = new Date()): Promise<EffectiveAccess> {
-  const [agent, user] = await Promise.all([agentTools(db, agentId, now), userTools(db, userId, now)]);
-  return finish(intersect(agent, user));
+  const [agent, user] = await Promise.all([effectiveAccessOfAgent(db, agentId, now), effectiveAccessOfUser(db, userId, now)]);
+  return intersectAccess(agent, user);
 }
 
 /** The agent-for-user rule applied to access already computed (batch callers). */
 export function intersectAccess(agent: EffectiveAccess, user: EffectiveAccess): EffectiveAccess {
-  return finish(intersect(new Map(agent.tools.map((t) => [t.toolId, t])), new Map(user.tools.map((t) => [t.toolId, t]))));
-}
-
-function intersect(agent: Map<string, ReachableTool>, user: Map<string, ReachableTool>): Map<string, ReachableTool> {
-  const both = new Map<string, ReachableTool>();
-  for (const [toolId, a] of agent) {
-    const u = user.get(toolId);
+  const userTools = new Map(user.tools.map((t) => [t.toolId, t]));
+  const tools: ReachableTool[] = [];
+  // The agent's list is already in display order, and so is what is kept of it.
+  for (const a of agent.tools) {
+    const u = userTools.get(a.toolId);
     if (!u) continue;
-    const until = a.until === null ? u.until : u.until === null ? a.until : a.until < u.until ? a.until : u.until;
-    both.set(toolId, { ...a, until, via: [...a.via, ...u.via] });
+    tools.push({
+      toolId: a.toolId, toolName: a.toolName, scope: a.scope, risk: a.risk, serverId: a.serverId, serverName: a.serverName,
+      resourceUri: a.resourceUri, until: earlier(a.until, u.until), via: [...a.via, ...u.via],
+    });
   }
-  return both;
+  return { tools, scopesByResource: scopesOf(tools) };
 }
 
 /**
@@ -180,14 +222,15 @@ function intersect(agent: Map<string, ReachableTool>, user: Map<string, Reachabl
  * `effectiveAccessOfAgent`, without one round trip per agent.
  */
 export async function effectiveAccessOfAgents(db: Db | Tx, now = new Date()): Promise<Map<string, EffectiveAccess>> {
-  const byAgent = new Map<string, Row[]>();
-  for (const r of await grantRows(db, `a."agentId" IS NOT NULL`, now, [])) {
-    let rows = byAgent.get(r.principalId);
-    if (!rows) byAgent.set(r.principalId, (rows = []));
-    rows.push(r);
+  const { catalog, grants } = await grantsOf(db, `a."agentId" IS NOT NULL`, now, []);
+  const byAgent = new Map<string, Grant[]>();
+  for (const g of grants) {
+    let list = byAgent.get(g.path.principalId);
+    if (!list) byAgent.set(g.path.principalId, (list = []));
+    list.push(g);
   }
   const result = new Map<string, EffectiveAccess>();
-  for (const [agentId, rows] of byAgent) result.set(agentId, finish(collect(rows)));
+  for (const [agentId, list] of byAgent) result.set(agentId, reach(catalog, list));
   return result;
 }
 
@@ -199,15 +242,19 @@ export async function effectiveAccessOfUsers(db: Db | Tx, userIds: readonly stri
   const result = new Map<string, EffectiveAccess>();
   if (userIds.length === 0) return result;
   const list = userIds.map((_, i) => `$${i + 2}`).join(", ");
-  const rows = await grantRows(db, `(a."userId" IN (${list}) OR a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" IN (${list})))`, now, [...userIds]);
+  const { catalog, grants } = await grantsOf(db, USER_CLAUSE(list), now, [...userIds]);
   const memberships = await db.groupMembership.findMany({ where: { userId: { in: [...userIds] } }, select: { groupId: true, userId: true } });
   const membersOf = new Map<string, string[]>();
-  for (const m of memberships) membersOf.set(m.groupId, [...(membersOf.get(m.groupId) ?? []), m.userId]);
-  const byUser = new Map<string, Row[]>(userIds.map((u) => [u, []]));
-  for (const r of rows) {
-    const holders = r.principalType === "group" ? (membersOf.get(r.principalId) ?? []) : [r.principalId];
-    for (const u of holders) byUser.get(u)?.push(r);
+  for (const m of memberships) {
+    let members = membersOf.get(m.groupId);
+    if (!members) membersOf.set(m.groupId, (members = []));
+    members.push(m.userId);
   }
-  for (const [userId, userRows] of byUser) result.set(userId, finish(collect(userRows)));
+  const byUser = new Map<string, Grant[]>(userIds.map((u) => [u, []]));
+  for (const g of grants) {
+    const holders = g.path.principalType === "group" ? (membersOf.get(g.path.principalId) ?? []) : [g.path.principalId];
+    for (const u of holders) byUser.get(u)?.push(g);
+  }
+  for (const [userId, userGrants] of byUser) result.set(userId, reach(catalog, userGrants));
   return result;
 }

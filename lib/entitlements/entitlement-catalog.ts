@@ -5,6 +5,8 @@ import type { Risk } from "./risk";
 
 /** An approved tool as an entitlement grants it. */
 export interface CatalogTool {
+  /** Position in `EntitlementCatalog.tools` (display order): sorting by it is sorting by server, then tool name. */
+  index: number;
   toolId: string;
   toolName: string;
   scope: string;
@@ -17,10 +19,16 @@ export interface CatalogTool {
 export interface CatalogEntitlement {
   id: string;
   name: string;
-  tools: CatalogTool[];
+  /** Shared by every caller and every call until the catalogue changes: read, never modify. */
+  tools: readonly CatalogTool[];
 }
 
-export type EntitlementCatalog = ReadonlyMap<string, CatalogEntitlement>;
+export interface EntitlementCatalog {
+  /** Entitlements that grant at least one approved tool. */
+  entitlements: ReadonlyMap<string, CatalogEntitlement>;
+  /** Every granted tool once, ordered by server name, then tool name (code points). */
+  tools: readonly CatalogTool[];
+}
 
 // What every entitlement grants: changes rarely, read on every mint and every
 // effective-access computation. Kept in memory and re-read when its version
@@ -52,19 +60,31 @@ async function catalogVersion(pool: ReadPool): Promise<string> {
   return [Number(row.links), Number(row.entitlements), Number(row.tools), at(row.entitlementsAt), at(row.toolsAt), at(row.serversAt)].join(":");
 }
 
+// Code-point order: stable across machines and databases (their collations differ).
+const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
 async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<EntitlementCatalog> {
   const raw = pool ? await pool.query(CATALOG_SQL, []) : await db.$queryRawUnsafe<Record<string, unknown>[]>(CATALOG_SQL);
-  const catalog = new Map<string, CatalogEntitlement>();
+  const entitlements = new Map<string, { id: string; name: string; tools: CatalogTool[] }>();
+  const tools = new Map<string, CatalogTool>();
   for (const r of raw) {
     const id = rawString(r.entitlementId);
-    let e = catalog.get(id);
-    if (!e) catalog.set(id, (e = { id, name: rawString(r.entitlementName), tools: [] }));
-    e.tools.push({
-      toolId: rawString(r.toolId), toolName: rawString(r.toolName), scope: rawString(r.scope), risk: rawString(r.risk) as Risk,
-      serverId: rawString(r.serverId), serverName: rawString(r.serverName), resourceUri: rawString(r.resourceUri),
-    });
+    let e = entitlements.get(id);
+    if (!e) entitlements.set(id, (e = { id, name: rawString(r.entitlementName), tools: [] }));
+    const toolId = rawString(r.toolId);
+    // One object per tool, however many entitlements grant it.
+    let t = tools.get(toolId);
+    if (!t) {
+      tools.set(toolId, (t = {
+        index: 0, toolId, toolName: rawString(r.toolName), scope: rawString(r.scope), risk: rawString(r.risk) as Risk,
+        serverId: rawString(r.serverId), serverName: rawString(r.serverName), resourceUri: rawString(r.resourceUri),
+      }));
+    }
+    e.tools.push(t);
   }
-  return catalog;
+  const ordered = [...tools.values()].sort((a, b) => byCodePoint(a.serverName, b.serverName) || byCodePoint(a.toolName, b.toolName) || byCodePoint(a.toolId, b.toolId));
+  ordered.forEach((t, i) => (t.index = i));
+  return { entitlements, tools: ordered };
 }
 
 /**

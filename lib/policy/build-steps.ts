@@ -5,17 +5,17 @@ import { suspendAgentIn } from "@/lib/agents/suspend-agent";
 import { updateAgentIn } from "@/lib/agents/update-agent";
 import { createAssignmentIn } from "@/lib/assignments/create-assignment";
 import { endAssignmentIn } from "@/lib/assignments/end-assignment";
+import { narrowAssignmentIn } from "@/lib/assignments/narrow-assignment";
 import type { Principal } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/db/client";
 import { createEntitlementIn } from "@/lib/entitlements/create-entitlement";
 import { deleteEntitlementIn } from "@/lib/entitlements/delete-entitlement";
 import { updateEntitlementIn } from "@/lib/entitlements/update-entitlement";
 import { DomainError } from "@/lib/errors/domain-error";
-import { approveToolIn } from "@/lib/servers/approve-tool";
+import { decideToolIn } from "@/lib/servers/decide-tool";
 import { declareToolIn } from "@/lib/servers/declare-tool";
 import { deleteServerIn } from "@/lib/servers/delete-server";
 import { registerServerIn } from "@/lib/servers/register-server";
-import { rejectToolIn } from "@/lib/servers/reject-tool";
 import { updateServerIn } from "@/lib/servers/update-server";
 import { updateToolIn } from "@/lib/servers/update-tool";
 import { assignmentKey, type CurrentModel } from "./current-model";
@@ -105,11 +105,28 @@ async function entitlementIdOf(tx: Tx, name: string): Promise<string> {
   return row.id;
 }
 
+/** The ids of the tools an assignment leaves out, named on its entitlement's server. */
+async function excludedToolIdsOf(tx: Tx, entitlementName: string, toolNames: readonly string[]): Promise<string[]> {
+  if (toolNames.length === 0) return [];
+  const row = await tx.entitlement.findUnique({ where: { name: entitlementName }, select: { serverId: true } });
+  if (!row) throw new DomainError("not_found", `No entitlement named “${entitlementName}”`, "entitlementId");
+  return toolIdsOf(tx, row.serverId, toolNames);
+}
+
+type GrantTerms = { expires: string | null; justification: string; excludedTools: string[] };
+const sameTerms = (a: GrantTerms, b: GrantTerms) => same([a.expires, a.justification, a.excludedTools], [b.expires, b.justification, b.excludedTools]);
+/** Only more tools left out, nothing else changed: the grant is narrowed in place, as a "reduce" review decision does. */
+const narrowsOnly = (current: GrantTerms, wanted: GrantTerms) =>
+  same([current.expires, current.justification], [wanted.expires, wanted.justification]) && current.excludedTools.every((t) => wanted.excludedTools.includes(t));
+const GRANT_DIFF = ["expires", "excludedTools", "justification"] as const;
+
 const SERVER_DIFF = ["description", "category", "resourceUri", "issuer", "mode", "upstreamUrl", "argumentLogging", "owner"] as const;
 const AGENT_FIXED = ["kind", "authMethod", "jwksUri", "jwks"] as const;
 const AGENT_DIFF = ["owner", "purpose", "grantTypes", "maxTokenLifetimeSeconds"] as const;
 const ENTITLEMENT_DIFF = ["description", "tools", "maxSessionSeconds", "reauthIntervalSeconds"] as const;
 const POLICY_REASON = "Not in the policy file";
+const DECISION = { approved: "approve", rejected: "reject" } as const;
+const REASON = { approved: "Approved", rejected: "Rejected" } as const;
 
 /**
  * Compares the file's entries with the database's model and lists, in the
@@ -147,8 +164,7 @@ export function buildSteps(
         path: tool.path, fields: TOOL_FIELDS,
         run: async ({ tx, principal }) => {
           const { id } = await declareToolIn(tx, principal, await serverIdOf(tx, server.name), tool);
-          if (tool.status === "approved") await approveToolIn(tx, principal, { toolId: id, reason: "Approved by policy file" });
-          if (tool.status === "rejected") await rejectToolIn(tx, principal, { toolId: id, reason: "Rejected by policy file" });
+          if (tool.status !== "pending") await decideToolIn(tx, principal, DECISION[tool.status], { toolId: id, reason: `${REASON[tool.status]} by policy file` });
         },
       });
       return;
@@ -165,8 +181,9 @@ export function buildSteps(
       run: async ({ tx, principal }) => {
         const toolId = await toolIdOf(tx, server.name, tool.name);
         if (current.risk !== tool.risk || current.scope !== tool.scope) await updateToolIn(tx, principal, { toolId, risk: tool.risk as "read", scope: tool.scope });
-        if (current.status !== tool.status && tool.status === "approved") await approveToolIn(tx, principal, { toolId, reason: "Approved by policy file" });
-        if (current.status !== tool.status && tool.status === "rejected") await rejectToolIn(tx, principal, { toolId, reason: "Rejected by policy file" });
+        if (current.status !== tool.status && tool.status !== "pending") {
+          await decideToolIn(tx, principal, DECISION[tool.status], { toolId, reason: `${REASON[tool.status]} by policy file` });
+        }
       },
     });
   };
@@ -264,7 +281,7 @@ export function buildSteps(
   const grantLabel = (a: { entitlement: string; principalType: string; principal: string }) => `${a.entitlement} → ${a.principalType} ${a.principal}`;
   for (const current of model.assignments) {
     const wanted = fileGrants.get(assignmentKey(current));
-    if (wanted && same([current.expires, current.justification], [wanted.expires, wanted.justification])) continue;
+    if (wanted && (sameTerms(current, wanted) || narrowsOnly(current, wanted))) continue;
     if (!wanted) change("remove", "assignment", grantLabel(current), null, [], "ended");
     const reason = wanted ? "Replaced by the policy file's version" : POLICY_REASON;
     steps.push({ path: wanted?.path ?? [], fields: {}, run: async ({ tx, principal, now }) => endAssignmentIn(tx, principal, { assignmentId: current.id, reason }, now) });
@@ -311,10 +328,20 @@ export function buildSteps(
       refuse([...a.path, "agent"], "This agent is retired; it cannot receive access");
       continue;
     }
-    if (current && same([current.expires, current.justification], [a.expires, a.justification])) continue;
+    if (current && sameTerms(current, a)) continue;
+    if (current && narrowsOnly(current, a)) {
+      change("update", "assignment", grantLabel(a), a.path, diff(current, a, GRANT_DIFF), "narrowed in place");
+      steps.push({
+        path: a.path, fields: assignmentFields(a.principalType),
+        run: async ({ tx, principal, now }) => {
+          const excludedToolIds = await excludedToolIdsOf(tx, a.entitlement, a.excludedTools);
+          await narrowAssignmentIn(tx, principal, { assignmentId: current.id, excludedToolIds, reason: "Narrowed by policy file" }, now);
+        },
+      });
+      continue;
+    }
     if (current) {
-      change("update", "assignment", grantLabel(a), a.path, diff({ expires: current.expires, justification: current.justification }, a, ["expires", "justification"]),
-        "ended and granted again: an assignment's terms are fixed once granted");
+      change("update", "assignment", grantLabel(a), a.path, diff(current, a, GRANT_DIFF), "ended and granted again: an assignment's terms are fixed once granted");
     } else {
       change("create", "assignment", grantLabel(a), a.path);
     }
@@ -324,6 +351,7 @@ export function buildSteps(
         await createAssignmentIn(tx, principal, {
           entitlementId: await entitlementIdOf(tx, a.entitlement), principalType: a.principalType,
           principalId: await principalIdOf(tx, a.principalType, a.principal), expiresAt: a.expires ?? undefined, justification: a.justification,
+          excludedToolIds: await excludedToolIdsOf(tx, a.entitlement, a.excludedTools),
         }, now);
       },
     });

@@ -1,6 +1,7 @@
 import { parseGrantTypes } from "@/lib/agents/grant-types";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import type { PrincipalType } from "@/lib/assignments/assignment-schemas";
+import { excludedToolIdsOf } from "@/lib/assignments/excluded-tools";
 import type { Db, Tx } from "@/lib/db/client";
 
 /**
@@ -24,7 +25,10 @@ export interface EntitlementModel {
   id: string; name: string; description: string | null; server: string; tools: string[]; maxSessionSeconds: number; reauthIntervalSeconds: number | null;
 }
 export interface AssignmentModel {
-  id: string; entitlement: string; principalType: PrincipalType; principal: string; expires: string | null; justification: string;
+  id: string; entitlement: string; principalType: PrincipalType; principal: string; expires: string | null;
+  /** Names of the entitlement's tools the grant leaves out, sorted. */
+  excludedTools: string[];
+  justification: string;
 }
 export interface CurrentModel { servers: ServerModel[]; agents: AgentModel[]; entitlements: EntitlementModel[]; assignments: AssignmentModel[] }
 
@@ -41,8 +45,11 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
   });
   const agents = await db.agent.findMany({ include: { owner: { select: { email: true } } } });
   const entitlements = await db.entitlement.findMany({
-    include: { server: { select: { name: true } }, tools: { select: { tool: { select: { name: true } } } } },
+    include: { server: { select: { name: true } }, tools: { select: { tool: { select: { id: true, name: true } } } } },
   });
+  // An exclusion is stated by tool name; one that is no longer a tool of the
+  // entitlement leaves nothing out, so it is not part of the model.
+  const toolNamesOf = new Map(entitlements.map((e) => [e.id, new Map(e.tools.map((t) => [t.tool.id, t.tool.name]))]));
   // Only live grants: ended and expired ones are history, which the audit trail keeps.
   // A retired agent's leftovers grant nothing (it can no longer authenticate) and could
   // never be granted again, so they are not part of the model.
@@ -80,7 +87,11 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
       .map((a) => ({
         id: a.id, entitlement: a.entitlement.name, principalType: a.principalType,
         principal: a.agent?.name ?? a.user?.email ?? a.group?.displayName ?? "",
-        expires: a.expiresAt ? a.expiresAt.toISOString() : null, justification: a.justification,
+        expires: a.expiresAt ? a.expiresAt.toISOString() : null,
+        excludedTools: excludedToolIdsOf(a.excludedToolIds)
+          .flatMap((id) => toolNamesOf.get(a.entitlementId)?.get(id) ?? [])
+          .sort(byCodePoint),
+        justification: a.justification,
       }))
       .sort((x, y) => byCodePoint(assignmentKey(x), assignmentKey(y))),
   };

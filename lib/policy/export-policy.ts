@@ -31,7 +31,10 @@ export function policyDocumentOf(model: CurrentModel) {
       }),
     ),
     assignments: model.assignments.map((a) =>
-      compact({ entitlement: a.entitlement, [a.principalType]: a.principal, expires: a.expires, justification: a.justification }),
+      compact({
+        entitlement: a.entitlement, [a.principalType]: a.principal, expires: a.expires,
+        excludedTools: a.excludedTools.length > 0 ? a.excludedTools : null, justification: a.justification,
+      }),
     ),
   };
 }

@@ -71,6 +71,8 @@ export const assignmentEntrySchema = z
     group: text.optional(),
     /** ISO 8601 date-time; absent for no expiry. */
     expires: z.union([text, z.date()], { error: "Expected an ISO date-time" }).nullish(),
+    /** Names of the entitlement's tools this grant leaves out (a narrowed grant). */
+    excludedTools: z.array(text, { error: "Expected a list of tool names" }).nullish(),
     justification: text,
   })
   .superRefine((a, ctx) => {

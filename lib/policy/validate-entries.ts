@@ -19,6 +19,7 @@ export const AGENT_FIELDS: Record<string, string> = { ownerId: "owner", allowedG
 export const ENTITLEMENT_FIELDS: Record<string, string> = { serverId: "server", toolIds: "tools", entitlementId: "name" };
 export const assignmentFields = (principalKey: string): Record<string, string> => ({
   entitlementId: "entitlement", principalId: principalKey, principalType: principalKey, expiresAt: "expires",
+  excludedToolIds: "excludedTools", toolIds: "excludedTools",
 });
 
 type Located<T> = Omit<T, "id"> & { path: PolicyPath };
@@ -144,8 +145,21 @@ export function validateEntries(source: PolicySource): { ok: true; entries: Poli
     const v = check(createAssignmentSchema, {
       entitlementId: a.entitlement || PENDING_ID, principalType, principalId: principal, expiresAt: a.expires ?? undefined, justification: a.justification,
     }, path, assignmentFields(principalType));
-    if (!file.data.entitlements.some((e) => e.name.trim() === a.entitlement.trim())) {
+    const entitlement = file.data.entitlements.find((e) => e.name.trim() === a.entitlement.trim());
+    if (!entitlement) {
       issues.push(source.issueAt([...path, "entitlement"], `No entitlement named “${a.entitlement}” in this file`));
+    }
+    // Exclusions narrow this grant: each must be one of the entitlement's tools, and something must be left.
+    const excludedTools = [...new Set(a.excludedTools ?? [])].sort(byCodePoint);
+    if (entitlement) {
+      (a.excludedTools ?? []).forEach((name, j) => {
+        if (!entitlement.tools.includes(name)) {
+          issues.push(source.issueAt([...path, "excludedTools", j], `“${name}” is not one of the tools of ${entitlement.name}`));
+        }
+      });
+      if (excludedTools.length > 0 && entitlement.tools.every((t) => excludedTools.includes(t))) {
+        issues.push(source.issueAt([...path, "excludedTools"], `This excludes every tool of ${entitlement.name}, so it would grant nothing; remove the assignment instead`));
+      }
     }
     if (principalType === "agent" && !file.data.agents.some((g) => g.name.trim() === principal)) {
       issues.push(source.issueAt([...path, "agent"], `No agent named “${principal}” in this file`));
@@ -156,7 +170,7 @@ export function validateEntries(source: PolicySource): { ok: true; entries: Poli
     if (v) {
       assignments.push({
         path, entitlement: a.entitlement.trim(), principalType, principal: normalisedPrincipal,
-        expires: v.expiresAt ? v.expiresAt.toISOString() : null, justification: v.justification,
+        expires: v.expiresAt ? v.expiresAt.toISOString() : null, excludedTools, justification: v.justification,
       });
     }
   });

@@ -1,5 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
+import { excludedToolIdsOf } from "@/lib/assignments/excluded-tools";
 import { DomainError } from "@/lib/errors/domain-error";
 import { agentScopeReview } from "./scope-usage";
 
@@ -15,10 +16,6 @@ export interface AuditActor {
   actorType: "user" | "apikey" | "system";
   actorId: string | null;
   actorLabel: string;
-}
-
-function toolIdList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 /**
@@ -59,7 +56,7 @@ export async function removeUnusedAccess(db: Db, assignmentId: string, actor: Au
       return { outcome: "ended", assignmentId: a.id, removedTools };
     }
 
-    const before = toolIdList(a.excludedToolIds);
+    const before = excludedToolIdsOf(a.excludedToolIds);
     const after = [...new Set([...before, ...unused])];
     await tx.assignment.update({ where: { id: a.id }, data: { excludedToolIds: after } });
     await recordAudit(tx, {

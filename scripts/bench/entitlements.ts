@@ -7,18 +7,27 @@
  *   (a) effective access of an agent holding 500 assignments (500 entitlements × 5 tools);
  *   (b) the agents list over 10,000 agents: first page, a search, the next keyset page.
  * It prints figures only; nothing here asserts on time (machines differ).
+ *
+ * Options: --db=sqlite|postgresql (default both), --only=access|list (default
+ * both), --runs=N (effective-access calls timed, default 300). Next to the
+ * wall-clock percentiles it prints the garbage collector's pauses inside each
+ * timed loop (from the `gc` performance entries): on this path the p95 is
+ * mostly a scavenge landing inside a call. --impl=FILE times another copy of
+ * lib/entitlements/effective-access.ts instead (before/after comparisons).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { listAgents } from "@/lib/agents/list-agents";
 import { openBulkWriter, type BulkRow } from "@/lib/db/bulk-insert";
 import { createDb, type Db } from "@/lib/db/client";
 import type { DatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { databaseUrl, withClient } from "@/lib/db/migrations/adapters";
-import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
+import * as currentImpl from "@/lib/entitlements/effective-access";
 import { decodeCursor, type PageRequest } from "@/lib/pagination/keyset";
 import { T } from "@/scripts/seed/tables";
 
@@ -27,7 +36,12 @@ const TOOLS_PER_ENTITLEMENT = 5;
 const SERVERS = 10;
 const AGENTS = 10_000;
 const OWNERS = 200;
-const RUNS = { access: 300, list: 100 };
+const args = parseArgs({
+  options: { db: { type: "string" }, only: { type: "string" }, runs: { type: "string" }, impl: { type: "string" } },
+  strict: true,
+}).values;
+const { effectiveAccessOfAgent } = (args.impl ? await import(resolve(args.impl)) : currentImpl) as typeof currentImpl;
+const RUNS = { access: Number(args.runs ?? 300), list: 100 };
 const WARMUP = { access: 30, list: 10 };
 const TARGET_MS = { access: 10, list: 150 };
 
@@ -111,13 +125,30 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** Garbage-collector pauses seen while a timed loop runs. */
+interface GcFigures {
+  gcCount: number;
+  gcTotal: number;
+  gcMax: number;
+}
+
+const gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push(e.duration);
+}).observe({ entryTypes: ["gc"] });
+
+/** Lets the observer's queued entries arrive (they are delivered asynchronously). */
+const drainGcEntries = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
  * Wall-clock percentiles, plus this process's CPU time per call: on a shared,
  * busy machine wall time mostly measures waiting for a core, while CPU time
  * (everything, for SQLite; the client side only, for PostgreSQL) does not.
  */
-async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; cpu50: number }> {
+async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; cpu50: number } & GcFigures> {
   for (let i = 0; i < warmup; i++) await fn();
+  await drainGcEntries();
+  gcPauses.length = 0;
   const samples: number[] = [], cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const c0 = process.cpuUsage();
@@ -127,12 +158,14 @@ async function time(runs: number, warmup: number, fn: () => Promise<unknown>): P
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
+  await drainGcEntries();
+  const gc = { gcCount: gcPauses.length, gcTotal: gcPauses.reduce((a, b) => a + b, 0), gcMax: Math.max(0, ...gcPauses) };
   samples.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), cpu50: percentile(cpu, 50) };
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), cpu50: percentile(cpu, 50), ...gc };
 }
 
-interface Line {
+interface Line extends GcFigures {
   db: string;
   what: string;
   runs: number;
@@ -160,10 +193,13 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
   const db: Db = createDb(fresh.config);
   const lines: Line[] = [];
   try {
-    const check = await effectiveAccessOfAgent(db, rows.heavyAgentId, now);
-    if (check.tools.length !== ENTITLEMENTS * TOOLS_PER_ENTITLEMENT) throw new Error(`expected ${ENTITLEMENTS * TOOLS_PER_ENTITLEMENT} tools, got ${check.tools.length}`);
-    const access = await time(RUNS.access, WARMUP.access, () => effectiveAccessOfAgent(db, rows.heavyAgentId, now));
-    lines.push({ db: provider, what: `effective access, agent with ${ENTITLEMENTS} assignments (${check.tools.length} tools)`, runs: RUNS.access, ...access, target: TARGET_MS.access });
+    if (args.only !== "list") {
+      const check = await effectiveAccessOfAgent(db, rows.heavyAgentId, now);
+      if (check.tools.length !== ENTITLEMENTS * TOOLS_PER_ENTITLEMENT) throw new Error(`expected ${ENTITLEMENTS * TOOLS_PER_ENTITLEMENT} tools, got ${check.tools.length}`);
+      const access = await time(RUNS.access, WARMUP.access, () => effectiveAccessOfAgent(db, rows.heavyAgentId, now));
+      lines.push({ db: provider, what: `effective access, agent with ${ENTITLEMENTS} assignments (${check.tools.length} tools)`, runs: RUNS.access, ...access, target: TARGET_MS.access });
+    }
+    if (args.only === "access") return lines;
 
     const first: PageRequest = { limit: 50 };
     const firstPage = await listAgents(db, first);
@@ -187,7 +223,10 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
 async function main(): Promise<void> {
   const now = new Date();
   const all: Line[] = [];
-  for (const make of [freshSqlite, freshPostgres]) {
+  const stores = { sqlite: freshSqlite, postgresql: freshPostgres };
+  const chosen = args.db ? [stores[args.db as keyof typeof stores]] : Object.values(stores);
+  if (chosen.some((m) => !m)) throw new Error(`--db must be sqlite or postgresql, not ${args.db}`);
+  for (const make of chosen) {
     const fresh = await make();
     try {
       console.log(`bench: loading ${fresh.config.provider}…`);
@@ -199,9 +238,11 @@ async function main(): Promise<void> {
   const ms = (v: number) => v.toFixed(2).padStart(8);
   const width = Math.max(...all.map((l) => l.what.length));
   console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(" ")} (figures are wall-clock per call, in ms)`);
-  console.log(`${"database".padEnd(10)} ${"query".padEnd(width)}  runs      p50      p95      p99  cpu p50  target  p95 ok`);
+  console.log(`${"database".padEnd(10)} ${"query".padEnd(width)}  runs      p50      p95      p99  cpu p50  target  p95 ok   gc n  gc total   gc max`);
   for (const l of all) {
-    console.log(`${l.db.padEnd(10)} ${l.what.padEnd(width)}  ${String(l.runs).padStart(4)} ${ms(l.p50)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.cpu50)}  ≤${String(l.target).padStart(4)}   ${l.p95 <= l.target ? "yes" : "NO"}`);
+    console.log(
+      `${l.db.padEnd(10)} ${l.what.padEnd(width)}  ${String(l.runs).padStart(4)} ${ms(l.p50)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.cpu50)}  ≤${String(l.target).padStart(4)}   ${(l.p95 <= l.target ? "yes" : "NO").padEnd(4)} ${String(l.gcCount).padStart(5)} ${ms(l.gcTotal)} ${ms(l.gcMax)}`,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import { JWT_BEARER, TOKEN_EXCHANGE } from "@/lib/agents/grant-types";
 import { createAssignment } from "@/lib/assignments/create-assignment";
 import { endAssignment } from "@/lib/assignments/end-assignment";
 import { listAssignments } from "@/lib/assignments/list-assignments";
+import { narrowAssignmentIn } from "@/lib/assignments/narrow-assignment";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import type { Principal } from "@/lib/auth/principal";
 import { createDb, type Db } from "@/lib/db/client";
@@ -339,6 +340,55 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       expect(both.tools.map((t) => t.toolName)).toEqual(["read_issues"]);
       expect(both.tools[0]!.until?.getTime()).toBe(groupUntil.getTime());
       expect((await effectiveAccessOfUser(db, ids.other, now)).tools.map((t) => t.toolName)).not.toContain("write_issues");
+    });
+
+    it("lists every path to a tool reached several times, until the latest end, without touching other tools' paths", async () => {
+      const now = new Date();
+      const agent = await registerAgent(db, admin, agentInput("Many Paths"));
+      const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
+      const readA = await createEntitlement(db, admin, { name: "Read issues A", serverId: ids.github, toolIds: [ids.readIssues] });
+      const readB = await createEntitlement(db, admin, { name: "Read issues B", serverId: ids.github, toolIds: [ids.readIssues] });
+      const assign = (entitlementId: string, days: number | null) =>
+        createAssignment(db, admin, {
+          entitlementId, principalType: "agent", principalId: agent.id, justification: "Several paths to one tool",
+          ...(days === null ? {} : { expiresAt: new Date(now.getTime() + days * DAY) }),
+        });
+      const viaTriage = await assign(triage, 1);
+      const viaA = await assign(readA.id, 5);
+      const viaB = await assign(readB.id, 2);
+      // Twice: the second call is served by the cached catalogue and must not see the first call's paths.
+      for (let call = 0; call < 2; call++) {
+        const access = await effectiveAccessOfAgent(db, agent.id, now);
+        expect(access.tools.map((t) => t.toolName)).toEqual(["read_issues", "write_issues"]);
+        const [read, write] = access.tools;
+        expect(read!.via.map((v) => v.assignmentId).sort()).toEqual([viaTriage.id, viaA.id, viaB.id].sort());
+        expect(read!.until?.getTime()).toBe(now.getTime() + 5 * DAY);
+        expect(write!.via.map((v) => v.assignmentId)).toEqual([viaTriage.id]);
+        expect(write!.until?.getTime()).toBe(now.getTime() + DAY);
+        expect(access.scopesByResource.get("https://mcp.acme.example/github")?.size).toBe(2);
+      }
+      // One path without an end date: the tool has none either.
+      const readC = await createEntitlement(db, admin, { name: "Read issues C", serverId: ids.github, toolIds: [ids.readIssues] });
+      await assign(readC.id, null);
+      expect((await effectiveAccessOfAgent(db, agent.id, now)).tools[0]!.until).toBeNull();
+      // A reduced grant no longer leads to the tools it excludes.
+      await db.assignment.update({ where: { id: viaTriage.id }, data: { excludedToolIds: [ids.writeIssues] } });
+      expect((await effectiveAccessOfAgent(db, agent.id, now)).tools.map((t) => t.toolName)).toEqual(["read_issues"]);
+    });
+
+    it("grants with tools left out, refusing exclusions outside the entitlement, of every tool, or that give tools back", async () => {
+      const agent = await registerAgent(db, admin, agentInput("Narrow Probe"));
+      const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
+      const grant = (excludedToolIds: string[]) =>
+        createAssignment(db, admin, { entitlementId: triage, principalType: "agent", principalId: agent.id, justification: "Narrowed grant probe", excludedToolIds });
+      await refused(grant([ids.crmRead]), "invalid", "excludedToolIds");
+      await refused(grant([ids.readIssues, ids.writeIssues]), "invalid", "excludedToolIds");
+      const a = await grant([ids.writeIssues]);
+      expect((await effectiveAccessOfAgent(db, agent.id)).tools.map((t) => t.toolName)).toEqual(["read_issues"]);
+      const narrow = (excludedToolIds: string[]) => db.$transaction((tx) => narrowAssignmentIn(tx, admin, { assignmentId: a.id, excludedToolIds, reason: "Probe narrowing" }));
+      await refused(narrow([]), "conflict", "excludedToolIds");
+      await refused(narrow([ids.writeIssues, ids.readIssues]), "invalid", "excludedToolIds");
+      expect((await db.assignment.findUniqueOrThrow({ where: { id: a.id } })).excludedToolIds).toEqual([ids.writeIssues]);
     });
 
     it("lists live assignments with filters and keyset pages", async () => {

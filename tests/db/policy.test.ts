@@ -86,6 +86,9 @@ async function seedPeople(db: Db): Promise<void> {
   await db.groupMembership.create({ data: { groupId: "g-staff", userId: "u-member" } });
 }
 
+/** Line 50 of BASE: the first assignment's justification. */
+const JUSTIFICATION = "    justification: Needs to read issues to triage them";
+
 /** Replaces one exact line of BASE (1-based), so a test knows where its error sits. */
 function withLine(text: string, line: number, replacement: string): string {
   const lines = text.split("\n");
@@ -196,12 +199,17 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     const cases: [string, () => string, { line: number; path?: string; message: RegExp }][] = [
       ["malformed YAML", () => withLine(BASE, 5, "    mode: [gateway"), { line: 6, message: /Malformed YAML/ }],
       ["an invalid URL", () => withLine(BASE, 4, "    resourceUri: not a url"), { line: 4, path: "servers[0].resourceUri", message: /absolute URL/ }],
+      ["a duplicate agent name", () => withLine(BASE, 38, "  - name: helper-agent"), { line: 38, path: "agents[1].name", message: /“helper-agent” is listed twice/ }],
+      ["a duplicate server name", () => withLine(BASE, 22, "  - name: GitHub"), { line: 22, path: "servers[1].name", message: /“GitHub” is listed twice/ }],
       ["an unknown key", () => withLine(BASE, 7, "    argumentLoging: hash"), { line: 7, path: "servers[0].argumentLoging", message: /argumentLoging/ }],
       ["an unapproved tool in an entitlement", () => BASE.replace("tools: [read_issues]", "tools: [read_issues, run_workflow]"), { line: 46, path: "entitlements[0].tools", message: /Only approved tools.*run_workflow \(pending\)/ }],
       ["an assignment to a retired agent", () => BASE.replace("    authMethod: client_secret_basic\n", "    authMethod: client_secret_basic\n    status: retired\n"), { line: 50, path: "assignments[0].agent", message: /retired/ }],
       ["removing an agent's owner", () => withLine(BASE, 33, ""), { line: 32, path: "agents[0].owner", message: /not removed/ }],
       ["a new agent without an owner", () => withLine(withLine(BASE, 32, "  - name: new-helper"), 33, ""), { line: 32, path: "agents[0].owner", message: /needs an owner/ }],
       ["an owner who does not exist", () => withLine(BASE, 33, "    owner: nobody@acme.example"), { line: 33, path: "agents[0].owner", message: /No active person/ }],
+      ["excluding a tool the entitlement does not give", () => withLine(BASE, 50, `    excludedTools: [write_issues]\n${JUSTIFICATION}`), { line: 50, path: "assignments[0].excludedTools[0]", message: /“write_issues” is not one of the tools of GitHub read/ }],
+      ["excluding every tool of the entitlement", () => withLine(BASE, 50, `    excludedTools: [read_issues]\n${JUSTIFICATION}`), { line: 50, path: "assignments[0].excludedTools", message: /would grant nothing/ }],
+      ["exclusions that are not a list", () => withLine(BASE, 50, `    excludedTools: read_issues\n${JUSTIFICATION}`), { line: 50, path: "assignments[0].excludedTools", message: /Expected a list of tool names/ }],
     ];
     it.each(cases)("%s", async (_name, text, expected) => {
       const before = await counts(db);
@@ -232,8 +240,50 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     expect(result).toMatchObject({ ok: false, issues: [{ path: "assignments[1].group", message: expect.stringMatching(/member of this group/) }] });
   });
 
+  it("narrows a grant by tool name in place, gives tools back by granting again, and exports the exclusions", async () => {
+    const current = await exportPolicy(db);
+    const bot = (await db.agent.findUniqueOrThrow({ where: { name: "triage-bot" } })).id;
+    const live = () => db.assignment.findFirstOrThrow({ where: { agentId: bot, endedAt: null } });
+    const granted = await live();
+    const writeIssues = (await db.tool.findFirstOrThrow({ where: { name: "write_issues" } })).id;
+    const narrowed = current.replace(
+      "agent: triage-bot\n    justification:",
+      "agent: triage-bot\n    excludedTools:\n      - write_issues\n    justification:",
+    );
+    expect(narrowed).not.toBe(current);
+
+    const plan = await planPolicy(db, SYSTEM, narrowed);
+    if (!plan.ok) throw new Error(JSON.stringify(plan.issues));
+    expect(plan.plan.changes).toEqual([
+      expect.objectContaining({ op: "update", kind: "assignment", label: "GitHub read → agent triage-bot", note: "narrowed in place", fields: [{ field: "excludedTools", before: [], after: ["write_issues"] }] }),
+    ]);
+    expect(await applyPolicy(db, SYSTEM, narrowed)).toMatchObject({ ok: true, applied: true });
+    // The same grant, narrowed: same id, the exclusion stored by id, audited with before and after.
+    expect(await live()).toMatchObject({ id: granted.id, excludedToolIds: [writeIssues] });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.updated", targetId: granted.id }, orderBy: { occurredAt: "desc" } });
+    expect(event.detail).toMatchObject({ before: { excludedToolIds: [] }, after: { excludedToolIds: [writeIssues] } });
+    // Idempotent, and the export says what the file said.
+    expect(await planPolicy(db, SYSTEM, narrowed)).toMatchObject({ ok: true, plan: { changes: [] } });
+    const exported = await exportPolicy(db);
+    expect(exported).toBe(narrowed);
+    expect((parse(exported) as { assignments: Record<string, unknown>[] }).assignments).toContainEqual(
+      expect.objectContaining({ agent: "triage-bot", excludedTools: ["write_issues"] }),
+    );
+
+    // Dropping the exclusion gives the tool back through a new grant (with every check a grant gets).
+    const widened = await applyPolicy(db, SYSTEM, current);
+    if (!widened.ok) throw new Error(JSON.stringify(widened.issues));
+    expect(widened.plan.changes).toEqual([
+      expect.objectContaining({ op: "update", kind: "assignment", note: expect.stringMatching(/ended and granted again/), fields: [{ field: "excludedTools", before: ["write_issues"], after: [] }] }),
+    ]);
+    expect((await live()).excludedToolIds).toBeNull();
+    // Leave it narrowed: the round trip below carries the exclusion to another database.
+    expect(await applyPolicy(db, SYSTEM, narrowed)).toMatchObject({ ok: true, applied: true });
+  });
+
   it("round-trips: export → apply to a fresh database → the same export", async () => {
     const text = await exportPolicy(db);
+    expect(text).toContain("excludedTools:");
     const result = await applyPolicy(db2, SYSTEM, text);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(await exportPolicy(db2)).toBe(text);

@@ -8,11 +8,10 @@ import type { Principal } from "@/lib/auth/principal";
 import { SecretBoxError } from "@/lib/crypto/secret-box";
 import { createDb, type Db } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
-import { approveTool } from "@/lib/servers/approve-tool";
+import { decideTool } from "@/lib/servers/decide-tool";
 import { deleteServer } from "@/lib/servers/delete-server";
 import { getServer } from "@/lib/servers/get-server";
 import { registerServer } from "@/lib/servers/register-server";
-import { rejectTool } from "@/lib/servers/reject-tool";
 import { syncTools } from "@/lib/servers/sync-tools";
 import { updateServer } from "@/lib/servers/update-server";
 import { updateTool } from "@/lib/servers/update-tool";
@@ -151,14 +150,14 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
 
   it("approves, rejects and edits tools with before/after audit events", async () => {
     const byName = async (name: string) => db.tool.findFirstOrThrow({ where: { serverId: billingId, name } });
-    await approveTool(db, admin, { toolId: (await byName("create_invoice")).id });
-    await approveTool(db, admin, { toolId: (await byName("search_invoices")).id });
-    await rejectTool(db, admin, { toolId: (await byName("void_invoice")).id, reason: "Too dangerous for agents" });
+    await decideTool(db, admin, "approve", { toolId: (await byName("create_invoice")).id });
+    await decideTool(db, admin, "approve", { toolId: (await byName("search_invoices")).id });
+    await decideTool(db, admin, "reject", { toolId: (await byName("void_invoice")).id, reason: "Too dangerous for agents" });
     const approved = await byName("create_invoice");
     expect(approved).toMatchObject({ status: "approved", approvedById: admin.kind === "user" ? admin.userId : null });
     expect(approved.approvedAt).toBeInstanceOf(Date);
     expect((await byName("void_invoice")).status).toBe("rejected");
-    expect(await refusal(approveTool(db, admin, { toolId: approved.id }))).toMatchObject({ code: "conflict" });
+    expect(await refusal(decideTool(db, admin, "approve", { toolId: approved.id }))).toMatchObject({ code: "conflict" });
 
     await updateTool(db, admin, { toolId: approved.id, risk: "destructive", scope: "ledger:write" });
     expect(await byName("create_invoice")).toMatchObject({ risk: "destructive", scope: "ledger:write", status: "approved" });
@@ -199,7 +198,7 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
 
     // A removed tool cannot be approved; the same list again changes nothing.
     const removed = await db.tool.findFirstOrThrow({ where: { serverId: billingId, name: "export_ledger" } });
-    expect(await refusal(approveTool(db, admin, { toolId: removed.id }))).toMatchObject({ code: "conflict" });
+    expect(await refusal(decideTool(db, admin, "approve", { toolId: removed.id }))).toMatchObject({ code: "conflict" });
     const again = await syncTools(db, admin, billingId);
     expect(again).toMatchObject({ added: [], changed: [], removed: [] });
     expect(again.unchanged).toHaveLength(4);

@@ -1,10 +1,9 @@
 "use server";
 
 import { getDb } from "@/lib/db/client";
-import { approveTool } from "@/lib/servers/approve-tool";
+import { decideTool } from "@/lib/servers/decide-tool";
 import { deleteServer } from "@/lib/servers/delete-server";
 import { registerServer } from "@/lib/servers/register-server";
-import { rejectTool } from "@/lib/servers/reject-tool";
 import { deleteServerSchema, registerServerSchema, serverIdSchema, updateServerSchema } from "@/lib/servers/server-schemas";
 import { syncTools } from "@/lib/servers/sync-tools";
 import { toolDecisionSchema, updateToolSchema } from "@/lib/servers/tool-schemas";
@@ -47,14 +46,14 @@ export const approveToolAction = defineAction({
   name: "approve-tool",
   permission: "tools.approve",
   input: toolDecisionSchema,
-  handler: (input, { principal }) => approveTool(getDb(), principal, input),
+  handler: (input, { principal }) => decideTool(getDb(), principal, "approve", input),
 });
 
 export const rejectToolAction = defineAction({
   name: "reject-tool",
   permission: "tools.approve",
   input: toolDecisionSchema,
-  handler: (input, { principal }) => rejectTool(getDb(), principal, input),
+  handler: (input, { principal }) => decideTool(getDb(), principal, "reject", input),
 });
 
 export const updateToolAction = defineAction({

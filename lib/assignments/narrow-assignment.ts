@@ -1,0 +1,35 @@
+import { recordAudit } from "@/lib/audit/record";
+import { actorOf, type Principal } from "@/lib/auth/principal";
+import type { Tx } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors/domain-error";
+import { narrowAssignmentSchema, type NarrowAssignmentInput } from "./assignment-schemas";
+import { excludedToolIdsOf, requireValidExclusions } from "./excluded-tools";
+
+/**
+ * Leaves more of an entitlement's tools out of one live grant, in place (the
+ * grant keeps its id, expiry and history), as a "reduce" decision does. It
+ * only ever narrows: giving tools back is a new grant, with every check a
+ * grant gets (separation of duties included).
+ */
+export async function narrowAssignmentIn(tx: Tx, actor: Principal, raw: NarrowAssignmentInput, now = new Date()): Promise<void> {
+  const input = narrowAssignmentSchema.parse(raw);
+  const a = await tx.assignment.findUnique({
+    where: { id: input.assignmentId },
+    select: { id: true, entitlementId: true, endedAt: true, expiresAt: true, excludedToolIds: true, entitlement: { select: { name: true } } },
+  });
+  if (!a) throw new DomainError("not_found", "No such assignment");
+  if (a.endedAt || (a.expiresAt && a.expiresAt <= now)) throw new DomainError("conflict", "This assignment has already ended");
+  const before = excludedToolIdsOf(a.excludedToolIds).sort();
+  const after = input.excludedToolIds;
+  if (before.some((id) => !after.includes(id))) {
+    throw new DomainError("conflict", "Narrowing only excludes more tools; to give tools back, grant the entitlement again", "excludedToolIds");
+  }
+  if (after.length === before.length) return;
+  await requireValidExclusions(tx, a.entitlementId, after);
+  await tx.assignment.update({ where: { id: a.id }, data: { excludedToolIds: after } });
+  await recordAudit(tx, {
+    action: "assignment.updated", ...actorOf(actor), targetType: "assignment", targetId: a.id, targetLabel: a.entitlement.name,
+    decision: "allow", reason: input.reason, occurredAt: now,
+    detail: { before: { excludedToolIds: before }, after: { excludedToolIds: after } },
+  });
+}

@@ -1,0 +1,50 @@
+import { recordAudit } from "@/lib/audit/record";
+import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
+import type { Db, Tx } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors/domain-error";
+import { toolDecisionSchema, type ToolDecisionInput } from "./tool-schemas";
+import { toolSnapshot } from "./tool-snapshot";
+
+export type ToolDecision = "approve" | "reject";
+
+const OUTCOME = {
+  approve: { status: "approved", action: "tool.approved", verb: "approved", removed: "it cannot be approved" },
+  reject: { status: "rejected", action: "tool.rejected", verb: "rejected", removed: "there is nothing to reject" },
+} as const;
+
+/**
+ * Approving makes a pending (or previously rejected) tool grantable; rejecting
+ * makes it ungrantable, and withdraws an approved tool (entitlements and
+ * tokens grant only tools whose status is `approved`). A removed tool is
+ * neither: its server no longer offers it, and if it returns a sync brings it
+ * back as pending.
+ */
+export async function decideTool(db: Db, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput): Promise<{ id: string }> {
+  return db.$transaction((tx) => decideToolIn(tx, principal, decision, raw));
+}
+
+/** decideTool inside the caller's transaction: the policy importer applies a whole file in one. */
+export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput): Promise<{ id: string }> {
+  const input = toolDecisionSchema.parse(raw);
+  const outcome = OUTCOME[decision];
+  const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
+  if (!before) throw new DomainError("not_found", "This tool no longer exists");
+  if (before.status === outcome.status) throw new DomainError("conflict", `${before.name} is already ${outcome.verb}`);
+  if (before.status === "removed") {
+    throw new DomainError("conflict", `${before.name} is no longer listed by ${before.server.name}; ${outcome.removed}`);
+  }
+  // Who approved, and when, is kept only while the tool stays approved.
+  const approval = decision === "approve" ? { approvedById: personOf(principal), approvedAt: new Date() } : { approvedById: null, approvedAt: null };
+  const after = await tx.tool.update({ where: { id: before.id }, data: { status: outcome.status, ...approval } });
+  await recordAudit(tx, {
+    action: outcome.action,
+    ...actorOf(principal),
+    targetType: "tool",
+    targetId: after.id,
+    targetLabel: `${before.server.name} / ${after.name}`,
+    decision: "info",
+    reason: input.reason ?? null,
+    detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
+  });
+  return { id: after.id };
+}
