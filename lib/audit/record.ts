@@ -31,8 +31,7 @@ export type RecordedAuditEvent = ChainedFields & { prevHash: string; hash: strin
  * or not at all.
  */
 export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<RecordedAuditEvent> {
-  const e = auditInputSchema.parse(input);
-  const stream = streamOf(e.action);
+  const stream = streamOf(auditActionSchema.parse(input.action));
   if (providerOf(tx) === "postgresql") {
     // Serialises appenders of one stream across connections and instances until commit.
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `audit:${stream}`);
@@ -42,11 +41,30 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
     orderBy: { seq: "desc" },
     select: { seq: true, hash: true },
   });
+  const event = chainAuditEvent(input, head);
+  await tx.auditEvent.create({
+    data: {
+      ...event,
+      actorType: event.actorType as "user",
+      decision: event.decision as "allow",
+      detail: (event.detail ?? undefined) as never,
+    },
+  });
+  return event;
+}
+
+/**
+ * Validates one event and links it after `head` (the stream's last event, or
+ * null for the first): the single place an event's fields and hash are made,
+ * whether it is written here or by a batch writer (lib/tokens/mint-writer.ts).
+ */
+export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: string } | null): RecordedAuditEvent {
+  const e = auditInputSchema.parse(input);
   const occurredAt = e.occurredAt ?? new Date();
   const fields: ChainedFields = {
     id: timeOrderedId(occurredAt.getTime()),
     occurredAt,
-    stream,
+    stream: streamOf(e.action),
     seq: (head?.seq ?? 0) + 1,
     actorType: e.actorType,
     actorId: e.actorId ?? null,
@@ -64,16 +82,5 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
     detail: e.detail ?? null,
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
-  const hash = chainHash(prevHash, fields);
-  await tx.auditEvent.create({
-    data: {
-      ...fields,
-      actorType: e.actorType,
-      decision: e.decision,
-      detail: (fields.detail ?? undefined) as never,
-      prevHash,
-      hash,
-    },
-  });
-  return { ...fields, prevHash, hash };
+  return { ...fields, prevHash, hash: chainHash(prevHash, fields) };
 }

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
 import { attachReadPool } from "./read-pool";
+import { attachSqliteWriter, gatedSqliteFactory } from "./sqlite-writer";
 
 /**
  * The domain's database handle. Both generated clients come from the same
@@ -19,19 +19,25 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
   if (config.provider === "sqlite") {
     mkdirSync(dirname(config.file), { recursive: true });
-    const adapter = new PrismaBetterSqlite3(
-      { url: config.file, timeout: 5000 },
-      // Integer timestamps: compact indexes and cheap range scans at millions of rows.
-      { timestampFormat: "unixepoch-ms" },
-    );
+    const adapter = gatedSqliteFactory(config.file);
     const db = new SqliteClient({ adapter });
     attachReadPool(db, config);
+    attachSqliteWriter(db, adapter);
+    configs.set(db, config);
     return db;
   }
   const adapter = new PrismaPg({ connectionString: config.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   const db = new PostgresClient({ adapter }) as unknown as Db;
   attachReadPool(db, config);
+  configs.set(db, config);
   return db;
+}
+
+const configs = new WeakMap<object, DatabaseConfig>();
+
+/** Where a root client connects (for code that opens driver connections beside it); null for a transaction's client. */
+export function databaseConfigOf(db: Db | Tx): DatabaseConfig | null {
+  return configs.get(db) ?? null;
 }
 
 /** Works on a client and on an interactive transaction's client alike. */
