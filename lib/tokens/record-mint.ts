@@ -1,6 +1,5 @@
 import type { AuditInput } from "@/lib/audit/record";
 import type { GrantDecision } from "./grant-policy";
-import type { GrantDecision } from "./grant-policy";
 
 export interface MintInput {
   agent: { id: string; clientId: string; name: string };
