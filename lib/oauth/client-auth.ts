@@ -175,7 +175,7 @@ async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, asse
   }
   const key = `client_assertion:${agent.clientId}:${payload.jti}`;
   const expiresAt = new Date((exp + ctx.settings.clockSkewSeconds) * 1000);
-  const replayed = new InvalidClient("client_assertion replayed (jti already used)");
+  const replayed = () => new InvalidClient("client_assertion replayed (jti already used)");
   if (pendingJtis) pendingJtis.push({ key, expiresAt, replayed });
-  else if (!(await consumeJti(ctx.db, key, expiresAt))) throw replayed;
+  else if (!(await consumeJti(ctx.db, key, expiresAt))) throw replayed();
 }

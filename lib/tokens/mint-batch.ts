@@ -8,12 +8,13 @@ import { refusalAuditInput, type Refusal } from "./record-refusal";
 /**
  * A single-use value (client assertion jti, ID-JAG jti) that must be unseen
  * for the request to succeed; recorded in the same transaction as the
- * request's outcome. `replayed` is the refusal when it was seen before.
+ * request's outcome. `replayed` makes the refusal when it was seen before
+ * (lazily: an error captures a stack trace, and most claims are fresh).
  */
 export interface JtiClaim {
   key: string;
   expiresAt: Date;
-  replayed: OAuthError;
+  replayed: () => OAuthError;
 }
 
 /** What one mint writes (see `planBatch` for the rules). */
@@ -121,9 +122,10 @@ export function planBatch(
   items.forEach((item, i) => {
     const failed = claimFailed[i];
     if (failed) {
-      const { error, description } = refusalOf(failed.replayed);
+      const replayed = failed.replayed();
+      const { error, description } = refusalOf(replayed);
       append(refusalAuditInput({ ...item.refusal, error, description }, item.type === "mint" ? item.mint.now : item.at));
-      out.outcomes.push({ type: "replayed", error: failed.replayed });
+      out.outcomes.push({ type: "replayed", error: replayed });
       return;
     }
     if (item.type === "refusal") {
