@@ -28,6 +28,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STORES = (process.env.BENCH_STORES ?? "sqlite,postgresql").split(",").filter((s): s is Store => s === "sqlite" || s === "postgresql");
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+/** Which Mandate rows to run: basic, pkjwt, pairs (all by default). */
+const ROWS = new Set((process.env.BENCH_ROWS ?? "basic,pkjwt,pairs").split(","));
 const RESOURCE = "https://mcp.bench.example/docs";
 const SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 const here = dirname(fileURLToPath(import.meta.url));
@@ -179,23 +181,25 @@ async function benchMandate(store: Store): Promise<Result[]> {
   const ok = (r: { status: number }) => (r.status === 200 ? 1 : 0);
   const results: Result[] = [];
   try {
-    results.push(await load(`mandate/${store} client_credentials, client_secret_basic`, server, async () => ok(await post(token, ccBody, basic))));
-
-    const pkjwtAssertion = assertionPool(() => new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, ...pkjwt("bench-pkjwt") }).toString(), 40_000);
-    results.push(await load(`mandate/${store} client_credentials, private_key_jwt`, server, async () => ok(await post(token, pkjwtAssertion()))));
-
-    const exchange = assertionPool(() => new URLSearchParams({
-      grant_type: GRANT_TOKEN_EXCHANGE, requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: idToken, subject_token_type: TOKEN_TYPE_ID_TOKEN,
-      audience: server.url, resource: RESOURCE, ...pkjwt("bench-delegated"),
-    }).toString(), 15_000);
-    const redeemAuth = assertionPool(() => new URLSearchParams(pkjwt("bench-delegated")).toString(), 15_000);
-    results.push(await load(`mandate/${store} token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt`, server, async () => {
-      const te = await post(token, exchange());
-      if (te.status !== 200) return 0;
-      const jag = (JSON.parse(te.body) as { access_token: string }).access_token;
-      const jb = await post(token, `grant_type=${encodeURIComponent(GRANT_JWT_BEARER)}&assertion=${jag}&${redeemAuth()}`);
-      return jb.status === 200 ? 2 : 0;
-    }));
+    if (ROWS.has("basic")) results.push(await load(`mandate/${store} client_credentials, client_secret_basic`, server, async () => ok(await post(token, ccBody, basic))));
+    if (ROWS.has("pkjwt")) {
+      const pkjwtAssertion = assertionPool(() => new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, ...pkjwt("bench-pkjwt") }).toString(), 40_000);
+      results.push(await load(`mandate/${store} client_credentials, private_key_jwt`, server, async () => ok(await post(token, pkjwtAssertion()))));
+    }
+    if (ROWS.has("pairs")) {
+      const exchange = assertionPool(() => new URLSearchParams({
+        grant_type: GRANT_TOKEN_EXCHANGE, requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: idToken, subject_token_type: TOKEN_TYPE_ID_TOKEN,
+        audience: server.url, resource: RESOURCE, ...pkjwt("bench-delegated"),
+      }).toString(), 15_000);
+      const redeemAuth = assertionPool(() => new URLSearchParams(pkjwt("bench-delegated")).toString(), 15_000);
+      results.push(await load(`mandate/${store} token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt`, server, async () => {
+        const te = await post(token, exchange());
+        if (te.status !== 200) return 0;
+        const jag = (JSON.parse(te.body) as { access_token: string }).access_token;
+        const jb = await post(token, `grant_type=${encodeURIComponent(GRANT_JWT_BEARER)}&assertion=${jag}&${redeemAuth()}`);
+        return jb.status === 200 ? 2 : 0;
+      }));
+    }
   } finally {
     await server.stop();
   }
