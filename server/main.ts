@@ -10,6 +10,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureSecrets } from "@/lib/config/local-secrets";
 import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
+import { startJtiPurge } from "@/lib/oauth/purge-seen-jti";
 import type { HttpRoute } from "./http-route";
 import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const gateway = new Gateway(ctx);
   // Fails closed until loaded; a failed first load is retried by the poll.
   await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
+  // Used jti values are kept only until the token they guard has expired.
+  const stopJtiPurge = startJtiPurge(ctx.db);
   const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     console.log(`mandate: ${signal}, shutting down`);
     server.close();
     server.closeAllConnections();
+    stopJtiPurge();
     void gateway.stop();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();

@@ -1,7 +1,6 @@
 import { providerOf, type Tx } from "@/lib/db/client";
-import { streamOf } from "./actions";
-import { chainHash, GENESIS_HASH } from "./chain";
-import { auditInputSchema, chainedFieldsOf, type AuditInput, type RecordedAuditEvent } from "./record";
+import { auditActionSchema, streamOf as streamOfAction } from "./actions";
+import { chainAuditEvent, type AuditInput, type RecordedAuditEvent } from "./record";
 
 /**
  * Appends several events to the audit trail at once: per stream one lock (on
@@ -16,13 +15,12 @@ import { auditInputSchema, chainedFieldsOf, type AuditInput, type RecordedAuditE
  * (~20× cheaper), inside the caller's transaction.
  */
 export async function recordAuditBatch(tx: Tx, inputs: readonly AuditInput[]): Promise<RecordedAuditEvent[]> {
-  const byStream = new Map<string, { e: ReturnType<typeof auditInputSchema.parse>; at: number }[]>();
+  const byStream = new Map<string, { input: AuditInput; at: number }[]>();
   inputs.forEach((input, at) => {
-    const e = auditInputSchema.parse(input);
-    const stream = streamOf(e.action);
+    const stream = streamOfAction(auditActionSchema.parse(input.action));
     const list = byStream.get(stream);
-    if (list) list.push({ e, at });
-    else byStream.set(stream, [{ e, at }]);
+    if (list) list.push({ input, at });
+    else byStream.set(stream, [{ input, at }]);
   });
   /** In the order of `inputs`. */
   const recorded: RecordedAuditEvent[] = new Array<RecordedAuditEvent>(inputs.length);
@@ -33,13 +31,10 @@ export async function recordAuditBatch(tx: Tx, inputs: readonly AuditInput[]): P
       await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `audit:${stream}`);
     }
     const head = await tx.auditEvent.findFirst({ where: { stream }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-    let seq = head?.seq ?? 0;
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    const rows: RecordedAuditEvent[] = events.map(({ e, at }) => {
-      const fields = chainedFieldsOf(e, stream, ++seq);
-      const hash = chainHash(prevHash, fields);
-      const row = { ...fields, prevHash, hash };
-      prevHash = hash;
+    let previous: { seq: number; hash: string } | null = head;
+    const rows: RecordedAuditEvent[] = events.map(({ input, at }) => {
+      const row = chainAuditEvent(input, previous);
+      previous = row;
       recorded[at] = row;
       return row;
     });

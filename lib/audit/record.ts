@@ -4,7 +4,7 @@ import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { auditActionSchema, streamOf } from "./actions";
 import { chainHash, GENESIS_HASH, type ChainedFields } from "./chain";
 
-export const auditInputSchema = z.object({
+const auditInputSchema = z.object({
   action: auditActionSchema,
   actorType: z.enum(["user", "agent", "system", "apikey"]),
   actorId: z.string().nullish(),
@@ -31,8 +31,7 @@ export type RecordedAuditEvent = ChainedFields & { prevHash: string; hash: strin
  * or not at all.
  */
 export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<RecordedAuditEvent> {
-  const e = auditInputSchema.parse(input);
-  const stream = streamOf(e.action);
+  const stream = streamOf(auditActionSchema.parse(input.action));
   if (providerOf(tx) === "postgresql") {
     // Serialises appenders of one stream across connections and instances until commit.
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `audit:${stream}`);
@@ -42,30 +41,31 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
     orderBy: { seq: "desc" },
     select: { seq: true, hash: true },
   });
-  const fields = chainedFieldsOf(e, stream, (head?.seq ?? 0) + 1);
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  const hash = chainHash(prevHash, fields);
+  const event = chainAuditEvent(input, head);
   await tx.auditEvent.create({
     data: {
-      ...fields,
-      actorType: e.actorType,
-      decision: e.decision,
-      detail: (fields.detail ?? undefined) as never,
-      prevHash,
-      hash,
+      ...event,
+      actorType: event.actorType as "user",
+      decision: event.decision as "allow",
+      detail: (event.detail ?? undefined) as never,
     },
   });
-  return { ...fields, prevHash, hash };
+  return event;
 }
 
-/** The hashed fields of a parsed event at position `seq` of its stream (shared with record-batch.ts). */
-export function chainedFieldsOf(e: z.output<typeof auditInputSchema>, stream: string, seq: number): ChainedFields {
+/**
+ * Validates one event and links it after `head` (the stream's last event, or
+ * null for the first): the single place an event's fields and hash are made,
+ * whether it is written here or by a batch writer (lib/tokens/mint-writer.ts).
+ */
+export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: string } | null): RecordedAuditEvent {
+  const e = auditInputSchema.parse(input);
   const occurredAt = e.occurredAt ?? new Date();
-  return {
+  const fields: ChainedFields = {
     id: timeOrderedId(occurredAt.getTime()),
     occurredAt,
-    stream,
-    seq,
+    stream: streamOf(e.action),
+    seq: (head?.seq ?? 0) + 1,
     actorType: e.actorType,
     actorId: e.actorId ?? null,
     actorLabel: e.actorLabel ?? null,
@@ -81,4 +81,6 @@ export function chainedFieldsOf(e: z.output<typeof auditInputSchema>, stream: st
     clientAddress: e.clientAddress ?? null,
     detail: e.detail ?? null,
   };
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  return { ...fields, prevHash, hash: chainHash(prevHash, fields) };
 }

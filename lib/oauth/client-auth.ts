@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
+import type { Db } from "@/lib/db/client";
+import type { JtiClaim } from "@/lib/tokens/mint-batch";
 import type { OAuthContext, OAuthRequest } from "./context";
 import { headerOf } from "./context";
 import { CLIENT_ASSERTION_ALGS, CLIENT_ASSERTION_TYPE_JWT } from "./defaults";
@@ -7,6 +9,7 @@ import { InvalidClient, InvalidRequest } from "./errors";
 import type { FormParams } from "./form-body";
 import { describeJoseError } from "./jose-errors";
 import { consumeJti } from "./seen-jti";
+import { rawInt, rawJson, rawNullableString, rawString, readRows } from "./store-reads";
 
 export interface ClientAgent {
   id: string;
@@ -28,12 +31,42 @@ export type ClientAuthMethod = ClientAgent["authMethod"];
 export interface ClaimedClient {
   clientId: string | null;
   agent: ClientAgent | null;
+  /**
+   * When present, a client assertion's jti is not recorded at once but added
+   * here, to be recorded with the request's outcome in the same transaction
+   * (the token endpoint's group commit); otherwise it is recorded right away.
+   */
+  pendingJtis?: JtiClaim[];
 }
 
-const AGENT_SELECT = {
-  id: true, clientId: true, name: true, kind: true, status: true, authMethod: true, jwksUri: true, jwks: true,
-  clientSecretHash: true, allowedGrantTypes: true, maxTokenLifetimeSeconds: true,
-} as const;
+const AGENT_SQL = `SELECT "id", "clientId", "name", "kind", "status", "authMethod", "jwksUri", "jwks", "clientSecretHash", "allowedGrantTypes", "maxTokenLifetimeSeconds"
+FROM "Agent" WHERE "clientId" = $1`;
+
+/** The registered client, read fresh on every request (a suspension counts from the next one). */
+async function findClient(db: Db, clientId: string): Promise<ClientAgent | null> {
+  const [r] = await readRows(db, AGENT_SQL, [clientId]);
+  if (!r) return null;
+  return {
+    id: rawString(r.id), clientId: rawString(r.clientId), name: rawString(r.name), kind: rawString(r.kind) as ClientAgent["kind"],
+    status: rawString(r.status) as ClientAgent["status"], authMethod: rawString(r.authMethod) as ClientAgent["authMethod"],
+    jwksUri: rawNullableString(r.jwksUri), jwks: r.jwks ?? null, clientSecretHash: rawNullableString(r.clientSecretHash),
+    allowedGrantTypes: rawString(r.allowedGrantTypes), maxTokenLifetimeSeconds: rawInt(r.maxTokenLifetimeSeconds),
+  };
+}
+
+// Imported keys of each agent's registered JWK Set, reused while the set is unchanged:
+// importing a key costs more than verifying with it.
+const keySets = new Map<string, { source: string; set: ReturnType<typeof createLocalJWKSet> }>();
+
+function registeredKeys(agent: ClientAgent): ReturnType<typeof createLocalJWKSet> {
+  const source = typeof agent.jwks === "string" ? agent.jwks : JSON.stringify(agent.jwks);
+  const hit = keySets.get(agent.id);
+  if (hit && hit.source === source) return hit.set;
+  const set = createLocalJWKSet(rawJson(agent.jwks) as JSONWebKeySet);
+  if (keySets.size > 10_000) keySets.clear();
+  keySets.set(agent.id, { source, set });
+  return set;
+}
 
 /** Parameters that belong to client authentication, not to the grant. */
 export const CLIENT_AUTH_PARAMS = ["client_id", "client_secret", "client_assertion", "client_assertion_type"] as const;
@@ -81,13 +114,13 @@ export async function authenticateClient(ctx: OAuthContext, req: OAuthRequest, f
   }
   claimed.clientId = clientId;
 
-  const agent = (await ctx.db.agent.findUnique({ where: { clientId }, select: AGENT_SELECT })) as ClientAgent | null;
+  const agent = await findClient(ctx.db, clientId);
   if (!agent) throw new InvalidClient("unknown client", usedBasic);
   claimed.agent = agent;
   if (agent.status !== "active") throw new InvalidClient(`client is ${agent.status}`, usedBasic);
   if (agent.authMethod !== method) throw new InvalidClient(`client is registered for ${agent.authMethod}, not ${method}`, usedBasic);
 
-  if (method === "private_key_jwt") await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "");
+  if (method === "private_key_jwt") await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "", claimed.pendingJtis);
   else verifySecret(agent, secret ?? "", usedBasic);
   return agent;
 }
@@ -112,9 +145,9 @@ function verifySecret(agent: ClientAgent, secret: string, usedBasic: boolean): v
   if (!timingSafeEqual(presented, Buffer.from(agent.clientSecretHash, "hex"))) throw new InvalidClient("invalid client secret", usedBasic);
 }
 
-async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, assertion: string): Promise<void> {
+async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, assertion: string, pendingJtis: JtiClaim[] | undefined): Promise<void> {
   const keys = agent.jwks
-    ? createLocalJWKSet(agent.jwks as JSONWebKeySet)
+    ? registeredKeys(agent)
     : agent.jwksUri
       ? ctx.remoteJwks.get(agent.jwksUri)
       : null;
@@ -140,6 +173,9 @@ async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, asse
   if (exp * 1000 > now + (ctx.settings.clientAssertionMaxSeconds + ctx.settings.clockSkewSeconds) * 1000) {
     throw new InvalidClient(`client_assertion exp is more than ${ctx.settings.clientAssertionMaxSeconds}s ahead`);
   }
-  const fresh = await consumeJti(ctx.db, `client_assertion:${agent.clientId}:${payload.jti}`, new Date((exp + ctx.settings.clockSkewSeconds) * 1000));
-  if (!fresh) throw new InvalidClient("client_assertion replayed (jti already used)");
+  const key = `client_assertion:${agent.clientId}:${payload.jti}`;
+  const expiresAt = new Date((exp + ctx.settings.clockSkewSeconds) * 1000);
+  const replayed = () => new InvalidClient("client_assertion replayed (jti already used)");
+  if (pendingJtis) pendingJtis.push({ key, expiresAt, replayed });
+  else if (!(await consumeJti(ctx.db, key, expiresAt))) throw replayed();
 }

@@ -1,23 +1,50 @@
-import { recordRefusal, type Refusal } from "@/lib/tokens/record-refusal";
+import { isAudited, mintWriterOf } from "@/lib/tokens/mint-writer";
+import type { Refusal } from "@/lib/tokens/record-refusal";
 import type { ClaimedClient } from "./client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "./context";
 import { OAuthError, refusalOf, serializeOAuthError } from "./errors";
+import { RefusalThrottle } from "./refusal-throttle";
 
 /**
  * The one exit for a refused protocol request: record `token.refused` with the
  * error code and description, then answer with the serialized error. A failed
- * audit write is logged, never turned into a success.
+ * audit write is logged, never turned into a success. Refusals of unidentified
+ * clients beyond a per-address allowance are summarised, not recorded one by
+ * one, so junk traffic cannot flood the audit trail.
  */
 export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown, endpoint: Refusal["endpoint"], claimed: ClaimedClient, grantType: string | null): Promise<OAuthResponse> {
   if (!(err instanceof OAuthError && err.expose)) console.error(`mandate: ${endpoint} endpoint failed`, err);
+  // A replay found at commit was audited with the batch it was found in.
+  if (isAudited(err)) return serializeOAuthError(err);
   const { error, description } = refusalOf(err);
+  // A refusal that names no known client costs its sender nothing: bounded per address (see RefusalThrottle).
+  if (!claimed.agent && !throttleOf(ctx).admit(req.clientAddress ?? null, error)) return serializeOAuthError(err);
+  const refusal: Refusal = { endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent, clientAddress: req.clientAddress, requestId: req.requestId };
   try {
-    await recordRefusal(ctx.db, {
-      endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent,
-      clientAddress: req.clientAddress, requestId: req.requestId,
-    });
+    // With the request's pending claims: a client assertion is spent even when the grant is refused,
+    // and if it had been spent before, that replay is the refusal.
+    const replayed = await mintWriterOf(ctx.db).refuse(refusal, claimed.pendingJtis ?? []);
+    if (replayed) return serializeOAuthError(replayed);
   } catch (auditErr) {
     console.error("mandate: could not record a token refusal", auditErr);
   }
   return serializeOAuthError(err);
+}
+
+const throttles = new WeakMap<object, RefusalThrottle>();
+
+function throttleOf(ctx: OAuthContext): RefusalThrottle {
+  let throttle = throttles.get(ctx.db);
+  if (!throttle) {
+    const writer = mintWriterOf(ctx.db);
+    throttle = new RefusalThrottle((s) => {
+      const refusal: Refusal = {
+        endpoint: "token", error: s.error, clientAddress: s.clientAddress, clientId: null, agent: null,
+        description: `${s.count} further refusals (${s.error}) of unidentified clients ${s.clientAddress ? "from this address" : "from many addresses"} in the last ${s.windowSeconds}s, recorded as this one event`,
+      };
+      writer.refuse(refusal, []).catch((e: unknown) => console.error("mandate: could not record suppressed refusals", e));
+    });
+    throttles.set(ctx.db, throttle);
+  }
+  return throttle;
 }

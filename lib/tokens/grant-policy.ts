@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { highestRisk, type EffectiveAccess, type Risk } from "@/lib/entitlements/effective-access";
 import { InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
+import { rawInt, rawNullableInt, rawNullableString, rawString, readRows } from "@/lib/oauth/store-reads";
 
 export interface TargetServer {
   id: string;
@@ -33,12 +34,12 @@ export async function registeredServer(db: Db, resource: string | undefined): Pr
     throw new InvalidTarget("resource must be an absolute URI");
   }
   if (url.hash) throw new InvalidTarget("resource must not contain a fragment");
-  const server = await db.mcpServer.findUnique({
-    where: { resourceUri: resource },
-    select: { id: true, name: true, resourceUri: true, enforcementMode: true, authorizationServerIssuer: true },
-  });
-  if (!server) throw new InvalidTarget("resource is not a registered MCP server");
-  return server;
+  const [r] = await readRows(db, `SELECT "id", "name", "resourceUri", "enforcementMode", "authorizationServerIssuer" FROM "McpServer" WHERE "resourceUri" = $1`, [resource]);
+  if (!r) throw new InvalidTarget("resource is not a registered MCP server");
+  return {
+    id: rawString(r.id), name: rawString(r.name), resourceUri: rawString(r.resourceUri), enforcementMode: rawString(r.enforcementMode) as TargetServer["enforcementMode"],
+    authorizationServerIssuer: rawNullableString(r.authorizationServerIssuer),
+  };
 }
 
 /**
@@ -53,7 +54,9 @@ export async function decideGrant(db: Db, access: EffectiveAccess, server: Targe
   const granted = new Set(scopes);
   const tools = access.tools.filter((t) => t.resourceUri === server.resourceUri && granted.has(t.scope));
   const entitlementIds = [...new Set(tools.flatMap((t) => t.via.map((v) => v.entitlementId)))];
-  const entitlements = await db.entitlement.findMany({ where: { id: { in: entitlementIds } }, select: { maxSessionSeconds: true, reauthIntervalSeconds: true } });
+  const list = entitlementIds.map((_, i) => `$${i + 1}`).join(", ");
+  const entitlements = entitlementIds.length === 0 ? [] : (await readRows(db, `SELECT "maxSessionSeconds", "reauthIntervalSeconds" FROM "Entitlement" WHERE "id" IN (${list})`, entitlementIds))
+    .map((r) => ({ maxSessionSeconds: rawInt(r.maxSessionSeconds), reauthIntervalSeconds: rawNullableInt(r.reauthIntervalSeconds) }));
   const maxSessionSeconds = Math.min(...entitlements.map((e) => e.maxSessionSeconds));
   const intervals = entitlements.map((e) => e.reauthIntervalSeconds).filter((v): v is number => v !== null && v > 0);
   const ends = tools.map((t) => t.until).filter((d): d is Date => d !== null);

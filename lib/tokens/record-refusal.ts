@@ -1,4 +1,4 @@
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 
 export interface Refusal {
@@ -14,17 +14,21 @@ export interface Refusal {
 
 /** `token.refused`, in its own transaction: a refusal writes nothing but this event. */
 export async function recordRefusal(db: Db, r: Refusal): Promise<void> {
-  await db.$transaction((tx) =>
-    recordAudit(tx, {
-      action: "token.refused",
-      actorType: r.agent ? "agent" : "system",
-      actorId: r.agent?.id ?? null,
-      actorLabel: (r.agent?.name ?? r.clientId ?? "unidentified client").slice(0, 300),
-      decision: "deny",
-      reason: `${r.error}: ${r.description}`.slice(0, 1000),
-      clientAddress: r.clientAddress ?? null,
-      requestId: r.requestId ?? null,
-      detail: { endpoint: r.endpoint, error: r.error, error_description: r.description, grant_type: r.grantType ?? null, client_id: r.clientId?.slice(0, 300) ?? null },
-    }),
-  );
+  await db.$transaction((tx) => recordAudit(tx, refusalAuditInput(r)));
+}
+
+/** The `token.refused` event of one refusal. */
+export function refusalAuditInput(r: Refusal, occurredAt?: Date): AuditInput {
+  return {
+    occurredAt,
+    action: "token.refused",
+    actorType: r.agent ? "agent" : "system",
+    actorId: r.agent?.id ?? null,
+    actorLabel: (r.agent?.name ?? r.clientId ?? "unidentified client").slice(0, 300),
+    decision: "deny",
+    reason: `${r.error}: ${r.description}`.slice(0, 1000),
+    clientAddress: r.clientAddress ?? null,
+    requestId: r.requestId ?? null,
+    detail: { endpoint: r.endpoint, error: r.error, error_description: r.description, grant_type: r.grantType ?? null, client_id: r.clientId?.slice(0, 300) ?? null },
+  };
 }

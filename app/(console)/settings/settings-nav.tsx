@@ -1,6 +1,6 @@
 "use client";
 
-import { FileCode2, KeyRound, SlidersHorizontal, UsersRound } from "lucide-react";
+import { FileCode2, KeyRound, KeySquare, SlidersHorizontal, UsersRound } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils/cn";
@@ -9,6 +9,7 @@ const ITEMS = [
   { slug: "general", label: "General", href: "/settings", icon: SlidersHorizontal },
   { slug: "people", label: "People & roles", href: "/settings/people", icon: UsersRound },
   { slug: "api-keys", label: "API keys", href: "/settings/api-keys", icon: KeyRound },
+  { slug: "signing-keys", label: "Signing keys", href: "/settings/signing-keys", icon: KeySquare },
   { slug: "policy", label: "Policy", href: "/settings/policy", icon: FileCode2 },
 ] as const;
 

@@ -13,7 +13,7 @@ import { refuse } from "../refuse";
  */
 export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promise<OAuthResponse> {
   const now = new Date();
-  const claimed: ClaimedClient = { clientId: null, agent: null };
+  const claimed: ClaimedClient = { clientId: null, agent: null, pendingJtis: [] };
   let grantType: string | null = null;
   try {
     const form = await readForm(req);
@@ -23,7 +23,7 @@ export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promi
     if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
     const agent = await authenticateClient(ctx, req, form, claimed);
     if (!agent.allowedGrantTypes.split(" ").includes(grantType)) throw new UnauthorizedClient(`client may not use ${grantType}`);
-    return await grant.handle({ ctx, req, form, agent, now });
+    return await grant.handle({ ctx, req, form, agent, now, claims: claimed.pendingJtis! });
   } catch (err) {
     return refuse(ctx, req, err, "token", claimed, grantType);
   }

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
 import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
-import { recordMint } from "@/lib/tokens/record-mint";
 import { signToken } from "@/lib/tokens/sign-token";
 import { jsonResponse } from "../context";
 import { GRANT_CLIENT_CREDENTIALS, TYP_ACCESS_TOKEN } from "../defaults";
 import { splitScope } from "../form-body";
-import { accessTokenLifetime, type Grant } from "./grant";
+import { accessTokenLifetime, recordGrantMint, type Grant } from "./grant";
 
 /**
  * RFC 6749 §4.4 for autonomous agents: the agent acts for itself, on one
@@ -16,15 +15,14 @@ export const clientCredentialsGrant: Grant = {
   type: GRANT_CLIENT_CREDENTIALS,
   parameters: ["scope", "resource"],
   async handle(input) {
-    const { ctx, form, agent, now, req } = input;
+    const { ctx, form, agent, now } = input;
     const server = await registeredServer(ctx.db, form.get("resource"));
     const access = await effectiveAccessOfAgent(ctx.db, agent.id, now);
     const decision = await decideGrant(ctx.db, access, server, splitScope(form.get("scope")));
     const jti = randomUUID();
-    const { sessionId, expiresAt } = await recordMint(ctx.db, {
-      agent, user: null, decision, grantType: GRANT_CLIENT_CREDENTIALS, kind: "access_token", jti, audience: server.resourceUri,
-      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime: null, now,
-      clientAddress: req.clientAddress, requestId: req.requestId,
+    const { sessionId, expiresAt } = await recordGrantMint(input, {
+      user: null, decision, grantType: GRANT_CLIENT_CREDENTIALS, kind: "access_token", jti, audience: server.resourceUri,
+      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime: null,
     });
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);

@@ -1,3 +1,6 @@
+import { mintWriterOf } from "@/lib/tokens/mint-writer";
+import type { MintRequest, JtiClaim } from "@/lib/tokens/mint-batch";
+import type { MintRecord } from "@/lib/tokens/record-mint";
 import type { ClientAgent } from "../client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
 import type { FormParams } from "../form-body";
@@ -9,6 +12,8 @@ export interface GrantInput {
   /** The authenticated client. */
   agent: ClientAgent;
   now: Date;
+  /** Single-use values this request consumes, recorded with its outcome (see MintWriter). */
+  claims: JtiClaim[];
 }
 
 /** One grant type: its name, the parameters it reads, and its handler. */
@@ -21,4 +26,19 @@ export interface Grant {
 /** Access-token lifetime: the agent's own cap, the service cap, the entitlement's session, whichever is shortest. */
 export function accessTokenLifetime(input: GrantInput, maxSessionSeconds: number): number {
   return Math.max(1, Math.min(input.agent.maxTokenLifetimeSeconds, input.ctx.settings.accessTokenMaxSeconds, maxSessionSeconds));
+}
+
+/**
+ * The durable half of a mint — session created or extended, issued-token row,
+ * `token.minted`, and the request's single-use claims — committed with other
+ * requests' in one transaction before this resolves. The token is signed
+ * after, so no token exists that the store does not know about.
+ */
+export function recordGrantMint(input: GrantInput, mint: Omit<MintRequest, "agent" | "now" | "clientAddress" | "requestId">): Promise<MintRecord> {
+  const { agent, now, req, ctx } = input;
+  return mintWriterOf(ctx.db).mint(
+    { ...mint, agent, now, clientAddress: req.clientAddress, requestId: req.requestId },
+    input.claims,
+    { endpoint: "token", grantType: mint.grantType, clientId: agent.clientId, agent, clientAddress: req.clientAddress, requestId: req.requestId },
+  );
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
-import { recordMint } from "@/lib/tokens/record-mint";
 import { signToken } from "@/lib/tokens/sign-token";
 import { verifyOwnToken } from "@/lib/tokens/verify-own-token";
 import { jsonResponse } from "../context";
 import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
 import { splitScope } from "../form-body";
-import { consumeJti } from "../seen-jti";
-import { accessTokenLifetime, type Grant } from "./grant";
+import { rawBool, rawDate, rawString, readRows } from "../store-reads";
+import { accessTokenLifetime, recordGrantMint, type Grant } from "./grant";
 
 /**
  * RFC 7523 §2.1 with an ID-JAG as the assertion (draft-ietf-oauth-identity-
@@ -21,7 +20,7 @@ export const jwtBearerGrant: Grant = {
   type: GRANT_JWT_BEARER,
   parameters: ["assertion", "scope"],
   async handle(input) {
-    const { ctx, form, agent, now, req } = input;
+    const { ctx, form, agent, now } = input;
     const assertion = form.get("assertion");
     if (!assertion) throw new InvalidRequest("assertion is required");
     const checked = await verifyOwnToken(ctx.keys, assertion, { issuer: ctx.issuer, audience: ctx.issuer, typ: TYP_ID_JAG, now, clockSkewSeconds: ctx.settings.clockSkewSeconds });
@@ -30,15 +29,13 @@ export const jwtBearerGrant: Grant = {
     if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
     if (typeof jag.sub !== "string" || typeof jag.resource !== "string" || typeof jag.jti !== "string") throw new InvalidGrant("assertion lacks sub, resource or jti");
 
-    const issued = await ctx.db.issuedToken.findUnique({
-      where: { jti: jag.jti },
-      select: { kind: true, clientId: true, revokedAt: true, session: { select: { status: true, expiresAt: true } } },
-    });
+    const [issued] = await readRows(ctx.db, `SELECT t."kind", t."clientId", t."revokedAt", s."status", s."expiresAt" FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" WHERE t."jti" = $1`, [jag.jti]);
     if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId) throw new InvalidGrant("assertion is not a grant Mandate issued");
-    if (issued.revokedAt || issued.session.status !== "active" || issued.session.expiresAt <= now) throw new InvalidGrant("assertion or its session was revoked or has ended");
+    if (rawDate(issued.revokedAt) || issued.status !== "active" || rawDate(issued.expiresAt)! <= now) throw new InvalidGrant("assertion or its session was revoked or has ended");
 
-    const user = await ctx.db.user.findUnique({ where: { id: jag.sub }, select: { id: true, email: true, active: true } });
-    if (!user || !user.active) throw new InvalidGrant("the person is no longer active");
+    const [person] = await readRows(ctx.db, `SELECT "id", "email", "active" FROM "User" WHERE "id" = $1`, [jag.sub]);
+    if (!person || !rawBool(person.active)) throw new InvalidGrant("the person is no longer active");
+    const user = { id: rawString(person.id), email: rawString(person.email) };
     const server = await registeredServer(ctx.db, jag.resource);
 
     // RFC 6749 §3.3: a client may narrow the grant's scope, never widen it.
@@ -52,13 +49,13 @@ export const jwtBearerGrant: Grant = {
 
     const jti = randomUUID();
     const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
-    const { sessionId, expiresAt } = await recordMint(ctx.db, {
-      agent, user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
-      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime, now, clientAddress: req.clientAddress, requestId: req.requestId,
-      // Single use, committed with the mint: of two concurrent redemptions one fails.
-      within: async (tx) => {
-        if (!(await consumeJti(tx, `id_jag:${jag.jti}`, new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000)))) throw new InvalidGrant("assertion replayed (jti already used)");
-      },
+    // Single use, committed with the mint: of two concurrent redemptions one fails.
+    input.claims.push({
+      key: `id_jag:${jag.jti}`, expiresAt: new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000), replayed: () => new InvalidGrant("assertion replayed (jti already used)"),
+    });
+    const { sessionId, expiresAt } = await recordGrantMint(input, {
+      user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
+      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime,
     });
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);

@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
-import { recordMint } from "@/lib/tokens/record-mint";
 import { signToken } from "@/lib/tokens/sign-token";
 import { jsonResponse } from "../context";
 import { GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_ID_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InsufficientUserAuthentication, InvalidRequest, InvalidTarget } from "../errors";
 import { splitScope } from "../form-body";
 import { verifySubjectIdToken } from "../subject-token";
-import type { Grant } from "./grant";
+import { recordGrantMint, type Grant } from "./grant";
 
 /**
  * RFC 8693 token exchange as the Enterprise-Managed Authorization extension
@@ -20,7 +19,8 @@ import type { Grant } from "./grant";
 export const tokenExchangeGrant: Grant = {
   type: GRANT_TOKEN_EXCHANGE,
   parameters: ["subject_token", "subject_token_type", "requested_token_type", "audience", "resource", "scope", "actor_token", "actor_token_type"],
-  async handle({ ctx, form, agent, now, req }) {
+  async handle(input) {
+    const { ctx, form, agent, now } = input;
     if (form.get("requested_token_type") !== TOKEN_TYPE_ID_JAG) throw new InvalidRequest(`requested_token_type must be ${TOKEN_TYPE_ID_JAG}`);
     if (form.get("subject_token_type") !== TOKEN_TYPE_ID_TOKEN) throw new InvalidRequest(`subject_token_type must be ${TOKEN_TYPE_ID_TOKEN}`);
     const subjectToken = form.get("subject_token");
@@ -46,9 +46,8 @@ export const tokenExchangeGrant: Grant = {
 
     const jti = randomUUID();
     const lifetime = Math.max(1, Math.min(ctx.settings.idJagSeconds, agent.maxTokenLifetimeSeconds, decision.maxSessionSeconds));
-    const { expiresAt } = await recordMint(ctx.db, {
-      agent, user: subject.user, decision, grantType: GRANT_TOKEN_EXCHANGE, kind: "id_jag", jti, audience, lifetimeSeconds: lifetime,
-      authTime: subject.authTime, now, clientAddress: req.clientAddress, requestId: req.requestId,
+    const { expiresAt } = await recordGrantMint(input, {
+      user: subject.user, decision, grantType: GRANT_TOKEN_EXCHANGE, kind: "id_jag", jti, audience, lifetimeSeconds: lifetime, authTime: subject.authTime,
     });
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);

@@ -1,0 +1,148 @@
+import pg from "pg";
+import { planBatch, sessionKey, type JtiClaim, type LiveSession, type PendingWrite } from "./mint-batch";
+import type { MintStore } from "./mint-store-sqlite";
+
+// Prisma's timestamp(3) columns hold UTC wall-clock time without a zone.
+const ts = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", ""));
+const epoch = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
+
+const LIVE_SQL = `
+SELECT s."id", s."agentId", s."userId", s."serverId", s."scopes", ${epoch(`s."expiresAt"`)} AS "expiresAt", ${epoch(`s."authTime"`)} AS "authTime"
+FROM unnest($1::text[], $2::text[], $3::text[]) AS k("agentId", "userId", "serverId")
+JOIN "AgentSession" s ON s."agentId" = k."agentId" AND s."serverId" = k."serverId" AND s."userId" IS NOT DISTINCT FROM NULLIF(k."userId", '')
+WHERE s."status" = 'active' AND s."expiresAt" > $4::timestamp(3)
+ORDER BY s."createdAt" DESC`;
+
+const INSERT_SESSIONS = `
+INSERT INTO "AgentSession" ("id", "agentId", "userId", "serverId", "scopes", "grantType", "authTime", "createdAt", "lastUsedAt", "expiresAt", "reauthDueAt", "status", "risk", "tokenCount", "toolCallCount")
+SELECT u.id, u.agent, u.usr, u.srv, u.scopes, u.grant, u.auth, u.created, u.used, u.expires, u.reauth, 'active', u.risk::"ToolRisk", u.n, 0
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::timestamp(3)[], $9::timestamp(3)[], $10::timestamp(3)[], $11::timestamp(3)[], $12::text[], $13::int4[])
+  AS u(id, agent, usr, srv, scopes, "grant", auth, created, used, expires, reauth, risk, n)`;
+
+const UPDATE_SESSIONS = `
+UPDATE "AgentSession" s SET "scopes" = u.scopes, "lastUsedAt" = u.used, "risk" = u.risk::"ToolRisk", "tokenCount" = s."tokenCount" + u.n,
+  "authTime" = CASE WHEN u.auth_moved THEN u.auth ELSE s."authTime" END, "reauthDueAt" = CASE WHEN u.auth_moved THEN u.reauth ELSE s."reauthDueAt" END
+FROM unnest($1::text[], $2::text[], $3::timestamp(3)[], $4::text[], $5::int4[], $6::bool[], $7::timestamp(3)[], $8::timestamp(3)[])
+  AS u(id, scopes, used, risk, n, auth_moved, auth, reauth)
+WHERE s."id" = u.id`;
+
+const INSERT_TOKENS = `
+INSERT INTO "IssuedToken" ("id", "jti", "kind", "sessionId", "clientId", "audience", "scopes", "issuedAt", "expiresAt")
+SELECT u.id, u.jti, u.kind::"TokenKind", u.sid, u.cid, u.aud, u.scopes, u.iat, u.exp
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
+  AS u(id, jti, kind, sid, cid, aud, scopes, iat, exp)`;
+
+const INSERT_AUDIT = `
+INSERT INTO "AuditEvent" ("id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType", "targetId", "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash")
+SELECT u.id, u.at, u.stream, u.seq, u.actor_type::"ActorType", u.actor_id, u.actor_label, u.obo, u.action, u.target_type, u.target_id, u.target_label, u.decision::"Decision",
+  u.reason, u.sid, u.rid, u.addr, u.detail, u.prev, u.hash
+FROM unnest($1::text[], $2::timestamp(3)[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+  $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[], $19::text[], $20::text[])
+  AS u(id, at, stream, seq, actor_type, actor_id, actor_label, obo, action, target_type, target_id, target_label, decision, reason, sid, rid, addr, detail, prev, hash)`;
+
+/**
+ * PostgreSQL: one transaction per batch on a connection of its own, every
+ * table written with one multi-row statement (unnest of column arrays), under
+ * the token stream's advisory lock — the lock `recordAudit` takes, so the chain head and live sessions cannot move underneath.
+ */
+export function postgresMintStore(url: string): MintStore {
+  const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+  // A dropped connection (database restart, test teardown) must not crash the process.
+  pool.on("error", () => {});
+  return {
+    async write(items) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", ["audit:token"]);
+        const claimFailed = await claim(client, items);
+        const minted = items.filter((it, i) => it.type === "mint" && !claimFailed[i]).map((it) => (it.type === "mint" ? it.mint : null)!);
+        const live = new Map<string, LiveSession[]>();
+        if (minted.length > 0) {
+          const earliest = new Date(Math.min(...minted.map((m) => m.now.getTime())));
+          const res = await client.query(LIVE_SQL, [
+            minted.map((m) => m.agent.id), minted.map((m) => m.user?.id ?? ""), minted.map((m) => m.decision.server.id), ts(earliest),
+          ]);
+          for (const r of res.rows as { id: string; agentId: string; userId: string | null; serverId: string; scopes: string; expiresAt: number; authTime: number | null }[]) {
+            const key = sessionKey(r.agentId, r.userId, r.serverId);
+            const list = live.get(key) ?? [];
+            if (!list.some((s) => s.id === r.id)) list.push({ id: r.id, scopes: r.scopes, expiresAt: new Date(r.expiresAt), authTime: r.authTime === null ? null : new Date(r.authTime) });
+            live.set(key, list);
+          }
+        }
+        const headRes = await client.query(`SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = 'token' ORDER BY "seq" DESC LIMIT 1`);
+        const head = (headRes.rows[0] as { seq: number; hash: string } | undefined) ?? null;
+        const rows = planBatch(items, claimFailed, (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null, head);
+
+        const ns = rows.newSessions;
+        if (ns.length > 0) {
+          await client.query(INSERT_SESSIONS, [
+            ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
+            ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
+            ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
+          ]);
+        }
+        const us = rows.sessionUpdates;
+        if (us.length > 0) {
+          await client.query(UPDATE_SESSIONS, [
+            us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
+            us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
+          ]);
+        }
+        const tk = rows.tokens;
+        if (tk.length > 0) {
+          await client.query(INSERT_TOKENS, [
+            tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
+            tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
+          ]);
+        }
+        const ev = rows.audit;
+        await client.query(INSERT_AUDIT, [
+          ev.map((e) => e.id), ev.map((e) => ts(e.occurredAt)), ev.map((e) => e.stream), ev.map((e) => e.seq), ev.map((e) => e.actorType), ev.map((e) => e.actorId),
+          ev.map((e) => e.actorLabel), ev.map((e) => e.onBehalfOfId), ev.map((e) => e.action), ev.map((e) => e.targetType), ev.map((e) => e.targetId),
+          ev.map((e) => e.targetLabel), ev.map((e) => e.decision), ev.map((e) => e.reason), ev.map((e) => e.sessionId), ev.map((e) => e.requestId),
+          ev.map((e) => e.clientAddress), ev.map((e) => (e.detail === null ? null : JSON.stringify(e.detail))), ev.map((e) => e.prevHash), ev.map((e) => e.hash),
+        ]);
+        await client.query("COMMIT");
+        return rows.outcomes;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => (broken = true));
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
+
+/**
+ * Records every request's claims in order, one statement per claim position:
+ * a request whose first claim was seen before does not consume its second.
+ * A key claimed twice within the batch is won by the earlier request.
+ */
+async function claim(client: pg.PoolClient, items: readonly PendingWrite[]): Promise<(JtiClaim | null)[]> {
+  const failed: (JtiClaim | null)[] = items.map(() => null);
+  const rounds = Math.max(0, ...items.map((i) => i.claims.length));
+  const taken = new Set<string>();
+  for (let round = 0; round < rounds; round++) {
+    const batch: { index: number; claim: JtiClaim }[] = [];
+    items.forEach((item, index) => {
+      const c = item.claims[round];
+      if (!c || failed[index]) return;
+      if (taken.has(c.key)) failed[index] = c;
+      else {
+        taken.add(c.key);
+        batch.push({ index, claim: c });
+      }
+    });
+    if (batch.length === 0) continue;
+    const res = await client.query(
+      `INSERT INTO "SeenJti" ("key", "expiresAt") SELECT * FROM unnest($1::text[], $2::timestamp(3)[]) ON CONFLICT DO NOTHING RETURNING "key"`,
+      [batch.map((b) => b.claim.key), batch.map((b) => ts(b.claim.expiresAt))],
+    );
+    const inserted = new Set((res.rows as { key: string }[]).map((r) => r.key));
+    for (const b of batch) if (!inserted.has(b.claim.key)) failed[b.index] = b.claim;
+  }
+  return failed;
+}
