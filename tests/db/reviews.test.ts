@@ -118,7 +118,8 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
   // ───────────── helpers
 
   /** Every test starts from the same grants: older ones ended, fresh ones made. */
-  async function resetGrants(): Promise<Record<string, string>> {
+  type Grants = Record<"botRw" | "botAdmin" | "botHr" | "leeRw" | "robinRw" | "helperRw" | "groupRw", string>;
+  async function resetGrants(): Promise<Grants> {
     await db.reviewCampaign.deleteMany({});
     await db.assignment.updateMany({ where: { endedAt: null }, data: { endedAt: new Date(), endedReason: "test reset" } });
     await db.agentSession.updateMany({ where: { status: "active" }, data: { status: "revoked", revokedAt: new Date() } });
@@ -163,7 +164,7 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } }),
     });
 
-  let grants: Record<string, string>;
+  let grants: Grants;
   beforeEach(async () => {
     grants = await resetGrants();
   });
