@@ -10,6 +10,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureSecrets } from "@/lib/config/local-secrets";
 import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
+import { startReviewScheduler } from "@/lib/reviews/scheduler-loop";
 import type { HttpRoute } from "./http-route";
 import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
@@ -33,6 +34,12 @@ async function main(): Promise<void> {
   const gateway = new Gateway(ctx);
   // Fails closed until loaded; a failed first load is retried by the poll.
   await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
+  // Reminders, escalation, recurring campaigns and the unused-grant scan (also `npm run mandate -- reviews-tick`).
+  const schedulerMs = Number(process.env.MANDATE_REVIEW_SCHEDULER_MS ?? 300_000);
+  const stopScheduler =
+    schedulerMs > 0
+      ? startReviewScheduler(getDb(), { intervalMs: schedulerMs, unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90), log: (l) => console.log(`mandate: ${l}`) })
+      : () => {};
   const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
@@ -55,6 +62,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     void gateway.stop();
+    stopScheduler();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
