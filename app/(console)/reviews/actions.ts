@@ -5,11 +5,10 @@ import { z } from "zod";
 import { actorOf } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { createCampaignSchema, decideSchema, reassignSchema } from "@/lib/reviews/campaign-schemas";
-import { closeCampaign } from "@/lib/reviews/close-campaign";
+import { closeCampaign, remediatePending } from "@/lib/reviews/close-campaign";
 import { createCampaign } from "@/lib/reviews/create-campaign";
 import { decideItems, RubberStampWarning } from "@/lib/reviews/decide-items";
 import { launchCampaign } from "@/lib/reviews/launch-campaign";
-import { remediatePending } from "@/lib/reviews/close-campaign";
 import { reassignItems } from "@/lib/reviews/reassign-items";
 import { defineAction } from "@/app/_server/action";
 
@@ -71,6 +70,8 @@ export const decideItemsAction = defineAction({
   handler: async (input, { principal }) => {
     try {
       const result = await decideItems(getDb(), principal, input);
+      // A micro-certification closes with its one decision: a revoke or reduce is carried out now.
+      for (const id of result.closedMicroCampaignIds) await remediatePending(getDb(), actorOf(principal), id);
       revalidatePath("/reviews", "layout");
       return { ...result, needsConfirmation: false as const, warning: null };
     } catch (e) {

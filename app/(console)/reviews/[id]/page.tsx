@@ -18,6 +18,7 @@ import { parseSnapshot } from "@/lib/reviews/item-snapshot";
 import { requirePermission } from "@/app/_server/principal";
 import { ReassignDialog } from "../reassign-dialog";
 import { CampaignStatusBadge, DecisionBadge, RemediationBadge } from "../status-badge";
+import { AutoRefresh } from "./auto-refresh";
 import { CampaignActions } from "./campaign-actions";
 
 export const metadata: Metadata = { title: "Review campaign" };
@@ -76,7 +77,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       {campaign.description ? <p className="text-sm text-muted-foreground">{campaign.description}</p> : null}
       {campaign.status === "launching" ? (
         <p role="status" data-testid="launch-progress" className="rounded-md border bg-muted px-3 py-2 text-sm">
-          Launching: {campaign.launchedCount} of {campaign.itemCount} items copied. Reload to follow; launch again if it was interrupted.
+          <AutoRefresh />
+          Launching: {campaign.launchedCount} of {campaign.itemCount} items copied. If it was interrupted, launch again: it starts over.
         </p>
       ) : null}
       {campaign.status === "draft" ? (
