@@ -1,4 +1,5 @@
-import type { Db } from "@/lib/db/client";
+import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import { placeholders } from "@/lib/db/raw-values";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -20,6 +21,43 @@ export interface LaunchResult {
 }
 
 const CHUNK = 2000;
+const ROWS_PER_STATEMENT = 500;
+
+interface ItemRow {
+  id: string;
+  campaignId: string;
+  assignmentId: string;
+  snapshot: object;
+  risk: string;
+  reviewerId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Multi-row INSERTs, 500 rows a statement: the ORM's createMany spent about
+ * 1.5 ms per item here (50k items: over a minute), a plain statement a few µs.
+ * Columns left out take their database defaults (pending, level 1, …).
+ */
+async function insertItems(tx: Tx, rows: readonly ItemRow[]): Promise<void> {
+  const pg = providerOf(tx) === "postgresql";
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const params: unknown[] = [];
+    const tuples = slice.map((r) => {
+      const n = params.length;
+      params.push(r.id, r.campaignId, r.assignmentId, JSON.stringify(r.snapshot), r.risk, r.reviewerId, pg ? r.createdAt.toISOString().replace("Z", "") : r.createdAt.getTime());
+      return pg
+        ? `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb, $${n + 5}::"ToolRisk", $${n + 6}, $${n + 7}::timestamp(3))`
+        : `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7})`;
+    });
+    const [sql, values] = placeholders(
+      pg ? "postgresql" : "sqlite",
+      `INSERT INTO "ReviewItem" ("id", "campaignId", "assignmentId", "snapshot", "risk", "reviewerId", "createdAt") VALUES ${tuples.join(", ")}`,
+      params,
+    );
+    await tx.$executeRawUnsafe(sql, ...values);
+  }
+}
 const DAY_MS = 86_400_000;
 
 const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -67,16 +105,17 @@ export async function launchCampaign(
     const rows = scoped.slice(start, start + CHUNK).map((s, i) => {
       const reviewerId = routeReviewer(ctx, s.snapshot, s.managerId, start + i);
       if (!reviewerId) unassigned++;
-      return {
-        id: timeOrderedId(now.getTime()), campaignId, assignmentId: s.snapshot.assignmentId, snapshot: s.snapshot as object, risk: s.risk,
-        reviewerId, createdAt: now,
-      };
+      const row: ItemRow = { id: timeOrderedId(now.getTime()), campaignId, assignmentId: s.snapshot.assignmentId, snapshot: s.snapshot, risk: s.risk, reviewerId, createdAt: now };
+      return row;
     });
     const done = Math.min(start + CHUNK, total);
-    await db.$transaction([
-      db.reviewItem.createMany({ data: rows }),
-      db.reviewCampaign.update({ where: { id: campaignId }, data: { launchedCount: done } }),
-    ]);
+    await db.$transaction(
+      async (tx) => {
+        await insertItems(tx, rows);
+        await tx.reviewCampaign.update({ where: { id: campaignId }, data: { launchedCount: done } });
+      },
+      { timeout: 60_000 },
+    );
     opts.onProgress?.({ done, total });
   }
 

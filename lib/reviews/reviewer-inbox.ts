@@ -48,17 +48,21 @@ FROM "AuditEvent"
 WHERE "action" = 'tool.called' AND "occurredAt" >= $1 AND "${column}" IN (${Array.from({ length: n }, (_, i) => `$${i + 3}`).join(", ")})
 GROUP BY "${column}", "targetId"`;
 
-// Other live holders of each entitlement on the page: a count and the first few names.
-const PEERS_SQL = (n: number) => `
-SELECT x."entitlementId" AS "entitlementId", x."label" AS "label", x."total" AS "total" FROM (
-  SELECT a."entitlementId" AS "entitlementId", COALESCE(ag."name", u."displayName", g."displayName") AS "label",
-         COALESCE(a."agentId", a."userId", a."groupId") AS "principalId",
-         ROW_NUMBER() OVER (PARTITION BY a."entitlementId" ORDER BY a."createdAt", a."id") AS "rn",
-         COUNT(*) OVER (PARTITION BY a."entitlementId") AS "total"
-  FROM "Assignment" a
-  LEFT JOIN "Agent" ag ON ag."id" = a."agentId" LEFT JOIN "User" u ON u."id" = a."userId" LEFT JOIN "Group" g ON g."id" = a."groupId"
-  WHERE a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1) AND a."entitlementId" IN (${Array.from({ length: n }, (_, i) => `$${i + 2}`).join(", ")})
-) x WHERE x."rn" <= 6`;
+// Other live holders of each entitlement on the page: a count (index-only on
+// (entitlementId, endedAt)) and the first few names, each entitlement's sample
+// its own LIMITed branch so no entitlement's whole holder list is read.
+const LIVE = `a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1)`;
+const PEER_COUNT_SQL = (n: number) => `
+SELECT a."entitlementId" AS "entitlementId", COUNT(*) AS "total" FROM "Assignment" a
+WHERE ${LIVE} AND a."entitlementId" IN (${Array.from({ length: n }, (_, i) => `$${i + 2}`).join(", ")})
+GROUP BY a."entitlementId"`;
+const PEER_SAMPLE_SQL = (n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) => `SELECT * FROM (SELECT a."entitlementId" AS "entitlementId", COALESCE(ag."name", u."displayName", g."displayName") AS "label"
+  FROM "Assignment" a LEFT JOIN "Agent" ag ON ag."id" = a."agentId" LEFT JOIN "User" u ON u."id" = a."userId" LEFT JOIN "Group" g ON g."id" = a."groupId"
+  WHERE a."entitlementId" = $${i + 2} AND ${LIVE} LIMIT 6) s${i}`,
+  ).join("\nUNION ALL\n");
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(typeof v === "object" ? String(v) : v));
 
@@ -103,22 +107,19 @@ export async function reviewerInbox(
   const agentIds = [...new Set(snaps.filter((s) => s.principalType === "agent").map((s) => s.principalId))];
   const userIds = [...new Set(snaps.filter((s) => s.principalType === "user").map((s) => s.principalId))];
   const entitlementIds = [...new Set(snaps.map((s) => s.entitlementId))];
-  const [agentUse, userUse, peers] = await Promise.all([
+  const [agentUse, userUse, peerCounts, peerSamples] = await Promise.all([
     agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
     userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
-    entitlementIds.length ? query(db, PEERS_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
   ]);
   const usage = new Map<string, { calls30: number; calls90: number; last: Date | null }>();
   for (const [kind, list] of [["agent", agentUse], ["user", userUse]] as const) {
     for (const r of list) usage.set(`${kind} ${rawString(r.subject)} ${rawString(r.toolId)}`, { calls30: num(r.calls30), calls90: num(r.calls90), last: rawDate(r.lastUsedAt) });
   }
   const peersOf = new Map<string, { count: number; sample: string[] }>();
-  for (const r of peers) {
-    const id = rawString(r.entitlementId);
-    const p = peersOf.get(id) ?? { count: num(r.total), sample: [] };
-    if (typeof r.label === "string") p.sample.push(r.label);
-    peersOf.set(id, p);
-  }
+  for (const r of peerCounts) peersOf.set(rawString(r.entitlementId), { count: num(r.total), sample: [] });
+  for (const r of peerSamples) if (typeof r.label === "string") peersOf.get(rawString(r.entitlementId))?.sample.push(r.label);
   const items = page.map((r, i): InboxItem => {
     const s = snaps[i]!;
     let last: Date | null = null;
