@@ -11,6 +11,7 @@ import { ensureSecrets } from "@/lib/config/local-secrets";
 import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { startJtiPurge } from "@/lib/oauth/purge-seen-jti";
+import { startReviewScheduler } from "@/lib/reviews/scheduler-loop";
 import type { HttpRoute } from "./http-route";
 import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
@@ -36,6 +37,12 @@ async function main(): Promise<void> {
   await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
   // Used jti values are kept only until the token they guard has expired.
   const stopJtiPurge = startJtiPurge(ctx.db);
+  // Reminders, escalation, recurring campaigns and the unused-grant scan (also `npm run mandate -- reviews-tick`).
+  const schedulerMs = Number(process.env.MANDATE_REVIEW_SCHEDULER_MS ?? 300_000);
+  const stopScheduler =
+    schedulerMs > 0
+      ? startReviewScheduler(getDb(), { intervalMs: schedulerMs, unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90), log: (l) => console.log(`mandate: ${l}`) })
+      : () => {};
   const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
@@ -59,6 +66,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     stopJtiPurge();
     void gateway.stop();
+    stopScheduler();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

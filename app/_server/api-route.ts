@@ -76,6 +76,8 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
     }
     try {
       const result = await spec.handler({ query: parsed.data as z.output<Q>, body: body as z.output<B>, req, params: await ctx.params }, principal);
+      // A handler that builds its own response (a CSV download) gets it sent as is.
+      if (result instanceof Response) return result;
       return NextResponse.json(result, { headers: { "cache-control": "no-store" } });
     } catch (e) {
       if (isDomainError(e)) return apiError(e.code, e.message);

@@ -110,3 +110,21 @@ export function auditEvents(action: string, since: number): AuditRow[] {
     )
     .all(action, since) as AuditRow[];
 }
+
+export interface AssignmentRow {
+  id: string;
+  endedAt: number | null;
+  endedReason: string | null;
+  excludedToolIds: string | null;
+}
+
+/** The live-or-ended state of an agent's assignment of an entitlement (by names). */
+export function agentAssignment(agentName: string, entitlementName: string): AssignmentRow | undefined {
+  return open()
+    .prepare(
+      `SELECT a.id, a.endedAt, a.endedReason, a.excludedToolIds FROM Assignment a
+       JOIN Agent ag ON ag.id = a.agentId JOIN Entitlement e ON e.id = a.entitlementId
+       WHERE ag.name = ? AND e.name = ? ORDER BY a.createdAt DESC LIMIT 1`,
+    )
+    .get(agentName, entitlementName) as AssignmentRow | undefined;
+}

@@ -52,10 +52,18 @@ export const AUDIT_ACTIONS = [
   "session.revoked",
   "session.expired",
   // reviews
+  "review.campaign_created",
   "review.campaign_launched",
   "review.decided",
+  /** A bulk or rapid certification of many high-risk items: the reviewer was warned and went on. */
+  "review.rubber_stamp_warning",
+  "review.reassigned",
+  "review.reminder_sent",
+  "review.escalated",
   "review.remediated",
   "review.campaign_closed",
+  /** A one-item review opened by an event (owner left, grant unused, tool risk raised). */
+  "review.micro_opened",
   // directory
   "directory.user_provisioned",
   "directory.user_deactivated",

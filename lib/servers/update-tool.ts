@@ -1,7 +1,9 @@
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
+import { RISK_RANK } from "@/lib/entitlements/risk";
 import { DomainError } from "@/lib/errors/domain-error";
+import { openMicroCertificationsForRiskRise } from "@/lib/reviews/micro-certification";
 import { updateToolSchema, type UpdateToolInput } from "./tool-schemas";
 import { toolSnapshot } from "./tool-snapshot";
 
@@ -31,5 +33,9 @@ export async function updateToolIn(tx: Tx, principal: Principal, raw: UpdateTool
     decision: "info",
     detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
   });
+  // A riskier tool changes what every holder of it was certified for: each gets a one-item review.
+  if (RISK_RANK[after.risk] > RISK_RANK[before.risk]) {
+    await openMicroCertificationsForRiskRise(tx, after.id, before.risk, after.risk, new Date(), actorOf(principal));
+  }
   return { id: after.id };
 }

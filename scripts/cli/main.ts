@@ -5,6 +5,7 @@
  *   export [-o FILE]                  the model as a YAML policy file
  *   plan -f FILE [--prune] [--as E]   what applying the file would change
  *   apply -f FILE [--prune] [--as E]  apply it, in one transaction
+ *   reviews-tick [--at T]             one pass of the access-review clock
  *
  * One file per command under commands/; register it in COMMANDS. The database
  * is the one DATABASE_URL names, as for the server. The process exits
@@ -16,9 +17,10 @@ import { applyPolicyCommand } from "./commands/apply-policy";
 import { createAdmin } from "./commands/create-admin";
 import { exportPolicyCommand } from "./commands/export-policy";
 import { planPolicyCommand } from "./commands/plan-policy";
+import { reviewsTickCommand } from "./commands/reviews-tick";
 import { promptSecret } from "./prompt";
 
-const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand];
+const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,30 +1,110 @@
-import { ClipboardCheck } from "lucide-react";
+import { ClipboardCheck, Inbox, Plus } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { DateTime } from "@/components/console/date-time";
+import { can } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { listCampaigns, type CampaignSummary } from "@/lib/reviews/list-campaigns";
+import { MICRO_TRIGGER_LABELS, type MicroTrigger } from "@/lib/reviews/micro-certification";
 import { requirePermission } from "@/app/_server/principal";
+import { CampaignStatusBadge } from "./status-badge";
 
 export const metadata: Metadata = { title: "Reviews" };
+export const dynamic = "force-dynamic";
 
 export default async function ReviewsPage() {
-  await requirePermission("reviews.view");
+  const principal = await requirePermission("reviews.view");
+  const db = getDb();
+  const [campaigns, micro, myPending] = await Promise.all([
+    listCampaigns(db, { kind: "campaign" }),
+    listCampaigns(db, { kind: "micro", take: 50 }),
+    can(principal, "reviews.decide") ? db.reviewItem.count({ where: { reviewerId: principal.userId, status: "pending", campaign: { status: "active" } } }) : null,
+  ]);
   return (
     <>
       <PageHeader
         title="Reviews"
-        description="Access certifications: periodic campaigns in which owners confirm or remove what agents may do."
-      />
-      <EmptyState
-        icon={ClipboardCheck}
-        title="No access reviews yet"
-        description={
+        description="Access certifications: campaigns in which reviewers confirm, reduce or revoke what agents and people may do — removals are applied when the campaign closes."
+        actions={
           <>
-            Review campaigns will appear here. Each campaign selects assignments by server, agent, owner or risk, routes
-            every item to a reviewer, and records whether the access was certified, reduced or revoked — with removals
-            applied automatically when the campaign closes.
+            {myPending !== null ? (
+              <Button variant="outline" asChild>
+                <Link href="/reviews/inbox" data-testid="open-inbox">
+                  <Inbox aria-hidden /> My reviews ({myPending})
+                </Link>
+              </Button>
+            ) : null}
+            {can(principal, "reviews.manage") ? (
+              <Button asChild>
+                <Link href="/reviews/new" data-testid="new-campaign">
+                  <Plus aria-hidden /> New campaign
+                </Link>
+              </Button>
+            ) : null}
           </>
         }
       />
+      {campaigns.length === 0 ? (
+        <EmptyState
+          icon={ClipboardCheck}
+          title="No access reviews yet"
+          description="Each campaign selects assignments by server, agent, owner, risk or entitlement, routes every item to a reviewer, and records whether the access was certified, reduced or revoked."
+        />
+      ) : (
+        <CampaignTable rows={campaigns} testId="campaigns" />
+      )}
+      <Card>
+        <CardHeader>
+          <CardTitle>Micro-certifications</CardTitle>
+          <CardDescription>One-item reviews opened by an event: an agent&apos;s owner left, a grant went unused, a tool became riskier.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          {micro.length === 0 ? <p className="text-sm text-muted-foreground">None yet.</p> : <CampaignTable rows={micro} testId="micro-campaigns" micro />}
+        </CardContent>
+      </Card>
     </>
+  );
+}
+
+function CampaignTable({ rows, testId, micro = false }: { rows: CampaignSummary[]; testId: string; micro?: boolean }) {
+  return (
+    <Table data-testid={testId}>
+      <TableHeader>
+        <TableRow>
+          <TableHead>{micro ? "Review" : "Campaign"}</TableHead>
+          <TableHead>Status</TableHead>
+          {micro ? <TableHead>Trigger</TableHead> : null}
+          <TableHead>Due</TableHead>
+          <TableHead className="text-right">Items</TableHead>
+          <TableHead className="text-right">Pending</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((c) => (
+          <TableRow key={c.id} data-testid="campaign-row">
+            <TableCell>
+              <Link href={`/reviews/${c.id}`} className="font-medium hover:underline">
+                {c.name}
+              </Link>
+              {c.recurrenceDays ? <span className="ml-2 text-xs text-muted-foreground">every {c.recurrenceDays} days</span> : null}
+            </TableCell>
+            <TableCell>
+              <CampaignStatusBadge status={c.status} />
+            </TableCell>
+            {micro ? <TableCell>{MICRO_TRIGGER_LABELS[c.trigger as MicroTrigger] ?? c.trigger}</TableCell> : null}
+            <TableCell>
+              <DateTime iso={c.dueAt.toISOString()} dateOnly />
+            </TableCell>
+            <TableCell className="text-right tabular-nums">{c.itemCount}</TableCell>
+            <TableCell className="text-right tabular-nums">{c.status === "draft" ? "—" : c.pending}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
   );
 }

@@ -1,0 +1,258 @@
+"use client";
+
+import { Check, Scissors, UserRoundPen, X } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Textarea } from "@/components/ui/textarea";
+import { toast } from "@/components/ui/toast";
+import { DateTime } from "@/components/console/date-time";
+import { RiskBadge, type Risk } from "@/components/console/risk-badge";
+import type { DecideInput } from "@/lib/reviews/campaign-schemas";
+import { decideItemsAction } from "../actions";
+import { ReassignDialog } from "../reassign-dialog";
+
+export interface InboxEntry {
+  id: string;
+  campaignName: string;
+  micro: boolean;
+  dueAt: string;
+  level: number;
+  risk: Risk;
+  subject: string;
+  subjectType: "agent" | "user" | "group";
+  subjectDetail: string | null;
+  agentOwner: string | null;
+  entitlement: string;
+  server: string;
+  grantedBy: string | null;
+  grantedAt: string;
+  expiresAt: string | null;
+  justification: string;
+  lastUsedAt: string | null;
+  tools: { toolId: string; name: string; risk: Risk; calls30: number; calls90: number }[];
+  used30: number;
+  used90: number;
+  peers: { count: number; sample: string[] };
+  reassignNote: string | null;
+  firstDecision: { status: string; justification: string | null } | null;
+}
+
+type Option = { id: string; label: string };
+
+/** Sends a decision; a rubber-stamp warning asks the reviewer before sending again with the acknowledgement. */
+function useDecide() {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [warning, setWarning] = useState<{ message: string; input: DecideInput } | null>(null);
+  const send = (input: DecideInput, onDone?: () => void) =>
+    startTransition(async () => {
+      const r = await decideItemsAction(input);
+      if (!r.ok) {
+        toast.error(r.error.message);
+        return;
+      }
+      if (r.data.needsConfirmation) {
+        setWarning({ message: r.data.warning ?? "", input });
+        return;
+      }
+      setWarning(null);
+      toast.success(`${r.data.decided} decided${r.data.toSecondLevel ? ` (${r.data.toSecondLevel} sent to the second-level reviewer)` : ""}${r.data.rubberStamp ? " — flagged for audit" : ""}`);
+      onDone?.();
+      router.refresh();
+    });
+  return { pending, send, warning, clearWarning: () => setWarning(null) };
+}
+
+export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; reviewers: Option[] }) {
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulkWhy, setBulkWhy] = useState("");
+  const { pending, send, warning, clearWarning } = useDecide();
+  const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  const allSelected = selected.length === entries.length;
+  return (
+    <div className="grid gap-4">
+      <div className="sticky top-0 z-10 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3" data-testid="bulk-bar">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={allSelected} onChange={() => setSelected(allSelected ? [] : entries.map((e) => e.id))} aria-label="Select all on this page" />
+          {selected.length} selected
+        </label>
+        <input
+          className="h-8 min-w-64 flex-1 rounded-md border border-input bg-card px-2 text-sm"
+          placeholder="Justification for the selected items"
+          aria-label="Bulk justification"
+          value={bulkWhy}
+          onChange={(e) => setBulkWhy(e.target.value)}
+        />
+        <Button size="sm" disabled={pending || selected.length === 0} data-testid="bulk-certify" onClick={() => send({ itemIds: selected, decision: "certify", justification: bulkWhy }, () => setSelected([]))}>
+          <Check aria-hidden /> Certify selected
+        </Button>
+        <Button size="sm" variant="destructive" disabled={pending || selected.length === 0} data-testid="bulk-revoke" onClick={() => send({ itemIds: selected, decision: "revoke", justification: bulkWhy }, () => setSelected([]))}>
+          <X aria-hidden /> Revoke selected
+        </Button>
+        {selected.length > 0 ? <ReassignDialog itemIds={selected} reviewers={reviewers} trigger={<Button size="sm" variant="outline">Reassign selected</Button>} /> : null}
+      </div>
+      {warning ? (
+        <div role="alert" data-testid="rubber-stamp-warning" className="grid gap-2 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm">
+          <p>{warning.message}</p>
+          <div className="flex gap-2">
+            <Button size="sm" data-testid="rubber-stamp-confirm" disabled={pending} onClick={() => send({ ...warning.input, acknowledgeRubberStamp: true }, () => setSelected([]))}>
+              I reviewed each one — certify
+            </Button>
+            <Button size="sm" variant="ghost" onClick={clearWarning}>
+              Go back
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      {entries.map((e) => (
+        <InboxCard key={e.id} entry={e} selected={selected.includes(e.id)} onToggle={() => toggle(e.id)} reviewers={reviewers} />
+      ))}
+    </div>
+  );
+}
+
+function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEntry; selected: boolean; onToggle: () => void; reviewers: Option[] }) {
+  const [why, setWhy] = useState("");
+  const { pending, send } = useDecide();
+  const highRisk = e.risk === "destructive";
+  return (
+    <section aria-label={`${e.subject} — ${e.entitlement}`} data-testid="inbox-item" className="grid gap-3 rounded-lg border bg-card p-4">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <label className="flex items-start gap-3">
+          <input type="checkbox" className="mt-1" checked={selected} onChange={onToggle} aria-label={`Select ${e.subject} — ${e.entitlement}`} />
+          <span className="grid">
+            <span className="font-medium">
+              {e.subject} <span className="text-xs font-normal text-muted-foreground">({e.subjectType}{e.subjectDetail ? ` · ${e.subjectDetail}` : ""})</span>
+            </span>
+            <span className="text-sm">
+              {e.entitlement} on {e.server}
+            </span>
+          </span>
+        </label>
+        <div className="flex items-center gap-2 text-xs text-muted-foreground">
+          <RiskBadge risk={e.risk} />
+          <span>{e.micro ? "Micro-certification" : e.campaignName}</span>· due <DateTime iso={e.dueAt} dateOnly />
+          {e.level === 2 ? <span className="font-medium text-foreground">Second level</span> : null}
+        </div>
+      </div>
+      <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
+        <div>
+          <dt className="inline text-muted-foreground">Granted by </dt>
+          <dd className="inline" data-testid="granted-by">{e.grantedBy ?? "unknown"}</dd> on <DateTime iso={e.grantedAt} dateOnly />
+          {e.expiresAt ? (
+            <>
+              {" "}· expires <DateTime iso={e.expiresAt} dateOnly />
+            </>
+          ) : null}
+        </div>
+        <div>
+          <dt className="inline text-muted-foreground">Justification: </dt>
+          <dd className="inline">{e.justification}</dd>
+        </div>
+        <div>
+          <dt className="inline text-muted-foreground">Use: </dt>
+          <dd className="inline" data-testid="usage">
+            {e.subjectType === "group" ? "not tracked for groups" : `${e.used30} of ${e.tools.length} tools used in 30 days, ${e.used90} in 90 days · last use `}
+            {e.subjectType === "group" ? null : e.lastUsedAt ? <DateTime iso={e.lastUsedAt} dateOnly /> : "never"}
+          </dd>
+        </div>
+        <div>
+          <dt className="inline text-muted-foreground">Peers with the same access: </dt>
+          <dd className="inline" data-testid="peers">
+            {e.peers.count}
+            {e.peers.sample.length ? ` (${e.peers.sample.join(", ")}${e.peers.count > e.peers.sample.length ? ", …" : ""})` : ""}
+          </dd>
+        </div>
+        {e.agentOwner ? (
+          <div>
+            <dt className="inline text-muted-foreground">Agent owner: </dt>
+            <dd className="inline">{e.agentOwner}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <ul className="flex flex-wrap gap-1.5" aria-label="Tools granted">
+        {e.tools.map((t) => (
+          <li key={t.toolId} className="inline-flex items-center gap-1.5 rounded-md border px-2 py-1 text-xs" data-testid="inbox-tool">
+            <span className="font-medium">{t.name}</span>
+            <RiskBadge risk={t.risk} />
+            <span className="tabular-nums">{t.calls90 === 0 ? "unused" : `${t.calls30}/${t.calls90} calls (30/90d)`}</span>
+          </li>
+        ))}
+      </ul>
+      {e.reassignNote ? <p className="text-sm" data-testid="reassign-note">Note: {e.reassignNote}</p> : null}
+      {e.firstDecision ? (
+        <p className="text-sm" data-testid="first-decision">
+          First-level decision: <strong>{e.firstDecision.status}</strong>
+          {e.firstDecision.justification ? ` — ${e.firstDecision.justification}` : ""}
+        </p>
+      ) : null}
+      <div className="flex flex-wrap items-end gap-2">
+        <Textarea
+          className="min-h-9 flex-1"
+          rows={1}
+          aria-label={`Justification for ${e.subject} — ${e.entitlement}`}
+          placeholder={highRisk ? "Justification (required to certify high-risk access)" : "Justification (optional)"}
+          value={why}
+          onChange={(ev) => setWhy(ev.target.value)}
+        />
+        <Button size="sm" disabled={pending} data-testid="certify" onClick={() => send({ itemIds: [e.id], decision: "certify", justification: why })}>
+          <Check aria-hidden /> Certify
+        </Button>
+        <ReduceDialog entry={e} justification={why} />
+        <Button size="sm" variant="destructive" disabled={pending} data-testid="revoke" onClick={() => send({ itemIds: [e.id], decision: "revoke", justification: why })}>
+          <X aria-hidden /> Revoke
+        </Button>
+        <ReassignDialog
+          itemIds={[e.id]}
+          reviewers={reviewers}
+          trigger={
+            <Button size="sm" variant="ghost" data-testid="reassign">
+              <UserRoundPen aria-hidden /> Reassign
+            </Button>
+          }
+        />
+      </div>
+    </section>
+  );
+}
+
+function ReduceDialog({ entry: e, justification }: { entry: InboxEntry; justification: string }) {
+  const [open, setOpen] = useState(false);
+  const [kept, setKept] = useState<string[]>(() => e.tools.filter((t) => t.calls90 > 0).map((t) => t.toolId));
+  const { pending, send } = useDecide();
+  if (e.tools.length < 2) return null;
+  return (
+    <Dialog open={open} onOpenChange={(o) => !pending && setOpen(o)}>
+      <DialogTrigger asChild>
+        <Button size="sm" variant="outline" data-testid="reduce">
+          <Scissors aria-hidden /> Reduce…
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Keep part of “{e.entitlement}”</DialogTitle>
+          <DialogDescription>Tick the tools {e.subject} keeps; the others are removed from this grant when the campaign closes.</DialogDescription>
+        </DialogHeader>
+        <fieldset className="grid gap-2" data-testid="reduce-tools">
+          {e.tools.map((t) => (
+            <label key={t.toolId} className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={kept.includes(t.toolId)} onChange={() => setKept((k) => (k.includes(t.toolId) ? k.filter((x) => x !== t.toolId) : [...k, t.toolId]))} />
+              {t.name} <RiskBadge risk={t.risk} /> <span className="text-xs text-muted-foreground">{t.calls90} calls in 90 days</span>
+            </label>
+          ))}
+        </fieldset>
+        <DialogFooter>
+          <Button
+            disabled={pending || kept.length === 0 || kept.length === e.tools.length}
+            data-testid="confirm-reduce"
+            onClick={() => send({ itemIds: [e.id], decision: "reduce", keptToolIds: kept, justification }, () => setOpen(false))}
+          >
+            Keep {kept.length} of {e.tools.length}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}

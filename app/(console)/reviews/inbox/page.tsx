@@ -1,0 +1,58 @@
+import { Inbox } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/lib/db/client";
+import { eligibleReviewerIds } from "@/lib/reviews/eligible-reviewers";
+import { reviewerInbox } from "@/lib/reviews/reviewer-inbox";
+import { requirePermission } from "@/app/_server/principal";
+import { InboxList, type InboxEntry } from "./inbox-list";
+
+export const metadata: Metadata = { title: "My reviews" };
+export const dynamic = "force-dynamic";
+
+export default async function InboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const principal = await requirePermission("reviews.decide");
+  const sp = await searchParams;
+  const cursor = typeof sp.cursor === "string" && sp.cursor.length <= 200 ? sp.cursor : null;
+  const db = getDb();
+  const [page, eligible] = await Promise.all([reviewerInbox(db, principal.userId, { cursor }), eligibleReviewerIds(db)]);
+  const reviewers = (await db.user.findMany({ where: { id: { in: [...eligible].filter((id) => id !== principal.userId) } }, orderBy: { email: "asc" }, select: { id: true, email: true } })).map((u) => ({
+    id: u.id,
+    label: u.email,
+  }));
+  const entries: InboxEntry[] = page.items.map((i) => ({
+    id: i.id, campaignName: i.campaignName, micro: i.campaignKind === "micro", dueAt: i.dueAt.toISOString(), level: i.level, risk: i.risk,
+    subject: i.snapshot.principalLabel, subjectType: i.snapshot.principalType, subjectDetail: i.snapshot.principalDetail, agentOwner: i.snapshot.agentOwnerLabel,
+    entitlement: i.snapshot.entitlementName, server: i.snapshot.serverName, grantedBy: i.snapshot.grantedByLabel, grantedAt: i.snapshot.grantedAt,
+    expiresAt: i.snapshot.expiresAt, justification: i.snapshot.justification, lastUsedAt: i.lastUsedAt?.toISOString() ?? null,
+    tools: i.tools, used30: i.used30, used90: i.used90, peers: i.peers, reassignNote: i.reassignNote, firstDecision: i.firstDecision,
+  }));
+  return (
+    <>
+      <PageHeader
+        title="My reviews"
+        description={`${page.pending} item${page.pending === 1 ? "" : "s"} waiting for your decision. Certify what is still needed, reduce it to the tools in use, or revoke it; removals happen when the campaign closes.`}
+        actions={
+          <Button variant="ghost" asChild>
+            <Link href="/reviews">All campaigns</Link>
+          </Button>
+        }
+      />
+      {entries.length === 0 ? (
+        <EmptyState icon={Inbox} title="Nothing to review" description="Items assigned to you in active campaigns appear here." />
+      ) : (
+        <InboxList entries={entries} reviewers={reviewers} />
+      )}
+      {page.nextCursor ? (
+        <div>
+          <Button variant="outline" asChild>
+            <Link href={`/reviews/inbox?cursor=${encodeURIComponent(page.nextCursor)}`} data-testid="inbox-next">Next page</Link>
+          </Button>
+        </div>
+      ) : null}
+    </>
+  );
+}

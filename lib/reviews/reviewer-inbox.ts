@@ -1,0 +1,143 @@
+import { providerOf, type Db } from "@/lib/db/client";
+import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
+import { readPoolOf } from "@/lib/db/read-pool";
+import type { Risk } from "@/lib/entitlements/risk";
+import { parseSnapshot, type ItemSnapshot } from "./item-snapshot";
+
+const DAY_MS = 86_400_000;
+export const INBOX_PAGE_SIZE = 50;
+
+export interface InboxTool {
+  toolId: string;
+  name: string;
+  risk: Risk;
+  calls30: number;
+  calls90: number;
+}
+
+export interface InboxItem {
+  id: string;
+  campaignId: string;
+  campaignName: string;
+  campaignKind: string;
+  dueAt: Date;
+  level: number;
+  risk: Risk;
+  status: string;
+  snapshot: ItemSnapshot;
+  reassignNote: string | null;
+  firstDecision: { status: string; justification: string | null } | null;
+  /** Usage by the subject (agent: its calls; person: calls made for them). Null for groups. */
+  lastUsedAt: Date | null;
+  tools: InboxTool[];
+  used30: number;
+  used90: number;
+  peers: { count: number; sample: string[] };
+}
+
+export interface InboxPage {
+  items: InboxItem[];
+  nextCursor: string | null;
+  pending: number;
+}
+
+const USAGE_SQL = (column: "actorId" | "onBehalfOfId", n: number) => `
+SELECT "${column}" AS "subject", "targetId" AS "toolId", COUNT(*) AS "calls90",
+       SUM(CASE WHEN "occurredAt" >= $2 THEN 1 ELSE 0 END) AS "calls30", MAX("occurredAt") AS "lastUsedAt"
+FROM "AuditEvent"
+WHERE "action" = 'tool.called' AND "occurredAt" >= $1 AND "${column}" IN (${Array.from({ length: n }, (_, i) => `$${i + 3}`).join(", ")})
+GROUP BY "${column}", "targetId"`;
+
+// Other live holders of each entitlement on the page: a count (index-only on
+// (entitlementId, endedAt)) and the first few names, each entitlement's sample
+// its own LIMITed branch so no entitlement's whole holder list is read.
+const LIVE = `a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1)`;
+const PEER_COUNT_SQL = (n: number) => `
+SELECT a."entitlementId" AS "entitlementId", COUNT(*) AS "total" FROM "Assignment" a
+WHERE ${LIVE} AND a."entitlementId" IN (${Array.from({ length: n }, (_, i) => `$${i + 2}`).join(", ")})
+GROUP BY a."entitlementId"`;
+const PEER_SAMPLE_SQL = (n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) => `SELECT * FROM (SELECT a."entitlementId" AS "entitlementId", COALESCE(ag."name", u."displayName", g."displayName") AS "label"
+  FROM "Assignment" a LEFT JOIN "Agent" ag ON ag."id" = a."agentId" LEFT JOIN "User" u ON u."id" = a."userId" LEFT JOIN "Group" g ON g."id" = a."groupId"
+  WHERE a."entitlementId" = $${i + 2} AND ${LIVE} LIMIT 6) s${i}`,
+  ).join("\nUNION ALL\n");
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(typeof v === "object" ? String(v) : v));
+
+async function query(db: Db, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const [text, values] = placeholders(providerOf(db), sql, params);
+  const pool = readPoolOf(db);
+  return pool ? pool.query(text, values) : db.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
+}
+
+/**
+ * One page of a reviewer's items with the evidence to decide: the grant as
+ * snapshotted, its use in 30/90 days per tool (from tool.called events), last
+ * use, and peers holding the same entitlement. Keyset-paged on the item id
+ * (index reviewerId, status, id); three queries for the evidence whatever the
+ * page holds.
+ */
+export async function reviewerInbox(
+  db: Db,
+  reviewerId: string,
+  opts: { status?: "pending" | "decided"; cursor?: string | null; campaignId?: string; take?: number; now?: Date } = {},
+): Promise<InboxPage> {
+  const now = opts.now ?? new Date();
+  const take = opts.take ?? INBOX_PAGE_SIZE;
+  const statusWhere = opts.status === "decided" ? { not: "pending" as const } : ("pending" as const);
+  const base = { reviewerId, status: statusWhere, campaign: { status: "active" as const }, ...(opts.campaignId ? { campaignId: opts.campaignId } : {}) };
+  const [rows, pending] = await Promise.all([
+    db.reviewItem.findMany({
+      where: { ...base, ...(opts.cursor ? { id: { gt: opts.cursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: take + 1,
+      select: {
+        id: true, campaignId: true, level: true, risk: true, status: true, snapshot: true, reassignNote: true, firstDecision: true,
+        campaign: { select: { name: true, kind: true, dueAt: true } },
+      },
+    }),
+    db.reviewItem.count({ where: { reviewerId, status: "pending", campaign: { status: "active" } } }),
+  ]);
+  const page = rows.slice(0, take);
+  const snaps = page.map((r) => parseSnapshot(r.snapshot));
+  const since90 = new Date(now.getTime() - 90 * DAY_MS);
+  const since30 = new Date(now.getTime() - 30 * DAY_MS);
+  const agentIds = [...new Set(snaps.filter((s) => s.principalType === "agent").map((s) => s.principalId))];
+  const userIds = [...new Set(snaps.filter((s) => s.principalType === "user").map((s) => s.principalId))];
+  const entitlementIds = [...new Set(snaps.map((s) => s.entitlementId))];
+  const [agentUse, userUse, peerCounts, peerSamples] = await Promise.all([
+    agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
+    userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
+    entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+  ]);
+  const usage = new Map<string, { calls30: number; calls90: number; last: Date | null }>();
+  for (const [kind, list] of [["agent", agentUse], ["user", userUse]] as const) {
+    for (const r of list) usage.set(`${kind} ${rawString(r.subject)} ${rawString(r.toolId)}`, { calls30: num(r.calls30), calls90: num(r.calls90), last: rawDate(r.lastUsedAt) });
+  }
+  const peersOf = new Map<string, { count: number; sample: string[] }>();
+  for (const r of peerCounts) peersOf.set(rawString(r.entitlementId), { count: num(r.total), sample: [] });
+  for (const r of peerSamples) if (typeof r.label === "string") peersOf.get(rawString(r.entitlementId))?.sample.push(r.label);
+  const items = page.map((r, i): InboxItem => {
+    const s = snaps[i]!;
+    let last: Date | null = null;
+    const tools = s.tools.map((t) => {
+      const u = s.principalType === "group" ? undefined : usage.get(`${s.principalType} ${s.principalId} ${t.toolId}`);
+      if (u?.last && (!last || u.last > last)) last = u.last;
+      return { toolId: t.toolId, name: t.name, risk: t.risk, calls30: u?.calls30 ?? 0, calls90: u?.calls90 ?? 0 };
+    });
+    const p = peersOf.get(s.entitlementId) ?? { count: 0, sample: [] };
+    const others = p.sample.filter((l) => l !== s.principalLabel).slice(0, 5);
+    const first = r.firstDecision as { status?: string; justification?: string | null } | null;
+    return {
+      id: r.id, campaignId: r.campaignId, campaignName: r.campaign.name, campaignKind: r.campaign.kind, dueAt: r.campaign.dueAt, level: r.level,
+      risk: r.risk, status: r.status, snapshot: s, reassignNote: r.reassignNote,
+      firstDecision: first?.status ? { status: first.status, justification: first.justification ?? null } : null,
+      lastUsedAt: last, tools, used30: tools.filter((t) => t.calls30 > 0).length, used90: tools.filter((t) => t.calls90 > 0).length,
+      peers: { count: Math.max(0, p.count - 1), sample: others },
+    };
+  });
+  return { items, nextCursor: rows.length > take ? (page[page.length - 1]?.id ?? null) : null, pending };
+}
