@@ -71,7 +71,7 @@ export async function inScopeAssignments(db: Db | Tx, scope: CampaignScope, now:
   const result: ScopedAssignment[] = [];
   for (const r of rows) {
     const entitlementId = rawString(r.entitlementId);
-    const entitlement = catalog.get(entitlementId);
+    const entitlement = catalog.entitlements.get(entitlementId);
     if (!entitlement) continue;
     const excluded = parseExcluded(r.excluded);
     const tools = entitlement.tools.filter((t) => !excluded.has(t.toolId)).map((t) => ({ toolId: t.toolId, name: t.toolName, scope: t.scope, risk: t.risk }));

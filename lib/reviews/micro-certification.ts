@@ -141,7 +141,7 @@ export async function scanUnusedGrants(db: Db, days: number, now = new Date(), a
   let opened = 0;
   for (const a of candidates) {
     const excluded = new Set(Array.isArray(a.excludedToolIds) ? (a.excludedToolIds as string[]) : []);
-    const tools = (catalog.get(a.entitlementId)?.tools ?? []).filter((t) => !excluded.has(t.toolId));
+    const tools = (catalog.entitlements.get(a.entitlementId)?.tools ?? []).filter((t) => !excluded.has(t.toolId));
     if (tools.length === 0 || tools.some((t) => used.has(`${a.agentId} ${t.toolId}`))) continue;
     const r = await db.$transaction((tx) => openMicroCertification(tx, { assignmentId: a.id, trigger: "unused", reason: `None of its tools was called in ${days} days`, now, actor }));
     if (r) opened++;
