@@ -2,6 +2,7 @@
  * Mandate's HTTP entry point: one process serving the protocol endpoints
  * directly on node:http and handing everything else (the console) to Next.
  */
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
 import { getDb } from "@/lib/db/client";
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     // Rate limits and the audit trail key on the client address: only a
     // configured reverse proxy may tell us what it is.
     if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+    // Every request has an id the audit trail can quote (a caller's own id is kept).
+    if (typeof req.headers["x-request-id"] !== "string" || !req.headers["x-request-id"]) req.headers["x-request-id"] = randomUUID();
     if (!dispatchRoute(routes, req, res)) void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000;
