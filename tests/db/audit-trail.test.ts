@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditActivity } from "@/lib/audit/charts";
 import { exportAuditEvents } from "@/lib/audit/export";
 import type { AuditFilter } from "@/lib/audit/filters";
 import { listAuditEvents, traceSession } from "@/lib/audit/list-events";
@@ -125,6 +126,20 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
 
     const empty = JSON.parse(await collect(exportAuditEvents(db, { session: "no-such-session" }, "ocsf", { productVersion: "test" })));
     expect(empty).toEqual([]);
+  });
+
+  it("counts mints, tool calls and denials per time bucket, and the top denial reasons", async () => {
+    const range = { from: new Date(now - 6 * DAY), to: new Date(now) };
+    const activity = await auditActivity(db, range);
+    expect(activity.bucketMs).toBe(4 * 3_600_000);
+    const sum = (k: "mints" | "toolCalls" | "denials") => activity.buckets.reduce((n, b) => n + b[k], 0);
+    const inRange = { occurredAt: { gte: range.from, lt: range.to } };
+    expect(sum("mints")).toBe(await db.auditEvent.count({ where: { ...inRange, action: "token.minted" } }));
+    expect(sum("toolCalls")).toBe(await db.auditEvent.count({ where: { ...inRange, action: "tool.called" } }));
+    expect(sum("denials")).toBe(await db.auditEvent.count({ where: { ...inRange, decision: "deny" } }));
+    expect(sum("toolCalls")).toBeGreaterThan(0);
+    const top = activity.topDenialReasons[0]!;
+    expect(top.count).toBe(await db.auditEvent.count({ where: { ...inRange, decision: "deny", reason: top.reason } }));
   });
 
   it.runIf(provider === "postgresql")("refuses UPDATE, DELETE and TRUNCATE of audit events on PostgreSQL", async () => {
