@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
+import { scheduleAuditRetention } from "@/lib/audit/retention-schedule";
 import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const gateway = new Gateway(ctx);
   // Fails closed until loaded; a failed first load is retried by the poll.
   await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
+  const stopRetention = scheduleAuditRetention(getDb(), (l) => console.log(`mandate: ${l}`));
   const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     void gateway.stop();
+    stopRetention();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };
