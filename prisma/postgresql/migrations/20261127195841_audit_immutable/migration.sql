@@ -1,6 +1,12 @@
 -- CreateIndex
 CREATE INDEX "AuditEvent_decision_occurredAt_idx" ON "AuditEvent"("decision", "occurredAt");
 
+-- CreateIndex
+CREATE INDEX "AuditEvent_actorLabel_occurredAt_idx" ON "AuditEvent"("actorLabel", "occurredAt");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_targetLabel_occurredAt_idx" ON "AuditEvent"("targetLabel", "occurredAt");
+
 -- The audit trail is append-only. UPDATE is always refused; DELETE and
 -- TRUNCATE only inside a transaction that declared itself the retention job
 -- (`SET LOCAL mandate.audit_purge = 'on'`, see lib/audit/retention.ts), which
