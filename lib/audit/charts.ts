@@ -1,6 +1,6 @@
 import { providerOf, type Db } from "@/lib/db/client";
 import { placeholders } from "@/lib/db/raw-values";
-import { readPoolOf } from "@/lib/db/read-pool";
+import { auditReadPool } from "./event-query";
 
 export interface ActivityBucket {
   /** Start of the bucket (epoch ms, UTC). */
@@ -37,8 +37,7 @@ export function bucketSizeFor(rangeMs: number): number {
  */
 export async function auditActivity(db: Db, range: { from: Date; to: Date }): Promise<AuditActivity> {
   const provider = providerOf(db);
-  const pool = readPoolOf(db);
-  if (!pool) throw new Error("charts read through the root client's read pool");
+  const pool = auditReadPool(db);
   const bucketMs = bucketSizeFor(range.to.getTime() - range.from.getTime());
   // Bucket start in epoch ms: SQLite stores integer ms; PostgreSQL a UTC timestamp.
   const epochMs = provider === "sqlite" ? `"occurredAt"` : `(EXTRACT(EPOCH FROM "occurredAt") * 1000)::bigint`;

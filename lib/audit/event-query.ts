@@ -1,6 +1,6 @@
 import { providerOf, type Db } from "@/lib/db/client";
 import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
-import { readPoolOf } from "@/lib/db/read-pool";
+import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
 import type { ActorType, Decision } from "@/lib/db/generated/sqlite/enums";
 import type { AuditFilter } from "./filters";
 
@@ -96,10 +96,9 @@ function applyFilter(b: SqlBuilder, f: AuditFilter): void {
   }
 }
 
-function poolOf(db: Db) {
-  const pool = readPoolOf(db);
-  if (!pool) throw new Error("audit queries read committed events through the root client's read pool, not a transaction");
-  return pool;
+/** The driver's read path (no ORM decoding: exports read millions of rows); Prisma's raw query where there is none. */
+function poolOf(db: Db): ReadPool {
+  return readPoolOf(db) ?? { query: (sql, params) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params) };
 }
 
 function parseDetail(v: unknown): unknown {
@@ -174,6 +173,8 @@ export async function findAuditEvent(db: Db, id: string): Promise<AuditEventReco
   const rows = await poolOf(db).query(text, params);
   return rows[0] ? toRecord(rows[0]) : null;
 }
+
+export { poolOf as auditReadPool };
 
 /** The filter's WHERE clause, for aggregate queries over the same events (charts). */
 export function filterSql(provider: Provider, filter: AuditFilter): { where: string; params: unknown[]; bind: (v: unknown) => string } {

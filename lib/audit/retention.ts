@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { providerOf, type Db } from "@/lib/db/client";
 import { placeholders, rawDate } from "@/lib/db/raw-values";
-import { readPoolOf } from "@/lib/db/read-pool";
+import { auditReadPool } from "./event-query";
 import { auditStreams } from "./actions";
 import { recordAudit } from "./record";
 
@@ -100,8 +100,7 @@ export async function retentionAnchors(db: Db): Promise<Map<string, StreamAnchor
 
 /** Planning reads go through the driver's read path (committed state; dates bound the same way on both stores). */
 async function one(db: Db, sql: string, params: unknown[]): Promise<Record<string, unknown> | undefined> {
-  const pool = readPoolOf(db);
-  if (!pool) throw new Error("the retention job runs on the root client, not inside a transaction");
+  const pool = auditReadPool(db);
   const [text, values] = placeholders(providerOf(db), sql, params);
   return (await pool.query(text, values))[0];
 }
