@@ -13,8 +13,9 @@ async function idsOnPage(page: Page): Promise<string[]> {
 test("an auditor filters the timeline by action and decision, and opens an event", async ({ page }) => {
   await page.goto("/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit" })).toBeVisible();
-  await page.getByLabel("Action").selectOption("tool.call_refused");
-  await page.getByLabel("Decision").selectOption("deny");
+  const filters = page.getByTestId("audit-filters");
+  await filters.getByLabel("Action", { exact: true }).selectOption("tool.call_refused");
+  await filters.getByLabel("Decision", { exact: true }).selectOption("deny");
   await page.getByTestId("audit-filter-apply").click();
   await expect(page).toHaveURL(/action=tool\.call_refused/);
   await expect(page).toHaveURL(/decision=deny/);
