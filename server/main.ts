@@ -2,8 +2,10 @@
  * Mandate's HTTP entry point: one process serving the protocol endpoints
  * directly on node:http and handing everything else (the console) to Next.
  */
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
+import { scheduleAuditRetention } from "@/lib/audit/retention-schedule";
 import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     schedulerMs > 0
       ? startReviewScheduler(getDb(), { intervalMs: schedulerMs, unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90), log: (l) => console.log(`mandate: ${l}`) })
       : () => {};
+  const stopRetention = scheduleAuditRetention(getDb(), (l) => console.log(`mandate: ${l}`));
   const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
@@ -53,6 +56,8 @@ async function main(): Promise<void> {
     // Rate limits and the audit trail key on the client address: only a
     // configured reverse proxy may tell us what it is.
     if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+    // Every request has an id the audit trail can quote (a caller's own id is kept).
+    if (typeof req.headers["x-request-id"] !== "string" || !req.headers["x-request-id"]) req.headers["x-request-id"] = randomUUID();
     if (!dispatchRoute(routes, req, res)) void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
     stopJtiPurge();
     void gateway.stop();
     stopScheduler();
+    stopRetention();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

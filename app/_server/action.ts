@@ -1,9 +1,12 @@
+import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
+import { withAuditRequestContext, type AuditRequestContext } from "@/lib/audit/request-context";
 import { z } from "zod";
 import { can, type Principal } from "@/lib/auth/principal";
 import type { Permission } from "@/lib/auth/permissions";
 import { isDomainError } from "@/lib/errors/domain-error";
 import type { ActionResult } from "./action-result";
+import { clientAddressOf } from "./client-address";
 import { getPrincipal } from "./principal";
 
 export interface ActionMeta {
@@ -16,6 +19,16 @@ export type ConsoleAction<I, O> = ((input: I) => Promise<ActionResult<O>>) & { m
 
 export interface ActionContext {
   principal: Principal;
+}
+
+/** The request id and client address the action's audit events carry (none outside a request, as in tests). */
+async function auditRequestContext(): Promise<AuditRequestContext> {
+  try {
+    const h = await headers();
+    return { requestId: h.get("x-request-id")?.slice(0, 128) ?? null, clientAddress: clientAddressOf(h) };
+  } catch {
+    return { requestId: null, clientAddress: null };
+  }
 }
 
 /**
@@ -46,7 +59,8 @@ export function defineAction<S extends z.ZodType, O>(spec: {
       return { ok: false, error: { code: "invalid_input", message: "Some fields need attention.", fieldErrors } };
     }
     try {
-      return { ok: true, data: await spec.handler(parsed.data, { principal }) };
+      const request = await auditRequestContext();
+      return { ok: true, data: await withAuditRequestContext(request, () => spec.handler(parsed.data, { principal })) };
     } catch (e) {
       // redirect() and notFound() are control flow, not failures.
       unstable_rethrow(e);

@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
+import { withAuditRequestContext } from "@/lib/audit/request-context";
 import { getDb } from "@/lib/db/client";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { can, type Principal } from "@/lib/auth/principal";
 import type { Permission } from "@/lib/auth/permissions";
 import { isDomainError, type DomainErrorCode } from "@/lib/errors/domain-error";
+import { clientAddressOf } from "./client-address";
 import { getPrincipal } from "./principal";
 
 /** The console JSON API's one error table. */
@@ -75,8 +77,10 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
       body = b.data;
     }
     try {
-      const result = await spec.handler({ query: parsed.data as z.output<Q>, body: body as z.output<B>, req, params: await ctx.params }, principal);
-      // A handler that builds its own response (a CSV download) gets it sent as is.
+      const request = { requestId: req.headers.get("x-request-id")?.slice(0, 128) ?? null, clientAddress: clientAddressOf(req.headers) };
+      const input = { query: parsed.data as z.output<Q>, body: body as z.output<B>, req, params: await ctx.params };
+      const result = await withAuditRequestContext(request, () => spec.handler(input, principal));
+      // A handler may answer with its own Response (a streamed export); anything else is JSON.
       if (result instanceof Response) return result;
       return NextResponse.json(result, { headers: { "cache-control": "no-store" } });
     } catch (e) {

@@ -71,10 +71,17 @@ export const AUDIT_ACTIONS = [
   // system
   "system.seeded",
   "audit.retention_purged",
+  /** Settings → Audit: the retention period changed (before/after). */
+  "audit.retention_changed",
 ] as const;
 
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
+
+/** Every stream an action can be written to (the chains verify and retention walk). */
+export function auditStreams(): string[] {
+  return [...new Set(AUDIT_ACTIONS.map(streamOf))].sort();
+}
 
 /** The hash-chain stream an action is written to: writers of different areas never contend. */
 export function streamOf(action: AuditAction): string {

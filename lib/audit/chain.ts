@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import crypto, { createHash } from "node:crypto";
 
 /** prevHash of the first event of every stream. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -25,44 +25,57 @@ export interface ChainedFields {
   detail: unknown;
 }
 
-/** JSON with object keys sorted, so the same detail always hashes the same. */
+/**
+ * JSON with object keys sorted, so the same detail always hashes the same.
+ * Written as loops (no entries/filter/map arrays per object): the seed and
+ * bulk writers hash millions of events with it.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, as `a < b` does.
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const v = record[k];
+    if (v === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** canonicalJson of a scalar field (string, number or null). */
+function scalar(v: unknown): string {
+  return v === null || v === undefined ? "null" : typeof v === "object" ? canonicalJson(v) : JSON.stringify(v);
 }
 
 /**
- * hash = sha256(prevHash ‖ canonical event). Editing any covered field, or
- * deleting or reordering events, breaks the link to the next event.
+ * hash = sha256(prevHash ‖ "\n" ‖ canonical event), the canonical event being
+ * the canonical JSON array of the covered fields in ChainedFields order.
+ * Editing any covered field, or deleting or reordering events, breaks the
+ * link to the next event. THE FORMAT IS FIXED: bulk writers and verification
+ * depend on it byte for byte.
  */
 export function chainHash(prevHash: string, e: ChainedFields): string {
-  const body = canonicalJson([
-    e.id,
-    e.occurredAt.toISOString(),
-    e.stream,
-    e.seq,
-    e.actorType,
-    e.actorId,
-    e.actorLabel,
-    e.onBehalfOfId,
-    e.action,
-    e.targetType,
-    e.targetId,
-    e.targetLabel,
-    e.decision,
-    e.reason,
-    e.sessionId,
-    e.requestId,
-    e.clientAddress,
-    e.detail ?? null,
-  ]);
-  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+  const body =
+    `[${scalar(e.id)},${JSON.stringify(e.occurredAt.toISOString())},${scalar(e.stream)},${scalar(e.seq)},${scalar(e.actorType)},` +
+    `${scalar(e.actorId)},${scalar(e.actorLabel)},${scalar(e.onBehalfOfId)},${scalar(e.action)},${scalar(e.targetType)},` +
+    `${scalar(e.targetId)},${scalar(e.targetLabel)},${scalar(e.decision)},${scalar(e.reason)},${scalar(e.sessionId)},` +
+    `${scalar(e.requestId)},${scalar(e.clientAddress)},${canonicalJson(e.detail ?? null)}]`;
+  return sha256Hex(`${prevHash}\n${body}`);
+}
+
+// crypto.hash (Node ≥ 20.12) hashes a string in one call, without a Hash object per event.
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+function sha256Hex(text: string): string {
+  return oneShot ? oneShot("sha256", text, "hex") : createHash("sha256").update(text).digest("hex");
 }

@@ -1,72 +1,38 @@
 import type { Db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import type { ActorType, Decision } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
-import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import { dateKeyOf, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import { queryAuditEvents, type AuditEventRecord } from "./event-query";
+import type { AuditFilter } from "./filters";
 
-export type AuditEventListItem = {
-  id: string;
-  occurredAt: Date;
-  actorType: ActorType;
-  actorId: string | null;
-  actorLabel: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  decision: Decision;
-  reason: string | null;
-};
-
-const NATURAL_ORDER = "desc";
+export type AuditEventListItem = AuditEventRecord;
 
 /**
- * The audit trail, newest first: an index seek on (occurredAt, id) per page, however
- * long the trail. `q` matches the action, or the actor's or target's label or id.
- * A search scans backwards in time until it fills a page, so rare matches in a very
- * long trail cost more than browsing.
+ * The audit trail, newest first: an index seek on (occurredAt, id) per page,
+ * however long the trail. The filter narrows it (see filters.ts); the page's
+ * `q` is the filter's text search. A rare match in a very long trail costs
+ * more than browsing: the seek walks back in time until it fills a page —
+ * narrow by time range for that.
  */
-export async function listAuditEvents(db: Db, request: PageRequest): Promise<KeysetPage<AuditEventListItem>> {
-  const search: Prisma.AuditEventWhereInput = request.q
-    ? {
-        OR: [
-          { action: containsText(db, request.q) },
-          { actorLabel: containsText(db, request.q) },
-          { targetLabel: containsText(db, request.q) },
-          { actorId: request.q },
-          { targetId: request.q },
-        ],
-      }
-    : {};
-
+export async function listAuditEvents(db: Db, request: PageRequest, filter: AuditFilter = {}): Promise<KeysetPage<AuditEventListItem>> {
+  const effective: AuditFilter = request.q ? { ...filter, q: request.q } : filter;
   return loadKeysetPage(
     request,
     (event) => ({ key: event.occurredAt.getTime(), id: event.id }),
     async ({ direction, cursor, take }) => {
-      const page = keysetBy("occurredAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
-      return db.auditEvent.findMany({
-        where: {
-          AND: [
-            search,
-            page.past,
-          ],
-        },
-        orderBy: page.orderBy,
-        take,
-        select: {
-          id: true,
-          occurredAt: true,
-          actorType: true,
-          actorId: true,
-          actorLabel: true,
-          action: true,
-          targetType: true,
-          targetId: true,
-          targetLabel: true,
-          decision: true,
-          reason: true,
-        },
+      const boundary = dateKeyOf(cursor);
+      return queryAuditEvents(db, effective, {
+        order: direction === "forward" ? "desc" : "asc",
+        after: boundary ? { occurredAt: boundary.key, id: boundary.id } : null,
+        limit: take,
       });
     },
   );
+}
+
+/**
+ * Everything that happened in one agent session, in order: the mint that
+ * opened it, every refresh, tool call and refusal, and its revocation or expiry.
+ */
+export async function traceSession(db: Db, sessionId: string, limit = 2000): Promise<{ events: AuditEventRecord[]; truncated: boolean }> {
+  const events = await queryAuditEvents(db, { session: sessionId }, { order: "asc", after: null, limit: limit + 1 });
+  return { events: events.slice(0, limit), truncated: events.length > limit };
 }

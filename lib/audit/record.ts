@@ -3,6 +3,7 @@ import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { auditActionSchema, streamOf } from "./actions";
 import { chainHash, GENESIS_HASH, type ChainedFields } from "./chain";
+import { currentAuditRequestContext } from "./request-context";
 
 const auditInputSchema = z.object({
   action: auditActionSchema,
@@ -61,6 +62,8 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
 export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: string } | null): RecordedAuditEvent {
   const e = auditInputSchema.parse(input);
   const occurredAt = e.occurredAt ?? new Date();
+  // The console request being served, when the caller did not name its own.
+  const request = currentAuditRequestContext();
   const fields: ChainedFields = {
     id: timeOrderedId(occurredAt.getTime()),
     occurredAt,
@@ -77,8 +80,8 @@ export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: st
     decision: e.decision,
     reason: e.reason ?? null,
     sessionId: e.sessionId ?? null,
-    requestId: e.requestId ?? null,
-    clientAddress: e.clientAddress ?? null,
+    requestId: e.requestId ?? request?.requestId ?? null,
+    clientAddress: e.clientAddress ?? request?.clientAddress ?? null,
     detail: e.detail ?? null,
   };
   const prevHash = head?.hash ?? GENESIS_HASH;

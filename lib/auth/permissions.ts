@@ -55,7 +55,7 @@ const ROLE_PERMISSIONS: Record<ConsoleRole, readonly Permission[]> = {
     "overview.view", "inventory.view", "servers.manage", "tools.approve", "agents.manage", "entitlements.manage",
     "assignments.manage", "policy.apply", "signing_keys.manage", "settings.view", "settings.manage", "people.view",
     "roles.manage", "api_keys.manage", "scope_review.view", "reviews.view", "reviews.manage", "sessions.view",
-    "sessions.revoke", "audit.view",
+    "sessions.revoke", "audit.view", "audit.export",
   ],
   reviewer: ["overview.view", "inventory.view", "scope_review.view", "reviews.view", "reviews.decide", "people.view"],
   oncall: ["overview.view", "inventory.view", "sessions.view", "sessions.revoke", "audit.view", "people.view"],

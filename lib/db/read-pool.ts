@@ -55,7 +55,10 @@ function postgresPool(url: string): ReadPool {
   };
 }
 
-const pools = new WeakMap<object, ReadPool>();
+// On globalThis, like the client itself (lib/db/client.ts): server/main.ts creates the client, and Next's
+// bundles load their own copy of this module, whose module-scoped map would not know that client.
+const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool> };
+const pools = (holder.__mandateReadPools ??= new WeakMap<object, ReadPool>());
 
 export function attachReadPool(client: object, config: DatabaseConfig): void {
   pools.set(client, config.provider === "sqlite" ? sqlitePool(config.file) : postgresPool(config.url));

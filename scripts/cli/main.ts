@@ -6,6 +6,7 @@
  *   plan -f FILE [--prune] [--as E]   what applying the file would change
  *   apply -f FILE [--prune] [--as E]  apply it, in one transaction
  *   reviews-tick [--at T]             one pass of the access-review clock
+ *   audit verify|retention|export     the audit trail's hash chains, retention job and export
  *
  * One file per command under commands/; register it in COMMANDS. The database
  * is the one DATABASE_URL names, as for the server. The process exits
@@ -14,13 +15,14 @@
 import { DomainError } from "@/lib/errors/domain-error";
 import { UsageError, type CliIo, type Command } from "./command";
 import { applyPolicyCommand } from "./commands/apply-policy";
+import { auditCommand } from "./commands/audit";
 import { createAdmin } from "./commands/create-admin";
 import { exportPolicyCommand } from "./commands/export-policy";
 import { planPolicyCommand } from "./commands/plan-policy";
 import { reviewsTickCommand } from "./commands/reviews-tick";
 import { promptSecret } from "./prompt";
 
-const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand];
+const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand, auditCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

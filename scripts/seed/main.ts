@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     if (existing > 0) {
       log("  removing existing data");
       if (writer.provider === "postgresql") {
-        await writer.exec(`TRUNCATE ${DELETE_ORDER.map((t) => `"${t}"`).join(", ")} CASCADE`);
+        // --reset replaces the whole demo, audit trail included: the one other way past
+        // the trail's append-only trigger than the retention job (see the audit_immutable migration).
+        await writer.exec(`BEGIN; SET LOCAL mandate.audit_purge = 'on'; TRUNCATE ${DELETE_ORDER.map((t) => `"${t}"`).join(", ")} CASCADE; COMMIT`);
       } else {
         for (const t of DELETE_ORDER) await writer.exec(`DELETE FROM "${t}"`);
       }

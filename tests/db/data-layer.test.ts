@@ -7,6 +7,7 @@ import { buildOrg } from "@/scripts/seed/org";
 import { writeHistory } from "@/scripts/seed/history";
 import { Random } from "@/scripts/seed/random";
 import { T, type TableName } from "@/scripts/seed/tables";
+import { tamperWithAudit } from "../support/audit-tamper";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 /**
@@ -148,20 +149,20 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     const [, e2, , e4, e5, e6] = events;
     if (!e2 || !e4 || !e5 || !e6) throw new Error("expected gateway events");
     const original = e2.reason;
-    await db.auditEvent.update({ where: { id: e2.id }, data: { reason: "nothing to see here" } });
+    await tamperWithAudit(db, (tx) => tx.auditEvent.update({ where: { id: e2.id }, data: { reason: "nothing to see here" } }));
     expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ seq: e2.seq, problem: "hash_mismatch" });
-    await db.auditEvent.update({ where: { id: e2.id }, data: { reason: original } });
+    await tamperWithAudit(db, (tx) => tx.auditEvent.update({ where: { id: e2.id }, data: { reason: original } }));
     expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toBeNull();
 
     // Reordering: swap the sequence numbers of two neighbours.
-    await db.$transaction(async (tx) => {
+    await tamperWithAudit(db, async (tx) => {
       await tx.auditEvent.update({ where: { id: e5.id }, data: { seq: -1 } });
       await tx.auditEvent.update({ where: { id: e6.id }, data: { seq: e5.seq } });
       await tx.auditEvent.update({ where: { id: e5.id }, data: { seq: e6.seq } });
     });
     expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ seq: e5.seq });
 
-    await db.auditEvent.delete({ where: { id: e4.id } });
+    await tamperWithAudit(db, (tx) => tx.auditEvent.delete({ where: { id: e4.id } }));
     expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ seq: e4.seq + 1, problem: "sequence_gap" });
   });
 });

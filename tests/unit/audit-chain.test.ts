@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, chainHash, GENESIS_HASH, type ChainedFields } from "@/lib/audit/chain";
 import { streamOf, AUDIT_ACTIONS } from "@/lib/audit/actions";
@@ -58,5 +59,46 @@ describe("audit streams", () => {
     expect(streamOf("tool.called")).toBe("gateway");
     expect(streamOf("tool.approved")).toBe("admin");
     expect(streamOf("token.minted")).toBe("token");
+  });
+});
+
+/** The chain's hash input as first written (lib/audit/chain.ts before it was tuned): the format must never drift from it. */
+function referenceCanonical(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map(referenceCanonical).join(",")}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${referenceCanonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function referenceHash(prevHash: string, e: ChainedFields): string {
+  const body = referenceCanonical([
+    e.id, e.occurredAt.toISOString(), e.stream, e.seq, e.actorType, e.actorId, e.actorLabel, e.onBehalfOfId, e.action, e.targetType,
+    e.targetId, e.targetLabel, e.decision, e.reason, e.sessionId, e.requestId, e.clientAddress, e.detail ?? null,
+  ]);
+  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+}
+
+describe("chain hash format", () => {
+  it("is byte for byte the format first written, for any detail shape", () => {
+    const details: unknown[] = [
+      null,
+      { after: { name: "Ünïcode ✓", kind: "autonomous" }, before: { n: 1.5, list: [3, "a", null, { z: 1, a: [true, false] }] } },
+      { b: undefined, a: new Date("2026-01-01T00:00:00Z"), "é": "x", A: -0, e: 1e21, q: '"quoted"\n' },
+      [1, "two", { three: 3 }],
+      "a string detail",
+      42,
+    ];
+    for (const detail of details) {
+      for (const over of [{}, { reason: null, actorId: null, requestId: null }, { targetLabel: "a,b\"c" }]) {
+        const e = event({ detail, ...over });
+        expect(chainHash("a".repeat(64), e)).toBe(referenceHash("a".repeat(64), e));
+        expect(canonicalJson(detail)).toBe(referenceCanonical(detail));
+      }
+    }
   });
 });

@@ -1,8 +1,15 @@
-import type { AuditEventListItem } from "@/lib/audit/list-events";
+import type { AuditEventRecord } from "@/lib/audit/event-query";
 
-/** An audit event as the browser receives it: dates as ISO strings. */
-export type AuditEventRow = Omit<AuditEventListItem, "occurredAt"> & { occurredAt: string };
+/** An audit event as the timeline receives it: dates as ISO strings, no hashes or detail. */
+export type AuditEventRow = Pick<
+  AuditEventRecord,
+  "id" | "actorType" | "actorId" | "actorLabel" | "action" | "targetType" | "targetId" | "targetLabel" | "decision" | "reason" | "sessionId"
+> & { occurredAt: string };
 
-export function toAuditEventRow(event: AuditEventListItem): AuditEventRow {
-  return { ...event, occurredAt: event.occurredAt.toISOString() };
+export function toAuditEventRow(e: AuditEventRecord): AuditEventRow {
+  return {
+    id: e.id, occurredAt: e.occurredAt.toISOString(), actorType: e.actorType, actorId: e.actorId, actorLabel: e.actorLabel,
+    action: e.action, targetType: e.targetType, targetId: e.targetId, targetLabel: e.targetLabel, decision: e.decision,
+    reason: e.reason, sessionId: e.sessionId,
+  };
 }

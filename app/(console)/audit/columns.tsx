@@ -1,6 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
 import { StatusBadge, type BadgeVariant } from "@/components/ui/badge";
 import { DataTableColumnHeader } from "@/components/ui/data-table";
 import { DateTime } from "@/components/console/date-time";
@@ -28,7 +29,11 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
   {
     accessorKey: "occurredAt",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Time" />,
-    cell: ({ row }) => <DateTime iso={row.original.occurredAt} />,
+    cell: ({ row }) => (
+      <Link href={`/audit/events/${row.original.id}`} className="hover:underline" data-testid="audit-event-link">
+        <DateTime iso={row.original.occurredAt} />
+      </Link>
+    ),
   },
   {
     id: "actor",
@@ -65,6 +70,25 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
         <span className="block max-w-[20rem] truncate text-muted-foreground" title={row.original.reason}>
           {row.original.reason}
         </span>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
+
+  {
+    id: "session",
+    enableSorting: false,
+    header: "Session",
+    cell: ({ row }) =>
+      row.original.sessionId ? (
+        <Link
+          href={`/audit/sessions/${row.original.sessionId}`}
+          className="font-mono text-xs text-primary hover:underline"
+          title="Trace this session"
+          data-testid="audit-trace-link"
+        >
+          {row.original.sessionId.slice(-8)}
+        </Link>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),

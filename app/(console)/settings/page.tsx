@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
-import { Database, Info } from "lucide-react";
+import { Database, History, Info } from "lucide-react";
 import type { ReactNode } from "react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { auditRetentionDays } from "@/lib/audit/retention";
+import { can } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import packageJson from "@/package.json";
 import { requirePermission } from "@/app/_server/principal";
+import { AuditRetentionForm } from "./audit-retention-form";
 import { SettingsNav } from "./settings-nav";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -24,8 +28,9 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
 }
 
 export default async function SettingsPage() {
-  await requirePermission("settings.view");
+  const principal = await requirePermission("settings.view");
   const config = resolveDatabaseConfig();
+  const retentionDays = await auditRetentionDays(getDb());
   return (
     <>
       <PageHeader title="Settings" description="How this Mandate instance is set up. Configuration options will follow." />
@@ -63,6 +68,21 @@ export default async function SettingsPage() {
               </Fact>
               <Fact label="License">{packageJson.license}</Fact>
             </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle className="flex items-center gap-2">
+              <History className="size-4 text-muted-foreground" aria-hidden />
+              Audit retention
+            </CardTitle>
+            <CardDescription>
+              Older events are removed by the retention job (every 6 hours, or `npm run mandate -- audit retention`), which records
+              what it removed as an audit event of its own; the hash chain still verifies from the oldest kept event.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <AuditRetentionForm retentionDays={retentionDays} canManage={can(principal, "settings.manage")} />
           </CardContent>
         </Card>
       </div>

@@ -86,11 +86,11 @@ function postgresFactory(url: string, track: Track): SqlMigrationAwareDriverAdap
   return {
     provider: "postgres",
     adapterName: main.adapterName,
-    connect: async () => track(charAsText(await main.connect())),
+    connect: async () => track(wholeScripts(charAsText(await main.connect()))),
     async connectToShadowDb() {
       const name = `mandate_shadow_${randomBytes(6).toString("hex")}`;
       await withClient(url, (c) => c.query(`CREATE DATABASE "${name}"`));
-      const adapter = charAsText(await new PrismaPg({ connectionString: databaseUrl(url, name), max: 2 }).connect());
+      const adapter = wholeScripts(charAsText(await new PrismaPg({ connectionString: databaseUrl(url, name), max: 2 }).connect()));
       return track(
         delegate(adapter, {
           // The pool must be closed before the drop; FORCE ends anything left over.
@@ -143,6 +143,19 @@ function charAsText<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
     queryable.startTransaction = async (level) => charAsText(await start(level));
   }
   return queryable;
+}
+
+// adapter-pg's executeScript splits a migration on every ";", which breaks
+// any statement holding one (a plpgsql function body, a string literal).
+// PostgreSQL's simple query protocol runs a whole script in one round trip,
+// as one implicit transaction: send it unsplit.
+function wholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const pool = (adapter as unknown as { client?: pg.Pool }).client;
+  if (!pool || typeof pool.query !== "function") throw new Error("@prisma/adapter-pg changed: client pool not found");
+  adapter.executeScript = async (script) => {
+    await pool.query(script);
+  };
+  return adapter;
 }
 
 function delegate(a: SqlDriverAdapter, overrides: Partial<SqlDriverAdapter>): SqlDriverAdapter {

@@ -1,0 +1,63 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { toast } from "@/components/ui/toast";
+import { setAuditRetentionAction } from "./audit-retention-actions";
+
+/** Days to keep audit events; empty keeps them all. The retention job runs every few hours. */
+export function AuditRetentionForm({ retentionDays, canManage }: { retentionDays: number | null; canManage: boolean }) {
+  const [value, setValue] = useState(retentionDays === null ? "" : String(retentionDays));
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function save(e: React.FormEvent) {
+    e.preventDefault();
+    const trimmed = value.trim();
+    const days = trimmed === "" ? null : Number(trimmed);
+    if (days !== null && !Number.isInteger(days)) {
+      setError("Whole days, or empty to keep every event");
+      return;
+    }
+    startTransition(async () => {
+      const result = await setAuditRetentionAction({ retentionDays: days });
+      if (!result.ok) {
+        setError(result.error.fieldErrors?.retentionDays?.[0] ?? result.error.message);
+        return;
+      }
+      setError(null);
+      toast.success(days === null ? "Audit events are kept forever" : `Audit events are kept for ${days} days`);
+    });
+  }
+
+  return (
+    <form onSubmit={save} className="grid gap-2" data-testid="audit-retention-form">
+      <Label htmlFor="audit-retention-days">Keep audit events for (days)</Label>
+      <div className="flex gap-2">
+        <Input
+          id="audit-retention-days"
+          inputMode="numeric"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="forever"
+          disabled={!canManage || pending}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "audit-retention-error" : undefined}
+          className="max-w-40"
+        />
+        {canManage ? (
+          <Button type="submit" disabled={pending} data-testid="audit-retention-save">
+            {pending ? "Saving…" : "Save"}
+          </Button>
+        ) : null}
+      </div>
+      {error ? (
+        <p id="audit-retention-error" className="text-sm text-destructive">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

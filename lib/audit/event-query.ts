@@ -1,0 +1,195 @@
+import { providerOf, type Db } from "@/lib/db/client";
+import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
+import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
+import type { ActorType, Decision } from "@/lib/db/generated/sqlite/enums";
+import type { AuditFilter } from "./filters";
+
+/** One audit event, every field, as the views, the export and the API see it. */
+export interface AuditEventRecord {
+  id: string;
+  occurredAt: Date;
+  stream: string;
+  seq: number;
+  actorType: ActorType;
+  actorId: string | null;
+  actorLabel: string | null;
+  onBehalfOfId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  decision: Decision;
+  reason: string | null;
+  sessionId: string | null;
+  requestId: string | null;
+  clientAddress: string | null;
+  detail: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+const COLUMNS = [
+  "id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType",
+  "targetId", "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash",
+] as const;
+const SELECT_LIST = COLUMNS.map((c) => `"${c}"`).join(", ");
+
+type Provider = "sqlite" | "postgresql";
+
+/** Position in the (occurredAt, id) order: the row a keyset window starts after. */
+export interface EventPosition {
+  occurredAt: Date;
+  id: string;
+}
+
+/** SQL text built with PostgreSQL placeholders ($1 …), and its values. */
+class SqlBuilder {
+  readonly params: unknown[] = [];
+  readonly clauses: string[] = [];
+  constructor(readonly provider: Provider) {}
+  bind(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  where(): string {
+    return this.clauses.length > 0 ? `WHERE ${this.clauses.join(" AND ")}` : "";
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The filter as SQL. Exact matches use the (column, occurredAt) indexes; the
+ * text search is a case-insensitive substring match (LIKE on SQLite, ILIKE on
+ * PostgreSQL) over labels, action and reason, or an exact id match.
+ */
+function applyFilter(b: SqlBuilder, f: AuditFilter): void {
+  if (f.from) b.clauses.push(`"occurredAt" >= ${b.bind(f.from)}`);
+  if (f.to) b.clauses.push(`"occurredAt" < ${b.bind(f.to)}`);
+  if (f.actor) {
+    const v = b.bind(f.actor);
+    b.clauses.push(`("actorId" = ${v} OR "actorLabel" = ${v})`);
+  }
+  if (f.target) {
+    const v = b.bind(f.target);
+    b.clauses.push(`("targetId" = ${v} OR "targetLabel" = ${v})`);
+  }
+  if (f.actions && f.actions.length > 0) {
+    const exact = f.actions.filter((a) => !a.endsWith(".*"));
+    const areas = f.actions.filter((a) => a.endsWith(".*"));
+    const parts: string[] = [];
+    if (exact.length > 0) parts.push(`"action" IN (${exact.map((a) => b.bind(a)).join(", ")})`);
+    for (const area of areas) parts.push(`"action" LIKE ${b.bind(`${escapeLike(area.slice(0, -1))}%`)} ESCAPE '\\'`);
+    b.clauses.push(parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`);
+  }
+  if (f.decision) b.clauses.push(`"decision" = ${b.bind(f.decision)}`);
+  if (f.session) b.clauses.push(`"sessionId" = ${b.bind(f.session)}`);
+  if (f.q) {
+    const like = b.bind(`%${escapeLike(f.q)}%`);
+    const exact = b.bind(f.q);
+    const op = b.provider === "postgresql" ? "ILIKE" : "LIKE";
+    const fuzzy = ["action", "actorLabel", "targetLabel", "reason"].map((c) => `"${c}" ${op} ${like} ESCAPE '\\'`);
+    const ids = ["actorId", "targetId", "sessionId", "requestId", "clientAddress", "id"].map((c) => `"${c}" = ${exact}`);
+    b.clauses.push(`(${[...fuzzy, ...ids].join(" OR ")})`);
+  }
+}
+
+/** The driver's read path (no ORM decoding: exports read millions of rows); Prisma's raw query where there is none. */
+function poolOf(db: Db): ReadPool {
+  return readPoolOf(db) ?? { query: (sql, params) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params) };
+}
+
+function parseDetail(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  return typeof v === "string" ? JSON.parse(v) : v;
+}
+
+function toRecord(r: Record<string, unknown>): AuditEventRecord {
+  return {
+    id: rawString(r.id),
+    occurredAt: rawDate(r.occurredAt)!,
+    stream: rawString(r.stream),
+    seq: Number(r.seq),
+    actorType: rawString(r.actorType) as ActorType,
+    actorId: rawNullableString(r.actorId),
+    actorLabel: rawNullableString(r.actorLabel),
+    onBehalfOfId: rawNullableString(r.onBehalfOfId),
+    action: rawString(r.action),
+    targetType: rawNullableString(r.targetType),
+    targetId: rawNullableString(r.targetId),
+    targetLabel: rawNullableString(r.targetLabel),
+    decision: rawString(r.decision) as Decision,
+    reason: rawNullableString(r.reason),
+    sessionId: rawNullableString(r.sessionId),
+    requestId: rawNullableString(r.requestId),
+    clientAddress: rawNullableString(r.clientAddress),
+    detail: parseDetail(r.detail),
+    prevHash: rawString(r.prevHash),
+    hash: rawString(r.hash),
+  };
+}
+
+/**
+ * One window of matching events in (occurredAt, id) order, starting strictly
+ * after `after` — an index seek whatever the trail's length. Reads committed
+ * state through the driver (no ORM decoding: exports read millions of rows).
+ */
+export async function queryAuditEvents(
+  db: Db,
+  filter: AuditFilter,
+  window: { order: "asc" | "desc"; after: EventPosition | null; limit: number },
+): Promise<AuditEventRecord[]> {
+  const provider = providerOf(db);
+  const b = new SqlBuilder(provider);
+  applyFilter(b, filter);
+  if (window.after) {
+    const at = b.bind(window.after.occurredAt);
+    const id = b.bind(window.after.id);
+    const cmp = window.order === "desc" ? "<" : ">";
+    b.clauses.push(`("occurredAt" ${cmp} ${at} OR ("occurredAt" = ${at} AND "id" ${cmp} ${id}))`);
+  }
+  const dir = window.order === "desc" ? "DESC" : "ASC";
+  const sql = `SELECT ${SELECT_LIST} FROM "AuditEvent" ${b.where()} ORDER BY "occurredAt" ${dir}, "id" ${dir} LIMIT ${b.bind(window.limit)}`;
+  const [text, params] = placeholders(provider, sql, b.params);
+  return (await poolOf(db).query(text, params)).map(toRecord);
+}
+
+/** How many events match (the export's progress total). */
+export async function countAuditEvents(db: Db, filter: AuditFilter): Promise<number> {
+  const provider = providerOf(db);
+  const b = new SqlBuilder(provider);
+  applyFilter(b, filter);
+  const [text, params] = placeholders(provider, `SELECT COUNT(*) AS n FROM "AuditEvent" ${b.where()}`, b.params);
+  const rows = await poolOf(db).query(text, params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** One event by id, or null. */
+export async function findAuditEvent(db: Db, id: string): Promise<AuditEventRecord | null> {
+  const provider = providerOf(db);
+  const [text, params] = placeholders(provider, `SELECT ${SELECT_LIST} FROM "AuditEvent" WHERE "id" = $1`, [id]);
+  const rows = await poolOf(db).query(text, params);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export { poolOf as auditReadPool };
+
+/** The filter's WHERE clause, for aggregate queries over the same events (charts). */
+export function filterSql(provider: Provider, filter: AuditFilter): { where: string; params: unknown[]; bind: (v: unknown) => string } {
+  const b = new SqlBuilder(provider);
+  applyFilter(b, filter);
+  return { where: b.where(), params: b.params, bind: (v) => b.bind(v) };
+}
+
+/** One stream's events after a sequence number, in chain order (verification). */
+export async function queryStreamWindow(db: Db, stream: string, afterSeq: number, limit: number): Promise<AuditEventRecord[]> {
+  const provider = providerOf(db);
+  const [text, params] = placeholders(
+    provider,
+    `SELECT ${SELECT_LIST} FROM "AuditEvent" WHERE "stream" = $1 AND "seq" > $2 ORDER BY "seq" ASC LIMIT $3`,
+    [stream, afterSeq, limit],
+  );
+  return (await poolOf(db).query(text, params)).map(toRecord);
+}

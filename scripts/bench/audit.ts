@@ -1,0 +1,209 @@
+/**
+ * The audit trail at scale: `npm run bench:audit`.
+ *
+ *   1. generates the data set (AUDIT_BENCH_SQLITE_EVENTS, default 1M; AUDIT_BENCH_PG_EVENTS, default 1M —
+ *      the issue's 10M on PostgreSQL is AUDIT_BENCH_PG_EVENTS=10000000) on fresh databases, timing it;
+ *   2. filtered timeline pages (first page and the next one) for typical investigator filters: p50/p95;
+ *   3. a streamed JSON Lines export of every event, with time and RSS sampled while it runs;
+ *   4. client_credentials mints against the protocol server, alone and while a second load appends
+ *      audit events (AUDIT_BENCH_APPEND_RATE per second, default 1000): throughput with and without.
+ *
+ * AUDIT_BENCH_STORES=sqlite,postgresql picks the stores; BENCH_SECONDS the load duration (default 10).
+ * The machine is shared and the load generator runs in this process: compare ratios, not absolute figures.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { exportAuditEvents } from "@/lib/audit/export";
+import type { AuditFilter } from "@/lib/audit/filters";
+import { listAuditEvents } from "@/lib/audit/list-events";
+import { recordAudit } from "@/lib/audit/record";
+import { openBulkWriter } from "@/lib/db/bulk-insert";
+import { createDb, type Db } from "@/lib/db/client";
+import { decodeCursor } from "@/lib/pagination/keyset";
+import { createOAuthContext } from "@/lib/oauth/create-context";
+import { createProtocolServer } from "@/server/protocol-server";
+import { freshDatabase, type Provider as Store } from "@/tests/support/databases";
+import { writeAuditDataSet, type AuditDataSet } from "./audit-data";
+
+process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const STORES = (process.env.AUDIT_BENCH_STORES ?? "sqlite,postgresql").split(",") as Store[];
+const EVENTS: Record<Store, number> = {
+  sqlite: Number(process.env.AUDIT_BENCH_SQLITE_EVENTS ?? 1_000_000),
+  postgresql: Number(process.env.AUDIT_BENCH_PG_EVENTS ?? 1_000_000),
+};
+const APPEND_RATE = Number(process.env.AUDIT_BENCH_APPEND_RATE ?? 1000);
+const DAY = 86_400_000;
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+
+async function generate(store: Store, db: Db, config: Parameters<typeof openBulkWriter>[0]): Promise<AuditDataSet> {
+  const writer = await openBulkWriter(config);
+  const started = performance.now();
+  try {
+    const set = await writeAuditDataSet(writer, {
+      count: EVENTS[store], days: 90, now: Date.now(),
+      progress: (n) => {
+        if (n % 200_000 === 0) process.stdout.write(`  ${store}: ${n.toLocaleString("en-US")} events written (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      },
+    });
+    if (writer.provider === "postgresql") await writer.exec(`ANALYZE "AuditEvent"`);
+    else await writer.exec("ANALYZE");
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${store}: generated ${set.count.toLocaleString("en-US")} chained events in ${seconds.toFixed(1)} s (${Math.round(set.count / seconds).toLocaleString("en-US")}/s)`);
+    return set;
+  } finally {
+    await writer.close();
+    void db;
+  }
+}
+
+async function pages(store: Store, db: Db, set: AuditDataSet): Promise<void> {
+  const span = set.to - set.from;
+  const filters: [string, AuditFilter, string?][] = [
+    ["no filter", {}],
+    ["decision=deny", { decision: "deny" }],
+    ["action=token.minted", { actions: ["token.minted"] }],
+    ["actor (agent id)", { actor: set.sampleActor }],
+    ["target (tool id)", { target: set.sampleTarget }],
+    ["session", { session: set.sampleSession }],
+    ["last 7 days + deny + tool.*", { from: new Date(set.to - 7 * DAY), decision: "deny", actions: ["tool.*"] }],
+    ["1-day window mid-trail", { from: new Date(set.from + span / 2), to: new Date(set.from + span / 2 + DAY) }],
+    ["text 'revoked' in last 3 days", { from: new Date(set.to - 3 * DAY) }, "revoked"],
+  ];
+  const all: number[] = [];
+  for (const [label, filter, q] of filters) {
+    const times: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      let t = performance.now();
+      const first = await listAuditEvents(db, { limit: 50, ...(q ? { q } : {}) }, filter);
+      times.push(performance.now() - t);
+      if (first.nextCursor) {
+        t = performance.now();
+        await listAuditEvents(db, { limit: 50, after: decodeCursor(first.nextCursor)!, ...(q ? { q } : {}) }, filter);
+        times.push(performance.now() - t);
+      }
+    }
+    times.sort((a, b) => a - b);
+    all.push(...times);
+    console.log(`  ${store} page [${label}]: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`);
+  }
+  all.sort((a, b) => a - b);
+  console.log(`${store}: filtered page over ${set.count.toLocaleString("en-US")} events — all filters p50 ${quantile(all, 0.5).toFixed(1)} ms, p95 ${quantile(all, 0.95).toFixed(1)} ms (${all.length} pages)`);
+}
+
+async function exportAll(store: Store, db: Db): Promise<void> {
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const started = performance.now();
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of exportAuditEvents(db, {}, "jsonl", { productVersion: "bench" })) {
+    bytes += Buffer.byteLength(chunk);
+    for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lines++;
+  }
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${store}: exported ${lines.toLocaleString("en-US")} events as JSON Lines (${mb(bytes)}) in ${seconds.toFixed(1)} s (${Math.round(lines / seconds).toLocaleString("en-US")}/s); RSS ${mb(before)} before, ${mb(peak)} peak`,
+  );
+}
+
+async function mintLoad(url: string, basic: string): Promise<number> {
+  let ok = 0;
+  const end = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (Date.now() < end) {
+        const r = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
+          body: new URLSearchParams({ grant_type: "client_credentials", resource: "https://mcp.bench.example/docs" }),
+        }).catch(() => null);
+        if (r) await r.arrayBuffer();
+        if (r?.status === 200) ok++;
+      }
+    }),
+  );
+  return ok / SECONDS;
+}
+
+/** Appends gateway-stream events at `rate`/s in groups of ten per transaction, until `stop`. */
+async function appendLoad(db: Db, rate: number, stop: () => boolean): Promise<number> {
+  let written = 0;
+  const started = Date.now();
+  while (!stop()) {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    if (written >= due) {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    await db.$transaction(async (tx) => {
+      for (let i = 0; i < 10; i++) {
+        await recordAudit(tx, { action: "tool.called", actorType: "agent", actorLabel: "bench-appender", targetType: "tool", targetLabel: "read_doc", decision: "allow", detail: { n: written + i } });
+      }
+    });
+    written += 10;
+  }
+  return written / ((Date.now() - started) / 1000);
+}
+
+async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
+  const server = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: "https://mcp.bench.example/docs", enforcementMode: "gateway" } });
+  const tool = await db.tool.create({ data: { serverId: server.id, name: "read_doc", scope: "docs.read", status: "approved" } });
+  const ent = await db.entitlement.create({ data: { name: "docs", serverId: server.id, tools: { create: [{ toolId: tool.id }] } } });
+  const secret = randomBytes(16).toString("hex");
+  const agent = await db.agent.create({
+    data: { clientId: "bench-basic", name: "bench-basic", kind: "autonomous", authMethod: "client_secret_basic", clientSecretHash: createHash("sha256").update(secret).digest("hex"), allowedGrantTypes: "client_credentials" },
+  });
+  await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: agent.id, justification: "bench" } });
+  const ctx = createOAuthContext(db, { issuer: "http://placeholder" });
+  const http = createProtocolServer(ctx);
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  ctx.issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const url = `${ctx.issuer}/oauth/token`;
+  const basic = `Basic ${Buffer.from(`bench-basic:${secret}`).toString("base64")}`;
+  try {
+    // Warm-up: signing keys, JIT.
+    for (let i = 0; i < 50; i++) await (await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: "grant_type=client_credentials&resource=https%3A%2F%2Fmcp.bench.example%2Fdocs" })).arrayBuffer();
+    const alone = await mintLoad(url, basic);
+    let done = false;
+    const appending = appendLoad(db, APPEND_RATE, () => done);
+    const withAppends = await mintLoad(url, basic);
+    done = true;
+    const appended = await appending;
+    const change = ((withAppends - alone) / alone) * 100;
+    console.log(
+      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while appending ${appended.toFixed(0)} audit events/s (${change >= 0 ? "+" : ""}${change.toFixed(1)}%)`,
+    );
+  } finally {
+    http.closeAllConnections();
+    http.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`audit bench — shared 2-core machine, load generator in-process; BENCH_SECONDS=${SECONDS}`);
+  for (const store of STORES) {
+    const fresh = await freshDatabase(store);
+    const db = createDb(fresh.config);
+    try {
+      const set = await generate(store, db, fresh.config);
+      await pages(store, db, set);
+      await exportAll(store, db);
+      await appendUnderTokenLoad(store, db);
+    } finally {
+      await db.$disconnect();
+      await fresh.drop();
+    }
+  }
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
