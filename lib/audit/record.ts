@@ -77,3 +77,42 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
   });
   return { ...fields, prevHash, hash };
 }
+
+/**
+ * Appends several events in one go, chained exactly as one recordAudit call
+ * each would chain them (in the order given, per stream), with one head read
+ * and one multi-row insert per stream. For cascades that record hundreds of
+ * consequences in one transaction (an offboarding revokes every session).
+ */
+export async function recordAuditBatch(tx: Tx | Db, inputs: AuditInput[]): Promise<RecordedAuditEvent[]> {
+  const parsed = inputs.map((i) => auditInputSchema.parse(i));
+  const byStream = new Map<string, number[]>();
+  parsed.forEach((e, i) => {
+    const stream = streamOf(e.action);
+    byStream.set(stream, [...(byStream.get(stream) ?? []), i]);
+  });
+  const out: RecordedAuditEvent[] = new Array(parsed.length);
+  for (const [stream, indexes] of byStream) {
+    if (providerOf(tx) === "postgresql") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `audit:${stream}`);
+    const head = await tx.auditEvent.findFirst({ where: { stream }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const rows = [];
+    for (const i of indexes) {
+      const e = parsed[i]!;
+      const occurredAt = e.occurredAt ?? new Date();
+      const fields: ChainedFields = {
+        id: timeOrderedId(occurredAt.getTime()), occurredAt, stream, seq: ++seq, actorType: e.actorType, actorId: e.actorId ?? null,
+        actorLabel: e.actorLabel ?? null, onBehalfOfId: e.onBehalfOfId ?? null, action: e.action, targetType: e.targetType ?? null,
+        targetId: e.targetId ?? null, targetLabel: e.targetLabel ?? null, decision: e.decision, reason: e.reason ?? null,
+        sessionId: e.sessionId ?? null, requestId: e.requestId ?? null, clientAddress: e.clientAddress ?? null, detail: e.detail ?? null,
+      };
+      const hash = chainHash(prevHash, fields);
+      rows.push({ ...fields, actorType: e.actorType, decision: e.decision, detail: (fields.detail ?? undefined) as never, prevHash, hash });
+      out[i] = { ...fields, prevHash, hash };
+      prevHash = hash;
+    }
+    await tx.auditEvent.createMany({ data: rows });
+  }
+  return out;
+}

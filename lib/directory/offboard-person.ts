@@ -1,5 +1,6 @@
 import type { Tx } from "@/lib/db/client";
-import { recordAudit } from "@/lib/audit/record";
+import type { AuditInput } from "@/lib/audit/record";
+import { recordAuditBatch } from "@/lib/audit/record";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import { auditActor, type DirectoryActor } from "./directory-actor";
 
@@ -56,13 +57,12 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     });
     await tx.issuedToken.updateMany({ where: { sessionId: { in: sessionIds }, revokedAt: null }, data: { revokedAt: now } });
   }
-  for (const s of sessions) {
-    await recordAudit(tx, {
-      action: "session.revoked", ...who, onBehalfOfId: userId, targetType: "session", targetId: s.id,
-      targetLabel: `${s.agent.name} → ${s.server.name}`, decision: "allow", reason, sessionId: s.id, occurredAt: now,
-      detail: { before: { status: "active" }, after: { status: "revoked" }, directoryEventId: cause.directoryEventId },
-    });
-  }
+  // One event per consequence (each session's, grant's and agent's history reads complete on its own), appended in one batch.
+  const events: AuditInput[] = sessions.map((s) => ({
+    action: "session.revoked", ...who, onBehalfOfId: userId, targetType: "session", targetId: s.id,
+    targetLabel: `${s.agent.name} → ${s.server.name}`, decision: "allow", reason, sessionId: s.id, occurredAt: now,
+    detail: { before: { status: "active" }, after: { status: "revoked" }, directoryEventId: cause.directoryEventId },
+  }));
 
   const assignments = await tx.assignment.findMany({
     where: { userId, ...liveAssignmentWhere(now) },
@@ -72,7 +72,7 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     await tx.assignment.updateMany({ where: { id: { in: assignments.map((a) => a.id) } }, data: { endedAt: now, endedReason: reason } });
   }
   for (const a of assignments) {
-    await recordAudit(tx, {
+    events.push({
       action: "assignment.ended", ...who, targetType: "assignment", targetId: a.id, targetLabel: a.entitlement.name,
       decision: "allow", reason, occurredAt: now,
       detail: { before: { endedAt: null, endedReason: null }, after: { endedAt: now, endedReason: reason }, directoryEventId: cause.directoryEventId },
@@ -89,12 +89,13 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
   }
   for (const a of owned) {
     // The hook point for a one-item access review per ownerless agent (access certifications).
-    await recordAudit(tx, {
+    events.push({
       action: "agent.owner_departed", ...who, targetType: "agent", targetId: a.id, targetLabel: a.name, decision: "info",
       reason, occurredAt: now,
       detail: { ownerId: userId, before: { ownerlessSince: null }, after: { ownerlessSince: now }, directoryEventId: cause.directoryEventId },
     });
   }
+  if (events.length > 0) await recordAuditBatch(tx, events);
 
   return {
     revokedSessionIds: sessionIds,

@@ -50,7 +50,7 @@ const isUniqueViolation = (e: unknown) => typeof e === "object" && e !== null &&
 
 async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await db.$transaction(fn, { timeout: 60_000 });
+    return await db.$transaction(fn, { maxWait: 20_000, timeout: 60_000 });
   } catch (e) {
     if (isUniqueViolation(e)) throw uniqueness("displayName is already in use");
     throw e;

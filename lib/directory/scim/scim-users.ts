@@ -51,7 +51,8 @@ const isUniqueViolation = (e: unknown) => typeof e === "object" && e !== null &&
 /** Runs a directory write; a unique index hit by a concurrent request is a SCIM 409 as well. */
 async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await db.$transaction(fn);
+    // An initial load sends many writes at once; on SQLite they queue for the one writer.
+    return await db.$transaction(fn, { maxWait: 20_000, timeout: 30_000 });
   } catch (e) {
     if (isUniqueViolation(e)) throw uniqueness("userName is already in use");
     throw e;
