@@ -10,8 +10,8 @@ import { personSnapshot } from "./person-snapshot";
 /**
  * Deactivates or reactivates a person inside the caller's transaction, with
  * the directory event and — on deactivation — the whole offboarding cascade.
- * `extra` carries attribute changes made by the same request (a SCIM PUT that
- * also renames), so one event holds the full before/after.
+ * Attribute changes of the same request (a SCIM PUT that also renames) are
+ * recorded by the caller just before, in the same transaction.
  * Returns the cascade's result (null when nothing was deactivated).
  */
 export async function setPersonActiveIn(
