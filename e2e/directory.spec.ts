@@ -3,6 +3,9 @@ import Database from "better-sqlite3";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { auditEvents, E2E_DB_PATH, findUser } from "./support/db";
 
+// Each flow spans several server round trips (token, provisioning, console pages): more than the default minute on a loaded machine.
+test.describe.configure({ timeout: 240_000 });
+
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
@@ -17,7 +20,7 @@ async function issueToken(page: Page, name: string): Promise<string> {
   await expect(secret).toHaveValue(/^mdtscim_/);
   const token = await secret.inputValue();
   await page.getByTestId("close-scim-token-dialog").click();
-  await expect(page.getByTestId("scim-tokens").getByText(name)).toBeVisible();
+  await expect(page.getByTestId("scim-tokens").getByText(name, { exact: true })).toBeVisible({ timeout: 30_000 });
   return token;
 }
 
