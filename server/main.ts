@@ -19,6 +19,9 @@ import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
 import { dispatchRoute } from "./route-dispatch";
 import { gatewayRoutes } from "./gateway-routes";
+import { scimRoutes } from "./scim-routes";
+import { startOwnerlessSweeper } from "@/lib/directory/sweep-ownerless-agents";
+import { ownerlessGraceMs } from "@/lib/directory/ownerless-grace";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -46,7 +49,12 @@ async function main(): Promise<void> {
       ? startReviewScheduler(getDb(), { intervalMs: schedulerMs, unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90), log: (l) => console.log(`mandate: ${l}`) })
       : () => {};
   const stopRetention = scheduleAuditRetention(getDb(), (l) => console.log(`mandate: ${l}`));
-  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
+  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway), ...scimRoutes(ctx.db, () => ctx.issuer)];
+  // Agents whose owner left are suspended once the grace period passes unless reassigned (MANDATE_OWNERLESS_SWEEP_MINUTES, default 15).
+  const stopSweeper = startOwnerlessSweeper(ctx.db, {
+    intervalMs: Math.max(1, Number(process.env.MANDATE_OWNERLESS_SWEEP_MINUTES ?? 15)) * 60_000,
+    graceMs: ownerlessGraceMs(),
+  });
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
   const handleNext = app.getRequestHandler();
@@ -73,6 +81,7 @@ async function main(): Promise<void> {
     void gateway.stop();
     stopScheduler();
     stopRetention();
+    stopSweeper();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

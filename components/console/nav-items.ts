@@ -1,6 +1,7 @@
 import {
   Bot,
   ClipboardCheck,
+  Contact,
   KeyRound,
   LayoutDashboard,
   type LucideIcon,
@@ -37,6 +38,7 @@ export const navSections: NavSection[] = [
       { slug: "servers", label: "MCP servers", href: "/servers", icon: Server, permission: "inventory.view" },
       { slug: "entitlements", label: "Entitlements", href: "/entitlements", icon: KeyRound, permission: "inventory.view" },
       { slug: "access", label: "Access", href: "/access", icon: Network, permission: "inventory.view" },
+      { slug: "directory", label: "Directory", href: "/directory", icon: Contact, permission: "people.view" },
     ],
   },
   {

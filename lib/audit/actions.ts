@@ -68,6 +68,20 @@ export const AUDIT_ACTIONS = [
   "directory.user_provisioned",
   "directory.user_deactivated",
   "directory.group_changed",
+  "directory.user_updated",
+  "directory.user_reactivated",
+  /** Soft delete: the person is hidden from the directory, their history kept. */
+  "directory.user_deleted",
+  "directory.group_created",
+  "directory.group_deleted",
+  /** A SCIM request refused (bad credential, malformed payload or filter, conflict): nothing changed. */
+  "directory.scim_refused",
+  "directory.scim_token_created",
+  "directory.scim_token_rotated",
+  "directory.scim_token_revoked",
+  /** The owner of an agent left: the agent is ownerless until reassigned (the hook point for a one-item review). */
+  "agent.owner_departed",
+  "agent.owner_reassigned",
   // system
   "system.seeded",
   "audit.retention_purged",

@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "settings.view",
   "settings.manage",
   "people.view",
+  /** Deactivate people, manage SCIM credentials, reassign ownerless agents. */
+  "directory.manage",
   "roles.manage",
   "api_keys.manage",
   "scope_review.view",
@@ -54,7 +56,7 @@ const ROLE_PERMISSIONS: Record<ConsoleRole, readonly Permission[]> = {
   admin: [
     "overview.view", "inventory.view", "servers.manage", "tools.approve", "agents.manage", "entitlements.manage",
     "assignments.manage", "policy.apply", "signing_keys.manage", "settings.view", "settings.manage", "people.view",
-    "roles.manage", "api_keys.manage", "scope_review.view", "reviews.view", "reviews.manage", "sessions.view",
+    "directory.manage", "roles.manage", "api_keys.manage", "scope_review.view", "reviews.view", "reviews.manage", "sessions.view",
     "sessions.revoke", "audit.view", "audit.export",
   ],
   reviewer: ["overview.view", "inventory.view", "scope_review.view", "reviews.view", "reviews.decide", "people.view"],
