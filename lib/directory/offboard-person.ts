@@ -1,6 +1,7 @@
 import type { Tx } from "@/lib/db/client";
 import type { AuditInput } from "@/lib/audit/record";
 import { recordAuditBatch } from "@/lib/audit/record-batch";
+import { openMicroCertificationsForDepartedOwner } from "@/lib/reviews/micro-certification";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import { auditActor, type DirectoryActor } from "./directory-actor";
 
@@ -96,6 +97,9 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     });
   }
   if (events.length > 0) await recordAuditBatch(tx, events);
+  // Each live grant of an agent left without its owner gets a one-item access review (after the events above, so
+  // the review's own audit events follow the departure in the trail).
+  if (owned.length > 0) await openMicroCertificationsForDepartedOwner(tx, userId, now, who);
 
   return {
     revokedSessionIds: sessionIds,

@@ -50,7 +50,7 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
   let upstream: McpTestServer;
   let scim: ScimClient;
   let agentKey: { clientId: string; key: CryptoKey; kid: string };
-  const ids = { alice: "", bob: "", readers: "", agent: "", aliceBot: "", aliceOther: "" };
+  const ids = { alice: "", bob: "", readers: "", agent: "", aliceBot: "", aliceOther: "", aliceBotGrant: "" };
   const resource = () => `${issuer}/mcp/docs`;
 
   beforeAll(async () => {
@@ -91,6 +91,7 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
     ids.aliceBot = (await own("alice-bot")).id;
     ids.aliceOther = (await own("alice-reporter")).id;
     await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: assistant.id, justification: "test" } });
+    ids.aliceBotGrant = (await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: ids.aliceBot, justification: "her bot reads docs" } })).id;
     // Alice reaches docs through her group; she also holds a direct grant that must end when she leaves.
     await db.assignment.create({ data: { entitlementId: ent.id, principalType: "group", groupId: ids.readers, justification: "test" } });
     await db.assignment.create({ data: { entitlementId: ent.id, principalType: "user", userId: ids.alice, justification: "direct" } });
@@ -192,6 +193,10 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
     expect(consequences.filter((e) => e.action === "session.revoked").map((e) => e.targetId).sort()).toEqual([...sessionIds].sort());
     expect(consequences.filter((e) => e.action === "assignment.ended").map((e) => e.targetId)).toEqual([direct.id]);
     expect(consequences.filter((e) => e.action === "agent.owner_departed").map((e) => e.targetId).sort()).toEqual([ids.aliceBot, ids.aliceOther].sort());
+
+    // Each live grant of an agent she owned is opened for a one-item access review.
+    const micro = await db.reviewCampaign.findMany({ where: { kind: "micro", trigger: "owner_left" }, include: { items: true } });
+    expect(micro.flatMap((c) => c.items.map((i) => i.assignmentId))).toEqual([ids.aliceBotGrant]);
   });
 
   it("suspends ownerless agents after the grace period unless reassigned", async () => {
