@@ -55,11 +55,11 @@ export async function seedRevocationWorld(db: Db, issuer: string): Promise<Revoc
 export const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
 /** client_credentials with client_secret_basic, straight over HTTP. */
-export async function mintToken(issuer: string, clientId: string, secret = AGENT_SECRET): Promise<{ status: number; token: string; sid: string; jti: string; error?: string }> {
+export async function mintToken(issuer: string, clientId: string, secret = AGENT_SECRET, resourceBase = issuer): Promise<{ status: number; token: string; sid: string; jti: string; error?: string }> {
   const r = await fetch(`${issuer}/oauth/token`, {
     method: "POST",
     headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", resource: `${issuer}/mcp/docs`, scope: "docs.read" }),
+    body: new URLSearchParams({ grant_type: "client_credentials", resource: `${resourceBase}/mcp/docs`, scope: "docs.read" }),
   });
   const body = (await r.json()) as { access_token?: string; error?: string };
   if (!body.access_token) return { status: r.status, token: "", sid: "", jti: "", error: body.error };
