@@ -15,6 +15,10 @@ import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
 import { dispatchRoute } from "./route-dispatch";
 import { gatewayRoutes } from "./gateway-routes";
+import { ssfRoutes } from "./ssf-routes";
+import { startSessionSweeper } from "@/lib/sessions/expire-sessions";
+import { sessionLifecycleSettings } from "@/lib/sessions/lifecycle-settings";
+import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -33,7 +37,11 @@ async function main(): Promise<void> {
   const gateway = new Gateway(ctx);
   // Fails closed until loaded; a failed first load is retried by the poll.
   await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
-  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway)];
+  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...gatewayRoutes(gateway)];
+  // Sessions past their end or idle timeout leave the live view; CAEP events reach their receivers.
+  const stopSweeper = startSessionSweeper(getDb(), sessionLifecycleSettings());
+  const deliveries = new SecurityEventDeliveryWorker(getDb(), { keys: ctx.keys, issuer: () => ctx.issuer });
+  deliveries.start();
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
   const handleNext = app.getRequestHandler();
@@ -55,6 +63,8 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     void gateway.stop();
+    stopSweeper();
+    deliveries.stop();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

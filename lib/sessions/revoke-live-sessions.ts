@@ -43,12 +43,13 @@ export async function revokeLiveSessionsIn(
   tx: Tx,
   actor: Principal,
   where: Prisma.AgentSessionWhereInput,
-  opts: { reason: string; now: Date; operation: RevocationOperation; status?: "revoked" | "expired" },
+  opts: { reason: string; now: Date; operation: RevocationOperation; status?: "revoked" | "expired"; limit?: number },
 ): Promise<RevokedSession[]> {
   const { now, reason, operation } = opts;
   await lockRevocations(tx);
   const live = await tx.agentSession.findMany({
     where: { AND: [where, { status: "active" }] },
+    ...(opts.limit ? { take: opts.limit } : {}),
     select: {
       id: true, userId: true, expiresAt: true,
       agent: { select: { name: true, clientId: true } }, server: { select: { name: true } }, user: { select: { email: true } },
