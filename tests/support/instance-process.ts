@@ -42,6 +42,8 @@ const server = createServer((req, res) => {
   }
   protocol.emit("request", req, res);
 });
+// As server/main.ts: longer than clients' pooled-socket idle time, so a reused socket is never one closing under them.
+server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
