@@ -32,8 +32,8 @@ export interface RevocationStateOptions {
  *     with overlap, for writers that do not log events (token revocation by
  *     a client at /oauth/revoke).
  *
- * Fail closed: `isFresh` turns false unless a poll that started within
- * `revocationStaleAfterMs` has succeeded; the gateway then refuses everything.
+ * Fail closed: `isFresh` turns false when no catch-up read has succeeded
+ * within `revocationStaleAfterMs`; the gateway then refuses everything.
  */
 export class RevocationState {
   /** id/jti → when the entry can be forgotten (its session or token would have ended anyway). */
@@ -219,8 +219,7 @@ export class RevocationState {
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.
     if (++this.polls % 40 === 0) this.prune(started.getTime());
     this.lastQueryAt = started;
-    // Fresh as of when this read started: anything committed later is the next read's.
-    this.lastOkAt = Math.max(this.lastOkAt, started.getTime());
+    this.lastOkAt = Date.now();
   }
 
   private prune(now: number): void {
