@@ -22,6 +22,10 @@ import { gatewayRoutes } from "./gateway-routes";
 import { scimRoutes } from "./scim-routes";
 import { startOwnerlessSweeper } from "@/lib/directory/sweep-ownerless-agents";
 import { ownerlessGraceMs } from "@/lib/directory/ownerless-grace";
+import { ssfRoutes } from "./ssf-routes";
+import { startSessionSweeper } from "@/lib/sessions/expire-sessions";
+import { sessionLifecycleSettings } from "@/lib/sessions/lifecycle-settings";
+import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -49,12 +53,18 @@ async function main(): Promise<void> {
       ? startReviewScheduler(getDb(), { intervalMs: schedulerMs, unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90), log: (l) => console.log(`mandate: ${l}`) })
       : () => {};
   const stopRetention = scheduleAuditRetention(getDb(), (l) => console.log(`mandate: ${l}`));
-  const routes: readonly HttpRoute[] = [livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...gatewayRoutes(gateway), ...scimRoutes(ctx.db, () => ctx.issuer)];
   // Agents whose owner left are suspended once the grace period passes unless reassigned (MANDATE_OWNERLESS_SWEEP_MINUTES, default 15).
-  const stopSweeper = startOwnerlessSweeper(ctx.db, {
+  const stopOwnerlessSweeper = startOwnerlessSweeper(ctx.db, {
     intervalMs: Math.max(1, Number(process.env.MANDATE_OWNERLESS_SWEEP_MINUTES ?? 15)) * 60_000,
     graceMs: ownerlessGraceMs(),
   });
+  const routes: readonly HttpRoute[] = [
+    livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...gatewayRoutes(gateway), ...scimRoutes(ctx.db, () => ctx.issuer),
+  ];
+  // Sessions past their end or idle timeout leave the live view; CAEP events reach their receivers.
+  const stopSweeper = startSessionSweeper(getDb(), sessionLifecycleSettings());
+  const deliveries = new SecurityEventDeliveryWorker(getDb(), { keys: ctx.keys, issuer: () => ctx.issuer });
+  deliveries.start();
 
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port });
   const handleNext = app.getRequestHandler();
@@ -81,7 +91,9 @@ async function main(): Promise<void> {
     void gateway.stop();
     stopScheduler();
     stopRetention();
+    stopOwnerlessSweeper();
     stopSweeper();
+    deliveries.stop();
     void getDb().$disconnect().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -51,6 +51,9 @@ export const AUDIT_ACTIONS = [
   // sessions
   "session.revoked",
   "session.expired",
+  // security event receivers (SSF push)
+  "event_receiver.created",
+  "event_receiver.deleted",
   // reviews
   "review.campaign_created",
   "review.campaign_launched",

@@ -60,11 +60,19 @@ function postgresPool(url: string): ReadPool {
 const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool> };
 const pools = (holder.__mandateReadPools ??= new WeakMap<object, ReadPool>());
 
+const configs = new WeakMap<object, DatabaseConfig>();
+
 export function attachReadPool(client: object, config: DatabaseConfig): void {
+  configs.set(client, config);
   pools.set(client, config.provider === "sqlite" ? sqlitePool(config.file) : postgresPool(config.url));
 }
 
 /** The read pool of a root client; null for a transaction's client (it must read its own writes). */
 export function readPoolOf(client: object): ReadPool | null {
   return pools.get(client) ?? null;
+}
+
+/** Where a root client connects (e.g. to open a dedicated LISTEN connection beside it); null for a transaction's client. */
+export function databaseConfigOf(client: object): DatabaseConfig | null {
+  return configs.get(client) ?? null;
 }

@@ -1,39 +1,66 @@
 import type { Db } from "@/lib/db/client";
+import { databaseConfigOf } from "@/lib/db/read-pool";
+import { REVOCATION_CHANNEL } from "@/lib/sessions/revocation-lock";
 import { revocationBus, type Revocation } from "./revocation-bus";
+import { RevocationListener } from "./revocation-listener";
 import type { GatewaySettings } from "./settings";
 
-/** Entries announced on the bus carry no expiry: keep them this long (beyond any access token's lifetime). */
+/** Entries announced on the bus or by NOTIFY carry no expiry: keep them this long (beyond any access token's lifetime). */
 const ANNOUNCED_KEEP_MS = 24 * 3600 * 1000;
+/** Catch-up reads take at most this many revocation events at a time (the next poll continues). */
+const CATCH_UP_BATCH = 5000;
+
+export interface RevocationStateOptions {
+  /** PostgreSQL: LISTEN for revocations on a dedicated connection (default: when the store is PostgreSQL). */
+  listen?: boolean;
+  /** First reconnection delay of the listening connection. */
+  listenReconnectMs?: number;
+}
 
 /**
  * The gateway's in-process view of revoked sessions and tokens, so checking
- * a request costs two map lookups and no database round trip. Loaded once,
- * then refreshed incrementally by polling `revokedAt` (indexed on both
- * tables) and updated at once by the in-process revocation bus.
+ * a request costs two map lookups and no database round trip.
  *
- * Fail closed: `isFresh` turns false when no refresh has succeeded within
- * `revocationStaleAfterMs`; the gateway then refuses everything.
+ * How it learns of revocations, fastest first:
+ *  1. the in-process bus (revocations made by this process, after commit);
+ *  2. on PostgreSQL, NOTIFY from the revoking transaction (sent only on
+ *     commit) on a dedicated LISTEN connection, which reconnects by itself;
+ *  3. the poll, every `revocationPollMs`: a catch-up read of RevocationEvent
+ *     past the highest seq applied (the watermark — seq order is commit
+ *     order, see lib/sessions/revocation-lock.ts), so a missed notification
+ *     cannot leave a token alive; plus `revokedAt` since the previous poll,
+ *     with overlap, for writers that do not log events (token revocation by
+ *     a client at /oauth/revoke).
+ *
+ * Fail closed: `isFresh` turns false when no catch-up read has succeeded
+ * within `revocationStaleAfterMs`; the gateway then refuses everything.
  */
 export class RevocationState {
   /** id/jti → when the entry can be forgotten (its session or token would have ended anyway). */
   private readonly sessions = new Map<string, number>();
   private readonly jtis = new Map<string, number>();
   private lastQueryAt: Date | null = null;
+  /** Highest RevocationEvent.seq applied; null before the first load. */
+  private watermark: number | null = null;
   private lastOkAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private refreshing: Promise<void> | null = null;
+  private again = false;
   private polls = 0;
   private readonly listeners = new Set<(r: Revocation) => void>();
+  private listener: RevocationListener | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly settings: Pick<GatewaySettings, "revocationPollMs" | "revocationStaleAfterMs" | "revocationOverlapMs">,
+    private readonly options: RevocationStateOptions = {},
   ) {}
 
   /** Loads the state and starts polling and listening. Rejects when the first load fails. */
   async start(): Promise<void> {
     this.unsubscribe ??= revocationBus.subscribe((r) => this.apply(r));
+    this.startListening();
     try {
       await this.refresh();
     } finally {
@@ -48,9 +75,41 @@ export class RevocationState {
     this.timer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    void this.listener?.stop();
+    this.listener = null;
   }
 
-  /** Called once for each revocation this state learns of (from the bus or a poll). */
+  /** The PostgreSQL listener, when there is one (tests cut its connection). */
+  get notifications(): RevocationListener | null {
+    return this.listener;
+  }
+
+  private startListening(): void {
+    if (this.listener) return;
+    const config = databaseConfigOf(this.db);
+    if (config?.provider !== "postgresql" || this.options.listen === false) return;
+    this.listener = new RevocationListener({
+      url: config.url,
+      channel: REVOCATION_CHANNEL,
+      reconnectMs: this.options.listenReconnectMs,
+      onNotify: (payload) => this.notified(payload),
+      // (Re)connected: whatever was notified while nobody listened is read now.
+      onListening: () => void this.refresh().catch(() => {}),
+    });
+    this.listener.start();
+  }
+
+  private notified(payload: string): void {
+    try {
+      const p = JSON.parse(payload) as { s?: unknown };
+      if (Array.isArray(p.s)) for (const id of p.s) if (typeof id === "string") this.apply({ sessionId: id });
+    } catch {
+      // Not ours or truncated: the catch-up read below covers it.
+    }
+    void this.refresh().catch(() => {});
+  }
+
+  /** Called once for each revocation this state learns of (from the bus, a notification or a poll). */
   onNewRevocation(listener: (r: Revocation) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -76,8 +135,14 @@ export class RevocationState {
     const map = "sessionId" in r ? this.sessions : this.jtis;
     const key = "sessionId" in r ? r.sessionId : r.jti;
     const known = map.has(key);
-    map.set(key, until);
+    if (!known) map.set(key, until);
     if (!known) this.learned(r);
+  }
+
+  private remember(map: Map<string, number>, key: string, until: number, r: Revocation): void {
+    const known = map.get(key);
+    map.set(key, Math.max(known ?? 0, until));
+    if (known === undefined) this.learned(r);
   }
 
   private schedule(): void {
@@ -90,36 +155,66 @@ export class RevocationState {
     this.timer.unref();
   }
 
-  /** One poll; concurrent callers share it. */
+  /**
+   * One catch-up read; concurrent callers share it. A call made while a read
+   * is running gets another read after it (the running one may have started
+   * before the revocation it was called for committed).
+   */
   refresh(): Promise<void> {
-    this.refreshing ??= this.poll().finally(() => (this.refreshing = null));
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          this.again = false;
+          await this.poll();
+        } while (this.again);
+      } finally {
+        this.refreshing = null;
+      }
+    };
+    this.refreshing = run();
     return this.refreshing;
   }
 
   private async poll(): Promise<void> {
     const started = new Date();
     const since = this.lastQueryAt ? new Date(this.lastQueryAt.getTime() - this.settings.revocationOverlapMs) : null;
-    const [sessions, tokens] = await Promise.all([
-      this.db.agentSession.findMany({
-        // First load: every session ended by revocation and not yet expired
-        // (status too, in case a revoker set it without a timestamp).
-        where: since ? { revokedAt: { gt: since } } : { OR: [{ revokedAt: { not: null } }, { status: "revoked" }], expiresAt: { gt: started } },
-        select: { id: true, expiresAt: true },
-      }),
-      this.db.issuedToken.findMany({
-        where: since ? { revokedAt: { gt: since } } : { revokedAt: { not: null }, expiresAt: { gt: started } },
-        select: { jti: true, expiresAt: true },
-      }),
-    ]);
-    for (const s of sessions) {
-      const known = this.sessions.get(s.id);
-      this.sessions.set(s.id, Math.max(known ?? 0, s.expiresAt.getTime()));
-      if (known === undefined) this.learned({ sessionId: s.id });
-    }
-    for (const t of tokens) {
-      const known = this.jtis.get(t.jti);
-      this.jtis.set(t.jti, Math.max(known ?? 0, t.expiresAt.getTime()));
-      if (known === undefined) this.learned({ jti: t.jti });
+    if (this.watermark === null) {
+      // First load: the watermark first, so nothing committed between the reads is skipped.
+      const head = await this.db.revocationEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
+      const [sessions, tokens] = await Promise.all([
+        // Every session ended by revocation and not yet expired (status too, in case a revoker set it without a timestamp).
+        this.db.agentSession.findMany({
+          where: { OR: [{ revokedAt: { not: null } }, { status: "revoked" }], expiresAt: { gt: started } },
+          select: { id: true, expiresAt: true },
+        }),
+        this.db.issuedToken.findMany({ where: { revokedAt: { not: null }, expiresAt: { gt: started } }, select: { jti: true, expiresAt: true } }),
+      ]);
+      for (const s of sessions) this.remember(this.sessions, s.id, s.expiresAt.getTime(), { sessionId: s.id });
+      for (const t of tokens) this.remember(this.jtis, t.jti, t.expiresAt.getTime(), { jti: t.jti });
+      this.watermark = head?.seq ?? 0;
+    } else {
+      const [events, sessions, tokens] = await Promise.all([
+        this.db.revocationEvent.findMany({
+          where: { seq: { gt: this.watermark } },
+          orderBy: { seq: "asc" },
+          take: CATCH_UP_BATCH,
+          select: { seq: true, sessionId: true, jti: true, expiresAt: true },
+        }),
+        since ? this.db.agentSession.findMany({ where: { revokedAt: { gt: since } }, select: { id: true, expiresAt: true } }) : [],
+        since ? this.db.issuedToken.findMany({ where: { revokedAt: { gt: since } }, select: { jti: true, expiresAt: true } }) : [],
+      ]);
+      for (const e of events) {
+        if (e.sessionId) this.remember(this.sessions, e.sessionId, e.expiresAt.getTime(), { sessionId: e.sessionId });
+        if (e.jti) this.remember(this.jtis, e.jti, e.expiresAt.getTime(), { jti: e.jti });
+        this.watermark = e.seq;
+      }
+      for (const s of sessions) this.remember(this.sessions, s.id, s.expiresAt.getTime(), { sessionId: s.id });
+      for (const t of tokens) this.remember(this.jtis, t.jti, t.expiresAt.getTime(), { jti: t.jti });
+      if (events.length === CATCH_UP_BATCH) this.again = true;
     }
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.
     if (++this.polls % 40 === 0) this.prune(started.getTime());

@@ -3,7 +3,7 @@ import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { SessionStatus, ToolRisk } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
 import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
-import { activeSessionFilter } from "./active-session-filter";
+import { sessionFiltersSchema, sessionWhere, type SessionFilters } from "./session-filters";
 
 export type SessionListItem = {
   id: string;
@@ -13,20 +13,35 @@ export type SessionListItem = {
   server: { id: string; name: string };
   scopes: string[];
   risk: ToolRisk;
+  /** "expired" also when the status still says active but the end has passed (the sweeper has not run yet). */
   status: SessionStatus;
   createdAt: Date;
+  lastUsedAt: Date;
   expiresAt: Date;
+  reauthDueAt: Date | null;
+  tokenCount: number;
+  toolCallCount: number;
+  revokedAt: Date | null;
 };
 
-const NATURAL_ORDER = "desc";
+const select = {
+  id: true, scopes: true, risk: true, status: true, createdAt: true, lastUsedAt: true, expiresAt: true, reauthDueAt: true,
+  tokenCount: true, toolCallCount: true, revokedAt: true,
+  agent: { select: { id: true, name: true } },
+  user: { select: { id: true, displayName: true, email: true } },
+  server: { select: { id: true, name: true } },
+} satisfies Prisma.AgentSessionSelect;
 
 /**
- * Active sessions, newest first (the (status, createdAt, id) index); `q` matches
- * the agent's name, the user's name or email, or the server's name.
+ * Agent sessions with filters, newest first (or soonest to expire), a keyset
+ * page at a time: every filter combination is served by an index that also
+ * gives the order, so a page costs the same at 1M sessions. `q` matches the
+ * agent's name, the person's name or email, or the server's name.
  */
-export async function listActiveSessions(
+export async function listSessions(
   db: Db,
   request: PageRequest,
+  filters: SessionFilters = sessionFiltersSchema.parse({}),
   now: Date = new Date(),
 ): Promise<KeysetPage<SessionListItem>> {
   const search: Prisma.AgentSessionWhereInput = request.q
@@ -39,35 +54,31 @@ export async function listActiveSessions(
         ],
       }
     : {};
+  const where = sessionWhere(filters, now);
+  const field = filters.sort === "expires" ? "expiresAt" : "createdAt";
+  const natural = filters.sort === "expires" ? "asc" : "desc";
 
   return loadKeysetPage(
     request,
-    (session) => ({ key: session.createdAt.getTime(), id: session.id }),
+    (session) => ({ key: session[field].getTime(), id: session.id }),
     async ({ direction, cursor, take }) => {
-      const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
+      const page = keysetBy(field, natural, direction, dateKeyOf(cursor));
       const sessions = await db.agentSession.findMany({
-        where: {
-          AND: [
-            activeSessionFilter(now),
-            search,
-            page.past,
-          ],
-        },
+        where: { AND: [where, search, page.past] },
         orderBy: page.orderBy,
         take,
-        select: {
-          id: true,
-          scopes: true,
-          risk: true,
-          status: true,
-          createdAt: true,
-          expiresAt: true,
-          agent: { select: { id: true, name: true } },
-          user: { select: { id: true, displayName: true, email: true } },
-          server: { select: { id: true, name: true } },
-        },
+        select,
       });
-      return sessions.map((session) => ({ ...session, scopes: session.scopes.split(" ").filter(Boolean) }));
+      return sessions.map((s) => ({
+        ...s,
+        status: s.status === "active" && s.expiresAt <= now ? "expired" : s.status,
+        scopes: s.scopes.split(" ").filter(Boolean),
+      }));
     },
   );
+}
+
+/** Active sessions, newest first (the console's default view). */
+export function listActiveSessions(db: Db, request: PageRequest, now: Date = new Date()): Promise<KeysetPage<SessionListItem>> {
+  return listSessions(db, request, sessionFiltersSchema.parse({}), now);
 }

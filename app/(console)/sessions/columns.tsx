@@ -1,6 +1,7 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
 import { Badge, StatusBadge, type BadgeVariant } from "@/components/ui/badge";
 import { DataTableColumnHeader } from "@/components/ui/data-table";
 import { DateTime } from "@/components/console/date-time";
@@ -17,68 +18,124 @@ const statusVariant: Record<SessionRow["status"], BadgeVariant> = {
 /** Enough scopes to recognise the session at a glance; the rest are counted and listed in the tooltip. */
 const VISIBLE_SCOPES = 1;
 
+export interface SelectionState {
+  selected: ReadonlySet<string>;
+  toggle(id: string, on: boolean): void;
+  toggleAll(on: boolean): void;
+  allSelected: boolean;
+}
+
 /** `canRevoke`: the viewer holds sessions.revoke (the action checks it again). */
-export function sessionColumns(canRevoke: boolean): ColumnDef<SessionRow>[] {
-  const columns: ColumnDef<SessionRow>[] = [
-  {
-    id: "agent",
-    accessorFn: (session) => session.agent.name,
-    header: ({ column }) => <DataTableColumnHeader column={column} title="Agent" />,
-    cell: ({ row }) => <span className="font-medium">{row.original.agent.name}</span>,
-  },
-  {
-    id: "user",
-    accessorFn: (session) => session.user?.displayName ?? "",
-    header: ({ column }) => <DataTableColumnHeader column={column} title="On behalf of" />,
-    cell: ({ row }) =>
-      row.original.user ? (
-        <span title={row.original.user.email}>{row.original.user.displayName}</span>
-      ) : (
-        <span className="text-muted-foreground">Autonomous</span>
+export function sessionColumns(canRevoke: boolean, selection: SelectionState | null): ColumnDef<SessionRow>[] {
+  const columns: ColumnDef<SessionRow>[] = [];
+  if (canRevoke && selection) {
+    columns.push({
+      id: "select",
+      enableSorting: false,
+      header: () => (
+        <input
+          type="checkbox"
+          aria-label="Select all live sessions on this page"
+          checked={selection.allSelected}
+          onChange={(e) => selection.toggleAll(e.target.checked)}
+        />
       ),
-  },
-  {
-    id: "server",
-    accessorFn: (session) => session.server.name,
-    header: ({ column }) => <DataTableColumnHeader column={column} title="Server" />,
-  },
-  {
-    id: "scopes",
-    accessorFn: (session) => session.scopes.join(" "),
-    enableSorting: false,
-    header: ({ column }) => <DataTableColumnHeader column={column} title="Scopes" />,
-    cell: ({ row }) => {
-      const { scopes, risk } = row.original;
-      const hidden = scopes.length - VISIBLE_SCOPES;
-      return (
-        <div className="flex items-center gap-1" title={scopes.join("\n")}>
-          <RiskBadge risk={risk} />
-          {scopes.slice(0, VISIBLE_SCOPES).map((scope) => (
-            <Badge key={scope} variant="outline" className="font-mono font-normal">
-              {scope}
-            </Badge>
-          ))}
-          {hidden > 0 ? <Badge variant="muted">+{hidden}</Badge> : null}
-        </div>
-      );
+      cell: ({ row }) =>
+        row.original.status === "active" ? (
+          <input
+            type="checkbox"
+            data-testid={`select-${row.original.id}`}
+            aria-label={`Select session ${row.original.agent.name} → ${row.original.server.name}`}
+            checked={selection.selected.has(row.original.id)}
+            onChange={(e) => selection.toggle(row.original.id, e.target.checked)}
+          />
+        ) : null,
+    });
+  }
+  columns.push(
+    {
+      id: "agent",
+      accessorFn: (session) => session.agent.name,
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Agent" />,
+      cell: ({ row }) => (
+        <Link href={`/sessions/${row.original.id}`} className="font-medium hover:underline" data-testid={`session-link-${row.original.id}`}>
+          {row.original.agent.name}
+        </Link>
+      ),
     },
-  },
-  {
-    accessorKey: "createdAt",
-    header: ({ column }) => <DataTableColumnHeader column={column} title="Started" />,
-    cell: ({ row }) => <DateTime iso={row.original.createdAt} />,
-  },
-  {
-    accessorKey: "expiresAt",
-    header: ({ column }) => <DataTableColumnHeader column={column} title="Expires" />,
-    cell: ({ row }) => <DateTime iso={row.original.expiresAt} />,
-  },
-  {
-    accessorKey: "status",
-    header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-    cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
-  },
-];
+    {
+      id: "user",
+      accessorFn: (session) => session.user?.displayName ?? "",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="On behalf of" />,
+      cell: ({ row }) =>
+        row.original.user ? (
+          <span title={row.original.user.email}>{row.original.user.displayName}</span>
+        ) : (
+          <span className="text-muted-foreground">Autonomous</span>
+        ),
+    },
+    {
+      id: "server",
+      accessorFn: (session) => session.server.name,
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Server" />,
+    },
+    {
+      id: "scopes",
+      accessorFn: (session) => session.scopes.join(" "),
+      enableSorting: false,
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Scopes" />,
+      cell: ({ row }) => {
+        const { scopes, risk } = row.original;
+        const hidden = scopes.length - VISIBLE_SCOPES;
+        return (
+          <div className="flex items-center gap-1" title={scopes.join("\n")}>
+            <RiskBadge risk={risk} />
+            {scopes.slice(0, VISIBLE_SCOPES).map((scope) => (
+              <Badge key={scope} variant="outline" className="font-mono font-normal">
+                {scope}
+              </Badge>
+            ))}
+            {hidden > 0 ? <Badge variant="muted">+{hidden}</Badge> : null}
+          </div>
+        );
+      },
+    },
+    {
+      accessorKey: "createdAt",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Started" />,
+      cell: ({ row }) => <DateTime iso={row.original.createdAt} />,
+    },
+    {
+      accessorKey: "lastUsedAt",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
+      cell: ({ row }) => <DateTime iso={row.original.lastUsedAt} />,
+    },
+    {
+      accessorKey: "expiresAt",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Expires" />,
+      cell: ({ row }) => <DateTime iso={row.original.expiresAt} />,
+    },
+    {
+      accessorKey: "reauthDueAt",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Re-auth due" />,
+      cell: ({ row }) => (row.original.reauthDueAt ? <DateTime iso={row.original.reauthDueAt} /> : <span className="text-muted-foreground">—</span>),
+    },
+    {
+      accessorKey: "tokenCount",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Tokens" />,
+      cell: ({ row }) => <span className="tabular-nums">{row.original.tokenCount}</span>,
+    },
+    {
+      accessorKey: "toolCallCount",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Tool calls" />,
+      cell: ({ row }) => <span className="tabular-nums">{row.original.toolCallCount}</span>,
+    },
+    {
+      accessorKey: "status",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
+      cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
+    },
+  );
   if (canRevoke) {
     columns.push({
       id: "actions",

@@ -1,5 +1,6 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { Ban } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
@@ -10,6 +11,7 @@ import { revokeSessionsAction } from "./actions";
 /** One-click revocation of one session, with the reason the audit trail keeps. */
 export function RevokeSessionButton({ sessionId, label }: { sessionId: string; label: string }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   return (
     <ReasonDialog
       title="Revoke this session?"
@@ -19,6 +21,7 @@ export function RevokeSessionButton({ sessionId, label }: { sessionId: string; l
         const result = await revokeSessionsAction({ sessionIds: [sessionId], reason });
         if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
         toast.success(result.data.revoked.length > 0 ? "Session revoked" : "The session had already ended");
+        await queryClient.invalidateQueries({ queryKey: ["sessions"] });
         router.refresh();
         return null;
       }}

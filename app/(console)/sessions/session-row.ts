@@ -1,8 +1,23 @@
 import type { SessionListItem } from "@/lib/sessions/list-sessions";
 
-/** A session as the browser receives it: dates as ISO strings. */
-export type SessionRow = Omit<SessionListItem, "createdAt" | "expiresAt"> & { createdAt: string; expiresAt: string };
+type DateKeys = "createdAt" | "lastUsedAt" | "expiresAt" | "reauthDueAt" | "revokedAt";
 
-export function toSessionRow(session: SessionListItem): SessionRow {
-  return { ...session, createdAt: session.createdAt.toISOString(), expiresAt: session.expiresAt.toISOString() };
+/** A session as the browser receives it (from the page or the JSON API): dates as ISO strings. */
+export type SessionRow = Omit<SessionListItem, DateKeys> & {
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  reauthDueAt: string | null;
+  revokedAt: string | null;
+};
+
+export function toSessionRow(s: SessionListItem): SessionRow {
+  return {
+    ...s,
+    createdAt: s.createdAt.toISOString(),
+    lastUsedAt: s.lastUsedAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+    reauthDueAt: s.reauthDueAt?.toISOString() ?? null,
+    revokedAt: s.revokedAt?.toISOString() ?? null,
+  };
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { FileCode2, KeyRound, KeySquare, SlidersHorizontal, UsersRound } from "lucide-react";
+import { FileCode2, KeyRound, KeySquare, RadioTower, SlidersHorizontal, UsersRound } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils/cn";
@@ -11,6 +11,7 @@ const ITEMS = [
   { slug: "api-keys", label: "API keys", href: "/settings/api-keys", icon: KeyRound },
   { slug: "signing-keys", label: "Signing keys", href: "/settings/signing-keys", icon: KeySquare },
   { slug: "policy", label: "Policy", href: "/settings/policy", icon: FileCode2 },
+  { slug: "event-receivers", label: "Event receivers", href: "/settings/event-receivers", icon: RadioTower },
 ] as const;
 
 /** The Settings area's sections, as tabs under the page title. */

@@ -1,0 +1,24 @@
+import { providerOf, type Tx } from "@/lib/db/client";
+
+/**
+ * Revocation writers serialise on one transaction-scoped lock, so that
+ * RevocationEvent.seq is allocated and committed in the same order: a reader
+ * that has applied seq N has seen every revocation committed before N.
+ * (SQLite has a single writer; the lock is PostgreSQL's.)
+ */
+export async function lockRevocations(tx: Tx): Promise<void> {
+  if (providerOf(tx) === "postgresql") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", "mandate:revocations");
+}
+
+/** The channel every instance LISTENs on; notifications are sent inside the transaction, so only on commit. */
+export const REVOCATION_CHANNEL = "mandate_revocations";
+
+/** NOTIFY payloads are limited to 8000 bytes: past this many ids the payload only says "catch up". */
+const MAX_IDS_IN_PAYLOAD = 150;
+
+/** Tells the other instances (after commit) that revocations are there to read. */
+export async function notifyRevocations(tx: Tx, sessionIds: readonly string[]): Promise<void> {
+  if (providerOf(tx) !== "postgresql") return;
+  const payload = JSON.stringify(sessionIds.length <= MAX_IDS_IN_PAYLOAD ? { s: sessionIds } : { catchUp: true });
+  await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", REVOCATION_CHANNEL, payload);
+}

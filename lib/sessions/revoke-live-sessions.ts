@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import type { Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/sqlite/client";
+import { recordAudit } from "@/lib/audit/record";
+import { actorOf, type Principal } from "@/lib/auth/principal";
+import { timeOrderedId } from "@/lib/ids/time-ordered-id";
+import { sessionRevokedClaims, CAEP_SESSION_REVOKED } from "@/lib/security-events/caep";
+import { lockRevocations, notifyRevocations } from "./revocation-lock";
+
+/** What an operation revoked, for its audit detail (each session's event says which operation it was part of). */
+export type RevocationOperation =
+  | { kind: "sessions" }
+  | { kind: "agent"; agentId: string }
+  | { kind: "user"; userId: string }
+  | { kind: "server"; serverId: string; emergency?: boolean }
+  | { kind: "agent_suspended"; agentId: string }
+  | { kind: "idle_timeout" };
+
+export interface RevokedSession {
+  id: string;
+  expiresAt: Date;
+}
+
+const ROWS_PER_INSERT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The one revocation path, inside the caller's transaction: every session
+ * `where` matches that is still active is revoked with all its tokens, and in
+ * the same transaction
+ *  - one `session.revoked` audit event per session,
+ *  - one RevocationEvent per session (the catch-up log other instances read),
+ *  - one CAEP session-revoked SET per session and enabled receiver (the outbox),
+ *  - a NOTIFY to the other instances (PostgreSQL; delivered only on commit).
+ * The caller announces the ids on this process's revocation bus after commit.
+ */
+export async function revokeLiveSessionsIn(
+  tx: Tx,
+  actor: Principal,
+  where: Prisma.AgentSessionWhereInput,
+  opts: { reason: string; now: Date; operation: RevocationOperation; status?: "revoked" | "expired"; limit?: number },
+): Promise<RevokedSession[]> {
+  const { now, reason, operation } = opts;
+  await lockRevocations(tx);
+  const live = await tx.agentSession.findMany({
+    where: { AND: [where, { status: "active" }] },
+    ...(opts.limit ? { take: opts.limit } : {}),
+    select: {
+      id: true, userId: true, expiresAt: true,
+      agent: { select: { name: true, clientId: true } }, server: { select: { name: true } }, user: { select: { email: true } },
+    },
+  });
+  if (live.length === 0) return [];
+  const status = opts.status ?? "revoked";
+  const who = actorOf(actor);
+  for (const ids of chunks(live.map((s) => s.id), ROWS_PER_INSERT)) {
+    await tx.agentSession.updateMany({
+      where: { id: { in: ids }, status: "active" },
+      data: status === "revoked"
+        ? { status, revokedAt: now, revokedBy: who.actorId ?? who.actorLabel, revokedReason: reason }
+        : { status },
+    });
+    await tx.issuedToken.updateMany({ where: { sessionId: { in: ids }, revokedAt: null }, data: { revokedAt: now } });
+  }
+  for (const part of chunks(live, ROWS_PER_INSERT)) {
+    await tx.revocationEvent.createMany({ data: part.map((s) => ({ sessionId: s.id, expiresAt: s.expiresAt, createdAt: now })) });
+  }
+  for (const s of live) {
+    await recordAudit(tx, {
+      action: status === "revoked" ? "session.revoked" : "session.expired", ...who, onBehalfOfId: s.userId,
+      targetType: "session", targetId: s.id, targetLabel: `${s.agent.name} → ${s.server.name}`,
+      decision: status === "revoked" ? "allow" : "info", reason, sessionId: s.id, occurredAt: now,
+      detail: { before: { status: "active" }, after: { status }, operation },
+    });
+  }
+  const receivers = await tx.eventReceiver.findMany({ where: { enabled: true }, select: { id: true } });
+  if (receivers.length > 0) {
+    const rows = live.flatMap((s) =>
+      receivers.map((r) => {
+        const jti = randomUUID();
+        const claims = sessionRevokedClaims({ sessionId: s.id, agentClientId: s.agent.clientId, userEmail: s.user?.email ?? null, reason, at: now }, jti);
+        return {
+          id: timeOrderedId(now.getTime()), receiverId: r.id, jti, eventType: CAEP_SESSION_REVOKED, sessionId: s.id,
+          payload: JSON.stringify(claims), createdAt: now, nextAttemptAt: now,
+        };
+      }),
+    );
+    for (const part of chunks(rows, ROWS_PER_INSERT)) await tx.securityEventDelivery.createMany({ data: part });
+  }
+  await notifyRevocations(tx, live.map((s) => s.id));
+  return live.map((s) => ({ id: s.id, expiresAt: s.expiresAt }));
+}

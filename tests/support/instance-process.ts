@@ -1,0 +1,57 @@
+/**
+ * One Mandate instance for multi-instance tests and benches: the protocol
+ * server (token service, introspection, gateway) on the store named by
+ * DATABASE_URL, as server/main.ts mounts it, without Next. Prints
+ * `listening <port>` once serving. Instances share MANDATE_ISSUER, as
+ * instances behind one load balancer do.
+ *
+ * Test-only route: `POST /test/revoke` with `{"sessionId": "…"}` revokes a
+ * session through the console's domain function, as the console on this
+ * instance would (commit, then announce on this process's bus).
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getDb } from "@/lib/db/client";
+import { Gateway } from "@/lib/gateway/gateway";
+import { createOAuthContext } from "@/lib/oauth/create-context";
+import { revokeSessions } from "@/lib/sessions/revoke-sessions";
+import { createProtocolServer } from "@/server/protocol-server";
+
+const db = getDb();
+const ctx = createOAuthContext(db);
+const gateway = new Gateway(ctx);
+await gateway.start();
+const protocol = createProtocolServer(ctx, { gateway });
+const server = createServer((req, res) => {
+  if (req.method === "POST" && req.url === "/test/revoke") {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      const { sessionId } = JSON.parse(body) as { sessionId: string };
+      revokeSessions(db, { kind: "system", label: "instance test", roles: ["oncall"] }, { sessionIds: [sessionId], reason: "revoked on another instance" })
+        .then((r) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ ...r, committedAt: Date.now() }));
+        })
+        .catch((e: unknown) => {
+          res.writeHead(500);
+          res.end(String(e));
+        });
+    });
+    return;
+  }
+  protocol.emit("request", req, res);
+});
+// As server/main.ts: longer than clients' pooled-socket idle time, so a reused socket is never one closing under them.
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
+  console.log(`listening ${(server.address() as AddressInfo).port}`);
+});
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  void gateway.stop().finally(() => void db.$disconnect().finally(() => process.exit(0)));
+  setTimeout(() => process.exit(0), 3000).unref();
+};
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
