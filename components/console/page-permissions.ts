@@ -15,6 +15,8 @@ const STRICTER_PAGES: readonly { pattern: RegExp; permission: Permission }[] = [
   { pattern: /^\/entitlements\/new$/, permission: "entitlements.manage" },
   { pattern: /^\/entitlements\/[^/]+\/edit$/, permission: "entitlements.manage" },
   { pattern: /^\/access\/scope-review(\/[^/]+)?$/, permission: "scope_review.view" },
+  { pattern: /^\/reviews\/new$/, permission: "reviews.manage" },
+  { pattern: /^\/reviews\/inbox$/, permission: "reviews.decide" },
 ];
 
 /** The permission a console path needs: its own if it is stricter than its place, else its place's; undefined outside the console's places. */
