@@ -76,7 +76,8 @@ test("deactivating a person in the console puts their agent in the offboarding q
   db.pragma("busy_timeout = 5000");
   const now = Date.now();
   db.prepare(
-    "INSERT INTO Agent (id, clientId, name, kind, status, ownerId, authMethod, allowedGrantTypes, maxTokenLifetimeSeconds, createdAt, updatedAt) VALUES (?, ?, ?, 'autonomous', 'active', ?, 'client_secret_basic', 'client_credentials', 300, ?, ?)",
+    // Registered as the console would (a purpose is required there): other specs export the model and plan it back.
+    "INSERT INTO Agent (id, clientId, name, purpose, kind, status, ownerId, authMethod, allowedGrantTypes, maxTokenLifetimeSeconds, createdAt, updatedAt) VALUES (?, ?, ?, 'Offboarding e2e', 'autonomous', 'active', ?, 'client_secret_basic', 'client_credentials', 300, ?, ?)",
   ).run(agentId, agentName, agentName, String(leaver.id), now, now);
 
   await page.goto(`/directory/people?q=${encodeURIComponent(`leaver.${tag}`)}`);
