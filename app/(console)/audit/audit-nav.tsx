@@ -1,42 +1,14 @@
 "use client";
 
 import { BarChart3, ListTree } from "lucide-react";
-import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { cn } from "@/lib/utils/cn";
+import { SectionTabs, type SectionTab } from "@/components/ui/section-tabs";
 
-const ITEMS = [
+const ITEMS: readonly SectionTab[] = [
   { slug: "timeline", label: "Timeline", href: "/audit", icon: ListTree },
   { slug: "charts", label: "Charts", href: "/audit/charts", icon: BarChart3 },
-] as const;
+];
 
 /** The audit area's views, as tabs under the page title. */
 export function AuditNav() {
-  const pathname = usePathname();
-  return (
-    <nav aria-label="Audit views" className="-mt-2 overflow-x-auto border-b">
-      <ul className="flex gap-1">
-        {ITEMS.map((item) => {
-          const active = pathname === item.href;
-          const Icon = item.icon;
-          return (
-            <li key={item.slug}>
-              <Link
-                href={item.href}
-                data-testid={`audit-nav-${item.slug}`}
-                aria-current={active ? "page" : undefined}
-                className={cn(
-                  "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium outline-none transition-colors focus-visible:ring-[3px] focus-visible:ring-ring/50",
-                  active ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
-                )}
-              >
-                <Icon className={cn("size-4", active ? "text-primary" : "text-muted-foreground")} aria-hidden />
-                {item.label}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
-  );
+  return <SectionTabs label="Audit views" testIdPrefix="audit-nav" items={ITEMS} />;
 }
