@@ -15,18 +15,15 @@
  * mostly a scavenge landing inside a call. --impl=FILE times another copy of
  * lib/entitlements/effective-access.ts instead (before/after comparisons).
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { listAgents } from "@/lib/agents/list-agents";
 import { openBulkWriter, type BulkRow } from "@/lib/db/bulk-insert";
 import { createDb, type Db } from "@/lib/db/client";
-import type { DatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { databaseUrl, withClient } from "@/lib/db/migrations/adapters";
+import { freshDatabase, type FreshDatabase } from "@/tests/support/databases";
 import * as currentImpl from "@/lib/entitlements/effective-access";
 import { decodeCursor, type PageRequest } from "@/lib/pagination/keyset";
 import { T } from "@/scripts/seed/tables";
@@ -45,27 +42,10 @@ const RUNS = { access: Number(args.runs ?? 300), list: 100 };
 const WARMUP = { access: 30, list: 10 };
 const TARGET_MS = { access: 10, list: 150 };
 
-interface Fresh {
-  config: DatabaseConfig;
-  drop(): Promise<void>;
-}
-
-async function freshSqlite(): Promise<Fresh> {
-  const dir = await mkdtemp(join(tmpdir(), "mandate-bench-"));
-  return { config: { provider: "sqlite", file: join(dir, "bench.db") }, drop: () => rm(dir, { recursive: true, force: true }) };
-}
-
-async function freshPostgres(): Promise<Fresh> {
-  const admin = process.env.TEST_POSTGRES_URL?.trim() || "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `mandate_bench_${randomBytes(6).toString("hex")}`;
-  await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
-  return {
-    config: { provider: "postgresql", url: databaseUrl(admin, name) },
-    drop: async () => {
-      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    },
-  };
-}
+type Fresh = FreshDatabase;
+// Created empty: benchOne migrates it.
+const freshSqlite = () => freshDatabase("sqlite", { migrate: false });
+const freshPostgres = () => freshDatabase("postgresql", { migrate: false });
 
 const pad = (n: number, w = 5) => String(n).padStart(w, "0");
 const WORDS = ["Relay", "Scout", "Copilot", "Auditor", "Planner", "Indexer", "Courier", "Sentinel", "Broker", "Curator"];

@@ -10,16 +10,13 @@
  *       reviewer holds 5,000 items: first page and a keyset page further on.
  * It prints figures only; nothing here asserts on time (machines differ).
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { Principal } from "@/lib/auth/principal";
 import { openBulkWriter, type BulkRow } from "@/lib/db/bulk-insert";
 import { createDb, type Db } from "@/lib/db/client";
-import type { DatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { databaseUrl, withClient } from "@/lib/db/migrations/adapters";
+import { freshDatabase, type FreshDatabase } from "@/tests/support/databases";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { createCampaign } from "@/lib/reviews/create-campaign";
 import { launchCampaign } from "@/lib/reviews/launch-campaign";
@@ -40,27 +37,10 @@ const RUNS = 40;
 const WARMUP = 5;
 const DAY = 86_400_000;
 
-interface Fresh {
-  config: DatabaseConfig;
-  drop(): Promise<void>;
-}
-
-async function freshSqlite(): Promise<Fresh> {
-  const dir = await mkdtemp(join(tmpdir(), "mandate-bench-"));
-  return { config: { provider: "sqlite", file: join(dir, "bench.db") }, drop: () => rm(dir, { recursive: true, force: true }) };
-}
-
-async function freshPostgres(): Promise<Fresh> {
-  const admin = process.env.TEST_POSTGRES_URL?.trim() || "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `mandate_bench_${randomBytes(6).toString("hex")}`;
-  await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
-  return {
-    config: { provider: "postgresql", url: databaseUrl(admin, name) },
-    drop: async () => {
-      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    },
-  };
-}
+type Fresh = FreshDatabase;
+// Created empty: benchOne migrates it.
+const freshSqlite = () => freshDatabase("sqlite", { migrate: false });
+const freshPostgres = () => freshDatabase("postgresql", { migrate: false });
 
 const pad = (n: number, w = 5) => String(n).padStart(w, "0");
 
