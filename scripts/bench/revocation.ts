@@ -207,6 +207,10 @@ async function sessionsQueryOn(fresh: Fresh): Promise<void> {
       ["all sessions on one server", () => ({ status: "all", serverId: `s${Math.floor(Math.random() * SERVERS)}` })],
       ["revoked sessions of one person", () => ({ status: "revoked", userId: `u${1 + 2 * Math.floor(Math.random() * (USERS / 2))}` })],
       ["live destructive-risk sessions", () => ({ risk: "destructive" })],
+      ["all sessions of one agent", () => ({ status: "all", agentId: `a${Math.floor(Math.random() * AGENTS)}` })],
+      ["expired sessions started in the last 7 days", () => ({ status: "expired", age: "7d" })],
+      ["all sessions older than 7 days", () => ({ status: "all", age: "older" })],
+      ["live sessions by expiry", () => ({ sort: "expires" })],
     ];
     for (const [label, make] of cases) {
       const samples: number[] = [];
