@@ -9,10 +9,12 @@ test.describe.configure({ timeout: 240_000 });
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
-/** Issues a SCIM token through the Directory page and returns the secret the dialog shows once. */
+/** Issues a SCIM token in Settings, reached from the Directory's sync status, and returns the secret the dialog shows once. */
 async function issueToken(page: Page, name: string): Promise<string> {
   await page.goto("/directory");
   await expect(page.getByRole("heading", { level: 1, name: "Directory" })).toBeVisible();
+  await page.getByTestId("manage-scim-tokens").click();
+  await expect(page).toHaveURL(/\/settings\/scim-tokens$/);
   await page.getByTestId("create-scim-token").first().click();
   await page.getByTestId("scim-token-name").fill(name);
   await page.getByTestId("confirm-create-scim-token").click();
@@ -45,7 +47,7 @@ test("an admin issues a SCIM token, the IdP provisions with it, and the Director
   expect(bad.status()).toBe(400);
   expect(((await bad.json()) as { scimType: string }).scimType).toBe("invalidFilter");
 
-  await page.reload();
+  await page.goto("/directory");
   await expect(page.getByTestId("sync-last-event")).toContainText("directory.group_created");
   await expect(page.getByTestId("sync-errors")).toContainText("invalidFilter");
 

@@ -13,7 +13,9 @@
  * background load (the machine is shared); figures are pooled per target.
  *
  * Options: BENCH_SECONDS (per target at BENCH_CONNECTIONS, default 15; 300
- * for the memory soak), BENCH_CONNECTIONS (32), BENCH_LOW_SECONDS (per
+ * for the memory soak), BENCH_CONNECTIONS (32), BENCH_PACED_SECONDS (per target
+ * at a fixed offered rate, default 10; BENCH_PACED_RATE or BENCH_PACED_SHARE of
+ * the closed-loop gateway throughput, default 0.5), BENCH_LOW_SECONDS (per
  * target at 1 connection, default 4), BENCH_UPSTREAM=sdk|raw,
  * BENCH_STORE=sqlite|postgresql (TEST_POSTGRES_URL), BENCH_PROFILE=<dir>
  * (the gateway process runs with --cpu-prof into <dir>).
@@ -31,6 +33,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const LOW_SECONDS = Number(process.env.BENCH_LOW_SECONDS ?? 4);
 const ROUND_SECONDS = 5;
+// The paced phase: BENCH_PACED_RATE calls/s, or BENCH_PACED_SHARE of the gateway's closed-loop throughput (default 0.5).
+const PACED_RATE = process.env.BENCH_PACED_RATE ? Number(process.env.BENCH_PACED_RATE) : undefined;
+const PACED_SHARE = Number(process.env.BENCH_PACED_SHARE ?? 0.5);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const STORE: Store = process.env.BENCH_STORE === "postgresql" ? "postgresql" : "sqlite";
 const UPSTREAM_KIND = process.env.BENCH_UPSTREAM === "raw" ? "raw" : "sdk";
 const PROFILE_DIR = process.env.BENCH_PROFILE;
@@ -115,6 +121,35 @@ async function round(t: Target, connections: number, ms: number, into: Tally, ga
   into.cpuLoad += l1.user + l1.system;
 }
 
+/**
+ * `connections` loops that together offer `rate` calls/s whatever the replies' pace (each loop has its own
+ * schedule; a late reply delays only its own loop's next send). Latency counts from the call's scheduled time,
+ * so a stall is charged to every call it delayed (no coordinated omission).
+ */
+async function pacedRound(t: Target, connections: number, ms: number, rate: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+  const [g0, u0] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
+  const l0 = process.cpuUsage();
+  const start = performance.now();
+  const interval = (connections * 1000) / rate;
+  await Promise.all(Array.from({ length: connections }, async (_, c) => {
+    for (let k = 0; ; k++) {
+      const due = start + (c / connections) * interval + k * interval;
+      if (due >= start + ms) break;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const failure = await once(t).catch((e: unknown) => (e instanceof Error ? e.message : "error"));
+      if (failure === null) into.latencies.push(performance.now() - due);
+      else into.failed.set(failure, (into.failed.get(failure) ?? 0) + 1);
+    }
+  }));
+  const [g1, u1] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
+  const l1 = process.cpuUsage(l0);
+  into.ms += ms;
+  into.cpuGateway += (g1.stats as Stats).cpu - (g0.stats as Stats).cpu;
+  into.cpuUpstream += (u1.cpu as number) - (u0.cpu as number);
+  into.cpuLoad += l1.user + l1.system;
+}
+
 function summary(t: Tally) {
   const sorted = Float64Array.from(t.latencies).sort();
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
@@ -182,18 +217,21 @@ async function main(): Promise<void> {
     };
     await sampleRss();
 
-    const phase = async (connections: number, seconds: number) => {
+    /** Closed loops (as fast as replies come) or, with `rate`, loops paced to offer that many calls/s. */
+    const phase = async (connections: number, seconds: number, rate?: number) => {
       const ts = targets(connections);
       const direct = tally();
       const through = tally();
+      const run = (t: Target, ms: number, into: Tally) =>
+        rate ? pacedRound(t, connections, ms, rate, into, gateway, upstream) : round(t, connections, ms, into, gateway, upstream);
       // Warm both paths (connections, JIT, the gateway's caches) before measuring.
-      await round(ts.direct, connections, 500, tally(), gateway, upstream);
-      await round(ts.gateway, connections, 500, tally(), gateway, upstream);
+      await run(ts.direct, 500, tally());
+      await run(ts.gateway, 500, tally());
       for (let left = seconds; left > 0; left -= ROUND_SECONDS) {
         const ms = Math.min(ROUND_SECONDS, left) * 1000;
         if (Date.now() > token.renewAt) await mint();
-        await round(ts.direct, connections, ms, direct, gateway, upstream);
-        await round(ts.gateway, connections, ms, through, gateway, upstream);
+        await run(ts.direct, ms, direct);
+        await run(ts.gateway, ms, through);
         await sampleRss();
       }
       for (const t of Object.values(ts)) t.agent.destroy();
@@ -201,6 +239,9 @@ async function main(): Promise<void> {
     };
 
     const loaded = await phase(CONNECTIONS, SECONDS);
+    // The same 32 connections offering a fixed rate both targets sustain: latency then measures the hop, not the queue.
+    const pacedRate = PACED_RATE ?? Math.round(loaded.through.perSecond * PACED_SHARE);
+    const paced = await phase(CONNECTIONS, PACED_SECONDS, pacedRate);
     const single = await phase(1, LOW_SECONDS);
     // Idle cost (revocation polls, directory refresh), warm, to read the per-call CPU against.
     await new Promise((r) => setTimeout(r, 500));
@@ -228,6 +269,12 @@ async function main(): Promise<void> {
     console.log(cpu("direct to upstream", loaded.direct));
     console.log(cpu("through the gateway", loaded.through));
 
+    console.log(`\n${CONNECTIONS} connections offering a fixed ${pacedRate} calls/s (${Math.round((pacedRate / loaded.through.perSecond) * 100)}% of the gateway's capacity above; latency from each call's scheduled time):`);
+    console.log(line("direct to upstream", paced.direct));
+    console.log(line("through the gateway", paced.through));
+    console.log(`  added latency: p50 ${ms(paced.through.p50 - paced.direct.p50)}, p99 ${ms(paced.through.p99 - paced.direct.p99)}  [target p50 ≤ 1 ms, p99 ≤ 5 ms]`);
+    console.log(cpu("through the gateway", paced.through));
+
     console.log(`\n1 connection (no queue: the gateway's own cost per call):`);
     console.log(line("direct to upstream", single.direct));
     console.log(line("through the gateway", single.through));
@@ -253,6 +300,8 @@ How to read this:
 - ${CONNECTIONS} closed loops keep every process busy: each call waits behind the others, so p50/p99 there are mostly
   queueing, and "added latency" is what the extra hop's CPU (gateway + a second HTTP exchange) costs on a shared
   machine — not time the gateway spends on one call. The throughput ratio is the figure for capacity.
+- At a fixed offered rate the same ${CONNECTIONS} connections carry the same calls/s to both targets, below saturation:
+  the added latency there is the hop's cost at that load (the latency figure for the target).
 - At 1 connection nothing queues: the added latency is the gateway's own cost per call (receive, verify, decide,
   forward over a pooled socket, relay), plus one more loopback round trip.
 - CPU per call is measured per process (process.cpuUsage over the same rounds): it does not depend on what else

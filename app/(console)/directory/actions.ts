@@ -5,45 +5,9 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { consoleDirectoryActor } from "@/lib/directory/directory-actor";
 import { reassignAgentOwner, reassignAgentOwnerSchema } from "@/lib/directory/reassign-agent-owner";
-import { createScimToken, createScimTokenSchema, revokeScimToken, rotateScimToken } from "@/lib/directory/scim-tokens";
 import { deactivatePerson, reactivatePerson } from "@/lib/directory/set-person-active";
 import { personOf } from "@/lib/auth/principal";
 import { defineAction } from "@/app/_server/action";
-
-const tokenId = z.object({ id: z.string().min(1).max(64) });
-
-/** Returns the token once; it is never stored or shown again. */
-export const createScimTokenAction = defineAction({
-  name: "create-scim-token",
-  permission: "directory.manage",
-  input: createScimTokenSchema,
-  handler: async (input, { principal }) => {
-    const created = await createScimToken(getDb(), principal, input);
-    revalidatePath("/directory");
-    return created;
-  },
-});
-
-export const rotateScimTokenAction = defineAction({
-  name: "rotate-scim-token",
-  permission: "directory.manage",
-  input: tokenId,
-  handler: async ({ id }, { principal }) => {
-    const rotated = await rotateScimToken(getDb(), principal, id);
-    revalidatePath("/directory");
-    return rotated;
-  },
-});
-
-export const revokeScimTokenAction = defineAction({
-  name: "revoke-scim-token",
-  permission: "directory.manage",
-  input: tokenId,
-  handler: async ({ id }, { principal }) => {
-    await revokeScimToken(getDb(), principal, id);
-    revalidatePath("/directory");
-  },
-});
 
 /** Gives an agent whose owner left a new owner: it leaves the offboarding queue. */
 export const reassignOwnerAction = defineAction({

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Activity, CircleAlert, Contact, UsersRound } from "lucide-react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -8,14 +9,12 @@ import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { listOwnerlessAgents } from "@/lib/directory/list-ownerless-agents";
 import { ownerlessGraceMs } from "@/lib/directory/ownerless-grace";
-import { listScimTokens } from "@/lib/directory/scim-tokens";
 import { syncStatus } from "@/lib/directory/sync-status";
 import { issuerFromEnv } from "@/lib/oauth/defaults";
 import { activePeople } from "@/lib/people/active-people";
 import { requirePermission } from "@/app/_server/principal";
 import { DirectoryNav } from "./directory-nav";
 import { OffboardingQueue } from "./offboarding-queue";
-import { ScimTokensPanel } from "./scim-tokens-panel";
 
 export const metadata: Metadata = { title: "Directory" };
 export const dynamic = "force-dynamic";
@@ -25,10 +24,9 @@ export default async function DirectoryPage() {
   const canManage = can(principal, "directory.manage");
   const db = getDb();
   const graceMs = ownerlessGraceMs();
-  const [status, queue, tokens, people] = await Promise.all([
+  const [status, queue, people] = await Promise.all([
     syncStatus(db),
     listOwnerlessAgents(db, graceMs),
-    canManage ? listScimTokens(db) : Promise.resolve([]),
     canManage ? activePeople(db) : Promise.resolve([]),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -70,7 +68,17 @@ export default async function DirectoryPage() {
             <dt className="text-muted-foreground">Last SCIM request</dt>
             <dd>{status.lastScimRequestAt ? <DateTime iso={status.lastScimRequestAt.toISOString()} /> : <span className="text-muted-foreground">Never</span>}</dd>
             <dt className="text-muted-foreground">Active SCIM tokens</dt>
-            <dd>{status.activeTokens}</dd>
+            <dd>
+              {status.activeTokens}
+              {can(principal, "settings.view") ? (
+                <>
+                  {" · "}
+                  <Link href="/settings/scim-tokens" className="underline underline-offset-4" data-testid="manage-scim-tokens">
+                    Manage in Settings
+                  </Link>
+                </>
+              ) : null}
+            </dd>
           </dl>
           {status.recentErrors.length > 0 ? (
             <div className="grid gap-1">
@@ -95,10 +103,6 @@ export default async function DirectoryPage() {
         people={people}
         rows={queue.map((a) => ({ ...a, ownerlessSince: a.ownerlessSince.toISOString(), suspendsAt: iso(a.suspendsAt) }))}
       />
-
-      {canManage ? (
-        <ScimTokensPanel rows={tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) }))} />
-      ) : null}
     </>
   );
 }

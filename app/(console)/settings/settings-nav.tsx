@@ -1,12 +1,13 @@
 "use client";
 
-import { FileCode2, KeyRound, KeySquare, RadioTower, SlidersHorizontal, UsersRound } from "lucide-react";
+import { FileCode2, FolderSync, KeyRound, KeySquare, RadioTower, SlidersHorizontal, UsersRound } from "lucide-react";
 import { SectionTabs, type SectionTab } from "@/components/ui/section-tabs";
 
 const ITEMS: readonly SectionTab[] = [
   { slug: "general", label: "General", href: "/settings", icon: SlidersHorizontal },
   { slug: "people", label: "People & roles", href: "/settings/people", icon: UsersRound },
   { slug: "api-keys", label: "API keys", href: "/settings/api-keys", icon: KeyRound },
+  { slug: "scim-tokens", label: "SCIM tokens", href: "/settings/scim-tokens", icon: FolderSync },
   { slug: "signing-keys", label: "Signing keys", href: "/settings/signing-keys", icon: KeySquare },
   { slug: "policy", label: "Policy", href: "/settings/policy", icon: FileCode2 },
   { slug: "event-receivers", label: "Event receivers", href: "/settings/event-receivers", icon: RadioTower },

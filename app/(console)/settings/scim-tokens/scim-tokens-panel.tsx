@@ -122,7 +122,7 @@ function TokenSecretDialog({ revealed, onClose }: { revealed: Revealed | null; o
 }
 
 /** SCIM provisioning credentials: issued here, shown once, stored as a hash, rotatable and revocable. */
-export function ScimTokensPanel({ rows }: { rows: ScimTokenRow[] }) {
+export function ScimTokensPanel({ rows, canManage, endpoint }: { rows: ScimTokenRow[]; canManage: boolean; endpoint: string }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const columns = useMemo<ColumnDef<ScimTokenRow>[]>(
     () => [
@@ -152,7 +152,7 @@ export function ScimTokensPanel({ rows }: { rows: ScimTokenRow[] }) {
         header: () => <span className="sr-only">Actions</span>,
         cell: ({ row }) => {
           const t = row.original;
-          if (t.revokedAt) return null;
+          if (t.revokedAt || !canManage) return null;
           return (
             <div className="flex justify-end gap-0.5">
               <ConfirmDialog
@@ -198,9 +198,9 @@ export function ScimTokensPanel({ rows }: { rows: ScimTokenRow[] }) {
         },
       },
     ],
-    [],
+    [canManage],
   );
-  const create = <CreateTokenDialog onCreated={setRevealed} />;
+  const create = canManage ? <CreateTokenDialog onCreated={setRevealed} /> : undefined;
   return (
     <section aria-labelledby="scim-tokens-heading" className="grid gap-3" data-testid="scim-tokens">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
@@ -208,7 +208,9 @@ export function ScimTokensPanel({ rows }: { rows: ScimTokenRow[] }) {
           <h2 id="scim-tokens-heading" className="font-semibold">
             SCIM tokens
           </h2>
-          <p className="text-sm text-muted-foreground">Bearer credentials of the IdP's provisioning client. Shown once, stored as a hash.</p>
+          <p className="text-sm text-muted-foreground">
+            Bearer credentials of the IdP's provisioning client for <code className="font-mono text-xs">{endpoint}</code>. Shown once, stored as a hash.
+          </p>
         </div>
         {rows.length > 0 ? create : null}
       </div>
