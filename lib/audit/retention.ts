@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { providerOf, type Db } from "@/lib/db/client";
+import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { placeholders, rawDate } from "@/lib/db/raw-values";
 import { auditReadPool } from "./event-query";
 import { auditStreams } from "./actions";
@@ -80,7 +80,7 @@ export async function setAuditRetentionDays(
 }
 
 /** Anchors of every stream as the newest retention event recorded them (cumulative). */
-export async function retentionAnchors(db: Db): Promise<Map<string, StreamAnchor>> {
+export async function retentionAnchors(db: Db | Tx): Promise<Map<string, StreamAnchor>> {
   const events = await db.auditEvent.findMany({
     where: { action: "audit.retention_purged" },
     orderBy: { occurredAt: "asc" },
@@ -144,18 +144,28 @@ export async function purgeExpiredAuditEvents(
   }
   if (plans.length === 0) return { cutoff, retentionDays, removed: 0, streams: [], eventId: null };
 
-  const anchors = Object.fromEntries(await retentionAnchors(db));
-  for (const p of plans) anchors[p.stream] = { throughSeq: p.throughSeq, lastHash: p.lastHash };
-  const removed = plans.reduce((n, p) => n + p.count, 0);
-  const event = await db.$transaction((tx) =>
-    recordAudit(tx, {
+  const provider = providerOf(db);
+  // Several instances run this job: the record is written under one lock, and a range another instance has
+  // already recorded is not recorded again (its rows are still deleted below: deleting twice removes nothing).
+  const recorded = await db.$transaction(async (tx) => {
+    if (provider === "postgresql") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('audit:retention'))");
+    const known = await retentionAnchors(tx);
+    const fresh = plans.flatMap((p) => {
+      const fromSeq = Math.max(p.fromSeq, (known.get(p.stream)?.throughSeq ?? 0) + 1);
+      return fromSeq <= p.throughSeq ? [{ ...p, fromSeq, count: p.throughSeq - fromSeq + 1 }] : [];
+    });
+    if (fresh.length === 0) return null;
+    const anchors = Object.fromEntries(known);
+    for (const p of fresh) anchors[p.stream] = { throughSeq: p.throughSeq, lastHash: p.lastHash };
+    const removed = fresh.reduce((n, p) => n + p.count, 0);
+    const event = await recordAudit(tx, {
       action: "audit.retention_purged", actorType: "system", actorLabel: "audit retention job", targetType: "audit_trail",
       targetLabel: "Audit trail", decision: "info", reason: `Events older than ${retentionDays} days (before ${cutoff.toISOString()})`,
-      detail: { retentionDays, cutoff: cutoff.toISOString(), removed, streams: plans, anchors },
-    }),
-  );
+      detail: { retentionDays, cutoff: cutoff.toISOString(), removed, streams: fresh, anchors },
+    });
+    return { event, removed, streams: fresh };
+  });
 
-  const provider = providerOf(db);
   for (const p of plans) {
     for (let from = p.fromSeq; from <= p.throughSeq; from += batchSize) {
       const through = Math.min(from + batchSize - 1, p.throughSeq);
@@ -170,5 +180,7 @@ export async function purgeExpiredAuditEvents(
       }
     }
   }
-  return { cutoff, retentionDays, removed, streams: plans, eventId: event.id };
+  return recorded
+    ? { cutoff, retentionDays, removed: recorded.removed, streams: recorded.streams, eventId: recorded.event.id }
+    : { cutoff, retentionDays, removed: 0, streams: [], eventId: null };
 }

@@ -162,6 +162,21 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     expect(providerOf(db)).toBe("postgresql");
   });
 
+  it("records a removal once when two instances purge at the same moment", async () => {
+    const cutoff = new Date(now - 15 * DAY);
+    const old = await db.auditEvent.count({ where: { occurredAt: { lt: cutoff } } });
+    expect(old).toBeGreaterThan(0);
+    const purges = await Promise.all([
+      purgeExpiredAuditEvents(db, { now: new Date(now), retentionDays: 15, batchSize: 50 }),
+      purgeExpiredAuditEvents(db, { now: new Date(now), retentionDays: 15, batchSize: 50 }),
+    ]);
+    const recorded = await db.auditEvent.findMany({ where: { action: "audit.retention_purged" } });
+    expect(recorded).toHaveLength(1);
+    expect(purges.map((p) => p.eventId).filter(Boolean)).toEqual([recorded[0]!.id]);
+    expect(await db.auditEvent.count({ where: { occurredAt: { lt: cutoff }, NOT: { action: "audit.retention_purged" } } })).toBeLessThan(old);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+  });
+
   it("removes events past the retention period, records the removal, and still verifies", async () => {
     expect(await auditRetentionDays(db, {})).toBeNull();
     await setAuditRetentionDays(db, 12, { actorType: "user", actorLabel: "admin@acme.example" });
