@@ -8,6 +8,7 @@
  * profile when started with --cpu-prof).
  */
 import type { AddressInfo } from "node:net";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { createDb } from "@/lib/db/client";
 import type { DatabaseConfig } from "@/lib/db/config";
 import { Gateway } from "@/lib/gateway/gateway";
@@ -25,9 +26,26 @@ async function main(): Promise<void> {
   Object.assign(ctx, { issuer: `http://127.0.0.1:${port}` });
   await gateway.start();
 
+  // What stalls the event loop (a stall delays every call in flight): loop delay and GC pauses, since the last stats.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const gc = { pauses: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.pauses++;
+      gc.totalMs += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
   const stats = () => {
     const u = process.cpuUsage();
-    return { cpu: u.user + u.system, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, auditBacklog: gateway.audit.backlog };
+    const out = {
+      cpu: u.user + u.system, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, auditBacklog: gateway.audit.backlog,
+      loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gcPauses: gc.pauses, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs,
+    };
+    loop.reset();
+    Object.assign(gc, { pauses: 0, totalMs: 0, maxMs: 0 });
+    return out;
   };
   process.on("message", (m: { type?: string }) => {
     if (m.type === "stats") process.send?.({ stats: stats() });

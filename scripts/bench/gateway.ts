@@ -45,7 +45,7 @@ const CLIENT_SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 
 // ───────────── child processes
 
-interface Stats { cpu: number; rss: number; heapUsed: number; auditBacklog: number }
+interface Stats { cpu: number; rss: number; heapUsed: number; auditBacklog: number; loopP99Ms: number; loopMaxMs: number; gcPauses: number; gcTotalMs: number; gcMaxMs: number }
 
 class Child {
   private waiting: ((m: Record<string, unknown>) => void)[] = [];
@@ -81,8 +81,19 @@ process.on("exit", () => children.forEach((c) => c.exitCode === null && c.kill()
 // ───────────── load
 
 interface Target { name: string; port: number; path: string; headers: () => OutgoingHttpHeaders; agent: Agent }
-interface Tally { latencies: number[]; failed: Map<string, number>; ms: number; cpuGateway: number; cpuUpstream: number; cpuLoad: number }
-const tally = (): Tally => ({ latencies: [], failed: new Map(), ms: 0, cpuGateway: 0, cpuUpstream: 0, cpuLoad: 0 });
+interface Stalls { loopP99Ms: number; loopMaxMs: number; gcPauses: number; gcTotalMs: number; gcMaxMs: number }
+interface Tally { latencies: number[]; failed: Map<string, number>; ms: number; cpuGateway: number; cpuUpstream: number; cpuLoad: number; stalls: Stalls }
+const tally = (): Tally => ({ latencies: [], failed: new Map(), ms: 0, cpuGateway: 0, cpuUpstream: 0, cpuLoad: 0, stalls: { loopP99Ms: 0, loopMaxMs: 0, gcPauses: 0, gcTotalMs: 0, gcMaxMs: 0 } });
+
+/** The gateway's event-loop stalls over one round (its stats reset on every report). */
+function addStalls(into: Tally, s: Stats): void {
+  const t = into.stalls;
+  t.loopP99Ms = Math.max(t.loopP99Ms, s.loopP99Ms);
+  t.loopMaxMs = Math.max(t.loopMaxMs, s.loopMaxMs);
+  t.gcPauses += s.gcPauses;
+  t.gcTotalMs += s.gcTotalMs;
+  t.gcMaxMs = Math.max(t.gcMaxMs, s.gcMaxMs);
+}
 
 const callBody = Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: { id: "d1" } } }));
 
@@ -117,6 +128,7 @@ async function round(t: Target, connections: number, ms: number, into: Tally, ga
   const l1 = process.cpuUsage(l0);
   into.ms += ms;
   into.cpuGateway += (g1.stats as Stats).cpu - (g0.stats as Stats).cpu;
+  addStalls(into, g1.stats as Stats);
   into.cpuUpstream += (u1.cpu as number) - (u0.cpu as number);
   into.cpuLoad += l1.user + l1.system;
 }
@@ -137,8 +149,10 @@ async function pacedRound(t: Target, connections: number, ms: number, rate: numb
       if (due >= start + ms) break;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // A timer may fire a little early: the call then counts from when it was sent.
+      const sentAt = Math.min(due, performance.now());
       const failure = await once(t).catch((e: unknown) => (e instanceof Error ? e.message : "error"));
-      if (failure === null) into.latencies.push(performance.now() - due);
+      if (failure === null) into.latencies.push(performance.now() - sentAt);
       else into.failed.set(failure, (into.failed.get(failure) ?? 0) + 1);
     }
   }));
@@ -146,6 +160,7 @@ async function pacedRound(t: Target, connections: number, ms: number, rate: numb
   const l1 = process.cpuUsage(l0);
   into.ms += ms;
   into.cpuGateway += (g1.stats as Stats).cpu - (g0.stats as Stats).cpu;
+  addStalls(into, g1.stats as Stats);
   into.cpuUpstream += (u1.cpu as number) - (u0.cpu as number);
   into.cpuLoad += l1.user + l1.system;
 }
@@ -157,7 +172,7 @@ function summary(t: Tally) {
   return {
     calls, failed: [...t.failed].map(([why, n]) => `${n} ${why}`).join(", ") || "0", perSecond: calls / (t.ms / 1000), p50: q(0.5), p99: q(0.99),
     // µs of CPU per successful call, per process
-    gatewayUs: t.cpuGateway / calls, upstreamUs: t.cpuUpstream / calls, loadUs: t.cpuLoad / calls,
+    gatewayUs: t.cpuGateway / calls, upstreamUs: t.cpuUpstream / calls, loadUs: t.cpuLoad / calls, stalls: t.stalls,
   };
 }
 
@@ -168,7 +183,7 @@ async function main(): Promise<void> {
   const db = createDb(fresh.config);
   const { child: upstream, ready: up } = await Child.start("scripts/bench/gateway-upstream.ts", { BENCH_UPSTREAM: UPSTREAM_KIND, BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET });
   children.push(upstream.proc);
-  const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const profileArgs = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
   const { child: gateway, ready: gw } = await Child.start("scripts/bench/gateway-server.ts", { BENCH_DB_CONFIG: JSON.stringify(fresh.config) }, profileArgs);
   children.push(gateway.proc);
   const upstreamUrl = new URL(String(up.url));
@@ -260,7 +275,10 @@ async function main(): Promise<void> {
     const line = (label: string, r: ReturnType<typeof summary>) =>
       `  ${label.padEnd(20)} ${r.perSecond.toFixed(0).padStart(6)} calls/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  ok ${r.calls}  failed ${r.failed}`;
     const cpu = (label: string, r: ReturnType<typeof summary>) =>
-      `  ${label.padEnd(20)} CPU per call: gateway ${(r.gatewayUs / 1000).toFixed(3)} ms, upstream ${(r.upstreamUs / 1000).toFixed(3)} ms, load generator ${(r.loadUs / 1000).toFixed(3)} ms`;
+      `  ${label.padEnd(20)} CPU per call: gateway ${(r.gatewayUs / 1000).toFixed(3)} ms, upstream ${(r.upstreamUs / 1000).toFixed(3)} ms, load generator ${(r.loadUs / 1000).toFixed(3)} ms` +
+      (label.includes("gateway")
+        ? `\n  ${"".padEnd(20)} gateway event loop: delay p99 ${r.stalls.loopP99Ms.toFixed(1)} ms, max ${r.stalls.loopMaxMs.toFixed(1)} ms; GC ${r.stalls.gcPauses} pauses, ${r.stalls.gcTotalMs.toFixed(0)} ms in all, longest ${r.stalls.gcMaxMs.toFixed(1)} ms`
+        : "");
 
     console.log(`\n${CONNECTIONS} connections (throughput; latency includes queueing):`);
     console.log(line("direct to upstream", loaded.direct));
