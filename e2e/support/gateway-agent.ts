@@ -89,13 +89,22 @@ export async function tryMint(request: APIRequestContext, target: GatewayTarget,
 }
 
 let rpcId = 1;
-/** One tools/call through Mandate's gateway; the HTTP status. */
+/**
+ * One tools/call through Mandate's gateway; the HTTP status. The gateway re-reads a server's upstream every
+ * few seconds (MANDATE_GATEWAY_DIRECTORY_TTL_MS): right after gatewayTarget re-points it, a call may still go to
+ * the upstream an earlier spec started and closed (502), so a 502 is retried for a while. Refusals (401, 403)
+ * are decided before the upstream is reached and are returned at once.
+ */
 export async function gatewayCall(request: APIRequestContext, target: GatewayTarget, token: string): Promise<number> {
-  const res = await request.post(`/mcp/${target.slug}`, {
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
-    data: JSON.stringify({ jsonrpc: "2.0", id: rpcId++, method: "tools/call", params: { name: target.toolName, arguments: {} } }),
-  });
-  return res.status();
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const res = await request.post(`/mcp/${target.slug}`, {
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+      data: JSON.stringify({ jsonrpc: "2.0", id: rpcId++, method: "tools/call", params: { name: target.toolName, arguments: {} } }),
+    });
+    if (res.status() !== 502 || Date.now() > until) return res.status();
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 export async function introspect(request: APIRequestContext, agent: TestAgent, token: string): Promise<{ status: number; active?: boolean }> {

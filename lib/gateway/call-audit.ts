@@ -1,8 +1,23 @@
 import type { AuditInput } from "@/lib/audit/record";
+import type Database from "better-sqlite3";
 import { recordAuditBatch } from "@/lib/audit/record-batch";
+import { appendSqliteAuditBatch } from "@/lib/audit/record-batch-sqlite";
+import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import type { Db } from "@/lib/db/client";
 import type { GatewayCaller } from "./caller";
 import type { GatewayServer, GatewayTool } from "./directory";
+
+const usageStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/** A session's tool-call count and last use (lastUsedAt only moves forward), on the embedded store's connection. */
+function sessionUsageStatement(conn: Database.Database): Database.Statement {
+  let st = usageStatements.get(conn);
+  if (!st) {
+    st = conn.prepare(`UPDATE "AgentSession" SET "toolCallCount" = "toolCallCount" + ?, "lastUsedAt" = MAX(COALESCE("lastUsedAt", 0), ?) WHERE "id" = ?`);
+    usageStatements.set(conn, st);
+  }
+  return st;
+}
 
 /** One tools/call decision, as the gateway saw it. */
 export interface ToolCallRecord {
@@ -124,8 +139,20 @@ export class CallAuditWriter {
       if (r.occurredAt > u.lastUsedAt) u.lastUsedAt = r.occurredAt;
       usage.set(r.caller.sessionId, u);
     }
+    const inputs = records.map((r) => this.auditInput(r));
+    const sqlite = sqliteWriterOf(this.db);
+    if (sqlite) {
+      // The embedded store: one synchronous driver transaction, so a busy gateway never holds the one
+      // connection across awaits while the token endpoint's mints wait behind it.
+      await sqlite.transaction((conn) => {
+        appendSqliteAuditBatch(conn, inputs);
+        const touch = sessionUsageStatement(conn);
+        for (const [id, u] of usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
+      });
+      return;
+    }
     await this.db.$transaction(async (tx) => {
-      await recordAuditBatch(tx, records.map((r) => this.auditInput(r)));
+      await recordAuditBatch(tx, inputs);
       for (const [id, u] of usage) {
         await tx.agentSession.updateMany({ where: { id }, data: { toolCallCount: { increment: u.calls }, lastUsedAt: u.lastUsedAt } });
       }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/audit/record-batch-sqlite";
 import type { SqliteWriter } from "@/lib/db/sqlite-writer";
 import { planBatch, type JtiClaim, type LiveSession, type PendingWrite, type WriteOutcome } from "./mint-batch";
 
@@ -12,12 +13,10 @@ const ms = (d: Date | null) => (d === null ? null : d.getTime());
 interface Statements {
   claim: Database.Statement;
   live: Database.Statement;
-  head: Database.Statement;
   insertSession: Database.Statement;
   updateSession: Database.Statement;
   updateSessionAuth: Database.Statement;
   insertToken: Database.Statement;
-  insertAudit: Database.Statement;
 }
 
 function prepare(conn: Database.Database): Statements {
@@ -27,7 +26,6 @@ function prepare(conn: Database.Database): Statements {
     live: s(
       `SELECT "id", "scopes", "expiresAt", "authTime" FROM "AgentSession" WHERE "agentId" = ? AND "userId" IS ? AND "serverId" = ? AND "status" = 'active' AND "expiresAt" > ? ORDER BY "createdAt" DESC LIMIT 1`,
     ),
-    head: s(`SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = 'token' ORDER BY "seq" DESC LIMIT 1`),
     insertSession: s(
       `INSERT INTO "AgentSession" ("id", "agentId", "userId", "serverId", "scopes", "grantType", "authTime", "createdAt", "lastUsedAt", "expiresAt", "reauthDueAt", "status", "risk", "tokenCount", "toolCallCount") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, 0)`,
     ),
@@ -35,9 +33,6 @@ function prepare(conn: Database.Database): Statements {
     updateSessionAuth: s(`UPDATE "AgentSession" SET "authTime" = ?, "reauthDueAt" = ? WHERE "id" = ?`),
     insertToken: s(
       `INSERT INTO "IssuedToken" ("id", "jti", "kind", "sessionId", "clientId", "audience", "scopes", "issuedAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    insertAudit: s(
-      `INSERT INTO "AuditEvent" ("id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType", "targetId", "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
   };
 }
@@ -64,7 +59,7 @@ export function sqliteMintStore(writer: SqliteWriter): MintStore {
           const row = stmts.live.get(agentId, userId || null, serverId, now.getTime()) as { id: string; scopes: string; expiresAt: number; authTime: number | null } | undefined;
           return row ? { id: row.id, scopes: row.scopes, expiresAt: new Date(row.expiresAt), authTime: row.authTime === null ? null : new Date(row.authTime) } : null;
         };
-        const head = (stmts.head.get() as { seq: number; hash: string } | undefined) ?? null;
+        const head = sqliteAuditHead(conn, "token");
         const rows = planBatch(items, claimFailed, live, head);
         for (const r of rows.newSessions) {
           stmts.insertSession.run(r.id, r.agentId, r.userId, r.serverId, r.scopes, r.grantType, ms(r.authTime), ms(r.createdAt), ms(r.lastUsedAt), ms(r.expiresAt), ms(r.reauthDueAt), r.risk, r.tokenCount);
@@ -74,12 +69,7 @@ export function sqliteMintStore(writer: SqliteWriter): MintStore {
           if (u.auth) stmts.updateSessionAuth.run(ms(u.auth.authTime), ms(u.auth.reauthDueAt), u.id);
         }
         for (const t of rows.tokens) stmts.insertToken.run(t.id, t.jti, t.kind, t.sessionId, t.clientId, t.audience, t.scopes, ms(t.issuedAt), ms(t.expiresAt));
-        for (const e of rows.audit) {
-          stmts.insertAudit.run(
-            e.id, ms(e.occurredAt), e.stream, e.seq, e.actorType, e.actorId, e.actorLabel, e.onBehalfOfId, e.action, e.targetType, e.targetId, e.targetLabel,
-            e.decision, e.reason, e.sessionId, e.requestId, e.clientAddress, e.detail === null ? null : JSON.stringify(e.detail), e.prevHash, e.hash,
-          );
-        }
+        for (const e of rows.audit) insertSqliteAuditRow(conn, e);
         return rows.outcomes;
       });
     },

@@ -5,7 +5,8 @@
  *      the issue's 10M on PostgreSQL is AUDIT_BENCH_PG_EVENTS=10000000) on fresh databases, timing it;
  *   2. filtered timeline pages (first page and the next one) for typical investigator filters: p50/p95;
  *   3. a streamed JSON Lines export of the newest AUDIT_BENCH_EXPORT_EVENTS (default 1M) events, with time and RSS sampled;
- *   4. client_credentials mints against the protocol server, alone and while a second load appends
+ *   4. the retention job removing the oldest AUDIT_BENCH_PURGE_DAYS (default 30) days, timed;
+ *   5. client_credentials mints against the protocol server, alone and while a second load appends
  *      audit events (AUDIT_BENCH_APPEND_RATE per second, default 1000): throughput with and without.
  *
  * AUDIT_BENCH_STORES=sqlite,postgresql picks the stores; BENCH_SECONDS the load duration (default 10).
@@ -16,9 +17,13 @@ import type { AddressInfo } from "node:net";
 import { exportAuditEvents } from "@/lib/audit/export";
 import type { AuditFilter } from "@/lib/audit/filters";
 import { listAuditEvents } from "@/lib/audit/list-events";
-import { recordAudit } from "@/lib/audit/record";
+import { purgeExpiredAuditEvents } from "@/lib/audit/retention";
 import { openBulkWriter } from "@/lib/db/bulk-insert";
 import { createDb, type Db } from "@/lib/db/client";
+import { CallAuditWriter } from "@/lib/gateway/call-audit";
+import type { GatewayCaller } from "@/lib/gateway/caller";
+import type { GatewayServer, GatewayTool } from "@/lib/gateway/directory";
+import { gatewaySettings } from "@/lib/gateway/settings";
 import { decodeCursor } from "@/lib/pagination/keyset";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { createProtocolServer } from "@/server/protocol-server";
@@ -34,21 +39,35 @@ const EVENTS: Record<Store, number> = {
 };
 const APPEND_RATE = Number(process.env.AUDIT_BENCH_APPEND_RATE ?? 1000);
 const EXPORT_EVENTS = Number(process.env.AUDIT_BENCH_EXPORT_EVENTS ?? 1_000_000);
+const PURGE_DAYS = Number(process.env.AUDIT_BENCH_PURGE_DAYS ?? 30);
 const DAY = 86_400_000;
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
+/** AuditEvent's secondary indexes (name and DDL): dropped for the load and built once after it, as a restore would. */
+async function secondaryIndexes(store: Store, db: Db): Promise<{ name: string; sql: string }[]> {
+  return store === "sqlite"
+    ? db.$queryRawUnsafe(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'AuditEvent' AND sql IS NOT NULL`)
+    : db.$queryRawUnsafe(`SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'AuditEvent' AND indexname <> 'AuditEvent_pkey'`);
+}
+
 async function generate(store: Store, db: Db, config: Parameters<typeof openBulkWriter>[0]): Promise<AuditDataSet> {
+  const indexes = await secondaryIndexes(store, db);
   const writer = await openBulkWriter(config);
   const started = performance.now();
   try {
+    for (const i of indexes) await writer.exec(`DROP INDEX "${i.name}"`);
     const set = await writeAuditDataSet(writer, {
       count: EVENTS[store], days: 90, now: Date.now(),
       progress: (n) => {
         if (n % 200_000 === 0) process.stdout.write(`  ${store}: ${n.toLocaleString("en-US")} events written (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
       },
     });
+    const indexing = performance.now();
+    if (writer.provider === "postgresql") await writer.exec(`SET maintenance_work_mem = '1GB'`);
+    for (const i of indexes) await writer.exec(i.sql);
+    console.log(`  ${store}: built ${indexes.length} indexes in ${((performance.now() - indexing) / 1000).toFixed(1)} s`);
     if (writer.provider === "postgresql") await writer.exec(`ANALYZE "AuditEvent"`);
     else await writer.exec("ANALYZE");
     const seconds = (performance.now() - started) / 1000;
@@ -120,6 +139,23 @@ async function exportRange(store: Store, db: Db, set: AuditDataSet): Promise<voi
   );
 }
 
+/**
+ * Retention: the oldest AUDIT_BENCH_PURGE_DAYS days of the data set's span removed by the retention job (batched
+ * deletes by (stream, seq) through the unique index, the removal recorded as an event), timed, with the
+ * number of rows removed.
+ */
+async function purgeOldest(store: Store, db: Db, set: AuditDataSet): Promise<void> {
+  const spanDays = (set.to - set.from) / DAY;
+  const keepDays = Math.max(1, Math.round(spanDays - PURGE_DAYS));
+  const started = performance.now();
+  const result = await purgeExpiredAuditEvents(db, { now: new Date(set.to), retentionDays: keepDays });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${store}: retention kept the last ${keepDays} of ${spanDays.toFixed(0)} days: removed ${result.removed.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s ` +
+      `(${Math.round(result.removed / seconds).toLocaleString("en-US")}/s, batches of 10,000, recorded as event ${result.eventId})`,
+  );
+}
+
 async function mintLoad(url: string, basic: string): Promise<number> {
   let ok = 0;
   const end = Date.now() + SECONDS * 1000;
@@ -139,24 +175,29 @@ async function mintLoad(url: string, basic: string): Promise<number> {
   return ok / SECONDS;
 }
 
-/** Appends gateway-stream events at `rate`/s in groups of ten per transaction, until `stop`. */
-async function appendLoad(db: Db, rate: number, stop: () => boolean): Promise<number> {
-  let written = 0;
+/**
+ * Appends tool-call events at `rate`/s through the gateway's own audit writer (CallAuditWriter: batched,
+ * chained, off the request path, with the session usage update), as a busy gateway in the same instance
+ * would, until `stop`. Returns the rate actually written.
+ */
+async function appendLoad(db: Db, server: GatewayServer, tool: GatewayTool, sessionId: string, rate: number, stop: () => boolean): Promise<number> {
+  const settings = gatewaySettings();
+  const writer = new CallAuditWriter(db, { flushMs: settings.auditFlushMs, batchSize: settings.auditBatchSize, maxBacklog: settings.auditMaxBacklog });
+  const caller: GatewayCaller = { clientId: "bench-appender", userSubject: null, sessionId, jti: "bench", audience: server.resourceUri, scopes: new Set([tool.scope]), expiresAtMs: Date.now() + 3_600_000 };
+  let added = 0;
   const started = Date.now();
   while (!stop()) {
     const due = Math.floor(((Date.now() - started) / 1000) * rate);
-    if (written >= due) {
-      await new Promise((r) => setTimeout(r, 5));
-      continue;
+    for (; added < due; added++) {
+      writer.add({
+        allowed: true, server, caller, toolName: tool.name, tool, reason: "scope granted", latencyMs: 1, upstreamStatus: 200,
+        loggedArguments: {}, requestId: null, clientAddress: "127.0.0.1", occurredAt: new Date(),
+      });
     }
-    await db.$transaction(async (tx) => {
-      for (let i = 0; i < 10; i++) {
-        await recordAudit(tx, { action: "tool.called", actorType: "agent", actorLabel: "bench-appender", targetType: "tool", targetLabel: "read_doc", decision: "allow", detail: { n: written + i } });
-      }
-    });
-    written += 10;
+    await new Promise((r) => setTimeout(r, 5));
   }
-  return written / ((Date.now() - started) / 1000);
+  await writer.flush();
+  return added / ((Date.now() - started) / 1000);
 }
 
 async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
@@ -179,13 +220,19 @@ async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
     for (let i = 0; i < 50; i++) await (await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: "grant_type=client_credentials&resource=https%3A%2F%2Fmcp.bench.example%2Fdocs" })).arrayBuffer();
     const alone = await mintLoad(url, basic);
     let done = false;
-    const appending = appendLoad(db, APPEND_RATE, () => done);
+    const session = await db.agentSession.findFirstOrThrow({ where: { agentId: agent.id }, select: { id: true } });
+    const gatewayServer: GatewayServer = {
+      id: server.id, name: server.name, slug: server.slug, resourceUri: server.resourceUri, upstreamUrl: new URL("http://127.0.0.1:1/"), credential: null,
+      argumentLogging: "none", tools: new Map(), scopes: ["docs.read"],
+    };
+    const gatewayTool: GatewayTool = { id: tool.id, name: tool.name, scope: tool.scope, risk: tool.risk, approved: true };
+    const appending = appendLoad(db, gatewayServer, gatewayTool, session.id, APPEND_RATE, () => done);
     const withAppends = await mintLoad(url, basic);
     done = true;
     const appended = await appending;
     const change = ((withAppends - alone) / alone) * 100;
     console.log(
-      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while appending ${appended.toFixed(0)} audit events/s (${change >= 0 ? "+" : ""}${change.toFixed(1)}%)`,
+      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while the gateway audit writer appends ${appended.toFixed(0)} tool-call events/s (${change >= 0 ? "+" : ""}${change.toFixed(1)}%)`,
     );
   } finally {
     http.closeAllConnections();
@@ -202,6 +249,7 @@ async function main(): Promise<void> {
       const set = await generate(store, db, fresh.config);
       await pages(store, db, set);
       await exportRange(store, db, set);
+      if (PURGE_DAYS > 0) await purgeOldest(store, db, set);
       await appendUnderTokenLoad(store, db);
     } finally {
       await db.$disconnect();

@@ -48,6 +48,42 @@ describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
     expect((await db.auditEvent.findUniqueOrThrow({ where: { id: recorded[1]!.id } })).detail).toBeNull();
   });
 
+  it("writes the gateway's tool-call events chained, with each session's call count and last use", async () => {
+    const srv = await db.mcpServer.create({ data: { name: "Usage", slug: "usage", resourceUri: "https://usage.example/mcp", enforcementMode: "gateway" } });
+    const agent = await db.agent.create({ data: { clientId: "usage-agent", name: "usage-agent", kind: "autonomous", authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
+    const started = new Date(Date.UTC(2026, 0, 2));
+    const sessions = await Promise.all(
+      [0, 1].map((k) =>
+        db.agentSession.create({ data: { id: `usage-session-${k}`, agentId: agent.id, serverId: srv.id, scopes: "docs.read", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3_600_000), lastUsedAt: started } }),
+      ),
+    );
+    const server = { id: srv.id, name: srv.name, tools: new Map() } as unknown as GatewayServer;
+    const record = (i: number, sessionId: string, allowed: boolean): ToolCallRecord => ({
+      allowed, server, caller: { clientId: "usage-agent", userSubject: null, sessionId, jti: `j-${i}`, audience: srv.resourceUri, scopes: new Set(), expiresAtMs: 0 },
+      toolName: "read_doc", tool: null, reason: allowed ? "scope granted" : "scope not granted", latencyMs: 2, upstreamStatus: allowed ? 200 : null,
+      loggedArguments: {}, requestId: `usage-${i}`, clientAddress: "127.0.0.1", occurredAt: new Date(started.getTime() + 1000 * (i + 1)),
+    });
+    const writer = new CallAuditWriter(db, { flushMs: 10_000, batchSize: 4, maxBacklog: 1000 });
+    // Seven allowed calls on the first session, two on the second, one refusal (not a use) on the second.
+    for (let i = 0; i < 7; i++) writer.add(record(i, sessions[0]!.id, true));
+    writer.add(record(7, sessions[1]!.id, true));
+    writer.add(record(8, sessions[1]!.id, false));
+    writer.add(record(9, sessions[1]!.id, true));
+    await writer.flush();
+    expect(writer.backlog).toBe(0);
+
+    const events = await db.auditEvent.findMany({ where: { requestId: { startsWith: "usage-" } }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => [e.requestId, e.action, e.actorId])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [`usage-${i}`, i === 8 ? "tool.call_refused" : "tool.called", agent.id]),
+    );
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => events[0]!.seq + i));
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+    const after = await db.agentSession.findMany({ where: { id: { in: sessions.map((x) => x.id) } }, select: { id: true, toolCallCount: true, lastUsedAt: true } });
+    const byId = new Map(after.map((a) => [a.id, a]));
+    expect(byId.get(sessions[0]!.id)).toMatchObject({ toolCallCount: 7, lastUsedAt: new Date(started.getTime() + 7000) });
+    expect(byId.get(sessions[1]!.id)).toMatchObject({ toolCallCount: 2, lastUsedAt: new Date(started.getTime() + 10_000) });
+  });
+
   it("keeps tool-call events that failed to write and writes them once the store is back", async () => {
     const server = { id: "srv", name: "Docs", tools: new Map() } as unknown as GatewayServer;
     const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-x", jti: "j", audience: "a", scopes: new Set(), expiresAtMs: 0 };
