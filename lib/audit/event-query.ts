@@ -148,6 +148,10 @@ export async function queryAuditEvents(
     const at = b.bind(window.after.occurredAt);
     const id = b.bind(window.after.id);
     const cmp = window.order === "desc" ? "<" : ">";
+    // The first bound is implied by the second; it is there so the planner seeks the (occurredAt, id) index to
+    // the position instead of walking it from the end and filtering (each export batch would re-read every row
+    // before it: quadratic in the export's length).
+    b.clauses.push(`"occurredAt" ${cmp}= ${at}`);
     b.clauses.push(`("occurredAt" ${cmp} ${at} OR ("occurredAt" = ${at} AND "id" ${cmp} ${id}))`);
   }
   const dir = window.order === "desc" ? "DESC" : "ASC";

@@ -206,6 +206,7 @@ function encodeBoundary<Row>(row: Row | undefined, keyOf: (row: Row) => Cursor):
 }
 
 type Comparison<Value> = { gt: Value } | { lt: Value };
+type InclusiveComparison<Value> = { gte: Value } | { lte: Value };
 
 /**
  * The Prisma `where` fragment for rows past a (key, id) boundary and the
@@ -218,17 +219,32 @@ export function keysetBy<Field extends string, Value>(
   direction: KeysetDirection,
   boundary: { key: Value; id: string } | null,
 ): {
-  past: { OR: [Record<Field, Comparison<Value>>, Record<Field, Value> & { id: Comparison<string> }] } | Record<string, never>;
+  past:
+    | {
+        AND: [
+          Record<Field, InclusiveComparison<Value>>,
+          { OR: [Record<Field, Comparison<Value>>, Record<Field, Value> & { id: Comparison<string> }] },
+        ];
+      }
+    | Record<string, never>;
   orderBy: [Record<Field, "asc" | "desc">, { id: "asc" | "desc" }];
 } {
   const order = orderFor(natural, direction);
   const orderBy = [{ [field]: order } as Record<Field, "asc" | "desc">, { id: order }] as [Record<Field, "asc" | "desc">, { id: "asc" | "desc" }];
   if (!boundary) return { past: {}, orderBy };
+  const past = pastBoundary(natural, direction, boundary.key);
   return {
     past: {
-      OR: [
-        { [field]: pastBoundary(natural, direction, boundary.key) } as Record<Field, Comparison<Value>>,
-        { [field]: boundary.key, id: pastBoundary(natural, direction, boundary.id) } as Record<Field, Value> & { id: Comparison<string> },
+      AND: [
+        // Implied by the OR below; it lets the database seek the (field, id) index to the boundary rather than
+        // walk it from the start and filter, which makes a deep page cost as much as every page before it.
+        { [field]: "gt" in past ? { gte: boundary.key } : { lte: boundary.key } } as Record<Field, InclusiveComparison<Value>>,
+        {
+          OR: [
+            { [field]: past } as Record<Field, Comparison<Value>>,
+            { [field]: boundary.key, id: pastBoundary(natural, direction, boundary.id) } as Record<Field, Value> & { id: Comparison<string> },
+          ],
+        },
       ],
     },
     orderBy,

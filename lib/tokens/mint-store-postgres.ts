@@ -1,4 +1,5 @@
 import pg from "pg";
+import { insertPostgresAuditRows, lockPostgresAuditStream } from "@/lib/audit/record-batch-postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
 
@@ -32,14 +33,6 @@ SELECT u.id, u.jti, u.kind::"TokenKind", u.sid, u.cid, u.aud, u.scopes, u.iat, u
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
   AS u(id, jti, kind, sid, cid, aud, scopes, iat, exp)`;
 
-const INSERT_AUDIT = `
-INSERT INTO "AuditEvent" ("id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType", "targetId", "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash")
-SELECT u.id, u.at, u.stream, u.seq, u.actor_type::"ActorType", u.actor_id, u.actor_label, u.obo, u.action, u.target_type, u.target_id, u.target_label, u.decision::"Decision",
-  u.reason, u.sid, u.rid, u.addr, u.detail, u.prev, u.hash
-FROM unnest($1::text[], $2::timestamp(3)[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-  $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[], $19::text[], $20::text[])
-  AS u(id, at, stream, seq, actor_type, actor_id, actor_label, obo, action, target_type, target_id, target_label, decision, reason, sid, rid, addr, detail, prev, hash)`;
-
 /**
  * PostgreSQL: one transaction per batch on a connection of its own, every
  * table written with one multi-row statement (unnest of column arrays), under
@@ -55,7 +48,8 @@ export function postgresMintStore(url: string): MintStore {
       let broken = false;
       try {
         await client.query("BEGIN");
-        await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", ["audit:token"]);
+        // The token stream's lock first: the chain head and the live sessions cannot move underneath.
+        const head = await lockPostgresAuditStream(client, "token");
         const claimFailed = await claim(client, items);
         const minted = items.filter((it, i) => it.type === "mint" && !claimFailed[i]).map((it) => (it.type === "mint" ? it.mint : null)!);
         const live = new Map<string, LiveSession[]>();
@@ -71,8 +65,6 @@ export function postgresMintStore(url: string): MintStore {
             live.set(key, list);
           }
         }
-        const headRes = await client.query(`SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = 'token' ORDER BY "seq" DESC LIMIT 1`);
-        const head = (headRes.rows[0] as { seq: number; hash: string } | undefined) ?? null;
         const rows = planBatch(items, claimFailed, (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null, head);
 
         const ns = rows.newSessions;
@@ -97,13 +89,7 @@ export function postgresMintStore(url: string): MintStore {
             tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
           ]);
         }
-        const ev = rows.audit;
-        await client.query(INSERT_AUDIT, [
-          ev.map((e) => e.id), ev.map((e) => ts(e.occurredAt)), ev.map((e) => e.stream), ev.map((e) => e.seq), ev.map((e) => e.actorType), ev.map((e) => e.actorId),
-          ev.map((e) => e.actorLabel), ev.map((e) => e.onBehalfOfId), ev.map((e) => e.action), ev.map((e) => e.targetType), ev.map((e) => e.targetId),
-          ev.map((e) => e.targetLabel), ev.map((e) => e.decision), ev.map((e) => e.reason), ev.map((e) => e.sessionId), ev.map((e) => e.requestId),
-          ev.map((e) => e.clientAddress), ev.map((e) => (e.detail === null ? null : JSON.stringify(e.detail))), ev.map((e) => e.prevHash), ev.map((e) => e.hash),
-        ]);
+        await insertPostgresAuditRows(client, rows.audit);
         await client.query("COMMIT");
         return rows.outcomes;
       } catch (e) {

@@ -9,7 +9,7 @@
  *   5. client_credentials mints against the protocol server, alone and while a second load appends
  *      audit events (AUDIT_BENCH_APPEND_RATE per second, default 1000): throughput with and without.
  *
- * AUDIT_BENCH_STORES=sqlite,postgresql picks the stores; BENCH_SECONDS the load duration (default 10).
+ * AUDIT_BENCH_STORES=sqlite,postgresql picks the stores; BENCH_SECONDS the mint load per case (default 30, in 3 alternating rounds).
  * The machine is shared and the load generator runs in this process: compare ratios, not absolute figures.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -31,7 +31,7 @@ import { freshDatabase, type Provider as Store } from "@/tests/support/databases
 import { writeAuditDataSet, type AuditDataSet } from "./audit-data";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const STORES = (process.env.AUDIT_BENCH_STORES ?? "sqlite,postgresql").split(",") as Store[];
 const EVENTS: Record<Store, number> = {
   sqlite: Number(process.env.AUDIT_BENCH_SQLITE_EVENTS ?? 1_000_000),
@@ -128,15 +128,20 @@ async function exportRange(store: Store, db: Db, set: AuditDataSet): Promise<voi
   const started = performance.now();
   let bytes = 0;
   let lines = 0;
+  // RSS at each tenth of the export: flat means memory does not grow with the number of events exported.
+  const expected = Math.min(EXPORT_EVENTS, set.count);
+  const tenths: string[] = [];
   for await (const chunk of exportAuditEvents(db, filter, "jsonl", { productVersion: "bench" })) {
     bytes += Buffer.byteLength(chunk);
     for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lines++;
+    while (tenths.length < 10 && lines >= ((tenths.length + 1) * expected) / 10) tenths.push(mb(process.memoryUsage().rss).replace(" MB", ""));
   }
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${store}: exported ${lines.toLocaleString("en-US")} events${filter.from ? " (the newest, by a time filter)" : ""} as JSON Lines (${mb(bytes)}) in ${seconds.toFixed(1)} s (${Math.round(lines / seconds).toLocaleString("en-US")}/s); RSS ${mb(before)} before, ${mb(peak)} peak`,
   );
+  console.log(`  ${store}: RSS (MB) at each tenth of the export: ${tenths.join(" ")}`);
 }
 
 /**
@@ -156,9 +161,9 @@ async function purgeOldest(store: Store, db: Db, set: AuditDataSet): Promise<voi
   );
 }
 
-async function mintLoad(url: string, basic: string): Promise<number> {
+async function mintLoad(url: string, basic: string, seconds: number): Promise<number> {
   let ok = 0;
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: 32 }, async () => {
       while (Date.now() < end) {
@@ -172,7 +177,7 @@ async function mintLoad(url: string, basic: string): Promise<number> {
       }
     }),
   );
-  return ok / SECONDS;
+  return ok / seconds;
 }
 
 /**
@@ -218,21 +223,30 @@ async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
   try {
     // Warm-up: signing keys, JIT.
     for (let i = 0; i < 50; i++) await (await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: "grant_type=client_credentials&resource=https%3A%2F%2Fmcp.bench.example%2Fdocs" })).arrayBuffer();
-    const alone = await mintLoad(url, basic);
-    let done = false;
     const session = await db.agentSession.findFirstOrThrow({ where: { agentId: agent.id }, select: { id: true } });
     const gatewayServer: GatewayServer = {
       id: server.id, name: server.name, slug: server.slug, resourceUri: server.resourceUri, upstreamUrl: new URL("http://127.0.0.1:1/"), credential: null,
       argumentLogging: "none", tools: new Map(), scopes: ["docs.read"],
     };
     const gatewayTool: GatewayTool = { id: tool.id, name: tool.name, scope: tool.scope, risk: tool.risk, approved: true };
-    const appending = appendLoad(db, gatewayServer, gatewayTool, session.id, APPEND_RATE, () => done);
-    const withAppends = await mintLoad(url, basic);
-    done = true;
-    const appended = await appending;
+    // Rounds alternate (alone, with appends) so that drift on a shared machine (autovacuum after the load,
+    // other processes) falls on both alike; BENCH_SECONDS is split into ROUNDS of each.
+    const ROUNDS = 3;
+    const perRound = SECONDS / ROUNDS;
+    let alone = 0;
+    let withAppends = 0;
+    let appended = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      alone += (await mintLoad(url, basic, perRound)) / ROUNDS;
+      let done = false;
+      const appending = appendLoad(db, gatewayServer, gatewayTool, session.id, APPEND_RATE, () => done);
+      withAppends += (await mintLoad(url, basic, perRound)) / ROUNDS;
+      done = true;
+      appended += (await appending) / ROUNDS;
+    }
     const change = ((withAppends - alone) / alone) * 100;
     console.log(
-      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while the gateway audit writer appends ${appended.toFixed(0)} tool-call events/s (${change >= 0 ? "+" : ""}${change.toFixed(1)}%)`,
+      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while the gateway audit writer appends ${appended.toFixed(0)} tool-call events/s (${change >= 0 ? "+" : ""}${change.toFixed(1)}%; ${ROUNDS} alternating rounds of ${perRound.toFixed(1)} s each)  [target ≥ -10%]`,
     );
   } finally {
     http.closeAllConnections();

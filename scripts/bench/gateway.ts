@@ -111,19 +111,11 @@ function once(t: Target): Promise<string | null> {
   });
 }
 
-/** `connections` closed loops against one target for `ms`; CPU of every process is charged to this target's tally. */
-async function round(t: Target, connections: number, ms: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+/** Runs `load` for `ms` and charges every process's CPU, and the gateway's stalls, over it to `into`. */
+async function charged(ms: number, into: Tally, gateway: Child, upstream: Child, load: () => Promise<void>): Promise<void> {
   const [g0, u0] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
   const l0 = process.cpuUsage();
-  const end = performance.now() + ms;
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      const failure = await once(t).catch((e: unknown) => (e instanceof Error ? e.message : "error"));
-      if (failure === null) into.latencies.push(performance.now() - started);
-      else into.failed.set(failure, (into.failed.get(failure) ?? 0) + 1);
-    }
-  }));
+  await load();
   const [g1, u1] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
   const l1 = process.cpuUsage(l0);
   into.ms += ms;
@@ -133,36 +125,43 @@ async function round(t: Target, connections: number, ms: number, into: Tally, ga
   into.cpuLoad += l1.user + l1.system;
 }
 
+/** One call; its latency counted from `since`, or its failure. */
+async function timed(t: Target, since: number, into: Tally): Promise<void> {
+  const failure = await once(t).catch((e: unknown) => (e instanceof Error ? e.message : "error"));
+  if (failure === null) into.latencies.push(performance.now() - since);
+  else into.failed.set(failure, (into.failed.get(failure) ?? 0) + 1);
+}
+
+/** `connections` closed loops against one target for `ms`. */
+function round(t: Target, connections: number, ms: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+  return charged(ms, into, gateway, upstream, async () => {
+    const end = performance.now() + ms;
+    await Promise.all(Array.from({ length: connections }, async () => {
+      while (performance.now() < end) await timed(t, performance.now(), into);
+    }));
+  });
+}
+
 /**
  * `connections` loops that together offer `rate` calls/s whatever the replies' pace (each loop has its own
  * schedule; a late reply delays only its own loop's next send). Latency counts from the call's scheduled time,
  * so a stall is charged to every call it delayed (no coordinated omission).
  */
-async function pacedRound(t: Target, connections: number, ms: number, rate: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
-  const [g0, u0] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
-  const l0 = process.cpuUsage();
-  const start = performance.now();
-  const interval = (connections * 1000) / rate;
-  await Promise.all(Array.from({ length: connections }, async (_, c) => {
-    for (let k = 0; ; k++) {
-      const due = start + (c / connections) * interval + k * interval;
-      if (due >= start + ms) break;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      // A timer may fire a little early: the call then counts from when it was sent.
-      const sentAt = Math.min(due, performance.now());
-      const failure = await once(t).catch((e: unknown) => (e instanceof Error ? e.message : "error"));
-      if (failure === null) into.latencies.push(performance.now() - sentAt);
-      else into.failed.set(failure, (into.failed.get(failure) ?? 0) + 1);
-    }
-  }));
-  const [g1, u1] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
-  const l1 = process.cpuUsage(l0);
-  into.ms += ms;
-  into.cpuGateway += (g1.stats as Stats).cpu - (g0.stats as Stats).cpu;
-  addStalls(into, g1.stats as Stats);
-  into.cpuUpstream += (u1.cpu as number) - (u0.cpu as number);
-  into.cpuLoad += l1.user + l1.system;
+function pacedRound(t: Target, connections: number, ms: number, rate: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+  return charged(ms, into, gateway, upstream, async () => {
+    const start = performance.now();
+    const interval = (connections * 1000) / rate;
+    await Promise.all(Array.from({ length: connections }, async (_, c) => {
+      for (let k = 0; ; k++) {
+        const due = start + (c / connections) * interval + k * interval;
+        if (due >= start + ms) break;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        // A timer may fire a little early: the call then counts from when it was sent.
+        await timed(t, Math.min(due, performance.now()), into);
+      }
+    }));
+  });
 }
 
 function summary(t: Tally) {
