@@ -1,9 +1,9 @@
 import type { AuditInput } from "@/lib/audit/record";
 import type Database from "better-sqlite3";
-import pg from "pg";
 import { recordAuditBatch } from "@/lib/audit/record-batch";
 import { appendPostgresAuditBatch } from "@/lib/audit/record-batch-postgres";
 import { appendSqliteAuditBatch } from "@/lib/audit/record-batch-sqlite";
+import { pgWriter, type PgWriter } from "@/lib/db/pg-writer";
 import { databaseConfigOf } from "@/lib/db/read-pool";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import type { Db } from "@/lib/db/client";
@@ -31,23 +31,14 @@ WHERE s."id" = u.id`;
  * PostgreSQL: the batch and the session counters in one transaction on the driver (the ORM's raw queries
  * cost ~3× the CPU per event, which a busy gateway takes from the token endpoint in the same process).
  */
-async function writeOnPostgres(pool: pg.Pool, inputs: readonly AuditInput[], usage: ReadonlyMap<string, { calls: number; lastUsedAt: Date }>): Promise<void> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
+function writeOnPostgres(writer: PgWriter, inputs: readonly AuditInput[], usage: ReadonlyMap<string, { calls: number; lastUsedAt: Date }>): Promise<void> {
+  return writer.transaction(async (client) => {
     await appendPostgresAuditBatch(client, inputs);
     if (usage.size > 0) {
       const ids = [...usage.keys()];
       await client.query(TOUCH_SESSIONS, [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => usage.get(id)!.lastUsedAt.toISOString().replace("Z", ""))]);
     }
-    await client.query("COMMIT");
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => (broken = true));
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** One tools/call decision, as the gateway saw it. */
@@ -97,7 +88,7 @@ export class CallAuditWriter {
   private uncounted = 0;
   /** sessionId → agent and person ids, resolved once per session for the audit actor. */
   private readonly sessions = new Map<string, { agentId: string; userId: string | null }>();
-  private pgPool: pg.Pool | null | undefined;
+  private pg: PgWriter | null | undefined;
 
   constructor(
     private readonly db: Db,
@@ -183,7 +174,7 @@ export class CallAuditWriter {
       });
       return;
     }
-    const postgres = this.postgresPool();
+    const postgres = this.postgresWriter();
     if (postgres) {
       await writeOnPostgres(postgres, inputs, usage);
       return;
@@ -197,14 +188,12 @@ export class CallAuditWriter {
   }
 
   /** A connection of its own on PostgreSQL (one flush at a time needs one); null on SQLite or for a wrapped client. */
-  private postgresPool(): pg.Pool | null {
-    if (this.pgPool === undefined) {
+  private postgresWriter(): PgWriter | null {
+    if (this.pg === undefined) {
       const config = databaseConfigOf(this.db);
-      this.pgPool = config?.provider === "postgresql" ? new pg.Pool({ connectionString: config.url, max: 1, idleTimeoutMillis: 5_000, allowExitOnIdle: true }) : null;
-      // A dropped connection (database restart) must not crash the process: the next flush fails and is retried.
-      this.pgPool?.on("error", () => {});
+      this.pg = config?.provider === "postgresql" ? pgWriter(config.url, 1) : null;
     }
-    return this.pgPool;
+    return this.pg;
   }
 
   private async resolveSessions(records: ToolCallRecord[]): Promise<void> {

@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { pgWriter } from "@/lib/db/pg-writer";
 import { insertPostgresAuditRows, lockPostgresAuditStream } from "@/lib/audit/record-batch-postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
@@ -39,15 +40,10 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
  * the token stream's advisory lock — the lock `recordAudit` takes, so the chain head and live sessions cannot move underneath.
  */
 export function postgresMintStore(url: string): MintStore {
-  const pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
-  // A dropped connection (database restart, test teardown) must not crash the process.
-  pool.on("error", () => {});
+  const writer = pgWriter(url, 2);
   return {
-    async write(items) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query("BEGIN");
+    write(items) {
+      return writer.transaction(async (client) => {
         // The token stream's lock first: the chain head and the live sessions cannot move underneath.
         const head = await lockPostgresAuditStream(client, "token");
         const claimFailed = await claim(client, items);
@@ -90,14 +86,8 @@ export function postgresMintStore(url: string): MintStore {
           ]);
         }
         await insertPostgresAuditRows(client, rows.audit);
-        await client.query("COMMIT");
         return rows.outcomes;
-      } catch (e) {
-        await client.query("ROLLBACK").catch(() => (broken = true));
-        throw e;
-      } finally {
-        client.release(broken);
-      }
+      });
     },
   };
 }

@@ -1,0 +1,34 @@
+import pg from "pg";
+
+/**
+ * A small node-postgres pool of its own for a writer that bypasses the ORM
+ * (token mints, the gateway's tool-call audit), and its transaction.
+ */
+export interface PgWriter {
+  /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back and rethrows when it throws. */
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+export function pgWriter(url: string, connections: number): PgWriter {
+  const pool = new pg.Pool({ connectionString: url, max: connections, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+  // A dropped connection (database restart, test teardown) must not crash the process: the next write fails instead.
+  pool.on("error", () => {});
+  return {
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await work(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (e) {
+        // A connection that cannot even roll back is discarded rather than returned to the pool.
+        await client.query("ROLLBACK").catch(() => (broken = true));
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
