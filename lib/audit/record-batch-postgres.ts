@@ -4,10 +4,11 @@ import { chainAuditEvent, type AuditInput, type RecordedAuditEvent } from "./rec
 
 /**
  * Audit appends on a node-postgres connection, inside the caller's
- * transaction: per stream the advisory lock recordAudit takes, one read of the
- * chain's head and one multi-row insert (unnest of column arrays). For the
- * writers that append in volume — token mints, the gateway's tool calls —
- * where the ORM's raw queries cost several times the driver's CPU per event.
+ * transaction: per stream the advisory lock recordAudit takes and one read of
+ * the chain's head (both in BEGIN's round trip), then one multi-row insert
+ * (unnest of column arrays). For the writers that append in volume — token
+ * mints, the gateway's tool calls — where the ORM's raw queries cost several
+ * times the driver's CPU per event.
  *
  * Same chain as recordAudit and recordAuditBatch (chainAuditEvent makes every
  * event), so verifyAuditChain cannot tell them apart.
@@ -23,11 +24,31 @@ FROM unnest($1::text[], $2::timestamp(3)[], $3::text[], $4::int4[], $5::text[], 
 // Prisma's timestamp(3) columns hold UTC wall-clock time without a zone.
 const ts = (d: Date) => d.toISOString().replace("Z", "");
 
-/** Takes one stream's append lock (until commit) and reads its head: the event the next one links to, or null. */
-export async function lockPostgresAuditStream(client: pg.ClientBase, stream: string): Promise<{ seq: number; hash: string } | null> {
-  await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`audit:${stream}`]);
-  const res = await client.query(`SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = $1 ORDER BY "seq" DESC LIMIT 1`, [stream]);
-  return (res.rows[0] as { seq: number; hash: string } | undefined) ?? null;
+type Head = { seq: number; hash: string } | null;
+
+/**
+ * The statements that take streams' append locks (in a fixed order, so two
+ * writers never deadlock) and then read each one's head — sent in the same
+ * round trip as BEGIN (PgWriter's `openWith`), which saves a writer two round
+ * trips per stream on every transaction. Each statement reads with a snapshot
+ * of its own, so a head is read only once its lock is held.
+ */
+export function lockAuditStreams(streams: Iterable<string>): { sql: string; heads(opened: readonly pg.QueryResult[]): Map<string, Head> } {
+  const ordered = [...new Set(streams)].sort();
+  for (const stream of ordered) {
+    // Stream names come from streamOf(); checked because they are written into the SQL text.
+    if (!/^[a-z_]+$/.test(stream)) throw new Error(`not an audit stream: ${stream}`);
+  }
+  const sql = ordered
+    .map((stream) => `SELECT pg_advisory_xact_lock(hashtext('audit:${stream}')); SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = '${stream}' ORDER BY "seq" DESC LIMIT 1`)
+    .join("; ");
+  return {
+    sql,
+    heads(opened) {
+      if (opened.length !== ordered.length * 2) throw new Error(`expected ${ordered.length * 2} results from the stream locks, got ${opened.length}`);
+      return new Map(ordered.map((stream, i) => [stream, (opened[i * 2 + 1]!.rows[0] as Head | undefined) ?? null]));
+    },
+  };
 }
 
 /** Inserts events already chained, in one statement. */
@@ -41,25 +62,19 @@ export async function insertPostgresAuditRows(client: pg.ClientBase, ev: readonl
   ]);
 }
 
-/** Appends events chained per stream in the order given. Streams are locked in a fixed order, so two writers never deadlock. */
-export async function appendPostgresAuditBatch(client: pg.ClientBase, inputs: readonly AuditInput[]): Promise<RecordedAuditEvent[]> {
-  const byStream = new Map<string, number[]>();
-  inputs.forEach((input, at) => {
+/** The streams these events are chained on. */
+export function auditStreamsOf(inputs: readonly AuditInput[]): string[] {
+  return [...new Set(inputs.map((input) => streamOf(auditActionSchema.parse(input.action))))];
+}
+
+/** Chains events per stream, in the order given, onto heads read under the streams' locks (lockAuditStreams). */
+export function chainAuditBatch(inputs: readonly AuditInput[], heads: ReadonlyMap<string, Head>): RecordedAuditEvent[] {
+  const last = new Map(heads);
+  return inputs.map((input) => {
     const stream = streamOf(auditActionSchema.parse(input.action));
-    const list = byStream.get(stream);
-    if (list) list.push(at);
-    else byStream.set(stream, [at]);
+    if (!last.has(stream)) throw new Error(`audit stream ${stream} is not locked`);
+    const row = chainAuditEvent(input, last.get(stream) ?? null);
+    last.set(stream, row);
+    return row;
   });
-  const recorded = new Array<RecordedAuditEvent>(inputs.length);
-  for (const stream of [...byStream.keys()].sort()) {
-    let previous = await lockPostgresAuditStream(client, stream);
-    const rows = byStream.get(stream)!.map((at) => {
-      const row = chainAuditEvent(inputs[at]!, previous);
-      previous = row;
-      recorded[at] = row;
-      return row;
-    });
-    await insertPostgresAuditRows(client, rows);
-  }
-  return recorded;
 }

@@ -6,21 +6,41 @@ import pg from "pg";
  */
 export interface PgWriter {
   /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back and rethrows when it throws. */
-  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+  transaction<T>(work: (client: pg.PoolClient, opened: pg.QueryResult[]) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 }
+
+export interface TransactionOptions {
+  /**
+   * Statements without parameters run right after BEGIN in its round trip (one simple-protocol query);
+   * `work` receives their results. Each takes its own snapshot, as separate queries would.
+   */
+  openWith?: string;
+  /**
+   * `work` ends by queuing COMMIT itself (queueCommit), right behind its last statement: the connection
+   * sends it the moment that statement is done, without waiting for a turn of a busy event loop.
+   */
+  workCommits?: boolean;
+}
+
+/** Queues COMMIT behind whatever `client` has queued; for work run with `workCommits`. */
+export function queueCommit(client: pg.ClientBase): Promise<unknown> {
+  return client.query("COMMIT");
+}
+
 
 export function pgWriter(url: string, connections: number): PgWriter {
   const pool = new pg.Pool({ connectionString: url, max: connections, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
   // A dropped connection (database restart, test teardown) must not crash the process: the next write fails instead.
   pool.on("error", () => {});
   return {
-    async transaction(work) {
+    async transaction(work, opts) {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query("BEGIN");
-        const result = await work(client);
-        await client.query("COMMIT");
+        // One simple-protocol query: `openWith` costs no round trip of its own.
+        const sent = await client.query(opts?.openWith ? `BEGIN; ${opts.openWith}` : "BEGIN");
+        const result = await work(client, Array.isArray(sent) ? (sent as pg.QueryResult[]).slice(1) : []);
+        if (!opts?.workCommits) await client.query("COMMIT");
         return result;
       } catch (e) {
         // A connection that cannot even roll back is discarded rather than returned to the pool.

@@ -1,45 +1,8 @@
 import type { AuditInput } from "@/lib/audit/record";
-import type Database from "better-sqlite3";
-import { recordAuditBatch } from "@/lib/audit/record-batch";
-import { appendPostgresAuditBatch } from "@/lib/audit/record-batch-postgres";
-import { appendSqliteAuditBatch } from "@/lib/audit/record-batch-sqlite";
-import { pgWriter, type PgWriter } from "@/lib/db/pg-writer";
-import { databaseConfigOf } from "@/lib/db/read-pool";
-import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import type { Db } from "@/lib/db/client";
 import type { GatewayCaller } from "./caller";
+import { toolCallStoreFor, type ToolCallStore } from "./call-audit-store";
 import type { GatewayServer, GatewayTool } from "./directory";
-
-const usageStatements = new WeakMap<Database.Database, Database.Statement>();
-
-/** A session's tool-call count and last use (lastUsedAt only moves forward), on the embedded store's connection. */
-function sessionUsageStatement(conn: Database.Database): Database.Statement {
-  let st = usageStatements.get(conn);
-  if (!st) {
-    st = conn.prepare(`UPDATE "AgentSession" SET "toolCallCount" = "toolCallCount" + ?, "lastUsedAt" = MAX(COALESCE("lastUsedAt", 0), ?) WHERE "id" = ?`);
-    usageStatements.set(conn, st);
-  }
-  return st;
-}
-
-const TOUCH_SESSIONS = `
-UPDATE "AgentSession" s SET "toolCallCount" = s."toolCallCount" + u.n, "lastUsedAt" = GREATEST(s."lastUsedAt", u.used)
-FROM unnest($1::text[], $2::int4[], $3::timestamp(3)[]) AS u(id, n, used)
-WHERE s."id" = u.id`;
-
-/**
- * PostgreSQL: the batch and the session counters in one transaction on the driver (the ORM's raw queries
- * cost ~3× the CPU per event, which a busy gateway takes from the token endpoint in the same process).
- */
-function writeOnPostgres(writer: PgWriter, inputs: readonly AuditInput[], usage: ReadonlyMap<string, { calls: number; lastUsedAt: Date }>): Promise<void> {
-  return writer.transaction(async (client) => {
-    await appendPostgresAuditBatch(client, inputs);
-    if (usage.size > 0) {
-      const ids = [...usage.keys()];
-      await client.query(TOUCH_SESSIONS, [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => usage.get(id)!.lastUsedAt.toISOString().replace("Z", ""))]);
-    }
-  });
-}
 
 /** One tools/call decision, as the gateway saw it. */
 export interface ToolCallRecord {
@@ -88,12 +51,16 @@ export class CallAuditWriter {
   private uncounted = 0;
   /** sessionId → agent and person ids, resolved once per session for the audit actor. */
   private readonly sessions = new Map<string, { agentId: string; userId: string | null }>();
-  private pg: PgWriter | null | undefined;
+  private readonly store: ToolCallStore;
 
+  /** `store` defaults to the one `db` was opened on (call-audit-store.ts); tests pass one that fails. */
   constructor(
     private readonly db: Db,
     private readonly opts: { flushMs: number; batchSize: number; maxBacklog: number },
-  ) {}
+    store?: ToolCallStore,
+  ) {
+    this.store = store ?? toolCallStoreFor(db);
+  }
 
   /** Events accepted and not yet written. */
   get backlog(): number {
@@ -162,38 +129,7 @@ export class CallAuditWriter {
       if (r.occurredAt > u.lastUsedAt) u.lastUsedAt = r.occurredAt;
       usage.set(r.caller.sessionId, u);
     }
-    const inputs = records.map((r) => this.auditInput(r));
-    const sqlite = sqliteWriterOf(this.db);
-    if (sqlite) {
-      // The embedded store: one synchronous driver transaction, so a busy gateway never holds the one
-      // connection across awaits while the token endpoint's mints wait behind it.
-      await sqlite.transaction((conn) => {
-        appendSqliteAuditBatch(conn, inputs);
-        const touch = sessionUsageStatement(conn);
-        for (const [id, u] of usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
-      });
-      return;
-    }
-    const postgres = this.postgresWriter();
-    if (postgres) {
-      await writeOnPostgres(postgres, inputs, usage);
-      return;
-    }
-    await this.db.$transaction(async (tx) => {
-      await recordAuditBatch(tx, inputs);
-      for (const [id, u] of usage) {
-        await tx.agentSession.updateMany({ where: { id }, data: { toolCallCount: { increment: u.calls }, lastUsedAt: u.lastUsedAt } });
-      }
-    });
-  }
-
-  /** A connection of its own on PostgreSQL (one flush at a time needs one); null on SQLite or for a wrapped client. */
-  private postgresWriter(): PgWriter | null {
-    if (this.pg === undefined) {
-      const config = databaseConfigOf(this.db);
-      this.pg = config?.provider === "postgresql" ? pgWriter(config.url, 1) : null;
-    }
-    return this.pg;
+    await this.store.write(records.map((r) => this.auditInput(r)), usage);
   }
 
   private async resolveSessions(records: ToolCallRecord[]): Promise<void> {

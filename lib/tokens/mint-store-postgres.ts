@@ -1,19 +1,26 @@
-import type pg from "pg";
-import { pgWriter } from "@/lib/db/pg-writer";
-import { insertPostgresAuditRows, lockPostgresAuditStream } from "@/lib/audit/record-batch-postgres";
-import { planBatch, sessionKey, type JtiClaim, type LiveSession, type PendingWrite } from "./mint-batch";
+import pg from "pg";
+import { pgWriter, queueCommit } from "@/lib/db/pg-writer";
+import { insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
+import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
 
 // Prisma's timestamp(3) columns hold UTC wall-clock time without a zone.
 const ts = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", ""));
 const epoch = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
 
-const LIVE_SQL = `
+/**
+ * The live sessions of a batch's (agent, person, server) keys. Sent without parameters, its values escaped
+ * as literals, so that it can run in BEGIN's round trip right after the token stream's lock.
+ */
+function liveSessionsSql(mints: readonly MintRequest[], now: Date): string {
+  const array = (values: string[]) => `ARRAY[${values.map((v) => pg.escapeLiteral(v)).join(", ")}]::text[]`;
+  return `
 SELECT s."id", s."agentId", s."userId", s."serverId", s."scopes", ${epoch(`s."expiresAt"`)} AS "expiresAt", ${epoch(`s."authTime"`)} AS "authTime"
-FROM unnest($1::text[], $2::text[], $3::text[]) AS k("agentId", "userId", "serverId")
+FROM unnest(${array(mints.map((m) => m.agent.id))}, ${array(mints.map((m) => m.user?.id ?? ""))}, ${array(mints.map((m) => m.decision.server.id))}) AS k("agentId", "userId", "serverId")
 JOIN "AgentSession" s ON s."agentId" = k."agentId" AND s."serverId" = k."serverId" AND s."userId" IS NOT DISTINCT FROM NULLIF(k."userId", '')
-WHERE s."status" = 'active' AND s."expiresAt" > $4::timestamp(3)
+WHERE s."status" = 'active' AND s."expiresAt" > ${pg.escapeLiteral(ts(now)!)}::timestamp(3)
 ORDER BY s."createdAt" DESC`;
+}
 
 const INSERT_SESSIONS = `
 INSERT INTO "AgentSession" ("id", "agentId", "userId", "serverId", "scopes", "grantType", "authTime", "createdAt", "lastUsedAt", "expiresAt", "reauthDueAt", "status", "risk", "tokenCount", "toolCallCount")
@@ -41,53 +48,56 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
  */
 export function postgresMintStore(url: string): MintStore {
   const writer = pgWriter(url, 2);
+  const locks = lockAuditStreams(["token"]);
   return {
     write(items) {
-      return writer.transaction(async (client) => {
-        // The token stream's lock first: the chain head and the live sessions cannot move underneath.
-        const head = await lockPostgresAuditStream(client, "token");
-        const claimFailed = await claim(client, items);
-        const minted = items.filter((it, i) => it.type === "mint" && !claimFailed[i]).map((it) => (it.type === "mint" ? it.mint : null)!);
+      // Live sessions of every mint in the batch (those whose claim then fails included: harmless), read
+      // in BEGIN's round trip after the token stream's lock, so neither the chain head nor the live sessions
+      // can move underneath.
+      const mints = items.flatMap((it) => (it.type === "mint" ? [it.mint] : []));
+      const earliest = mints.length > 0 ? new Date(Math.min(...mints.map((m) => m.now.getTime()))) : null;
+      const openWith = earliest ? `${locks.sql}; ${liveSessionsSql(mints, earliest)}` : locks.sql;
+      return writer.transaction(async (client, opened) => {
+        const head = locks.heads(opened.slice(0, 2)).get("token") ?? null;
         const live = new Map<string, LiveSession[]>();
-        if (minted.length > 0) {
-          const earliest = new Date(Math.min(...minted.map((m) => m.now.getTime())));
-          const res = await client.query(LIVE_SQL, [
-            minted.map((m) => m.agent.id), minted.map((m) => m.user?.id ?? ""), minted.map((m) => m.decision.server.id), ts(earliest),
-          ]);
-          for (const r of res.rows as { id: string; agentId: string; userId: string | null; serverId: string; scopes: string; expiresAt: number; authTime: number | null }[]) {
-            const key = sessionKey(r.agentId, r.userId, r.serverId);
-            const list = live.get(key) ?? [];
-            if (!list.some((s) => s.id === r.id)) list.push({ id: r.id, scopes: r.scopes, expiresAt: new Date(r.expiresAt), authTime: r.authTime === null ? null : new Date(r.authTime) });
-            live.set(key, list);
-          }
+        for (const r of (earliest ? opened[2]!.rows : []) as { id: string; agentId: string; userId: string | null; serverId: string; scopes: string; expiresAt: number; authTime: number | null }[]) {
+          const key = sessionKey(r.agentId, r.userId, r.serverId);
+          const list = live.get(key) ?? [];
+          if (!list.some((s) => s.id === r.id)) list.push({ id: r.id, scopes: r.scopes, expiresAt: new Date(r.expiresAt), authTime: r.authTime === null ? null : new Date(r.authTime) });
+          live.set(key, list);
         }
+        const claimFailed = await claim(client, items);
         const rows = planBatch(items, claimFailed, (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null, head);
 
+        // Queued back to back on the connection, COMMIT last, which sends each as soon as the previous one is
+        // done: a round trip each, but none waits for a turn of this (busy) event loop in between.
+        const writes: Promise<unknown>[] = [];
         const ns = rows.newSessions;
         if (ns.length > 0) {
-          await client.query(INSERT_SESSIONS, [
+          writes.push(client.query(INSERT_SESSIONS, [
             ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
             ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
             ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
-          ]);
+          ]));
         }
         const us = rows.sessionUpdates;
         if (us.length > 0) {
-          await client.query(UPDATE_SESSIONS, [
+          writes.push(client.query(UPDATE_SESSIONS, [
             us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
             us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
-          ]);
+          ]));
         }
         const tk = rows.tokens;
         if (tk.length > 0) {
-          await client.query(INSERT_TOKENS, [
+          writes.push(client.query(INSERT_TOKENS, [
             tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
             tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
-          ]);
+          ]));
         }
-        await insertPostgresAuditRows(client, rows.audit);
+        writes.push(insertPostgresAuditRows(client, rows.audit), queueCommit(client));
+        await Promise.all(writes);
         return rows.outcomes;
-      });
+      }, { openWith, workCommits: true });
     },
   };
 }

@@ -5,7 +5,10 @@ import { verifyAuditChain } from "@/lib/audit/verify";
 import { createDb, type Db } from "@/lib/db/client";
 import type { GatewayCaller } from "@/lib/gateway/caller";
 import { CallAuditWriter, type ToolCallRecord } from "@/lib/gateway/call-audit";
+import { toolCallStoreFor, type ToolCallStore } from "@/lib/gateway/call-audit-store";
 import type { GatewayServer } from "@/lib/gateway/directory";
+import { auditStreamsOf, chainAuditBatch, insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
+import { pgWriter, queueCommit } from "@/lib/db/pg-writer";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 const call = (i: number, over: Partial<AuditInput> = {}): AuditInput => ({
@@ -91,14 +94,11 @@ describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
       allowed: false, server, caller, toolName: `t${i}`, tool: null, reason: "test", latencyMs: 1, upstreamStatus: null, loggedArguments: {},
       requestId: `retry-${i}`, clientAddress: null, occurredAt: new Date(),
     });
+    // The writer's own store (the driver path), failing while "the store is unreachable".
     let failing = true;
-    const flaky = new Proxy(db, {
-      get(target, prop, receiver) {
-        if (prop === "$transaction" && failing) return () => Promise.reject(new Error("store unreachable"));
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    });
-    const writer = new CallAuditWriter(flaky, { flushMs: 10_000, batchSize: 1000, maxBacklog: 3 });
+    const real = toolCallStoreFor(db);
+    const flaky: ToolCallStore = { write: (inputs, usage) => (failing ? Promise.reject(new Error("store unreachable")) : real.write(inputs, usage)) };
+    const writer = new CallAuditWriter(db, { flushMs: 10_000, batchSize: 1000, maxBacklog: 3 }, flaky);
     for (let i = 0; i < 3; i++) writer.add(record(i));
     await writer.flush();
     expect(writer.backlog).toBe(3); // not dropped
@@ -108,5 +108,68 @@ describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
     expect(writer.backlog).toBe(0);
     expect(await db.auditEvent.count({ where: { requestId: { startsWith: "retry-" } } })).toBe(3);
     expect(writer.accepting).toBe(true);
+  });
+});
+
+describe("audit stream locks in BEGIN's round trip on postgresql", () => {
+  let fresh: FreshDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    fresh = await freshDatabase("postgresql");
+    db = createDb(fresh.config);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await fresh?.drop();
+  });
+
+  it("reads the head only once the lock is held, so a writer that waited chains onto the one it waited for", async () => {
+    if (fresh.config.provider !== "postgresql") throw new Error("expected postgresql");
+    const first = pgWriter(fresh.config.url, 1);
+    const second = pgWriter(fresh.config.url, 1);
+    const locks = lockAuditStreams(auditStreamsOf([call(0)]));
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((r) => (releaseFirst = r));
+    let firstLocked!: () => void;
+    const locked = new Promise<void>((r) => (firstLocked = r));
+
+    const a = first.transaction(async (client, opened) => {
+      firstLocked();
+      await firstHolds;
+      await insertPostgresAuditRows(client, chainAuditBatch([call(1, { requestId: "lock-a" })], locks.heads(opened)));
+    }, { openWith: locks.sql });
+    await locked;
+    // The second writer's BEGIN, lock and head read go out together while the first holds the lock.
+    const b = second.transaction(async (client, opened) => {
+      await insertPostgresAuditRows(client, chainAuditBatch([call(2, { requestId: "lock-b" })], locks.heads(opened)));
+    }, { openWith: locks.sql });
+    await new Promise((r) => setTimeout(r, 200));
+    releaseFirst();
+    await Promise.all([a, b]);
+
+    const [ea, eb] = await Promise.all(["lock-a", "lock-b"].map((requestId) => db.auditEvent.findFirstOrThrow({ where: { requestId } })));
+    expect(eb!.seq).toBe(ea!.seq + 1);
+    expect(eb!.prevHash).toBe(ea!.hash);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+  });
+
+  it("rolls back everything work queued, COMMIT included, when one of its statements fails", async () => {
+    if (fresh.config.provider !== "postgresql") throw new Error("expected postgresql");
+    const writer = pgWriter(fresh.config.url, 1);
+    const locks = lockAuditStreams(auditStreamsOf([call(0)]));
+    const attempt = writer.transaction(async (client, opened) => {
+      const rows = chainAuditBatch([call(3, { requestId: "queued-1" }), call(4, { requestId: "queued-2" })], locks.heads(opened));
+      // The second insert repeats the first's (stream, seq): it fails after the first succeeded.
+      await Promise.all([insertPostgresAuditRows(client, rows.slice(0, 1)), insertPostgresAuditRows(client, [{ ...rows[1]!, seq: rows[0]!.seq }]), queueCommit(client)]);
+    }, { openWith: locks.sql, workCommits: true });
+    await expect(attempt).rejects.toThrow();
+    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "queued-" } } })).toBe(0);
+    // The connection is usable again afterwards.
+    await writer.transaction(async (client, opened) => {
+      await insertPostgresAuditRows(client, chainAuditBatch([call(5, { requestId: "queued-3" })], locks.heads(opened)));
+    }, { openWith: locks.sql });
+    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "queued-" } } })).toBe(1);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 });

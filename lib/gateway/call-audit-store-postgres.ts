@@ -1,0 +1,32 @@
+import { auditStreamsOf, chainAuditBatch, insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
+import { pgWriter } from "@/lib/db/pg-writer";
+import type { SessionUsage, ToolCallStore } from "./call-audit-store";
+
+const TOUCH_SESSIONS = `
+UPDATE "AgentSession" s SET "toolCallCount" = s."toolCallCount" + u.n, "lastUsedAt" = GREATEST(s."lastUsedAt", u.used)
+FROM unnest($1::text[], $2::int4[], $3::timestamp(3)[]) AS u(id, n, used)
+WHERE s."id" = u.id`;
+
+// Prisma's timestamp(3) columns hold UTC wall-clock time without a zone.
+const ts = (d: Date) => d.toISOString().replace("Z", "");
+
+/** Tool-call batches on node-postgres: the chain append and the session counters in one transaction, on a connection of its own. */
+export function postgresToolCallStore(url: string): ToolCallStore {
+  // One connection: one flush runs at a time.
+  const writer = pgWriter(url, 1);
+  return {
+    write(inputs, usage: SessionUsage) {
+      const locks = lockAuditStreams(auditStreamsOf(inputs));
+      return writer.transaction(
+        async (client, opened) => {
+          // Queued back to back: the connection sends the second as soon as the first is done.
+          const insert = insertPostgresAuditRows(client, chainAuditBatch(inputs, locks.heads(opened)));
+          if (usage.size === 0) return insert;
+          const ids = [...usage.keys()];
+          await Promise.all([insert, client.query(TOUCH_SESSIONS, [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => ts(usage.get(id)!.lastUsedAt))])]);
+        },
+        { openWith: locks.sql },
+      );
+    },
+  };
+}
