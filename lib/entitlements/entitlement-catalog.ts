@@ -1,6 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
-import { rawDate, rawString } from "@/lib/db/raw-values";
+import { rawString } from "@/lib/db/raw-values";
 import type { Risk } from "./risk";
 
 /** An approved tool as an entitlement grants it. */
@@ -32,8 +32,8 @@ export interface EntitlementCatalog {
 
 // What every entitlement grants: changes rarely, read on every mint and every
 // effective-access computation. Kept in memory and re-read when its version
-// (row counts and newest update times of the four tables) moves, which also
-// picks up changes committed by other instances.
+// moves: CatalogVersion's one row, which database triggers bump on every change
+// to the four tables — by this instance, another one, or any SQL at all.
 const CATALOG_SQL = `
 SELECT e."id" AS "entitlementId", e."name" AS "entitlementName",
        t."id" AS "toolId", t."name" AS "toolName", t."scope" AS "scope", t."risk" AS "risk",
@@ -43,21 +43,17 @@ JOIN "EntitlementTool" et ON et."entitlementId" = e."id"
 JOIN "Tool" t ON t."id" = et."toolId" AND t."status" = 'approved'
 JOIN "McpServer" s ON s."id" = t."serverId"`;
 
-const VERSION_SQL = `
-SELECT (SELECT COUNT(*) FROM "EntitlementTool") AS "links",
-       (SELECT COUNT(*) FROM "Entitlement") AS "entitlements",
-       (SELECT COUNT(*) FROM "Tool") AS "tools",
-       (SELECT MAX("updatedAt") FROM "Entitlement") AS "entitlementsAt",
-       (SELECT MAX("updatedAt") FROM "Tool") AS "toolsAt",
-       (SELECT MAX("updatedAt") FROM "McpServer") AS "serversAt"`;
+const VERSION_SQL = `SELECT "generation" FROM "CatalogVersion" WHERE "id" = 1`;
 
 const cache = new WeakMap<object, { version: string; catalog: EntitlementCatalog }>();
 
+let unversioned = 0;
+
 async function catalogVersion(pool: ReadPool): Promise<string> {
   const [row] = await pool.query(VERSION_SQL, []);
-  if (!row) return "";
-  const at = (v: unknown) => rawDate(v)?.getTime() ?? 0;
-  return [Number(row.links), Number(row.entitlements), Number(row.tools), at(row.entitlementsAt), at(row.toolsAt), at(row.serversAt)].join(":");
+  // Without its version row (a database not migrated this far) no two reads share a version: never cached.
+  if (!row) return `unversioned:${++unversioned}`;
+  return String(row.generation);
 }
 
 // Code-point order: stable across machines and databases (their collations differ).
