@@ -23,7 +23,7 @@ export function postgresToolCallStore(url: string): ToolCallStore {
           const insert = insertPostgresAuditRows(client, chainAuditBatch(inputs, locks.heads(opened)));
           if (usage.size === 0) return insert;
           const ids = [...usage.keys()];
-          await Promise.all([insert, client.query(TOUCH_SESSIONS, [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => ts(usage.get(id)!.lastUsedAt))])]);
+          await Promise.all([insert, client.query({ name: "mandate-gateway-sessions-touch", text: TOUCH_SESSIONS, values: [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => ts(usage.get(id)!.lastUsedAt))] })]);
         },
         { openWith: locks.sql },
       );

@@ -74,25 +74,25 @@ export function postgresMintStore(url: string): MintStore {
         const writes: Promise<unknown>[] = [];
         const ns = rows.newSessions;
         if (ns.length > 0) {
-          writes.push(client.query(INSERT_SESSIONS, [
+          writes.push(client.query({ name: "mandate-mint-sessions-insert", text: INSERT_SESSIONS, values: [
             ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
             ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
             ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
-          ]));
+          ] }));
         }
         const us = rows.sessionUpdates;
         if (us.length > 0) {
-          writes.push(client.query(UPDATE_SESSIONS, [
+          writes.push(client.query({ name: "mandate-mint-sessions-update", text: UPDATE_SESSIONS, values: [
             us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
             us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
-          ]));
+          ] }));
         }
         const tk = rows.tokens;
         if (tk.length > 0) {
-          writes.push(client.query(INSERT_TOKENS, [
+          writes.push(client.query({ name: "mandate-mint-tokens-insert", text: INSERT_TOKENS, values: [
             tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
             tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
-          ]));
+          ] }));
         }
         writes.push(insertPostgresAuditRows(client, rows.audit), queueCommit(client));
         await Promise.all(writes);
@@ -123,10 +123,11 @@ async function claim(client: pg.PoolClient, items: readonly PendingWrite[]): Pro
       }
     });
     if (batch.length === 0) continue;
-    const res = await client.query(
-      `INSERT INTO "SeenJti" ("key", "expiresAt") SELECT * FROM unnest($1::text[], $2::timestamp(3)[]) ON CONFLICT DO NOTHING RETURNING "key"`,
-      [batch.map((b) => b.claim.key), batch.map((b) => ts(b.claim.expiresAt))],
-    );
+    const res = await client.query({
+      name: "mandate-mint-claims",
+      text: `INSERT INTO "SeenJti" ("key", "expiresAt") SELECT * FROM unnest($1::text[], $2::timestamp(3)[]) ON CONFLICT DO NOTHING RETURNING "key"`,
+      values: [batch.map((b) => b.claim.key), batch.map((b) => ts(b.claim.expiresAt))],
+    });
     const inserted = new Set((res.rows as { key: string }[]).map((r) => r.key));
     for (const b of batch) if (!inserted.has(b.claim.key)) failed[b.index] = b.claim;
   }
