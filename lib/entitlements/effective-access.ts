@@ -1,7 +1,7 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
-import { entitlementCatalog, type CatalogEntitlement, type EntitlementCatalog } from "./entitlement-catalog";
+import { entitlementCatalog, entitlementCatalogAt, type CatalogEntitlement, type EntitlementCatalog } from "./entitlement-catalog";
 
 import type { Risk } from "./risk";
 
@@ -15,6 +15,9 @@ export interface GrantPath {
   principalType: "agent" | "user" | "group";
   principalId: string;
   expiresAt: Date | null;
+  /** The entitlement's longest session and re-authentication interval (what a mint through this path allows). */
+  maxSessionSeconds: number;
+  reauthIntervalSeconds: number | null;
 }
 
 export interface ReachableTool {
@@ -67,16 +70,35 @@ function excludedSet(v: unknown): ReadonlySet<string> | null {
   return ids.length === 0 ? null : new Set(ids.map(rawString));
 }
 
+// The same, with the catalogue's version as a column of every row (and one row of nulls when no
+// assignment matches): the version comes in the assignments' round trip and from their snapshot.
+const VERSIONED_ASSIGNMENTS_SQL = (principalClause: string) => `
+SELECT cv."generation" AS "catalogVersion", a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."principalType" AS "principalType",
+       COALESCE(a."agentId", a."userId", a."groupId") AS "principalId",
+       a."expiresAt" AS "expiresAt", a."excludedToolIds" AS "excluded"
+FROM "CatalogVersion" cv
+LEFT JOIN "Assignment" a ON a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1) AND ${principalClause}
+WHERE cv."id" = 1`;
+
 async function grantsOf(db: Db | Tx, clause: string, now: Date, params: unknown[]): Promise<{ catalog: EntitlementCatalog; grants: Grant[] }> {
-  const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]);
-  // Outside a transaction, the driver's own read-only path (no ORM decoding),
-  // and the catalogue's version check alongside (a second connection on PostgreSQL).
+  // Outside a transaction, the driver's own read-only path (no ORM decoding), and the catalogue's version in the
+  // same statement; inside one, the transaction's own view of both (a what-if preview changes the catalogue).
   const pool = readPoolOf(db);
-  const [catalog, raw] = pool
-    ? await Promise.all([entitlementCatalog(db), pool.query(sql, values)])
-    : [await entitlementCatalog(db), await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)];
+  let catalog: EntitlementCatalog;
+  let raw: Record<string, unknown>[];
+  if (pool) {
+    const [sql, values] = placeholders(providerOf(db), VERSIONED_ASSIGNMENTS_SQL(clause), [now, ...params]);
+    raw = await pool.query(sql, values);
+    // No version row: a database not migrated this far. The catalogue then reads its own (uncached) version.
+    catalog = raw.length > 0 ? await entitlementCatalogAt(db, pool, String(raw[0]!.catalogVersion)) : await entitlementCatalog(db);
+    if (raw.length === 0) raw = await pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]));
+  } else {
+    const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]);
+    [catalog, raw] = [await entitlementCatalog(db), await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)];
+  }
   const grants: Grant[] = [];
   for (const r of raw) {
+    if (r.assignmentId === null || r.assignmentId === undefined) continue; // the version's row when nothing matched
     const entitlement = catalog.entitlements.get(rawString(r.entitlementId));
     if (!entitlement) continue; // it grants no approved tool
     const path: GrantPath = {
@@ -86,6 +108,8 @@ async function grantsOf(db: Db | Tx, clause: string, now: Date, params: unknown[
       principalType: rawString(r.principalType) as GrantPath["principalType"],
       principalId: rawString(r.principalId),
       expiresAt: rawDate(r.expiresAt),
+      maxSessionSeconds: entitlement.maxSessionSeconds,
+      reauthIntervalSeconds: entitlement.reauthIntervalSeconds,
     };
     grants.push({ path, via: [path], entitlement, excluded: excludedSet(r.excluded) });
   }

@@ -19,6 +19,10 @@ export interface CatalogTool {
 export interface CatalogEntitlement {
   id: string;
   name: string;
+  /** Longest session a mint through this entitlement may open. */
+  maxSessionSeconds: number;
+  /** Re-authentication interval of the person behind a session (null: none). */
+  reauthIntervalSeconds: number | null;
   /** Shared by every caller and every call until the catalogue changes: read, never modify. */
   tools: readonly CatalogTool[];
 }
@@ -35,7 +39,7 @@ export interface EntitlementCatalog {
 // moves: CatalogVersion's one row, which database triggers bump on every change
 // to the four tables — by this instance, another one, or any SQL at all.
 const CATALOG_SQL = `
-SELECT e."id" AS "entitlementId", e."name" AS "entitlementName",
+SELECT e."id" AS "entitlementId", e."name" AS "entitlementName", e."maxSessionSeconds" AS "maxSessionSeconds", e."reauthIntervalSeconds" AS "reauthIntervalSeconds",
        t."id" AS "toolId", t."name" AS "toolName", t."scope" AS "scope", t."risk" AS "risk",
        s."id" AS "serverId", s."name" AS "serverName", s."resourceUri" AS "resourceUri"
 FROM "Entitlement" e
@@ -61,12 +65,17 @@ const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<EntitlementCatalog> {
   const raw = pool ? await pool.query(CATALOG_SQL, []) : await db.$queryRawUnsafe<Record<string, unknown>[]>(CATALOG_SQL);
-  const entitlements = new Map<string, { id: string; name: string; tools: CatalogTool[] }>();
+  const entitlements = new Map<string, CatalogEntitlement & { tools: CatalogTool[] }>();
   const tools = new Map<string, CatalogTool>();
   for (const r of raw) {
     const id = rawString(r.entitlementId);
     let e = entitlements.get(id);
-    if (!e) entitlements.set(id, (e = { id, name: rawString(r.entitlementName), tools: [] }));
+    if (!e) {
+      entitlements.set(id, (e = {
+        id, name: rawString(r.entitlementName), maxSessionSeconds: Number(r.maxSessionSeconds),
+        reauthIntervalSeconds: r.reauthIntervalSeconds === null || r.reauthIntervalSeconds === undefined ? null : Number(r.reauthIntervalSeconds), tools: [],
+      }));
+    }
     const toolId = rawString(r.toolId);
     // One object per tool, however many entitlements grant it.
     let t = tools.get(toolId);
@@ -91,7 +100,15 @@ async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<Entitlem
 export async function entitlementCatalog(db: Db | Tx): Promise<EntitlementCatalog> {
   const pool = readPoolOf(db);
   if (!pool) return readCatalog(db, null);
-  const version = await catalogVersion(pool);
+  return entitlementCatalogAt(db, pool, await catalogVersion(pool));
+}
+
+/**
+ * The catalogue at a version the caller has just read (effective access reads
+ * it in the same statement as the assignments: one round trip fewer, and both
+ * from one snapshot).
+ */
+export async function entitlementCatalogAt(db: Db | Tx, pool: ReadPool, version: string): Promise<EntitlementCatalog> {
   const hit = cache.get(db);
   if (hit && hit.version === version) return hit.catalog;
   const catalog = await readCatalog(db, pool);

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { highestRisk, type EffectiveAccess, type Risk } from "@/lib/entitlements/effective-access";
 import { InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
-import { rawInt, rawNullableInt, rawNullableString, rawString, readRows } from "@/lib/oauth/store-reads";
+import { rawNullableString, rawString, readRows } from "@/lib/oauth/store-reads";
 
 export interface TargetServer {
   id: string;
@@ -45,20 +45,20 @@ export async function registeredServer(db: Db, resource: string | undefined): Pr
 /**
  * Scopes = requested ∩ what effective access reaches on that server (all of
  * them when none are requested). Nothing left is a refusal, not an empty token.
+ * The limits come with the access (each grant path carries its entitlement's),
+ * read from the same catalogue version: no query of its own.
  */
-export async function decideGrant(db: Db, access: EffectiveAccess, server: TargetServer, requested: readonly string[]): Promise<GrantDecision> {
+export function decideGrant(access: EffectiveAccess, server: TargetServer, requested: readonly string[]): GrantDecision {
   const reachable = access.scopesByResource.get(server.resourceUri);
   if (!reachable || reachable.size === 0) throw new InvalidTarget("no access to this resource");
   const scopes = requested.length === 0 ? [...reachable].sort() : requested.filter((s) => reachable.has(s));
   if (scopes.length === 0) throw new InvalidScope("none of the requested scopes is granted for this resource");
   const granted = new Set(scopes);
   const tools = access.tools.filter((t) => t.resourceUri === server.resourceUri && granted.has(t.scope));
-  const entitlementIds = [...new Set(tools.flatMap((t) => t.via.map((v) => v.entitlementId)))];
-  const list = entitlementIds.map((_, i) => `$${i + 1}`).join(", ");
-  const entitlements = entitlementIds.length === 0 ? [] : (await readRows(db, `SELECT "maxSessionSeconds", "reauthIntervalSeconds" FROM "Entitlement" WHERE "id" IN (${list})`, entitlementIds))
-    .map((r) => ({ maxSessionSeconds: rawInt(r.maxSessionSeconds), reauthIntervalSeconds: rawNullableInt(r.reauthIntervalSeconds) }));
-  const maxSessionSeconds = Math.min(...entitlements.map((e) => e.maxSessionSeconds));
-  const intervals = entitlements.map((e) => e.reauthIntervalSeconds).filter((v): v is number => v !== null && v > 0);
+  // Every path behind a granted scope limits the mint: its entitlement's session length and re-auth interval.
+  const paths = tools.flatMap((t) => t.via);
+  const maxSessionSeconds = Math.min(...paths.map((p) => p.maxSessionSeconds));
+  const intervals = paths.map((p) => p.reauthIntervalSeconds).filter((v): v is number => v !== null && v > 0);
   const ends = tools.map((t) => t.until).filter((d): d is Date => d !== null);
   return {
     server,

@@ -18,7 +18,7 @@ export const clientCredentialsGrant: Grant = {
     const { ctx, form, agent, now } = input;
     const server = await registeredServer(ctx.db, form.get("resource"));
     const access = await effectiveAccessOfAgent(ctx.db, agent.id, now);
-    const decision = await decideGrant(ctx.db, access, server, splitScope(form.get("scope")));
+    const decision = decideGrant(access, server, splitScope(form.get("scope")));
     const jti = randomUUID();
     const { sessionId, expiresAt } = await recordGrantMint(input, {
       user: null, decision, grantType: GRANT_CLIENT_CREDENTIALS, kind: "access_token", jti, audience: server.resourceUri,

@@ -45,7 +45,7 @@ export const jwtBearerGrant: Grant = {
     if (requested.length === 0) throw new InvalidScope("requested scope exceeds the assertion's scope");
     // Policy is re-read: an assignment ended since the ID-JAG was issued takes effect now.
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
-    const decision = await decideGrant(ctx.db, access, server, requested);
+    const decision = decideGrant(access, server, requested);
 
     const jti = randomUUID();
     const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;

@@ -37,7 +37,7 @@ export const tokenExchangeGrant: Grant = {
 
     const subject = await verifySubjectIdToken(ctx, subjectToken, now);
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, subject.user.id, now);
-    const decision = await decideGrant(ctx.db, access, server, splitScope(form.get("scope")));
+    const decision = decideGrant(access, server, splitScope(form.get("scope")));
 
     const interval = decision.reauthIntervalSeconds;
     if (interval !== null && (!subject.authTime || now.getTime() - subject.authTime.getTime() > interval * 1000)) {
