@@ -15,18 +15,7 @@ export interface TransactionOptions {
    * `work` receives their results. Each takes its own snapshot, as separate queries would.
    */
   openWith?: string;
-  /**
-   * `work` ends by queuing COMMIT itself (queueCommit), right behind its last statement: the connection
-   * sends it the moment that statement is done, without waiting for a turn of a busy event loop.
-   */
-  workCommits?: boolean;
 }
-
-/** Queues COMMIT behind whatever `client` has queued; for work run with `workCommits`. */
-export function queueCommit(client: pg.ClientBase): Promise<unknown> {
-  return client.query("COMMIT");
-}
-
 
 export function pgWriter(url: string, connections: number): PgWriter {
   const pool = new pg.Pool({ connectionString: url, max: connections, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
@@ -40,7 +29,7 @@ export function pgWriter(url: string, connections: number): PgWriter {
         // One simple-protocol query: `openWith` costs no round trip of its own.
         const sent = await client.query(opts?.openWith ? `BEGIN; ${opts.openWith}` : "BEGIN");
         const result = await work(client, Array.isArray(sent) ? (sent as pg.QueryResult[]).slice(1) : []);
-        if (!opts?.workCommits) await client.query("COMMIT");
+        await client.query("COMMIT");
         return result;
       } catch (e) {
         // A connection that cannot even roll back is discarded rather than returned to the pool.

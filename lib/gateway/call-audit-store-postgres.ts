@@ -19,11 +19,10 @@ export function postgresToolCallStore(url: string): ToolCallStore {
       const locks = lockAuditStreams(auditStreamsOf(inputs));
       return writer.transaction(
         async (client, opened) => {
-          // Queued back to back: the connection sends the second as soon as the first is done.
-          const insert = insertPostgresAuditRows(client, chainAuditBatch(inputs, locks.heads(opened)));
-          if (usage.size === 0) return insert;
+          await insertPostgresAuditRows(client, chainAuditBatch(inputs, locks.heads(opened)));
+          if (usage.size === 0) return;
           const ids = [...usage.keys()];
-          await Promise.all([insert, client.query({ name: "mandate-gateway-sessions-touch", text: TOUCH_SESSIONS, values: [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => ts(usage.get(id)!.lastUsedAt))] })]);
+          await client.query({ name: "mandate-gateway-sessions-touch", text: TOUCH_SESSIONS, values: [ids, ids.map((id) => usage.get(id)!.calls), ids.map((id) => ts(usage.get(id)!.lastUsedAt))] });
         },
         { openWith: locks.sql },
       );

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { pgWriter, queueCommit } from "@/lib/db/pg-writer";
+import { pgWriter } from "@/lib/db/pg-writer";
 import { insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
@@ -69,35 +69,31 @@ export function postgresMintStore(url: string): MintStore {
         const claimFailed = await claim(client, items);
         const rows = planBatch(items, claimFailed, (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null, head);
 
-        // Queued back to back on the connection, COMMIT last, which sends each as soon as the previous one is
-        // done: a round trip each, but none waits for a turn of this (busy) event loop in between.
-        const writes: Promise<unknown>[] = [];
         const ns = rows.newSessions;
         if (ns.length > 0) {
-          writes.push(client.query({ name: "mandate-mint-sessions-insert", text: INSERT_SESSIONS, values: [
+          await client.query({ name: "mandate-mint-sessions-insert", text: INSERT_SESSIONS, values: [
             ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
             ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
             ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
-          ] }));
+          ] });
         }
         const us = rows.sessionUpdates;
         if (us.length > 0) {
-          writes.push(client.query({ name: "mandate-mint-sessions-update", text: UPDATE_SESSIONS, values: [
+          await client.query({ name: "mandate-mint-sessions-update", text: UPDATE_SESSIONS, values: [
             us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
             us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
-          ] }));
+          ] });
         }
         const tk = rows.tokens;
         if (tk.length > 0) {
-          writes.push(client.query({ name: "mandate-mint-tokens-insert", text: INSERT_TOKENS, values: [
+          await client.query({ name: "mandate-mint-tokens-insert", text: INSERT_TOKENS, values: [
             tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
             tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
-          ] }));
+          ] });
         }
-        writes.push(insertPostgresAuditRows(client, rows.audit), queueCommit(client));
-        await Promise.all(writes);
+        await insertPostgresAuditRows(client, rows.audit);
         return rows.outcomes;
-      }, { openWith, workCommits: true });
+      }, { openWith });
     },
   };
 }

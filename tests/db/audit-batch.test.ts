@@ -8,7 +8,7 @@ import { CallAuditWriter, type ToolCallRecord } from "@/lib/gateway/call-audit";
 import { toolCallStoreFor, type ToolCallStore } from "@/lib/gateway/call-audit-store";
 import type { GatewayServer } from "@/lib/gateway/directory";
 import { auditStreamsOf, chainAuditBatch, insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
-import { pgWriter, queueCommit } from "@/lib/db/pg-writer";
+import { pgWriter } from "@/lib/db/pg-writer";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 const call = (i: number, over: Partial<AuditInput> = {}): AuditInput => ({
@@ -154,15 +154,16 @@ describe("audit stream locks in BEGIN's round trip on postgresql", () => {
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 
-  it("rolls back everything work queued, COMMIT included, when one of its statements fails", async () => {
+  it("rolls back the whole batch when one of its statements fails, and the connection is usable afterwards", async () => {
     if (fresh.config.provider !== "postgresql") throw new Error("expected postgresql");
     const writer = pgWriter(fresh.config.url, 1);
     const locks = lockAuditStreams(auditStreamsOf([call(0)]));
     const attempt = writer.transaction(async (client, opened) => {
       const rows = chainAuditBatch([call(3, { requestId: "queued-1" }), call(4, { requestId: "queued-2" })], locks.heads(opened));
       // The second insert repeats the first's (stream, seq): it fails after the first succeeded.
-      await Promise.all([insertPostgresAuditRows(client, rows.slice(0, 1)), insertPostgresAuditRows(client, [{ ...rows[1]!, seq: rows[0]!.seq }]), queueCommit(client)]);
-    }, { openWith: locks.sql, workCommits: true });
+      await insertPostgresAuditRows(client, rows.slice(0, 1));
+      await insertPostgresAuditRows(client, [{ ...rows[1]!, seq: rows[0]!.seq }]);
+    }, { openWith: locks.sql });
     await expect(attempt).rejects.toThrow();
     expect(await db.auditEvent.count({ where: { requestId: { startsWith: "queued-" } } })).toBe(0);
     // The connection is usable again afterwards.
