@@ -25,7 +25,7 @@ export interface ToolCallRecord {
 /**
  * Writes tool-call audit events and session usage (lastUsedAt, toolCallCount)
  * off the request path, many calls per transaction (group commit, one chain
- * append per batch: recordAuditBatch): one `tool.called` write per call inside
+ * append per batch, through the store's driver: call-audit-store.ts): one `tool.called` write per call inside
  * the request would serialise every call on the audit chain's head and cost
  * more CPU than the whole relay.
  *
