@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { pgTimestamp } from "@/lib/db/raw-values";
 import { auditActionSchema, streamOf } from "./actions";
 import { chainAuditEvent, type AuditInput, type RecordedAuditEvent } from "./record";
 
@@ -20,12 +21,6 @@ SELECT u.id, u.at, u.stream, u.seq, u.actor_type::"ActorType", u.actor_id, u.act
 FROM unnest($1::text[], $2::timestamp(3)[], $3::text[], $4::int4[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
   $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[], $19::text[], $20::text[])
   AS u(id, at, stream, seq, actor_type, actor_id, actor_label, obo, action, target_type, target_id, target_label, decision, reason, sid, rid, addr, detail, prev, hash)`;
-
-// Statements a writer sends on every batch are named (prepared once per connection): PostgreSQL then parses
-// and plans them once, not on every batch.
-
-// Prisma's timestamp(3) columns hold UTC wall-clock time without a zone.
-const ts = (d: Date) => d.toISOString().replace("Z", "");
 
 type Head = { seq: number; hash: string } | null;
 
@@ -54,11 +49,11 @@ export function lockAuditStreams(streams: Iterable<string>): { sql: string; head
   };
 }
 
-/** Inserts events already chained, in one statement. */
+/** Inserts events already chained, in one statement (named: PostgreSQL parses and plans it once per connection). */
 export async function insertPostgresAuditRows(client: pg.ClientBase, ev: readonly RecordedAuditEvent[]): Promise<void> {
   if (ev.length === 0) return;
   await client.query({ name: "mandate-audit-insert", text: INSERT_AUDIT, values: [
-    ev.map((e) => e.id), ev.map((e) => ts(e.occurredAt)), ev.map((e) => e.stream), ev.map((e) => e.seq), ev.map((e) => e.actorType), ev.map((e) => e.actorId),
+    ev.map((e) => e.id), ev.map((e) => pgTimestamp(e.occurredAt)), ev.map((e) => e.stream), ev.map((e) => e.seq), ev.map((e) => e.actorType), ev.map((e) => e.actorId),
     ev.map((e) => e.actorLabel), ev.map((e) => e.onBehalfOfId), ev.map((e) => e.action), ev.map((e) => e.targetType), ev.map((e) => e.targetId),
     ev.map((e) => e.targetLabel), ev.map((e) => e.decision), ev.map((e) => e.reason), ev.map((e) => e.sessionId), ev.map((e) => e.requestId),
     ev.map((e) => e.clientAddress), ev.map((e) => (e.detail === null ? null : JSON.stringify(e.detail))), ev.map((e) => e.prevHash), ev.map((e) => e.hash),

@@ -20,6 +20,19 @@ export function rawNullableString(v: unknown): string | null {
   return v === null || v === undefined ? null : rawString(v);
 }
 
+export function rawInt(v: unknown): number {
+  return Number(v);
+}
+
+export function rawNullableInt(v: unknown): number | null {
+  return v === null || v === undefined ? null : rawInt(v);
+}
+
+/** A Date as a PostgreSQL parameter for Prisma's timestamp(3) columns, which hold UTC wall-clock time without a zone. */
+export function pgTimestamp(d: Date): string {
+  return d.toISOString().replace("Z", "");
+}
+
 /**
  * Writes SQL once with PostgreSQL's numbered placeholders ($1, $2 …) and runs
  * it on either store: for SQLite each $n becomes `?` and its value is repeated

@@ -89,9 +89,11 @@ async function grantsOf(db: Db | Tx, clause: string, now: Date, params: unknown[
   if (pool) {
     const [sql, values] = placeholders(providerOf(db), VERSIONED_ASSIGNMENTS_SQL(clause), [now, ...params]);
     raw = await pool.query(sql, values);
-    // No version row: a database not migrated this far. The catalogue then reads its own (uncached) version.
-    catalog = raw.length > 0 ? await entitlementCatalogAt(db, pool, String(raw[0]!.catalogVersion)) : await entitlementCatalog(db);
-    if (raw.length === 0) raw = await pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]));
+    if (raw.length > 0) catalog = await entitlementCatalogAt(db, pool, String(raw[0]!.catalogVersion));
+    else {
+      // No version row (a database not migrated this far): the plain query, and a catalogue that is never cached.
+      [catalog, raw] = await Promise.all([entitlementCatalog(db), pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]))]);
+    }
   } else {
     const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]);
     [catalog, raw] = [await entitlementCatalog(db), await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)];

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
-import { rawString } from "@/lib/db/raw-values";
+import { rawInt, rawNullableInt, rawString } from "@/lib/db/raw-values";
 import type { Risk } from "./risk";
 
 /** An approved tool as an entitlement grants it. */
@@ -72,8 +72,8 @@ async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<Entitlem
     let e = entitlements.get(id);
     if (!e) {
       entitlements.set(id, (e = {
-        id, name: rawString(r.entitlementName), maxSessionSeconds: Number(r.maxSessionSeconds),
-        reauthIntervalSeconds: r.reauthIntervalSeconds === null || r.reauthIntervalSeconds === undefined ? null : Number(r.reauthIntervalSeconds), tools: [],
+        id, name: rawString(r.entitlementName), maxSessionSeconds: rawInt(r.maxSessionSeconds),
+        reauthIntervalSeconds: rawNullableInt(r.reauthIntervalSeconds), tools: [],
       }));
     }
     const toolId = rawString(r.toolId);

@@ -1,5 +1,5 @@
 import { providerOf, type Db } from "@/lib/db/client";
-import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
+import { placeholders, rawDate, rawInt, rawNullableInt, rawNullableString, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
 
 /**
@@ -20,16 +20,9 @@ export function rawJson(v: unknown): unknown {
   return typeof v === "string" ? (JSON.parse(v) as unknown) : (v ?? null);
 }
 
-export function rawInt(v: unknown): number {
-  return typeof v === "bigint" ? Number(v) : Number(v);
-}
-
-export function rawNullableInt(v: unknown): number | null {
-  return v === null || v === undefined ? null : rawInt(v);
-}
 
 export function rawBool(v: unknown): boolean {
   return v === true || v === 1 || v === 1n || v === "t" || v === "true";
 }
 
-export { rawDate, rawNullableString, rawString };
+export { rawDate, rawInt, rawNullableInt, rawNullableString, rawString };

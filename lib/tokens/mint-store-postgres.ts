@@ -1,11 +1,11 @@
 import pg from "pg";
 import { pgWriter } from "@/lib/db/pg-writer";
+import { pgTimestamp } from "@/lib/db/raw-values";
 import { insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
 
-// Prisma's timestamp(3) columns hold UTC wall-clock time without a zone.
-const ts = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", ""));
+const ts = (d: Date | null) => (d === null ? null : pgTimestamp(d));
 const epoch = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
 
 /**

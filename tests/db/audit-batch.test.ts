@@ -159,18 +159,18 @@ describe("audit stream locks in BEGIN's round trip on postgresql", () => {
     const writer = pgWriter(fresh.config.url, 1);
     const locks = lockAuditStreams(auditStreamsOf([call(0)]));
     const attempt = writer.transaction(async (client, opened) => {
-      const rows = chainAuditBatch([call(3, { requestId: "queued-1" }), call(4, { requestId: "queued-2" })], locks.heads(opened));
+      const rows = chainAuditBatch([call(3, { requestId: "rollback-1" }), call(4, { requestId: "rollback-2" })], locks.heads(opened));
       // The second insert repeats the first's (stream, seq): it fails after the first succeeded.
       await insertPostgresAuditRows(client, rows.slice(0, 1));
       await insertPostgresAuditRows(client, [{ ...rows[1]!, seq: rows[0]!.seq }]);
     }, { openWith: locks.sql });
     await expect(attempt).rejects.toThrow();
-    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "queued-" } } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "rollback-" } } })).toBe(0);
     // The connection is usable again afterwards.
     await writer.transaction(async (client, opened) => {
-      await insertPostgresAuditRows(client, chainAuditBatch([call(5, { requestId: "queued-3" })], locks.heads(opened)));
+      await insertPostgresAuditRows(client, chainAuditBatch([call(5, { requestId: "rollback-3" })], locks.heads(opened)));
     }, { openWith: locks.sql });
-    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "queued-" } } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { requestId: { startsWith: "rollback-" } } })).toBe(1);
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 });
