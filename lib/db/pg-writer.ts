@@ -7,6 +7,8 @@ import pg from "pg";
 export interface PgWriter {
   /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back and rethrows when it throws. */
   transaction<T>(work: (client: pg.PoolClient, opened: pg.QueryResult[]) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /** One statement on its own (atomic by itself: no BEGIN or COMMIT round trip). */
+  query<R extends pg.QueryResultRow>(statement: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
 
 export interface TransactionOptions {
@@ -22,6 +24,7 @@ export function pgWriter(url: string, connections: number): PgWriter {
   // A dropped connection (database restart, test teardown) must not crash the process: the next write fails instead.
   pool.on("error", () => {});
   return {
+    query: (statement) => pool.query(statement),
     async transaction(work, opts) {
       const client = await pool.connect();
       let broken = false;

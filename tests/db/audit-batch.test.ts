@@ -9,6 +9,7 @@ import { toolCallStoreFor, type ToolCallStore } from "@/lib/gateway/call-audit-s
 import type { GatewayServer } from "@/lib/gateway/directory";
 import { auditStreamsOf, chainAuditBatch, insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
 import { pgWriter } from "@/lib/db/pg-writer";
+import { appendAfterHead, postgresToolCallStore } from "@/lib/gateway/call-audit-store-postgres";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 const call = (i: number, over: Partial<AuditInput> = {}): AuditInput => ({
@@ -171,6 +172,52 @@ describe("audit stream locks in BEGIN's round trip on postgresql", () => {
       await insertPostgresAuditRows(client, chainAuditBatch([call(5, { requestId: "rollback-3" })], locks.heads(opened)));
     }, { openWith: locks.sql });
     expect(await db.auditEvent.count({ where: { requestId: { startsWith: "rollback-" } } })).toBe(1);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+  });
+
+  it("chains a batch onto a known head in one statement only while that head is the stream's last event", async () => {
+    if (fresh.config.provider !== "postgresql") throw new Error("expected postgresql");
+    const srv = await db.mcpServer.create({ data: { name: "Head", slug: "head", resourceUri: "https://head.example/mcp", enforcementMode: "gateway" } });
+    const agent = await db.agent.create({ data: { clientId: "head-agent", name: "head-agent", kind: "autonomous", authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
+    await db.agentSession.create({ data: { id: "head-session", agentId: agent.id, serverId: srv.id, scopes: "docs.read", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3_600_000) } });
+    const usage = new Map([["head-session", { calls: 1, lastUsedAt: new Date() }]]);
+    const writer = pgWriter(fresh.config.url, 1);
+    await db.$transaction((tx) => recordAudit(tx, call(20, { requestId: "head-0" })));
+    const last = await db.auditEvent.findFirstOrThrow({ where: { stream: "gateway" }, orderBy: { seq: "desc" } });
+    const calls = async () => (await db.agentSession.findUniqueOrThrow({ where: { id: "head-session" } })).toolCallCount;
+
+    // A head that is not in the trail (its hash differs): nothing is written, counters untouched.
+    expect(await appendAfterHead(writer, [call(21, { requestId: "head-forged" })], { stream: "gateway", seq: last.seq, hash: "0".repeat(64) }, usage)).toBeNull();
+    // A head that is no longer the last event: the unique (stream, seq) index refuses the batch.
+    const before = await db.auditEvent.findFirstOrThrow({ where: { stream: "gateway", seq: last.seq - 1 } });
+    expect(await appendAfterHead(writer, [call(22, { requestId: "head-stale" })], { stream: "gateway", seq: before.seq, hash: before.hash }, usage)).toBeNull();
+    expect(await db.auditEvent.count({ where: { requestId: { in: ["head-forged", "head-stale"] } } })).toBe(0);
+    expect(await calls()).toBe(0);
+
+    // The true head: the batch is chained onto it, with the session's counters, in the same statement.
+    const written = await appendAfterHead(writer, [call(23, { requestId: "head-1" }), call(24, { requestId: "head-2" })], { stream: "gateway", seq: last.seq, hash: last.hash }, usage);
+    expect(written?.map((e) => e.seq)).toEqual([last.seq + 1, last.seq + 2]);
+    expect(written?.[0]?.prevHash).toBe(last.hash);
+    expect(await calls()).toBe(1);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+  });
+
+  it("falls back to the lock when another writer appended after the store's own last batch, and the chain stays whole", async () => {
+    if (fresh.config.provider !== "postgresql") throw new Error("expected postgresql");
+    const store = postgresToolCallStore(fresh.config.url);
+    const other = postgresToolCallStore(fresh.config.url);
+    const none = new Map();
+    await store.write([call(30, { requestId: "turns-a1" })], none); // reads the head under the lock
+    await store.write([call(31, { requestId: "turns-a2" })], none); // chains onto its own head
+    await other.write([call(32, { requestId: "turns-b1" })], none); // another instance appends
+    await db.$transaction((tx) => recordAudit(tx, call(33, { requestId: "turns-c1" }))); // and a single append
+    await store.write([call(34, { requestId: "turns-a3" }), call(35, { requestId: "turns-a4" })], none); // its head is stale now
+    await other.write([call(36, { requestId: "turns-b2" })], none);
+
+    const events = await db.auditEvent.findMany({ where: { requestId: { startsWith: "turns-" } }, orderBy: { seq: "asc" } });
+    expect(events.map((e) => e.requestId)).toEqual(["turns-a1", "turns-a2", "turns-b1", "turns-c1", "turns-a3", "turns-a4", "turns-b2"]);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 7 }, (_, i) => events[0]!.seq + i));
+    for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 });
