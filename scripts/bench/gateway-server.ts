@@ -6,7 +6,12 @@
  * and pending audit events, and on `{ type: "stop" }` writes the pending
  * audit events, reports once more and exits (which also writes the CPU
  * profile when started with --cpu-prof).
+ *
+ * BENCH_GATEWAY=passthrough serves the MCP endpoint with a bare relay instead
+ * (nullRelay: no token check, decision or audit): the floor any gateway in a
+ * third node process pays on this machine, to read the gateway's figures against.
  */
+import { Agent, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { createDb } from "@/lib/db/client";
@@ -21,6 +26,12 @@ async function main(): Promise<void> {
   const ctx = createOAuthContext(db, { issuer: "http://placeholder" });
   const gateway = new Gateway(ctx);
   const server = createProtocolServer(ctx, { gateway });
+  if (process.env.BENCH_GATEWAY === "passthrough") {
+    const relay = nullRelay(new URL(process.env.BENCH_UPSTREAM_URL ?? ""), process.env.BENCH_UPSTREAM_SECRET ?? "");
+    const [mandate] = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => (req.url?.startsWith("/mcp/") ? relay(req, res) : mandate!(req, res)));
+  }
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   Object.assign(ctx, { issuer: `http://127.0.0.1:${port}` });
@@ -62,6 +73,22 @@ async function main(): Promise<void> {
   });
   process.on("disconnect", () => process.exit(0));
   process.send?.({ ready: true, port });
+}
+
+/** Forwards each request to the upstream over pooled sockets with the upstream's credential, and pipes the reply back. */
+function nullRelay(upstream: URL, secret: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+  return (req, res) => {
+    const out = request(
+      { host: upstream.hostname, port: upstream.port, path: upstream.pathname, method: req.method, agent, headers: { ...req.headers, host: upstream.host, authorization: `Bearer ${secret}` } },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    out.on("error", () => res.writeHead(502).end());
+    req.pipe(out);
+  };
 }
 
 main().catch((e: unknown) => {

@@ -16,7 +16,8 @@
  * for the memory soak), BENCH_CONNECTIONS (32), BENCH_PACED_SECONDS (per target
  * at a fixed offered rate, default 10; BENCH_PACED_RATE or BENCH_PACED_SHARE of
  * the closed-loop gateway throughput, default 0.5), BENCH_LOW_SECONDS (per
- * target at 1 connection, default 4), BENCH_UPSTREAM=sdk|raw,
+ * target at 1 connection, default 4), BENCH_UPSTREAM=sdk|raw, BENCH_GATEWAY=passthrough
+ * (a bare relay in the gateway's process instead of Mandate's gateway: the floor for the added latency),
  * BENCH_STORE=sqlite|postgresql (TEST_POSTGRES_URL), BENCH_PROFILE=<dir>
  * (the gateway process runs with --cpu-prof into <dir>).
  */
@@ -40,6 +41,7 @@ const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const STORE: Store = process.env.BENCH_STORE === "postgresql" ? "postgresql" : "sqlite";
 const UPSTREAM_KIND = process.env.BENCH_UPSTREAM === "raw" ? "raw" : "sdk";
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+const GATEWAY_KIND = process.env.BENCH_GATEWAY === "passthrough" ? "passthrough" : "mandate";
 const UPSTREAM_SECRET = "bench-upstream-" + randomBytes(8).toString("hex");
 const CLIENT_SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 
@@ -183,7 +185,11 @@ async function main(): Promise<void> {
   const { child: upstream, ready: up } = await Child.start("scripts/bench/gateway-upstream.ts", { BENCH_UPSTREAM: UPSTREAM_KIND, BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET });
   children.push(upstream.proc);
   const profileArgs = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
-  const { child: gateway, ready: gw } = await Child.start("scripts/bench/gateway-server.ts", { BENCH_DB_CONFIG: JSON.stringify(fresh.config) }, profileArgs);
+  const { child: gateway, ready: gw } = await Child.start(
+    "scripts/bench/gateway-server.ts",
+    { BENCH_DB_CONFIG: JSON.stringify(fresh.config), BENCH_GATEWAY: GATEWAY_KIND, BENCH_UPSTREAM_URL: String(up.url), BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET },
+    profileArgs,
+  );
   children.push(gateway.proc);
   const upstreamUrl = new URL(String(up.url));
   const issuer = `http://127.0.0.1:${String(gw.port)}`;
@@ -220,7 +226,7 @@ async function main(): Promise<void> {
       gateway: target("gateway", Number(gw.port), "/mcp/docs", () => `Bearer ${token.value}`, sockets),
     });
 
-    console.log(`gateway bench: tools/call, ${UPSTREAM_KIND} upstream (own process), gateway (own process, ${STORE} store), load generator here; node ${process.version}`);
+    console.log(`gateway bench: tools/call, ${UPSTREAM_KIND} upstream (own process), ${GATEWAY_KIND === "passthrough" ? "a bare relay in the gateway's place (BENCH_GATEWAY=passthrough: no token check, decision or audit)" : `gateway (own process, ${STORE} store)`}, load generator here; node ${process.version}`);
     console.log(`  ${CONNECTIONS} connections × ${SECONDS}s per target, then 1 connection × ${LOW_SECONDS}s per target; rounds of ${ROUND_SECONDS}s alternate direct/gateway`);
 
     const rssTimeline: { at: number; rss: number; heap: number }[] = [];
