@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "IssuedToken_revokedAt_idx" ON "IssuedToken"("revokedAt");
