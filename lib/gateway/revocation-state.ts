@@ -1,5 +1,7 @@
 import type { Db } from "@/lib/db/client";
+import { rawDate, rawInt, rawNullableString, rawString } from "@/lib/db/raw-values";
 import { databaseConfigOf } from "@/lib/db/read-pool";
+import { readRows } from "@/lib/db/read-rows";
 import { REVOCATION_CHANNEL } from "@/lib/sessions/revocation-lock";
 import { revocationBus, type Revocation } from "./revocation-bus";
 import { RevocationListener } from "./revocation-listener";
@@ -9,6 +11,11 @@ import type { GatewaySettings } from "./settings";
 const ANNOUNCED_KEEP_MS = 24 * 3600 * 1000;
 /** Catch-up reads take at most this many revocation events at a time (the next poll continues). */
 const CATCH_UP_BATCH = 5000;
+
+/** The steady-state poll's reads (exported for the test that checks each one seeks an index). */
+export const CATCH_UP_SQL = `SELECT "seq", "sessionId", "jti", "expiresAt" FROM "RevocationEvent" WHERE "seq" > $1 ORDER BY "seq" ASC LIMIT ${CATCH_UP_BATCH}`;
+export const SESSIONS_REVOKED_SINCE_SQL = `SELECT "id", "expiresAt" FROM "AgentSession" WHERE "revokedAt" > $1`;
+export const TOKENS_REVOKED_SINCE_SQL = `SELECT "jti", "expiresAt" FROM "IssuedToken" WHERE "revokedAt" > $1`;
 
 export interface RevocationStateOptions {
   /** PostgreSQL: LISTEN for revocations on a dedicated connection (default: when the store is PostgreSQL). */
@@ -197,23 +204,22 @@ export class RevocationState {
       for (const t of tokens) this.remember(this.jtis, t.jti, t.expiresAt.getTime(), { jti: t.jti });
       this.watermark = head?.seq ?? 0;
     } else {
+      // Four times a second on every instance: through the driver (readRows), each an index seek, not the ORM.
       const [events, sessions, tokens] = await Promise.all([
-        this.db.revocationEvent.findMany({
-          where: { seq: { gt: this.watermark } },
-          orderBy: { seq: "asc" },
-          take: CATCH_UP_BATCH,
-          select: { seq: true, sessionId: true, jti: true, expiresAt: true },
-        }),
-        since ? this.db.agentSession.findMany({ where: { revokedAt: { gt: since } }, select: { id: true, expiresAt: true } }) : [],
-        since ? this.db.issuedToken.findMany({ where: { revokedAt: { gt: since } }, select: { jti: true, expiresAt: true } }) : [],
+        readRows(this.db, CATCH_UP_SQL, [this.watermark]),
+        since ? readRows(this.db, SESSIONS_REVOKED_SINCE_SQL, [since]) : [],
+        since ? readRows(this.db, TOKENS_REVOKED_SINCE_SQL, [since]) : [],
       ]);
       for (const e of events) {
-        if (e.sessionId) this.remember(this.sessions, e.sessionId, e.expiresAt.getTime(), { sessionId: e.sessionId });
-        if (e.jti) this.remember(this.jtis, e.jti, e.expiresAt.getTime(), { jti: e.jti });
-        this.watermark = e.seq;
+        const until = rawDate(e.expiresAt)!.getTime();
+        const sessionId = rawNullableString(e.sessionId);
+        const jti = rawNullableString(e.jti);
+        if (sessionId) this.remember(this.sessions, sessionId, until, { sessionId });
+        if (jti) this.remember(this.jtis, jti, until, { jti });
+        this.watermark = rawInt(e.seq);
       }
-      for (const s of sessions) this.remember(this.sessions, s.id, s.expiresAt.getTime(), { sessionId: s.id });
-      for (const t of tokens) this.remember(this.jtis, t.jti, t.expiresAt.getTime(), { jti: t.jti });
+      for (const s of sessions) this.remember(this.sessions, rawString(s.id), rawDate(s.expiresAt)!.getTime(), { sessionId: rawString(s.id) });
+      for (const t of tokens) this.remember(this.jtis, rawString(t.jti), rawDate(t.expiresAt)!.getTime(), { jti: rawString(t.jti) });
       if (events.length === CATCH_UP_BATCH) this.again = true;
     }
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.

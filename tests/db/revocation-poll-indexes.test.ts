@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
+import { placeholders } from "@/lib/db/raw-values";
+import { CATCH_UP_SQL, SESSIONS_REVOKED_SINCE_SQL, TOKENS_REVOKED_SINCE_SQL } from "@/lib/gateway/revocation-state";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 /**
  * Every gateway instance runs these reads a few times a second (lib/gateway/revocation-state.ts):
  * each must seek an index, or it scans a table that grows with every session, token and revocation.
  */
-const POLL_READS: [string, string][] = [
-  ["revocation log past the watermark", `SELECT "seq", "sessionId", "jti", "expiresAt" FROM "RevocationEvent" WHERE "seq" > 41 ORDER BY "seq" ASC LIMIT 5000`],
-  ["sessions revoked since the last poll", `SELECT "id", "expiresAt" FROM "AgentSession" WHERE "revokedAt" > '2026-11-28 00:00:00'`],
-  ["tokens revoked since the last poll", `SELECT "jti", "expiresAt" FROM "IssuedToken" WHERE "revokedAt" > '2026-11-28 00:00:00'`],
+const since = new Date("2026-11-28T00:00:00Z");
+const POLL_READS: [string, string, unknown][] = [
+  ["revocation log past the watermark", CATCH_UP_SQL, 41],
+  ["sessions revoked since the last poll", SESSIONS_REVOKED_SINCE_SQL, since],
+  ["tokens revoked since the last poll", TOKENS_REVOKED_SINCE_SQL, since],
 ];
 
 describe.each(PROVIDERS)("the gateway's revocation poll on %s", (provider) => {
@@ -25,9 +28,10 @@ describe.each(PROVIDERS)("the gateway's revocation poll on %s", (provider) => {
     await fresh?.drop();
   });
 
-  it.each(POLL_READS)("reads the %s through an index", async (_, sql) => {
+  it.each(POLL_READS)("reads the %s through an index", async (_, sql, param) => {
     if (provider === "sqlite") {
-      const plan = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`);
+      const [text, values] = placeholders("sqlite", sql, [param instanceof Date ? param.getTime() : param]);
+      const plan = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${text}`, ...values);
       const steps = plan.map((p) => p.detail).join("; ");
       expect(steps).not.toMatch(/^SCAN|; SCAN/);
       expect(steps).toMatch(/SEARCH .* USING (INTEGER PRIMARY KEY|(COVERING )?INDEX)/);
@@ -35,7 +39,7 @@ describe.each(PROVIDERS)("the gateway's revocation poll on %s", (provider) => {
       // With sequential scans priced out, the planner still picks one only when no index can serve the filter.
       const plan = await db.$transaction(async (tx) => {
         await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
-        return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`);
+        return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, param instanceof Date ? param.toISOString().replace("Z", "") : param);
       });
       const text = plan.map((p) => p["QUERY PLAN"]).join("\n");
       expect(text).not.toMatch(/Seq Scan/);
