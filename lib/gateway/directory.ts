@@ -29,6 +29,12 @@ export interface GatewayServer {
  * (approvals and upstream changes apply within that interval) so a request
  * costs no query. Unknown slugs are remembered too, so probing paths does not
  * reach the database each time.
+ *
+ * An entry that expired less than one interval ago still answers while one
+ * read refreshes it: otherwise every call arriving during that read waits on
+ * the store, a latency spike on every busy server each interval. A change
+ * therefore applies within the interval plus one read; an entry older than
+ * two intervals (an idle server) is read before it is used.
  */
 export class GatewayDirectory {
   private readonly entries = new Map<string, { server: GatewayServer | null; until: number; loading?: Promise<GatewayServer | null> }>();
@@ -41,7 +47,15 @@ export class GatewayDirectory {
   async bySlug(slug: string, now = Date.now()): Promise<GatewayServer | null> {
     const entry = this.entries.get(slug);
     if (entry && entry.until > now) return entry.server;
-    if (entry?.loading) return entry.loading;
+    const loading = entry?.loading ?? this.reload(slug, entry);
+    if (entry && entry.until > 0 && now - entry.until < this.ttlMs) {
+      loading.catch(() => {}); // a failed refresh drops the entry: the next call reads (and fails) for itself
+      return entry.server;
+    }
+    return loading;
+  }
+
+  private reload(slug: string, stale: { server: GatewayServer | null; until: number } | undefined): Promise<GatewayServer | null> {
     const loading = this.load(slug).then(
       (server) => {
         if (this.entries.size > 10_000) this.entries.clear();
@@ -53,7 +67,7 @@ export class GatewayDirectory {
         throw e;
       },
     );
-    this.entries.set(slug, { server: entry?.server ?? null, until: 0, loading });
+    this.entries.set(slug, { server: stale?.server ?? null, until: stale?.until ?? 0, loading });
     return loading;
   }
 
