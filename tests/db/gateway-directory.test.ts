@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { GatewayDirectory } from "@/lib/gateway/directory";
-import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
+import { PROVIDERS } from "../support/databases";
+import { suiteDatabase } from "../support/suite-database";
 
 describe.each(PROVIDERS)("the gateway's server directory on %s", (provider) => {
-  let fresh: FreshDatabase;
-  let db: Db;
+  const suite = suiteDatabase(provider);
   const TTL = 1_000;
-
-  beforeAll(async () => {
-    fresh = await freshDatabase(provider);
-    db = createDb(fresh.config);
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await fresh?.drop();
-  });
-
-  const rename = (slug: string, name: string) => db.mcpServer.update({ where: { slug }, data: { name } });
+  const rename = (slug: string, name: string) => suite.db.mcpServer.update({ where: { slug }, data: { name } });
 
   it("answers from an entry that expired less than an interval ago while one read refreshes it", async () => {
-    await db.mcpServer.create({ data: { name: "Before", slug: "swr", resourceUri: "https://swr.example/mcp", enforcementMode: "gateway", upstreamUrl: "http://127.0.0.1:1/mcp" } });
-    const directory = new GatewayDirectory(db, TTL);
+    await suite.db.mcpServer.create({ data: { name: "Before", slug: "swr", resourceUri: "https://swr.example/mcp", enforcementMode: "gateway", upstreamUrl: "http://127.0.0.1:1/mcp" } });
+    const directory = new GatewayDirectory(suite.db, TTL);
     const t0 = Date.now();
     expect((await directory.bySlug("swr", t0))?.name).toBe("Before");
     await rename("swr", "After");
@@ -38,8 +27,8 @@ describe.each(PROVIDERS)("the gateway's server directory on %s", (provider) => {
   });
 
   it("reads before answering once the entry is older than two intervals, and for a slug it has not seen", async () => {
-    await db.mcpServer.create({ data: { name: "Old", slug: "idle", resourceUri: "https://idle.example/mcp", enforcementMode: "gateway", upstreamUrl: "http://127.0.0.1:1/mcp" } });
-    const directory = new GatewayDirectory(db, TTL);
+    await suite.db.mcpServer.create({ data: { name: "Old", slug: "idle", resourceUri: "https://idle.example/mcp", enforcementMode: "gateway", upstreamUrl: "http://127.0.0.1:1/mcp" } });
+    const directory = new GatewayDirectory(suite.db, TTL);
     const t0 = Date.now();
     expect((await directory.bySlug("idle", t0))?.name).toBe("Old");
     await rename("idle", "New");

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { placeholders } from "@/lib/db/raw-values";
 import { CATCH_UP_SQL, SESSIONS_REVOKED_SINCE_SQL, TOKENS_REVOKED_SINCE_SQL } from "@/lib/gateway/revocation-state";
-import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
+import { PROVIDERS } from "../support/databases";
+import { suiteDatabase } from "../support/suite-database";
 
 /**
  * Every gateway instance runs these reads a few times a second (lib/gateway/revocation-state.ts):
@@ -16,28 +16,18 @@ const POLL_READS: [string, string, unknown][] = [
 ];
 
 describe.each(PROVIDERS)("the gateway's revocation poll on %s", (provider) => {
-  let fresh: FreshDatabase;
-  let db: Db;
-
-  beforeAll(async () => {
-    fresh = await freshDatabase(provider);
-    db = createDb(fresh.config);
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await fresh?.drop();
-  });
+  const suite = suiteDatabase(provider);
 
   it.each(POLL_READS)("reads the %s through an index", async (_, sql, param) => {
     if (provider === "sqlite") {
       const [text, values] = placeholders("sqlite", sql, [param instanceof Date ? param.getTime() : param]);
-      const plan = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${text}`, ...values);
+      const plan = await suite.db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${text}`, ...values);
       const steps = plan.map((p) => p.detail).join("; ");
       expect(steps).not.toMatch(/^SCAN|; SCAN/);
       expect(steps).toMatch(/SEARCH .* USING (INTEGER PRIMARY KEY|(COVERING )?INDEX)/);
     } else {
       // With sequential scans priced out, the planner still picks one only when no index can serve the filter.
-      const plan = await db.$transaction(async (tx) => {
+      const plan = await suite.db.$transaction(async (tx) => {
         await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
         return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, param instanceof Date ? param.toISOString().replace("Z", "") : param);
       });
