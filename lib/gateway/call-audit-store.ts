@@ -12,18 +12,7 @@ export type SessionUsage = ReadonlyMap<string, { calls: number; lastUsedAt: Date
 /** Where the gateway's tool-call events go: one batch and its session counters, in one transaction. */
 export interface ToolCallStore {
   write(inputs: readonly AuditInput[], usage: SessionUsage): Promise<void>;
-  /**
-   * Most events to pass to one write (default: the writer's own bound). A store whose write runs synchronously
-   * on the event loop sets it low: the writer then writes in several transactions and lets requests run between.
-   */
-  readonly maxEventsPerWrite?: number;
 }
-
-/**
- * The embedded store's writes run synchronously on the event loop, and every call in flight waits for them:
- * at about 0.1–0.3 ms per event (ten indexes), a batch of this many holds the loop for a few milliseconds at most.
- */
-export const SQLITE_EVENTS_PER_WRITE = 16;
 
 const usageStatements = new WeakMap<Database.Database, Database.Statement>();
 
@@ -47,7 +36,6 @@ export function toolCallStoreFor(db: Db): ToolCallStore {
   const sqlite = sqliteWriterOf(db);
   if (sqlite) {
     return {
-      maxEventsPerWrite: SQLITE_EVENTS_PER_WRITE,
       // One synchronous driver transaction: the batch runs start to finish without yielding the connection.
       write: (inputs, usage) =>
         sqlite.transaction((conn) => {

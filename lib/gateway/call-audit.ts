@@ -103,12 +103,9 @@ export class CallAuditWriter {
   }
 
   private async writePending(): Promise<void> {
-    const perWrite = Math.min(this.opts.batchSize * 4, this.store.maxEventsPerWrite ?? Infinity);
-    for (let writes = 0; this.pending.length > 0; writes++) {
-      // Between the writes of a store that blocks the event loop while it writes, requests get their turn.
-      if (writes > 0 && this.store.maxEventsPerWrite) await new Promise((r) => setImmediate(r));
+    while (this.pending.length > 0) {
       // Taken off the queue only once written: a failed batch is retried, never lost.
-      const batch = this.pending.slice(0, perWrite);
+      const batch = this.pending.slice(0, this.opts.batchSize * 4);
       try {
         await this.write(batch);
       } catch (e) {
