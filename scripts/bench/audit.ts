@@ -239,17 +239,25 @@ async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
     let alone = 0;
     let withAppends = 0;
     let appended = 0;
+    // Each pair of neighbouring rounds (alone, then with appends) gives one change; their median and range show
+    // how much of the mean's figure is the shared machine's noise.
+    const pairChanges: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      alone += (await mintLoad(url, basic, perRound)) / ROUNDS;
+      const a = await mintLoad(url, basic, perRound);
       let done = false;
       const appending = appendLoad(db, gatewayServer, gatewayTool, session.id, APPEND_RATE, () => done);
-      withAppends += (await mintLoad(url, basic, perRound)) / ROUNDS;
+      const w = await mintLoad(url, basic, perRound);
       done = true;
       appended += (await appending) / ROUNDS;
+      alone += a / ROUNDS;
+      withAppends += w / ROUNDS;
+      pairChanges.push(((w - a) / a) * 100);
     }
     const change = ((withAppends - alone) / alone) * 100;
+    const pct = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(1)}%`;
+    const sortedPairs = [...pairChanges].sort((x, y) => x - y);
     console.log(
-      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while the gateway audit writer appends ${appended.toFixed(0)} tool-call events/s (${change >= 0 ? "+" : ""}${change.toFixed(1)}%; ${ROUNDS} alternating rounds of ${perRound.toFixed(1)} s each)  [target ≥ -10%]`,
+      `${store}: client_credentials mints ${alone.toFixed(0)}/s alone, ${withAppends.toFixed(0)}/s while the gateway audit writer appends ${appended.toFixed(0)} tool-call events/s (${pct(change)}; ${ROUNDS} alternating rounds of ${perRound.toFixed(1)} s each; per pair of rounds: median ${pct(quantile(sortedPairs, 0.5))}, from ${pct(sortedPairs[0]!)} to ${pct(sortedPairs.at(-1)!)})  [target ≥ -10%]`,
     );
   } finally {
     http.closeAllConnections();
