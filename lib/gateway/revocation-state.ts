@@ -218,8 +218,14 @@ export class RevocationState {
         if (jti) this.remember(this.jtis, jti, until, { jti });
         this.watermark = rawInt(e.seq);
       }
-      for (const s of sessions) this.remember(this.sessions, rawString(s.id), rawDate(s.expiresAt)!.getTime(), { sessionId: rawString(s.id) });
-      for (const t of tokens) this.remember(this.jtis, rawString(t.jti), rawDate(t.expiresAt)!.getTime(), { jti: rawString(t.jti) });
+      for (const s of sessions) {
+        const sessionId = rawString(s.id);
+        this.remember(this.sessions, sessionId, rawDate(s.expiresAt)!.getTime(), { sessionId });
+      }
+      for (const t of tokens) {
+        const jti = rawString(t.jti);
+        this.remember(this.jtis, jti, rawDate(t.expiresAt)!.getTime(), { jti });
+      }
       if (events.length === CATCH_UP_BATCH) this.again = true;
     }
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.
