@@ -22,7 +22,7 @@ export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
     const adapter = gatedSqliteFactory(config.file);
     const db = new SqliteClient({ adapter });
     attachReadPool(db, config);
-    attachSqliteWriter(db, adapter);
+    attachSqliteWriter(db, adapter, config.file);
     configs.set(db, config);
     return db;
   }

@@ -1,20 +1,25 @@
 import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
+import { SqliteWriteThread, type SqliteJob } from "./sqlite-write-thread";
 
 /**
- * Prisma's SQLite connection, shared with code that writes through the driver
- * directly (group commit of token mints). Two writer connections in one
- * process would fight over SQLite's single write lock: a Prisma transaction
- * that read before another connection committed fails with SQLITE_BUSY on
- * its first write, and better-sqlite3's busy wait blocks the event loop the
- * other writer needs to finish. So there is one connection, and a gate that
- * a driver-level transaction takes the way Prisma's interactive transactions
- * do: never while one of them is open on the connection.
+ * The embedded store's writes in volume (group commits of token mints, the
+ * gateway's tool-call events) run as jobs on a write thread with its own
+ * connection (lib/db/sqlite-write-thread.ts), beside Prisma's connection on
+ * the server's thread. Two writer connections can fight over SQLite's single
+ * write lock: a Prisma transaction that read before the other connection
+ * committed fails with SQLITE_BUSY on its first write. So the two take turns
+ * through a gate, the way Prisma's interactive transactions take turns among
+ * themselves: a job never runs while one of them is open, and none opens
+ * while a job runs. (A single Prisma statement outside a transaction does
+ * not take the gate; it waits for the lock, at most one commit.)
  */
 export interface SqliteWriter {
-  /** Runs `work` synchronously inside BEGIN IMMEDIATE … COMMIT, between Prisma's transactions. */
-  transaction<T>(work: (conn: Database.Database) => T): Promise<T>;
+  /** Runs `job` on the write thread inside BEGIN IMMEDIATE … COMMIT, between Prisma's transactions. */
+  run<P, R>(job: SqliteJob<P, R>, payload: P): Promise<R>;
+  /** Stops the write thread (the client's $disconnect does). */
+  close(): Promise<void>;
 }
 
 /** A FIFO mutex: Prisma's transactions and ours queue on it in arrival order. */
@@ -33,7 +38,6 @@ class GatedSqliteFactory implements SqlDriverAdapterFactory {
   readonly provider = "sqlite" as const;
   readonly adapterName: string;
   readonly gate = new Gate();
-  private connection: Database.Database | null = null;
 
   constructor(private readonly inner: PrismaBetterSqlite3) {
     this.adapterName = inner.adapterName;
@@ -45,7 +49,6 @@ class GatedSqliteFactory implements SqlDriverAdapterFactory {
     if (!(conn instanceof Database)) throw new Error("unexpected SQLite adapter shape: no better-sqlite3 client");
     // WAL: readers (the read pool) never wait for the writer, and a commit is one append.
     conn.pragma("journal_mode = WAL");
-    this.connection = conn;
     const start = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel?: IsolationLevel): Promise<Transaction> => {
       const release = await this.gate.acquire();
@@ -64,13 +67,6 @@ class GatedSqliteFactory implements SqlDriverAdapterFactory {
     };
     return adapter;
   }
-
-  /** The connection, once Prisma has opened it. */
-  async open(connectPrisma: () => Promise<void>): Promise<Database.Database> {
-    if (!this.connection) await connectPrisma();
-    if (!this.connection) throw new Error("SQLite connection not open");
-    return this.connection;
-  }
 }
 
 export function gatedSqliteFactory(file: string): GatedSqliteFactory {
@@ -85,18 +81,25 @@ export function gatedSqliteFactory(file: string): GatedSqliteFactory {
 
 const writers = new WeakMap<object, SqliteWriter>();
 
-export function attachSqliteWriter(client: { $connect(): Promise<void> }, factory: GatedSqliteFactory): void {
-  writers.set(client, {
-    async transaction(work) {
-      const conn = await factory.open(() => client.$connect());
+export function attachSqliteWriter(client: { $disconnect(): Promise<void> }, factory: GatedSqliteFactory, file: string): void {
+  const thread = new SqliteWriteThread(file);
+  const writer: SqliteWriter = {
+    async run(job, payload) {
       const release = await factory.gate.acquire();
       try {
-        return conn.transaction(work).immediate(conn);
+        return await thread.run(job, payload);
       } finally {
         release();
       }
     },
-  });
+    close: () => thread.close(),
+  };
+  writers.set(client, writer);
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    await writer.close();
+    await disconnect();
+  };
 }
 
 /** The driver-level writer of a root SQLite client; null on PostgreSQL or for a transaction's client. */

@@ -3,6 +3,7 @@ import type { AuditInput } from "@/lib/audit/record";
 import { appendSqliteAuditBatch } from "@/lib/audit/record-batch-sqlite";
 import type { Db } from "@/lib/db/client";
 import { databaseConfigOf } from "@/lib/db/read-pool";
+import { sqliteJob } from "@/lib/db/sqlite-write-thread";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { postgresToolCallStore } from "./call-audit-store-postgres";
 
@@ -26,6 +27,15 @@ function sessionUsageStatement(conn: Database.Database): Database.Statement {
   return st;
 }
 
+/** The embedded store's job: one batch of tool-call events and its session counters, run on the write thread. */
+export function writeToolCallBatch(conn: Database.Database, batch: { inputs: readonly AuditInput[]; usage: SessionUsage }): void {
+  appendSqliteAuditBatch(conn, batch.inputs);
+  const touch = sessionUsageStatement(conn);
+  for (const [id, u] of batch.usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
+}
+
+const writeToolCallBatchJob = sqliteJob<{ inputs: readonly AuditInput[]; usage: SessionUsage }, void>(import.meta.url, "writeToolCallBatch");
+
 /**
  * The store `db` was opened on, written through its driver: the ORM's
  * interactive transactions cost ~3× the CPU per event, which a busy gateway
@@ -36,13 +46,8 @@ export function toolCallStoreFor(db: Db): ToolCallStore {
   const sqlite = sqliteWriterOf(db);
   if (sqlite) {
     return {
-      // One synchronous driver transaction: the batch runs start to finish without yielding the connection.
-      write: (inputs, usage) =>
-        sqlite.transaction((conn) => {
-          appendSqliteAuditBatch(conn, inputs);
-          const touch = sessionUsageStatement(conn);
-          for (const [id, u] of usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
-        }),
+      // One driver transaction on the write thread: the batch runs start to finish, and its commit off the gateway's thread.
+      write: (inputs, usage) => sqlite.run(writeToolCallBatchJob, { inputs, usage }),
     };
   }
   const config = databaseConfigOf(db);

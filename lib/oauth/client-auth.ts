@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
 import type { Db } from "@/lib/db/client";
-import type { JtiClaim } from "@/lib/tokens/mint-batch";
+import { replayError, type JtiClaim } from "@/lib/tokens/mint-batch";
 import type { OAuthContext, OAuthRequest } from "./context";
 import { headerOf } from "./context";
 import { CLIENT_ASSERTION_ALGS, CLIENT_ASSERTION_TYPE_JWT } from "./defaults";
@@ -175,7 +175,7 @@ async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, asse
   }
   const key = `client_assertion:${agent.clientId}:${payload.jti}`;
   const expiresAt = new Date((exp + ctx.settings.clockSkewSeconds) * 1000);
-  const replayed = () => new InvalidClient("client_assertion replayed (jti already used)");
-  if (pendingJtis) pendingJtis.push({ key, expiresAt, replayed });
-  else if (!(await consumeJti(ctx.db, key, expiresAt))) throw replayed();
+  const replay = { error: "invalid_client", description: "client_assertion replayed (jti already used)" } as const;
+  if (pendingJtis) pendingJtis.push({ key, expiresAt, replay });
+  else if (!(await consumeJti(ctx.db, key, expiresAt))) throw replayError(replay);
 }

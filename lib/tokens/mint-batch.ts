@@ -1,20 +1,29 @@
 import { chainAuditEvent, type RecordedAuditEvent } from "@/lib/audit/record";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
-import type { OAuthError } from "@/lib/oauth/errors";
-import { refusalOf } from "@/lib/oauth/errors";
+import { InvalidClient, InvalidGrant, type OAuthError } from "@/lib/oauth/errors";
 import { mintAuditInput, type MintInput } from "./record-mint";
 import { refusalAuditInput, type Refusal } from "./record-refusal";
 
 /**
  * A single-use value (client assertion jti, ID-JAG jti) that must be unseen
  * for the request to succeed; recorded in the same transaction as the
- * request's outcome. `replayed` makes the refusal when it was seen before
- * (lazily: an error captures a stack trace, and most claims are fresh).
+ * request's outcome. `replay` is the refusal when it was seen before — data,
+ * not an error object: the batch is written on the store's write thread.
  */
 export interface JtiClaim {
   key: string;
   expiresAt: Date;
-  replayed: () => OAuthError;
+  replay: ReplayRefusal;
+}
+
+export interface ReplayRefusal {
+  error: "invalid_client" | "invalid_grant";
+  description: string;
+}
+
+/** The error a replayed claim's request is answered with. */
+export function replayError(replay: ReplayRefusal): OAuthError {
+  return replay.error === "invalid_client" ? new InvalidClient(replay.description) : new InvalidGrant(replay.description);
 }
 
 /** What one mint writes (see `planBatch` for the rules). */
@@ -28,8 +37,8 @@ export type PendingWrite =
 export type WriteOutcome =
   | { type: "minted"; sessionId: string; expiresAt: Date }
   | { type: "refused" }
-  /** A claim was seen before: the request is refused with `error` (already audited). */
-  | { type: "replayed"; error: OAuthError };
+  /** A claim was seen before: the request is refused with `replay` (already audited). */
+  | { type: "replayed"; replay: ReplayRefusal };
 
 /** A live session as the store holds it. */
 export interface LiveSession {
@@ -122,10 +131,9 @@ export function planBatch(
   items.forEach((item, i) => {
     const failed = claimFailed[i];
     if (failed) {
-      const replayed = failed.replayed();
-      const { error, description } = refusalOf(replayed);
+      const { error, description } = failed.replay;
       append(refusalAuditInput({ ...item.refusal, error, description }, item.type === "mint" ? item.mint.now : item.at));
-      out.outcomes.push({ type: "replayed", error: replayed });
+      out.outcomes.push({ type: "replayed", replay: failed.replay });
       return;
     }
     if (item.type === "refusal") {

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/audit/record-batch-sqlite";
+import { sqliteJob } from "@/lib/db/sqlite-write-thread";
 import type { SqliteWriter } from "@/lib/db/sqlite-writer";
 import { planBatch, type JtiClaim, type LiveSession, type PendingWrite, type WriteOutcome } from "./mint-batch";
 
@@ -38,40 +39,43 @@ function prepare(conn: Database.Database): Statements {
 }
 
 /**
- * SQLite: the whole batch is one synchronous BEGIN IMMEDIATE transaction on
- * Prisma's own connection (see lib/db/sqlite-writer.ts), with prepared
- * statements — no ORM, no await between statements.
+ * SQLite: the whole batch is one BEGIN IMMEDIATE transaction on the store's
+ * write thread (lib/db/sqlite-write-thread.ts), with prepared statements —
+ * no ORM, no await between statements, and the commit's wait for the disk
+ * off the server's thread.
  */
 export function sqliteMintStore(writer: SqliteWriter): MintStore {
-  const prepared = new WeakMap<Database.Database, Statements>();
-  return {
-    write(items) {
-      return writer.transaction((conn) => {
-        let st = prepared.get(conn);
-        if (!st) prepared.set(conn, (st = prepare(conn)));
-        const stmts = st;
-        const claimFailed = items.map((item): JtiClaim | null => {
-          for (const c of item.claims) if (stmts.claim.run(c.key, c.expiresAt.getTime()).changes === 0) return c;
-          return null;
-        });
-        const live = (key: string, now: Date): LiveSession | null => {
-          const [agentId, userId, serverId] = key.split("\u0000") as [string, string, string];
-          const row = stmts.live.get(agentId, userId || null, serverId, now.getTime()) as { id: string; scopes: string; expiresAt: number; authTime: number | null } | undefined;
-          return row ? { id: row.id, scopes: row.scopes, expiresAt: new Date(row.expiresAt), authTime: row.authTime === null ? null : new Date(row.authTime) } : null;
-        };
-        const head = sqliteAuditHead(conn, "token");
-        const rows = planBatch(items, claimFailed, live, head);
-        for (const r of rows.newSessions) {
-          stmts.insertSession.run(r.id, r.agentId, r.userId, r.serverId, r.scopes, r.grantType, ms(r.authTime), ms(r.createdAt), ms(r.lastUsedAt), ms(r.expiresAt), ms(r.reauthDueAt), r.risk, r.tokenCount);
-        }
-        for (const u of rows.sessionUpdates) {
-          stmts.updateSession.run(u.scopes, ms(u.lastUsedAt), u.risk, u.tokenDelta, u.id);
-          if (u.auth) stmts.updateSessionAuth.run(ms(u.auth.authTime), ms(u.auth.reauthDueAt), u.id);
-        }
-        for (const t of rows.tokens) stmts.insertToken.run(t.id, t.jti, t.kind, t.sessionId, t.clientId, t.audience, t.scopes, ms(t.issuedAt), ms(t.expiresAt));
-        for (const e of rows.audit) insertSqliteAuditRow(conn, e);
-        return rows.outcomes;
-      });
-    },
-  };
+  return { write: (items) => writer.run(writeMintBatchJob, items) };
 }
+
+const prepared = new WeakMap<Database.Database, Statements>();
+
+/** The job itself, run on the write thread inside the transaction. */
+export function writeMintBatch(conn: Database.Database, items: readonly PendingWrite[]): WriteOutcome[] {
+  let stmts = prepared.get(conn);
+  if (!stmts) prepared.set(conn, (stmts = prepare(conn)));
+  const st = stmts;
+  const claimFailed = items.map((item): JtiClaim | null => {
+    for (const c of item.claims) if (st.claim.run(c.key, c.expiresAt.getTime()).changes === 0) return c;
+    return null;
+  });
+  const live = (key: string, now: Date): LiveSession | null => {
+    const [agentId, userId, serverId] = key.split("\u0000") as [string, string, string];
+    const row = st.live.get(agentId, userId || null, serverId, now.getTime()) as { id: string; scopes: string; expiresAt: number; authTime: number | null } | undefined;
+    return row ? { id: row.id, scopes: row.scopes, expiresAt: new Date(row.expiresAt), authTime: row.authTime === null ? null : new Date(row.authTime) } : null;
+  };
+  const head = sqliteAuditHead(conn, "token");
+  const rows = planBatch(items, claimFailed, live, head);
+  for (const r of rows.newSessions) {
+    st.insertSession.run(r.id, r.agentId, r.userId, r.serverId, r.scopes, r.grantType, ms(r.authTime), ms(r.createdAt), ms(r.lastUsedAt), ms(r.expiresAt), ms(r.reauthDueAt), r.risk, r.tokenCount);
+  }
+  for (const u of rows.sessionUpdates) {
+    st.updateSession.run(u.scopes, ms(u.lastUsedAt), u.risk, u.tokenDelta, u.id);
+    if (u.auth) st.updateSessionAuth.run(ms(u.auth.authTime), ms(u.auth.reauthDueAt), u.id);
+  }
+  for (const t of rows.tokens) st.insertToken.run(t.id, t.jti, t.kind, t.sessionId, t.clientId, t.audience, t.scopes, ms(t.issuedAt), ms(t.expiresAt));
+  for (const e of rows.audit) insertSqliteAuditRow(conn, e);
+  return rows.outcomes;
+}
+
+const writeMintBatchJob = sqliteJob<readonly PendingWrite[], WriteOutcome[]>(import.meta.url, "writeMintBatch");

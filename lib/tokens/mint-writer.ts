@@ -1,7 +1,7 @@
 import { databaseConfigOf, type Db } from "@/lib/db/client";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import type { OAuthError } from "@/lib/oauth/errors";
-import type { JtiClaim, MintRequest, PendingWrite, WriteOutcome } from "./mint-batch";
+import { replayError, type JtiClaim, type MintRequest, type PendingWrite, type WriteOutcome } from "./mint-batch";
 import { postgresMintStore } from "./mint-store-postgres";
 import { sqliteMintStore, type MintStore } from "./mint-store-sqlite";
 import type { MintRecord } from "./record-mint";
@@ -43,14 +43,14 @@ export class MintWriter {
   async mint(mint: MintRequest, claims: JtiClaim[], refusal: Omit<Refusal, "error" | "description">): Promise<MintRecord> {
     const outcome = await this.enqueue({ type: "mint", claims: claims.splice(0), mint, refusal });
     if (outcome.type === "minted") return { sessionId: outcome.sessionId, expiresAt: outcome.expiresAt };
-    if (outcome.type === "replayed") throw markAudited(outcome.error);
+    if (outcome.type === "replayed") throw markAudited(replayError(outcome.replay));
     throw new Error("mint recorded as a refusal");
   }
 
   /** Records a refusal; returns the replay refusal instead when one of its claims was seen before (then that is what was audited). */
   async refuse(refusal: Refusal, claims: JtiClaim[], at = new Date()): Promise<OAuthError | null> {
     const outcome = await this.enqueue({ type: "refusal", claims: claims.splice(0), refusal, at });
-    return outcome.type === "replayed" ? outcome.error : null;
+    return outcome.type === "replayed" ? replayError(outcome.replay) : null;
   }
 
   private enqueue(item: PendingWrite): Promise<WriteOutcome> {

@@ -34,11 +34,18 @@ const RESOURCE = "https://mcp.bench.example/docs";
 const SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface Result { name: string; tokens: number; failed: number; perSecond: number; p50: number; p99: number; cpuMicrosPerToken: number }
+interface Result {
+  name: string; tokens: number; failed: number; perSecond: number; p50: number; p99: number; cpuMicrosPerToken: number;
+  /** Share of the run the server's main thread was busy: near 100%, that thread is the limit; well below, the machine is. */
+  serverLoopBusy: number;
+  /** This process's CPU per token: what the load generator takes from the same cores. */
+  loadMicrosPerToken: number;
+}
 
 // ───────────── the servers, each in a child process
 
-interface BenchChild { url: string; cpu(): Promise<number>; stop(): Promise<void> }
+interface ChildCpu { micros: number; loopActiveMs: number; loopIdleMs: number }
+interface BenchChild { url: string; cpu(): Promise<ChildCpu>; stop(): Promise<void> }
 
 async function startChild(script: string, env: Record<string, string>, label: string): Promise<BenchChild> {
   const args = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(PROFILE_DIR, label)}`] : []), "--import", "tsx", join(here, "servers", script)];
@@ -63,7 +70,7 @@ async function startChild(script: string, env: Record<string, string>, label: st
       const reply = next("cpu");
       send({ type: "cpu" });
       const m = await reply;
-      return m.userMicros + m.systemMicros;
+      return { micros: m.userMicros + m.systemMicros, loopActiveMs: m.loopActiveMs, loopIdleMs: m.loopIdleMs };
     },
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
@@ -102,6 +109,7 @@ async function load(name: string, server: BenchChild, once: () => Promise<number
   let tokens = 0;
   let failed = 0;
   const cpuBefore = await server.cpu();
+  const ownBefore = process.cpuUsage();
   const started = performance.now();
   const end = Date.now() + SECONDS * 1000;
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
@@ -115,10 +123,17 @@ async function load(name: string, server: BenchChild, once: () => Promise<number
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
-  const cpu = (await server.cpu()) - cpuBefore;
+  const own = process.cpuUsage(ownBefore);
+  const cpuAfter = await server.cpu();
+  const cpu = cpuAfter.micros - cpuBefore.micros;
+  const loopActive = cpuAfter.loopActiveMs - cpuBefore.loopActiveMs;
+  const loopIdle = cpuAfter.loopIdleMs - cpuBefore.loopIdleMs;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { name, tokens, failed, perSecond: tokens / elapsed, p50: q(0.5), p99: q(0.99), cpuMicrosPerToken: tokens ? cpu / tokens : NaN };
+  return {
+    name, tokens, failed, perSecond: tokens / elapsed, p50: q(0.5), p99: q(0.99), cpuMicrosPerToken: tokens ? cpu / tokens : NaN,
+    serverLoopBusy: loopActive / (loopActive + loopIdle), loadMicrosPerToken: tokens ? (own.user + own.system) / tokens : NaN,
+  };
 }
 
 // ───────────── client assertions, signed ahead of the measured run
@@ -237,10 +252,12 @@ async function main(): Promise<void> {
   results.push(reference);
   agent.destroy();
   console.log(`\n${CONNECTIONS} keep-alive connections, ${SECONDS}s per row after 1s warm-up; servers in their own processes, load generator in this one, all on this machine's cores\n`);
-  console.log("| what | tokens/s | p50 ms | p99 ms | failed | server CPU µs/token | vs oidc-provider |");
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("| what | tokens/s | p50 ms | p99 ms | failed | server CPU µs/token | server main thread busy | load generator CPU µs/token | vs oidc-provider |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of results) {
-    console.log(`| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.failed} | ${r.cpuMicrosPerToken.toFixed(0)} | ${(r.perSecond / reference.perSecond).toFixed(2)}× |`);
+    console.log(
+      `| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.failed} | ${r.cpuMicrosPerToken.toFixed(0)} | ${(100 * r.serverLoopBusy).toFixed(0)}% | ${r.loadMicrosPerToken.toFixed(0)} | ${(r.perSecond / reference.perSecond).toFixed(2)}× |`,
+    );
   }
 }
 

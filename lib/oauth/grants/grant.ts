@@ -35,7 +35,9 @@ export function accessTokenLifetime(input: GrantInput, maxSessionSeconds: number
  * after, so no token exists that the store does not know about.
  */
 export function recordGrantMint(input: GrantInput, mint: Omit<MintRequest, "agent" | "now" | "clientAddress" | "requestId">): Promise<MintRecord> {
-  const { agent, now, req, ctx } = input;
+  const { now, req, ctx } = input;
+  // Only what the records name: the batch is copied to the store's write thread (keys and secret hashes stay here).
+  const agent = { id: input.agent.id, clientId: input.agent.clientId, name: input.agent.name };
   return mintWriterOf(ctx.db).mint(
     { ...mint, agent, now, clientAddress: req.clientAddress, requestId: req.requestId },
     input.claims,

@@ -51,7 +51,7 @@ export const jwtBearerGrant: Grant = {
     const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
     // Single use, committed with the mint: of two concurrent redemptions one fails.
     input.claims.push({
-      key: `id_jag:${jag.jti}`, expiresAt: new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000), replayed: () => new InvalidGrant("assertion replayed (jti already used)"),
+      key: `id_jag:${jag.jti}`, expiresAt: new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000), replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
     });
     const { sessionId, expiresAt } = await recordGrantMint(input, {
       user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
