@@ -5,7 +5,10 @@
  * process), driven the same way by this process: CONNECTIONS keep-alive
  * connections (node:http Agent), each one request at a time, for SECONDS.
  *
- * `npm run bench:tokens` (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_STORES=sqlite,postgresql,
+ * Each Mandate row takes turns with oidc-provider in rounds of a few seconds,
+ * so the ratio compares the two under the same background load.
+ *
+ * `npm run bench:tokens` (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_STORES=sqlite,postgresql, BENCH_ROWS=basic,pkjwt,pairs,
  * BENCH_CPU_PROF=<dir> to write each server's CPU profile there, TEST_POSTGRES_URL).
  * Everything shares the machine's cores: besides requests/s, each row gives the
  * server's own CPU time per token (process.cpuUsage over the run), which depends
@@ -25,6 +28,7 @@ import type { ChildMessage, ParentMessage } from "./servers/child";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUND_SECONDS = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STORES = (process.env.BENCH_STORES ?? "sqlite,postgresql").split(",").filter((s): s is Store => s === "sqlite" || s === "postgresql");
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
@@ -41,6 +45,9 @@ interface Result {
   /** This process's CPU per token: what the load generator takes from the same cores. */
   loadMicrosPerToken: number;
 }
+
+/** A Mandate row and oidc-provider, measured in the same rounds. */
+interface Comparison { row: Result; reference: Result }
 
 // ───────────── the servers, each in a child process
 
@@ -100,40 +107,77 @@ function post(url: URL, body: string, headers: Record<string, string> = {}): Pro
   });
 }
 
-/** CONNECTIONS loops for SECONDS; `once` returns how many tokens it obtained (0 = failure). */
-async function load(name: string, server: BenchChild, once: () => Promise<number>): Promise<Result> {
-  // Warm-up (JIT, key ring, statement caches), not measured.
-  const warmEnd = Date.now() + 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => { while (Date.now() < warmEnd) await once().catch(() => 0); }));
-  const latencies: number[] = [];
-  let tokens = 0;
-  let failed = 0;
-  const cpuBefore = await server.cpu();
-  const ownBefore = process.cpuUsage();
-  const started = performance.now();
-  const end = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (Date.now() < end) {
-      const t = performance.now();
-      const n = await once().catch(() => 0);
-      if (n > 0) {
-        latencies.push(performance.now() - t);
-        tokens += n;
-      } else failed++;
-    }
-  }));
-  const elapsed = (performance.now() - started) / 1000;
-  const own = process.cpuUsage(ownBefore);
-  const cpuAfter = await server.cpu();
-  const cpu = cpuAfter.micros - cpuBefore.micros;
-  const loopActive = cpuAfter.loopActiveMs - cpuBefore.loopActiveMs;
-  const loopIdle = cpuAfter.loopIdleMs - cpuBefore.loopIdleMs;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return {
-    name, tokens, failed, perSecond: tokens / elapsed, p50: q(0.5), p99: q(0.99), cpuMicrosPerToken: tokens ? cpu / tokens : NaN,
-    serverLoopBusy: loopActive / (loopActive + loopIdle), loadMicrosPerToken: tokens ? (own.user + own.system) / tokens : NaN,
-  };
+/**
+ * One thing driven by the load generator, its figures pooled over rounds: a
+ * Mandate row and oidc-provider take turns, round by round, so that both see
+ * the same background load (the machine is shared, and its speed drifts by a
+ * third from one minute to the next here).
+ */
+class Target {
+  private readonly latencies: number[] = [];
+  private tokens = 0;
+  private failed = 0;
+  private seconds = 0;
+  private cpu = 0;
+  private loopActive = 0;
+  private loopIdle = 0;
+  private own = 0;
+
+  /** `once` returns how many tokens it obtained (0 = failure). */
+  constructor(readonly name: string, private readonly server: BenchChild, private readonly once: () => Promise<number>) {}
+
+  /** JIT, key ring, statement caches: not measured. */
+  async warm(): Promise<void> {
+    const end = Date.now() + 1000;
+    await Promise.all(Array.from({ length: CONNECTIONS }, async () => { while (Date.now() < end) await this.once().catch(() => 0); }));
+  }
+
+  /** CONNECTIONS loops for `seconds`. */
+  async round(seconds: number): Promise<void> {
+    const cpuBefore = await this.server.cpu();
+    const ownBefore = process.cpuUsage();
+    const started = performance.now();
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        const n = await this.once().catch(() => 0);
+        if (n > 0) {
+          this.latencies.push(performance.now() - t);
+          this.tokens += n;
+        } else this.failed++;
+      }
+    }));
+    this.seconds += (performance.now() - started) / 1000;
+    const own = process.cpuUsage(ownBefore);
+    this.own += own.user + own.system;
+    const cpuAfter = await this.server.cpu();
+    this.cpu += cpuAfter.micros - cpuBefore.micros;
+    this.loopActive += cpuAfter.loopActiveMs - cpuBefore.loopActiveMs;
+    this.loopIdle += cpuAfter.loopIdleMs - cpuBefore.loopIdleMs;
+  }
+
+  result(): Result {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+    const t = this.tokens;
+    return {
+      name: this.name, tokens: t, failed: this.failed, perSecond: t / this.seconds, p50: q(0.5), p99: q(0.99), cpuMicrosPerToken: t ? this.cpu / t : NaN,
+      serverLoopBusy: this.loopActive / (this.loopActive + this.loopIdle), loadMicrosPerToken: t ? this.own / t : NaN,
+    };
+  }
+}
+
+/** A Mandate row against the reference, in alternating rounds of ROUND_SECONDS, SECONDS each in all. */
+async function compare(row: Target, reference: Target): Promise<Comparison> {
+  await reference.warm();
+  await row.warm();
+  const rounds = Math.max(1, Math.round(SECONDS / ROUND_SECONDS));
+  for (let r = 0; r < rounds; r++) {
+    await reference.round(SECONDS / rounds);
+    await row.round(SECONDS / rounds);
+  }
+  return { row: row.result(), reference: reference.result() };
 }
 
 // ───────────── client assertions, signed ahead of the measured run
@@ -174,7 +218,7 @@ async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Prom
   await db.trustedIdp.create({ data: { name: "Bench IdP", issuer: idpIssuer, jwks: { keys: [idpJwk] } as object, audience: "bench-agent-app" } });
 }
 
-async function benchMandate(store: Store): Promise<Result[]> {
+async function benchMandate(store: Store, reference: () => Target): Promise<Comparison[]> {
   const fresh = await freshDatabase(store);
   const agentKeys = await generateKeyPair("ES256", { extractable: true });
   const agentJwk = { ...(await exportJWK(agentKeys.publicKey)), kid: "a1", alg: "ES256" };
@@ -194,12 +238,13 @@ async function benchMandate(store: Store): Promise<Result[]> {
   const basic = { authorization: `Basic ${Buffer.from(`bench-basic:${SECRET}`).toString("base64")}` };
   const ccBody = new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE }).toString();
   const ok = (r: { status: number }) => (r.status === 200 ? 1 : 0);
-  const results: Result[] = [];
+  const results: Comparison[] = [];
+  const row = (name: string, once: () => Promise<number>) => compare(new Target(`mandate/${store} ${name}`, server, once), reference());
   try {
-    if (ROWS.has("basic")) results.push(await load(`mandate/${store} client_credentials, client_secret_basic`, server, async () => ok(await post(token, ccBody, basic))));
+    if (ROWS.has("basic")) results.push(await row("client_credentials, client_secret_basic", async () => ok(await post(token, ccBody, basic))));
     if (ROWS.has("pkjwt")) {
       const pkjwtAssertion = assertionPool(() => new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, ...pkjwt("bench-pkjwt") }).toString(), 40_000);
-      results.push(await load(`mandate/${store} client_credentials, private_key_jwt`, server, async () => ok(await post(token, pkjwtAssertion()))));
+      results.push(await row("client_credentials, private_key_jwt", async () => ok(await post(token, pkjwtAssertion()))));
     }
     if (ROWS.has("pairs")) {
       const exchange = assertionPool(() => new URLSearchParams({
@@ -207,7 +252,7 @@ async function benchMandate(store: Store): Promise<Result[]> {
         audience: server.url, resource: RESOURCE, ...pkjwt("bench-delegated"),
       }).toString(), 15_000);
       const redeemAuth = assertionPool(() => new URLSearchParams(pkjwt("bench-delegated")).toString(), 15_000);
-      results.push(await load(`mandate/${store} token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt`, server, async () => {
+      results.push(await row("token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt", async () => {
         const te = await post(token, exchange());
         if (te.status !== 200) return 0;
         const jag = (JSON.parse(te.body) as { access_token: string }).access_token;
@@ -233,31 +278,33 @@ async function benchMandate(store: Store): Promise<Result[]> {
 
 // ───────────── oidc-provider
 
-async function benchOidcProvider(): Promise<Result> {
+/** oidc-provider doing client_credentials, up for the whole run; each comparison drives it as a new Target. */
+async function startOidcProvider(): Promise<{ target: () => Target; stop(): Promise<void> }> {
   const server = await startChild("oidc-provider.ts", { BENCH_RESOURCE: RESOURCE, BENCH_SECRET: SECRET }, "oidc-provider");
   const token = new URL(`${server.url}/token`);
   const basic = { authorization: `Basic ${Buffer.from(`bench:${SECRET}`).toString("base64")}` };
   const body = new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, scope: "docs.read" }).toString();
-  try {
-    return await load("oidc-provider client_credentials, client_secret_basic, in-memory store", server, async () => ((await post(token, body, basic)).status === 200 ? 1 : 0));
-  } finally {
-    await server.stop();
-  }
+  const once = async () => ((await post(token, body, basic)).status === 200 ? 1 : 0);
+  return { target: () => new Target("oidc-provider client_credentials, client_secret_basic, in-memory store", server, once), stop: () => server.stop() };
 }
 
 async function main(): Promise<void> {
-  const results: Result[] = [];
-  const reference = await benchOidcProvider();
-  for (const store of STORES) results.push(...(await benchMandate(store)));
-  results.push(reference);
+  const comparisons: Comparison[] = [];
+  const reference = await startOidcProvider();
+  try {
+    for (const store of STORES) comparisons.push(...(await benchMandate(store, reference.target)));
+  } finally {
+    await reference.stop();
+  }
   agent.destroy();
-  console.log(`\n${CONNECTIONS} keep-alive connections, ${SECONDS}s per row after 1s warm-up; servers in their own processes, load generator in this one, all on this machine's cores\n`);
+  console.log(`\n${CONNECTIONS} keep-alive connections; each row ${SECONDS}s after 1s warm-up, in rounds of ${ROUND_SECONDS}s that alternate with oidc-provider (whose figures in those same rounds follow the row); servers in their own processes, load generator in this one, all on this machine's cores\n`);
   console.log("| what | tokens/s | p50 ms | p99 ms | failed | server CPU µs/token | server main thread busy | load generator CPU µs/token | vs oidc-provider |");
   console.log("|---|---|---|---|---|---|---|---|---|");
-  for (const r of results) {
-    console.log(
-      `| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.failed} | ${r.cpuMicrosPerToken.toFixed(0)} | ${(100 * r.serverLoopBusy).toFixed(0)}% | ${r.loadMicrosPerToken.toFixed(0)} | ${(r.perSecond / reference.perSecond).toFixed(2)}× |`,
-    );
+  const line = (r: Result, ratio: string) =>
+    `| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.failed} | ${r.cpuMicrosPerToken.toFixed(0)} | ${(100 * r.serverLoopBusy).toFixed(0)}% | ${r.loadMicrosPerToken.toFixed(0)} | ${ratio} |`;
+  for (const { row, reference: ref } of comparisons) {
+    console.log(line(row, `**${(row.perSecond / ref.perSecond).toFixed(2)}×**`));
+    console.log(line({ ...ref, name: `↳ ${ref.name}, same rounds` }, "1.00×"));
   }
 }
 
