@@ -3,6 +3,7 @@ import type { AuditInput } from "@/lib/audit/record";
 import { recordAuditBatch } from "@/lib/audit/record-batch";
 import { openMicroCertificationsForDepartedOwner } from "@/lib/reviews/micro-certification";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
+import { revokeLiveSessionsIn } from "@/lib/sessions/revoke-live-sessions";
 import { auditActor, type DirectoryActor } from "./directory-actor";
 
 export interface OffboardingResult {
@@ -46,24 +47,13 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     data: { endedAt: now, endReason: `offboarded (${cause.event})` },
   });
 
-  const sessions = await tx.agentSession.findMany({
-    where: { userId, status: "active" },
-    select: { id: true, agent: { select: { name: true } }, server: { select: { name: true } } },
+  // Through the one revocation path: tokens, audit events, the revocation log other instances read, CAEP events.
+  const revoked = await revokeLiveSessionsIn(tx, who, { userId }, {
+    reason, now, operation: { kind: "offboarding", userId, directoryEventId: cause.directoryEventId },
   });
-  const sessionIds = sessions.map((s) => s.id);
-  if (sessionIds.length > 0) {
-    await tx.agentSession.updateMany({
-      where: { id: { in: sessionIds }, status: "active" },
-      data: { status: "revoked", revokedAt: now, revokedBy: actor.actorId ?? actor.actorLabel ?? "directory", revokedReason: reason },
-    });
-    await tx.issuedToken.updateMany({ where: { sessionId: { in: sessionIds }, revokedAt: null }, data: { revokedAt: now } });
-  }
-  // One event per consequence (each session's, grant's and agent's history reads complete on its own), appended in one batch.
-  const events: AuditInput[] = sessions.map((s) => ({
-    action: "session.revoked", ...who, onBehalfOfId: userId, targetType: "session", targetId: s.id,
-    targetLabel: `${s.agent.name} → ${s.server.name}`, decision: "allow", reason, sessionId: s.id, occurredAt: now,
-    detail: { before: { status: "active" }, after: { status: "revoked" }, directoryEventId: cause.directoryEventId },
-  }));
+  const sessionIds = revoked.map((s) => s.id);
+  // One event per other consequence (each grant's and agent's history reads complete on its own), appended in one batch.
+  const events: AuditInput[] = [];
 
   const assignments = await tx.assignment.findMany({
     where: { userId, ...liveAssignmentWhere(now) },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { recordAudit } from "@/lib/audit/record";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { sessionRevokedClaims, CAEP_SESSION_REVOKED } from "@/lib/security-events/caep";
@@ -14,7 +14,14 @@ export type RevocationOperation =
   | { kind: "user"; userId: string }
   | { kind: "server"; serverId: string; emergency?: boolean }
   | { kind: "agent_suspended"; agentId: string }
-  | { kind: "idle_timeout" };
+  | { kind: "idle_timeout" }
+  /** An access review or a removal of unused access ended or narrowed the grant behind the session. */
+  | { kind: "access_removed"; serverId: string }
+  /** The person the sessions acted for left the directory (the directory's own audit event). */
+  | { kind: "offboarding"; userId: string; directoryEventId: string };
+
+/** Who revokes: a console principal, or an audit actor as it is recorded (a SCIM client, a review's reviewer). */
+export type Revoker = Principal | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;
 
 export interface RevokedSession {
   id: string;
@@ -41,7 +48,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 export async function revokeLiveSessionsIn(
   tx: Tx,
-  actor: Principal,
+  actor: Revoker,
   where: Prisma.AgentSessionWhereInput,
   opts: { reason: string; now: Date; operation: RevocationOperation; status?: "revoked" | "expired"; limit?: number },
 ): Promise<RevokedSession[]> {
@@ -57,7 +64,7 @@ export async function revokeLiveSessionsIn(
   });
   if (live.length === 0) return [];
   const status = opts.status ?? "revoked";
-  const who = actorOf(actor);
+  const who = "kind" in actor ? actorOf(actor) : actor;
   for (const ids of chunks(live.map((s) => s.id), ROWS_PER_INSERT)) {
     await tx.agentSession.updateMany({
       where: { id: { in: ids }, status: "active" },

@@ -191,6 +191,11 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
       where: { action: { in: ["session.revoked", "assignment.ended", "agent.owner_departed"] }, reason: { contains: event.id } },
     });
     expect(consequences.filter((e) => e.action === "session.revoked").map((e) => e.targetId).sort()).toEqual([...sessionIds].sort());
+    // Through the one revocation path: every revoked session is on the log other instances catch up from.
+    expect((await db.revocationEvent.findMany({ where: { sessionId: { in: sessionIds } } })).map((r) => r.sessionId).sort()).toEqual([...sessionIds].sort());
+    for (const e of consequences.filter((c) => c.action === "session.revoked")) {
+      expect(e.detail).toMatchObject({ operation: { kind: "offboarding", userId: ids.alice, directoryEventId: event.id } });
+    }
     expect(consequences.filter((e) => e.action === "assignment.ended").map((e) => e.targetId)).toEqual([direct.id]);
     expect(consequences.filter((e) => e.action === "agent.owner_departed").map((e) => e.targetId).sort()).toEqual([ids.aliceBot, ids.aliceOther].sort());
 

@@ -338,6 +338,11 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     // The old token's session is revoked: the gateway refuses it at once.
     const refused = await callTool(token, "read_doc");
     expect(refused.status).toBe(401);
+    // …and through the one revocation path: on the log other instances catch up from, with the operation in its audit event.
+    const sid = (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { sid: string }).sid;
+    expect(await db.revocationEvent.count({ where: { sessionId: sid } })).toBe(1);
+    const revokedEvent = await db.auditEvent.findFirstOrThrow({ where: { action: "session.revoked", targetId: sid } });
+    expect(revokedEvent.detail).toMatchObject({ operation: { kind: "access_removed" } });
     // A new mint no longer grants the revoked or removed scopes…
     const again = await mint("docs.admin docs.write");
     expect(again.status).toBe(400);
