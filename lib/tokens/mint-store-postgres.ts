@@ -1,7 +1,7 @@
 import pg from "pg";
 import { pgWriter } from "@/lib/db/pg-writer";
 import { pgTimestamp } from "@/lib/db/raw-values";
-import { insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
+import { auditInsertSql, auditRowsParameter, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
 
@@ -41,9 +41,24 @@ SELECT u.id, u.jti, u.kind::"TokenKind", u.sid, u.cid, u.aud, u.scopes, u.iat, u
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
   AS u(id, jti, kind, sid, cid, aud, scopes, iat, exp)`;
 
+/** Renumbers a statement's parameters $1… to start after `offset`, to splice it into a larger statement. */
+const shifted = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+
 /**
- * PostgreSQL: one transaction per batch on a connection of its own, every
- * table written with one multi-row statement (unnest of column arrays), under
+ * A batch's sessions (new and extended), tokens and audit events as one statement of data-modifying CTEs: the
+ * tokens' foreign keys are checked at the end of the statement, so a token may belong to a session inserted beside it.
+ */
+const WRITE_BATCH = `
+WITH new_sessions AS (${INSERT_SESSIONS}),
+extended_sessions AS (${shifted(UPDATE_SESSIONS, 13)}),
+tokens AS (${shifted(INSERT_TOKENS, 21)}),
+events AS (${shifted(auditInsertSql(), 30)})
+SELECT 1`;
+
+/**
+ * PostgreSQL: one transaction per batch on a connection of its own — BEGIN
+ * with the lock and the reads, the claims, one statement writing every table
+ * (WRITE_BATCH), COMMIT — under
  * the token stream's advisory lock — the lock `recordAudit` takes, so the chain head and live sessions cannot move underneath.
  */
 export function postgresMintStore(url: string): MintStore {
@@ -69,29 +84,20 @@ export function postgresMintStore(url: string): MintStore {
         const claimFailed = await claim(client, items);
         const rows = planBatch(items, claimFailed, (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null, head);
 
+        // Every row of the batch in one statement and one round trip (empty arrays write nothing).
         const ns = rows.newSessions;
-        if (ns.length > 0) {
-          await client.query({ name: "mandate-mint-sessions-insert", text: INSERT_SESSIONS, values: [
-            ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
-            ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
-            ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
-          ] });
-        }
         const us = rows.sessionUpdates;
-        if (us.length > 0) {
-          await client.query({ name: "mandate-mint-sessions-update", text: UPDATE_SESSIONS, values: [
-            us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
-            us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
-          ] });
-        }
         const tk = rows.tokens;
-        if (tk.length > 0) {
-          await client.query({ name: "mandate-mint-tokens-insert", text: INSERT_TOKENS, values: [
-            tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
-            tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
-          ] });
-        }
-        await insertPostgresAuditRows(client, rows.audit);
+        await client.query({ name: "mandate-mint-write", text: WRITE_BATCH, values: [
+          ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
+          ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
+          ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
+          us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
+          us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
+          tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
+          tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
+          auditRowsParameter(rows.audit),
+        ] });
         return rows.outcomes;
       }, { openWith });
     },
