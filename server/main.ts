@@ -26,6 +26,9 @@ import { ssfRoutes } from "./ssf-routes";
 import { startSessionSweeper } from "@/lib/sessions/expire-sessions";
 import { sessionLifecycleSettings } from "@/lib/sessions/lifecycle-settings";
 import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
+import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
+import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
+import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
     await migrateDatabase(config, { log: (l) => console.log(`mandate: ${l}`) });
   }
   const ctx = createOAuthContext(getDb());
+  // The embedded store's write thread loads its jobs now rather than on the first token request.
+  await sqliteWriterOf(ctx.db)?.preload([writeMintBatchJob, writeToolCallBatchJob]).catch((e: unknown) => console.error("mandate: SQLite write thread not warmed:", e));
   const gateway = new Gateway(ctx);
   // Fails closed until loaded; a failed first load is retried by the poll.
   await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));

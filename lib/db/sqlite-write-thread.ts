@@ -29,6 +29,8 @@ export interface JobRequest {
   module: string;
   name: string;
   payload: unknown;
+  /** Only load the job's module (no transaction): warms the thread before the first request needs it. */
+  preload?: boolean;
 }
 
 export type JobReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string; code?: string };
@@ -70,13 +72,22 @@ export class SqliteWriteThread {
   constructor(private readonly file: string) {}
 
   run<P, R>(job: SqliteJob<P, R>, payload: P): Promise<R> {
+    return this.post({ module: job.module, name: job.name, payload }) as Promise<R>;
+  }
+
+  /** Starts the thread and loads the jobs' modules, so that the first request after a start does not wait for them. */
+  async preload(jobs: readonly SqliteJob<never, unknown>[]): Promise<void> {
+    await Promise.all(jobs.map((job) => this.post({ module: job.module, name: job.name, payload: null, preload: true })));
+  }
+
+  private post(message: Omit<JobRequest, "id">): Promise<unknown> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
-    return new Promise<R>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       // Referenced while it holds work, so the process waits for the commit; idle, it keeps nothing alive.
       if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      const request: JobRequest = { id, module: job.module, name: job.name, payload };
+      this.pending.set(id, { resolve, reject });
+      const request: JobRequest = { id, ...message };
       try {
         worker.postMessage(request);
       } catch (e) {

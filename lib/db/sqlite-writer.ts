@@ -18,6 +18,8 @@ import { SqliteWriteThread, type SqliteJob } from "./sqlite-write-thread";
 export interface SqliteWriter {
   /** Runs `job` on the write thread inside BEGIN IMMEDIATE … COMMIT, between Prisma's transactions. */
   run<P, R>(job: SqliteJob<P, R>, payload: P): Promise<R>;
+  /** Starts the write thread and loads these jobs' modules ahead of their first use. */
+  preload(jobs: readonly SqliteJob<never, unknown>[]): Promise<void>;
   /** Stops the write thread (the client's $disconnect does). */
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export function attachSqliteWriter(client: { $disconnect(): Promise<void> }, fac
         release();
       }
     },
+    preload: (jobs) => thread.preload(jobs),
     close: () => thread.close(),
   };
   writers.set(client, writer);

@@ -34,7 +34,7 @@ export function writeToolCallBatch(conn: Database.Database, batch: { inputs: rea
   for (const [id, u] of batch.usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
 }
 
-const writeToolCallBatchJob = sqliteJob<{ inputs: readonly AuditInput[]; usage: SessionUsage }, void>(import.meta.url, "writeToolCallBatch");
+export const writeToolCallBatchJob = sqliteJob<{ inputs: readonly AuditInput[]; usage: SessionUsage }, void>(import.meta.url, "writeToolCallBatch");
 
 /**
  * The store `db` was opened on, written through its driver: the ORM's

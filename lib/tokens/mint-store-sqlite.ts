@@ -78,4 +78,4 @@ export function writeMintBatch(conn: Database.Database, items: readonly PendingW
   return rows.outcomes;
 }
 
-const writeMintBatchJob = sqliteJob<readonly PendingWrite[], WriteOutcome[]>(import.meta.url, "writeMintBatch");
+export const writeMintBatchJob = sqliteJob<readonly PendingWrite[], WriteOutcome[]>(import.meta.url, "writeMintBatch");

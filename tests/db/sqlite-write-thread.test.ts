@@ -37,6 +37,15 @@ describe("the SQLite write thread", () => {
     expect(await keys("after:")).toEqual(["after:a"]);
   });
 
+  it("preloads jobs without running them, and refuses to preload a job that does not exist", async () => {
+    await writer().close();
+    await writer().preload([insertKeysJob]);
+    expect(await keys("preload:")).toEqual([]);
+    await writer().run(insertKeysJob, ["preload:a"]);
+    expect(await keys("preload:")).toEqual(["preload:a"]);
+    await expect(writer().preload([missingJob])).rejects.toThrow(/exports no job noSuchExport/);
+  });
+
   it("takes turns with Prisma's interactive transactions: none fails for the other's write lock", async () => {
     // Each Prisma transaction reads, yields, then writes: on a second connection without the gate, a job committing
     // in between would make its first write fail with SQLITE_BUSY.
