@@ -47,3 +47,13 @@ export function placeholders(provider: "sqlite" | "postgresql", sql: string, par
   });
   return [text, ordered];
 }
+
+/** The highest $n placeholder of a statement: how many parameters it binds. */
+export function parameterCount(sql: string): number {
+  return Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+}
+
+/** Renumbers a statement's $1… placeholders to start after `offset`, to splice it into a larger statement. */
+export function shiftParameters(sql: string, offset: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "./config";
+import { pgTimestamp } from "./raw-values";
 
 /**
  * A second, read-only path to the store for hot queries that return many
@@ -61,7 +62,7 @@ function postgresPool(url: string): ReadPool {
         // A dropped connection (database restart, test teardown) must not crash the process.
         pool.on("error", () => {});
       }
-      const values = params.map((p) => (p instanceof Date ? p.toISOString().replace("Z", "") : p));
+      const values = params.map((p) => (p instanceof Date ? pgTimestamp(p) : p));
       // Named, so each connection parses and plans a hot query once rather than on every call (the server's CPU is
       // the same cores'); the name is the text's hash, so one name never stands for two texts.
       return (await pool.query({ name: statementName(sql), text: sql, values })).rows as Record<string, unknown>[];

@@ -1,21 +1,14 @@
 import type { AuditInput, RecordedAuditEvent } from "@/lib/audit/record";
 import { auditInsertSql, auditRowsParameter, auditStreamsOf, chainAuditBatch, insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
 import { pgWriter, type PgWriter } from "@/lib/db/pg-writer";
-import { pgTimestamp } from "@/lib/db/raw-values";
+import { pgTimestamp, shiftParameters } from "@/lib/db/raw-values";
 import type { SessionUsage, ToolCallStore } from "./call-audit-store";
 
-/**
- * Adds each session's calls and moves its last use forward (lastUsedAt only moves forward), from three arrays
- * (usageParameters) bound at $first…$first+2; `onlyIf` further conditions the whole update.
- */
-function touchSessionsSql(first: number, onlyIf?: string): string {
-  return `
+/** Adds each session's calls and moves its last use forward (lastUsedAt only moves forward), from usageParameters' three arrays. */
+const TOUCH_SESSIONS = `
 UPDATE "AgentSession" s SET "toolCallCount" = s."toolCallCount" + u.n, "lastUsedAt" = GREATEST(s."lastUsedAt", u.used)
-FROM unnest($${first}::text[], $${first + 1}::int4[], $${first + 2}::timestamp(3)[]) AS u(id, n, used)
-WHERE s."id" = u.id${onlyIf ? ` AND ${onlyIf}` : ""}`;
-}
-
-const TOUCH_SESSIONS = touchSessionsSql(1);
+FROM unnest($1::text[], $2::int4[], $3::timestamp(3)[]) AS u(id, n, used)
+WHERE s."id" = u.id`;
 
 /**
  * A batch chained onto the head this writer last appended, in one statement
@@ -34,7 +27,7 @@ appended AS (${auditInsertSql({
   where: `EXISTS (SELECT 1 FROM "AuditEvent" h WHERE h."stream" = $3 AND h."seq" = $4 AND h."hash" = $5)`,
 })}
   RETURNING 1),
-touched AS (${touchSessionsSql(6, "EXISTS (SELECT 1 FROM appended)")})
+touched AS (${shiftParameters(TOUCH_SESSIONS, 5)} AND EXISTS (SELECT 1 FROM appended))
 SELECT count(*)::int AS appended FROM appended`;
 
 const UNIQUE_VIOLATION = "23505";

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { pgWriter } from "@/lib/db/pg-writer";
-import { pgTimestamp } from "@/lib/db/raw-values";
+import { parameterCount, pgTimestamp, shiftParameters } from "@/lib/db/raw-values";
 import { auditInsertSql, auditRowsParameter, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
@@ -41,19 +41,26 @@ SELECT u.id, u.jti, u.kind::"TokenKind", u.sid, u.cid, u.aud, u.scopes, u.iat, u
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[])
   AS u(id, jti, kind, sid, cid, aud, scopes, iat, exp)`;
 
-/** Renumbers a statement's parameters $1… to start after `offset`, to splice it into a larger statement. */
-const shifted = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-
 /**
  * A batch's sessions (new and extended), tokens and audit events as one statement of data-modifying CTEs: the
  * tokens' foreign keys are checked at the end of the statement, so a token may belong to a session inserted beside it.
  */
-const WRITE_BATCH = `
-WITH new_sessions AS (${INSERT_SESSIONS}),
-extended_sessions AS (${shifted(UPDATE_SESSIONS, 13)}),
-tokens AS (${shifted(INSERT_TOKENS, 21)}),
-events AS (${shifted(auditInsertSql(), 30)})
+const WRITE_BATCH = (() => {
+  const [sessions, extended, tokens, events] = [INSERT_SESSIONS, UPDATE_SESSIONS, INSERT_TOKENS, auditInsertSql()];
+  let offset = 0;
+  // Each part's parameters follow the previous parts' (13 + 8 + 9 + 1 in all, in the order write() binds them).
+  const next = (sql: string) => {
+    const text = shiftParameters(sql, offset);
+    offset += parameterCount(sql);
+    return text;
+  };
+  return `
+WITH new_sessions AS (${next(sessions)}),
+extended_sessions AS (${next(extended)}),
+tokens AS (${next(tokens)}),
+events AS (${next(events)})
 SELECT 1`;
+})();
 
 /**
  * PostgreSQL: one transaction per batch on a connection of its own — BEGIN
