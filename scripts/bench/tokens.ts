@@ -6,7 +6,13 @@
  * connections (node:http Agent), each one request at a time, for SECONDS.
  *
  * Each Mandate row takes turns with oidc-provider in rounds of a few seconds,
- * so the ratio compares the two under the same background load.
+ * so the ratio compares the two under the same background load, and with the
+ * same client authentication: the client_secret_basic row against
+ * oidc-provider's client_secret_basic client, the private_key_jwt rows against
+ * its private_key_jwt client (verifying an ES256 assertion and recording its
+ * jti costs either server the same kind of work). oidc-provider has no token
+ * exchange, so the token-exchange + jwt-bearer pairs are set against its
+ * private_key_jwt client_credentials, token for token.
  *
  * `npm run bench:tokens` (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_STORES=sqlite,postgresql, BENCH_ROWS=basic,pkjwt,pairs,
  * BENCH_CPU_PROF=<dir> to write each server's CPU profile there, TEST_POSTGRES_URL).
@@ -218,10 +224,28 @@ async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Prom
   await db.trustedIdp.create({ data: { name: "Bench IdP", issuer: idpIssuer, jwks: { keys: [idpJwk] } as object, audience: "bench-agent-app" } });
 }
 
-async function benchMandate(store: Store, reference: () => Target): Promise<Comparison[]> {
+/** The agents' key pair: Mandate's private_key_jwt agents and oidc-provider's private_key_jwt client share it. */
+interface ClientKeys { publicJwk: JWK; sign: (clientId: string, audience: string) => string }
+
+async function clientKeys(): Promise<ClientKeys> {
+  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+  return {
+    publicJwk: { ...(await exportJWK(publicKey)), kid: "a1", alg: "ES256" },
+    sign: assertionSigner(createPrivateKey({ key: await exportJWK(privateKey), format: "jwk" }), "a1"),
+  };
+}
+
+const pkjwtParams = (keys: ClientKeys, clientId: string, audience: string) => ({
+  client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+  client_assertion: keys.sign(clientId, audience),
+});
+
+/** oidc-provider's two clients, each a fresh Target per comparison. */
+interface References { basic(): Target; pkjwt(): Target }
+
+async function benchMandate(store: Store, keys: ClientKeys, references: References): Promise<Comparison[]> {
   const fresh = await freshDatabase(store);
-  const agentKeys = await generateKeyPair("ES256", { extractable: true });
-  const agentJwk = { ...(await exportJWK(agentKeys.publicKey)), kid: "a1", alg: "ES256" };
+  const agentJwk = keys.publicJwk;
   const idpKeys = await generateKeyPair("ES256", { extractable: true });
   const idpIssuer = "https://idp.bench.example";
   const seeding = createDb(fresh.config);
@@ -231,20 +255,19 @@ async function benchMandate(store: Store, reference: () => Target): Promise<Comp
   const databaseUrl = fresh.config.provider === "sqlite" ? `file:${fresh.config.file}` : fresh.config.url;
   const server = await startChild("mandate.ts", { DATABASE_URL: databaseUrl }, `mandate-${store}`);
   const token = new URL(`${server.url}/oauth/token`);
-  const signAssertion = assertionSigner(createPrivateKey({ key: await exportJWK(agentKeys.privateKey), format: "jwk" }), "a1");
-  const pkjwt = (clientId: string) => ({ client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: signAssertion(clientId, server.url) });
+  const pkjwt = (clientId: string) => pkjwtParams(keys, clientId, server.url);
   const now = Math.floor(Date.now() / 1000);
   const idToken = await new SignJWT({ iss: idpIssuer, sub: "alice", aud: "bench-agent-app", iat: now, exp: now + 3600, auth_time: now }).setProtectedHeader({ alg: "ES256", kid: "i1" }).sign(idpKeys.privateKey);
   const basic = { authorization: `Basic ${Buffer.from(`bench-basic:${SECRET}`).toString("base64")}` };
   const ccBody = new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE }).toString();
   const ok = (r: { status: number }) => (r.status === 200 ? 1 : 0);
   const results: Comparison[] = [];
-  const row = (name: string, once: () => Promise<number>) => compare(new Target(`mandate/${store} ${name}`, server, once), reference());
+  const row = (name: string, reference: Target, once: () => Promise<number>) => compare(new Target(`mandate/${store} ${name}`, server, once), reference);
   try {
-    if (ROWS.has("basic")) results.push(await row("client_credentials, client_secret_basic", async () => ok(await post(token, ccBody, basic))));
+    if (ROWS.has("basic")) results.push(await row("client_credentials, client_secret_basic", references.basic(), async () => ok(await post(token, ccBody, basic))));
     if (ROWS.has("pkjwt")) {
       const pkjwtAssertion = assertionPool(() => new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, ...pkjwt("bench-pkjwt") }).toString(), 40_000);
-      results.push(await row("client_credentials, private_key_jwt", async () => ok(await post(token, pkjwtAssertion()))));
+      results.push(await row("client_credentials, private_key_jwt", references.pkjwt(), async () => ok(await post(token, pkjwtAssertion()))));
     }
     if (ROWS.has("pairs")) {
       const exchange = assertionPool(() => new URLSearchParams({
@@ -252,7 +275,7 @@ async function benchMandate(store: Store, reference: () => Target): Promise<Comp
         audience: server.url, resource: RESOURCE, ...pkjwt("bench-delegated"),
       }).toString(), 15_000);
       const redeemAuth = assertionPool(() => new URLSearchParams(pkjwt("bench-delegated")).toString(), 15_000);
-      results.push(await row("token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt", async () => {
+      results.push(await row("token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt", references.pkjwt(), async () => {
         const te = await post(token, exchange());
         if (te.status !== 200) return 0;
         const jag = (JSON.parse(te.body) as { access_token: string }).access_token;
@@ -278,23 +301,33 @@ async function benchMandate(store: Store, reference: () => Target): Promise<Comp
 
 // ───────────── oidc-provider
 
-/** oidc-provider doing client_credentials, up for the whole run; each comparison drives it as a new Target. */
-async function startOidcProvider(): Promise<{ target: () => Target; stop(): Promise<void> }> {
-  const server = await startChild("oidc-provider.ts", { BENCH_RESOURCE: RESOURCE, BENCH_SECRET: SECRET }, "oidc-provider");
+/** oidc-provider doing client_credentials, up for the whole run; each comparison drives one of its clients as a new Target. */
+async function startOidcProvider(keys: ClientKeys): Promise<References & { stop(): Promise<void> }> {
+  const server = await startChild("oidc-provider.ts", { BENCH_RESOURCE: RESOURCE, BENCH_SECRET: SECRET, BENCH_CLIENT_JWKS: JSON.stringify({ keys: [keys.publicJwk] }) }, "oidc-provider");
   const token = new URL(`${server.url}/token`);
-  const basic = { authorization: `Basic ${Buffer.from(`bench:${SECRET}`).toString("base64")}` };
-  const body = new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, scope: "docs.read" }).toString();
-  const once = async () => ((await post(token, body, basic)).status === 200 ? 1 : 0);
-  return { target: () => new Target("oidc-provider client_credentials, client_secret_basic, in-memory store", server, once), stop: () => server.stop() };
+  const ok = (r: { status: number }) => (r.status === 200 ? 1 : 0);
+  const grant = { grant_type: "client_credentials", resource: RESOURCE, scope: "docs.read" };
+  const basicHeader = { authorization: `Basic ${Buffer.from(`bench:${SECRET}`).toString("base64")}` };
+  const basicBody = new URLSearchParams(grant).toString();
+  return {
+    basic: () => new Target("oidc-provider client_credentials, client_secret_basic, in-memory store", server, async () => ok(await post(token, basicBody, basicHeader))),
+    pkjwt: () => {
+      // Signed per comparison: assertions live two minutes. oidc-provider accepts its issuer identifier as their audience, as Mandate requires.
+      const body = assertionPool(() => new URLSearchParams({ ...grant, ...pkjwtParams(keys, "bench-pkjwt", server.url) }).toString(), 25_000);
+      return new Target("oidc-provider client_credentials, private_key_jwt, in-memory store", server, async () => ok(await post(token, body())));
+    },
+    stop: () => server.stop(),
+  };
 }
 
 async function main(): Promise<void> {
   const comparisons: Comparison[] = [];
-  const reference = await startOidcProvider();
+  const keys = await clientKeys();
+  const references = await startOidcProvider(keys);
   try {
-    for (const store of STORES) comparisons.push(...(await benchMandate(store, reference.target)));
+    for (const store of STORES) comparisons.push(...(await benchMandate(store, keys, references)));
   } finally {
-    await reference.stop();
+    await references.stop();
   }
   agent.destroy();
   console.log(`\n${CONNECTIONS} keep-alive connections; each row ${SECONDS}s after 1s warm-up, in rounds of ${ROUND_SECONDS}s that alternate with oidc-provider (whose figures in those same rounds follow the row); servers in their own processes, load generator in this one, all on this machine's cores\n`);

@@ -1,8 +1,11 @@
 /**
  * Child process of `npm run bench:tokens`: oidc-provider doing
- * client_credentials (client_secret_basic, ES256 JWT access tokens for one
- * RFC 8707 resource, its in-memory adapter) on an ephemeral port — the
- * reference the token service is compared with, driven the same way.
+ * client_credentials (ES256 JWT access tokens for one RFC 8707 resource, its
+ * in-memory adapter) on an ephemeral port — the reference the token service is
+ * compared with, driven the same way. Two clients, one per authentication
+ * method Mandate's rows use: "bench" (client_secret_basic) and "bench-pkjwt"
+ * (private_key_jwt with the JWK Set in BENCH_CLIENT_JWKS; oidc-provider then
+ * verifies each assertion and refuses a replayed jti, as Mandate does).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +15,7 @@ import { serveBenchChild } from "./child";
 
 const RESOURCE = process.env.BENCH_RESOURCE ?? "https://mcp.bench.example/docs";
 const SECRET = process.env.BENCH_SECRET ?? "";
+const CLIENT_JWKS = JSON.parse(process.env.BENCH_CLIENT_JWKS ?? '{"keys":[]}') as { keys: object[] };
 
 async function main(): Promise<void> {
   const server = createServer();
@@ -20,7 +24,13 @@ async function main(): Promise<void> {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
   const provider = new Provider(issuer, {
-    clients: [{ client_id: "bench", client_secret: SECRET, grant_types: ["client_credentials"], response_types: [], redirect_uris: [], id_token_signed_response_alg: "ES256" }],
+    clients: [
+      { client_id: "bench", client_secret: SECRET, grant_types: ["client_credentials"], response_types: [], redirect_uris: [], id_token_signed_response_alg: "ES256" },
+      {
+        client_id: "bench-pkjwt", token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", jwks: CLIENT_JWKS,
+        grant_types: ["client_credentials"], response_types: [], redirect_uris: [], id_token_signed_response_alg: "ES256",
+      },
+    ],
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: "p1", alg: "ES256", use: "sig" }] },
     features: {
       clientCredentials: { enabled: true },
