@@ -33,6 +33,31 @@ export function pgTimestamp(d: Date): string {
   return d.toISOString().replace("Z", "");
 }
 
+/** A statement's SQLite text and, for each `?`, which $n it stood for. */
+interface SqliteForm {
+  text: string;
+  order: number[];
+}
+
+// Hot statements are the same few texts, run thousands of times a second: rewrite each once.
+const sqliteForms = new Map<string, SqliteForm>();
+
+function sqliteForm(sql: string): SqliteForm {
+  let form = sqliteForms.get(sql);
+  if (!form) {
+    const order: number[] = [];
+    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      order.push(Number(n) - 1);
+      return "?";
+    });
+    form = { text, order };
+    // Texts built with a varying number of parameters must not grow this without bound.
+    if (sqliteForms.size >= 2000) sqliteForms.clear();
+    sqliteForms.set(sql, form);
+  }
+  return form;
+}
+
 /**
  * Writes SQL once with PostgreSQL's numbered placeholders ($1, $2 …) and runs
  * it on either store: for SQLite each $n becomes `?` and its value is repeated
@@ -40,12 +65,8 @@ export function pgTimestamp(d: Date): string {
  */
 export function placeholders(provider: "sqlite" | "postgresql", sql: string, params: readonly unknown[]): [string, unknown[]] {
   if (provider === "postgresql") return [sql, [...params]];
-  const ordered: unknown[] = [];
-  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
-    ordered.push(params[Number(n) - 1]);
-    return "?";
-  });
-  return [text, ordered];
+  const { text, order } = sqliteForm(sql);
+  return [text, order.map((i) => params[i])];
 }
 
 /** The highest $n placeholder of a statement: how many parameters it binds. */
