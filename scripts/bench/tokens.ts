@@ -15,7 +15,8 @@
  * private_key_jwt client_credentials, token for token.
  *
  * `npm run bench:tokens` (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_STORES=sqlite,postgresql, BENCH_ROWS=basic,pkjwt,pairs,
- * BENCH_CPU_PROF=<dir> to write each server's CPU profile there, TEST_POSTGRES_URL).
+ * BENCH_CPU_PROF=<dir> to write each server's CPU profile there, TEST_POSTGRES_URL, BENCH_INSTANCES=n to run
+ * Mandate as n processes on the one store — how it scales out — with the connections spread over them).
  * Everything shares the machine's cores: besides requests/s, each row gives the
  * server's own CPU time per token (process.cpuUsage over the run), which depends
  * far less on what else the machine is doing.
@@ -40,6 +41,8 @@ const STORES = (process.env.BENCH_STORES ?? "sqlite,postgresql").split(",").filt
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 /** Which Mandate rows to run: basic, pkjwt, pairs (all by default). */
 const ROWS = new Set((process.env.BENCH_ROWS ?? "basic,pkjwt,pairs").split(","));
+/** Mandate processes on the one store, sharing an issuer as instances behind a load balancer do. */
+const INSTANCES = Math.max(1, Number(process.env.BENCH_INSTANCES ?? 1));
 const RESOURCE = "https://mcp.bench.example/docs";
 const SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,7 +61,8 @@ interface Comparison { row: Result; reference: Result }
 // ───────────── the servers, each in a child process
 
 interface ChildCpu { micros: number; loopActiveMs: number; loopIdleMs: number }
-interface BenchChild { url: string; cpu(): Promise<ChildCpu>; stop(): Promise<void> }
+/** `url` is the server's issuer; `address` where it listens (the same, unless it answers for another instance's issuer). */
+interface BenchChild { url: string; address: string; cpu(): Promise<ChildCpu>; stop(): Promise<void> }
 
 async function startChild(script: string, env: Record<string, string>, label: string): Promise<BenchChild> {
   const args = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(PROFILE_DIR, label)}`] : []), "--import", "tsx", join(here, "servers", script)];
@@ -76,9 +80,10 @@ async function startChild(script: string, env: Record<string, string>, label: st
       child.once("exit", onExit);
     });
   const send = (m: ParentMessage) => child.send(m);
-  const { url } = await next("ready");
+  const { url, address } = await next("ready");
   return {
     url,
+    address: address ?? url,
     async cpu() {
       const reply = next("cpu");
       send({ type: "cpu" });
@@ -89,6 +94,27 @@ async function startChild(script: string, env: Record<string, string>, label: st
       const exited = new Promise((r) => child.once("exit", r));
       send({ type: "stop" });
       await exited;
+    },
+  };
+}
+
+/** Mandate as INSTANCES processes on one store; `url` is the issuer they share (the first one's address). */
+async function startInstances(store: Store, databaseUrl: string): Promise<BenchChild & { urls: string[] }> {
+  const first = await startChild("mandate.ts", { DATABASE_URL: databaseUrl }, `mandate-${store}`);
+  const rest = await Promise.all(
+    Array.from({ length: INSTANCES - 1 }, (_, i) => startChild("mandate.ts", { DATABASE_URL: databaseUrl, BENCH_ISSUER: first.url }, `mandate-${store}-${i + 2}`)),
+  );
+  const all = [first, ...rest];
+  return {
+    url: first.url,
+    address: first.address,
+    urls: all.map((c) => c.address),
+    async cpu() {
+      const each = await Promise.all(all.map((c) => c.cpu()));
+      return each.reduce((a, b) => ({ micros: a.micros + b.micros, loopActiveMs: a.loopActiveMs + b.loopActiveMs, loopIdleMs: a.loopIdleMs + b.loopIdleMs }));
+    },
+    async stop() {
+      await Promise.all(all.map((c) => c.stop()));
     },
   };
 }
@@ -129,13 +155,13 @@ class Target {
   private loopIdle = 0;
   private own = 0;
 
-  /** `once` returns how many tokens it obtained (0 = failure). */
-  constructor(readonly name: string, private readonly server: BenchChild, private readonly once: () => Promise<number>) {}
+  /** `once` returns how many tokens it obtained (0 = failure); `loop` numbers the connection it runs on. */
+  constructor(readonly name: string, private readonly server: BenchChild, private readonly once: (loop: number) => Promise<number>) {}
 
   /** JIT, key ring, statement caches: not measured. */
   async warm(): Promise<void> {
     const end = Date.now() + 1000;
-    await Promise.all(Array.from({ length: CONNECTIONS }, async () => { while (Date.now() < end) await this.once().catch(() => 0); }));
+    await Promise.all(Array.from({ length: CONNECTIONS }, async (_, loop) => { while (Date.now() < end) await this.once(loop).catch(() => 0); }));
   }
 
   /** CONNECTIONS loops for `seconds`. */
@@ -144,10 +170,10 @@ class Target {
     const ownBefore = process.cpuUsage();
     const started = performance.now();
     const end = Date.now() + seconds * 1000;
-    await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    await Promise.all(Array.from({ length: CONNECTIONS }, async (_, loop) => {
       while (Date.now() < end) {
         const t = performance.now();
-        const n = await this.once().catch(() => 0);
+        const n = await this.once(loop).catch(() => 0);
         if (n > 0) {
           this.latencies.push(performance.now() - t);
           this.tokens += n;
@@ -253,8 +279,10 @@ async function benchMandate(store: Store, keys: ClientKeys, references: Referenc
   await seeding.$disconnect();
 
   const databaseUrl = fresh.config.provider === "sqlite" ? `file:${fresh.config.file}` : fresh.config.url;
-  const server = await startChild("mandate.ts", { DATABASE_URL: databaseUrl }, `mandate-${store}`);
-  const token = new URL(`${server.url}/oauth/token`);
+  const server = await startInstances(store, databaseUrl);
+  const tokens = server.urls.map((u) => new URL(`${u}/oauth/token`));
+  // Each connection stays with one instance, as a keep-alive connection through a load balancer does.
+  const tokenUrl = (loop: number) => tokens[loop % tokens.length]!;
   const pkjwt = (clientId: string) => pkjwtParams(keys, clientId, server.url);
   const now = Math.floor(Date.now() / 1000);
   const idToken = await new SignJWT({ iss: idpIssuer, sub: "alice", aud: "bench-agent-app", iat: now, exp: now + 3600, auth_time: now }).setProtectedHeader({ alg: "ES256", kid: "i1" }).sign(idpKeys.privateKey);
@@ -262,12 +290,13 @@ async function benchMandate(store: Store, keys: ClientKeys, references: Referenc
   const ccBody = new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE }).toString();
   const ok = (r: { status: number }) => (r.status === 200 ? 1 : 0);
   const results: Comparison[] = [];
-  const row = (name: string, reference: Target, once: () => Promise<number>) => compare(new Target(`mandate/${store} ${name}`, server, once), reference);
+  const label = INSTANCES > 1 ? `mandate/${store} ×${INSTANCES} processes` : `mandate/${store}`;
+  const row = (name: string, reference: Target, once: (loop: number) => Promise<number>) => compare(new Target(`${label} ${name}`, server, once), reference);
   try {
-    if (ROWS.has("basic")) results.push(await row("client_credentials, client_secret_basic", references.basic(), async () => ok(await post(token, ccBody, basic))));
+    if (ROWS.has("basic")) results.push(await row("client_credentials, client_secret_basic", references.basic(), async (loop) => ok(await post(tokenUrl(loop), ccBody, basic))));
     if (ROWS.has("pkjwt")) {
       const pkjwtAssertion = assertionPool(() => new URLSearchParams({ grant_type: "client_credentials", resource: RESOURCE, ...pkjwt("bench-pkjwt") }).toString(), 40_000);
-      results.push(await row("client_credentials, private_key_jwt", references.pkjwt(), async () => ok(await post(token, pkjwtAssertion()))));
+      results.push(await row("client_credentials, private_key_jwt", references.pkjwt(), async (loop) => ok(await post(tokenUrl(loop), pkjwtAssertion()))));
     }
     if (ROWS.has("pairs")) {
       const exchange = assertionPool(() => new URLSearchParams({
@@ -275,7 +304,8 @@ async function benchMandate(store: Store, keys: ClientKeys, references: Referenc
         audience: server.url, resource: RESOURCE, ...pkjwt("bench-delegated"),
       }).toString(), 15_000);
       const redeemAuth = assertionPool(() => new URLSearchParams(pkjwt("bench-delegated")).toString(), 15_000);
-      results.push(await row("token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt", references.pkjwt(), async () => {
+      results.push(await row("token exchange → ID-JAG, then jwt-bearer → at+jwt (2 tokens per pair), private_key_jwt", references.pkjwt(), async (loop) => {
+        const token = tokenUrl(loop);
         const te = await post(token, exchange());
         if (te.status !== 200) return 0;
         const jag = (JSON.parse(te.body) as { access_token: string }).access_token;
