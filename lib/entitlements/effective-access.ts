@@ -1,7 +1,7 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
-import { entitlementCatalog, entitlementCatalogAt, type CatalogEntitlement, type EntitlementCatalog } from "./entitlement-catalog";
+import { entitlementCatalog, entitlementCatalogAt, type CatalogEntitlement, type CatalogServer, type EntitlementCatalog } from "./entitlement-catalog";
 
 import type { Risk } from "./risk";
 
@@ -39,6 +39,12 @@ export interface EffectiveAccess {
   tools: ReachableTool[];
   /** resourceUri → scopes reachable on that server. */
   scopesByResource: Map<string, Set<string>>;
+  /**
+   * Every registered MCP server by resource URI, reachable or not, from the
+   * catalogue version this access was computed at: a mint takes its target
+   * server and its scopes from one snapshot, with no query of its own.
+   */
+  servers: ReadonlyMap<string, CatalogServer>;
 }
 
 /** One live assignment, with what its entitlement grants (from the catalogue, shared across calls). */
@@ -199,7 +205,7 @@ function reach(catalog: EntitlementCatalog, grants: readonly Grant[]): Effective
     tools[k] = found[i]!;
     found[i] = undefined; // the scratch must not keep results alive
   }
-  return { tools, scopesByResource: scopesOf(tools) };
+  return { tools, scopesByResource: scopesOf(tools), servers: catalog.servers };
 }
 
 const USER_CLAUSE = (list: string) =>
@@ -239,7 +245,7 @@ export function intersectAccess(agent: EffectiveAccess, user: EffectiveAccess): 
       resourceUri: a.resourceUri, until: earlier(a.until, u.until), via: [...a.via, ...u.via],
     });
   }
-  return { tools, scopesByResource: scopesOf(tools) };
+  return { tools, scopesByResource: scopesOf(tools), servers: agent.servers };
 }
 
 /**

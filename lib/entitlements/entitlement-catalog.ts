@@ -1,6 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
-import { rawInt, rawNullableInt, rawString } from "@/lib/db/raw-values";
+import { rawInt, rawNullableInt, rawNullableString, rawString } from "@/lib/db/raw-values";
 import type { Risk } from "./risk";
 
 /** An approved tool as an entitlement grants it. */
@@ -27,11 +27,22 @@ export interface CatalogEntitlement {
   tools: readonly CatalogTool[];
 }
 
+/** A registered MCP server: what a token names as its audience (RFC 8707 resource). */
+export interface CatalogServer {
+  id: string;
+  name: string;
+  resourceUri: string;
+  enforcementMode: "native" | "gateway";
+  authorizationServerIssuer: string | null;
+}
+
 export interface EntitlementCatalog {
   /** Entitlements that grant at least one approved tool. */
   entitlements: ReadonlyMap<string, CatalogEntitlement>;
   /** Every granted tool once, ordered by server name, then tool name (code points). */
   tools: readonly CatalogTool[];
+  /** Every registered MCP server, granted or not, by resource URI. */
+  servers: ReadonlyMap<string, CatalogServer>;
 }
 
 // What every entitlement grants: changes rarely, read on every mint and every
@@ -46,6 +57,8 @@ FROM "Entitlement" e
 JOIN "EntitlementTool" et ON et."entitlementId" = e."id"
 JOIN "Tool" t ON t."id" = et."toolId" AND t."status" = 'approved'
 JOIN "McpServer" s ON s."id" = t."serverId"`;
+
+const SERVERS_SQL = `SELECT "id", "name", "resourceUri", "enforcementMode", "authorizationServerIssuer" FROM "McpServer"`;
 
 const VERSION_SQL = `SELECT "generation" FROM "CatalogVersion" WHERE "id" = 1`;
 
@@ -64,7 +77,16 @@ async function catalogVersion(pool: ReadPool): Promise<string> {
 const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<EntitlementCatalog> {
-  const raw = pool ? await pool.query(CATALOG_SQL, []) : await db.$queryRawUnsafe<Record<string, unknown>[]>(CATALOG_SQL);
+  const read = (sql: string) => (pool ? pool.query(sql, []) : db.$queryRawUnsafe<Record<string, unknown>[]>(sql));
+  const raw = await read(CATALOG_SQL);
+  const servers = new Map<string, CatalogServer>();
+  for (const r of await read(SERVERS_SQL)) {
+    const resourceUri = rawString(r.resourceUri);
+    servers.set(resourceUri, {
+      id: rawString(r.id), name: rawString(r.name), resourceUri, enforcementMode: rawString(r.enforcementMode) as CatalogServer["enforcementMode"],
+      authorizationServerIssuer: rawNullableString(r.authorizationServerIssuer),
+    });
+  }
   const entitlements = new Map<string, CatalogEntitlement & { tools: CatalogTool[] }>();
   const tools = new Map<string, CatalogTool>();
   for (const r of raw) {
@@ -89,7 +111,7 @@ async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<Entitlem
   }
   const ordered = [...tools.values()].sort((a, b) => byCodePoint(a.serverName, b.serverName) || byCodePoint(a.toolName, b.toolName) || byCodePoint(a.toolId, b.toolId));
   ordered.forEach((t, i) => (t.index = i));
-  return { entitlements, tools: ordered };
+  return { entitlements, tools: ordered, servers };
 }
 
 /**

@@ -1,15 +1,10 @@
 import type { Db } from "@/lib/db/client";
 import { highestRisk, type EffectiveAccess, type Risk } from "@/lib/entitlements/effective-access";
+import { entitlementCatalog, type CatalogServer } from "@/lib/entitlements/entitlement-catalog";
 import { InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
-import { rawNullableString, rawString, readRows } from "@/lib/oauth/store-reads";
 
-export interface TargetServer {
-  id: string;
-  name: string;
-  resourceUri: string;
-  enforcementMode: "native" | "gateway";
-  authorizationServerIssuer: string | null;
-}
+/** The MCP server a token is for: its audience (RFC 8707 resource). */
+export type TargetServer = CatalogServer;
 
 /** What policy allows for one mint: decided from effective access, never from the request alone. */
 export interface GrantDecision {
@@ -24,8 +19,8 @@ export interface GrantDecision {
   risk: Risk;
 }
 
-/** RFC 8707 §2: an absolute URI without fragment, and registered as an MCP server. */
-export async function registeredServer(db: Db, resource: string | undefined): Promise<TargetServer> {
+/** RFC 8707 §2: the resource indicator must be an absolute URI without a fragment. Checked before anything is read. */
+export function targetResource(resource: string | undefined): string {
   if (!resource) throw new InvalidTarget("resource is required (RFC 8707)");
   let url: URL;
   try {
@@ -34,12 +29,28 @@ export async function registeredServer(db: Db, resource: string | undefined): Pr
     throw new InvalidTarget("resource must be an absolute URI");
   }
   if (url.hash) throw new InvalidTarget("resource must not contain a fragment");
-  const [r] = await readRows(db, `SELECT "id", "name", "resourceUri", "enforcementMode", "authorizationServerIssuer" FROM "McpServer" WHERE "resourceUri" = $1`, [resource]);
-  if (!r) throw new InvalidTarget("resource is not a registered MCP server");
-  return {
-    id: rawString(r.id), name: rawString(r.name), resourceUri: rawString(r.resourceUri), enforcementMode: rawString(r.enforcementMode) as TargetServer["enforcementMode"],
-    authorizationServerIssuer: rawNullableString(r.authorizationServerIssuer),
-  };
+  return resource;
+}
+
+function registered(servers: ReadonlyMap<string, TargetServer>, resource: string): TargetServer {
+  const server = servers.get(resource);
+  if (!server) throw new InvalidTarget("resource is not a registered MCP server");
+  return server;
+}
+
+/**
+ * The registered MCP server named by `resource` (checked by targetResource),
+ * from the catalogue version the access was computed at: server and scopes
+ * come from one snapshot, and the mint reads nothing more for it.
+ */
+export function serverIn(access: EffectiveAccess, resource: string): TargetServer {
+  return registered(access.servers, resource);
+}
+
+/** The same, read on its own (the catalogue's version, then its cached copy): for a grant that needs the server first. */
+export async function registeredServer(db: Db, resource: string | undefined): Promise<TargetServer> {
+  const checked = targetResource(resource);
+  return registered((await entitlementCatalog(db)).servers, checked);
 }
 
 /**

@@ -53,6 +53,26 @@ describe.each(PROVIDERS)("the entitlement catalogue's version on %s", (provider)
     expect(await scopesOf()).toEqual([]);
   });
 
+  it("carries every registered server, and a server registered, re-addressed or removed by anyone is seen on the next read", async () => {
+    const serversOf = async () => {
+      const access = await effectiveAccessOfAgent(db, "a-1", new Date());
+      return [...access.servers.values()].map((s) => `${s.resourceUri} ${s.enforcementMode} ${s.authorizationServerIssuer ?? "-"}`).sort();
+    };
+    expect(await serversOf()).toEqual(["https://mcp.example/docs gateway -"]);
+
+    // Granted or not: a server with no entitlement is still a registered audience.
+    await other.mcpServer.create({
+      data: { id: "s-2", name: "CRM", slug: "crm", resourceUri: "https://mcp.example/crm", enforcementMode: "native", authorizationServerIssuer: "https://as.example" },
+    });
+    expect(await serversOf()).toEqual(["https://mcp.example/crm native https://as.example", "https://mcp.example/docs gateway -"]);
+
+    await other.$executeRawUnsafe(`UPDATE "McpServer" SET "resourceUri" = 'https://mcp.example/crm/v2' WHERE "id" = 's-2'`);
+    expect(await serversOf()).toEqual(["https://mcp.example/crm/v2 native https://as.example", "https://mcp.example/docs gateway -"]);
+
+    await other.$executeRawUnsafe(`DELETE FROM "McpServer" WHERE "id" = 's-2'`);
+    expect(await serversOf()).toEqual(["https://mcp.example/docs gateway -"]);
+  });
+
   it("does not move for reads or for changes elsewhere", async () => {
     const g = await generation();
     await scopesOf();

@@ -256,6 +256,23 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     await expectRefused(() => post("/oauth/token", { grant_type: "client_credentials" }, basicAuth), "invalid_target");
   });
 
+  it("takes the target server from the registry as it is at the mint: a server re-addressed counts from the next request", async () => {
+    const basicAuth = { authorization: `Basic ${Buffer.from(`agent-basic:${SECRET}`).toString("base64")}` };
+    const moved = `${GATEWAY}/v2`;
+    const server = await db.mcpServer.findFirstOrThrow({ where: { resourceUri: GATEWAY } });
+    await db.mcpServer.update({ where: { id: server.id }, data: { resourceUri: moved } });
+    try {
+      const body = await expectRefused(() => post("/oauth/token", { grant_type: "client_credentials", resource: GATEWAY }, basicAuth), "invalid_target");
+      expect(body.error_description).toBe("resource is not a registered MCP server");
+      const res = await post("/oauth/token", { grant_type: "client_credentials", resource: moved }, basicAuth);
+      expect(res.status).toBe(200);
+      expect(decodeJwt(((await res.json()) as { access_token: string }).access_token).aud).toBe(moved);
+    } finally {
+      await db.mcpServer.update({ where: { id: server.id }, data: { resourceUri: GATEWAY } });
+    }
+    expect((await post("/oauth/token", { grant_type: "client_credentials", resource: GATEWAY }, basicAuth)).status).toBe(200);
+  });
+
   // ───────────── client authentication
 
   it("refuses bad client credentials, suspended and retired agents, and disallowed grants", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
-import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
+import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
 import { jsonResponse } from "../context";
 import { GRANT_CLIENT_CREDENTIALS, TYP_ACCESS_TOKEN } from "../defaults";
@@ -16,8 +16,9 @@ export const clientCredentialsGrant: Grant = {
   parameters: ["scope", "resource"],
   async handle(input) {
     const { ctx, form, agent, now } = input;
-    const server = await registeredServer(ctx.db, form.get("resource"));
+    const resource = targetResource(form.get("resource"));
     const access = await effectiveAccessOfAgent(ctx.db, agent.id, now);
+    const server = serverIn(access, resource);
     const decision = decideGrant(access, server, splitScope(form.get("scope")));
     const jti = randomUUID();
     const { sessionId, expiresAt } = await recordGrantMint(input, {

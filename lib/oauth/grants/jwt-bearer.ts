@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
-import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
+import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
 import { verifyOwnToken } from "@/lib/tokens/verify-own-token";
 import { jsonResponse } from "../context";
@@ -36,7 +36,7 @@ export const jwtBearerGrant: Grant = {
     const [person] = await readRows(ctx.db, `SELECT "id", "email", "active" FROM "User" WHERE "id" = $1`, [jag.sub]);
     if (!person || !rawBool(person.active)) throw new InvalidGrant("the person is no longer active");
     const user = { id: rawString(person.id), email: rawString(person.email) };
-    const server = await registeredServer(ctx.db, jag.resource);
+    const resource = targetResource(jag.resource);
 
     // RFC 6749 §3.3: a client may narrow the grant's scope, never widen it.
     const granted = splitScope(typeof jag.scope === "string" ? jag.scope : undefined);
@@ -45,6 +45,7 @@ export const jwtBearerGrant: Grant = {
     if (requested.length === 0) throw new InvalidScope("requested scope exceeds the assertion's scope");
     // Policy is re-read: an assignment ended since the ID-JAG was issued takes effect now.
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
+    const server = serverIn(access, resource);
     const decision = decideGrant(access, server, requested);
 
     const jti = randomUUID();
