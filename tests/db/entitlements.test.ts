@@ -17,7 +17,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { createDb, type Db } from "@/lib/db/client";
 import { createEntitlement } from "@/lib/entitlements/create-entitlement";
 import { deleteEntitlement } from "@/lib/entitlements/delete-entitlement";
-import { effectiveAccessOfAgent, effectiveAccessOfUser, effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
+import { effectiveAccessOfAgent, effectiveAccessOfUser, effectiveAccessOnBehalfOf, intersectAccess } from "@/lib/entitlements/effective-access";
 import { getEntitlement } from "@/lib/entitlements/get-entitlement";
 import { updateEntitlement } from "@/lib/entitlements/update-entitlement";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
@@ -339,6 +339,8 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       const both = await effectiveAccessOnBehalfOf(db, agent.id, ids.member, now);
       expect(both.tools.map((t) => t.toolName)).toEqual(["read_issues"]);
       expect(both.tools[0]!.until?.getTime()).toBe(groupUntil.getTime());
+      // Read in one statement for both principals, it is exactly the two accesses intersected.
+      expect(both).toEqual(intersectAccess(await effectiveAccessOfAgent(db, agent.id, now), await effectiveAccessOfUser(db, ids.member, now)));
       expect((await effectiveAccessOfUser(db, ids.other, now)).tools.map((t) => t.toolName)).not.toContain("write_issues");
     });
 
