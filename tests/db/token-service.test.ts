@@ -419,6 +419,15 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     // Issued to another client; wider scope than granted; then the real one, twice.
     await expectRefused(redeem(jagFor, delegated2), "invalid_grant");
     await expectRefused(redeem(jagFor, delegated, { scope: "docs.admin" }), "invalid_scope");
+    // The person it names was deactivated after it was issued: refused (and not used up) while they are inactive.
+    const alice = await db.user.findFirstOrThrow({ where: { idpSubject: "alice" } });
+    await db.user.update({ where: { id: alice.id }, data: { active: false } });
+    try {
+      const body = await expectRefused(redeem(jagFor), "invalid_grant");
+      expect(body.error_description).toBe("the person is no longer active");
+    } finally {
+      await db.user.update({ where: { id: alice.id }, data: { active: true } });
+    }
     const ok = await redeem(jagFor)();
     expect(ok.status).toBe(200);
     await ok.body?.cancel();

@@ -29,13 +29,17 @@ export const jwtBearerGrant: Grant = {
     if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
     if (typeof jag.sub !== "string" || typeof jag.resource !== "string" || typeof jag.jti !== "string") throw new InvalidGrant("assertion lacks sub, resource or jti");
 
-    const [issued] = await readRows(ctx.db, `SELECT t."kind", t."clientId", t."revokedAt", s."status", s."expiresAt" FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" WHERE t."jti" = $1`, [jag.jti]);
+    // The grant as issued, its session, and the person it names: one read.
+    const [issued] = await readRows(
+      ctx.db,
+      `SELECT t."kind", t."clientId", t."revokedAt", s."status", s."expiresAt", u."id" AS "userId", u."email", u."active"
+FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "User" u ON u."id" = $2 WHERE t."jti" = $1`,
+      [jag.jti, jag.sub],
+    );
     if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId) throw new InvalidGrant("assertion is not a grant Mandate issued");
     if (rawDate(issued.revokedAt) || issued.status !== "active" || rawDate(issued.expiresAt)! <= now) throw new InvalidGrant("assertion or its session was revoked or has ended");
-
-    const [person] = await readRows(ctx.db, `SELECT "id", "email", "active" FROM "User" WHERE "id" = $1`, [jag.sub]);
-    if (!person || !rawBool(person.active)) throw new InvalidGrant("the person is no longer active");
-    const user = { id: rawString(person.id), email: rawString(person.email) };
+    if (issued.userId === null || issued.userId === undefined || !rawBool(issued.active)) throw new InvalidGrant("the person is no longer active");
+    const user = { id: rawString(issued.userId), email: rawString(issued.email) };
     const resource = targetResource(jag.resource);
 
     // RFC 6749 §3.3: a client may narrow the grant's scope, never widen it.
