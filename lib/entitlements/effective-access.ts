@@ -57,16 +57,26 @@ interface Grant {
   excluded: ReadonlySet<string> | null;
 }
 
-// Live grants of the principal: not ended, not expired. Indexed by
-// (agentId|userId|groupId, endedAt). What each entitlement grants comes from
-// the entitlement catalogue (cached in memory outside transactions), so this
-// reads one row per assignment rather than one per granted tool.
-const ASSIGNMENTS_SQL = (principalClause: string) => `
-SELECT a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."principalType" AS "principalType",
-       COALESCE(a."agentId", a."userId", a."groupId") AS "principalId",
-       a."expiresAt" AS "expiresAt", a."excludedToolIds" AS "excluded"
-FROM "Assignment" a
-WHERE a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1) AND ${principalClause}`;
+// Live grants of the principals: not ended, not expired. What each entitlement grants comes from the
+// entitlement catalogue (cached in memory outside transactions), so this reads one row per assignment rather
+// than one per granted tool.
+//
+// Principals are given as conditions, one per index — (agentId, endedAt), (userId, endedAt), (groupId, endedAt)
+// — and read as UNION ALL branches. As one OR (with the group subquery), PostgreSQL plans them as a filter over
+// every live assignment; as branches, each seeks its own index. An assignment has exactly one principal, so
+// branches never return the same row twice.
+type Principals = readonly string[];
+
+const LIVE = `a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1)`;
+
+const ASSIGNMENTS_SQL = (principals: Principals) =>
+  principals
+    .map(
+      (p) => `SELECT a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."principalType" AS "principalType",
+       COALESCE(a."agentId", a."userId", a."groupId") AS "principalId", a."expiresAt" AS "expiresAt", a."excludedToolIds" AS "excluded"
+FROM "Assignment" a WHERE ${LIVE} AND ${p}`,
+    )
+    .join("\nUNION ALL\n");
 
 /** SQLite returns the Json column as text, PostgreSQL already parsed. */
 function excludedSet(v: unknown): ReadonlySet<string> | null {
@@ -78,30 +88,28 @@ function excludedSet(v: unknown): ReadonlySet<string> | null {
 
 // The same, with the catalogue's version as a column of every row (and one row of nulls when no
 // assignment matches): the version comes in the assignments' round trip and from their snapshot.
-const VERSIONED_ASSIGNMENTS_SQL = (principalClause: string) => `
-SELECT cv."generation" AS "catalogVersion", a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."principalType" AS "principalType",
-       COALESCE(a."agentId", a."userId", a."groupId") AS "principalId",
-       a."expiresAt" AS "expiresAt", a."excludedToolIds" AS "excluded"
+const VERSIONED_ASSIGNMENTS_SQL = (principals: Principals) => `
+SELECT cv."generation" AS "catalogVersion", x."assignmentId", x."entitlementId", x."principalType", x."principalId", x."expiresAt", x."excluded"
 FROM "CatalogVersion" cv
-LEFT JOIN "Assignment" a ON a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1) AND ${principalClause}
+LEFT JOIN (${ASSIGNMENTS_SQL(principals)}) x ON 1 = 1
 WHERE cv."id" = 1`;
 
-async function grantsOf(db: Db | Tx, clause: string, now: Date, params: unknown[]): Promise<{ catalog: EntitlementCatalog; grants: Grant[] }> {
+async function grantsOf(db: Db | Tx, principals: Principals, now: Date, params: unknown[]): Promise<{ catalog: EntitlementCatalog; grants: Grant[] }> {
   // Outside a transaction, the driver's own read-only path (no ORM decoding), and the catalogue's version in the
   // same statement; inside one, the transaction's own view of both (a what-if preview changes the catalogue).
   const pool = readPoolOf(db);
   let catalog: EntitlementCatalog;
   let raw: Record<string, unknown>[];
   if (pool) {
-    const [sql, values] = placeholders(providerOf(db), VERSIONED_ASSIGNMENTS_SQL(clause), [now, ...params]);
+    const [sql, values] = placeholders(providerOf(db), VERSIONED_ASSIGNMENTS_SQL(principals), [now, ...params]);
     raw = await pool.query(sql, values);
     if (raw.length > 0) catalog = await entitlementCatalogAt(db, pool, String(raw[0]!.catalogVersion));
     else {
       // No version row (a database not migrated this far): the plain query, and a catalogue that is never cached.
-      [catalog, raw] = await Promise.all([entitlementCatalog(db), pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]))]);
+      [catalog, raw] = await Promise.all([entitlementCatalog(db), pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(principals), [now, ...params]))]);
     }
   } else {
-    const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(clause), [now, ...params]);
+    const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(principals), [now, ...params]);
     [catalog, raw] = [await entitlementCatalog(db), await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)];
   }
   const grants: Grant[] = [];
@@ -208,18 +216,30 @@ function reach(catalog: EntitlementCatalog, grants: readonly Grant[]): Effective
   return { tools, scopesByResource: scopesOf(tools), servers: catalog.servers };
 }
 
-const USER_CLAUSE = (list: string) =>
-  `(a."userId" IN (${list}) OR a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" IN (${list})))`;
+const AGENT = (param: string): Principals => [`a."agentId" = ${param}`];
+
+/** The people in `list` and the groups they belong to. */
+const PEOPLE = (list: string): Principals => [
+  `a."userId" IN (${list})`,
+  `a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" IN (${list}))`,
+];
+
+/** The per-mint reads, as run (exported for the test that checks each branch seeks an index). */
+export const ACCESS_READS = {
+  agent: VERSIONED_ASSIGNMENTS_SQL(AGENT("$2")),
+  person: VERSIONED_ASSIGNMENTS_SQL(PEOPLE("$2")),
+  agentForPerson: VERSIONED_ASSIGNMENTS_SQL([...AGENT("$2"), ...PEOPLE("$3")]),
+} as const;
 
 /** What an agent can reach on its own (autonomous, client_credentials). */
 export async function effectiveAccessOfAgent(db: Db | Tx, agentId: string, now = new Date()): Promise<EffectiveAccess> {
-  const { catalog, grants } = await grantsOf(db, `a."agentId" = $2`, now, [agentId]);
+  const { catalog, grants } = await grantsOf(db, AGENT("$2"), now, [agentId]);
   return reach(catalog, grants);
 }
 
 /** What a person can reach, directly or through their groups. */
 export async function effectiveAccessOfUser(db: Db | Tx, userId: string, now = new Date()): Promise<EffectiveAccess> {
-  const { catalog, grants } = await grantsOf(db, USER_CLAUSE("$2"), now, [userId]);
+  const { catalog, grants } = await grantsOf(db, PEOPLE("$2"), now, [userId]);
   return reach(catalog, grants);
 }
 
@@ -229,7 +249,7 @@ export async function effectiveAccessOfUser(db: Db | Tx, userId: string, now = n
  */
 export async function effectiveAccessOnBehalfOf(db: Db | Tx, agentId: string, userId: string, now = new Date()): Promise<EffectiveAccess> {
   // Both principals' grants in one statement: one round trip per mint rather than two, and one snapshot.
-  const { catalog, grants } = await grantsOf(db, `(a."agentId" = $2 OR ${USER_CLAUSE("$3")})`, now, [agentId, userId]);
+  const { catalog, grants } = await grantsOf(db, [...AGENT("$2"), ...PEOPLE("$3")], now, [agentId, userId]);
   const agent = reach(catalog, grants.filter((g) => g.path.principalType === "agent"));
   const user = reach(catalog, grants.filter((g) => g.path.principalType !== "agent"));
   return intersectAccess(agent, user);
@@ -257,7 +277,7 @@ export function intersectAccess(agent: EffectiveAccess, user: EffectiveAccess): 
  * `effectiveAccessOfAgent`, without one round trip per agent.
  */
 export async function effectiveAccessOfAgents(db: Db | Tx, now = new Date()): Promise<Map<string, EffectiveAccess>> {
-  const { catalog, grants } = await grantsOf(db, `a."agentId" IS NOT NULL`, now, []);
+  const { catalog, grants } = await grantsOf(db, [`a."agentId" IS NOT NULL`], now, []);
   const byAgent = new Map<string, Grant[]>();
   for (const g of grants) {
     let list = byAgent.get(g.path.principalId);
@@ -277,7 +297,7 @@ export async function effectiveAccessOfUsers(db: Db | Tx, userIds: readonly stri
   const result = new Map<string, EffectiveAccess>();
   if (userIds.length === 0) return result;
   const list = userIds.map((_, i) => `$${i + 2}`).join(", ");
-  const { catalog, grants } = await grantsOf(db, USER_CLAUSE(list), now, [...userIds]);
+  const { catalog, grants } = await grantsOf(db, PEOPLE(list), now, [...userIds]);
   const memberships = await db.groupMembership.findMany({ where: { userId: { in: [...userIds] } }, select: { groupId: true, userId: true } });
   const membersOf = new Map<string, string[]>();
   for (const m of memberships) {
