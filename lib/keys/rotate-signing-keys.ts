@@ -1,5 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors/domain-error";
 import { tokenServiceSettings } from "@/lib/oauth/defaults";
 import { lockSigningKeys } from "./key-lock";
 import { newSigningKey, type SigningAlg } from "./new-signing-key";
@@ -30,7 +31,10 @@ export interface RotationOptions {
  * `active`; the old active key → `retiring` and stays published until the
  * last token it signed has expired; retiring keys past that → `retired`. When
  * no `next` key exists, one is created and nothing is promoted (promoting an
- * unpublished key would break verifiers with a cached JWKS).
+ * unpublished key would break verifiers with a cached JWKS). A `next` key
+ * published less than keyMinPublishSeconds ago is not promoted either: two
+ * rotations in a row would otherwise make a key sign that other instances
+ * and verifiers have not fetched yet. That refusal changes nothing.
  */
 export async function rotateSigningKeys(db: Db, opts: RotationOptions = {}): Promise<RotationResult> {
   const settings = tokenServiceSettings();
@@ -54,6 +58,14 @@ export async function rotateSigningKeys(db: Db, opts: RotationOptions = {}): Pro
 
     const next = await tx.signingKey.findFirst({ where: { status: "next" }, orderBy: { createdAt: "asc" } });
     if (next) {
+      const signsFrom = new Date(next.createdAt.getTime() + settings.keyMinPublishSeconds * 1000);
+      if (signsFrom > now) {
+        const ago = Math.max(0, Math.round((now.getTime() - next.createdAt.getTime()) / 1000));
+        throw new DomainError(
+          "conflict",
+          `The next key ${next.kid} was published ${ago} s ago; it can start signing at ${signsFrom.toISOString()}, once other instances and verifiers have fetched it.`,
+        );
+      }
       const active = await tx.signingKey.findMany({ where: { status: "active" }, select: { kid: true } });
       for (const a of active) {
         await tx.signingKey.update({ where: { kid: a.kid }, data: { status: "retiring", retiringAt: now, publishUntil } });

@@ -38,6 +38,19 @@ export interface TokenServiceSettings {
   signingAlg: "ES256" | "EdDSA";
   /** How often a process re-reads the key table to notice rotations made by others. */
   keyRingRefreshSeconds: number;
+  /**
+   * How long a `next` key is published before a rotation may make it sign:
+   * other instances re-read the key table every keyRingRefreshSeconds, and
+   * verifiers of our JWKS refetch it on an unknown kid only after a cooldown
+   * (jose's is 30 s). A key that signs sooner is one they cannot verify yet.
+   */
+  keyMinPublishSeconds: number;
+}
+
+/** A setting that may be 0 (unset or not a number: the fallback). */
+function nonNegative(raw: string | undefined, fallback: number): number {
+  const v = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
+  return Number.isFinite(v) && v >= 0 ? v : fallback;
 }
 
 export function tokenServiceSettings(env: NodeJS.ProcessEnv = process.env): TokenServiceSettings {
@@ -53,6 +66,7 @@ export function tokenServiceSettings(env: NodeJS.ProcessEnv = process.env): Toke
     maxBodyBytes: 16 * 1024,
     signingAlg: env.MANDATE_SIGNING_ALG === "EdDSA" ? "EdDSA" : "ES256",
     keyRingRefreshSeconds: num("MANDATE_KEY_RING_REFRESH_SECONDS", 10),
+    keyMinPublishSeconds: nonNegative(env.MANDATE_KEY_MIN_PUBLISH_SECONDS, 60),
   };
 }
 

@@ -472,8 +472,16 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     const config = await configFor(autonomous);
     const { access_token: before } = await client.clientCredentialsGrant(config, { resource: GATEWAY, scope: "docs.read" });
     const oldKid = decodeProtectedHeader(before).kid;
-    const nextKid = (await db.signingKey.findFirstOrThrow({ where: { status: "next" } })).kid;
-    const result = await rotateSigningKeys(db);
+    const next = await db.signingKey.findFirstOrThrow({ where: { status: "next" } });
+    const nextKid = next.kid;
+    // Published moments ago: other instances and verifiers may not have it yet, so it may not sign. Nothing changes.
+    const keysBefore = await db.signingKey.findMany({ orderBy: { kid: "asc" } });
+    const eventsBefore = await db.auditEvent.count();
+    await expect(rotateSigningKeys(db)).rejects.toMatchObject({ name: "DomainError", code: "conflict", message: expect.stringContaining(`The next key ${nextKid} was published`) });
+    expect(await db.signingKey.findMany({ orderBy: { kid: "asc" } })).toEqual(keysBefore);
+    expect(await db.auditEvent.count()).toBe(eventsBefore);
+
+    const result = await rotateSigningKeys(db, { now: new Date(next.createdAt.getTime() + 61_000) });
     ctx.keys.invalidate();
     expect(result).toMatchObject({ activated: nextKid, retiring: oldKid, retired: [] });
     expect(result.created).toEqual(expect.any(String));
