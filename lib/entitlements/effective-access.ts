@@ -112,9 +112,14 @@ async function grantsOf(db: Db | Tx, principals: Principals, now: Date, params: 
     const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(principals), [now, ...params]);
     [catalog, raw] = [await entitlementCatalog(db), await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)];
   }
+  return { catalog, grants: grantsFromRows(catalog, raw) };
+}
+
+/** Grants from assignment rows (rows without an assignment — the version's row when nothing matched — are skipped). */
+function grantsFromRows(catalog: EntitlementCatalog, raw: readonly Record<string, unknown>[]): Grant[] {
   const grants: Grant[] = [];
   for (const r of raw) {
-    if (r.assignmentId === null || r.assignmentId === undefined) continue; // the version's row when nothing matched
+    if (r.assignmentId === null || r.assignmentId === undefined) continue;
     const entitlement = catalog.entitlements.get(rawString(r.entitlementId));
     if (!entitlement) continue; // it grants no approved tool
     const path: GrantPath = {
@@ -129,7 +134,7 @@ async function grantsOf(db: Db | Tx, principals: Principals, now: Date, params: 
     };
     grants.push({ path, via: [path], entitlement, excluded: excludedSet(r.excluded) });
   }
-  return { catalog, grants };
+  return grants;
 }
 
 /**
@@ -224,17 +229,49 @@ const PEOPLE = (list: string): Principals => [
   `a."groupId" IN (SELECT gm."groupId" FROM "GroupMembership" gm WHERE gm."userId" IN (${list}))`,
 ];
 
+// The client_credentials read: the client's row and its agent's own grants (see agentRowWithOwnAccess).
+const CLIENT_WITH_OWN_ACCESS_SQL = (agentColumns: string) => `
+SELECT ${agentColumns}, v."catalogVersion", v."assignmentId", v."entitlementId", v."principalType", v."principalId", v."expiresAt", v."excluded"
+FROM "Agent" ag
+JOIN (${VERSIONED_ASSIGNMENTS_SQL([`a."agentId" = (SELECT ag2."id" FROM "Agent" ag2 WHERE ag2."clientId" = $2)`])}) v ON 1 = 1
+WHERE ag."clientId" = $2`;
+
 /** The per-mint reads, as run (exported for the test that checks each branch seeks an index). */
 export const ACCESS_READS = {
   agent: VERSIONED_ASSIGNMENTS_SQL(AGENT("$2")),
   person: VERSIONED_ASSIGNMENTS_SQL(PEOPLE("$2")),
   agentForPerson: VERSIONED_ASSIGNMENTS_SQL([...AGENT("$2"), ...PEOPLE("$3")]),
+  /** $2 is a client_id here. */
+  clientWithOwnAccess: CLIENT_WITH_OWN_ACCESS_SQL(`ag."id", ag."status"`),
 } as const;
 
 /** What an agent can reach on its own (autonomous, client_credentials). */
 export async function effectiveAccessOfAgent(db: Db | Tx, agentId: string, now = new Date()): Promise<EffectiveAccess> {
   const { catalog, grants } = await grantsOf(db, AGENT("$2"), now, [agentId]);
   return reach(catalog, grants);
+}
+
+/**
+ * A registered client's row (`agentColumns`, selected from "Agent" ag) and
+ * what that agent reaches on its own, found by client_id in one statement:
+ * the token endpoint's client_credentials read — the client it authenticates
+ * and the grants it decides on, from one snapshot, in one round trip.
+ * `undefined` when nothing came back — no agent has this client_id, or the
+ * database has no catalogue version row — or it cannot be read this way
+ * (inside a transaction): then read them one at a time, which tells those apart.
+ */
+export async function agentRowWithOwnAccess(
+  db: Db,
+  agentColumns: string,
+  clientId: string,
+  now = new Date(),
+): Promise<{ row: Record<string, unknown>; access: EffectiveAccess } | undefined> {
+  const pool = readPoolOf(db);
+  if (!pool) return undefined;
+  const raw = await pool.query(...placeholders(providerOf(db), CLIENT_WITH_OWN_ACCESS_SQL(agentColumns), [now, clientId]));
+  if (raw.length === 0) return undefined;
+  const catalog = await entitlementCatalogAt(db, pool, String(raw[0]!.catalogVersion));
+  return { row: raw[0]!, access: reach(catalog, grantsFromRows(catalog, raw)) };
 }
 
 /** What a person can reach, directly or through their groups. */

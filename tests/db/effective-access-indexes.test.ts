@@ -13,6 +13,7 @@ const READS: [string, string, { agent?: string; person?: string }, number][] = [
   ["an agent's grants", ACCESS_READS.agent, { agent: "a1" }, 1],
   ["a person's grants, direct and through their groups", ACCESS_READS.person, { person: "u42" }, 2],
   ["an agent's and the person's it acts for", ACCESS_READS.agentForPerson, { agent: "a1", person: "u42" }, 3],
+  ["a client's row with its agent's own grants (client_credentials)", ACCESS_READS.clientWithOwnAccess, { agent: "a1" }, 1],
 ];
 
 describe.each(PROVIDERS)("the per-mint access reads on %s", (provider) => {

@@ -17,7 +17,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { createDb, type Db } from "@/lib/db/client";
 import { createEntitlement } from "@/lib/entitlements/create-entitlement";
 import { deleteEntitlement } from "@/lib/entitlements/delete-entitlement";
-import { effectiveAccessOfAgent, effectiveAccessOfUser, effectiveAccessOnBehalfOf, intersectAccess } from "@/lib/entitlements/effective-access";
+import { agentRowWithOwnAccess, effectiveAccessOfAgent, effectiveAccessOfUser, effectiveAccessOnBehalfOf, intersectAccess } from "@/lib/entitlements/effective-access";
 import { getEntitlement } from "@/lib/entitlements/get-entitlement";
 import { updateEntitlement } from "@/lib/entitlements/update-entitlement";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
@@ -341,6 +341,13 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       expect(both.tools[0]!.until?.getTime()).toBe(groupUntil.getTime());
       // Read in one statement for both principals, it is exactly the two accesses intersected.
       expect(both).toEqual(intersectAccess(await effectiveAccessOfAgent(db, agent.id, now), await effectiveAccessOfUser(db, ids.member, now)));
+
+      // Read with the client's row (the token endpoint's client_credentials read), it is the agent's own access, as of `now`.
+      const withRow = await agentRowWithOwnAccess(db, `ag."id", ag."clientId"`, agent.clientId, now);
+      expect(withRow?.row).toMatchObject({ id: agent.id, clientId: agent.clientId });
+      expect(withRow?.access).toEqual(await effectiveAccessOfAgent(db, agent.id, now));
+      expect(withRow?.access.tools.map((t) => t.toolName)).toEqual(["read_issues", "write_issues"]);
+      expect(await agentRowWithOwnAccess(db, `ag."id"`, "no-such-client", now)).toBeUndefined();
       expect((await effectiveAccessOfUser(db, ids.other, now)).tools.map((t) => t.toolName)).not.toContain("write_issues");
     });
 

@@ -256,6 +256,26 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     await expectRefused(() => post("/oauth/token", { grant_type: "client_credentials" }, basicAuth), "invalid_target");
   });
 
+  it("decides on the agent's grants as they are at the mint: an ended assignment counts from the next request", async () => {
+    const basicAuth = { authorization: `Basic ${Buffer.from(`agent-basic:${SECRET}`).toString("base64")}` };
+    const ask = () => post("/oauth/token", { grant_type: "client_credentials", resource: GATEWAY }, basicAuth);
+    const first = await ask();
+    expect(first.status).toBe(200);
+    await first.body?.cancel();
+    const agent = await db.agent.findUniqueOrThrow({ where: { clientId: "agent-basic" } });
+    const live = await db.assignment.findFirstOrThrow({ where: { agentId: agent.id, endedAt: null } });
+    await db.assignment.update({ where: { id: live.id }, data: { endedAt: new Date(), endedReason: "test" } });
+    try {
+      const body = await expectRefused(ask, "invalid_target");
+      expect(body.error_description).toBe("no access to this resource");
+    } finally {
+      await db.assignment.create({ data: { entitlementId: live.entitlementId, principalType: "agent", agentId: agent.id, justification: "restored" } });
+    }
+    const again = await ask();
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
+  });
+
   it("takes the target server from the registry as it is at the mint: a server re-addressed counts from the next request", async () => {
     const basicAuth = { authorization: `Basic ${Buffer.from(`agent-basic:${SECRET}`).toString("base64")}` };
     const moved = `${GATEWAY}/v2`;

@@ -1,6 +1,8 @@
-import { authenticateClient, type ClaimedClient } from "../client-auth";
+import type { EffectiveAccess } from "@/lib/entitlements/effective-access";
+import { authenticateClient, clientWithOwnAccess, type ClaimedClient } from "../client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "../errors";
+import { GRANT_CLIENT_CREDENTIALS } from "../defaults";
 import { readForm } from "../form-body";
 import { GRANTS } from "../grants";
 import { refuse } from "../refuse";
@@ -21,9 +23,12 @@ export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promi
     if (!grantType) throw new InvalidRequest("grant_type is required");
     const grant = GRANTS.get(grantType);
     if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
-    const agent = await authenticateClient(ctx, req, form, claimed);
+    // client_credentials decides on what the agent reaches on its own: read with the client, in one statement.
+    const found: { ownAccess?: EffectiveAccess } = {};
+    const lookup = grantType === GRANT_CLIENT_CREDENTIALS ? clientWithOwnAccess(ctx.db, now, found) : undefined;
+    const agent = await authenticateClient(ctx, req, form, claimed, lookup);
     if (!agent.allowedGrantTypes.split(" ").includes(grantType)) throw new UnauthorizedClient(`client may not use ${grantType}`);
-    return await grant.handle({ ctx, req, form, agent, now, claims: claimed.pendingJtis! });
+    return await grant.handle({ ctx, req, form, agent, now, claims: claimed.pendingJtis!, ownAccess: found.ownAccess });
   } catch (err) {
     return refuse(ctx, req, err, "token", claimed, grantType);
   }

@@ -17,7 +17,7 @@ export const clientCredentialsGrant: Grant = {
   async handle(input) {
     const { ctx, form, agent, now } = input;
     const resource = targetResource(form.get("resource"));
-    const access = await effectiveAccessOfAgent(ctx.db, agent.id, now);
+    const access = input.ownAccess ?? (await effectiveAccessOfAgent(ctx.db, agent.id, now));
     const server = serverIn(access, resource);
     const decision = decideGrant(access, server, splitScope(form.get("scope")));
     const jti = randomUUID();

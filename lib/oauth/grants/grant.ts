@@ -1,3 +1,4 @@
+import type { EffectiveAccess } from "@/lib/entitlements/effective-access";
 import { mintWriterOf } from "@/lib/tokens/mint-writer";
 import type { MintRequest, JtiClaim } from "@/lib/tokens/mint-batch";
 import type { MintRecord } from "@/lib/tokens/record-mint";
@@ -14,6 +15,8 @@ export interface GrantInput {
   now: Date;
   /** Single-use values this request consumes, recorded with its outcome (see MintWriter). */
   claims: JtiClaim[];
+  /** What the agent reaches on its own, when it was read with the client (client_credentials); otherwise the grant reads it. */
+  ownAccess?: EffectiveAccess;
 }
 
 /** One grant type: its name, the parameters it reads, and its handler. */
