@@ -12,6 +12,7 @@ export function agentSnapshot(agent: Agent) {
     kind: agent.kind,
     status: agent.status,
     ownerId: agent.ownerId,
+    credentialHolderId: agent.credentialHolderId,
     purpose: agent.purpose,
     authMethod: agent.authMethod,
     jwksUri: agent.jwksUri,

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
-import { actorOf, type Principal } from "@/lib/auth/principal";
+import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
 import { registerAgentSchema, type RegisterAgentInput } from "./agent-schemas";
 import { agentSnapshot } from "./agent-snapshot";
@@ -20,6 +20,11 @@ export interface RegisteredAgent {
  * Registers an agent as an OAuth client. Either everything is written (the
  * agent and its audit event) or nothing is: validation runs before the
  * transaction and the name check inside it.
+ *
+ * The person registering is recorded as the holder of the agent's credential:
+ * they are shown its client secret, or they chose the keys it signs with.
+ * Separation of duties then keeps them from granting it access, as if they
+ * owned it (lib/access/separation-of-duties.ts).
  */
 export async function registerAgent(db: Db, actor: Principal, raw: RegisterAgentInput, now = new Date()): Promise<RegisteredAgent> {
   return db.$transaction((tx) => registerAgentIn(tx, actor, raw, now));
@@ -47,6 +52,8 @@ export async function registerAgentIn(tx: Tx, actor: Principal, raw: RegisterAge
       jwksUri: input.authMethod === "private_key_jwt" ? (input.jwksUri ?? null) : null,
       jwks: (jwks ?? undefined) as never,
       clientSecretHash: secret?.hash ?? null,
+      credentialHolderId: personOf(actor),
+      credentialIssuedAt: now,
       allowedGrantTypes: input.allowedGrantTypes.join(" "),
       maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds,
       createdAt: now,

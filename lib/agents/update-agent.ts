@@ -1,6 +1,7 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
-import { actorOf, type Principal } from "@/lib/auth/principal";
+import { refuseAgentHolder } from "@/lib/access/separation-of-duties";
+import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
 import { updateAgentSchema, type UpdateAgentInput } from "./agent-schemas";
 import { agentSnapshot } from "./agent-snapshot";
@@ -8,7 +9,10 @@ import { findAgentOrThrow } from "./find-agent";
 import { disallowedGrantTypes } from "./grant-types";
 import { requireActiveOwner } from "./require-active-owner";
 
-/** Changes an agent's owner, purpose, grant types or token lifetime. A retired agent is history and stays as it was. */
+/**
+ * Changes an agent's owner, purpose, grant types or token lifetime. A retired agent is history and stays as it was.
+ * A new owner must be active and must not have granted the agent any live access (separation of duties).
+ */
 export async function updateAgent(db: Db, actor: Principal, raw: UpdateAgentInput, now = new Date()): Promise<void> {
   await db.$transaction((tx) => updateAgentIn(tx, actor, raw, now));
 }
@@ -21,7 +25,10 @@ export async function updateAgentIn(tx: Tx, actor: Principal, raw: UpdateAgentIn
   if (input.allowedGrantTypes && disallowedGrantTypes(before.kind, input.allowedGrantTypes).length > 0) {
     throw new DomainError("invalid", `These grant types do not fit a ${before.kind} agent`, "allowedGrantTypes");
   }
-  if (input.ownerId !== undefined && input.ownerId !== before.ownerId) await requireActiveOwner(tx, input.ownerId);
+  if (input.ownerId !== undefined && input.ownerId !== before.ownerId) {
+    const owner = await requireActiveOwner(tx, input.ownerId);
+    await refuseAgentHolder(tx, before.id, { id: owner.id, label: owner.id === personOf(actor) ? "You" : owner.email }, "owner", now);
+  }
   const after = await tx.agent.update({
     where: { id: before.id },
     data: {

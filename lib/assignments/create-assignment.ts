@@ -1,6 +1,7 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
+import { refuseSelfGrant } from "@/lib/access/separation-of-duties";
 import { DomainError } from "@/lib/errors/domain-error";
 import { createAssignmentSchema, type CreateAssignmentInput, type PrincipalType } from "./assignment-schemas";
 import { requireValidExclusions } from "./excluded-tools";
@@ -19,16 +20,17 @@ function principalColumns(type: PrincipalType, id: string): { agentId: string | 
 
 /** Checks the receiving principal and returns its label for the audit trail, plus any warnings. */
 async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: string | null): Promise<{ label: string; warnings: string[] }> {
-  const selfGrant = () => new DomainError("separation_of_duties", "You cannot grant access to yourself; ask another admin.", "principalId");
+  const checked = await existingPrincipal(tx, type, id);
+  await refuseSelfGrant(tx, person, { type, id });
+  return checked;
+}
+
+async function existingPrincipal(tx: Tx, type: PrincipalType, id: string): Promise<{ label: string; warnings: string[] }> {
   switch (type) {
     case "agent": {
-      const agent = await tx.agent.findUnique({ where: { id }, select: { name: true, status: true, ownerId: true } });
+      const agent = await tx.agent.findUnique({ where: { id }, select: { name: true, status: true } });
       if (!agent) throw new DomainError("not_found", "No such agent", "principalId");
       if (agent.status === "retired") throw new DomainError("conflict", "This agent is retired; it cannot receive access", "principalId");
-      // An agent's owner acts through it: granting your own agent is granting yourself.
-      if (person && agent.ownerId === person) {
-        throw new DomainError("separation_of_duties", "You own this agent; another admin must grant it access.", "principalId");
-      }
       const warnings = agent.status === "suspended" ? ["This agent is suspended: the access takes effect only when it is reactivated."] : [];
       return { label: agent.name, warnings };
     }
@@ -36,15 +38,11 @@ async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: s
       const user = await tx.user.findUnique({ where: { id }, select: { email: true, active: true } });
       if (!user) throw new DomainError("not_found", "No such person", "principalId");
       if (!user.active) throw new DomainError("conflict", "This person is deactivated", "principalId");
-      if (person === id) throw selfGrant();
       return { label: user.email, warnings: [] };
     }
     case "group": {
       const group = await tx.group.findUnique({ where: { id }, select: { displayName: true } });
       if (!group) throw new DomainError("not_found", "No such group", "principalId");
-      if (person && (await tx.groupMembership.findUnique({ where: { groupId_userId: { groupId: id, userId: person } } }))) {
-        throw new DomainError("separation_of_duties", "You are a member of this group; another admin must grant it access.", "principalId");
-      }
       return { label: group.displayName, warnings: [] };
     }
   }
@@ -55,7 +53,8 @@ async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: s
  * some of its tools out. Refused: expiry in the past, a retired agent or
  * deactivated person, an entitlement without any approved tool (or with all
  * of them excluded), exclusions that are not tools of the entitlement, a second live grant of the same thing, and — separation of
- * duties — any grant that would reach the actor themselves.
+ * duties (lib/access/separation-of-duties.ts) — any grant that would reach the actor themselves, or an agent they own
+ * or whose credential they hold.
  */
 export async function createAssignment(db: Db, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
   return db.$transaction((tx) => createAssignmentIn(tx, actor, raw, now));

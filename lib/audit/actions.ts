@@ -36,6 +36,10 @@ export const AUDIT_ACTIONS = [
   "assignment.created",
   "assignment.updated",
   "assignment.ended",
+  /** A grant ended because its grantor came to benefit from it (separation of duties), flagged for admins. */
+  "assignment.separation_conflict",
+  /** An admin granted a flagged grant again (as a second person) or dismissed the flag. */
+  "assignment.separation_conflict_resolved",
   "policy.applied",
   // token service
   "token.minted",

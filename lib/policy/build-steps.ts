@@ -150,6 +150,7 @@ export function buildSteps(
   const changes: PlanChange[] = [];
   const kept: Plan["kept"] = [];
   const steps: Step[] = [];
+  const endings: Step[] = [];
   const lineOf = (path: PolicyPath) => source.issueAt(path, "").line;
   const change = (op: PlanChange["op"], kind: ChangeKind, label: string, path: PolicyPath | null, fields: FieldChange[] = [], note?: string) =>
     changes.push({ op, kind, label, fields, line: path ? lineOf(path) : null, ...(note ? { note } : {}) });
@@ -275,7 +276,9 @@ export function buildSteps(
     agentStatusStep(a, current.status);
   }
 
-  // ───────────── assignments the file no longer lists (or states differently) end first
+  // ───────────── assignments the file no longer lists (or states differently) end first: before every other step,
+  // since ending depends on nothing, and a grant the file drops must be gone before an owner change the same file
+  // makes is checked for separation of duties.
   const fileGrants = new Map(entries.assignments.map((a) => [assignmentKey(a), a]));
   const liveGrants = new Map(model.assignments.map((a) => [assignmentKey(a), a]));
   const grantLabel = (a: { entitlement: string; principalType: string; principal: string }) => `${a.entitlement} → ${a.principalType} ${a.principal}`;
@@ -284,7 +287,7 @@ export function buildSteps(
     if (wanted && (sameTerms(current, wanted) || narrowsOnly(current, wanted))) continue;
     if (!wanted) change("remove", "assignment", grantLabel(current), null, [], "ended");
     const reason = wanted ? "Replaced by the policy file's version" : POLICY_REASON;
-    steps.push({ path: wanted?.path ?? [], fields: {}, run: async ({ tx, principal, now }) => endAssignmentIn(tx, principal, { assignmentId: current.id, reason }, now) });
+    endings.push({ path: wanted?.path ?? [], fields: {}, run: async ({ tx, principal, now }) => endAssignmentIn(tx, principal, { assignmentId: current.id, reason }, now) });
   }
 
   // ───────────── entitlements
@@ -378,5 +381,5 @@ export function buildSteps(
   }
 
   if (issues.length > 0) return { ok: false, issues: issues.sort((x, y) => (x.line ?? 0) - (y.line ?? 0)) };
-  return { ok: true, plan: { changes, kept }, steps };
+  return { ok: true, plan: { changes, kept }, steps: [...endings, ...steps] };
 }

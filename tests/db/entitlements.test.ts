@@ -33,9 +33,11 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
   let fresh: FreshDatabase;
   let db: Db;
   let admin: Principal;
+  /** Registers the agents (and so holds their credentials): separation of duties leaves granting them to `admin`. */
+  let registrar: Principal;
   // Fixture ids, written directly (the console's own flows are what is under test).
   const ids = {
-    admin: "u-admin", owner: "u-owner", gone: "u-gone", member: "u-member", other: "u-other",
+    admin: "u-admin", registrar: "u-registrar", owner: "u-owner", gone: "u-gone", member: "u-member", other: "u-other",
     adminsGroup: "g-admins", staffGroup: "g-staff",
     github: "s-github", crm: "s-crm",
     readIssues: "t-read", writeIssues: "t-write", deleteRepo: "t-delete", pendingTool: "t-pending", crmRead: "t-crm",
@@ -52,7 +54,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
     const person = (id: string, email: string, active = true) => ({ id, email, displayName: email.split("@")[0]!, active, deactivatedAt: active ? null : new Date() });
     await db.user.createMany({
       data: [
-        person(ids.admin, "admin@acme.example"), person(ids.owner, "owner@acme.example"), person(ids.gone, "gone@acme.example", false),
+        person(ids.admin, "admin@acme.example"), person(ids.registrar, "registrar@acme.example"), person(ids.owner, "owner@acme.example"), person(ids.gone, "gone@acme.example", false),
         person(ids.member, "member@acme.example"), person(ids.other, "other@acme.example"),
       ],
     });
@@ -76,6 +78,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       ],
     });
     admin = { kind: "user", userId: ids.admin, email: "admin@acme.example", displayName: "admin", roles: ["admin"], consoleSessionId: "cs-test" };
+    registrar = { kind: "user", userId: ids.registrar, email: "registrar@acme.example", displayName: "registrar", roles: ["admin"], consoleSessionId: "cs-test-2" };
   });
 
   afterAll(async () => {
@@ -88,7 +91,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
 
   describe("agent registration", () => {
     it("returns a client secret once and stores only its sha256", async () => {
-      const created = await registerAgent(db, admin, agentInput("Issue Triager"));
+      const created = await registerAgent(db, registrar, agentInput("Issue Triager"));
       expect(created.clientId).toBe("agent-issue-triager");
       expect(created.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const row = await db.agent.findUniqueOrThrow({ where: { id: created.id } });
@@ -104,32 +107,32 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
 
     it("refuses a duplicate name and writes nothing", async () => {
       const before = { agents: await db.agent.count(), events: await db.auditEvent.count() };
-      await refused(registerAgent(db, admin, agentInput("Issue Triager")), "conflict", "name");
+      await refused(registerAgent(db, registrar, agentInput("Issue Triager")), "conflict", "name");
       expect({ agents: await db.agent.count(), events: await db.auditEvent.count() }).toEqual(before);
     });
 
     it("refuses grant types that do not fit the kind and writes nothing", async () => {
       const count = await db.agent.count();
-      await expect(registerAgent(db, admin, agentInput("Wrong Grants A", { allowedGrantTypes: [TOKEN_EXCHANGE] }))).rejects.toThrow(/autonomous agent may only/);
+      await expect(registerAgent(db, registrar, agentInput("Wrong Grants A", { allowedGrantTypes: [TOKEN_EXCHANGE] }))).rejects.toThrow(/autonomous agent may only/);
       await expect(
-        registerAgent(db, admin, agentInput("Wrong Grants B", { kind: "delegated", allowedGrantTypes: ["client_credentials", JWT_BEARER] })),
+        registerAgent(db, registrar, agentInput("Wrong Grants B", { kind: "delegated", allowedGrantTypes: ["client_credentials", JWT_BEARER] })),
       ).rejects.toThrow(/delegated agent/);
       expect(await db.agent.count()).toBe(count);
-      const delegated = await registerAgent(db, admin, agentInput("Mail Assistant", { kind: "delegated", authMethod: "client_secret_post" }));
+      const delegated = await registerAgent(db, registrar, agentInput("Mail Assistant", { kind: "delegated", authMethod: "client_secret_post" }));
       expect((await db.agent.findUniqueOrThrow({ where: { id: delegated.id } })).allowedGrantTypes).toBe(`${TOKEN_EXCHANGE} ${JWT_BEARER}`);
     });
 
     it("checks token lifetime bounds and the owner", async () => {
-      await expect(registerAgent(db, admin, agentInput("Short Lived", { maxTokenLifetimeSeconds: 30 }))).rejects.toThrow(/At least 60/);
-      await expect(registerAgent(db, admin, agentInput("Long Lived", { maxTokenLifetimeSeconds: 7200 }))).rejects.toThrow(/At most 3600/);
-      await refused(registerAgent(db, admin, agentInput("Orphan Bot", { ownerId: ids.gone })), "invalid", "ownerId");
+      await expect(registerAgent(db, registrar, agentInput("Short Lived", { maxTokenLifetimeSeconds: 30 }))).rejects.toThrow(/At least 60/);
+      await expect(registerAgent(db, registrar, agentInput("Long Lived", { maxTokenLifetimeSeconds: 7200 }))).rejects.toThrow(/At most 3600/);
+      await refused(registerAgent(db, registrar, agentInput("Orphan Bot", { ownerId: ids.gone })), "invalid", "ownerId");
       expect(await db.agent.count({ where: { name: { in: ["Short Lived", "Long Lived", "Orphan Bot"] } } })).toBe(0);
     });
 
     it("accepts uploaded public keys, reduced to public members", async () => {
       const ec = await exportJWK((await generateKeyPair("ES256", { extractable: true })).publicKey);
       const ed = await exportJWK((await generateKeyPair("EdDSA", { extractable: true })).publicKey);
-      const created = await registerAgent(db, admin, agentInput("Key Holder", {
+      const created = await registerAgent(db, registrar, agentInput("Key Holder", {
         authMethod: "private_key_jwt", jwks: JSON.stringify({ keys: [{ ...ec, kid: "ec-1", x5u: "https://evil.example" }, { ...ed, kid: "ed-1", alg: "EdDSA" }] }),
       }));
       expect(created.clientSecret).toBeNull();
@@ -148,7 +151,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       const rsa1024 = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ format: "jwk" });
       const count = await db.agent.count();
       const events = await db.auditEvent.count();
-      const withKeys = (name: string, keys: unknown[]) => registerAgent(db, admin, agentInput(name, { authMethod: "private_key_jwt", jwks: { keys } }));
+      const withKeys = (name: string, keys: unknown[]) => registerAgent(db, registrar, agentInput(name, { authMethod: "private_key_jwt", jwks: { keys } }));
       await refused(withKeys("Bad Keys 1", [priv]), "invalid", "jwks");
       await expect(withKeys("Bad Keys 1", [priv])).rejects.toThrow(/private key material/);
       await expect(withKeys("Bad Keys 2", [{ kty: "oct", k: "c2VjcmV0", kid: "s" }])).rejects.toThrow(/symmetric/);
@@ -156,23 +159,23 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       await expect(withKeys("Bad Keys 4", [{ ...pub, kid: "a", alg: "ES384" }])).rejects.toThrow(/only ES256/);
       await expect(withKeys("Bad Keys 5", [{ ...rsa1024, kid: "r" }])).rejects.toThrow(/2048/);
       await expect(withKeys("Bad Keys 6", [{ ...pub, x: "AAAA", kid: "broken" }])).rejects.toThrow(/not a valid ES256/);
-      await expect(registerAgent(db, admin, agentInput("Bad Keys 7", { authMethod: "private_key_jwt" }))).rejects.toThrow(/JWKS URL or uploaded/);
-      await expect(registerAgent(db, admin, agentInput("Bad Keys 8", { authMethod: "private_key_jwt", jwksUri: "http://keys.example/jwks" }))).rejects.toThrow(/https/);
+      await expect(registerAgent(db, registrar, agentInput("Bad Keys 7", { authMethod: "private_key_jwt" }))).rejects.toThrow(/JWKS URL or uploaded/);
+      await expect(registerAgent(db, registrar, agentInput("Bad Keys 8", { authMethod: "private_key_jwt", jwksUri: "http://keys.example/jwks" }))).rejects.toThrow(/https/);
       expect({ agents: await db.agent.count(), events: await db.auditEvent.count() }).toEqual({ agents: count, events });
-      const local = await registerAgent(db, admin, agentInput("Local Dev Agent", { authMethod: "private_key_jwt", jwksUri: "http://localhost:8080/jwks.json" }));
+      const local = await registerAgent(db, registrar, agentInput("Local Dev Agent", { authMethod: "private_key_jwt", jwksUri: "http://localhost:8080/jwks.json" }));
       expect((await db.agent.findUniqueOrThrow({ where: { id: local.id } })).jwksUri).toBe("http://localhost:8080/jwks.json");
     });
 
     it("rotates a secret: the new one is shown once, the old hash is gone", async () => {
-      const created = await registerAgent(db, admin, agentInput("Rotating Bot"));
-      const { clientSecret } = await rotateAgentSecret(db, admin, created.id);
+      const created = await registerAgent(db, registrar, agentInput("Rotating Bot"));
+      const { clientSecret } = await rotateAgentSecret(db, registrar, created.id);
       expect(clientSecret).not.toBe(created.clientSecret);
       const row = await db.agent.findUniqueOrThrow({ where: { id: created.id } });
       expect(row.clientSecretHash).toBe(createHash("sha256").update(clientSecret).digest("hex"));
       const event = await lastEvent("agent.secret_rotated", created.id);
       expect(event.detail).toMatchObject({ before: { secretFingerprint: expect.any(String) }, after: { secretFingerprint: row.clientSecretHash!.slice(0, 8) } });
       const keyed = await db.agent.findFirstOrThrow({ where: { name: "Key Holder" } });
-      await refused(rotateAgentSecret(db, admin, keyed.id), "conflict");
+      await refused(rotateAgentSecret(db, registrar, keyed.id), "conflict");
     });
 
     it("updates the profile with before/after in the audit trail", async () => {
@@ -244,7 +247,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
       const count = await db.assignment.count();
       await refused(assign("user", ids.admin), "separation_of_duties", "principalId");
       await refused(assign("group", ids.adminsGroup), "separation_of_duties", "principalId");
-      const owned = await registerAgent(db, admin, agentInput("Admin's Own Bot", { ownerId: ids.admin }));
+      const owned = await registerAgent(db, registrar, agentInput("Admin's Own Bot", { ownerId: ids.admin }));
       await refused(assign("agent", owned.id), "separation_of_duties", "principalId");
       // An API key acts for the person who created it.
       const key: Principal = { kind: "apikey", apiKeyId: "k1", name: "automation", roles: ["admin"], createdById: ids.admin };
@@ -263,11 +266,11 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
     });
 
     it("warns for a suspended agent and refuses a retired one", async () => {
-      const agent = await registerAgent(db, admin, agentInput("Sleepy Bot"));
+      const agent = await registerAgent(db, registrar, agentInput("Sleepy Bot"));
       await suspendAgent(db, admin, agent.id);
       const { warnings } = await assign("agent", agent.id);
       expect(warnings[0]).toMatch(/suspended/);
-      const gone = await registerAgent(db, admin, agentInput("Old Bot"));
+      const gone = await registerAgent(db, registrar, agentInput("Old Bot"));
       await retireAgent(db, admin, gone.id, "Replaced");
       await refused(assign("agent", gone.id), "conflict", "principalId");
     });
@@ -287,7 +290,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
 
   describe("lifecycle", () => {
     it("suspends, reactivates and retires, ending live assignments with the reason", async () => {
-      const agent = await registerAgent(db, admin, agentInput("Lifecycle Bot"));
+      const agent = await registerAgent(db, registrar, agentInput("Lifecycle Bot"));
       const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
       const a = await createAssignment(db, admin, { entitlementId: triage, principalType: "agent", principalId: agent.id, justification: "Lifecycle test access" });
       await suspendAgent(db, admin, agent.id);
@@ -312,7 +315,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
   describe("effective access after assigning", () => {
     it("shows an agent's tools with `until` for a future expiry and leaves out an expired grant", async () => {
       const now = new Date();
-      const agent = await registerAgent(db, admin, agentInput("Access Probe", { kind: "delegated" }));
+      const agent = await registerAgent(db, registrar, agentInput("Access Probe", { kind: "delegated" }));
       const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
       const until = new Date(now.getTime() + 7 * DAY);
       const live = await createAssignment(db, admin, { entitlementId: triage, principalType: "agent", principalId: agent.id, justification: "Access probe (expiring)", expiresAt: until });
@@ -353,7 +356,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
 
     it("lists every path to a tool reached several times, until the latest end, without touching other tools' paths", async () => {
       const now = new Date();
-      const agent = await registerAgent(db, admin, agentInput("Many Paths"));
+      const agent = await registerAgent(db, registrar, agentInput("Many Paths"));
       const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
       const readA = await createEntitlement(db, admin, { name: "Read issues A", serverId: ids.github, toolIds: [ids.readIssues] });
       const readB = await createEntitlement(db, admin, { name: "Read issues B", serverId: ids.github, toolIds: [ids.readIssues] });
@@ -386,7 +389,7 @@ describe.each(PROVIDERS)("agents, entitlements and assignments on %s", (provider
     });
 
     it("grants with tools left out, refusing exclusions outside the entitlement, of every tool, or that give tools back", async () => {
-      const agent = await registerAgent(db, admin, agentInput("Narrow Probe"));
+      const agent = await registerAgent(db, registrar, agentInput("Narrow Probe"));
       const triage = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub triage" } })).id;
       const grant = (excludedToolIds: string[]) =>
         createAssignment(db, admin, { entitlementId: triage, principalType: "agent", principalId: agent.id, justification: "Narrowed grant probe", excludedToolIds });

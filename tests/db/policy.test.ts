@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import type { Principal } from "@/lib/auth/principal";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { createDb, type Db } from "@/lib/db/client";
+import { createAssignment } from "@/lib/assignments/create-assignment";
 import { applyPolicy } from "@/lib/policy/apply-policy";
 import { exportPolicy } from "@/lib/policy/export-policy";
 import { planPolicy } from "@/lib/policy/plan-policy";
@@ -238,6 +239,42 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     const file = BASE.replace("expires: 2099-01-01T00:00:00.000Z", "expires: 2098-01-01T00:00:00.000Z");
     const result = await planPolicy(db, owner, file);
     expect(result).toMatchObject({ ok: false, issues: [{ path: "assignments[1].group", message: expect.stringMatching(/member of this group/) }] });
+  });
+
+  it("refuses a named admin who registers an agent and grants it in one file: they would hold its credential", async () => {
+    const admin: Principal = { kind: "user", userId: "u-admin", email: "admin@acme.example", displayName: "Admin", roles: ["admin"], consoleSessionId: "cli" };
+    const file = BASE.replace(
+      "agents:\n",
+      "agents:\n  - name: side-bot\n    owner: owner@acme.example\n    purpose: Reads issues on the side\n    kind: autonomous\n    authMethod: client_secret_basic\n",
+    ) + "  - entitlement: GitHub read\n    agent: side-bot\n    justification: It needs to read issues too\n";
+    const before = await counts(db);
+    for (const result of [await planPolicy(db, admin, file), await applyPolicy(db, admin, file)]) {
+      expect(result).toMatchObject({ ok: false, issues: [{ path: "assignments[2].agent", message: expect.stringMatching(/hold this agent's credential/) }] });
+    }
+    expect(await counts(db)).toEqual(before);
+    // Without a person behind it (the CLI without --as) nobody holds the credential: the same file applies.
+    expect(await planPolicy(db, SYSTEM, file)).toMatchObject({ ok: true });
+  });
+
+  it("refuses making the person who granted an agent its owner, unless the same file ends that grant", async () => {
+    const admin: Principal = { kind: "user", userId: "u-admin", email: "admin@acme.example", displayName: "Admin", roles: ["admin"], consoleSessionId: "cli" };
+    const bot = (await db.agent.findUniqueOrThrow({ where: { name: "triage-bot" } })).id;
+    const entitlementId = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub read" } })).id;
+    // The admin grants the bot (in place of the file's grant).
+    await db.assignment.updateMany({ where: { agentId: bot, endedAt: null }, data: { endedAt: new Date(), endedReason: "test" } });
+    await createAssignment(db, admin, { entitlementId, principalType: "agent", principalId: bot, justification: "Granted by the admin for this test" });
+    const current = await exportPolicy(db);
+    const ownedByGranter = current.replace("name: triage-bot\n    owner: owner@acme.example", "name: triage-bot\n    owner: admin@acme.example");
+    expect(ownedByGranter).not.toBe(current);
+    const before = await counts(db);
+    for (const result of [await planPolicy(db, SYSTEM, ownedByGranter), await applyPolicy(db, SYSTEM, ownedByGranter)]) {
+      expect(result).toMatchObject({ ok: false, issues: [{ path: "agents[1].owner", message: expect.stringMatching(/admin@acme\.example granted this agent “GitHub read”: whoever grants an agent access cannot own it/) }] });
+    }
+    expect(await counts(db)).toEqual(before);
+    // A file that also drops the admin's grant ends it first: then the owner change keeps the rule.
+    const withoutGrant = ownedByGranter.replace(/  - entitlement: GitHub read\n    agent: triage-bot\n    justification: Granted by the admin for this test\n/, "");
+    expect(withoutGrant).not.toBe(ownedByGranter);
+    expect(await planPolicy(db, SYSTEM, withoutGrant)).toMatchObject({ ok: true });
   });
 
   it("narrows a grant by tool name in place, gives tools back by granting again, and exports the exclusions", async () => {

@@ -1,7 +1,9 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { recordAudit } from "@/lib/audit/record";
+import { endConflictingGrants, grantsToGroupBy } from "@/lib/access/separation-of-duties";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
+import type { Principal } from "@/lib/auth/principal";
 import { auditActor, type DirectoryActor } from "../directory-actor";
 import { groupChangeOf, type GroupChange } from "./group-patch";
 import { parseGroupResource, toScimGroup, type GroupRow } from "./group-resource";
@@ -91,6 +93,10 @@ export async function getGroup(db: Db, id: string, base: string, opts: { members
  * people named only, so one added member costs one row, whatever the group's
  * size. Membership is read live by effective access and the token service:
  * the change takes effect at the next decision and the next token.
+ *
+ * A new member who granted the group live access would benefit from their own
+ * grant (separation of duties). The IdP decides membership, so the change is
+ * not refused: those grants end, flagged for an admin to grant again.
  */
 async function applyChange(tx: Tx, actor: DirectoryActor, before: GroupRow, change: GroupChange, now: Date) {
   if (change.displayName !== undefined && change.displayName !== before.displayName) await requireFreeName(tx, change.displayName, before.id);
@@ -118,7 +124,7 @@ async function applyChange(tx: Tx, actor: DirectoryActor, before: GroupRow, chan
   if (change.externalId !== undefined && change.externalId !== before.externalId) attrs.externalId = change.externalId;
   if (added.length === 0 && removed.length === 0 && Object.keys(attrs).length === 0) return;
   const after = await tx.group.update({ where: { id: before.id }, data: { ...attrs, updatedAt: now }, select: groupSelect });
-  await recordAudit(tx, {
+  const event = await recordAudit(tx, {
     action: "directory.group_changed", ...auditActor(actor), targetType: "group", targetId: before.id, targetLabel: after.displayName,
     decision: "allow", occurredAt: now,
     reason: [
@@ -133,6 +139,16 @@ async function applyChange(tx: Tx, actor: DirectoryActor, before: GroupRow, chan
       added: idList(added), removed: idList(removed), addedCount: added.length, removedCount: removed.length,
     },
   });
+  const conflicts = await grantsToGroupBy(tx, before.id, added, now);
+  if (conflicts.length === 0) return;
+  const emails = new Map(
+    (await tx.user.findMany({ where: { id: { in: [...new Set(conflicts.map((c) => c.grantedById))] } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+  );
+  const principal: Principal = { kind: "system", label: actor.actorLabel ?? `directory (${actor.via})`, roles: [] };
+  await endConflictingGrants(tx, principal, conflicts, {
+    describe: (g) => `${emails.get(g.grantedById) ?? g.grantedById} granted this access to ${after.displayName} and then joined it via ${actor.via} (event ${event.id}); another admin must grant it again`,
+    detail: { groupId: before.id, directoryEventId: event.id },
+  }, now);
 }
 
 export async function replaceGroup(db: Db, actor: DirectoryActor, id: string, body: unknown, base: string, now = new Date()) {
