@@ -3,6 +3,7 @@ import type { AuditInput } from "@/lib/audit/record";
 import { recordAuditBatch } from "@/lib/audit/record-batch";
 import { openMicroCertificationsForDepartedOwner } from "@/lib/reviews/micro-certification";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
+import { revokeKeysBeyondHolderIn } from "@/lib/auth/api-key-holder";
 import { revokeLiveSessionsIn } from "@/lib/sessions/revoke-live-sessions";
 import { auditActor, type DirectoryActor } from "./directory-actor";
 
@@ -11,6 +12,8 @@ export interface OffboardingResult {
   revokedSessionIds: string[];
   consoleSessionsEnded: number;
   endedAssignmentIds: string[];
+  /** Admin API keys the person held, now revoked. */
+  revokedApiKeyIds: string[];
   /** Agents the person owned, now flagged ownerless. */
   ownerlessAgentIds: string[];
 }
@@ -28,7 +31,8 @@ export interface OffboardingCause {
 /**
  * The offboarding cascade of a person who left, inside the directory change's
  * own transaction: their console sessions end, every agent session acting for
- * them is revoked with its tokens, their direct assignments end, and the agents
+ * them is revoked with its tokens, the admin API keys they hold are revoked,
+ * their direct assignments end, and the agents
  * they own are flagged ownerless (suspended later by the sweeper unless
  * reassigned). Each consequence is its own audit event whose reason names the
  * directory event, so an investigator can walk from the departure to all of it.
@@ -52,6 +56,8 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     reason, now, operation: { kind: "offboarding", userId, directoryEventId: cause.directoryEventId },
   });
   const sessionIds = revoked.map((s) => s.id);
+  // A key acts for its holder: none outlives them (a reactivated person creates new ones).
+  const revokedApiKeyIds = await revokeKeysBeyondHolderIn(tx, who, userId, null, reason, now);
   // One event per other consequence (each grant's and agent's history reads complete on its own), appended in one batch.
   const events: AuditInput[] = [];
 
@@ -95,6 +101,7 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     revokedSessionIds: sessionIds,
     consoleSessionsEnded: consoleSessions.count,
     endedAssignmentIds: assignments.map((a) => a.id),
+    revokedApiKeyIds,
     ownerlessAgentIds: owned.map((a) => a.id),
   };
 }

@@ -1,6 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors/domain-error";
+import { refuseSelfRoleGrant } from "@/lib/access/separation-of-duties";
+import { revokeKeysBeyondHolderIn } from "@/lib/auth/api-key-holder";
 import type { ConsoleRole } from "@/lib/auth/permissions";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 
@@ -9,7 +11,7 @@ import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
  * second person (separation of duties).
  */
 export async function grantConsoleRole(db: Db, actor: Principal, userId: string, role: ConsoleRole): Promise<void> {
-  if (personOf(actor) === userId) throw new DomainError("separation_of_duties", "You cannot grant a role to yourself; ask another admin.");
+  refuseSelfRoleGrant(personOf(actor), userId);
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, active: true, roles: { select: { role: true } } } });
     if (!user) throw new DomainError("not_found", "No such person");
@@ -24,7 +26,10 @@ export async function grantConsoleRole(db: Db, actor: Principal, userId: string,
   });
 }
 
-/** Removes a console role. The console always keeps at least one active admin. */
+/**
+ * Removes a console role. The console always keeps at least one active admin. The person's API keys that their
+ * remaining roles no longer cover are revoked in the same transaction (a key can do no more than its holder).
+ */
 export async function removeConsoleRole(db: Db, actor: Principal, userId: string, role: ConsoleRole): Promise<void> {
   await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, roles: { select: { role: true } } } });
@@ -37,10 +42,14 @@ export async function removeConsoleRole(db: Db, actor: Principal, userId: string
       }
     }
     await tx.userRole.delete({ where: { userId_role: { userId, role } } });
-    await recordAudit(tx, {
+    const remaining = user.roles.map((r) => r.role).filter((r) => r !== role);
+    const event = await recordAudit(tx, {
       action: "console.role_removed", ...actorOf(actor), targetType: "user", targetId: userId, targetLabel: user.email,
       decision: "allow", reason: `Removed the ${role} role`,
-      detail: { before: { roles: user.roles.map((r) => r.role) }, after: { roles: user.roles.map((r) => r.role).filter((r) => r !== role) } },
+      detail: { before: { roles: user.roles.map((r) => r.role) }, after: { roles: remaining } },
     });
+    await revokeKeysBeyondHolderIn(
+      tx, actorOf(actor), userId, remaining, `Its holder ${user.email} lost the ${role} role (event ${event.id})`, event.occurredAt,
+    );
   });
 }

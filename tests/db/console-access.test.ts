@@ -98,7 +98,7 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
 
     it("stores only the key's hash, never the key", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "Hash probe", role: "reviewer", expiresInDays: null }, T0);
+      const { id, key } = await createApiKey(db, adminActor, { name: "Hash probe", role: "oncall", expiresInDays: null }, T0);
       const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
       expect(row.secretHash).toBe(createHash("sha256").update(key).digest("hex"));
       const secretPart = key.split("_").slice(2).join("_");
@@ -369,7 +369,9 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       handler(new NextRequest(`http://mandate.test${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }), { params: Promise.resolve({}) });
 
     it("tells a key who it is, with its role's permissions", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "Reviewer bot", role: "reviewer", expiresInDays: 1 }, new Date());
+      // A reviewer key needs a holder who reviews: an admin alone may not decide reviews.
+      const lead = await person(["admin", "reviewer"]);
+      const { id, key } = await createApiKey(db, asUser(lead, ["admin", "reviewer"]), { name: "Reviewer bot", role: "reviewer", expiresInDays: 1 }, new Date());
       const res = await call(getMe, "/api/v1/me", key);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { kind: string; id: string; roles: string[]; permissions: string[] };
