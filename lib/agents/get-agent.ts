@@ -10,6 +10,9 @@ export interface AgentDetail {
   kind: AgentKind;
   status: AgentStatus;
   owner: { id: string; displayName: string; email: string; active: boolean } | null;
+  /** Who was shown its secret or chose its keys (registration, last rotation); null when no person did (the CLI). */
+  credentialHolder: { id: string; displayName: string; email: string } | null;
+  credentialIssuedAt: Date | null;
   authMethod: ClientAuthMethod;
   /** What the credentials are, never what they contain. */
   credentials: { jwksUri: string | null; uploadedKeys: { kid: string; alg: string }[]; hasClientSecret: boolean };
@@ -23,12 +26,16 @@ export interface AgentDetail {
 export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | null> {
   const a = await db.agent.findUnique({
     where: { id: agentId },
-    include: { owner: { select: { id: true, displayName: true, email: true, active: true } } },
+    include: {
+      owner: { select: { id: true, displayName: true, email: true, active: true } },
+      credentialHolder: { select: { id: true, displayName: true, email: true } },
+    },
   });
   if (!a) return null;
   const jwks = a.jwks as { keys?: { kid?: unknown; alg?: unknown }[] } | null;
   return {
     id: a.id, name: a.name, clientId: a.clientId, purpose: a.purpose, kind: a.kind, status: a.status, owner: a.owner,
+    credentialHolder: a.credentialHolder, credentialIssuedAt: a.credentialIssuedAt,
     authMethod: a.authMethod,
     credentials: {
       jwksUri: a.jwksUri,

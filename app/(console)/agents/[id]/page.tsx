@@ -128,6 +128,21 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
               ) : (
                 <Fact label="Client secret">{agent.credentials.hasClientSecret ? "Set (stored as a hash)" : "None"}</Fact>
               )}
+              <Fact label="Credential held by">
+                <span data-testid="credential-holder">
+                  {agent.credentialHolder ? (
+                    <>
+                      {agent.credentialHolder.displayName} <span className="text-muted-foreground">({agent.credentialHolder.email})</span>
+                    </>
+                  ) : (
+                    <span className="text-muted-foreground">No person recorded</span>
+                  )}
+                </span>
+                {agent.credentialIssuedAt ? <span className="ml-2 text-muted-foreground">since <DateTime iso={agent.credentialIssuedAt.toISOString()} /></span> : null}
+                <p className="mt-1 text-xs text-muted-foreground">
+                  Shown its secret or chose its keys. Like the owner, they may not grant it access; whoever granted it may not rotate its secret.
+                </p>
+              </Fact>
               <Fact label="Grant types">
                 {agent.allowedGrantTypes.map((g) => GRANT_TYPE_LABELS[g as GrantType] ?? g).join(", ")}
               </Fact>

@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { createAssignmentSchema, endAssignmentSchema, PRINCIPAL_TYPES } from "@/lib/assignments/assignment-schemas";
 import { createAssignment } from "@/lib/assignments/create-assignment";
 import { endAssignment } from "@/lib/assignments/end-assignment";
+import { resolveSeparationConflict, resolveSeparationConflictSchema } from "@/lib/assignments/resolve-separation-conflict";
 import { searchPrincipals } from "@/lib/assignments/search-principals";
 import { defineAction } from "@/app/_server/action";
 
@@ -33,6 +34,18 @@ export const endAssignmentAction = defineAction({
   handler: async (input, { principal }) => {
     await endAssignment(getDb(), principal, input);
     revalidateAssignmentPages();
+  },
+});
+
+/** A grant ended for separation of duties: grant it again (the acting admin becomes its grantor) or dismiss the flag. */
+export const resolveSeparationConflictAction = defineAction({
+  name: "resolve-separation-conflict",
+  permission: "assignments.manage",
+  input: resolveSeparationConflictSchema,
+  handler: async (input, { principal }) => {
+    const result = await resolveSeparationConflict(getDb(), principal, input);
+    revalidateAssignmentPages();
+    return result;
   },
 });
 

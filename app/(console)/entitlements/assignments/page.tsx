@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { EXPIRING_SOON_DAYS, listAssignments, parseAssignmentFilters } from "@/lib/assignments/list-assignments";
+import { listSeparationConflicts } from "@/lib/assignments/list-separation-conflicts";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { entitlementOptions } from "@/lib/entitlements/entitlement-options";
@@ -9,6 +10,7 @@ import { requirePermission } from "@/app/_server/principal";
 import { AssignmentFilters } from "./assignment-filters";
 import { toAssignmentRow } from "./assignment-row";
 import { AssignmentsTable } from "./assignments-table";
+import { SeparationConflicts } from "./separation-conflicts";
 
 export const metadata: Metadata = { title: "Assignments" };
 export const dynamic = "force-dynamic";
@@ -19,13 +21,23 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
   const request = parsePageRequest(params);
   const filters = parseAssignmentFilters(params);
   const db = getDb();
-  const [page, entitlements] = await Promise.all([listAssignments(db, request, filters), entitlementOptions(db)]);
+  const [page, entitlements, conflicts] = await Promise.all([listAssignments(db, request, filters), entitlementOptions(db), listSeparationConflicts(db)]);
   return (
     <>
       <PageHeader
         title="Assignments"
         description={`Who holds which entitlement right now, until when and why. “Expiring soon” is within ${EXPIRING_SOON_DAYS} days; times in UTC.`}
       />
+      {conflicts.total > 0 ? (
+        <SeparationConflicts
+          total={conflicts.total}
+          canResolve={can(principal, "assignments.manage")}
+          rows={conflicts.rows.map((c) => ({
+            id: c.id, entitlement: c.entitlement, principalType: c.principalType, principal: { id: c.principal.id, label: c.principal.label },
+            conflict: c.conflict, conflictAt: c.conflictAt.toISOString(),
+          }))}
+        />
+      ) : null}
       <AssignmentsTable
         rows={page.rows.map(toAssignmentRow)}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}

@@ -24,11 +24,11 @@ export function apiKeyColumns({ canManage, onRotated }: { canManage: boolean; on
       // The creator is part of the filterable text; the sort is by name.
       accessorFn: (k) => `${k.name} ${k.createdBy ?? ""}`,
       sortingFn: (a, b) => a.original.name.localeCompare(b.original.name),
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Name · created by" />,
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Name · held by" />,
       cell: ({ row }) => (
         <div className="grid gap-0.5">
           <span className="font-medium">{row.original.name}</span>
-          <span className="text-xs text-muted-foreground">{row.original.createdBy ?? "Creator unknown"}</span>
+          <span className="text-xs text-muted-foreground">{row.original.createdBy ?? "No person (CLI)"}</span>
         </div>
       ),
     },

@@ -52,6 +52,7 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
           <DialogTitle>Create an API key</DialogTitle>
           <DialogDescription>
             A key acts with one console role in the JSON API (/api/v1). Give it the least role that does the job, and an expiry.
+            You hold it: it can do no more than your own roles allow, and it is revoked when you leave or lose that role.
           </DialogDescription>
         </DialogHeader>
         <form
