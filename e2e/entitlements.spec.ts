@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { storageStateOf } from "./support/accounts";
+import { signIn, storageStateOf } from "./support/accounts";
+import { createLocalAccount } from "./support/db";
 
 /** The value of the first <option> whose text contains `text` (labels carry counts and emails, so exact labels are brittle). */
 async function optionValue(page: Page, selectLabel: string, text: string): Promise<string> {
@@ -14,7 +15,8 @@ test.describe("entitlements and assignments", () => {
   const entitlementName = `E2E GitHub triage ${stamp}`;
   const agentName = `E2E Triage Bot ${stamp}`;
 
-  test("create an entitlement, assign it to a new agent and see the agent's effective access", async ({ page }) => {
+  test("create an entitlement, register an agent, and see a second admin assign it", async ({ page: registrar, browser }) => {
+    let page = registrar;
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
 
@@ -46,13 +48,30 @@ test.describe("entitlements and assignments", () => {
     await dialog.getByRole("button", { name: "I have stored it" }).click();
     await expect(page.getByRole("heading", { level: 1, name: agentName })).toBeVisible();
     await expect(page.getByText("This agent reaches no tools.")).toBeVisible();
+    await expect(page.getByTestId("credential-holder")).toContainText("admin@acme.example");
 
-    await page.getByRole("button", { name: "Assign entitlement" }).click();
-    const assign = page.getByTestId("assign-dialog");
-    await assign.getByLabel("Entitlement").selectOption(await optionValue(page, "Entitlement", entitlementName));
-    await assign.getByLabel("Justification").fill("Triage needs to read code and branch");
-    await page.getByTestId("assign-submit").click();
-    await expect(assign).toBeHidden();
+    // The admin who was shown the secret holds the credential: separation of duties leaves the grant to someone else.
+    const assignAs = async (p: Page) => {
+      await p.getByRole("button", { name: "Assign entitlement" }).click();
+      const dialog = p.getByTestId("assign-dialog");
+      await dialog.getByLabel("Entitlement").selectOption(await optionValue(p, "Entitlement", entitlementName));
+      await dialog.getByLabel("Justification").fill("Triage needs to read code and branch");
+      await p.getByTestId("assign-submit").click();
+      return dialog;
+    };
+    const refused = await assignAs(page);
+    await expect(refused).toContainText("You hold this agent's credential");
+    await refused.getByRole("button", { name: "Cancel" }).click();
+    const agentUrl = page.url();
+
+    const second = createLocalAccount("second-admin", "admin");
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    page = await context.newPage();
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signIn(page, second.email);
+    await expect(page.getByTestId("account-menu")).toBeVisible();
+    await page.goto(agentUrl);
+    await expect(await assignAs(page)).toBeHidden();
 
     const access = page.getByTestId("effective-access");
     await expect(access.getByTestId("effective-access-row")).toHaveCount(2);
@@ -78,6 +97,7 @@ test.describe("entitlements and assignments", () => {
     // The same grant shows on the assignments list, filtered to agents.
     await page.goto("/entitlements/assignments?principalType=agent");
     await expect(page.getByRole("row").filter({ hasText: agentName })).toBeVisible();
+    await context.close();
     expect(errors).toEqual([]);
   });
 

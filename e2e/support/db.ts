@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Role } from "./accounts";
 
@@ -127,4 +127,34 @@ export function agentAssignment(agentName: string, entitlementName: string): Ass
        WHERE ag.name = ? AND e.name = ? ORDER BY a.createdAt DESC LIMIT 1`,
     )
     .get(agentName, entitlementName) as AssignmentRow | undefined;
+}
+
+/** A SCIM provisioning token issued directly (the console flow that issues one is e2e/directory.spec.ts's). */
+export function createScimToken(name: string): string {
+  const prefix = randomBytes(6).toString("base64url");
+  const token = `mdtscim_${prefix}_${randomBytes(32).toString("base64url")}`;
+  open()
+    .prepare("INSERT INTO ScimToken (id, name, prefix, secretHash, createdAt) VALUES (?, ?, ?, ?, ?)")
+    .run(`e2e-${randomUUID()}`, name, prefix, createHash("sha256").update(token).digest("hex"), Date.now());
+  return token;
+}
+
+/** An autonomous agent registered as if by the CLI (nobody holds its credential), owned by `ownerId`. */
+export function createAgent(name: string, ownerId: string): string {
+  const id = `e2e-${randomUUID()}`;
+  const now = Date.now();
+  open()
+    .prepare(
+      "INSERT INTO Agent (id, clientId, name, purpose, kind, status, ownerId, authMethod, allowedGrantTypes, maxTokenLifetimeSeconds, createdAt, updatedAt) VALUES (?, ?, ?, 'Separation of duties e2e', 'autonomous', 'active', ?, 'client_secret_basic', 'client_credentials', 300, ?, ?)",
+    )
+    .run(id, name, name, ownerId, now, now);
+  return id;
+}
+
+export function agentOwner(agentId: string): string | null {
+  return (open().prepare("SELECT ownerId FROM Agent WHERE id = ?").get(agentId) as { ownerId: string | null } | undefined)?.ownerId ?? null;
+}
+
+export function apiKeyRevokedAt(name: string): number | null {
+  return (open().prepare("SELECT revokedAt FROM ApiKey WHERE name = ?").get(name) as { revokedAt: number | null } | undefined)?.revokedAt ?? null;
 }
