@@ -4,6 +4,7 @@ import { authorizationEndpoint } from "@/lib/oauth/endpoints/authorization";
 import { discoveryEndpoint } from "@/lib/oauth/endpoints/discovery";
 import { introspectionEndpoint } from "@/lib/oauth/endpoints/introspection";
 import { jwksEndpoint } from "@/lib/oauth/endpoints/jwks";
+import { registrationEndpoint } from "@/lib/oauth/endpoints/registration";
 import { revocationEndpoint } from "@/lib/oauth/endpoints/revocation";
 import { tokenEndpoint } from "@/lib/oauth/endpoints/token";
 import type { HttpRoute } from "./http-route";
@@ -33,11 +34,18 @@ export function protocolRoutes(ctx: OAuthContext): HttpRoute[] {
       send(res, await endpoint(ctx, toOAuthRequest(req, limit)));
     },
   });
-  const discovery: HttpRoute["handle"] = (_req, res) => send(res, discoveryEndpoint(ctx));
+  const discovery: HttpRoute["handle"] = async (_req, res) => send(res, await discoveryEndpoint(ctx));
   return [
     { path: "/.well-known/oauth-authorization-server", methods: ["GET", "HEAD"], handle: discovery },
     { path: "/.well-known/openid-configuration", methods: ["GET", "HEAD"], handle: discovery },
-    { path: "/oauth/authorize", methods: ["GET"], handle(_req, res, url) { send(res, authorizationEndpoint(url.searchParams)); } },
+    {
+      path: "/oauth/authorize",
+      methods: ["GET"],
+      async handle(req, res, url) {
+        send(res, await authorizationEndpoint(ctx, toOAuthRequest(req, limit), url.searchParams));
+      },
+    },
+    post("/oauth/register", registrationEndpoint),
     { path: "/oauth/jwks", methods: ["GET", "HEAD"], async handle(_req, res) { send(res, await jwksEndpoint(ctx)); } },
     post("/oauth/token", tokenEndpoint),
     post("/oauth/introspect", introspectionEndpoint),

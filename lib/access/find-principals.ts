@@ -7,8 +7,8 @@ export interface AgentChoice {
   id: string;
   name: string;
   clientId: string;
-  kind: "autonomous" | "delegated";
-  status: "active" | "suspended" | "retired";
+  kind: "autonomous" | "delegated" | "interactive";
+  status: "pending" | "active" | "suspended" | "retired";
 }
 
 export interface PersonChoice {

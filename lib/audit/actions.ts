@@ -30,6 +30,10 @@ export const AUDIT_ACTIONS = [
   "agent.reactivated",
   "agent.retired",
   "agent.secret_rotated",
+  /** An interactive client pending approval was approved (by an admin, or by the auto-approval policy). */
+  "agent.approved",
+  /** Settings → Interactive clients: dynamic registration or the auto-approval list changed (before/after). */
+  "agent.registration_policy_changed",
   "entitlement.created",
   "entitlement.updated",
   "entitlement.deleted",
@@ -46,9 +50,17 @@ export const AUDIT_ACTIONS = [
   "token.refused",
   "token.introspected",
   "token.revoked",
+  /** A used authorization code or a rotated refresh token was presented again: its session was revoked. */
+  "token.reuse_detected",
   "key.created",
   "key.activated",
   "key.retired",
+  // interactive clients (authorization code flow in the person's browser)
+  "authorization.requested",
+  "authorization.signed_in",
+  "authorization.code_issued",
+  /** Refused in the browser: invalid request, unapproved client, no access, or the person declined. */
+  "authorization.refused",
   // gateway
   "tool.called",
   "tool.call_refused",
@@ -115,6 +127,8 @@ export function streamOf(action: AuditAction): string {
       return action === "tool.called" || action === "tool.call_refused" ? "gateway" : "admin";
     case "session":
       return "session";
+    case "authorization":
+      return "authorization";
     case "console":
     case "apikey":
       return "console";

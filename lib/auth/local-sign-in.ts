@@ -24,7 +24,7 @@ let decoyHash: Promise<string> | undefined;
  */
 export async function authenticateLocal(
   db: Db,
-  input: { email: unknown; password: unknown; clientAddress: string | null },
+  input: { email: unknown; password: unknown; clientAddress: string | null; /** false: signing in to authorize an MCP client, not to use the console. */ requireConsoleRole?: boolean },
   limits: SignInLimits = signInLimits(),
   now = new Date(),
 ): Promise<LocalSignInResult> {
@@ -74,6 +74,6 @@ export async function authenticateLocal(
   const stored = user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy-password-for-timing")));
   const valid = await verifyPassword(parsed.data.password, stored);
   if (!user || !user.passwordHash || !valid || !user.active) return fail("invalid_credentials", user?.id ?? null);
-  if (user.roles.length === 0) return fail("no_console_access", user.id);
+  if (user.roles.length === 0 && input.requireConsoleRole !== false) return fail("no_console_access", user.id);
   return { ok: true, userId: user.id };
 }

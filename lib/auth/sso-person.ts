@@ -10,6 +10,8 @@ export interface SsoIdentity {
   clientAddress: string | null;
   /** Find only: no just-in-time creation, no audit (used once the sign-in was accepted). */
   lookupOnly?: boolean;
+  /** false: signing in to authorize an MCP client (app/(auth)/authorize), which needs no console role. */
+  requireConsoleRole?: boolean;
 }
 
 export type SsoMatch = { ok: true; userId: string } | { ok: false; reason: "unknown_person" | "deactivated" | "no_console_access" | "email_unverified" };
@@ -59,6 +61,6 @@ export async function matchSsoPerson(db: Db, id: SsoIdentity, env: Record<string
     await db.user.update({ where: { id: person.id }, data: { idpIssuer: id.issuer, idpSubject: id.subject } });
   }
   if (!person.active) return refuse("deactivated", person.id);
-  if (person.roles.length === 0) return refuse("no_console_access", person.id);
+  if (person.roles.length === 0 && id.requireConsoleRole !== false) return refuse("no_console_access", person.id);
   return { ok: true, userId: person.id };
 }

@@ -3,8 +3,8 @@ import type { Db } from "@/lib/db/client";
 export interface OwnerlessAgent {
   id: string;
   name: string;
-  status: "active" | "suspended" | "retired";
-  kind: "autonomous" | "delegated";
+  status: "pending" | "active" | "suspended" | "retired";
+  kind: "autonomous" | "delegated" | "interactive";
   ownerlessSince: Date;
   /** The person who left (kept on the agent until it is reassigned). */
   formerOwner: { id: string; email: string; displayName: string } | null;

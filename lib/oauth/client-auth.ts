@@ -16,9 +16,9 @@ export interface ClientAgent {
   id: string;
   clientId: string;
   name: string;
-  kind: "autonomous" | "delegated";
-  status: "active" | "suspended" | "retired";
-  authMethod: "private_key_jwt" | "client_secret_basic" | "client_secret_post";
+  kind: "autonomous" | "delegated" | "interactive";
+  status: "pending" | "active" | "suspended" | "retired";
+  authMethod: "private_key_jwt" | "client_secret_basic" | "client_secret_post" | "none";
   jwksUri: string | null;
   jwks: unknown;
   clientSecretHash: string | null;
@@ -110,6 +110,8 @@ export async function authenticateClient(
   form: FormParams,
   claimed: ClaimedClient,
   lookup: ClientLookup = (clientId) => findClient(ctx.db, clientId),
+  /** allowPublic: this endpoint serves public clients (the token endpoint's interactive grants, revocation). */
+  opts: { allowPublic?: boolean } = {},
 ): Promise<ClientAgent> {
   const authorization = headerOf(req, "authorization");
   const usedBasic = authorization !== undefined && /^basic /i.test(authorization);
@@ -118,7 +120,8 @@ export async function authenticateClient(
   if (form.has("client_secret")) presented.push("client_secret_post");
   if (form.has("client_assertion") || form.has("client_assertion_type")) presented.push("private_key_jwt");
   if (presented.length > 1) throw new InvalidRequest("more than one client authentication method");
-  const method = presented[0];
+  // RFC 6749 §2.1: a public client (an interactive client registered with method none) only names itself.
+  const method = presented[0] ?? (form.has("client_id") && opts.allowPublic ? "none" : undefined);
   if (!method) throw new InvalidClient("client authentication required", authorization !== undefined);
 
   let clientId: string;
@@ -126,6 +129,8 @@ export async function authenticateClient(
   if (method === "client_secret_basic") {
     [clientId, secret] = basicCredentials(authorization ?? "");
     if (form.has("client_id") && form.get("client_id") !== clientId) throw new InvalidRequest("client_id differs from the Authorization header");
+  } else if (method === "none") {
+    clientId = form.get("client_id") ?? "";
   } else if (method === "client_secret_post") {
     clientId = form.get("client_id") ?? "";
     secret = form.get("client_secret") ?? "";
@@ -153,7 +158,7 @@ export async function authenticateClient(
   if (agent.authMethod !== method) throw new InvalidClient(`client is registered for ${agent.authMethod}, not ${method}`, usedBasic);
 
   if (method === "private_key_jwt") await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "", claimed.pendingJtis);
-  else verifySecret(agent, secret ?? "", usedBasic);
+  else if (method !== "none") verifySecret(agent, secret ?? "", usedBasic);
   return agent;
 }
 

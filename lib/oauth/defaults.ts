@@ -3,6 +3,10 @@
  * follows. Values come from the environment once, at first use.
  */
 export const GRANT_CLIENT_CREDENTIALS = "client_credentials";
+/** RFC 6749 §4.1, with PKCE (RFC 7636) required: interactive clients only. */
+export const GRANT_AUTHORIZATION_CODE = "authorization_code";
+/** RFC 6749 §6: interactive clients only, rotated on every use. */
+export const GRANT_REFRESH_TOKEN = "refresh_token";
 /** RFC 8693 §2.1 */
 export const GRANT_TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 /** RFC 7523 §2.1 */

@@ -30,7 +30,7 @@ export async function getOverviewSummary(db: Db, now: Date = new Date()): Promis
     excessPrivilege(db, now),
   ]);
 
-  const agents: OverviewSummary["agents"] = { active: 0, suspended: 0, retired: 0, total: 0 };
+  const agents: OverviewSummary["agents"] = { pending: 0, active: 0, suspended: 0, retired: 0, total: 0 };
   for (const group of agentsByStatus) {
     agents[group.status] = group._count._all;
     agents.total += group._count._all;

@@ -43,7 +43,9 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
   const servers = await db.mcpServer.findMany({
     include: { owner: { select: { email: true } }, tools: { where: { status: { not: "removed" } } } },
   });
-  const agents = await db.agent.findMany({ include: { owner: { select: { email: true } } } });
+  // Interactive clients register themselves (metadata document, RFC 7591) and are approved and granted
+  // access in the console: the policy file neither lists nor prunes them or their grants.
+  const agents = await db.agent.findMany({ where: { kind: { not: "interactive" } }, include: { owner: { select: { email: true } } } });
   const entitlements = await db.entitlement.findMany({
     include: { server: { select: { name: true } }, tools: { select: { tool: { select: { id: true, name: true } } } } },
   });
@@ -54,7 +56,7 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
   // A retired agent's leftovers grant nothing (it can no longer authenticate) and could
   // never be granted again, so they are not part of the model.
   const assignments = await db.assignment.findMany({
-    where: { ...liveAssignmentWhere(now), NOT: { agent: { status: "retired" } } },
+    where: { ...liveAssignmentWhere(now), NOT: [{ agent: { status: "retired" } }, { agent: { kind: "interactive" } }] },
     include: {
       entitlement: { select: { name: true } }, agent: { select: { name: true } }, user: { select: { email: true } }, group: { select: { displayName: true } },
     },
@@ -74,7 +76,7 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
       .map((a) => ({
         id: a.id, name: a.name, owner: a.owner?.email ?? null, purpose: a.purpose, kind: a.kind, authMethod: a.authMethod, jwksUri: a.jwksUri,
         jwks: (a.jwks as AgentModel["jwks"]) ?? null, grantTypes: parseGrantTypes(a.allowedGrantTypes),
-        maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds, status: a.status,
+        maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds, status: a.status as AgentModel["status"],
       }))
       .sort(byName),
     entitlements: entitlements

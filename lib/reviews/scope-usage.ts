@@ -24,8 +24,8 @@ export interface ToolUsage {
 export interface AgentScopeUsage {
   agentId: string;
   name: string;
-  kind: "autonomous" | "delegated";
-  status: "active" | "suspended" | "retired";
+  kind: "autonomous" | "delegated" | "interactive";
+  status: "pending" | "active" | "suspended" | "retired";
   granted: number;
   used30: number;
   used90: number;
@@ -142,7 +142,7 @@ export interface ServerScopeUsage {
 }
 
 export interface AgentScopeReview {
-  agent: { id: string; name: string; kind: "autonomous" | "delegated"; status: "active" | "suspended" | "retired" };
+  agent: { id: string; name: string; kind: "autonomous" | "delegated" | "interactive"; status: "pending" | "active" | "suspended" | "retired" };
   granted: number;
   used30: number;
   used90: number;

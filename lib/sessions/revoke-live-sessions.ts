@@ -18,7 +18,9 @@ export type RevocationOperation =
   /** An access review or a removal of unused access ended or narrowed the grant behind the session. */
   | { kind: "access_removed"; serverId: string }
   /** The person the sessions acted for left the directory (the directory's own audit event). */
-  | { kind: "offboarding"; userId: string; directoryEventId: string };
+  | { kind: "offboarding"; userId: string; directoryEventId: string }
+  /** A used authorization code or a rotated refresh token came back (RFC 9700 §4.5, §4.14.2): the session is assumed stolen. */
+  | { kind: "reuse_detected"; token: "authorization_code" | "refresh_token" };
 
 /** Who revokes: a console principal, or an audit actor as it is recorded (a SCIM client, a review's reviewer). */
 export type Revoker = Principal | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;

@@ -4,7 +4,7 @@ import { TYP_ACCESS_TOKEN, TYP_ID_JAG } from "@/lib/oauth/defaults";
 import { verifyOwnToken } from "./verify-own-token";
 
 export type TokenState =
-  | { active: true; payload: JWTPayload; kind: "access_token" | "id_jag"; tokenId: string; sessionId: string }
+  | { active: true; payload: JWTPayload; kind: "access_token" | "id_jag" | "refresh_token"; tokenId: string; sessionId: string }
   | { active: false; reason: string; payload?: JWTPayload; tokenId?: string; sessionId?: string; revokedAt?: Date | null };
 
 /**

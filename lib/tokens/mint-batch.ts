@@ -35,7 +35,7 @@ export type PendingWrite =
   | { type: "refusal"; claims: readonly JtiClaim[]; refusal: Refusal; at: Date };
 
 export type WriteOutcome =
-  | { type: "minted"; sessionId: string; expiresAt: Date }
+  | { type: "minted"; sessionId: string; expiresAt: Date; refreshExpiresAt?: Date }
   | { type: "refused" }
   /** A claim was seen before: the request is refused with `replay` (already audited). */
   | { type: "replayed"; replay: ReplayRefusal };
@@ -182,8 +182,17 @@ export function planBatch(
       id: timeOrderedId(now.getTime()), jti: m.jti, kind: m.kind, sessionId: state.id, clientId: m.agent.clientId, audience: m.audience,
       scopes: decision.scopes.join(" "), issuedAt: now, expiresAt,
     });
-    append(mintAuditInput(m, state.id, expiresAt));
-    out.outcomes.push({ type: "minted", sessionId: state.id, expiresAt });
+    let refreshExpiresAt: Date | undefined;
+    if (m.refreshToken) {
+      // Bound to the session: it ends with it (revocation, maximum session) and when re-authentication is due.
+      refreshExpiresAt = new Date(Math.min(state.expiresAt.getTime(), reauthDueAt ? reauthDueAt.getTime() : Infinity));
+      out.tokens.push({
+        id: timeOrderedId(now.getTime()), jti: m.refreshToken.jti, kind: "refresh_token", sessionId: state.id, clientId: m.agent.clientId, audience: m.audience,
+        scopes: decision.scopes.join(" "), issuedAt: now, expiresAt: refreshExpiresAt,
+      });
+    }
+    append(mintAuditInput(m, state.id, expiresAt, refreshExpiresAt));
+    out.outcomes.push({ type: "minted", sessionId: state.id, expiresAt, ...(refreshExpiresAt ? { refreshExpiresAt } : {}) });
   });
   return out;
 }

@@ -42,7 +42,7 @@ export class MintWriter {
   /** Records a mint; throws the replay refusal (already audited) when one of its claims was seen before. */
   async mint(mint: MintRequest, claims: JtiClaim[], refusal: Omit<Refusal, "error" | "description">): Promise<MintRecord> {
     const outcome = await this.enqueue({ type: "mint", claims: claims.splice(0), mint, refusal });
-    if (outcome.type === "minted") return { sessionId: outcome.sessionId, expiresAt: outcome.expiresAt };
+    if (outcome.type === "minted") return { sessionId: outcome.sessionId, expiresAt: outcome.expiresAt, ...(outcome.refreshExpiresAt ? { refreshExpiresAt: outcome.refreshExpiresAt } : {}) };
     if (outcome.type === "replayed") throw markAudited(replayError(outcome.replay));
     throw new Error("mint recorded as a refusal");
   }

@@ -12,9 +12,11 @@ const authMethodLabel: Record<AgentRow["authMethod"], string> = {
   private_key_jwt: "Private key JWT",
   client_secret_basic: "Client secret (Basic)",
   client_secret_post: "Client secret (POST)",
+  none: "Public client (PKCE)",
 };
 
 const statusVariant: Record<AgentRow["status"], BadgeVariant> = {
+  pending: "warning",
   active: "success",
   suspended: "warning",
   retired: "neutral",

@@ -20,8 +20,8 @@ import { reassignOwnerAction } from "./actions";
 export interface OwnerlessRow {
   id: string;
   name: string;
-  status: "active" | "suspended" | "retired";
-  kind: "autonomous" | "delegated";
+  status: "pending" | "active" | "suspended" | "retired";
+  kind: "autonomous" | "delegated" | "interactive";
   ownerlessSince: string;
   formerOwner: { id: string; email: string; displayName: string } | null;
   suspendsAt: string | null;

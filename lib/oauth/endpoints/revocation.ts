@@ -5,6 +5,10 @@ import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
 import { InvalidRequest } from "../errors";
 import { readForm } from "../form-body";
 import { refuse } from "../refuse";
+import { refreshTokenHash } from "../grants/authorization-code";
+import { announceRevoked } from "@/lib/sessions/announce";
+import { revokeLiveSessionsIn } from "@/lib/sessions/revoke-live-sessions";
+import type { ClientAgent } from "../client-auth";
 
 const EMPTY_OK: OAuthResponse = { status: 200, headers: { "cache-control": "no-store", "content-length": "0" }, body: "" };
 
@@ -19,9 +23,13 @@ export async function revocationEndpoint(ctx: OAuthContext, req: OAuthRequest): 
   const claimed: ClaimedClient = { clientId: null, agent: null };
   try {
     const form = await readForm(req);
-    const agent = await authenticateClient(ctx, req, form, claimed);
+    const agent = await authenticateClient(ctx, req, form, claimed, undefined, { allowPublic: true });
     const token = form.get("token");
     if (!token) throw new InvalidRequest("token is required");
+    if (token.startsWith("mrt_")) {
+      await revokeRefreshToken(ctx, req, agent, token, now);
+      return EMPTY_OK;
+    }
     const state = await inspectToken(ctx, token, now);
     const own = state.payload?.client_id === agent.clientId;
     const revocable = own && state.active;
@@ -39,4 +47,24 @@ export async function revocationEndpoint(ctx: OAuthContext, req: OAuthRequest): 
   } catch (err) {
     return refuse(ctx, req, err, "revocation", claimed, null);
   }
+}
+
+/**
+ * RFC 7009 §2.1: revoking a refresh token also invalidates the access tokens
+ * of the same grant — here its session, through the one revocation path.
+ */
+async function revokeRefreshToken(ctx: OAuthContext, req: OAuthRequest, agent: ClientAgent, token: string, now: Date): Promise<void> {
+  const row = await ctx.db.issuedToken.findUnique({ where: { jti: refreshTokenHash(token) }, select: { id: true, kind: true, clientId: true, sessionId: true } });
+  const own = row !== null && row.kind === "refresh_token" && row.clientId === agent.clientId;
+  const actor = { actorType: "agent" as const, actorId: agent.id, actorLabel: agent.name, clientAddress: req.clientAddress ?? null, requestId: req.requestId ?? null };
+  const revoked = await ctx.db.$transaction(async (tx) => {
+    const sessions = own ? await revokeLiveSessionsIn(tx, actor, { id: row.sessionId }, { reason: "refresh token revoked by its client", now, operation: { kind: "sessions" } }) : [];
+    await recordAudit(tx, {
+      action: "token.revoked", ...actor, decision: sessions.length ? "allow" : "info",
+      reason: own ? (sessions.length ? "refresh token revoked by its client, with its session" : "nothing revoked: session already ended") : "nothing revoked: not a token of this client",
+      sessionId: own ? row.sessionId : null, targetType: "token", targetId: own ? row.id : null, occurredAt: now,
+    });
+    return sessions.map((s) => s.id);
+  });
+  announceRevoked(revoked);
 }

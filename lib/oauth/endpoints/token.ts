@@ -4,7 +4,7 @@ import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "../errors";
 import { GRANT_CLIENT_CREDENTIALS } from "../defaults";
 import { readForm } from "../form-body";
-import { GRANTS } from "../grants";
+import { GRANTS, PUBLIC_CLIENT_GRANTS } from "../grants";
 import { refuse } from "../refuse";
 
 /**
@@ -26,7 +26,7 @@ export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promi
     // client_credentials decides on what the agent reaches on its own: read with the client, in one statement.
     const found: { ownAccess?: EffectiveAccess } = {};
     const lookup = grantType === GRANT_CLIENT_CREDENTIALS ? clientWithOwnAccess(ctx.db, now, found) : undefined;
-    const agent = await authenticateClient(ctx, req, form, claimed, lookup);
+    const agent = await authenticateClient(ctx, req, form, claimed, lookup, { allowPublic: PUBLIC_CLIENT_GRANTS.has(grantType) });
     if (!agent.allowedGrantTypes.split(" ").includes(grantType)) throw new UnauthorizedClient(`client may not use ${grantType}`);
     return await grant.handle({ ctx, req, form, agent, now, claims: claimed.pendingJtis!, ownAccess: found.ownAccess });
   } catch (err) {

@@ -7,7 +7,7 @@ import { DataTableColumnHeader } from "@/components/ui/data-table";
 import type { AgentScopeUsage } from "@/lib/reviews/scope-usage";
 import { cn } from "@/lib/utils/cn";
 
-const statusVariant: Record<AgentScopeUsage["status"], BadgeVariant> = { active: "success", suspended: "warning", retired: "neutral" };
+const statusVariant: Record<AgentScopeUsage["status"], BadgeVariant> = { pending: "warning", active: "success", suspended: "warning", retired: "neutral" };
 
 const numeric = (title: string, key: "granted" | "used30" | "used90"): ColumnDef<AgentScopeUsage> => ({
   accessorKey: key,

@@ -23,7 +23,7 @@ function settle<T>(result: ActionResult<T>, success: string): T {
 export function AgentLifecycle({
   agent,
 }: {
-  agent: { id: string; name: string; clientId: string; status: "active" | "suspended" | "retired"; usesSecret: boolean };
+  agent: { id: string; name: string; clientId: string; status: "pending" | "active" | "suspended" | "retired"; usesSecret: boolean };
 }) {
   const router = useRouter();
   const [secret, setSecret] = useState<string | null>(null);

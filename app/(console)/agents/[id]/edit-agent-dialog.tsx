@@ -17,7 +17,7 @@ import { firstErrors } from "../field-errors";
 
 export interface EditableAgent {
   id: string;
-  kind: "autonomous" | "delegated";
+  kind: "autonomous" | "delegated" | "interactive";
   ownerId: string | null;
   purpose: string | null;
   allowedGrantTypes: string[];

@@ -24,8 +24,8 @@ import { EffectiveAccessTable } from "./effective-access-table";
 export const metadata: Metadata = { title: "Agent" };
 export const dynamic = "force-dynamic";
 
-const statusVariant: Record<string, BadgeVariant> = { active: "success", suspended: "warning", retired: "neutral" };
-const authLabel = { private_key_jwt: "Private key JWT", client_secret_basic: "Client secret (Basic)", client_secret_post: "Client secret (POST)" };
+const statusVariant: Record<string, BadgeVariant> = { pending: "warning", active: "success", suspended: "warning", retired: "neutral" };
+const authLabel = { private_key_jwt: "Private key JWT", client_secret_basic: "Client secret (Basic)", client_secret_post: "Client secret (POST)", none: "Public client (PKCE)" };
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -16,7 +16,7 @@ import { registerAgentAction } from "../actions";
 import { firstErrors } from "../field-errors";
 import { SecretDialog } from "../secret-dialog";
 
-type Kind = keyof typeof GRANT_TYPES_BY_KIND;
+type Kind = Exclude<keyof typeof GRANT_TYPES_BY_KIND, "interactive">;
 type AuthMethod = "private_key_jwt" | "client_secret_basic" | "client_secret_post";
 type KeySource = "url" | "upload";
 
