@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { cookies } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
@@ -22,11 +23,16 @@ const SIGN_IN_MESSAGES: Record<string, string> = {
 /** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
 const safeCallback = (v: FormDataEntryValue | null) => (typeof v === "string" && /^\/(?!\/)[^\s\\]*$/.test(v) ? v : "/");
 
+/** Signing in to authorize an MCP client (app/(auth)/authorize) needs no console role; anything else does. */
+const purposeOf = (callbackUrl: string) => (callbackUrl.startsWith("/authorize/") ? "authorize" : "console");
+const SIGN_IN_PURPOSE_COOKIE = "mandate-signin-purpose";
+
 /** Public by nature: it is how one signs in. */
 export async function signInWithPassword(_prev: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
+  const redirectTo = safeCallback(form.get("callbackUrl"));
   try {
-    await signIn("password", { email, password: String(form.get("password") ?? ""), redirectTo: safeCallback(form.get("callbackUrl")) });
+    await signIn("password", { email, password: String(form.get("password") ?? ""), purpose: purposeOf(redirectTo), redirectTo });
     return { error: null, email };
   } catch (e) {
     unstable_rethrow(e);
@@ -40,7 +46,10 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
 signInWithPassword.meta = { name: "sign-in-with-password", permission: null };
 
 export async function signInWithSso(form: FormData): Promise<void> {
-  await signIn("oidc", { redirectTo: safeCallback(form.get("callbackUrl")) });
+  const redirectTo = safeCallback(form.get("callbackUrl"));
+  // The IdP's callback cannot carry it: a short-lived cookie tells app/_server/auth.ts what this sign-in is for.
+  (await cookies()).set(SIGN_IN_PURPOSE_COOKIE, purposeOf(redirectTo), { httpOnly: true, sameSite: "lax", path: "/api/auth", maxAge: 600 });
+  await signIn("oidc", { redirectTo });
 }
 signInWithSso.meta = { name: "sign-in-with-sso", permission: null };
 

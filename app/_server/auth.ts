@@ -1,6 +1,6 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { getDb } from "@/lib/db/client";
 import { authenticateLocal } from "@/lib/auth/local-sign-in";
 import { consoleSessionPolicy } from "@/lib/auth/console-session-policy";
@@ -17,6 +17,11 @@ class SignInRefused extends CredentialsSignin {
 
 const oidcIssuer = process.env.MANDATE_OIDC_ISSUER;
 
+/** Set by signInWithSso (app/(auth)/actions.ts): an SSO sign-in to authorize an MCP client needs no console role. */
+async function requiresConsoleRole(): Promise<boolean> {
+  return (await cookies()).get("mandate-signin-purpose")?.value !== "authorize";
+}
+
 /** Enterprise SSO is offered when its issuer and client are configured. */
 export const ssoEnabled = Boolean(oidcIssuer && process.env.MANDATE_OIDC_CLIENT_ID);
 export const ssoLabel = process.env.MANDATE_OIDC_NAME ?? "Enterprise SSO";
@@ -25,10 +30,12 @@ const providers: NextAuthConfig["providers"] = [
   Credentials({
     id: "password",
     name: "Local account",
-    credentials: { email: {}, password: {} },
+    credentials: { email: {}, password: {}, purpose: {} },
     async authorize(credentials, request) {
       const clientAddress = clientAddressOf(request.headers);
-      const result = await authenticateLocal(getDb(), { email: credentials.email, password: credentials.password, clientAddress });
+      // A person without a console role may sign in only to authorize an MCP client: their sign-in never opens the console.
+      const requireConsoleRole = credentials.purpose !== "authorize";
+      const result = await authenticateLocal(getDb(), { email: credentials.email, password: credentials.password, clientAddress, requireConsoleRole });
       if (!result.ok) throw new SignInRefused(result.reason);
       const sid = await startConsoleSession(getDb(), result.userId, {
         clientAddress,
@@ -65,6 +72,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
       const match = await matchSsoPerson(getDb(), {
+        requireConsoleRole: await requiresConsoleRole(),
         issuer: oidcIssuer ?? "",
         subject: String(profile?.sub ?? ""),
         email: typeof profile?.email === "string" ? profile.email : null,
@@ -86,6 +94,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           name: typeof profile?.name === "string" ? profile.name : null,
           clientAddress: null,
           lookupOnly: true,
+          requireConsoleRole: await requiresConsoleRole(),
         });
         if (!match.ok) throw new SignInRefused(match.reason);
         const h = await headers();

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { interactiveClientMetadataSchema, metadataProblem, type InteractiveClientMetadata } from "@/lib/interactive/client-metadata";
 import { safeFetch, SafeFetchError, type SafeFetchLimits } from "@/lib/interactive/safe-fetch";
 
@@ -26,6 +27,8 @@ export function clientMetadataDocumentSettings(env: NodeJS.ProcessEnv = process.
     maxBytes: num("MANDATE_CIMD_MAX_BYTES", 5 * 1024),
     minCacheSeconds: 30,
     maxCacheSeconds: 24 * 3600,
+    // An internal CA that signs client metadata hosts, besides the system's (PEM file).
+    ...(env.MANDATE_CIMD_CA_FILE ? { ca: readFileSync(env.MANDATE_CIMD_CA_FILE, "utf8") } : {}),
   };
 }
 

@@ -56,7 +56,14 @@ vi.mock("@/lib/db/client", async (importOriginal) => ({
 }));
 
 /** Actions callable without a session (signing in itself); each must be listed here on purpose. */
-const PUBLIC_ACTIONS = ["sign-in-with-password", "sign-in-with-sso"];
+const PUBLIC_ACTIONS = [
+  "sign-in-with-password",
+  "sign-in-with-sso",
+  // The consent screen of an interactive MCP client: any signed-in person, no console role (checked in the action).
+  "continue-authorization",
+  "decline-authorization",
+  "sign-in-again-for-authorization",
+];
 /** Route files that are not the console API (Auth.js' own endpoints). */
 const EXCLUDED_ROUTES = [join("app", "api", "auth", "[...nextauth]", "route.ts")];
 /** Route segment config a route file may export besides its handlers. */

@@ -18,17 +18,20 @@ const NOTICES: Record<string, string> = {
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  if (await getPrincipal()) redirect("/");
   const params = await searchParams;
   const callbackUrl = params.callbackUrl?.startsWith("/") && !params.callbackUrl.startsWith("//") ? params.callbackUrl : "/";
+  if (await getPrincipal()) redirect(callbackUrl);
+  const authorizing = callbackUrl.startsWith("/authorize/");
   const notice = NOTICES[params.signedOut ?? ""] ?? NOTICES[params.code ?? ""] ?? (params.error ? "Sign-in failed. Try again." : null);
 
   return (
     <main className="grid min-h-dvh place-items-center bg-muted/40 px-4">
       <div className="w-full max-w-sm rounded-xl border bg-card p-8 shadow-sm">
         <ProductMark />
-        <h1 className="mt-6 text-xl font-semibold tracking-tight">Sign in to the console</h1>
-        <p className="mt-1 text-sm text-muted-foreground">Define, mint, enforce, review and revoke agent access.</p>
+        <h1 className="mt-6 text-xl font-semibold tracking-tight">{authorizing ? "Sign in to continue" : "Sign in to the console"}</h1>
+        <p className="mt-1 text-sm text-muted-foreground">
+          {authorizing ? "An app asks to use your organisation's MCP servers for you." : "Define, mint, enforce, review and revoke agent access."}
+        </p>
         {notice ? (
           <p data-testid="signin-notice" className="mt-4 rounded-md border bg-muted px-3 py-2 text-sm">
             {notice}
