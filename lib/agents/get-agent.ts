@@ -21,6 +21,8 @@ export interface AgentDetail {
   createdAt: Date;
   suspendedAt: Date | null;
   retiredAt: Date | null;
+  /** Interactive clients: how they are registered, where they send people back, and when they were approved. */
+  interactive: { registration: string | null; redirectUris: string[]; clientUri: string | null; approvedAt: Date | null } | null;
 }
 
 export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | null> {
@@ -45,5 +47,12 @@ export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | n
     allowedGrantTypes: parseGrantTypes(a.allowedGrantTypes),
     maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds,
     createdAt: a.createdAt, suspendedAt: a.suspendedAt, retiredAt: a.retiredAt,
+    interactive:
+      a.kind === "interactive"
+        ? {
+            registration: a.registration, redirectUris: (a.redirectUris ?? "").split(" ").filter(Boolean), approvedAt: a.approvedAt,
+            clientUri: ((typeof a.clientMetadata === "string" ? JSON.parse(a.clientMetadata) : a.clientMetadata) as { client_uri?: string } | null)?.client_uri ?? null,
+          }
+        : null,
   };
 }

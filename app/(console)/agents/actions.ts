@@ -9,6 +9,7 @@ import { retireAgent } from "@/lib/agents/retire-agent";
 import { rotateAgentSecret } from "@/lib/agents/rotate-agent-secret";
 import { suspendAgent } from "@/lib/agents/suspend-agent";
 import { updateAgent } from "@/lib/agents/update-agent";
+import { approveInteractiveClient } from "@/lib/interactive/approve-client";
 import { defineAction } from "@/app/_server/action";
 
 export const registerAgentAction = defineAction({
@@ -68,4 +69,15 @@ export const rotateAgentSecretAction = defineAction({
   permission: "agents.manage",
   input: agentIdSchema,
   handler: async ({ agentId }, { principal }) => rotateAgentSecret(getDb(), principal, agentId),
+});
+
+export const approveInteractiveClientAction = defineAction({
+  name: "approve-interactive-client",
+  permission: "agents.manage",
+  input: agentIdSchema,
+  handler: async ({ agentId }, { principal }) => {
+    await approveInteractiveClient(getDb(), principal, agentId);
+    revalidatePath("/agents");
+    revalidatePath(`/agents/${agentId}`);
+  },
 });

@@ -8,6 +8,8 @@ import { getDb } from "@/lib/db/client";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { toAgentRow } from "./agent-row";
 import { AgentsTable } from "./agents-table";
+import { InteractiveClientsPanel } from "./interactive-clients-panel";
+import { listInteractiveClients } from "@/lib/interactive/list-interactive-clients";
 import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Agents" };
@@ -16,7 +18,7 @@ export const dynamic = "force-dynamic";
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const principal = await requirePermission("inventory.view");
   const request = parsePageRequest(await searchParams);
-  const page = await listAgents(getDb(), request);
+  const [page, interactive] = await Promise.all([listAgents(getDb(), request), listInteractiveClients(getDb())]);
   return (
     <>
       <PageHeader
@@ -32,6 +34,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           ) : undefined
         }
       />
+      <InteractiveClientsPanel {...interactive} />
       <AgentsTable
         rows={page.rows.map(toAgentRow)}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Database, History, Info } from "lucide-react";
+import { AppWindow, Database, History, Info } from "lucide-react";
 import type { ReactNode } from "react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -10,6 +10,8 @@ import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import packageJson from "@/package.json";
 import { requirePermission } from "@/app/_server/principal";
 import { AuditRetentionForm } from "./audit-retention-form";
+import { InteractiveClientsForm } from "./interactive-clients-form";
+import { registrationPolicy } from "@/lib/interactive/registration-policy";
 import { SettingsNav } from "./settings-nav";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -30,7 +32,7 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
 export default async function SettingsPage() {
   const principal = await requirePermission("settings.view");
   const config = resolveDatabaseConfig();
-  const retentionDays = await auditRetentionDays(getDb());
+  const [retentionDays, clients] = await Promise.all([auditRetentionDays(getDb()), registrationPolicy(getDb())]);
   return (
     <>
       <PageHeader title="Settings" description="How this Mandate instance is set up. Configuration options will follow." />
@@ -83,6 +85,21 @@ export default async function SettingsPage() {
           </CardHeader>
           <CardContent>
             <AuditRetentionForm retentionDays={retentionDays} canManage={can(principal, "settings.manage")} />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle className="flex items-center gap-2">
+              <AppWindow className="size-4 text-muted-foreground" aria-hidden />
+              Interactive clients
+            </CardTitle>
+            <CardDescription>
+              MCP clients people sign in to (authorization code + PKCE). A client identified by a metadata document is registered on first use and
+              waits for an admin&apos;s approval on the Agents page.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <InteractiveClientsForm policy={clients} canManage={can(principal, "settings.manage")} />
           </CardContent>
         </Card>
       </div>

@@ -7,7 +7,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { toast } from "@/components/ui/toast";
 import type { ActionResult } from "@/app/_server/action-result";
-import { reactivateAgentAction, retireAgentAction, rotateAgentSecretAction, suspendAgentAction } from "../actions";
+import { approveInteractiveClientAction, reactivateAgentAction, retireAgentAction, rotateAgentSecretAction, suspendAgentAction } from "../actions";
 import { SecretDialog } from "../secret-dialog";
 
 /** Throws on failure so ConfirmDialog stays open; the toast says why. */
@@ -41,7 +41,18 @@ export function AgentLifecycle({
           onConfirm={async () => setSecret(settle(await rotateAgentSecretAction({ agentId }), "Secret rotated").clientSecret)}
         />
       ) : null}
-      {agent.status === "active" ? (
+      {agent.status === "pending" ? (
+        <ConfirmDialog
+          trigger={<Button data-testid="approve-client">Approve</Button>}
+          title={`Approve ${agent.name}?`}
+          description="People can then sign in through it, for what its entitlements and theirs both allow. Grant it entitlements on this page."
+          confirmLabel="Approve"
+          onConfirm={async () => {
+            settle(await approveInteractiveClientAction({ agentId }), "Client approved");
+            router.refresh();
+          }}
+        />
+      ) : agent.status === "active" ? (
         <ConfirmDialog
           trigger={<Button variant="outline">Suspend</Button>}
           title={`Suspend ${agent.name}?`}
@@ -65,7 +76,7 @@ export function AgentLifecycle({
         />
       )}
       <ReasonDialog
-        trigger={<Button variant="destructive">Retire</Button>}
+        trigger={agent.status === "pending" ? <Button variant="destructive">Reject</Button> : <Button variant="destructive">Retire</Button>}
         title={`Retire ${agent.name}?`}
         description="Retiring is final: its credentials are dropped and every live assignment ends with this reason. History is kept."
         confirmLabel="Retire agent"

@@ -20,6 +20,7 @@ import { LiveAssignmentsTable } from "../../entitlements/assignments/live-assign
 import { AgentLifecycle } from "./agent-lifecycle";
 import { EditAgentDialog } from "./edit-agent-dialog";
 import { EffectiveAccessTable } from "./effective-access-table";
+import { InteractiveClientCards } from "./interactive-client-cards";
 
 export const metadata: Metadata = { title: "Agent" };
 export const dynamic = "force-dynamic";
@@ -72,6 +73,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           ) : undefined
         }
       />
+      {agent.interactive ? <InteractiveClientCards agentId={agent.id} status={agent.status} client={agent.interactive} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
@@ -86,7 +88,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
                 {agent.suspendedAt ? <span className="ml-2 text-muted-foreground">since <DateTime iso={agent.suspendedAt.toISOString()} /></span> : null}
                 {agent.retiredAt ? <span className="ml-2 text-muted-foreground">on <DateTime iso={agent.retiredAt.toISOString()} /></span> : null}
               </Fact>
-              <Fact label="Kind">{agent.kind === "autonomous" ? "Autonomous" : "Delegated (on behalf of a user)"}</Fact>
+              <Fact label="Kind">
+                {agent.kind === "autonomous" ? "Autonomous" : agent.kind === "interactive" ? "Interactive client (a person signs in)" : "Delegated (on behalf of a user)"}
+              </Fact>
               <Fact label="Owner">
                 {agent.owner ? (
                   <>
