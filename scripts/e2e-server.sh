@@ -19,6 +19,11 @@ export MANDATE_OIDC_NAME="${MANDATE_OIDC_NAME:-Acme IdP}"
 # The signing-keys spec rotates keys created moments before; the minimum time a
 # next key is published before it signs is covered by the db test suite.
 export MANDATE_KEY_MIN_PUBLISH_SECONDS="${MANDATE_KEY_MIN_PUBLISH_SECONDS:-0}"
+# The issuer is the address the browser and the specs use (Chromium resolves no other name).
+export MANDATE_ISSUER="${MANDATE_ISSUER:-http://127.0.0.1:$port}"
+# e2e/interactive-clients.spec.ts serves client metadata documents from https://localhost with a test certificate.
+export MANDATE_CIMD_ALLOW_PRIVATE_HOSTS="${MANDATE_CIMD_ALLOW_PRIVATE_HOSTS:-localhost}"
+export MANDATE_CIMD_CA_FILE="${MANDATE_CIMD_CA_FILE:-tests/support/tls/localhost-cert.pem}"
 rm -rf .cache/e2e
 node_modules/.bin/tsx scripts/seed/main.ts
 export NODE_ENV=production PORT="$port" HOST=127.0.0.1

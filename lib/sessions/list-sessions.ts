@@ -7,7 +7,7 @@ import { sessionFiltersSchema, sessionWhere, type SessionFilters } from "./sessi
 
 export type SessionListItem = {
   id: string;
-  agent: { id: string; name: string };
+  agent: { id: string; name: string; kind: "autonomous" | "delegated" | "interactive" };
   /** The person the agent acts for; null for autonomous sessions. */
   user: { id: string; displayName: string; email: string } | null;
   server: { id: string; name: string };
@@ -27,7 +27,7 @@ export type SessionListItem = {
 const select = {
   id: true, scopes: true, risk: true, status: true, createdAt: true, lastUsedAt: true, expiresAt: true, reauthDueAt: true,
   tokenCount: true, toolCallCount: true, revokedAt: true,
-  agent: { select: { id: true, name: true } },
+  agent: { select: { id: true, name: true, kind: true } },
   user: { select: { id: true, displayName: true, email: true } },
   server: { select: { id: true, name: true } },
 } satisfies Prisma.AgentSessionSelect;

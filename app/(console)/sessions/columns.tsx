@@ -60,6 +60,7 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
       cell: ({ row }) => (
         <Link href={`/sessions/${row.original.id}`} className="font-medium hover:underline" data-testid={`session-link-${row.original.id}`}>
           {row.original.agent.name}
+          {row.original.agent.kind === "interactive" ? <span className="block text-xs font-normal text-muted-foreground">interactive client</span> : null}
         </Link>
       ),
     },

@@ -116,9 +116,10 @@ export async function mintWithRefresh(
   const iat = Math.floor(now.getTime() / 1000);
   const exp = Math.floor(expiresAt.getTime() / 1000);
   const scope = m.decision.scopes.join(" ");
-  // RFC 9068 §2.2: the person is the subject; the client is named by client_id (it acts for them, as they use it).
+  // RFC 9068 §2.2: the person is the subject; the client acts for them (RFC 8693 §4.1 `act`), as a delegated agent's token says.
   const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
     iss: ctx.issuer, sub: m.user.id, aud: m.decision.server.resourceUri, client_id: agent.clientId, scope, sid: sessionId, jti, iat, exp,
+    act: { sub: agent.clientId },
     ...(m.authTime ? { auth_time: Math.floor(m.authTime.getTime() / 1000) } : {}),
   });
   const body: Record<string, unknown> = { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope };
