@@ -39,8 +39,8 @@ const ROUND_SECONDS = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const STORES = (process.env.BENCH_STORES ?? "sqlite,postgresql").split(",").filter((s): s is Store => s === "sqlite" || s === "postgresql");
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
-/** Which Mandate rows to run: basic, pkjwt, pairs (all by default). */
-const ROWS = new Set((process.env.BENCH_ROWS ?? "basic,pkjwt,pairs").split(","));
+/** Which Mandate rows to run: basic, pkjwt, pairs, code, refresh (all by default). */
+const ROWS = new Set((process.env.BENCH_ROWS ?? "basic,pkjwt,pairs,code,refresh").split(","));
 /** Mandate processes on the one store, sharing an issuer as instances behind a load balancer do. */
 const INSTANCES = Math.max(1, Number(process.env.BENCH_INSTANCES ?? 1));
 const RESOURCE = "https://mcp.bench.example/docs";
@@ -232,7 +232,7 @@ function assertionPool(make: () => string, size: number): () => string {
 
 // ───────────── Mandate
 
-async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Promise<void> {
+async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Promise<{ serverId: string; userId: string; ideId: string }> {
   const server = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" } });
   const tool = await db.tool.create({ data: { serverId: server.id, name: "read_doc", scope: "docs.read", status: "approved" } });
   const ent = await db.entitlement.create({ data: { name: "docs", serverId: server.id, tools: { create: [{ toolId: tool.id }] } } });
@@ -247,7 +247,37 @@ async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Prom
     await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: row.id, justification: "bench" } });
   }
   await db.assignment.create({ data: { entitlementId: ent.id, principalType: "user", userId: user.id, justification: "bench" } });
+  // An interactive client (public, PKCE) for the authorization-code and refresh rows.
+  const ide = await db.agent.create({
+    data: { clientId: IDE_CLIENT, name: IDE_CLIENT, kind: "interactive", authMethod: "none", allowedGrantTypes: "authorization_code refresh_token", redirectUris: IDE_REDIRECT, registration: "dcr" },
+  });
+  await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: ide.id, justification: "bench" } });
   await db.trustedIdp.create({ data: { name: "Bench IdP", issuer: idpIssuer, jwks: { keys: [idpJwk] } as object, audience: "bench-agent-app" } });
+  return { serverId: server.id, userId: user.id, ideId: ide.id };
+}
+
+const IDE_CLIENT = "bench-ide";
+const IDE_REDIRECT = "http://127.0.0.1:1/callback";
+const IDE_VERIFIER = "bench-verifier-".padEnd(64, "v");
+
+/**
+ * Authorization codes as the consent screen issues them (lib/interactive/consent.ts), written ahead of the run:
+ * the row measures their redemption at the token endpoint, not the person's browser.
+ */
+async function seedCodes(db: Db, ids: { serverId: string; userId: string; ideId: string }, count: number): Promise<string[]> {
+  const now = new Date();
+  const challenge = createHash("sha256").update(IDE_VERIFIER).digest("base64url");
+  const codes = Array.from({ length: count }, () => randomBytes(32).toString("base64url"));
+  for (let i = 0; i < codes.length; i += 1000) {
+    await db.authorizationRequest.createMany({
+      data: codes.slice(i, i + 1000).map((code) => ({
+        id: randomBytes(24).toString("base64url"), agentId: ids.ideId, redirectUri: IDE_REDIRECT, codeChallenge: challenge, resource: RESOURCE, serverId: ids.serverId,
+        scope: "", status: "issued", createdAt: now, expiresAt: new Date(now.getTime() + 3600_000), userId: ids.userId, authTime: now,
+        codeHash: createHash("sha256").update(code).digest("hex"), codeExpiresAt: new Date(now.getTime() + 3600_000), issuedAt: now, grantedScope: "docs.read",
+      })),
+    });
+  }
+  return codes;
 }
 
 /** The agents' key pair: Mandate's private_key_jwt agents and oidc-provider's private_key_jwt client share it. */
@@ -275,7 +305,8 @@ async function benchMandate(store: Store, keys: ClientKeys, references: Referenc
   const idpKeys = await generateKeyPair("ES256", { extractable: true });
   const idpIssuer = "https://idp.bench.example";
   const seeding = createDb(fresh.config);
-  await seed(seeding, agentJwk, idpIssuer, { ...(await exportJWK(idpKeys.publicKey)), kid: "i1", alg: "ES256" });
+  const ids = await seed(seeding, agentJwk, idpIssuer, { ...(await exportJWK(idpKeys.publicKey)), kid: "i1", alg: "ES256" });
+  const codes = ROWS.has("code") || ROWS.has("refresh") ? await seedCodes(seeding, ids, 30_000) : [];
   await seeding.$disconnect();
 
   const databaseUrl = fresh.config.provider === "sqlite" ? `file:${fresh.config.file}` : fresh.config.url;
@@ -313,13 +344,46 @@ async function benchMandate(store: Store, keys: ClientKeys, references: Referenc
         return jb.status === 200 ? 2 : 0;
       }));
     }
+    const redeemBody = (code: string) =>
+      new URLSearchParams({ grant_type: "authorization_code", client_id: IDE_CLIENT, code, code_verifier: IDE_VERIFIER, redirect_uri: IDE_REDIRECT, resource: RESOURCE }).toString();
+    // No oidc-provider row drives a person's browser: these are set against its client_credentials (client_secret_basic) figures.
+    if (ROWS.has("code")) {
+      results.push(await row("authorization_code + PKCE redemption (public client; access + refresh token)", references.basic(), async (loop) => {
+        const code = codes.pop();
+        return code ? ok(await post(tokenUrl(loop), redeemBody(code))) : 0;
+      }));
+    }
+    if (ROWS.has("refresh")) {
+      // Each connection rotates its own refresh token family, as a client does.
+      const current = new Map<number, string>();
+      results.push(await row("refresh_token rotation (public client; access + new refresh token)", references.basic(), async (loop) => {
+        let rt = current.get(loop);
+        if (!rt) {
+          const code = codes.pop();
+          if (!code) return 0;
+          const first = await post(tokenUrl(loop), redeemBody(code));
+          if (first.status !== 200) return 0;
+          rt = (JSON.parse(first.body) as { refresh_token: string }).refresh_token;
+        }
+        const res = await post(tokenUrl(loop), new URLSearchParams({ grant_type: "refresh_token", client_id: IDE_CLIENT, refresh_token: rt, resource: RESOURCE }).toString());
+        if (res.status !== 200) {
+          current.delete(loop);
+          return 0;
+        }
+        current.set(loop, (JSON.parse(res.body) as { refresh_token: string }).refresh_token);
+        return 1;
+      }));
+    }
   } finally {
     await server.stop();
   }
   try {
     // What was answered was persisted: every token has its row and its audit event, and the chain holds.
     const check = createDb(fresh.config);
-    const [issued, minted, chain] = [await check.issuedToken.count(), await check.auditEvent.count({ where: { action: "token.minted" } }), await verifyAuditChain(check)];
+    // Refresh tokens are written beside the access token they come with, under its one token.minted.
+    const [issued, minted, chain] = [
+      await check.issuedToken.count({ where: { kind: { not: "refresh_token" } } }), await check.auditEvent.count({ where: { action: "token.minted" } }), await verifyAuditChain(check),
+    ];
     await check.$disconnect();
     console.log(`mandate/${store}: ${issued} issued-token rows, ${minted} token.minted events, audit chain ${chain.firstBroken ? `BROKEN at ${JSON.stringify(chain.firstBroken)}` : `intact (${chain.eventsChecked} events)`}`);
     if (chain.firstBroken || issued !== minted) process.exitCode = 1;
