@@ -91,7 +91,9 @@ export function sessionStatus(id: string): string | undefined {
 export async function startCallbackServer(): Promise<{ url: string; received: URLSearchParams[]; close(): Promise<void> }> {
   const received: URLSearchParams[] = [];
   const server: Server = createServer((req, res) => {
-    received.push(new URL(req.url ?? "/", "http://x").searchParams);
+    const url = new URL(req.url ?? "/", "http://x");
+    // The browser also asks for /favicon.ico.
+    if (url.pathname === "/callback") received.push(url.searchParams);
     res.writeHead(200, { "content-type": "text/html" }).end("<p data-testid='client-callback'>You can return to the app.</p>");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

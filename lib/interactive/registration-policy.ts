@@ -12,7 +12,7 @@ const entrySchema = z
   .trim()
   .min(1)
   .max(300)
-  .refine((v) => !/\s/.test(v), "No spaces");
+  .refine((v) => v.startsWith("name:") || !/\s/.test(v), "No spaces (except in name:<client name>)");
 
 export const registrationPolicySchema = z.object({
   /** RFC 7591 dynamic registration at /oauth/register. Off unless an admin turns it on. */

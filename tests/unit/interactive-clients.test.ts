@@ -99,3 +99,11 @@ describe("registration policy", () => {
     expect(requestedToolScopes(undefined)).toEqual([]);
   });
 });
+
+describe("registration policy input", () => {
+  it("accepts a client name with spaces after name:, and refuses spaces elsewhere", async () => {
+    const { registrationPolicySchema } = await import("@/lib/interactive/registration-policy");
+    expect(registrationPolicySchema.safeParse({ autoApprove: ["name:E2E DCR client"] }).success).toBe(true);
+    expect(registrationPolicySchema.safeParse({ autoApprove: ["acme .example"] }).success).toBe(false);
+  });
+});
