@@ -55,8 +55,9 @@ describe("chain hash", () => {
 describe("audit streams", () => {
   it("puts every action on a known stream", () => {
     const streams = new Set(AUDIT_ACTIONS.map(streamOf));
-    expect([...streams].sort()).toEqual(["admin", "console", "directory", "gateway", "review", "session", "token"]);
+    expect([...streams].sort()).toEqual(["admin", "authorization", "console", "directory", "gateway", "review", "session", "token"]);
     expect(streamOf("tool.called")).toBe("gateway");
+    expect(streamOf("authorization.code_issued")).toBe("authorization");
     expect(streamOf("tool.approved")).toBe("admin");
     expect(streamOf("token.minted")).toBe("token");
   });
