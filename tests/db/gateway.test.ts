@@ -222,14 +222,14 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     });
     expect((await fetch(`${issuer}/.well-known/oauth-protected-resource/mcp/nope`)).status).toBe(404);
 
-    // Mandate's RFC 8414 metadata, as MCP clients read it: an authorization endpoint that supports no response type.
+    // Mandate's RFC 8414 metadata, as MCP clients read it: the authorization code flow, for interactive clients.
     const asMeta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
-    expect(asMeta).toMatchObject({ issuer, authorization_endpoint: `${issuer}/oauth/authorize`, response_types_supported: [] });
+    expect(asMeta).toMatchObject({ issuer, authorization_endpoint: `${issuer}/oauth/authorize`, response_types_supported: ["code"], code_challenge_methods_supported: ["S256"] });
     const authorize = await fetch(`${issuer}/oauth/authorize?response_type=code&client_id=${agent.clientId}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`, { redirect: "manual" });
-    // Never a redirect: no client has a registered redirection URI (RFC 6749 §4.1.2.1).
+    // Never a redirect to an unregistered URI (RFC 6749 §4.1.2.1); an autonomous agent is no interactive client.
     expect(authorize.status).toBe(400);
     expect(authorize.headers.get("location")).toBeNull();
-    expect(await authorize.json()).toMatchObject({ error: "unsupported_response_type" });
+    expect(await authorize.text()).toContain("unauthorized_client");
 
     const before = docs.requests.length;
     const r = await post("docs", call("read_doc"));

@@ -198,7 +198,7 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     const meta = config.serverMetadata();
     expect(meta.issuer).toBe(issuer);
     expect(meta.token_endpoint).toBe(`${issuer}/oauth/token`);
-    expect(meta.grant_types_supported).toEqual(["client_credentials", GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER]);
+    expect(meta.grant_types_supported).toEqual(["client_credentials", GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, "authorization_code", "refresh_token"]);
     expect(meta.token_endpoint_auth_methods_supported).toContain("private_key_jwt");
     expect(meta.identity_chaining_requested_token_types_supported).toEqual([TOKEN_TYPE_ID_JAG]);
     const oauthMeta = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
@@ -341,7 +341,8 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     await expectRefused(() => fetch(`${issuer}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...auth }, body: Buffer.from([0x67, 0x3d, 0xff, 0xfe]) }), "invalid_request");
     await expectRefused(() => post("/oauth/token", `grant_type=client_credentials&resource=${encodeURIComponent(GATEWAY)}&resource=${encodeURIComponent(NATIVE)}`, auth), "invalid_request");
     await expectRefused(() => post("/oauth/token", { grant_type: "password", username: "a", password: "b" }, auth), "unsupported_grant_type");
-    await expectRefused(() => post("/oauth/token", { grant_type: "refresh_token", refresh_token: "x" }, auth), "unsupported_grant_type");
+    // Refresh tokens exist for interactive clients only: an autonomous agent may not use the grant.
+    await expectRefused(() => post("/oauth/token", { grant_type: "refresh_token", refresh_token: "x" }, auth), "unauthorized_client");
     const get = await fetch(`${issuer}/oauth/token`);
     expect(get.status).toBe(405);
     await get.body?.cancel();
