@@ -10,10 +10,12 @@ import { protectedResourceMetadata, protectedResourceMetadataUrl } from "@/lib/g
 import { decideToolCall, toolArguments } from "@/lib/gateway/tool-call-decision";
 import { InvalidRequest } from "@/lib/oauth/errors";
 import { bearerChallenge } from "@/lib/gateway/www-authenticate";
+import { normalizeOrigin } from "@/lib/gateway/settings";
+import { clientAddressOf, hasContentCoding, isJsonUtf8ContentType, singleHeader, standardHeaderMismatch } from "./gateway-request";
 import { sendJson, type HttpRoute } from "./http-route";
 import { bodyReader } from "./read-body";
 import { transformSseBody } from "./sse-transform";
-import { downstreamHeaders, openUpstream, readUpstreamBody, relayResponse } from "./upstream-proxy";
+import { downstreamHeaders, openUpstream, readUpstreamBody, relayResponse, type ForwardContext } from "./upstream-proxy";
 
 const PRM_PREFIX = "/.well-known/oauth-protected-resource/mcp/";
 const MCP_PREFIX = "/mcp/";
@@ -43,16 +45,27 @@ interface Exchange {
   server: GatewayServer;
   started: number;
   startedAt: Date;
+  /** The upstream session named by the client's Mcp-Session-Id, once verified as the caller's own. */
+  upstreamSessionId: string | null;
+  /** Wraps an upstream session id for this caller (set once the caller is known). */
+  bindSession?: (upstreamId: string) => string;
 }
+
+/** What a browser client may send and read (CORS), MCP's transport headers included. */
+const CORS_ALLOW_HEADERS = ["authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id", "mcp-method", "mcp-name"];
+const CORS_EXPOSE_HEADERS = "Mcp-Session-Id, WWW-Authenticate";
+const CORS_METHODS = "GET, POST, DELETE";
 
 /**
  * The MCP gateway on the lean HTTP layer: `/mcp/<slug>` (Streamable HTTP,
  * relayed to the server's upstream) and its RFC 9728 metadata. Decisions
  * live in lib/gateway; this file moves bytes.
  *
- * Order per request: server → bearer token (nothing is read from an
- * unauthenticated caller) → body (size, JSON-RPC shape) → revocation state
- * (fail closed) → method rules → upstream.
+ * Order per request: Origin (DNS rebinding) → server → bearer token
+ * (nothing is read from an unauthenticated caller) → body (UTF-8 JSON only,
+ * strictly parsed, exact member names, mirrored headers agree) → revocation
+ * state (fail closed) → the caller's own MCP session → method rules →
+ * upstream, which receives exactly the bytes decided on.
  */
 export function gatewayRoutes(gw: Gateway): HttpRoute[] {
   const metadataUrl = (server: GatewayServer) => protectedResourceMetadataUrl(gw.publicBase, server.slug);
@@ -71,14 +84,17 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
       latencyMs: Math.round((performance.now() - x.started) * 10) / 10, upstreamStatus: d.upstreamStatus,
       loggedArguments: loggedArguments(x.server.argumentLogging, toolArguments(d.params)),
       requestId: (x.req.headers["x-request-id"] as string | undefined)?.slice(0, 128) ?? null,
-      clientAddress: (x.req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() || x.req.socket.remoteAddress || null,
+      clientAddress: clientAddressOf(x.req),
       occurredAt: x.startedAt,
     });
   }
 
+  const publicBase = () => new URL(gw.publicBase);
+
   async function upstreamOrFail(x: Exchange, body: Buffer | null, id: JsonRpcId | undefined) {
+    const forward: ForwardContext = { credential: x.server.credential, upstreamSessionId: x.upstreamSessionId, clientAddress: clientAddressOf(x.req), publicBase: publicBase() };
     try {
-      const upstream = await openUpstream({ url: x.server.upstreamUrl, credential: x.server.credential }, x.req, x.res, body);
+      const upstream = await openUpstream(x.server.upstreamUrl, x.req, x.res, body, forward);
       if (upstream.statusCode === 401) {
         // Our configured credential was refused: a gateway misconfiguration, not the caller's problem.
         upstream.resume();
@@ -97,7 +113,14 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     const upstream = await upstreamOrFail(x, body, id);
     if (!upstream) return;
     const status = upstream.statusCode ?? 502;
-    const type = String(upstream.headers["content-type"] ?? "");
+    const type = String(upstream.headers["content-type"] ?? "").toLowerCase();
+    const coding = String(upstream.headers["content-encoding"] ?? "identity").toLowerCase();
+    // A list the gateway cannot read must not reach the client unfiltered.
+    if (status === 200 && (coding !== "identity" || !(type.startsWith("application/json") || type.startsWith("text/event-stream")))) {
+      upstream.resume();
+      refuse(x, 502, id, RPC.upstream, "the upstream answered tools/list in a form the gateway cannot filter");
+      return;
+    }
     let raw: Buffer;
     try {
       raw = await readUpstreamBody(upstream, gw.settings.maxListBytes);
@@ -117,19 +140,64 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     } else if (status === 200 && type.startsWith("text/event-stream")) {
       out = Buffer.from(transformSseBody(raw.toString("utf8"), filter));
     }
-    x.res.writeHead(status, { ...downstreamHeaders(upstream), "content-length": String(out.length) });
+    x.res.writeHead(status, { ...downstreamHeaders(upstream, x.bindSession), "content-length": String(out.length) });
     x.res.end(out);
+  }
+
+  /**
+   * MCP Streamable HTTP, Security: "Servers MUST validate the Origin header …
+   * If the Origin header is present and invalid, servers MUST respond with
+   * HTTP 403 Forbidden." Allowed browser origins get CORS headers on every
+   * answer, refusals included (a browser client must read WWW-Authenticate).
+   * Returns false when the request was refused.
+   */
+  function checkOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = singleHeader(req, "origin");
+    if (origin === null) return true;
+    const allowed = origin !== "many" ? normalizeOrigin(origin) : null;
+    if (allowed === null || !gw.settings.allowedOrigins.has(allowed)) {
+      sendJson(res, 403, rpcError(undefined, RPC.forbidden, "this Origin is not allowed to call the gateway"));
+      return false;
+    }
+    res.setHeader("access-control-allow-origin", origin as string);
+    res.setHeader("access-control-expose-headers", CORS_EXPOSE_HEADERS);
+    res.setHeader("vary", "Origin");
+    return true;
+  }
+
+  /** CORS preflight (Fetch standard, CORS protocol) for the configured browser origins. */
+  function preflight(req: IncomingMessage, res: ServerResponse): void {
+    if (singleHeader(req, "origin") === null) {
+      res.writeHead(204, { allow: `${CORS_METHODS}, OPTIONS` }).end();
+      return;
+    }
+    if (!checkOrigin(req, res)) return;
+    const method = singleHeader(req, "access-control-request-method");
+    const asked = (singleHeader(req, "access-control-request-headers") ?? "").toString().split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+    const unknownHeader = asked.find((h) => !CORS_ALLOW_HEADERS.includes(h) && !h.startsWith("mcp-param-"));
+    if (typeof method !== "string" || !CORS_METHODS.split(", ").includes(method) || unknownHeader !== undefined) {
+      sendJson(res, 403, rpcError(undefined, RPC.forbidden, unknownHeader ? `the header ${unknownHeader} is not allowed` : "this method is not allowed"));
+      return;
+    }
+    res.writeHead(204, {
+      "access-control-allow-methods": CORS_METHODS,
+      "access-control-allow-headers": [...new Set([...CORS_ALLOW_HEADERS, ...asked])].join(", "),
+      "access-control-max-age": "600",
+    });
+    res.end();
   }
 
   async function mcp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const started = performance.now();
+    if (req.method === "OPTIONS") return preflight(req, res);
+    if (!checkOrigin(req, res)) return;
     const slug = slugOf(url.pathname, MCP_PREFIX);
     const server = slug ? await gw.directory.bySlug(slug) : null;
     if (!server) {
       sendJson(res, 404, { error: "not_found" });
       return;
     }
-    const x: Exchange = { req, res, server, started, startedAt: new Date() };
+    const x: Exchange = { req, res, server, started, startedAt: new Date(), upstreamSessionId: null };
 
     const bearer = bearerOf(req);
     if ("missing" in bearer) return unauthenticated(x);
@@ -137,12 +205,21 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     const checked = await gw.tokens.verify(bearer.token, server.resourceUri);
     if (!checked.ok) return unauthenticated(x, checked.reason);
     const caller = checked.caller;
+    const owner = { serverId: server.id, sessionId: caller.sessionId };
+    x.bindSession = (upstreamId) => gw.mcpSessions.wrap(upstreamId, owner);
 
     let body: Buffer | null = null;
     let id: JsonRpcId | undefined;
     let method: string | null = null;
     let params: unknown;
     if (req.method === "POST") {
+      // Only UTF-8 JSON, sent as is: what the upstream decodes must be what is parsed here.
+      if (!isJsonUtf8ContentType(singleHeader(req, "content-type"))) {
+        return refuse(x, 415, null, RPC.invalidRequest, "Content-Type must be application/json (UTF-8, no other charset)", undefined, { accept: "application/json" });
+      }
+      if (hasContentCoding(req)) {
+        return refuse(x, 415, null, RPC.invalidRequest, "request bodies must not be content-coded", undefined, { "accept-encoding": "identity" });
+      }
       try {
         body = await bodyReader(req, gw.settings.maxBodyBytes)();
       } catch (e) {
@@ -151,10 +228,12 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
         return;
       }
       const posted = classifyPosted(body);
-      if (posted.kind === "parse_error") return refuse(x, 400, null, RPC.parseError, "parse error: the body is not JSON");
+      if (posted.kind === "parse_error") return refuse(x, 400, null, RPC.parseError, `parse error: ${posted.detail}`);
       if (posted.kind === "batch") return refuse(x, 400, null, RPC.invalidRequest, "JSON-RPC batches are not supported (removed in MCP 2025-06-18): send one message per request");
-      if (posted.kind === "invalid") return refuse(x, 400, null, RPC.invalidRequest, "invalid request: not a JSON-RPC 2.0 message");
+      if (posted.kind === "invalid") return refuse(x, 400, null, RPC.invalidRequest, `invalid request: ${posted.detail}`);
       ({ id, method, params } = posted);
+      const mismatch = standardHeaderMismatch(req, method, params);
+      if (mismatch) return refuse(x, 400, id, RPC.headerMismatch, `Header mismatch: ${mismatch}`);
     }
 
     // Decided before the revocation check only so a refusal for staleness or revocation can name the tool in the audit.
@@ -168,6 +247,16 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     if (revoked) {
       if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: revoked, upstreamStatus: null, params });
       return unauthenticated(x, revoked);
+    }
+
+    // An MCP session belongs to the agent session that opened it: any other caller is told it does not exist.
+    const clientSession = singleHeader(req, "mcp-session-id");
+    if (clientSession !== null) {
+      x.upstreamSessionId = clientSession === "many" ? null : gw.mcpSessions.unwrap(clientSession, owner);
+      if (x.upstreamSessionId === null) {
+        if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: "unknown_session: the Mcp-Session-Id is not one this agent session opened", upstreamStatus: null, params });
+        return refuse(x, 404, id, RPC.sessionNotFound, "session not found");
+      }
     }
 
     if (decision && !decision.allow) {
@@ -196,7 +285,7 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
         upstreamStatus: upstream?.statusCode ?? null, params,
       });
     }
-    if (upstream && !res.destroyed) relayResponse(upstream, res);
+    if (upstream && !res.destroyed) relayResponse(upstream, res, x.bindSession);
     else upstream?.destroy();
   }
 
@@ -209,6 +298,6 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
 
   return [
     { path: `${PRM_PREFIX}*`, methods: ["GET", "HEAD"], handle: metadata },
-    { path: `${MCP_PREFIX}*`, methods: ["POST", "GET", "DELETE"], handle: mcp },
+    { path: `${MCP_PREFIX}*`, methods: ["POST", "GET", "DELETE", "OPTIONS"], handle: mcp },
   ];
 }

@@ -5,12 +5,16 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
 
 /**
- * Never forwarded upstream: the client's credentials (no token passthrough:
- * the upstream gets the server's own credential), Mandate's console cookie,
- * forwarding hints about our own network, and accept-encoding (tools/list
- * answers are read and filtered here, so they must come uncompressed).
+ * The only client headers the upstream sees, besides those the gateway sets
+ * itself: MCP's own (session, protocol version, the 2026-07-28 mirrors —
+ * Mcp-Method and Mcp-Name checked against the body, Mcp-Param-* which the
+ * upstream checks against the very bytes it receives — and SSE resumption)
+ * and tracing. An allow-list, not a deny-list: no header the gateway did not
+ * think about (a charset in Accept-Charset, X-Original-URL, X-Remote-User,
+ * True-Client-IP, a content coding…) can make the upstream read the message,
+ * its sender or its path differently from what the gateway decided on.
  */
-const NOT_UPSTREAM = new Set(["host", "authorization", "cookie", "content-length", "accept-encoding", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded"]);
+const FORWARDED = new Set(["mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id", "user-agent", "x-request-id", "traceparent", "tracestate", "baggage"]);
 
 /** Never relayed back: the upstream's own auth challenges would send the client to the wrong authorization server. */
 const NOT_DOWNSTREAM = new Set(["www-authenticate", "set-cookie", "content-length"]);
@@ -23,41 +27,65 @@ function connectionListed(headers: IncomingHttpHeaders): Set<string> {
   return new Set((Array.isArray(c) ? c.join(",") : (c ?? "")).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
 }
 
-function upstreamRequestHeaders(req: IncomingMessage, credential: string | null, body: Buffer | null): OutgoingHttpHeaders {
-  const listed = connectionListed(req.headers);
+/** What the gateway itself tells the upstream about the request it forwards. */
+export interface ForwardContext {
+  /** The server's own credential, sent as `Authorization: Bearer …`. */
+  credential: string | null;
+  /** The upstream's session id, unwrapped from the client's (lib/gateway/mcp-session-binding.ts). */
+  upstreamSessionId: string | null;
+  /** The caller's address as the gateway audits it (X-Forwarded-For). */
+  clientAddress: string | null;
+  /** Mandate's public origin, as configured (X-Forwarded-Proto / X-Forwarded-Host). */
+  publicBase: URL;
+}
+
+export function upstreamRequestHeaders(req: IncomingMessage, body: Buffer | null, ctx: ForwardContext): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || NOT_UPSTREAM.has(name) || listed.has(name)) continue;
-    out[name] = value;
+    if (value !== undefined && (FORWARDED.has(name) || name.startsWith("mcp-param-"))) out[name] = value;
   }
-  if (credential) out.authorization = `Bearer ${credential}`;
-  if (body) out["content-length"] = String(body.length);
+  // MCP Streamable HTTP: a POST accepts both answers, the GET stream only SSE.
+  out.accept = req.method === "GET" ? "text/event-stream" : "application/json, text/event-stream";
+  if (body) {
+    // Exactly the bytes the gateway parsed, declared as what they were parsed as.
+    out["content-type"] = "application/json";
+    out["content-length"] = String(body.length);
+  }
+  if (ctx.upstreamSessionId) out["mcp-session-id"] = ctx.upstreamSessionId;
+  if (ctx.credential) out.authorization = `Bearer ${ctx.credential}`;
+  if (ctx.clientAddress) out["x-forwarded-for"] = ctx.clientAddress;
+  out["x-forwarded-proto"] = ctx.publicBase.protocol.slice(0, -1);
+  out["x-forwarded-host"] = ctx.publicBase.host;
   return out;
 }
 
 /** The upstream's response headers, minus hop-by-hop fields and those listed above. */
-export function downstreamHeaders(upstream: IncomingMessage): OutgoingHttpHeaders {
+export function downstreamHeaders(upstream: IncomingMessage, sessionId?: (upstreamId: string) => string): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.headers);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || NOT_DOWNSTREAM.has(name) || listed.has(name)) continue;
     out[name] = value;
   }
+  // The client only ever holds session ids bound to its own agent session.
+  const upstreamSession = upstream.headers["mcp-session-id"];
+  if (typeof upstreamSession === "string" && sessionId) out["mcp-session-id"] = sessionId(upstreamSession);
+  else delete out["mcp-session-id"];
   return out;
 }
 
 /**
- * Sends the client's request (method, filtered headers, the already-read
- * body) to the upstream and resolves with its response as a stream. When
+ * Sends the client's request (method, allowed headers, the already-read and
+ * validated body) to the upstream and resolves with its response as a stream. When
  * the client goes away first, the upstream request is torn down too, so a
  * long SSE stream does not outlive its reader.
  */
-export function openUpstream(target: { url: URL; credential: string | null }, req: IncomingMessage, res: ServerResponse, body: Buffer | null): Promise<IncomingMessage> {
+export function openUpstream(url: URL, req: IncomingMessage, res: ServerResponse, body: Buffer | null, ctx: ForwardContext): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const https = target.url.protocol === "https:";
-    const upstreamReq = (https ? httpsRequest : httpRequest)(target.url, {
+    const https = url.protocol === "https:";
+    const upstreamReq = (https ? httpsRequest : httpRequest)(url, {
       method: req.method,
-      headers: upstreamRequestHeaders(req, target.credential, body),
+      headers: upstreamRequestHeaders(req, body, ctx),
       agent: https ? httpsAgent : httpAgent,
     });
     res.once("close", () => {
@@ -76,8 +104,8 @@ export function openUpstream(target: { url: URL; credential: string | null }, re
  * first bytes in one write; a stream's headers are sent at once, so the
  * client knows the stream is open before its first event.
  */
-export function relayResponse(upstream: IncomingMessage, res: ServerResponse): void {
-  const headers = downstreamHeaders(upstream);
+export function relayResponse(upstream: IncomingMessage, res: ServerResponse, sessionId?: (upstreamId: string) => string): void {
+  const headers = downstreamHeaders(upstream, sessionId);
   const length = upstream.headers["content-length"];
   if (length !== undefined && upstream.headers["transfer-encoding"] === undefined) headers["content-length"] = length;
   res.writeHead(upstream.statusCode ?? 502, headers);

@@ -1,6 +1,7 @@
 import type { OAuthContext } from "@/lib/oauth/context";
 import { CallAuditWriter } from "./call-audit";
 import { GatewayDirectory } from "./directory";
+import { McpSessionBinding } from "./mcp-session-binding";
 import { OpenStreams } from "./open-streams";
 import { RevocationState } from "./revocation-state";
 import { gatewaySettings, type GatewaySettings } from "./settings";
@@ -19,6 +20,8 @@ export class Gateway {
   readonly audit: CallAuditWriter;
   /** Streams being relayed, closed when their session or token is revoked. */
   readonly streams = new OpenStreams();
+  /** Mcp-Session-Id values bound to the agent session that opened them (stateless, the same on every instance). */
+  readonly mcpSessions = new McpSessionBinding();
 
   constructor(
     readonly ctx: OAuthContext,

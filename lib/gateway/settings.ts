@@ -35,6 +35,37 @@ export interface GatewaySettings {
   auditMaxBacklog: number;
   /** tools/list answers are buffered to be filtered; larger ones are refused (502). */
   maxListBytes: number;
+  /**
+   * Browser origins allowed to call the gateway (CORS) — MANDATE_GATEWAY_ALLOWED_ORIGINS,
+   * comma-separated `scheme://host[:port]`. A request whose Origin is present and not listed is refused
+   * with 403 (MCP Streamable HTTP: servers MUST validate Origin against DNS rebinding); requests without
+   * Origin (non-browser agents) are not affected. Empty by default: no browser origin is trusted.
+   */
+  allowedOrigins: ReadonlySet<string>;
+}
+
+/** `scheme://host[:port]` as browsers send it in Origin (default ports dropped, host lower-cased); null when not an origin. */
+export function normalizeOrigin(value: string): string | null {
+  const v = value.trim();
+  if (v === "null") return "null";
+  try {
+    const url = new URL(v);
+    if (url.origin === "null" || url.pathname !== "/" || url.search || url.hash || url.username || url.password) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export function parseAllowedOrigins(raw: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const entry of (raw ?? "").split(",")) {
+    if (entry.trim() === "") continue;
+    const origin = normalizeOrigin(entry);
+    if (!origin) throw new Error(`MANDATE_GATEWAY_ALLOWED_ORIGINS: "${entry.trim()}" is not an origin (scheme://host[:port])`);
+    out.add(origin);
+  }
+  return out;
 }
 
 export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
@@ -57,5 +88,6 @@ export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySe
     auditBatchSize: 512,
     auditMaxBacklog: num("MANDATE_GATEWAY_AUDIT_MAX_BACKLOG", 20_000),
     maxListBytes: 8 * 1024 * 1024,
+    allowedOrigins: parseAllowedOrigins(env.MANDATE_GATEWAY_ALLOWED_ORIGINS),
   };
 }

@@ -425,7 +425,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   it("passes MCP sessions through: Mcp-Session-Id on every request, the GET stream and the DELETE that ends it", async () => {
     const { client: c, transport } = await sdkClient("notes", "notes.write");
     await c.callTool({ name: "take_note", arguments: { note: "hello" } });
-    const sid = transport.sessionId;
+    // The client holds the upstream's session id bound to its own agent session (tests/db/gateway-one-message.test.ts).
+    expect(transport.sessionId).toMatch(/^m1\./);
+    const sid = notes.requests.find((h) => typeof h["mcp-session-id"] === "string")?.["mcp-session-id"];
     expect(sid).toBeTruthy();
     const saw = (method: string) => notes.requests.some((h) => h[":method"] === method && h["mcp-session-id"] === sid);
     // The SDK opens its GET stream in the background after initialization.
