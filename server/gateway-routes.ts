@@ -128,7 +128,8 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
       refuse(x, 502, id, RPC.upstream, "the upstream tool list is too large or was cut off");
       return;
     }
-    const filter = (m: unknown) => filterToolsListMessage(m, x.server, caller);
+    // Approved tools whose listed definition is not the approved one are hidden first (and recorded once).
+    const filter = (m: unknown) => filterToolsListMessage(gw.definitions.filterListed(m, x.server), x.server, caller);
     let out: Buffer = raw;
     if (status === 200 && type.startsWith("application/json")) {
       try {
@@ -237,7 +238,7 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     }
 
     // Decided before the revocation check only so a refusal for staleness or revocation can name the tool in the audit.
-    const decision = method === "tools/call" ? decideToolCall(server, caller, params) : null;
+    const decision = method === "tools/call" ? (gw.definitions.holdDecision(server, params) ?? decideToolCall(server, caller, params)) : null;
     const calledTool = decision ? (decision.allow ? decision.tool.name : decision.toolName) : "";
     if (!gw.revocations.isFresh()) {
       if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: "revocation state stale: failing closed", upstreamStatus: null, params });

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   "tool.approved",
   "tool.rejected",
   "tool.updated",
+  /** An approved tool's definition changed upstream (seen by the gateway or a sync): approval withdrawn until re-approved. */
+  "tool.definition_changed",
   "agent.registered",
   "agent.updated",
   "agent.suspended",

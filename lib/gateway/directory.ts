@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { pinnedDefinitionHash } from "@/lib/servers/tool-definition";
 import { openUpstreamCredential } from "@/lib/servers/upstream-credential";
 
 export interface GatewayTool {
@@ -7,6 +8,10 @@ export interface GatewayTool {
   scope: string;
   risk: string;
   approved: boolean;
+  /** The definition hash approval pinned (lib/servers/tool-definition.ts); null unless approved. */
+  pinnedHash?: string | null;
+  /** Its definition changed after approval and waits for an admin (the approval is withdrawn). */
+  changedSinceApproval?: boolean;
 }
 
 /** One gateway-mode server as the request path needs it. */
@@ -81,7 +86,12 @@ export class GatewayDirectory {
       where: { slug },
       select: {
         id: true, name: true, slug: true, resourceUri: true, enforcementMode: true, upstreamUrl: true, upstreamCredentialEnc: true, argumentLogging: true,
-        tools: { select: { id: true, name: true, scope: true, risk: true, status: true } },
+        tools: {
+          select: {
+            id: true, name: true, scope: true, risk: true, status: true,
+            description: true, inputSchema: true, approvedDefinitionHash: true, definitionChangedAt: true,
+          },
+        },
       },
     });
     if (!row || row.enforcementMode !== "gateway" || !row.upstreamUrl) return null;
@@ -92,7 +102,14 @@ export class GatewayDirectory {
       return null;
     }
     const tools = new Map<string, GatewayTool>(
-      row.tools.map((t) => [t.name, { id: t.id, name: t.name, scope: t.scope, risk: t.risk, approved: t.status === "approved" }]),
+      row.tools.map((t) => [
+        t.name,
+        {
+          id: t.id, name: t.name, scope: t.scope, risk: t.risk, approved: t.status === "approved",
+          pinnedHash: t.status === "approved" ? pinnedDefinitionHash({ name: t.name, description: t.description, inputSchema: t.inputSchema, approvedDefinitionHash: t.approvedDefinitionHash }) : null,
+          changedSinceApproval: t.status === "pending" && t.definitionChangedAt !== null,
+        },
+      ]),
     );
     const scopes = [...new Set([...tools.values()].filter((t) => t.approved).map((t) => t.scope))].sort();
     return {

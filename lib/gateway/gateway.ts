@@ -1,7 +1,9 @@
 import type { OAuthContext } from "@/lib/oauth/context";
+import { recordToolDefinitionChange } from "@/lib/servers/record-definition-change";
 import { CallAuditWriter } from "./call-audit";
 import { GatewayDirectory } from "./directory";
 import { McpSessionBinding } from "./mcp-session-binding";
+import { ToolDefinitionWatch } from "./tool-definition-watch";
 import { OpenStreams } from "./open-streams";
 import { RevocationState } from "./revocation-state";
 import { gatewaySettings, type GatewaySettings } from "./settings";
@@ -18,6 +20,8 @@ export class Gateway {
   readonly tokens: TokenVerifier;
   readonly revocations: RevocationState;
   readonly audit: CallAuditWriter;
+  /** Approved tools held to their approved definition as tools/list answers are relayed. */
+  readonly definitions: ToolDefinitionWatch;
   /** Streams being relayed, closed when their session or token is revoked. */
   readonly streams = new OpenStreams();
   /** Mcp-Session-Id values bound to the agent session that opened them (stateless, the same on every instance). */
@@ -33,6 +37,7 @@ export class Gateway {
     this.tokens = new TokenVerifier(ctx.keys, () => ctx.issuer, this.settings.tokenCacheMs);
     this.revocations = new RevocationState(ctx.db, this.settings);
     this.revocations.onNewRevocation((r) => this.streams.revoke(r));
+    this.definitions = new ToolDefinitionWatch((toolId, observed) => recordToolDefinitionChange(ctx.db, toolId, observed, { kind: "gateway" }));
     this.audit = new CallAuditWriter(ctx.db, { flushMs: this.settings.auditFlushMs, batchSize: this.settings.auditBatchSize, maxBacklog: this.settings.auditMaxBacklog });
   }
 

@@ -2,6 +2,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
+import { definitionOf } from "./tool-definition";
+import { toolDefinitionHash } from "./tool-definition-hash";
 import { toolDecisionSchema, type ToolDecisionInput } from "./tool-schemas";
 import { toolSnapshot } from "./tool-snapshot";
 
@@ -33,8 +35,16 @@ export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolD
   if (before.status === "removed") {
     throw new DomainError("conflict", `${before.name} is no longer listed by ${before.server.name}; ${outcome.removed}`);
   }
-  // Who approved, and when, is kept only while the tool stays approved.
-  const approval = decision === "approve" ? { approvedById: personOf(principal), approvedAt: new Date() } : { approvedById: null, approvedAt: null };
+  const current = toolDefinitionHash(before);
+  if (input.definitionHash !== undefined && input.definitionHash !== current) {
+    throw new DomainError("conflict", `${before.name}'s definition changed again since you reviewed it; review the new one`);
+  }
+  // Who approved, and when, is kept only while the tool stays approved. Approving pins the definition on
+  // record now (title, description, input schema): the gateway relays and allows only that one.
+  const approval =
+    decision === "approve"
+      ? { approvedById: personOf(principal), approvedAt: new Date(), approvedDefinition: definitionOf(before) as never, approvedDefinitionHash: current, definitionChangedAt: null }
+      : { approvedById: null, approvedAt: null };
   const after = await tx.tool.update({ where: { id: before.id }, data: { status: outcome.status, ...approval } });
   await recordAudit(tx, {
     action: outcome.action,

@@ -7,7 +7,9 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { canonicalJson } from "./canonical-json";
 import { defaultScope } from "./default-scope";
 import { listUpstreamTools, type UpstreamTool } from "./list-upstream-tools";
+import { recordToolDefinitionChangeIn } from "./record-definition-change";
 import { suggestedRisk } from "./suggested-risk";
+import { pinnedDefinitionHash } from "./tool-definition";
 import { toolDefinitionHash } from "./tool-definition-hash";
 import { rethrowUniqueViolation } from "./unique-violation";
 import { openUpstreamCredential } from "./upstream-credential";
@@ -33,10 +35,12 @@ export type ToolSyncResult = {
 
 /**
  * Reads a server's tools over MCP and reconciles them with what Mandate has:
- * new tools arrive pending (not grantable until approved); a tool whose
- * definition changed is updated, and goes back to pending when its input
- * schema changed; tools no longer listed become removed. One transaction, one
- * audit event with the diff.
+ * new tools arrive pending (not grantable until approved); an approved tool
+ * whose definition (name, description, input schema) differs from the one
+ * approved goes back to pending until an admin re-approves the new one, with
+ * its own `tool.definition_changed` event; other tools follow the server's
+ * definition; tools no longer listed become removed. One transaction, one
+ * `server.tools_synced` event with the diff.
  *
  * The network call happens before the transaction so a slow server never
  * holds database locks.
@@ -93,26 +97,31 @@ export async function syncTools(
             result.added.push(tool.name);
             continue;
           }
+          const change = {
+            name: tool.name,
+            schemaChanged: canonicalJson(existing.inputSchema ?? null) !== canonicalJson(tool.inputSchema),
+            descriptionChanged: (existing.description ?? null) !== tool.description,
+          };
+          if (existing.status === "approved") {
+            // Approval pinned a definition: any change to it withdraws the approval (record-definition-change.ts).
+            if (pinnedDefinitionHash(existing) === hash) {
+              await tx.tool.update({ where: { id: existing.id }, data: definition });
+              result.unchanged.push(tool.name);
+            } else {
+              await recordToolDefinitionChangeIn(tx, existing.id, { name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.inputSchema }, { kind: "sync", actor: actorOf(principal) }, now);
+              result.changed.push({ ...change, statusBefore: "approved", statusAfter: "pending" });
+            }
+            continue;
+          }
           const storedHash = existing.definitionHash ?? toolDefinitionHash(existing);
           if (storedHash === hash) {
             await tx.tool.update({ where: { id: existing.id }, data: { title: tool.title, lastSeenAt: now } });
             result.unchanged.push(tool.name);
             continue;
           }
-          const schemaChanged = canonicalJson(existing.inputSchema ?? null) !== canonicalJson(tool.inputSchema);
-          // Only an approval is withdrawn; a rejection stands until an admin revisits it.
-          const statusAfter: ToolStatus = schemaChanged && existing.status === "approved" ? "pending" : existing.status;
-          await tx.tool.update({
-            where: { id: existing.id },
-            data: { ...definition, ...(statusAfter !== existing.status ? { status: statusAfter, approvedById: null, approvedAt: null } : {}) },
-          });
-          result.changed.push({
-            name: tool.name,
-            schemaChanged,
-            descriptionChanged: (existing.description ?? null) !== tool.description,
-            statusBefore: existing.status,
-            statusAfter,
-          });
+          // Not approved: nothing is pinned; the record follows the server, and a rejection stands.
+          await tx.tool.update({ where: { id: existing.id }, data: definition });
+          result.changed.push({ ...change, statusBefore: existing.status, statusAfter: existing.status });
         }
 
         for (const gone of stored.values()) {

@@ -28,5 +28,10 @@ export const toolDecisionSchema = z.object({
   toolId: z.string().min(1),
   /** Why, for the audit trail (optional for approvals, encouraged for rejections). */
   reason: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(1000).optional()),
+  /**
+   * The definition hash the admin reviewed: an approval is refused when the tool's definition has changed
+   * since (the console sends it, so a change arriving mid-review is never approved unseen).
+   */
+  definitionHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type ToolDecisionInput = z.input<typeof toolDecisionSchema>;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { AGENT_TEMPLATES, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, SERVERS, type Risk } from "./catalog";
 import type { Random } from "./random";
 import type { BulkRow } from "@/lib/db/bulk-insert";
+import { toolDefinitionHash } from "@/lib/servers/tool-definition-hash";
 
 export const DEMO_DOMAIN = "acme.example";
 export const DEMO_IDP_ISSUER = "https://login.acme.example";
@@ -151,7 +152,7 @@ export function buildOrg(rnd: Random, now: number, passwordHash: string, peopleC
       const inputSchema = { type: "object", properties: { query: { type: "string" } } };
       rows.Tool!.push({
         id: tid, serverId: sid, name, title: name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase()), description,
-        inputSchema, definitionHash: createHash("sha256").update(`${name}\n${description}\n${JSON.stringify(inputSchema)}`).digest("hex"),
+        inputSchema, definitionHash: toolDefinitionHash({ name, description, inputSchema }),
         risk, scope, status: approved ? "approved" : "pending", approvedById: approved ? adminId : null,
         approvedAt: approved ? seen : null, firstSeenAt: seen, lastSeenAt: at(rnd.int(0, 3)), updatedAt: seen,
       });

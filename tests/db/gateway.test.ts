@@ -16,10 +16,11 @@ import { revocationBus } from "@/lib/gateway/revocation-bus";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { canonicalJson } from "@/lib/servers/canonical-json";
+import { toolDefinitionHash } from "@/lib/servers/tool-definition-hash";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { startMcpTestServer, type McpTestServer } from "../support/mcp-test-server";
+import { listedTool, startMcpTestServer, type McpTestServer, type TestTool } from "../support/mcp-test-server";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 
@@ -61,14 +62,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     Object.assign(ctx, { issuer });
 
     const plain = (name: string) => ({ name, input: { id: z.string().optional(), note: z.string().optional() } });
-    docs = await startMcpTestServer({
-      requireBearer: DOCS_SECRET,
-      tools: [plain("read_doc"), plain("write_doc"), plain("admin_doc"), plain("pending_tool"), plain("unlisted_tool")],
-    });
-    live = await startMcpTestServer({
-      requireBearer: LIVE_SECRET,
-      sse: true,
-      tools: [
+    const docsTools = [plain("read_doc"), plain("write_doc"), plain("admin_doc"), plain("pending_tool"), plain("unlisted_tool")];
+    docs = await startMcpTestServer({ requireBearer: DOCS_SECRET, tools: docsTools });
+    const liveTools: TestTool[] = [
         {
           name: "watch",
           input: { topic: z.string() },
@@ -80,10 +76,11 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
             return { content: [{ type: "text", text: "watch done" }] };
           },
         },
-      ],
-    });
+    ];
+    live = await startMcpTestServer({ requireBearer: LIVE_SECRET, sse: true, tools: liveTools });
 
-    notes = await startMcpTestServer({ stateful: true, tools: [plain("take_note")] });
+    const notesTools = [plain("take_note")];
+    notes = await startMcpTestServer({ stateful: true, tools: notesTools });
 
     const docsRow = await db.mcpServer.create({
       data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: docs.url, argumentLogging: "hash", authorizationServerIssuer: issuer },
@@ -99,8 +96,19 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     ids.docs = docsRow.id;
     ids.live = liveRow.id;
 
-    const tool = (serverId: string, name: string, scope: string, status: "approved" | "pending" = "approved") =>
-      db.tool.create({ data: { serverId, name, scope, status, risk: "read" } });
+    // Each tool as a sync stores it and an approval pins it (tools/list answers are held to that definition).
+    const offered = new Map([...docsTools, ...liveTools, ...notesTools].map((t) => [t.name, listedTool(t)]));
+    const tool = (serverId: string, name: string, scope: string, status: "approved" | "pending" = "approved") => {
+      const d = offered.get(name)!;
+      const definition = { title: d.title ?? null, description: d.description ?? null, inputSchema: d.inputSchema as never };
+      const hash = toolDefinitionHash({ name, ...definition });
+      return db.tool.create({
+        data: {
+          serverId, name, scope, status, risk: "read", ...definition, definitionHash: hash,
+          ...(status === "approved" ? { approvedDefinition: definition, approvedDefinitionHash: hash } : {}),
+        },
+      });
+    };
     const readDoc = await tool(docsRow.id, "read_doc", "docs.read");
     const writeDoc = await tool(docsRow.id, "write_doc", "docs.write");
     await tool(docsRow.id, "admin_doc", "docs.admin");

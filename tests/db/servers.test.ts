@@ -170,11 +170,11 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
     expect(updated.detail).toMatchObject({ before: { risk: "write", scope: "ledger:create_invoice" }, after: { risk: "destructive", scope: "ledger:write" } });
   });
 
-  it("re-syncs: new tools pending, a changed schema withdraws approval, dropped tools become removed", async () => {
+  it("re-syncs: new tools pending, any change to an approved definition withdraws approval, dropped tools become removed", async () => {
     mcp.setTools([
       // input schema changed on an approved tool → back to pending
       { name: "create_invoice", description: "Create an invoice", input: { customer: z.string(), amount: z.number(), currency: z.string() } },
-      // only the description changed on an approved tool → stays approved
+      // only the description changed on an approved tool → pending too: the description steers the model
       { name: "search_invoices", title: "Search invoices", description: "Find invoices by text", input: { query: z.string() }, annotations: { readOnlyHint: true } },
       // unchanged (rejected stays rejected)
       { name: "void_invoice", description: "Void an invoice", input: { id: z.string() }, annotations: { destructiveHint: true } },
@@ -188,13 +188,23 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
     expect(result.unchanged).toEqual(["void_invoice"]);
     expect(result.changed).toEqual([
       { name: "create_invoice", schemaChanged: true, descriptionChanged: false, statusBefore: "approved", statusAfter: "pending" },
-      { name: "search_invoices", schemaChanged: false, descriptionChanged: true, statusBefore: "approved", statusAfter: "approved" },
+      { name: "search_invoices", schemaChanged: false, descriptionChanged: true, statusBefore: "approved", statusAfter: "pending" },
     ]);
     const status = Object.fromEntries((await db.tool.findMany({ where: { serverId: billingId } })).map((t) => [t.name, t.status]));
-    expect(status).toEqual({ create_invoice: "pending", search_invoices: "approved", void_invoice: "rejected", refund_payment: "pending", export_ledger: "removed" });
+    expect(status).toEqual({ create_invoice: "pending", search_invoices: "pending", void_invoice: "rejected", refund_payment: "pending", export_ledger: "removed" });
     const changed = await db.tool.findFirstOrThrow({ where: { serverId: billingId, name: "create_invoice" } });
     expect(changed).toMatchObject({ approvedById: null, approvedAt: null, risk: "destructive", scope: "ledger:write" });
+    expect(changed.definitionChangedAt).toBeInstanceOf(Date);
+    // The record follows the server; the approved definition is kept beside it for the diff.
     expect(changed.inputSchema).toMatchObject({ properties: { currency: { type: "string" } } });
+    expect(changed.approvedDefinition).toMatchObject({ description: "Create an invoice" });
+    expect(JSON.stringify(changed.approvedDefinition)).not.toContain("currency");
+    const changes = await db.auditEvent.findMany({ where: { action: "tool.definition_changed" }, orderBy: { seq: "asc" } });
+    expect(changes.map((e) => [e.targetLabel, e.actorLabel])).toEqual([
+      ["Ledger / create_invoice", admin.kind === "user" ? admin.email : ""],
+      ["Ledger / search_invoices", admin.kind === "user" ? admin.email : ""],
+    ]);
+    expect(changes[1]!.detail).toMatchObject({ seenBy: "sync", descriptionChanged: true, schemaChanged: false, approved: { description: "Find invoices" }, observed: { description: "Find invoices by text" } });
 
     // A removed tool cannot be approved; the same list again changes nothing.
     const removed = await db.tool.findFirstOrThrow({ where: { serverId: billingId, name: "export_ledger" } });

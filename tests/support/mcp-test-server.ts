@@ -133,13 +133,7 @@ function buildServer(tools: TestTool[], pageSize: number | undefined, calls: str
     );
   }
   // The SDK's own listing returns every tool at once; this one pages, with the cursor being the next index.
-  const listed: Tool[] = tools.map((t) => ({
-    name: t.name,
-    ...(t.title ? { title: t.title } : {}),
-    ...(t.description ? { description: t.description } : {}),
-    inputSchema: z.toJSONSchema(z.object(t.input)) as Tool["inputSchema"],
-    ...(t.annotations ? { annotations: t.annotations } : {}),
-  }));
+  const listed: Tool[] = tools.map(listedTool);
   mcp.server.setRequestHandler(ListToolsRequestSchema, (request) => {
     const start = Number(request.params?.cursor ?? 0);
     const size = pageSize ?? listed.length;
@@ -147,6 +141,17 @@ function buildServer(tools: TestTool[], pageSize: number | undefined, calls: str
     return { tools: listed.slice(start, end), ...(end < listed.length ? { nextCursor: String(end) } : {}) };
   });
   return mcp;
+}
+
+/** A test tool as its server lists it in `tools/list`: what a sync stores and an approval pins. */
+export function listedTool(t: TestTool): Tool {
+  return {
+    name: t.name,
+    ...(t.title ? { title: t.title } : {}),
+    ...(t.description ? { description: t.description } : {}),
+    inputSchema: z.toJSONSchema(z.object(t.input)) as Tool["inputSchema"],
+    ...(t.annotations ? { annotations: t.annotations } : {}),
+  };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

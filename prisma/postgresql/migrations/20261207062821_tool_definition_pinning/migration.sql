@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Tool" ADD COLUMN     "approvedDefinition" JSONB,
+ADD COLUMN     "approvedDefinitionHash" TEXT,
+ADD COLUMN     "definitionChangedAt" TIMESTAMP(3);
