@@ -1,5 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { ArgumentLogging, EnforcementMode, ToolRisk, ToolStatus } from "@/lib/db/generated/sqlite/enums";
+import { definitionOf, type ToolDefinition } from "./tool-definition";
+import { toolDefinitionHash } from "./tool-definition-hash";
 
 export type ServerTool = {
   id: string;
@@ -11,6 +13,14 @@ export type ServerTool = {
   status: ToolStatus;
   firstSeenAt: string;
   lastSeenAt: string;
+  /**
+   * Its approved definition changed upstream and the approval was withdrawn: "definition changed — pending
+   * re-approval". Then `approvedDefinition` is what was approved and `definition` what the server lists now.
+   */
+  definitionChanged: { at: string; approvedDefinition: ToolDefinition } | null;
+  /** The definition on record (what the server last listed) and its hash, which an approval sends back. */
+  definition: ToolDefinition;
+  definitionHash: string;
 };
 
 /**
@@ -37,6 +47,8 @@ export type ServerDetail = {
 };
 
 const STATUS_ORDER: Record<ToolStatus, number> = { pending: 0, approved: 1, rejected: 2, removed: 3 };
+/** Changed definitions first: an agent relied on them, and they are held until decided. */
+const rank = (t: { status: ToolStatus; definitionChangedAt: Date | null }) => (t.status === "pending" && t.definitionChangedAt ? -1 : STATUS_ORDER[t.status]);
 
 export async function getServer(db: Db, id: string): Promise<ServerDetail | null> {
   const server = await db.mcpServer.findUnique({
@@ -67,7 +79,7 @@ export async function getServer(db: Db, id: string): Promise<ServerDetail | null
     entitlementCount: _count.entitlements,
     // Pending first: they are what an admin opens this page to deal with.
     tools: tools
-      .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
       .map((t) => ({
         id: t.id,
         name: t.name,
@@ -78,6 +90,12 @@ export async function getServer(db: Db, id: string): Promise<ServerDetail | null
         status: t.status,
         firstSeenAt: t.firstSeenAt.toISOString(),
         lastSeenAt: t.lastSeenAt.toISOString(),
+        definitionChanged:
+          t.status === "pending" && t.definitionChangedAt
+            ? { at: t.definitionChangedAt.toISOString(), approvedDefinition: (t.approvedDefinition as ToolDefinition | null) ?? { title: null, description: null, inputSchema: null } }
+            : null,
+        definition: definitionOf(t),
+        definitionHash: toolDefinitionHash(t),
       })),
   };
 }

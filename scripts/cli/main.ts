@@ -7,6 +7,7 @@
  *   apply -f FILE [--prune] [--as E]  apply it, in one transaction
  *   reviews-tick [--at T]             one pass of the access-review clock
  *   audit verify|retention|export     the audit trail's hash chains, retention job and export
+ *   tools sync --server SLUG          read a server's tools over MCP and show the diff
  *
  * One file per command under commands/; register it in COMMANDS. The database
  * is the one DATABASE_URL names, as for the server. The process exits
@@ -20,9 +21,10 @@ import { createAdmin } from "./commands/create-admin";
 import { exportPolicyCommand } from "./commands/export-policy";
 import { planPolicyCommand } from "./commands/plan-policy";
 import { reviewsTickCommand } from "./commands/reviews-tick";
+import { toolsCommand } from "./commands/tools";
 import { promptSecret } from "./prompt";
 
-const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand, auditCommand];
+const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand, auditCommand, toolsCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

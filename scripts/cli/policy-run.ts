@@ -36,7 +36,7 @@ export async function withPolicyFile(
   }
 }
 
-function osUser(io: CliIo): string {
+export function osUser(io: CliIo): string {
   try {
     return userInfo().username;
   } catch {

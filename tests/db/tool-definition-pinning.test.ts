@@ -15,6 +15,7 @@ import { createOAuthContext } from "@/lib/oauth/create-context";
 import { decideTool } from "@/lib/servers/decide-tool";
 import { syncTools } from "@/lib/servers/sync-tools";
 import { createProtocolServer } from "@/server/protocol-server";
+import { toolsCommand } from "@/scripts/cli/commands/tools";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 import { startMcpTestServer, type McpTestServer, type TestTool } from "../support/mcp-test-server";
 
@@ -214,5 +215,19 @@ describe.each(PROVIDERS)("pinned tool definitions on %s", (provider) => {
     for (let i = 0; i < 100 && (await changes()).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await changes()).toHaveLength(2);
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
+  });
+  it("syncs from the CLI (`mandate tools sync --server docs`), audited, with the same outcome", async () => {
+    // The upstream is back at the original definition, which the gateway already recorded as a change.
+    upstream.setTools([...ORIGINAL, { name: "archive_doc", description: "Archive a document", input: { id: z.string() } }]);
+    const lines: string[] = [];
+    const env = { DATABASE_URL: fresh.config.provider === "sqlite" ? `file:${fresh.config.file}` : fresh.config.url };
+    const code = await toolsCommand.run(["sync", "--server", "docs"], { env, log: (l) => lines.push(l) });
+    expect(code).toBe(0);
+    expect(lines[0]).toBe("Docs: 1 added, 0 changed, 0 removed, 2 unchanged");
+    expect(lines).toContain("  added (pending approval): archive_doc");
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "server.tools_synced", targetId: serverId }, orderBy: { seq: "desc" } });
+    expect(event).toMatchObject({ actorType: "system" });
+    expect(event.actorLabel).toMatch(/^mandate tools sync \(OS user .+\)$/);
+    await expect(toolsCommand.run(["sync", "--server", "nope"], { env, log: () => {} })).rejects.toThrow(/No server has the slug nope/);
   });
 });

@@ -5,6 +5,7 @@ import { classifyPosted } from "@/lib/gateway/json-rpc";
 import { McpSessionBinding } from "@/lib/gateway/mcp-session-binding";
 import { normalizeOrigin, parseAllowedOrigins } from "@/lib/gateway/settings";
 import { foldName, parseStrictJson } from "@/lib/gateway/strict-json";
+import { lineDiff } from "@/lib/utils/line-diff";
 import { hasContentCoding, isJsonUtf8ContentType, standardHeaderMismatch } from "@/server/gateway-request";
 
 const bytes = (s: string) => Buffer.from(s, "utf8");
@@ -157,5 +158,19 @@ describe("McpSessionBinding", () => {
     for (const bad of ["abc", "", "m1.", `m1.${encoded}`, `m1.${encoded}.`, `${id}x`, `m1.${otherEncoded}.${tag}`, `m1.${encoded}=.${tag}`, `M1.${encoded}.${tag}`]) {
       expect(binding.unwrap(bad, owner), bad).toBeNull();
     }
+  });
+});
+
+describe("lineDiff", () => {
+  it("keeps common lines and marks the rest", () => {
+    expect(lineDiff("a\nb\nc", "a\nx\nc\nd")).toEqual([
+      { kind: "same", text: "a" },
+      { kind: "removed", text: "b" },
+      { kind: "added", text: "x" },
+      { kind: "same", text: "c" },
+      { kind: "added", text: "d" },
+    ]);
+    expect(lineDiff("", "a")).toEqual([{ kind: "added", text: "a" }]);
+    expect(lineDiff("same", "same")).toEqual([{ kind: "same", text: "same" }]);
   });
 });

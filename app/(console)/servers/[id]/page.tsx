@@ -35,7 +35,8 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
   const server = await getServer(getDb(), (await params).id);
   if (!server) notFound();
   const canManage = can(principal, "servers.manage");
-  const pendingCount = server.tools.filter((t) => t.status === "pending").length;
+  const changedCount = server.tools.filter((t) => t.definitionChanged).length;
+  const pendingCount = server.tools.filter((t) => t.status === "pending").length - changedCount;
 
   return (
     <>
@@ -92,6 +93,15 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
               ? `${pendingCount} tool${pendingCount === 1 ? "" : "s"} pending approval: not grantable until approved.`
               : "Only approved tools can be granted by entitlements."}
           </CardDescription>
+          {changedCount > 0 ? (
+            <p role="status" data-testid="definition-changes" className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm">
+              <strong>
+                {changedCount} tool{changedCount === 1 ? "" : "s"}: definition changed — pending re-approval.
+              </strong>{" "}
+              The server changed {changedCount === 1 ? "its" : "their"} description or input schema after approval: the gateway hides and
+              refuses {changedCount === 1 ? "it" : "them"} until an admin reviews the change.
+            </p>
+          ) : null}
         </CardHeader>
         <CardContent>
           <ToolsTable tools={server.tools} canApprove={can(principal, "tools.approve")} />

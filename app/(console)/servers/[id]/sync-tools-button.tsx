@@ -40,7 +40,7 @@ export function SyncToolsButton({ serverId }: { serverId: string }) {
             <DialogDescription>
               {result && result.added.length + result.changed.length + result.removed.length === 0
                 ? `No changes: the server lists the same ${result.unchanged.length} tools.`
-                : "New tools are pending until approved; a tool whose input schema changed is pending again."}
+                : "New tools are pending until approved; an approved tool whose definition changed waits for re-approval."}
             </DialogDescription>
           </DialogHeader>
           {result ? (
@@ -49,7 +49,7 @@ export function SyncToolsButton({ serverId }: { serverId: string }) {
               <DiffLine
                 label="Changed"
                 testId="sync-changed"
-                names={result.changed.map((c) => `${c.name}${c.schemaChanged ? " (input schema changed" + (c.statusAfter !== c.statusBefore ? ", pending again)" : ")") : ""}`)}
+                names={result.changed.map((c) => `${c.name}${c.statusBefore === "approved" && c.statusAfter === "pending" ? " (definition changed — pending re-approval)" : c.schemaChanged ? " (input schema changed)" : ""}`)}
               />
               <DiffLine label="Removed" testId="sync-removed" names={result.removed} />
               <div className="flex gap-2">

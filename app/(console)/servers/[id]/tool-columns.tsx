@@ -37,7 +37,7 @@ export function toolColumns(canApprove: boolean): ColumnDef<ServerTool>[] {
     {
       accessorKey: "status",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-      cell: ({ row }) => <ToolStatusBadge status={row.original.status} />,
+      cell: ({ row }) => <ToolStatusBadge status={row.original.status} definitionChanged={row.original.definitionChanged !== null} />,
     },
     {
       accessorKey: "firstSeenAt",

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 import type { ServerTool } from "@/lib/servers/get-server";
 import { approveToolAction, rejectToolAction } from "../actions";
+import { DefinitionChangeDialog } from "./definition-change-dialog";
 import { EditToolDialog } from "./edit-tool-dialog";
 
 /** Approve / reject / edit, offered only where the transition is allowed (the server checks again). */
@@ -16,7 +17,7 @@ export function ToolRowActions({ tool }: { tool: ServerTool }) {
   function decide(kind: "approve" | "reject") {
     startTransition(async () => {
       const action = kind === "approve" ? approveToolAction : rejectToolAction;
-      const result = await action({ toolId: tool.id });
+      const result = await action({ toolId: tool.id, ...(kind === "approve" ? { definitionHash: tool.definitionHash } : {}) });
       if (result.ok) {
         toast.success(kind === "approve" ? `Approved ${tool.name}` : `Rejected ${tool.name}`);
         router.refresh();
@@ -27,6 +28,15 @@ export function ToolRowActions({ tool }: { tool: ServerTool }) {
   }
 
   if (tool.status === "removed") return null;
+  // A changed definition is decided in its review, where the diff is.
+  if (tool.definitionChanged) {
+    return (
+      <div className="flex justify-end gap-1">
+        <DefinitionChangeDialog tool={tool} />
+        <EditToolDialog tool={tool} />
+      </div>
+    );
+  }
   return (
     <div className="flex justify-end gap-1">
       {tool.status !== "approved" ? (
