@@ -36,11 +36,11 @@ describe("gateway decisions", () => {
   });
 
   it("classifies posted bodies: parse errors, batches, non-JSON-RPC and messages", () => {
-    expect(classifyPosted(Buffer.from("{"))).toEqual({ kind: "parse_error" });
-    expect(classifyPosted(Buffer.from("[]"))).toEqual({ kind: "batch" });
-    expect(classifyPosted(Buffer.from('"x"'))).toEqual({ kind: "invalid" });
-    expect(classifyPosted(Buffer.from('{"jsonrpc":"1.0","method":"ping"}'))).toEqual({ kind: "invalid" });
-    expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":{},"method":"ping"}'))).toEqual({ kind: "invalid" });
+    expect(classifyPosted(Buffer.from("{"))).toMatchObject({ kind: "parse_error" });
+    expect(classifyPosted(Buffer.from("[]"))).toMatchObject({ kind: "batch" });
+    expect(classifyPosted(Buffer.from('"x"'))).toMatchObject({ kind: "invalid" });
+    expect(classifyPosted(Buffer.from('{"jsonrpc":"1.0","method":"ping"}'))).toMatchObject({ kind: "invalid" });
+    expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":{},"method":"ping"}'))).toMatchObject({ kind: "invalid" });
     expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":3,"method":"ping"}'))).toEqual({ kind: "message", id: 3, method: "ping", params: undefined });
     expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":3,"result":{}}'))).toMatchObject({ kind: "message", method: null });
   });
