@@ -7,6 +7,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { DateTime } from "@/components/console/date-time";
 import { toast } from "@/components/ui/toast";
 import type { ServerTool } from "@/lib/servers/get-server";
+import { canonicalJson } from "@/lib/servers/canonical-json";
 import type { ToolDefinition } from "@/lib/servers/tool-definition";
 import { cn } from "@/lib/utils/cn";
 import { lineDiff } from "@/lib/utils/line-diff";
@@ -16,7 +17,8 @@ import { approveToolAction, rejectToolAction } from "../actions";
 function asLines(d: ToolDefinition): { description: string; schema: string } {
   return {
     description: [d.title ? `Title: ${d.title}` : null, d.description ?? "(no description)"].filter(Boolean).join("\n"),
-    schema: JSON.stringify(d.inputSchema ?? null, null, 2),
+    // Keys sorted at every level: servers and parsers reorder them, and only real changes should show.
+    schema: JSON.stringify(JSON.parse(canonicalJson(d.inputSchema ?? null)) as unknown, null, 2),
   };
 }
 
