@@ -35,6 +35,11 @@ export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolD
   if (before.status === "removed") {
     throw new DomainError("conflict", `${before.name} is no longer listed by ${before.server.name}; ${outcome.removed}`);
   }
+  // A definition that changed after approval is re-approved only by someone who saw the diff: a policy file
+  // re-applied by a pipeline, which names the tool but not its definition, must not pin it unseen.
+  if (decision === "approve" && before.definitionChangedAt && input.definitionHash === undefined) {
+    throw new DomainError("conflict", `${before.name}'s definition changed since it was approved; review the change on its server's page and re-approve it there`);
+  }
   const current = toolDefinitionHash(before);
   if (input.definitionHash !== undefined && input.definitionHash !== current) {
     throw new DomainError("conflict", `${before.name}'s definition changed again since you reviewed it; review the new one`);

@@ -187,6 +187,9 @@ describe.each(PROVIDERS)("pinned tool definitions on %s", (provider) => {
     expect((e as DomainError).code).toBe("conflict");
     expect((await readDoc()).status).toBe("pending");
 
+    // Naming the tool is not enough (a re-applied policy file would pin what nobody reviewed).
+    const unseen = await decideTool(db, admin, "approve", { toolId: tool.id }).then(() => null, (err: unknown) => err);
+    expect(unseen).toMatchObject({ code: "conflict", message: expect.stringMatching(/changed since it was approved/) });
     await decideTool(db, admin, "approve", { toolId: tool.id, definitionHash: tool.definitionHash!, reason: "Reviewed the new parameter" });
     const approved = await readDoc();
     expect(approved).toMatchObject({ status: "approved", definitionChangedAt: null, approvedDefinitionHash: tool.definitionHash });
