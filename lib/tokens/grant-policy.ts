@@ -6,10 +6,22 @@ import { InvalidScope, InvalidTarget } from "@/lib/oauth/errors";
 /** The MCP server a token is for: its audience (RFC 8707 resource). */
 export type TargetServer = CatalogServer;
 
+/** A tool a mint grants: its id (what the session records) and its name (what the token carries). */
+export interface GrantedTool {
+  id: string;
+  name: string;
+}
+
 /** What policy allows for one mint: decided from effective access, never from the request alone. */
 export interface GrantDecision {
   server: TargetServer;
   scopes: string[];
+  /**
+   * Exactly the tools the token may call, ordered by name: the effective tools on the server whose scope was
+   * granted (and, for jwt-bearer, that the ID-JAG carried). The token carries them as RFC 9396
+   * authorization_details (lib/oauth/authorization-details.ts); the gateway allows nothing else.
+   */
+  tools: GrantedTool[];
   /** Strictest max session of the entitlements granting these scopes. */
   maxSessionSeconds: number;
   /** Strictest re-authentication interval among them (null: none required). */
@@ -55,18 +67,25 @@ export async function registeredServer(db: Db, resource: string | undefined): Pr
 
 /**
  * Scopes = requested ∩ what effective access reaches on that server (all of
- * them when none are requested). Nothing left is a refusal, not an empty token.
- * The limits come with the access (each grant path carries its entitlement's),
- * read from the same catalogue version: no query of its own.
+ * them when none are requested); tools = the effective tools on that server
+ * whose scope was granted. `within` (tool names) bounds the tools further: a
+ * jwt-bearer mint never widens beyond its ID-JAG's tools. Nothing left is a
+ * refusal, not an empty token. The limits come with the access (each grant
+ * path carries its entitlement's), read from the same catalogue version: no
+ * query of its own.
  */
-export function decideGrant(access: EffectiveAccess, server: TargetServer, requested: readonly string[]): GrantDecision {
-  const reachable = access.scopesByResource.get(server.resourceUri);
-  if (!reachable || reachable.size === 0) throw new InvalidTarget("no access to this resource");
+export function decideGrant(access: EffectiveAccess, server: TargetServer, requested: readonly string[], within?: ReadonlySet<string>): GrantDecision {
+  const onServer = access.tools.filter((t) => t.resourceUri === server.resourceUri);
+  if (onServer.length === 0) throw new InvalidTarget("no access to this resource");
+  const candidates = within ? onServer.filter((t) => within.has(t.toolName)) : onServer;
+  if (candidates.length === 0) throw new InvalidScope("none of the assertion's tools is still granted for this resource");
+  const reachable = new Set(candidates.map((t) => t.scope));
   const scopes = requested.length === 0 ? [...reachable].sort() : requested.filter((s) => reachable.has(s));
   if (scopes.length === 0) throw new InvalidScope("none of the requested scopes is granted for this resource");
   const granted = new Set(scopes);
-  const tools = access.tools.filter((t) => t.resourceUri === server.resourceUri && granted.has(t.scope));
-  // Every path behind a granted scope limits the mint: its entitlement's session length and re-auth interval.
+  // On one server the catalogue's order is by tool name (code points): the token lists them sorted.
+  const tools = candidates.filter((t) => granted.has(t.scope));
+  // Every path behind a granted tool limits the mint: its entitlement's session length and re-auth interval.
   const paths = tools.flatMap((t) => t.via);
   const maxSessionSeconds = Math.min(...paths.map((p) => p.maxSessionSeconds));
   const intervals = paths.map((p) => p.reauthIntervalSeconds).filter((v): v is number => v !== null && v > 0);
@@ -74,6 +93,7 @@ export function decideGrant(access: EffectiveAccess, server: TargetServer, reque
   return {
     server,
     scopes,
+    tools: tools.map((t) => ({ id: t.toolId, name: t.toolName })),
     maxSessionSeconds: Number.isFinite(maxSessionSeconds) ? maxSessionSeconds : 0,
     reauthIntervalSeconds: intervals.length ? Math.min(...intervals) : null,
     until: ends.length ? new Date(Math.min(...ends.map((d) => d.getTime()))) : null,

@@ -44,6 +44,8 @@ export type WriteOutcome =
 export interface LiveSession {
   id: string;
   scopes: string;
+  /** Space-separated ids of the tools granted so far (AgentSession.toolIds). */
+  toolIds: string;
   expiresAt: Date;
   authTime: Date | null;
 }
@@ -54,6 +56,7 @@ export interface NewSessionRow {
   userId: string | null;
   serverId: string;
   scopes: string;
+  toolIds: string;
   grantType: string;
   authTime: Date | null;
   createdAt: Date;
@@ -67,6 +70,7 @@ export interface NewSessionRow {
 export interface SessionUpdate {
   id: string;
   scopes: string;
+  toolIds: string;
   lastUsedAt: Date;
   tokenDelta: number;
   risk: string;
@@ -94,11 +98,17 @@ export interface BatchRows {
   outcomes: WriteOutcome[];
 }
 
+/** Space-separated values (OAuth scope syntax): the union of `current` and `added`, sorted and each once. */
+function union(current: string, added: readonly string[]): string {
+  return [...new Set([...current.split(" ").filter(Boolean), ...added])].sort().join(" ");
+}
+
 export const sessionKey = (agentId: string, userId: string | null, serverId: string): string => `${agentId}\u0000${userId ?? ""}\u0000${serverId}`;
 
 interface SessionState {
   id: string;
   scopes: string;
+  toolIds: string;
   expiresAt: Date;
   authTime: Date | null;
   row: NewSessionRow | null;
@@ -151,33 +161,40 @@ export function planBatch(
       state = live && live.id !== state?.id ? { ...live, row: null, update: null } : undefined;
     }
     if (state) {
-      const scopes = [...new Set([...state.scopes.split(" ").filter(Boolean), ...decision.scopes])].sort().join(" ");
+      const scopes = union(state.scopes, decision.scopes);
+      // The session records every tool any of its tokens grants: a removal is checked against all of them.
+      const toolIds = union(state.toolIds, decision.tools.map((t) => t.id));
       const fresher = m.authTime !== null && (!state.authTime || m.authTime > state.authTime);
       state.scopes = scopes;
+      state.toolIds = toolIds;
       if (fresher) state.authTime = m.authTime;
       if (state.row) {
-        Object.assign(state.row, { scopes, lastUsedAt: now, risk: decision.risk, tokenCount: state.row.tokenCount + 1 });
+        Object.assign(state.row, { scopes, toolIds, lastUsedAt: now, risk: decision.risk, tokenCount: state.row.tokenCount + 1 });
         if (fresher) Object.assign(state.row, { authTime: m.authTime, reauthDueAt });
       } else {
         if (!state.update) {
-          state.update = { id: state.id, scopes, lastUsedAt: now, tokenDelta: 0, risk: decision.risk, auth: null };
+          state.update = { id: state.id, scopes, toolIds, lastUsedAt: now, tokenDelta: 0, risk: decision.risk, auth: null };
           out.sessionUpdates.push(state.update);
         }
-        Object.assign(state.update, { scopes, lastUsedAt: now, risk: decision.risk, tokenDelta: state.update.tokenDelta + 1 });
+        Object.assign(state.update, { scopes, toolIds, lastUsedAt: now, risk: decision.risk, tokenDelta: state.update.tokenDelta + 1 });
         if (fresher && m.authTime) state.update.auth = { authTime: m.authTime, reauthDueAt };
       }
     } else {
       const maxEnd = now.getTime() + decision.maxSessionSeconds * 1000;
       const row: NewSessionRow = {
         id: timeOrderedId(now.getTime()), agentId: m.agent.id, userId: m.user?.id ?? null, serverId: decision.server.id,
-        scopes: [...decision.scopes].sort().join(" "), grantType: m.grantType, authTime: m.authTime, createdAt: now, lastUsedAt: now,
+        scopes: [...decision.scopes].sort().join(" "), toolIds: union("", decision.tools.map((t) => t.id)), grantType: m.grantType, authTime: m.authTime, createdAt: now, lastUsedAt: now,
         expiresAt: new Date(decision.until ? Math.min(maxEnd, decision.until.getTime()) : maxEnd), reauthDueAt, risk: decision.risk, tokenCount: 1,
       };
       out.newSessions.push(row);
-      state = { id: row.id, scopes: row.scopes, expiresAt: row.expiresAt, authTime: row.authTime, row, update: null };
+      state = { id: row.id, scopes: row.scopes, toolIds: row.toolIds, expiresAt: row.expiresAt, authTime: row.authTime, row, update: null };
     }
     touched.set(key, state);
-    const expiresAt = new Date(Math.min(now.getTime() + m.lifetimeSeconds * 1000, state.expiresAt.getTime()));
+    // No token outlives its session, nor the grants behind its tools: a session extended by this mint keeps its own
+    // end, and an assignment that expires before it must not leave this token calling its tools.
+    const ends = [now.getTime() + m.lifetimeSeconds * 1000, state.expiresAt.getTime()];
+    if (decision.until) ends.push(decision.until.getTime());
+    const expiresAt = new Date(Math.min(...ends));
     out.tokens.push({
       id: timeOrderedId(now.getTime()), jti: m.jti, kind: m.kind, sessionId: state.id, clientId: m.agent.clientId, audience: m.audience,
       scopes: decision.scopes.join(" "), issuedAt: now, expiresAt,

@@ -15,7 +15,7 @@ const epoch = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float
 function liveSessionsSql(mints: readonly MintRequest[], now: Date): string {
   const array = (values: string[]) => `ARRAY[${values.map((v) => pg.escapeLiteral(v)).join(", ")}]::text[]`;
   return `
-SELECT s."id", s."agentId", s."userId", s."serverId", s."scopes", ${epoch(`s."expiresAt"`)} AS "expiresAt", ${epoch(`s."authTime"`)} AS "authTime"
+SELECT s."id", s."agentId", s."userId", s."serverId", s."scopes", s."toolIds", ${epoch(`s."expiresAt"`)} AS "expiresAt", ${epoch(`s."authTime"`)} AS "authTime"
 FROM unnest(${array(mints.map((m) => m.agent.id))}, ${array(mints.map((m) => m.user?.id ?? ""))}, ${array(mints.map((m) => m.decision.server.id))}) AS k("agentId", "userId", "serverId")
 JOIN "AgentSession" s ON s."agentId" = k."agentId" AND s."serverId" = k."serverId" AND s."userId" IS NOT DISTINCT FROM NULLIF(k."userId", '')
 WHERE s."status" = 'active' AND s."expiresAt" > ${pg.escapeLiteral(ts(now)!)}::timestamp(3)
@@ -23,16 +23,16 @@ ORDER BY s."createdAt" DESC`;
 }
 
 const INSERT_SESSIONS = `
-INSERT INTO "AgentSession" ("id", "agentId", "userId", "serverId", "scopes", "grantType", "authTime", "createdAt", "lastUsedAt", "expiresAt", "reauthDueAt", "status", "risk", "tokenCount", "toolCallCount")
-SELECT u.id, u.agent, u.usr, u.srv, u.scopes, u.grant, u.auth, u.created, u.used, u.expires, u.reauth, 'active', u.risk::"ToolRisk", u.n, 0
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::timestamp(3)[], $9::timestamp(3)[], $10::timestamp(3)[], $11::timestamp(3)[], $12::text[], $13::int4[])
-  AS u(id, agent, usr, srv, scopes, "grant", auth, created, used, expires, reauth, risk, n)`;
+INSERT INTO "AgentSession" ("id", "agentId", "userId", "serverId", "scopes", "toolIds", "grantType", "authTime", "createdAt", "lastUsedAt", "expiresAt", "reauthDueAt", "status", "risk", "tokenCount", "toolCallCount")
+SELECT u.id, u.agent, u.usr, u.srv, u.scopes, u.tools, u.grant, u.auth, u.created, u.used, u.expires, u.reauth, 'active', u.risk::"ToolRisk", u.n, 0
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamp(3)[], $9::timestamp(3)[], $10::timestamp(3)[], $11::timestamp(3)[], $12::timestamp(3)[], $13::text[], $14::int4[])
+  AS u(id, agent, usr, srv, scopes, tools, "grant", auth, created, used, expires, reauth, risk, n)`;
 
 const UPDATE_SESSIONS = `
-UPDATE "AgentSession" s SET "scopes" = u.scopes, "lastUsedAt" = u.used, "risk" = u.risk::"ToolRisk", "tokenCount" = s."tokenCount" + u.n,
+UPDATE "AgentSession" s SET "scopes" = u.scopes, "toolIds" = u.tools, "lastUsedAt" = u.used, "risk" = u.risk::"ToolRisk", "tokenCount" = s."tokenCount" + u.n,
   "authTime" = CASE WHEN u.auth_moved THEN u.auth ELSE s."authTime" END, "reauthDueAt" = CASE WHEN u.auth_moved THEN u.reauth ELSE s."reauthDueAt" END
-FROM unnest($1::text[], $2::text[], $3::timestamp(3)[], $4::text[], $5::int4[], $6::bool[], $7::timestamp(3)[], $8::timestamp(3)[])
-  AS u(id, scopes, used, risk, n, auth_moved, auth, reauth)
+FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamp(3)[], $5::text[], $6::int4[], $7::bool[], $8::timestamp(3)[], $9::timestamp(3)[])
+  AS u(id, scopes, tools, used, risk, n, auth_moved, auth, reauth)
 WHERE s."id" = u.id`;
 
 const INSERT_TOKENS = `
@@ -48,7 +48,7 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 const WRITE_BATCH = (() => {
   const [sessions, extended, tokens, events] = [INSERT_SESSIONS, UPDATE_SESSIONS, INSERT_TOKENS, auditInsertSql()];
   let offset = 0;
-  // Each part's parameters follow the previous parts' (13 + 8 + 9 + 1 in all, in the order write() binds them).
+  // Each part's parameters follow the previous parts' (14 + 9 + 9 + 1 in all, in the order write() binds them).
   const next = (sql: string) => {
     const text = shiftParameters(sql, offset);
     offset += parameterCount(sql);
@@ -82,10 +82,10 @@ export function postgresMintStore(url: string): MintStore {
       return writer.transaction(async (client, opened) => {
         const head = locks.heads(opened.slice(0, 2)).get("token") ?? null;
         const live = new Map<string, LiveSession[]>();
-        for (const r of (earliest ? opened[2]!.rows : []) as { id: string; agentId: string; userId: string | null; serverId: string; scopes: string; expiresAt: number; authTime: number | null }[]) {
+        for (const r of (earliest ? opened[2]!.rows : []) as { id: string; agentId: string; userId: string | null; serverId: string; scopes: string; toolIds: string; expiresAt: number; authTime: number | null }[]) {
           const key = sessionKey(r.agentId, r.userId, r.serverId);
           const list = live.get(key) ?? [];
-          if (!list.some((s) => s.id === r.id)) list.push({ id: r.id, scopes: r.scopes, expiresAt: new Date(r.expiresAt), authTime: r.authTime === null ? null : new Date(r.authTime) });
+          if (!list.some((s) => s.id === r.id)) list.push({ id: r.id, scopes: r.scopes, toolIds: r.toolIds, expiresAt: new Date(r.expiresAt), authTime: r.authTime === null ? null : new Date(r.authTime) });
           live.set(key, list);
         }
         const claimFailed = await claim(client, items);
@@ -96,10 +96,10 @@ export function postgresMintStore(url: string): MintStore {
         const us = rows.sessionUpdates;
         const tk = rows.tokens;
         await client.query({ name: "mandate-mint-write", text: WRITE_BATCH, values: [
-          ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.grantType),
+          ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.toolIds), ns.map((r) => r.grantType),
           ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
           ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
-          us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
+          us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => u.toolIds), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
           us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
           tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
           tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),

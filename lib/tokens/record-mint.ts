@@ -44,7 +44,8 @@ export function mintAuditInput(m: MintInput, sessionId: string, expiresAt: Date,
     action: "token.minted", actorType: "agent", actorId: m.agent.id, actorLabel: m.agent.name, onBehalfOfId: m.user?.id ?? null,
     targetType: "mcp_server", targetId: decision.server.id, targetLabel: decision.server.name, decision: "allow", sessionId,
     clientAddress: m.clientAddress ?? null, requestId: m.requestId ?? null, occurredAt: m.now,
-    detail: { grant_type: m.grantType, kind: m.kind, jti: m.jti, client_id: m.agent.clientId, audience: m.audience, scope: decision.scopes.join(" "), expires_at: expiresAt.toISOString(),
+    detail: { grant_type: m.grantType, kind: m.kind, jti: m.jti, client_id: m.agent.clientId, audience: m.audience, scope: decision.scopes.join(" "),
+      tools: decision.tools.map((t) => t.name), expires_at: expiresAt.toISOString(),
       ...(refreshExpiresAt ? { refresh_token_expires_at: refreshExpiresAt.toISOString() } : {}) },
   };
 }

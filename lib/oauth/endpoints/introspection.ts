@@ -37,6 +37,8 @@ export async function introspectionEndpoint(ctx: OAuthContext, req: OAuthRequest
       active: true, scope: p.scope, client_id: p.client_id, sub: p.sub, aud: p.aud, iss: p.iss, exp: p.exp, iat: p.iat, jti: p.jti,
       token_type: state.kind === "access_token" ? "Bearer" : "N_A", sid: state.sessionId,
       ...(p.act ? { act: p.act } : {}), ...(p.resource ? { resource: p.resource } : {}),
+      // RFC 9396 §9.2: the tools the token may call, so an MCP server enforcing natively can allow exactly those.
+      ...(Array.isArray(p.authorization_details) ? { authorization_details: p.authorization_details } : {}),
     });
   } catch (err) {
     return refuse(ctx, req, err, "introspection", claimed, null);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
 import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
+import { toolAuthorizationDetails } from "../authorization-details";
 import { jsonResponse } from "../context";
 import { GRANT_CLIENT_CREDENTIALS, TYP_ACCESS_TOKEN } from "../defaults";
 import { splitScope } from "../form-body";
@@ -28,10 +29,12 @@ export const clientCredentialsGrant: Grant = {
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);
     // RFC 9068 §2.2
+    // RFC 9396 §9.1 and §7: the tools it may call, in the token and in the response.
+    const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
     const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
       iss: ctx.issuer, sub: agent.clientId, aud: server.resourceUri, client_id: agent.clientId, scope: decision.scopes.join(" "),
-      sid: sessionId, jti, iat, exp,
+      authorization_details, sid: sessionId, jti, iat, exp,
     });
-    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope: decision.scopes.join(" ") });
+    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope: decision.scopes.join(" "), authorization_details });
   },
 };

@@ -3,6 +3,7 @@ import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
 import { verifyOwnToken } from "@/lib/tokens/verify-own-token";
+import { grantedToolNames, toolAuthorizationDetails } from "../authorization-details";
 import { jsonResponse } from "../context";
 import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
@@ -47,10 +48,13 @@ FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "
     const asked = splitScope(form.get("scope"));
     const requested = asked.length ? asked.filter((s) => granted.includes(s)) : granted;
     if (requested.length === 0) throw new InvalidScope("requested scope exceeds the assertion's scope");
+    // Nor its tools: the access token's tools are the ID-JAG's ∩ what both still reach now.
+    const jagTools = grantedToolNames(jag.authorization_details, resource);
+    if (!jagTools) throw new InvalidGrant("assertion carries no authorization_details for its resource");
     // Policy is re-read: an assignment ended since the ID-JAG was issued takes effect now.
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
     const server = serverIn(access, resource);
-    const decision = decideGrant(access, server, requested);
+    const decision = decideGrant(access, server, requested, jagTools);
 
     const jti = randomUUID();
     const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
@@ -65,11 +69,12 @@ FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);
     const scope = decision.scopes.join(" ");
+    const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
     const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-      iss: ctx.issuer, sub: user.id, aud: server.resourceUri, client_id: agent.clientId, scope, sid: sessionId, jti, iat, exp,
+      iss: ctx.issuer, sub: user.id, aud: server.resourceUri, client_id: agent.clientId, scope, authorization_details, sid: sessionId, jti, iat, exp,
       act: { sub: agent.clientId },
       ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
     });
-    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope });
+    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope, authorization_details });
   },
 };

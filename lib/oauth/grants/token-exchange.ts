@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
+import { toolAuthorizationDetails } from "../authorization-details";
 import { jsonResponse } from "../context";
 import { GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_ID_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InsufficientUserAuthentication, InvalidRequest, InvalidTarget } from "../errors";
@@ -52,11 +53,14 @@ export const tokenExchangeGrant: Grant = {
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);
     const scope = decision.scopes.join(" ");
+    // What the person and the agent may both reach there, tool by tool: the jwt-bearer mint never goes beyond it.
+    const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
     const token = await signToken(ctx.keys, TYP_ID_JAG, {
       iss: ctx.issuer, sub: subject.user.id, aud: audience, client_id: agent.clientId, jti, iat, exp, resource: server.resourceUri, scope,
+      authorization_details,
       ...(subject.authTime ? { auth_time: Math.floor(subject.authTime.getTime() / 1000) } : {}),
       email: subject.user.email,
     });
-    return jsonResponse(200, { access_token: token, issued_token_type: TOKEN_TYPE_ID_JAG, token_type: "N_A", expires_in: exp - iat, scope });
+    return jsonResponse(200, { access_token: token, issued_token_type: TOKEN_TYPE_ID_JAG, token_type: "N_A", expires_in: exp - iat, scope, authorization_details });
   },
 };
