@@ -280,9 +280,8 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     if (decision?.allow) {
       // Recorded once the upstream has answered (its status is part of the
       // event) and written after the response has started (CallAuditWriter).
-      const scope = decision.tool.scope;
       audit(x, caller, {
-        allowed: true, toolName: decision.tool.name, reason: upstream ? `scope ${scope} granted` : `scope ${scope} granted; upstream unreachable or refused the gateway`,
+        allowed: true, toolName: decision.tool.name, reason: upstream ? decision.reason : `${decision.reason}; upstream unreachable or refused the gateway`,
         upstreamStatus: upstream?.statusCode ?? null, params,
       });
     }

@@ -8,5 +8,10 @@ export interface GatewayCaller {
   jti: string;
   audience: string;
   scopes: ReadonlySet<string>;
+  /**
+   * The tools this token may call: the actions of its RFC 9396 authorization_details for this audience
+   * (lib/oauth/authorization-details.ts), built once per verified token. Empty for a token without them.
+   */
+  tools: ReadonlySet<string>;
   expiresAtMs: number;
 }

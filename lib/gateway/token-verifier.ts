@@ -1,5 +1,6 @@
 import type { JWTPayload } from "jose";
 import type { KeyRing } from "@/lib/keys/key-ring";
+import { grantedToolNames } from "@/lib/oauth/authorization-details";
 import { TYP_ACCESS_TOKEN } from "@/lib/oauth/defaults";
 import { verifyOwnToken } from "@/lib/tokens/verify-own-token";
 import type { GatewayCaller } from "./caller";
@@ -63,6 +64,9 @@ function callerOf(p: JWTPayload): GatewayCaller | null {
     jti: p.jti,
     audience: p.aud,
     scopes: new Set(scope.split(" ").filter(Boolean)),
+    // Read once here and cached with the token: a call costs one Set lookup. A token without tools (minted
+    // before they were carried) may call none.
+    tools: grantedToolNames(p.authorization_details, p.aud) ?? new Set<string>(),
     expiresAtMs: p.exp * 1000,
   };
 }

@@ -2,14 +2,17 @@ import type { GatewayCaller } from "./caller";
 import type { GatewayServer, GatewayTool } from "./directory";
 
 export type ToolCallDecision =
-  | { allow: true; tool: GatewayTool }
-  /** `requiredScope` is what a step-up would need; absent when no scope can grant the call (unknown or unapproved tool). */
+  /** `reason` says which grant allowed it (the audit trail's allow reason). */
+  | { allow: true; tool: GatewayTool; reason: string }
+  /** `requiredScope` is what a step-up would need; absent when no scope can grant the call (unknown, unapproved or ungranted tool). */
   | { allow: false; tool: GatewayTool | null; toolName: string; reason: string; requiredScope?: string };
 
 /**
- * May this caller call this tool? Only approved tools, and only with the
- * tool's scope in the token. Unknown and unapproved tools are refused the
- * same way as out-of-scope ones, before the upstream is reached.
+ * May this caller call this tool? Only an approved tool that the token grants
+ * by name (its RFC 9396 authorization_details: the effective tools at mint),
+ * and whose scope the token also holds. A scope is never enough on its own:
+ * tools that share it are each granted or not. Unknown, unapproved and
+ * ungranted tools are refused the same way, before the upstream is reached.
  */
 export function decideToolCall(server: GatewayServer, caller: GatewayCaller, params: unknown): ToolCallDecision {
   const name = params !== null && typeof params === "object" ? (params as { name?: unknown }).name : undefined;
@@ -17,8 +20,12 @@ export function decideToolCall(server: GatewayServer, caller: GatewayCaller, par
   const tool = server.tools.get(name);
   if (!tool) return { allow: false, tool: null, toolName: name, reason: `unknown_tool: ${name} is not a known tool of this server` };
   if (!tool.approved) return { allow: false, tool, toolName: name, reason: `tool_not_approved: ${name} is not approved` };
-  if (!caller.scopes.has(tool.scope)) return { allow: false, tool, toolName: name, reason: `insufficient_scope: ${name} requires ${tool.scope}`, requiredScope: tool.scope };
-  return { allow: true, tool };
+  const inScope = caller.scopes.has(tool.scope);
+  // Out of scope: a token with the scope might carry the tool, so the challenge names it (RFC 6750 §3.1).
+  if (!inScope) return { allow: false, tool, toolName: name, reason: `insufficient_scope: ${name} requires ${tool.scope}`, requiredScope: tool.scope };
+  // In scope but not granted: no scope would help (the tool is not among the agent's effective tools), so none is named.
+  if (!caller.tools.has(name)) return { allow: false, tool, toolName: name, reason: `tool_not_granted: tool ${name} is not granted to this session` };
+  return { allow: true, tool, reason: `tool ${name} granted to this session (authorization_details; scope ${tool.scope})` };
 }
 
 /** The arguments of a tools/call, when they are an object. */

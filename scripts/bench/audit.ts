@@ -191,7 +191,7 @@ async function mintLoad(url: string, basic: string, seconds: number): Promise<nu
 async function appendLoad(db: Db, server: GatewayServer, tool: GatewayTool, sessionId: string, rate: number, stop: () => boolean): Promise<number> {
   const settings = gatewaySettings();
   const writer = new CallAuditWriter(db, { flushMs: settings.auditFlushMs, batchSize: settings.auditBatchSize, maxBacklog: settings.auditMaxBacklog });
-  const caller: GatewayCaller = { clientId: "bench-appender", userSubject: null, sessionId, jti: "bench", audience: server.resourceUri, scopes: new Set([tool.scope]), expiresAtMs: Date.now() + 3_600_000 };
+  const caller: GatewayCaller = { clientId: "bench-appender", userSubject: null, sessionId, jti: "bench", audience: server.resourceUri, scopes: new Set([tool.scope]), tools: new Set([tool.name]), expiresAtMs: Date.now() + 3_600_000 };
   let added = 0;
   const started = Date.now();
   while (!stop()) {

@@ -53,7 +53,7 @@ describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
     );
     const server = { id: srv.id, name: srv.name, tools: new Map() } as unknown as GatewayServer;
     const record = (i: number, sessionId: string, allowed: boolean): ToolCallRecord => ({
-      allowed, server, caller: { clientId: "usage-agent", userSubject: null, sessionId, jti: `j-${i}`, audience: srv.resourceUri, scopes: new Set(), expiresAtMs: 0 },
+      allowed, server, caller: { clientId: "usage-agent", userSubject: null, sessionId, jti: `j-${i}`, audience: srv.resourceUri, scopes: new Set(), tools: new Set(), expiresAtMs: 0 },
       toolName: "read_doc", tool: null, reason: allowed ? "scope granted" : "scope not granted", latencyMs: 2, upstreamStatus: allowed ? 200 : null,
       loggedArguments: {}, requestId: `usage-${i}`, clientAddress: "127.0.0.1", occurredAt: new Date(started.getTime() + 1000 * (i + 1)),
     });
@@ -80,7 +80,7 @@ describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
 
   it("keeps tool-call events that failed to write and writes them once the store is back", async () => {
     const server = { id: "srv", name: "Docs", tools: new Map() } as unknown as GatewayServer;
-    const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-x", jti: "j", audience: "a", scopes: new Set(), expiresAtMs: 0 };
+    const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-x", jti: "j", audience: "a", scopes: new Set(), tools: new Set(), expiresAtMs: 0 };
     const record = (i: number): ToolCallRecord => ({
       allowed: false, server, caller, toolName: `t${i}`, tool: null, reason: "test", latencyMs: 1, upstreamStatus: null, loggedArguments: {},
       requestId: `retry-${i}`, clientAddress: null, occurredAt: new Date(),

@@ -13,9 +13,14 @@ import { transformSseBody } from "@/server/sse-transform";
 const tool = (name: string, scope: string, approved = true): [string, GatewayTool] => [name, { id: `t-${name}`, name, scope, risk: "read", approved }];
 const server: GatewayServer = {
   id: "s1", name: "Docs", slug: "docs", resourceUri: "https://mcp.example/docs", upstreamUrl: new URL("http://127.0.0.1:1/mcp"), credential: null,
-  argumentLogging: "none", tools: new Map([tool("read", "docs.read"), tool("write", "docs.write"), tool("draft", "docs.draft", false)]), scopes: ["docs.read", "docs.write"],
+  argumentLogging: "none",
+  tools: new Map([tool("read", "docs.read"), tool("search", "docs.read"), tool("write", "docs.write"), tool("draft", "docs.draft", false)]),
+  scopes: ["docs.read", "docs.write"],
 };
-const caller: GatewayCaller = { clientId: "a", userSubject: null, sessionId: "s", jti: "j", audience: server.resourceUri, scopes: new Set(["docs.read"]), expiresAtMs: Date.now() + 60_000 };
+// Granted `read` only: `search` shares its scope but is not among the token's tools.
+const caller: GatewayCaller = {
+  clientId: "a", userSubject: null, sessionId: "s", jti: "j", audience: server.resourceUri, scopes: new Set(["docs.read"]), tools: new Set(["read"]), expiresAtMs: Date.now() + 60_000,
+};
 
 describe("gateway decisions", () => {
   it("allows an approved tool in scope and names the scope a refused one needs", () => {
@@ -28,8 +33,20 @@ describe("gateway decisions", () => {
     expect(decideToolCall(server, caller, {})).toMatchObject({ allow: false, toolName: "" });
   });
 
+  it("decides on the token's tools, never on a scope alone, and says which grant allowed a call", () => {
+    expect(decideToolCall(server, caller, { name: "read" })).toEqual({
+      allow: true, tool: server.tools.get("read"), reason: "tool read granted to this session (authorization_details; scope docs.read)",
+    });
+    const sibling = decideToolCall(server, caller, { name: "search" });
+    expect(sibling).toMatchObject({ allow: false, reason: "tool_not_granted: tool search is not granted to this session" });
+    // No scope would grant it: the challenge names none.
+    expect(sibling).not.toHaveProperty("requiredScope");
+    // A token without authorization_details calls nothing, whatever its scopes.
+    expect(decideToolCall(server, { ...caller, tools: new Set() }, { name: "read" })).toMatchObject({ allow: false });
+  });
+
   it("filters tools/list results and leaves other messages alone", () => {
-    const listed = { jsonrpc: "2.0", id: 1, result: { tools: [{ name: "read" }, { name: "write" }, { name: "draft" }, { name: "x" }], nextCursor: "2" } };
+    const listed = { jsonrpc: "2.0", id: 1, result: { tools: [{ name: "read" }, { name: "search" }, { name: "write" }, { name: "draft" }, { name: "x" }], nextCursor: "2" } };
     expect(filterToolsListMessage(listed, server, caller)).toEqual({ jsonrpc: "2.0", id: 1, result: { tools: [{ name: "read" }], nextCursor: "2" } });
     const note = { jsonrpc: "2.0", method: "notifications/progress", params: {} };
     expect(filterToolsListMessage(note, server, caller)).toBe(note);
