@@ -9,10 +9,12 @@ const holder = globalThis as unknown as { __mandateRevocationBus?: EventEmitter 
 const bus = (holder.__mandateRevocationBus ??= new EventEmitter().setMaxListeners(0));
 
 /**
- * In-process revocation announcements. Whoever revokes (console, token
- * revocation endpoint) calls `onRevoked` after commit so this process's
- * gateway refuses the session at once instead of at its next poll; other
- * processes learn it from the poll.
+ * In-process revocation announcements. Whoever revokes through the one
+ * revocation path (lib/sessions/revoke-live-sessions.ts: the console, the
+ * API, /oauth/revoke, reviews, directory sync, expiry) announces after commit
+ * — `onRevoked` for a session, `onTokenRevoked` for one token — so this
+ * process's gateway refuses it at once instead of at its next poll; other
+ * processes learn it from NOTIFY or the catch-up read of the revocation log.
  */
 export const revocationBus = {
   onRevoked(sessionId: string): void {

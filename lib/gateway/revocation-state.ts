@@ -36,8 +36,8 @@ export interface RevocationStateOptions {
  *     past the highest seq applied (the watermark — seq order is commit
  *     order, see lib/sessions/revocation-lock.ts), so a missed notification
  *     cannot leave a token alive; plus `revokedAt` since the previous poll,
- *     with overlap, for writers that do not log events (token revocation by
- *     a client at /oauth/revoke).
+ *     with overlap, as a safety net for rows changed outside the one
+ *     revocation path (lib/sessions/revoke-live-sessions.ts), by hand say.
  *
  * Fail closed: `isFresh` turns false when no catch-up read has succeeded
  * within `revocationStaleAfterMs`; the gateway then refuses everything.
@@ -108,8 +108,9 @@ export class RevocationState {
 
   private notified(payload: string): void {
     try {
-      const p = JSON.parse(payload) as { s?: unknown };
+      const p = JSON.parse(payload) as { s?: unknown; t?: unknown };
       if (Array.isArray(p.s)) for (const id of p.s) if (typeof id === "string") this.apply({ sessionId: id });
+      if (Array.isArray(p.t)) for (const jti of p.t) if (typeof jti === "string") this.apply({ jti });
     } catch {
       // Not ours or truncated: the catch-up read below covers it.
     }

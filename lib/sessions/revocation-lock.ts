@@ -16,9 +16,10 @@ export const REVOCATION_CHANNEL = "mandate_revocations";
 /** NOTIFY payloads are limited to 8000 bytes: past this many ids the payload only says "catch up". */
 const MAX_IDS_IN_PAYLOAD = 150;
 
-/** Tells the other instances (after commit) that revocations are there to read. */
-export async function notifyRevocations(tx: Tx, sessionIds: readonly string[]): Promise<void> {
+/** Tells the other instances (after commit) that revocations are there to read: sessions as `s`, single tokens (by jti) as `t`. */
+export async function notifyRevocations(tx: Tx, sessionIds: readonly string[], jtis: readonly string[] = []): Promise<void> {
   if (providerOf(tx) !== "postgresql") return;
-  const payload = JSON.stringify(sessionIds.length <= MAX_IDS_IN_PAYLOAD ? { s: sessionIds } : { catchUp: true });
+  const fits = sessionIds.length + jtis.length <= MAX_IDS_IN_PAYLOAD;
+  const payload = JSON.stringify(fits ? { s: sessionIds, ...(jtis.length > 0 ? { t: jtis } : {}) } : { catchUp: true });
   await tx.$executeRawUnsafe("SELECT pg_notify($1, $2)", REVOCATION_CHANNEL, payload);
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { sessionRevokedClaims, CAEP_SESSION_REVOKED } from "@/lib/security-events/caep";
+import { revocationBus } from "@/lib/gateway/revocation-bus";
+import { announceRevoked } from "./announce";
 import { lockRevocations, notifyRevocations } from "./revocation-lock";
 
 /** What an operation revoked, for its audit detail (each session's event says which operation it was part of). */
@@ -16,11 +18,27 @@ export type RevocationOperation =
   | { kind: "agent_suspended"; agentId: string }
   | { kind: "idle_timeout" }
   /** An access review or a removal of unused access ended or narrowed the grant behind the session. */
-  | { kind: "access_removed"; serverId: string }
+  | { kind: "access_removed"; serverId: string; assignmentId?: string }
   /** The person the sessions acted for left the directory (the directory's own audit event). */
   | { kind: "offboarding"; userId: string; directoryEventId: string }
   /** A used authorization code or a rotated refresh token came back (RFC 9700 §4.5, §4.14.2): the session is assumed stolen. */
-  | { kind: "reuse_detected"; token: "authorization_code" | "refresh_token" };
+  | { kind: "reuse_detected"; token: "authorization_code" | "refresh_token" }
+  // Removals of access (lib/sessions/reconcile-live-sessions.ts): the sessions that lost a tool.
+  /** Grants ended: in the console or API, by a policy file, an agent's retirement or a group's deletion. */
+  | { kind: "assignment_ended"; assignmentIds: string[] }
+  /** A grant narrowed in place: more of its entitlement's tools excluded. */
+  | { kind: "assignment_narrowed"; assignmentId: string }
+  /** Grants past their expiry (the session sweeper). */
+  | { kind: "assignment_expired"; assignmentIds: string[] }
+  /** People left a group (SCIM or the console): what they reached through it. */
+  | { kind: "group_membership_removed"; groupId: string; userIds: string[] }
+  /** Tools rejected, gone from their server, or back to pending after a sync. */
+  | { kind: "tool_withdrawn"; serverId: string; toolIds: string[] }
+  /** An entitlement's tools changed, or the entitlement was deleted. */
+  | { kind: "entitlement_changed"; entitlementId: string }
+  | { kind: "server_deleted"; serverId: string }
+  /** A policy file applied in one transaction (its changes are in its own audit events). */
+  | { kind: "policy_applied" };
 
 /** Who revokes: a console principal, or an audit actor as it is recorded (a SCIM client, a review's reviewer). */
 export type Revoker = Principal | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;
@@ -31,6 +49,34 @@ export interface RevokedSession {
 }
 
 const ROWS_PER_INSERT = 500;
+
+/** What a transaction revoked, for the announcement on this process's bus once it has committed. */
+interface Revoked {
+  sessionIds: string[];
+  jtis: string[];
+}
+
+// Transactions opened by `revokingTransaction` collect here what the revocation functions below revoke in them.
+const collectors = new WeakMap<Tx, Revoked>();
+
+/**
+ * Runs `fn` in one transaction and, once it has committed, announces on this
+ * process's revocation bus every session and token revoked in it — by
+ * whatever domain function, however deep — so this instance's gateway
+ * refuses them at its next call. Nothing is announced when it rolls back.
+ * Other instances learn the same revocations from NOTIFY or the catch-up
+ * read of the revocation log, written in the transaction itself.
+ */
+export async function revokingTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+  const revoked: Revoked = { sessionIds: [], jtis: [] };
+  const result = await db.$transaction((tx) => {
+    collectors.set(tx, revoked);
+    return fn(tx);
+  }, options);
+  announceRevoked(revoked.sessionIds);
+  for (const jti of revoked.jtis) revocationBus.onTokenRevoked(jti);
+  return result;
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -46,7 +92,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  *  - one RevocationEvent per session (the catch-up log other instances read),
  *  - one CAEP session-revoked SET per session and enabled receiver (the outbox),
  *  - a NOTIFY to the other instances (PostgreSQL; delivered only on commit).
- * The caller announces the ids on this process's revocation bus after commit.
+ * The ids are announced on this process's revocation bus after commit: by
+ * `revokingTransaction` when the transaction was opened with it, otherwise by
+ * the caller.
  */
 export async function revokeLiveSessionsIn(
   tx: Tx,
@@ -102,5 +150,37 @@ export async function revokeLiveSessionsIn(
     for (const part of chunks(rows, ROWS_PER_INSERT)) await tx.securityEventDelivery.createMany({ data: part });
   }
   await notifyRevocations(tx, live.map((s) => s.id));
+  collectors.get(tx)?.sessionIds.push(...live.map((s) => s.id));
   return live.map((s) => ({ id: s.id, expiresAt: s.expiresAt }));
+}
+
+/**
+ * One token revoked, not its session (RFC 7009 §2.1: the token presented;
+ * the session's other tokens stay valid), through the same path as a
+ * session: the revocation lock, the token's `revokedAt`, a RevocationEvent
+ * naming its jti (the log other instances catch up from), a NOTIFY, the
+ * `token.revoked` audit event and, after commit, this process's bus (inside
+ * `revokingTransaction`). No CAEP event: CAEP's session-revoked does not
+ * apply, and the session goes on. False when the token was already revoked.
+ */
+export async function revokeTokenIn(
+  tx: Tx,
+  actor: Revoker,
+  token: { id: string; jti: string; sessionId: string; expiresAt: Date },
+  opts: { reason: string; now: Date; requestId?: string | null; clientAddress?: string | null },
+): Promise<boolean> {
+  const { now, reason } = opts;
+  await lockRevocations(tx);
+  const { count } = await tx.issuedToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
+  if (count === 0) return false;
+  await tx.revocationEvent.create({ data: { jti: token.jti, expiresAt: token.expiresAt, createdAt: now } });
+  const who = "kind" in actor ? actorOf(actor) : actor;
+  await recordAudit(tx, {
+    action: "token.revoked", ...who, targetType: "token", targetId: token.id, decision: "allow", reason, sessionId: token.sessionId,
+    detail: { jti: token.jti }, occurredAt: now,
+    ...(opts.requestId !== undefined ? { requestId: opts.requestId } : {}), ...(opts.clientAddress !== undefined ? { clientAddress: opts.clientAddress } : {}),
+  });
+  await notifyRevocations(tx, [], [token.jti]);
+  collectors.get(tx)?.jtis.push(token.jti);
+  return true;
 }

@@ -4,7 +4,7 @@ import { TYP_ACCESS_TOKEN, TYP_ID_JAG } from "@/lib/oauth/defaults";
 import { verifyOwnToken } from "./verify-own-token";
 
 export type TokenState =
-  | { active: true; payload: JWTPayload; kind: "access_token" | "id_jag" | "refresh_token"; tokenId: string; sessionId: string }
+  | { active: true; payload: JWTPayload; kind: "access_token" | "id_jag" | "refresh_token"; tokenId: string; sessionId: string; expiresAt: Date }
   | { active: false; reason: string; payload?: JWTPayload; tokenId?: string; sessionId?: string; revokedAt?: Date | null };
 
 /**
@@ -32,5 +32,5 @@ export async function inspectToken(ctx: OAuthContext, token: string, now: Date):
   if (row.revokedAt) return { active: false, reason: "revoked", ...base };
   if (row.expiresAt <= now) return { active: false, reason: "expired", ...base };
   if (row.session.status !== "active" || row.session.expiresAt <= now) return { active: false, reason: `session ${row.session.status === "active" ? "ended" : row.session.status}`, ...base };
-  return { active: true, payload: checked.payload, kind: row.kind, tokenId: row.id, sessionId: row.sessionId };
+  return { active: true, payload: checked.payload, kind: row.kind, tokenId: row.id, sessionId: row.sessionId, expiresAt: row.expiresAt };
 }
