@@ -3,16 +3,18 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { endLiveAssignmentsOfAgent } from "@/lib/assignments/end-live-assignments";
 import { DomainError } from "@/lib/errors/domain-error";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { agentSnapshot } from "./agent-snapshot";
 import { findAgentOrThrow } from "./find-agent";
 
 /**
  * Retires an agent for good. The row stays (audit events, sessions and
  * reviews point at it) but its credentials are dropped and every live
- * assignment ends with the given reason, in the same transaction.
+ * assignment ends with the given reason, its live sessions with them, in the
+ * same transaction.
  */
 export async function retireAgent(db: Db, actor: Principal, agentId: string, reason: string, now = new Date()): Promise<{ endedAssignmentIds: string[] }> {
-  return db.$transaction((tx) => retireAgentIn(tx, actor, agentId, reason, now));
+  return revokingTransaction(db, (tx) => retireAgentIn(tx, actor, agentId, reason, now));
 }
 
 /** retireAgent inside the caller's transaction: the policy importer applies a whole file in one. */

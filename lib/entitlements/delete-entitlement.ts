@@ -3,6 +3,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import { DomainError } from "@/lib/errors/domain-error";
+import { reconcileLiveSessionsIn } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { entitlementSnapshot } from "./entitlement-snapshot";
 
 /**
@@ -13,7 +15,7 @@ import { entitlementSnapshot } from "./entitlement-snapshot";
  * and this event lists them.
  */
 export async function deleteEntitlement(db: Db, actor: Principal, entitlementId: string, now = new Date()): Promise<void> {
-  await db.$transaction((tx) => deleteEntitlementIn(tx, actor, entitlementId, now));
+  await revokingTransaction(db, (tx) => deleteEntitlementIn(tx, actor, entitlementId, now));
 }
 
 /** deleteEntitlement inside the caller's transaction: the policy importer applies a whole file in one. */
@@ -31,4 +33,10 @@ export async function deleteEntitlementIn(tx: Tx, actor: Principal, entitlementI
     decision: "allow", reason: "Entitlement deleted", occurredAt: now,
     detail: { before: { ...before, pastAssignmentIds: past.map((a) => a.id) }, after: null },
   });
+  // Nobody holds it, so no live session should rest on it; one that still does (say, an assignment that expired
+  // since its last reconciliation) ends here rather than when its token does.
+  await reconcileLiveSessionsIn(
+    tx, actor, { sessions: { serverId: before.serverId }, tools: before.toolIds },
+    { reason: `Entitlement ${before.name} deleted`, now, operation: { kind: "entitlement_changed", entitlementId } },
+  );
 }

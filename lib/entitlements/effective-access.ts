@@ -310,11 +310,14 @@ export function intersectAccess(agent: EffectiveAccess, user: EffectiveAccess): 
 
 /**
  * What each agent reaches on its own, for many agents in one query (scope
- * review, the overview's excess figure): the same rules as
- * `effectiveAccessOfAgent`, without one round trip per agent.
+ * review, the overview's excess figure; `agentIds`: only those, as live-session
+ * reconciliation asks): the same rules as `effectiveAccessOfAgent`, without one
+ * round trip per agent. Agents without a live grant are absent from the map.
  */
-export async function effectiveAccessOfAgents(db: Db | Tx, now = new Date()): Promise<Map<string, EffectiveAccess>> {
-  const { catalog, grants } = await grantsOf(db, [`a."agentId" IS NOT NULL`], now, []);
+export async function effectiveAccessOfAgents(db: Db | Tx, now = new Date(), agentIds?: readonly string[]): Promise<Map<string, EffectiveAccess>> {
+  if (agentIds?.length === 0) return new Map();
+  const principal = agentIds ? `a."agentId" IN (${agentIds.map((_, i) => `$${i + 2}`).join(", ")})` : `a."agentId" IS NOT NULL`;
+  const { catalog, grants } = await grantsOf(db, [principal], now, agentIds ? [...agentIds] : []);
   const byAgent = new Map<string, Grant[]>();
   for (const g of grants) {
     let list = byAgent.get(g.path.principalId);

@@ -4,6 +4,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import type { Db } from "@/lib/db/client";
 import { isDomainError } from "@/lib/errors/domain-error";
+import { deferReconciliation } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { buildSteps, type Step, type StepContext } from "./build-steps";
 import { loadCurrentModel } from "./current-model";
 import type { ApplyResult, Plan, PolicyIssue, PolicyOptions } from "./plan-types";
@@ -47,21 +49,26 @@ export async function runPolicy(db: Db, principal: Principal, text: string, opts
   if (!validated.ok) return { ok: false, issues: validated.issues };
 
   try {
-    return await db.$transaction(
+    return await revokingTransaction(
+      db,
       async (tx) => {
         const now = new Date();
         const built = buildSteps(source, validated.entries, await loadCurrentModel(tx, now), opts.prune ?? false);
         if (!built.ok) return { ok: false, issues: built.issues };
         const ctx: StepContext = { tx, principal, now, credentials: [] };
-        for (const step of built.steps) {
-          try {
-            await step.run(ctx);
-          } catch (e) {
-            const issues = issueOf(source, step, e);
-            if (!issues) throw e;
-            throw new Rollback({ ok: false, issues });
+        // Live sessions are reconciled once, against the file's net effect: a grant ended and given again in the
+        // same file cuts nothing. A plan (rolled back) reconciles nothing.
+        await deferReconciliation(tx, async () => {
+          for (const step of built.steps) {
+            try {
+              await step.run(ctx);
+            } catch (e) {
+              const issues = issueOf(source, step, e);
+              if (!issues) throw e;
+              throw new Rollback({ ok: false, issues });
+            }
           }
-        }
+        }, opts.commit ? { actor: principal, reason: "Access removed by a policy file", now, operation: { kind: "policy_applied" } } : null);
         const changed = built.plan.changes.length > 0;
         if (!opts.commit) throw new Rollback({ ok: true, plan: built.plan, applied: false, credentials: [] });
         // An unchanged file writes nothing at all, not even this event: applying twice is a no-op.

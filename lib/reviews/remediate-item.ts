@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
-import { revocationBus } from "@/lib/gateway/revocation-bus";
-import { revokeSessionsLosingAccess } from "./affected-sessions";
+import { reconcileLiveSessionsIn, sessionsOfHolder } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { parseSnapshot } from "./item-snapshot";
 
 type Actor = Pick<AuditInput, "actorType" | "actorId" | "actorLabel">;
@@ -24,7 +24,7 @@ const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is str
  */
 export async function remediateItem(db: Db, actor: Actor, itemId: string, now = new Date()): Promise<RemediationOutcome> {
   try {
-    const outcome = await db.$transaction(async (tx) => {
+    const outcome = await revokingTransaction(db, async (tx) => {
       const item = await tx.reviewItem.findUnique({ where: { id: itemId }, include: { campaign: { select: { name: true } } } });
       if (!item) throw new Error("review item not found");
       if (item.remediationStatus !== "pending") return { itemId, status: "done" as const, detail: item.remediationDetail ?? "", revokedSessions: [] };
@@ -32,7 +32,7 @@ export async function remediateItem(db: Db, actor: Actor, itemId: string, now = 
       const reason = `Access review “${item.campaign.name}”: ${item.status === "reduced" ? "reduced" : "revoked"}`;
       const a = item.assignmentId ? await tx.assignment.findUnique({ where: { id: item.assignmentId }, include: { entitlement: { select: { name: true } } } }) : null;
       let detail: string;
-      let changed = false;
+      let lost: string[] | null = null;
       if (!a || a.endedAt || (a.expiresAt && a.expiresAt <= now)) {
         detail = "The assignment had already ended";
       } else {
@@ -48,15 +48,22 @@ export async function remediateItem(db: Db, actor: Actor, itemId: string, now = 
           await tx.assignment.update({ where: { id: a.id }, data: { endedAt: now, endedReason: reason } });
           await recordAudit(tx, { ...base, action: "assignment.ended", detail: { before: { endedAt: null }, after: { endedAt: now.toISOString(), endedReason: reason }, reviewItemId: item.id } });
           detail = "Assignment ended";
+          lost = entitlementTools;
         } else {
           await tx.assignment.update({ where: { id: a.id }, data: { excludedToolIds: after } });
           await recordAudit(tx, { ...base, action: "assignment.updated", detail: { before: { excludedToolIds: before }, after: { excludedToolIds: after }, reviewItemId: item.id } });
           const names = snap.tools.filter((t) => removed.includes(t.toolId)).map((t) => t.name);
           detail = `Assignment narrowed: removed ${names.join(", ")}`;
+          lost = removed;
         }
-        changed = true;
       }
-      const revokedSessions = changed ? await revokeSessionsLosingAccess(tx, actor, snap, reason, now) : [];
+      // Sessions of the holder on that server that lost a tool (one still granted by another assignment keeps its session).
+      const revokedSessions = lost
+        ? (await reconcileLiveSessionsIn(
+            tx, actor, { sessions: { ...sessionsOfHolder(snap.principalType, snap.principalId), serverId: snap.serverId }, tools: lost },
+            { reason, now, operation: { kind: "access_removed", serverId: snap.serverId, assignmentId: snap.assignmentId } },
+          )).map((s) => s.id)
+        : [];
       if (revokedSessions.length > 0) detail += `; ${revokedSessions.length} session${revokedSessions.length === 1 ? "" : "s"} revoked`;
       await tx.reviewItem.update({ where: { id: item.id }, data: { remediationStatus: "done", remediationDetail: detail, remediatedAt: now } });
       await recordAudit(tx, {
@@ -65,7 +72,6 @@ export async function remediateItem(db: Db, actor: Actor, itemId: string, now = 
       });
       return { itemId, status: "done" as const, detail, revokedSessions };
     });
-    for (const id of outcome.revokedSessions) revocationBus.onRevoked(id);
     return outcome;
   } catch (e) {
     const detail = `Remediation failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 900);

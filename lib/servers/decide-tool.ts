@@ -2,6 +2,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
+import { reconcileLiveSessionsIn } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { definitionOf } from "./tool-definition";
 import { toolDefinitionHash } from "./tool-definition-hash";
 import { toolDecisionSchema, type ToolDecisionInput } from "./tool-schemas";
@@ -17,12 +19,13 @@ const OUTCOME = {
 /**
  * Approving makes a pending (or previously rejected) tool grantable; rejecting
  * makes it ungrantable, and withdraws an approved tool (entitlements and
- * tokens grant only tools whose status is `approved`). A removed tool is
+ * tokens grant only tools whose status is `approved`; live sessions holding
+ * it are revoked in the same transaction). A removed tool is
  * neither: its server no longer offers it, and if it returns a sync brings it
  * back as pending.
  */
 export async function decideTool(db: Db, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput): Promise<{ id: string }> {
-  return db.$transaction((tx) => decideToolIn(tx, principal, decision, raw));
+  return revokingTransaction(db, (tx) => decideToolIn(tx, principal, decision, raw));
 }
 
 /** decideTool inside the caller's transaction: the policy importer applies a whole file in one. */
@@ -61,5 +64,12 @@ export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolD
     reason: input.reason ?? null,
     detail: { serverId: after.serverId, before: toolSnapshot(before), after: toolSnapshot(after) },
   });
+  // A withdrawn approval reaches live sessions at once: those holding the tool are revoked.
+  if (before.status === "approved") {
+    await reconcileLiveSessionsIn(
+      tx, principal, { sessions: { serverId: after.serverId }, tools: [after.id] },
+      { reason: `Tool ${before.server.name} / ${after.name} ${outcome.verb}${input.reason ? `: ${input.reason}` : ""}`, now: new Date(), operation: { kind: "tool_withdrawn", serverId: after.serverId, toolIds: [after.id] } },
+    );
+  }
   return { id: after.id };
 }

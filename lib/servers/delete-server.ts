@@ -2,6 +2,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
+import { revokeLiveSessionsIn, revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { deleteServerSchema } from "./server-schemas";
 import { serverSnapshot } from "./server-snapshot";
 
@@ -13,7 +14,7 @@ import { serverSnapshot } from "./server-snapshot";
  */
 export async function deleteServer(db: Db, principal: Principal, raw: { id: string; confirmName: string }): Promise<{ name: string }> {
   try {
-    return await db.$transaction((tx) => deleteServerIn(tx, principal, raw));
+    return await revokingTransaction(db, (tx) => deleteServerIn(tx, principal, raw));
   } catch (e) {
     // P2003: an entitlement was created between the check and the delete.
     if (typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2003") {
@@ -37,6 +38,10 @@ export async function deleteServerIn(tx: Tx, principal: Principal, raw: { id: st
     throw new DomainError("conflict", stillReferenced(server.name, entitlements.map((e) => e.name), total));
   }
   const toolCount = await tx.tool.count({ where: { serverId: server.id } });
+  // No entitlement grants its tools, so no session should be live on it; any that is ends here, logged for the
+  // gateways, before the delete takes its rows with it.
+  const now = new Date();
+  await revokeLiveSessionsIn(tx, principal, { serverId: server.id, expiresAt: { gt: now } }, { reason: `Server ${server.name} deleted`, now, operation: { kind: "server_deleted", serverId: server.id } });
   await tx.mcpServer.delete({ where: { id: server.id } });
   await recordAudit(tx, {
     action: "server.deleted",

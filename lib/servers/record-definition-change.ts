@@ -1,5 +1,7 @@
 import { recordAudit } from "@/lib/audit/record";
 import type { Db, Tx } from "@/lib/db/client";
+import { reconcileLiveSessionsIn } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { canonicalJson } from "./canonical-json";
 import { definitionOf, pinnedDefinitionHash, type ToolDefinition } from "./tool-definition";
 import { toolDefinitionHash } from "./tool-definition-hash";
@@ -42,9 +44,10 @@ export async function recordToolDefinitionChangeIn(tx: Tx, toolId: string, obser
     },
   });
   if (count === 0) return false;
+  const actor = source.kind === "gateway" ? { actorType: "system" as const, actorId: null, actorLabel: source.instance ? `gateway (${source.instance})` : "gateway" } : source.actor;
   await recordAudit(tx, {
     action: "tool.definition_changed",
-    ...(source.kind === "gateway" ? { actorType: "system" as const, actorId: null, actorLabel: source.instance ? `gateway (${source.instance})` : "gateway" } : source.actor),
+    ...actor,
     targetType: "tool",
     targetId: row.id,
     targetLabel: `${row.server.name} / ${row.name}`,
@@ -63,9 +66,14 @@ export async function recordToolDefinitionChangeIn(tx: Tx, toolId: string, obser
       observed: definitionOf(observed),
     },
   });
+  // The approval is withdrawn: live sessions holding the tool lose it now, like a rejection.
+  await reconcileLiveSessionsIn(
+    tx, actor, { sessions: { serverId: row.serverId }, tools: [row.id] },
+    { reason: `Tool ${row.server.name} / ${row.name} changed its definition: approval withdrawn`, now, operation: { kind: "tool_withdrawn", serverId: row.serverId, toolIds: [row.id] } },
+  );
   return true;
 }
 
 export function recordToolDefinitionChange(db: Db, toolId: string, observed: ObservedDefinition, source: DefinitionChangeSource): Promise<boolean> {
-  return db.$transaction((tx) => recordToolDefinitionChangeIn(tx, toolId, observed, source));
+  return revokingTransaction(db, (tx) => recordToolDefinitionChangeIn(tx, toolId, observed, source));
 }

@@ -4,6 +4,8 @@ import { SecretBoxError } from "@/lib/crypto/secret-box";
 import type { Db } from "@/lib/db/client";
 import type { ToolStatus } from "@/lib/db/generated/sqlite/enums";
 import { DomainError } from "@/lib/errors/domain-error";
+import { reconcileLiveSessionsIn } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { canonicalJson } from "./canonical-json";
 import { defaultScope } from "./default-scope";
 import { listUpstreamTools, type UpstreamTool } from "./list-upstream-tools";
@@ -40,7 +42,9 @@ export type ToolSyncResult = {
  * approved goes back to pending until an admin re-approves the new one, with
  * its own `tool.definition_changed` event; other tools follow the server's
  * definition; tools no longer listed become removed. One transaction, one
- * `server.tools_synced` event with the diff.
+ * `server.tools_synced` event with the diff; live sessions holding a tool
+ * that stopped being approved (removed here, or changed: see
+ * record-definition-change.ts) are revoked in it.
  *
  * The network call happens before the transaction so a slow server never
  * holds database locks.
@@ -59,13 +63,16 @@ export async function syncTools(
   assertDistinctNames(url, listed);
 
   try {
-    return await db.$transaction(
+    return await revokingTransaction(
+      db,
       async (tx) => {
         const now = new Date();
         // Touching the row first serialises concurrent syncs of one server on PostgreSQL (row lock until commit).
         await tx.mcpServer.update({ where: { id: server.id }, data: { lastSyncedAt: now } });
         const stored = new Map((await tx.tool.findMany({ where: { serverId: server.id } })).map((t) => [t.name, t]));
         const result: ToolSyncResult = { added: [], changed: [], removed: [], unchanged: [] };
+        /** Approved tools that stop being approved here (gone, or back to pending): live sessions may lose them. */
+        const withdrawn: string[] = [];
 
         for (const tool of listed) {
           const hash = toolDefinitionHash(tool);
@@ -128,6 +135,7 @@ export async function syncTools(
           if (gone.status === "removed") continue;
           await tx.tool.update({ where: { id: gone.id }, data: { status: "removed" } });
           result.removed.push(gone.name);
+          if (gone.status === "approved") withdrawn.push(gone.id);
         }
 
         await recordAudit(tx, {
@@ -145,6 +153,12 @@ export async function syncTools(
             unchanged: result.unchanged.length,
           },
         });
+        if (withdrawn.length > 0) {
+          await reconcileLiveSessionsIn(
+            tx, principal, { sessions: { serverId: server.id }, tools: withdrawn },
+            { reason: `Tools of ${server.name} withdrawn by a sync (removed by the server, or changed and back to pending)`, now, operation: { kind: "tool_withdrawn", serverId: server.id, toolIds: withdrawn } },
+          );
+        }
         return result;
       },
       // A large server means hundreds of row writes; the default 5 s would cut it short.

@@ -4,6 +4,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { endConflictingGrants, grantsToGroupBy } from "@/lib/access/separation-of-duties";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import type { Principal } from "@/lib/auth/principal";
+import { reconcileLiveSessionsIn } from "@/lib/sessions/reconcile-live-sessions";
+import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { auditActor, type DirectoryActor } from "../directory-actor";
 import { groupChangeOf, type GroupChange } from "./group-patch";
 import { parseGroupResource, toScimGroup, type GroupRow } from "./group-resource";
@@ -52,7 +54,7 @@ const isUniqueViolation = (e: unknown) => typeof e === "object" && e !== null &&
 
 async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await db.$transaction(fn, { maxWait: 20_000, timeout: 60_000 });
+    return await revokingTransaction(db, fn, { maxWait: 20_000, timeout: 60_000 });
   } catch (e) {
     if (isUniqueViolation(e)) throw uniqueness("displayName is already in use");
     throw e;
@@ -87,12 +89,35 @@ export async function getGroup(db: Db, id: string, base: string, opts: { members
   return toScimGroup(g, opts.members ? await membersOf(db, id) : null, base);
 }
 
+/** People reconciled per statement when they leave a group (each one is a bound parameter). */
+const LEAVERS_PER_RECONCILE = 5000;
+
+/**
+ * People who left a group lose what they reached through it at their agents'
+ * next call: their live sessions that held one of the group's tools are
+ * reconciled with what they still reach (another grant may keep a tool).
+ */
+async function reconcileLeavers(tx: Tx, actor: DirectoryActor, group: GroupRow, userIds: string[], now: Date, groupTools?: string[]): Promise<void> {
+  const tools = groupTools ?? (await tx.assignment.findMany({
+    where: { groupId: group.id, ...liveAssignmentWhere(now) }, select: { entitlement: { select: { tools: { select: { toolId: true } } } } },
+  })).flatMap((a) => a.entitlement.tools.map((t) => t.toolId));
+  if (tools.length === 0) return;
+  for (let i = 0; i < userIds.length; i += LEAVERS_PER_RECONCILE) {
+    const part = userIds.slice(i, i + LEAVERS_PER_RECONCILE);
+    await reconcileLiveSessionsIn(
+      tx, auditActor(actor), { sessions: { userId: { in: part } }, tools },
+      { reason: `Left group ${group.displayName} via ${actor.via}`, now, operation: { kind: "group_membership_removed", groupId: group.id, userIds: part.slice(0, AUDIT_MEMBER_IDS) } },
+    );
+  }
+}
+
 /**
  * Applies a change to a group in one transaction: rename, then member
  * additions and removals computed against the current memberships of the
  * people named only, so one added member costs one row, whatever the group's
  * size. Membership is read live by effective access and the token service:
- * the change takes effect at the next decision and the next token.
+ * the change takes effect at the next decision and the next token, and a
+ * removal at the next gateway call of its people's live sessions.
  *
  * A new member who granted the group live access would benefit from their own
  * grant (separation of duties). The IdP decides membership, so the change is
@@ -123,6 +148,7 @@ async function applyChange(tx: Tx, actor: DirectoryActor, before: GroupRow, chan
   if (change.displayName !== undefined && change.displayName !== before.displayName) attrs.displayName = change.displayName;
   if (change.externalId !== undefined && change.externalId !== before.externalId) attrs.externalId = change.externalId;
   if (added.length === 0 && removed.length === 0 && Object.keys(attrs).length === 0) return;
+  if (removed.length > 0) await reconcileLeavers(tx, actor, before, removed, now);
   const after = await tx.group.update({ where: { id: before.id }, data: { ...attrs, updatedAt: now }, select: groupSelect });
   const event = await recordAudit(tx, {
     action: "directory.group_changed", ...auditActor(actor), targetType: "group", targetId: before.id, targetLabel: after.displayName,
@@ -168,7 +194,8 @@ export async function patchGroup(db: Db, actor: DirectoryActor, id: string, body
 
 /**
  * DELETE: soft. The group's live assignments end (each audited, naming the
- * deletion), its memberships go, and the row stays for history.
+ * deletion), its memberships go (with its members' live sessions that lose a
+ * tool), and the row stays for history.
  */
 export async function deleteGroup(db: Db, actor: DirectoryActor, id: string, now = new Date()): Promise<void> {
   await write(db, async (tx) => {
@@ -180,7 +207,9 @@ export async function deleteGroup(db: Db, actor: DirectoryActor, id: string, now
       detail: { via: actor.via, before: { displayName: before.displayName, externalId: before.externalId, memberCount: members } },
     });
     const reason = `Group ${before.displayName} was deleted in the directory (event ${event.id})`;
-    const live = await tx.assignment.findMany({ where: { groupId: id, ...liveAssignmentWhere(now) }, select: { id: true, entitlement: { select: { name: true } } } });
+    const live = await tx.assignment.findMany({
+      where: { groupId: id, ...liveAssignmentWhere(now) }, select: { id: true, entitlement: { select: { name: true, tools: { select: { toolId: true } } } } },
+    });
     if (live.length > 0) await tx.assignment.updateMany({ where: { id: { in: live.map((a) => a.id) } }, data: { endedAt: now, endedReason: reason } });
     for (const a of live) {
       await recordAudit(tx, {
@@ -189,7 +218,9 @@ export async function deleteGroup(db: Db, actor: DirectoryActor, id: string, now
         detail: { before: { endedAt: null, endedReason: null }, after: { endedAt: now, endedReason: reason }, directoryEventId: event.id },
       });
     }
+    const leavers = (await tx.groupMembership.findMany({ where: { groupId: id }, select: { userId: true } })).map((m) => m.userId);
     await tx.groupMembership.deleteMany({ where: { groupId: id } });
+    await reconcileLeavers(tx, actor, before, leavers, now, live.flatMap((a) => a.entitlement.tools.map((t) => t.toolId)));
     await tx.group.update({ where: { id }, data: { deletedAt: now, updatedAt: now } });
   });
 }
