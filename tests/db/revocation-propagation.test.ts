@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endAssignment } from "@/lib/assignments/end-assignment";
 import { createDb, type Db } from "@/lib/db/client";
 import { RevocationState } from "@/lib/gateway/revocation-state";
 import { LISTENER_APPLICATION_NAME } from "@/lib/gateway/revocation-listener";
 import { revokeLiveSessionsIn } from "@/lib/sessions/revoke-live-sessions";
 import { freshDatabase, type FreshDatabase } from "../support/databases";
-import { callTool, insertSession, introspect, mintToken, seedRevocationWorld, type RevocationWorld } from "../support/revocation-fixture";
+import { AGENT_SECRET, callTool, insertSession, introspect, mintToken, seedRevocationWorld, type RevocationWorld } from "../support/revocation-fixture";
 import { spawnInstance, type Instance } from "../support/spawn-instance";
 
 async function eventually(check: () => boolean | Promise<boolean>, attempts = 100, everyMs = 50): Promise<boolean> {
@@ -114,5 +115,31 @@ describe("revocation propagation on postgresql", () => {
     await db.$transaction((tx) => revokeLiveSessionsIn(tx, world.oncall, { id: t.sid }, { reason: "while cut", now: new Date(), operation: { kind: "sessions" } }));
     // A call in flight when B learns of the revocation is cut (no status at all): not yet the refusal looked for.
     expect(await eventually(async () => (await callTool(b.url, t.token).catch(() => 0)) === 401, 200)).toBe(true);
+  });
+
+  it("a token revoked by its client at /oauth/revoke on one instance is refused by the other's gateway from the NOTIFY", async () => {
+    const t = await mintToken(a.url, "agent-one", undefined, ISSUER);
+    expect(await callTool(b.url, t.token)).toBe(200);
+    const r = await fetch(`${a.url}/oauth/revoke`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`agent-one:${AGENT_SECRET}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: t.token }),
+    });
+    expect(r.status).toBe(200);
+    // A at once (its bus); B well before its 30 s poll.
+    expect(await callTool(a.url, t.token)).toBe(401);
+    expect(await eventually(async () => (await callTool(b.url, t.token).catch(() => 0)) === 401)).toBe(true);
+  });
+
+  it("an access removal committed anywhere reaches both instances' gateways: the session that lost its tool is refused", async () => {
+    const t = await mintToken(a.url, "agent-two", undefined, ISSUER);
+    expect(await callTool(b.url, t.token)).toBe(200);
+    const grant = await db.assignment.findFirstOrThrow({ where: { agentId: world.ids.agent2, endedAt: null } });
+    // Made by another process on the same store (an admin's console instance): A and B learn it only from the store.
+    await endAssignment(db, world.oncall, { assignmentId: grant.id, reason: "no longer reads docs" });
+    expect(await eventually(async () => (await callTool(a.url, t.token).catch(() => 0)) === 401)).toBe(true);
+    expect(await eventually(async () => (await callTool(b.url, t.token).catch(() => 0)) === 401)).toBe(true);
+    const revoked = await db.auditEvent.findFirstOrThrow({ where: { action: "session.revoked", sessionId: t.sid } });
+    expect(revoked.detail).toMatchObject({ operation: { kind: "assignment_ended", assignmentIds: [grant.id] } });
   });
 });
