@@ -43,18 +43,20 @@ export interface IdentityChange {
   tools: ChangedTool[];
 }
 
-export interface SessionLosingScopes {
+/** A live session that holds a tool the change takes away: it would be revoked (lib/sessions/reconcile-live-sessions.ts). */
+export interface SessionLosingTools {
   sessionId: string;
   agent: { id: string; name: string };
   user: { id: string; displayName: string } | null;
   serverName: string;
-  scopesLost: string[];
+  /** Names of the tools it holds and would lose. */
+  toolsLost: string[];
 }
 
 /** What a change would do; plain data, safe to send to the browser. */
 export interface WhatIfSummary {
   gains: IdentityChange[];
   losses: IdentityChange[];
-  sessionsLosingScopes: SessionLosingScopes[];
+  sessionsLosingTools: SessionLosingTools[];
   counts: { identitiesGaining: number; identitiesLosing: number; toolsGained: number; toolsLost: number; sessions: number };
 }

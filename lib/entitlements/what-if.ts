@@ -8,7 +8,7 @@ import {
   type EffectiveAccess,
   type ReachableTool,
 } from "./effective-access";
-import type { AffectedIdentity, ChangedTool, IdentityChange, ProposedChange, SessionLosingScopes, WhatIfSummary } from "./proposed-change";
+import type { AffectedIdentity, ChangedTool, IdentityChange, ProposedChange, SessionLosingTools, WhatIfSummary } from "./proposed-change";
 
 /**
  * What-if preview: who would gain or lose which tools if a change were made.
@@ -81,7 +81,7 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
       serverId: scope.serverId,
       OR: [{ agentId: { in: [...scope.agentIds] } }, { userId: { in: [...scope.userIds] } }],
     },
-    select: { id: true, agentId: true, userId: true, scopes: true, server: { select: { name: true, resourceUri: true } } },
+    select: { id: true, agentId: true, userId: true, scopes: true, toolIds: true, server: { select: { name: true, resourceUri: true } } },
   });
 
   const identities = new Map<string, Identity>();
@@ -104,15 +104,18 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
     if (lost.length) losses.push({ identity, tools: lost });
   }
 
-  const sessionsLosing: { id: string; agentId: string; userId: string | null; serverName: string; scopesLost: string[] }[] = [];
+  // A live session is revoked when it loses a tool it holds (what its tokens carry), as the reconciliation that
+  // follows the real change does. Only what this change takes away counts: a tool already unreachable before is not its doing.
+  const sessionsLosing: { id: string; agentId: string; userId: string | null; serverName: string; toolsLost: string[] }[] = [];
   for (const s of sessions) {
     const key = keyOf(s.userId ? { kind: "agent_for_user", agentId: s.agentId, userId: s.userId } : { kind: "agent", agentId: s.agentId });
-    const had = before.get(key)?.scopesByResource.get(s.server.resourceUri) ?? new Set<string>();
-    const keeps = after.get(key)?.scopesByResource.get(s.server.resourceUri) ?? new Set<string>();
-    // Only what this change takes away: a scope the session held that was already
-    // unreachable before the change is not this change's doing.
-    const scopesLost = s.scopes.split(" ").filter((sc) => sc && had.has(sc) && !keeps.has(sc));
-    if (scopesLost.length) sessionsLosing.push({ id: s.id, agentId: s.agentId, userId: s.userId, serverName: s.server.name, scopesLost });
+    const had = toolsById(before.get(key)), keeps = toolsById(after.get(key));
+    const heldIds = s.toolIds.split(" ").filter(Boolean);
+    // Sessions recorded before tools were: held what their scopes covered on that server.
+    const scopes = new Set(s.scopes.split(" "));
+    const held = heldIds.length > 0 ? heldIds : [...had.values()].filter((t) => t.resourceUri === s.server.resourceUri && scopes.has(t.scope)).map((t) => t.toolId);
+    const toolsLost = held.filter((id) => had.has(id) && !keeps.has(id)).map((id) => had.get(id)!.toolName).sort();
+    if (toolsLost.length) sessionsLosing.push({ id: s.id, agentId: s.agentId, userId: s.userId, serverName: s.server.name, toolsLost });
   }
 
   const labels = await labelsOf(tx, [...gains, ...losses].map((c) => c.identity), sessionsLosing);
@@ -121,23 +124,23 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
       .map((c) => ({ identity: labels.identity(c.identity), tools: c.tools.map(toChangedTool).sort(byRiskThenName) }))
       .sort((x, y) => x.identity.kind.localeCompare(y.identity.kind) || x.identity.label.localeCompare(y.identity.label));
   const g = describe(gains), l = describe(losses);
-  const sessionsLosingScopes: SessionLosingScopes[] = sessionsLosing.map((s) => ({
+  const sessionsLosingTools: SessionLosingTools[] = sessionsLosing.map((s) => ({
     sessionId: s.id,
     agent: { id: s.agentId, name: labels.agent(s.agentId) },
     user: s.userId ? { id: s.userId, displayName: labels.user(s.userId) } : null,
     serverName: s.serverName,
-    scopesLost: s.scopesLost,
+    toolsLost: s.toolsLost,
   }));
   return {
     gains: g,
     losses: l,
-    sessionsLosingScopes,
+    sessionsLosingTools,
     counts: {
       identitiesGaining: g.length,
       identitiesLosing: l.length,
       toolsGained: g.reduce((n, c) => n + c.tools.length, 0),
       toolsLost: l.reduce((n, c) => n + c.tools.length, 0),
-      sessions: sessionsLosingScopes.length,
+      sessions: sessionsLosingTools.length,
     },
   };
 }

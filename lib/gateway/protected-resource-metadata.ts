@@ -1,3 +1,4 @@
+import { MCP_TOOLS_TYPE } from "@/lib/oauth/authorization-details";
 import type { GatewayServer } from "./directory";
 
 /** Where the gateway serves a server's MCP endpoint and its RFC 9728 metadata. */
@@ -18,6 +19,8 @@ export function protectedResourceMetadata(server: GatewayServer, issuer: string)
     authorization_servers: [issuer],
     scopes_supported: server.scopes,
     bearer_methods_supported: ["header"],
+    // RFC 9728 §2: the RFC 9396 type this resource enforces (the tools a token may call).
+    authorization_details_types_supported: [MCP_TOOLS_TYPE],
     resource_name: server.name,
   };
 }

@@ -43,6 +43,11 @@ export interface SessionDetail {
   authorizations: SessionAuditEntry[];
   /** What the agent (for this person) can reach right now: everything this session's tokens could be widened to, on every server. */
   blastRadius: ReachableTool[];
+  /**
+   * The tools this session's tokens grant (their RFC 9396 authorization_details; AgentSession.toolIds): exactly
+   * what the gateway lets it call on its server, by name. Empty for a session minted before tools were recorded.
+   */
+  grantedTools: { id: string; name: string; scope: string; status: string }[];
 }
 
 const auditSelect = { id: true, action: true, occurredAt: true, actorLabel: true, decision: true, reason: true, targetLabel: true, detail: true } as const;
@@ -58,7 +63,8 @@ export async function getSessionDetail(db: Db, sessionId: string, now = new Date
     },
   });
   if (!s) throw new DomainError("not_found", "No such session");
-  const [tokens, toolCalls, authorizations, access] = await Promise.all([
+  const grantedIds = s.toolIds.split(" ").filter(Boolean);
+  const [tokens, toolCalls, authorizations, access, granted] = await Promise.all([
     db.issuedToken.findMany({
       where: { sessionId }, orderBy: { issuedAt: "desc" }, take: 200,
       select: { id: true, jti: true, kind: true, scopes: true, issuedAt: true, expiresAt: true, revokedAt: true },
@@ -70,6 +76,9 @@ export async function getSessionDetail(db: Db, sessionId: string, now = new Date
       where: { sessionId, action: { in: ["token.minted", "session.revoked", "session.expired", "token.revoked"] } }, orderBy: { occurredAt: "asc" }, take: 200, select: auditSelect,
     }),
     s.userId ? effectiveAccessOnBehalfOf(db, s.agentId, s.userId, now) : effectiveAccessOfAgent(db, s.agentId, now),
+    grantedIds.length > 0
+      ? db.tool.findMany({ where: { id: { in: grantedIds } }, orderBy: { name: "asc" }, select: { id: true, name: true, scope: true, status: true } })
+      : [],
   ]);
   return {
     session: { ...s, scopes: s.scopes.split(" ").filter(Boolean), status: s.status === "active" && s.expiresAt <= now ? "expired" : s.status },
@@ -77,5 +86,6 @@ export async function getSessionDetail(db: Db, sessionId: string, now = new Date
     toolCalls,
     authorizations,
     blastRadius: access.tools,
+    grantedTools: granted,
   };
 }

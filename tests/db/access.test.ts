@@ -46,7 +46,11 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
     const copilotReader = await db.assignment.create({ data: { entitlementId: reader.id, principalType: "agent", agentId: copilot.id, justification: "t", createdAt: old } });
     const anaReader = await db.assignment.create({ data: { entitlementId: reader.id, principalType: "user", userId: ana.id, justification: "t", createdAt: old } });
     const session = await db.agentSession.create({
-      data: { id: "sess-ana", agentId: copilot.id, userId: ana.id, serverId: server.id, scopes: "crm:t1 crm:t2", grantType: "jwt-bearer", expiresAt: new Date(now.getTime() + 3_600_000) },
+      data: { id: "sess-ana", agentId: copilot.id, userId: ana.id, serverId: server.id, scopes: "crm:t1 crm:t2", toolIds: `${t1} ${t2}`, grantType: "jwt-bearer", expiresAt: new Date(now.getTime() + 3_600_000) },
+    });
+    // Same scopes, but its tokens carry t1 only: losing t2 does not revoke it.
+    await db.agentSession.create({
+      data: { id: "sess-ana-t1", agentId: copilot.id, userId: ana.id, serverId: server.id, scopes: "crm:t1", toolIds: t1, grantType: "jwt-bearer", expiresAt: new Date(now.getTime() + 3_600_000) },
     });
     Object.assign(ids, {
       server: server.id, t1, t2, t3, t4, reader: reader.id, extra: extra.id, all: all.id, ana: ana.id, ben: ben.id, sales: sales.id,
@@ -71,7 +75,7 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
     expect(gainers).toEqual(["Ana", "Ben"]);
     for (const g of summary.gains) expect(namesOf(g.tools)).toEqual(["t3"]);
     expect(summary.losses).toEqual([]);
-    expect(summary.sessionsLosingScopes).toEqual([]);
+    expect(summary.sessionsLosingTools).toEqual([]);
     expect(summary.counts).toMatchObject({ identitiesGaining: 2, toolsGained: 2, identitiesLosing: 0 });
   });
 
@@ -82,8 +86,9 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
     expect(losses.get("Copilot")).toEqual(["t1", "t2"]);
     expect(losses.get("Copilot for Ana")).toEqual(["t1", "t2"]);
     expect(losses.has("Ana")).toBe(false);
-    expect(summary.sessionsLosingScopes).toEqual([
-      { sessionId: ids.session, agent: { id: ids.copilot, name: "Copilot" }, user: { id: ids.ana, displayName: "Ana" }, serverName: "CRM", scopesLost: ["crm:t1", "crm:t2"] },
+    expect(summary.sessionsLosingTools).toEqual([
+      { sessionId: ids.session, agent: { id: ids.copilot, name: "Copilot" }, user: { id: ids.ana, displayName: "Ana" }, serverName: "CRM", toolsLost: ["t1", "t2"] },
+      { sessionId: "sess-ana-t1", agent: { id: ids.copilot, name: "Copilot" }, user: { id: ids.ana, displayName: "Ana" }, serverName: "CRM", toolsLost: ["t1"] },
     ]);
   });
 
@@ -95,7 +100,8 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
       expect(gains.get(who)).toEqual(["t4"]);
       expect(losses.get(who)).toEqual(["t2"]);
     }
-    expect(summary.sessionsLosingScopes.map((s) => [s.sessionId, s.scopesLost])).toEqual([[ids.session, ["crm:t2"]]]);
+    // Only the session holding t2 would be revoked.
+    expect(summary.sessionsLosingTools.map((s) => [s.sessionId, s.toolsLost])).toEqual([[ids.session, ["t2"]]]);
   });
 
   it("refuses a preview of tools from another server and of an ended assignment", async () => {

@@ -324,7 +324,7 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     }
   });
 
-  it("refuses a token revoked without an announcement (as /oauth/revoke does) from the poll's next read", async () => {
+  it("refuses a token revoked outside the revocation path (its row changed by hand) from the poll's next read", async () => {
     const { token, jti } = await mint("docs", "docs.read");
     const allowed = await post("docs", call("read_doc", {}), bearer(token));
     expect(allowed.status).toBe(200);

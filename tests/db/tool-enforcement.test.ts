@@ -42,6 +42,12 @@ describe.each(PROVIDERS)("tool-level authorization on %s", (provider) => {
     // RFC 9396 §9.2: an MCP server enforcing natively learns the same from introspection.
     expect(await introspect(world, agent.clientId, t.token)).toMatchObject({ active: true, scope: "chat:read", authorization_details: detailsFor(world, [CHAT_TOOLS.list]) });
 
+    // Both metadata documents say which authorization_details type tokens carry and the gateway enforces (RFC 9396 §10, RFC 9728 §2).
+    const as = (await (await fetch(`${world.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(as.authorization_details_types_supported).toEqual([MCP_TOOLS_TYPE]);
+    const prm = (await (await fetch(`${world.issuer}/.well-known/oauth-protected-resource/mcp/chat`)).json()) as Record<string, unknown>;
+    expect(prm).toMatchObject({ resource: world.resource, authorization_details_types_supported: [MCP_TOOLS_TYPE] });
+
     // Requested scopes still narrow: the tools are those of the granted scopes.
     const wide = await createAgent(world, [world.ids.entitlements.read, world.ids.entitlements.post]);
     const onlyPost = await mintAutonomous(world, wide.clientId, "chat:write");

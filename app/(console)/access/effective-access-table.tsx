@@ -92,7 +92,7 @@ export function EffectiveAccessTable({
                                 change={{ kind: "end_assignment", assignmentId: p.assignmentId }}
                                 label="Simulate removing this assignment"
                                 title={`Simulate removing “${p.entitlementName}” from ${p.principalLabel}`}
-                                description="Who would lose which tools, and which live sessions would lose scopes, if this assignment ended. Nothing is changed."
+                                description="Who would lose which tools, and which live sessions would be revoked, if this assignment ended. Nothing is changed."
                               />
                             ) : null}
                           </li>

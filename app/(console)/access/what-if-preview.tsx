@@ -54,30 +54,30 @@ export function WhatIfPreview({ change }: { change: ProposedChange }) {
     );
   }
   const { summary } = state;
-  const nothing = summary.gains.length === 0 && summary.losses.length === 0 && summary.sessionsLosingScopes.length === 0;
+  const nothing = summary.gains.length === 0 && summary.losses.length === 0 && summary.sessionsLosingTools.length === 0;
   return (
     <div data-testid="what-if-preview" className="grid max-h-[60vh] gap-4 overflow-y-auto text-sm">
       <p data-testid="what-if-counts" className="text-muted-foreground">
         {nothing
           ? "Nobody would gain or lose any tool."
-          : `${summary.counts.identitiesGaining} identities gain ${summary.counts.toolsGained} tool grants · ${summary.counts.identitiesLosing} lose ${summary.counts.toolsLost} · ${summary.counts.sessions} live sessions lose scopes`}
+          : `${summary.counts.identitiesGaining} identities gain ${summary.counts.toolsGained} tool grants · ${summary.counts.identitiesLosing} lose ${summary.counts.toolsLost} · ${summary.counts.sessions} live sessions revoked`}
       </p>
       <ChangeList title="Would gain" icon="gain" changes={summary.gains} />
       <ChangeList title="Would lose" icon="loss" changes={summary.losses} />
-      {summary.sessionsLosingScopes.length > 0 ? (
-        <section className="grid gap-2" aria-label="Live sessions losing scopes">
+      {summary.sessionsLosingTools.length > 0 ? (
+        <section className="grid gap-2" aria-label="Live sessions that would be revoked">
           <h3 className="flex items-center gap-1.5 font-medium">
-            <AlertTriangle className="size-4 text-warning" aria-hidden /> Live sessions losing scopes
+            <AlertTriangle className="size-4 text-warning" aria-hidden /> Live sessions that would be revoked (they lose a tool)
           </h3>
           <ul className="grid gap-1">
-            {summary.sessionsLosingScopes.map((s) => (
+            {summary.sessionsLosingTools.map((s) => (
               <li key={s.sessionId} className="flex flex-wrap items-center gap-1.5">
                 <span className="font-medium">{s.agent.name}</span>
                 {s.user ? <span className="text-muted-foreground">for {s.user.displayName}</span> : null}
                 <span className="text-muted-foreground">on {s.serverName}:</span>
-                {s.scopesLost.map((scope) => (
-                  <Badge key={scope} variant="outline" className="font-mono">
-                    {scope}
+                {s.toolsLost.map((tool) => (
+                  <Badge key={tool} variant="outline" className="font-mono">
+                    {tool}
                   </Badge>
                 ))}
               </li>

@@ -107,6 +107,9 @@ export function EntitlementForm({ catalog, initial }: { catalog: GrantableServer
             <span data-testid="derived-risk">{risk ? <RiskBadge risk={risk} /> : <span className="text-xs text-muted-foreground">none chosen</span>}</span>
           </legend>
           {server.tools.length === 0 ? <p className="text-sm text-muted-foreground">This server has no approved tools yet.</p> : null}
+          <p className="text-xs text-muted-foreground">
+            Holders may call exactly the ticked tools: tokens carry them by name. Tools that share a scope are granted one by one — a scope alone grants nothing.
+          </p>
           {[...RISKS].reverse().map((r) => {
             const tools = server.tools.filter((t) => t.risk === r);
             if (tools.length === 0) return null;
@@ -121,6 +124,9 @@ export function EntitlementForm({ catalog, initial }: { catalog: GrantableServer
                       onChange={(e) => setToolIds((prev) => (e.target.checked ? [...prev, t.id] : prev.filter((x) => x !== t.id)))}
                     />
                     <span className="font-mono text-xs">{t.name}</span>
+                    <span className="font-mono text-xs text-muted-foreground" data-testid="tool-scope" title="OAuth scope">
+                      {t.scope}
+                    </span>
                     {t.title ? <span className="text-muted-foreground">{t.title}</span> : null}
                   </label>
                 ))}

@@ -1,3 +1,4 @@
+import { MCP_TOOLS_TYPE } from "../authorization-details";
 import { jsonResponse, type OAuthContext, type OAuthResponse } from "../context";
 import { registrationPolicy } from "@/lib/interactive/registration-policy";
 import {
@@ -47,6 +48,8 @@ export async function discoveryEndpoint(ctx: OAuthContext): Promise<OAuthRespons
       revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
       identity_chaining_requested_token_types_supported: [TOKEN_TYPE_ID_JAG],
       authorization_grant_profiles_supported: [GRANT_PROFILE_ID_JAG],
+      // RFC 9396 §10: every token carries the tools it may call as authorization_details of this type.
+      authorization_details_types_supported: [MCP_TOOLS_TYPE],
     },
     // Short: switching dynamic registration on or off shows within a minute.
     { "cache-control": "public, max-age=60" },

@@ -24,7 +24,8 @@ export function EffectiveAccessTable({ tools }: { tools: ReachableTool[] }) {
             <TableRow key={t.toolId} data-testid="effective-access-row">
               <TableCell>{t.serverName}</TableCell>
               <TableCell>
-                <span className="font-mono text-xs">{t.toolName}</span>
+                <span className="font-mono text-xs">{t.toolName}</span>{" "}
+                <span className="font-mono text-xs text-muted-foreground" title="The OAuth scope a token for this tool carries">{t.scope}</span>
               </TableCell>
               <TableCell>
                 <RiskBadge risk={t.risk} />

@@ -41,7 +41,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
     if (isDomainError(e) && e.code === "not_found") notFound();
     throw e;
   }
-  const { session: s, tokens, toolCalls, authorizations, blastRadius } = detail;
+  const { session: s, tokens, toolCalls, authorizations, blastRadius, grantedTools } = detail;
   const label = `${s.agent.name} → ${s.server.name}`;
   return (
     <>
@@ -61,6 +61,13 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
               <Fact label="Agent"><Link className="hover:underline" href={`/agents/${s.agent.id}`}>{s.agent.name}</Link> <span className="font-mono text-xs text-muted-foreground">{s.agent.clientId}</span></Fact>
               <Fact label="On behalf of">{s.user ? `${s.user.displayName} (${s.user.email})` : "Autonomous"}</Fact>
               <Fact label="Server">{s.server.name} <span className="font-mono text-xs text-muted-foreground">{s.server.resourceUri}</span></Fact>
+              <Fact label="Tools granted">
+                {/* What the gateway lets this session call: its tokens' authorization_details, not their scopes. */}
+                <span className="flex flex-wrap gap-1" data-testid="session-granted-tools">
+                  {grantedTools.map((t) => <Badge key={t.id} variant="outline" className="font-mono font-normal" title={`scope ${t.scope}`}>{t.name}</Badge>)}
+                  {grantedTools.length === 0 ? <span className="text-muted-foreground">Not recorded (minted before tool grants): none</span> : null}
+                </span>
+              </Fact>
               <Fact label="Scopes"><span className="flex flex-wrap gap-1"><RiskBadge risk={s.risk as "read"} />{s.scopes.map((x) => <Badge key={x} variant="outline" className="font-mono font-normal">{x}</Badge>)}</span></Fact>
               <Fact label="Grant">{s.grantType}</Fact>
               <Fact label="Started">{iso(s.createdAt)}</Fact>
