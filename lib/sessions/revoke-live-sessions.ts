@@ -30,7 +30,7 @@ export type RevocationOperation =
   | { kind: "assignment_narrowed"; assignmentId: string }
   /** Grants past their expiry (the session sweeper). */
   | { kind: "assignment_expired"; assignmentIds: string[] }
-  /** People left a group (SCIM or the console): what they reached through it. */
+  /** People left a group (SCIM PATCH, PUT or the group's DELETE): what they reached through it. */
   | { kind: "group_membership_removed"; groupId: string; userIds: string[] }
   /** Tools rejected, gone from their server, or back to pending after a sync. */
   | { kind: "tool_withdrawn"; serverId: string; toolIds: string[] }
@@ -167,7 +167,7 @@ export async function revokeTokenIn(
   tx: Tx,
   actor: Revoker,
   token: { id: string; jti: string; sessionId: string; expiresAt: Date },
-  opts: { reason: string; now: Date; requestId?: string | null; clientAddress?: string | null },
+  opts: { reason: string; now: Date },
 ): Promise<boolean> {
   const { now, reason } = opts;
   await lockRevocations(tx);
@@ -178,7 +178,6 @@ export async function revokeTokenIn(
   await recordAudit(tx, {
     action: "token.revoked", ...who, targetType: "token", targetId: token.id, decision: "allow", reason, sessionId: token.sessionId,
     detail: { jti: token.jti }, occurredAt: now,
-    ...(opts.requestId !== undefined ? { requestId: opts.requestId } : {}), ...(opts.clientAddress !== undefined ? { clientAddress: opts.clientAddress } : {}),
   });
   await notifyRevocations(tx, [], [token.jti]);
   collectors.get(tx)?.jtis.push(token.jti);
