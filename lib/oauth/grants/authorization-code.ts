@@ -5,6 +5,7 @@ import { revokeForReuse } from "@/lib/interactive/reuse-detected";
 import { isAudited } from "@/lib/tokens/mint-writer";
 import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
+import { toolAuthorizationDetails } from "../authorization-details";
 import { jsonResponse } from "../context";
 import { GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN, TYP_ACCESS_TOKEN } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidTarget, OAuthError } from "../errors";
@@ -116,13 +117,15 @@ export async function mintWithRefresh(
   const iat = Math.floor(now.getTime() / 1000);
   const exp = Math.floor(expiresAt.getTime() / 1000);
   const scope = m.decision.scopes.join(" ");
+  // RFC 9396 §9.1 and §7: the tools it may call, as every access token carries them.
+  const authorization_details = toolAuthorizationDetails(m.decision.server.resourceUri, m.decision.tools.map((t) => t.name));
   // RFC 9068 §2.2: the person is the subject; the client acts for them (RFC 8693 §4.1 `act`), as a delegated agent's token says.
   const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-    iss: ctx.issuer, sub: m.user.id, aud: m.decision.server.resourceUri, client_id: agent.clientId, scope, sid: sessionId, jti, iat, exp,
+    iss: ctx.issuer, sub: m.user.id, aud: m.decision.server.resourceUri, client_id: agent.clientId, scope, authorization_details, sid: sessionId, jti, iat, exp,
     act: { sub: agent.clientId },
     ...(m.authTime ? { auth_time: Math.floor(m.authTime.getTime() / 1000) } : {}),
   });
-  const body: Record<string, unknown> = { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope };
+  const body: Record<string, unknown> = { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope, authorization_details };
   if (m.refresh && refreshExpiresAt && refreshExpiresAt > now) {
     body.refresh_token = m.refresh;
     body.refresh_token_expires_in = Math.floor((refreshExpiresAt.getTime() - now.getTime()) / 1000);
