@@ -16,11 +16,10 @@ import { revocationBus } from "@/lib/gateway/revocation-bus";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { canonicalJson } from "@/lib/servers/canonical-json";
-import { toolDefinitionHash } from "@/lib/servers/tool-definition-hash";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { listedTool, startMcpTestServer, type McpTestServer, type TestTool } from "../support/mcp-test-server";
+import { recordedDefinition, startMcpTestServer, type McpTestServer, type TestTool } from "../support/mcp-test-server";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 
@@ -97,18 +96,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     ids.live = liveRow.id;
 
     // Each tool as a sync stores it and an approval pins it (tools/list answers are held to that definition).
-    const offered = new Map([...docsTools, ...liveTools, ...notesTools].map((t) => [t.name, listedTool(t)]));
-    const tool = (serverId: string, name: string, scope: string, status: "approved" | "pending" = "approved") => {
-      const d = offered.get(name)!;
-      const definition = { title: d.title ?? null, description: d.description ?? null, inputSchema: d.inputSchema as never };
-      const hash = toolDefinitionHash({ name, ...definition });
-      return db.tool.create({
-        data: {
-          serverId, name, scope, status, risk: "read", ...definition, definitionHash: hash,
-          ...(status === "approved" ? { approvedDefinition: definition, approvedDefinitionHash: hash } : {}),
-        },
-      });
-    };
+    const offered = new Map([...docsTools, ...liveTools, ...notesTools].map((t) => [t.name, t]));
+    const tool = (serverId: string, name: string, scope: string, status: "approved" | "pending" = "approved") =>
+      db.tool.create({ data: { serverId, name, scope, status, risk: "read", ...recordedDefinition(offered.get(name)!, status === "approved") } });
     const readDoc = await tool(docsRow.id, "read_doc", "docs.read");
     const writeDoc = await tool(docsRow.id, "write_doc", "docs.write");
     await tool(docsRow.id, "admin_doc", "docs.admin");

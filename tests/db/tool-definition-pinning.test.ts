@@ -141,10 +141,16 @@ describe.each(PROVIDERS)("pinned tool definitions on %s", (provider) => {
     const clients = [await client(0), await client(1)];
     try {
       // Many lists on two instances at once: each hides read_doc from the first answer on.
-      const lists = await Promise.all(Array.from({ length: 8 }, (_, i) => clients[i % 2]!.listTools()));
-      for (const l of lists) expect(l.tools.map((t) => t.name)).toEqual(["list_docs"]);
+      // (A list that arrives after the change is recorded finds the session revoked, since it held read_doc; one in flight is cut.)
+      const lists = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => clients[i % 2]!.listTools()));
+      expect(lists.some((l) => l.status === "fulfilled")).toBe(true);
+      for (const l of lists) {
+        if (l.status === "fulfilled") expect(l.value.tools.map((t) => t.name)).toEqual(["list_docs"]);
+        else expect(String(l.reason)).toMatch(/session revoked|fetch failed/); // refused, or cut in flight by the revocation
+      }
       const calls = upstream.calls.length;
-      for (const c of clients) expect(await refusedCall(c)).toMatch(/tool_definition_changed: read_doc changed since it was approved/);
+      // Refused as changed; or, once the change is recorded in the background, because the session holding the tool was revoked.
+      for (const c of clients) expect(await refusedCall(c)).toMatch(/tool_definition_changed: read_doc changed since it was approved|session revoked/);
       expect(upstream.calls.length).toBe(calls);
 
       // Recorded off the request path: once, whichever instance got there first.
@@ -153,6 +159,12 @@ describe.each(PROVIDERS)("pinned tool definitions on %s", (provider) => {
       expect(tool).toMatchObject({ status: "pending", description: INJECTION, approvedById: null });
       expect(tool.definitionChangedAt).toBeInstanceOf(Date);
       expect(tool.approvedDefinition).toMatchObject({ description: "Read a document by id" });
+      // The withdrawn approval reaches live sessions like a rejection: the session holding read_doc is revoked.
+      const revoked = await db.auditEvent.findMany({ where: { action: "session.revoked" } });
+      expect(revoked).toHaveLength(1);
+      expect(revoked[0]!.detail).toMatchObject({ operation: { kind: "tool_withdrawn", serverId, toolIds: [tool.id] } });
+      for (const c of clients.splice(0)) await c.close();
+      clients.push(await client(0), await client(1));
       await Promise.all(clients.map((c) => c.listTools()));
       await new Promise((r) => setTimeout(r, 100));
       const events = await changes();
@@ -168,7 +180,7 @@ describe.each(PROVIDERS)("pinned tool definitions on %s", (provider) => {
       for (const c of clients) expect(await refusedCall(c)).toMatch(/tool_definition_changed: read_doc changed since it was approved/);
       for (const i of instances) await i.gateway.audit.flush();
       const refused = await db.auditEvent.findMany({ where: { action: "tool.call_refused", reason: { startsWith: "tool_definition_changed" } } });
-      expect(refused.length).toBeGreaterThanOrEqual(4);
+      expect(refused.length).toBeGreaterThanOrEqual(2) // at least the fresh sessions' calls above;
       expect(upstream.calls.length).toBe(calls);
       // A sync now sees nothing new: the change is already recorded.
       const synced = await syncTools(db, admin, serverId);

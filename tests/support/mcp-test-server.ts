@@ -6,6 +6,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest, type Tool, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { toolDefinitionHash } from "@/lib/servers/tool-definition-hash";
 
 /** A tool the test server offers; its input is a zod shape, listed as JSON Schema. */
 export type TestTool = {
@@ -152,6 +153,17 @@ export function listedTool(t: TestTool): Tool {
     inputSchema: z.toJSONSchema(z.object(t.input)) as Tool["inputSchema"],
     ...(t.annotations ? { annotations: t.annotations } : {}),
   };
+}
+
+/**
+ * A Tool row's definition columns for a test tool, as a sync stores them — and, when `approved`, as an approval
+ * pins them: the gateway hides an approved tool whose listed definition differs from the pinned one.
+ */
+export function recordedDefinition(t: TestTool, approved: boolean) {
+  const d = listedTool(t);
+  const definition = { title: d.title ?? null, description: d.description ?? null, inputSchema: d.inputSchema as never };
+  const hash = toolDefinitionHash({ name: t.name, ...definition });
+  return { ...definition, definitionHash: hash, ...(approved ? { approvedDefinition: definition, approvedDefinitionHash: hash } : {}) };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

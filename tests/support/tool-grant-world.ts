@@ -14,7 +14,7 @@ import type { OAuthContext } from "@/lib/oauth/context";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { createProtocolServer } from "@/server/protocol-server";
 import { startEnterpriseIdp, type EnterpriseIdp } from "./enterprise-idp";
-import { startMcpTestServer, type McpTestServer } from "./mcp-test-server";
+import { recordedDefinition, startMcpTestServer, type McpTestServer } from "./mcp-test-server";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 
@@ -61,12 +61,14 @@ export async function startToolGrantWorld(db: Db, opts: { revocationPollMs?: num
   const resource = `${issuer}/mcp/chat`;
 
   const input = { channel: z.string().optional(), query: z.string().optional() };
-  const upstream = await startMcpTestServer({ requireBearer: UPSTREAM_SECRET, tools: Object.values(CHAT_TOOLS).map((name) => ({ name, input })) });
+  const offered = Object.values(CHAT_TOOLS).map((name) => ({ name, input }));
+  const upstream = await startMcpTestServer({ requireBearer: UPSTREAM_SECRET, tools: offered });
   const srv = await db.mcpServer.create({
     data: { name: "Chat", slug: "chat", resourceUri: resource, enforcementMode: "gateway", upstreamUrl: upstream.url, argumentLogging: "none", authorizationServerIssuer: issuer },
   });
   await db.mcpServer.update({ where: { id: srv.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(srv.id, UPSTREAM_SECRET) } });
-  const tool = (name: string, scope: string) => db.tool.create({ data: { serverId: srv.id, name, scope, status: "approved", risk: "read" } });
+  const tool = (name: string, scope: string) =>
+    db.tool.create({ data: { serverId: srv.id, name, scope, status: "approved", risk: "read", ...recordedDefinition(offered.find((t) => t.name === name)!, true) } });
   const tools = {
     list: (await tool(CHAT_TOOLS.list, "chat:read")).id,
     search: (await tool(CHAT_TOOLS.search, "chat:read")).id,
