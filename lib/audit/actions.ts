@@ -64,8 +64,11 @@ export const AUDIT_ACTIONS = [
   /** Refused in the browser: invalid request, unapproved client, no access, or the person declined. */
   "authorization.refused",
   // gateway
+  /** Written before the call is forwarded: the gateway's decision to let it through. */
   "tool.called",
   "tool.call_refused",
+  /** An allowed call the upstream did not carry out (unreachable, or an error status), with its status and latency. */
+  "tool.call_failed",
   // sessions
   "session.revoked",
   "session.expired",
@@ -126,7 +129,7 @@ export function streamOf(action: AuditAction): string {
     case "key":
       return "token";
     case "tool":
-      return action === "tool.called" || action === "tool.call_refused" ? "gateway" : "admin";
+      return action === "tool.called" || action === "tool.call_refused" || action === "tool.call_failed" ? "gateway" : "admin";
     case "session":
       return "session";
     case "authorization":

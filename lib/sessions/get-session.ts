@@ -70,7 +70,7 @@ export async function getSessionDetail(db: Db, sessionId: string, now = new Date
       select: { id: true, jti: true, kind: true, scopes: true, issuedAt: true, expiresAt: true, revokedAt: true },
     }),
     db.auditEvent.findMany({
-      where: { sessionId, action: { in: ["tool.called", "tool.call_refused"] } }, orderBy: { occurredAt: "desc" }, take: RECENT_CALLS, select: auditSelect,
+      where: { sessionId, action: { in: ["tool.called", "tool.call_refused", "tool.call_failed"] } }, orderBy: { occurredAt: "desc" }, take: RECENT_CALLS, select: auditSelect,
     }),
     db.auditEvent.findMany({
       where: { sessionId, action: { in: ["token.minted", "session.revoked", "session.expired", "token.revoked"] } }, orderBy: { occurredAt: "asc" }, take: 200, select: auditSelect,

@@ -102,6 +102,73 @@ describe.each(PROVIDERS)("batched audit append on %s", (provider) => {
   });
 });
 
+describe.each(PROVIDERS)("the gateway's audit writer's flush timer on %s", (provider) => {
+  const suite = suiteDatabase(provider);
+  const FLUSH_MS = 20;
+  const WRITE_DELAY_MS = 60;
+  const server = { id: "srv", name: "Docs", tools: new Map() } as unknown as GatewayServer;
+  const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-timer", jti: "j", audience: "a", scopes: new Set(), expiresAtMs: 0 };
+  const record = (requestId: string): ToolCallRecord => ({
+    allowed: false, server, caller, toolName: "read_doc", tool: null, reason: "test", latencyMs: 1, upstreamStatus: null, loggedArguments: {},
+    requestId, clientAddress: null, occurredAt: new Date(),
+  });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("writes every event of a trickle after a burst within the flush interval (plus the write itself)", async () => {
+    // The real store, slowed down so that flushes overlap the timer armed by events arriving meanwhile.
+    const real = toolCallStoreFor(suite.db);
+    const writtenAt = new Map<string, number>();
+    const slow: ToolCallStore = {
+      async write(inputs, usage) {
+        await sleep(WRITE_DELAY_MS);
+        await real.write(inputs, usage);
+        for (const i of inputs) writtenAt.set(i.requestId!, performance.now());
+      },
+    };
+    const writer = new CallAuditWriter(suite.db, { flushMs: FLUSH_MS, batchSize: 512, maxBacklog: 100_000 }, slow);
+    // The burst: events keep arriving while the first flushes write.
+    for (let k = 0; k < 12; k++) {
+      for (let i = 0; i < 25; i++) writer.add(record(`burst-${k}-${i}`));
+      await sleep(FLUSH_MS / 2);
+    }
+    for (let waited = 0; writer.backlog > 0 && waited < 10_000; waited += 10) await sleep(10);
+    expect(writer.backlog).toBe(0);
+    // The trickle: one event at a time, each after the writer went quiet.
+    const lateness: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      await sleep(4 * WRITE_DELAY_MS);
+      const id = `trickle-${k}`;
+      const added = performance.now();
+      writer.add(record(id));
+      // Generous against a loaded machine: the defect left it unwritten for good.
+      for (let waited = 0; !writtenAt.has(id) && waited < 3000; waited += 5) await sleep(5);
+      lateness.push((writtenAt.get(id) ?? Infinity) - added);
+    }
+    expect(lateness.every((ms) => ms < FLUSH_MS + WRITE_DELAY_MS + 1000)).toBe(true);
+    expect(writer.backlog).toBe(0);
+    expect(await suite.db.auditEvent.count({ where: { requestId: { startsWith: "burst-" } } })).toBe(300);
+  });
+
+  it("retries a failed write on its own, also when events arrived while it was failing", async () => {
+    const real = toolCallStoreFor(suite.db);
+    let failures = 2;
+    const flaky: ToolCallStore = {
+      async write(inputs, usage) {
+        await sleep(WRITE_DELAY_MS);
+        if (failures-- > 0) throw new Error("store unreachable");
+        await real.write(inputs, usage);
+      },
+    };
+    const writer = new CallAuditWriter(suite.db, { flushMs: FLUSH_MS, batchSize: 512, maxBacklog: 1000 }, flaky);
+    writer.add(record("retried-0"));
+    await sleep(FLUSH_MS + WRITE_DELAY_MS / 2); // the first write is failing now
+    writer.add(record("retried-1"));
+    for (let waited = 0; writer.backlog > 0 && waited < 5000; waited += 10) await sleep(10);
+    expect(writer.backlog).toBe(0);
+    expect(await suite.db.auditEvent.count({ where: { requestId: { in: ["retried-0", "retried-1"] } } })).toBe(2);
+  });
+});
+
 describe("audit stream locks in BEGIN's round trip on postgresql", () => {
   const suite = suiteDatabase("postgresql");
 
