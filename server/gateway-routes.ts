@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { loggedArguments } from "@/lib/gateway/argument-log";
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@/lib/db/store-unavailable";
+import type { ToolCallRecord } from "@/lib/gateway/call-audit";
 import type { GatewayCaller } from "@/lib/gateway/caller";
 import type { GatewayServer } from "@/lib/gateway/directory";
 import { filterToolsListMessage } from "@/lib/gateway/filter-tools-list";
@@ -61,11 +63,12 @@ const CORS_METHODS = "GET, POST, DELETE";
  * relayed to the server's upstream) and its RFC 9728 metadata. Decisions
  * live in lib/gateway; this file moves bytes.
  *
- * Order per request: Origin (DNS rebinding) → server → bearer token
- * (nothing is read from an unauthenticated caller) → body (UTF-8 JSON only,
- * strictly parsed, exact member names, mirrored headers agree) → revocation
- * state (fail closed) → the caller's own MCP session → method rules →
- * upstream, which receives exactly the bytes decided on.
+ * Order per request: Origin (DNS rebinding) → database reachable (the
+ * revocation state is fresh) → server → bearer token (nothing is read from
+ * an unauthenticated caller) → body (UTF-8 JSON only, strictly parsed, exact
+ * member names, mirrored headers agree) → revocation state (fail closed) →
+ * the caller's own MCP session → method rules → the call's audit event
+ * committed → upstream, which receives exactly the bytes decided on.
  */
 export function gatewayRoutes(gw: Gateway): HttpRoute[] {
   const metadataUrl = (server: GatewayServer) => protectedResourceMetadataUrl(gw.publicBase, server.slug);
@@ -77,16 +80,21 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     refuse(x, 401, undefined, RPC.unauthorized, description ?? "authorization required",
       bearerChallenge({ resourceMetadata: metadataUrl(x.server), ...(description ? { error: "invalid_token" as const, description } : {}) }));
 
-  function audit(x: Exchange, caller: GatewayCaller, d: { allowed: boolean; toolName: string; reason: string; upstreamStatus: number | null; params: unknown }) {
-    const tool = x.server.tools.get(d.toolName) ?? null;
-    gw.audit.add({
-      allowed: d.allowed, server: x.server, caller, toolName: d.toolName, tool, reason: d.reason,
+  type AuditFacts = { allowed: boolean; upstreamFailed?: boolean; toolName: string; reason: string; upstreamStatus: number | null; params: unknown };
+  function callRecord(x: Exchange, caller: GatewayCaller, d: AuditFacts): ToolCallRecord {
+    return {
+      allowed: d.allowed, upstreamFailed: d.upstreamFailed, server: x.server, caller, toolName: d.toolName, tool: x.server.tools.get(d.toolName) ?? null, reason: d.reason,
       latencyMs: Math.round((performance.now() - x.started) * 10) / 10, upstreamStatus: d.upstreamStatus,
       loggedArguments: loggedArguments(x.server.argumentLogging, toolArguments(d.params)),
       requestId: (x.req.headers["x-request-id"] as string | undefined)?.slice(0, 128) ?? null,
       clientAddress: clientAddressOf(x.req),
       occurredAt: x.startedAt,
-    });
+    };
+  }
+
+  /** Refusals and upstream failures: queued, never waited for (call-audit.ts). */
+  function audit(x: Exchange, caller: GatewayCaller, d: AuditFacts) {
+    gw.audit.add(callRecord(x, caller, d));
   }
 
   const publicBase = () => new URL(gw.publicBase);
@@ -188,10 +196,30 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     res.end();
   }
 
+  /**
+   * The database is not answering: no revocation read has succeeded within the
+   * staleness bound, or a read on this request failed for want of the store.
+   * Nothing can be decided or recorded, so answer at once (503, Retry-After)
+   * rather than wait on the store, and forward nothing.
+   */
+  const unavailable = (res: ServerResponse, id?: JsonRpcId) =>
+    sendJson(res, 503, rpcError(id, RPC.unavailable, "the gateway cannot reach its database; retry shortly"), { "retry-after": String(STORE_RETRY_AFTER_SECONDS) });
+
   async function mcp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const started = performance.now();
     if (req.method === "OPTIONS") return preflight(req, res);
     if (!checkOrigin(req, res)) return;
+    if (!gw.revocations.isFresh()) return unavailable(res);
+    try {
+      await mcpRequest(req, res, url);
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      if (res.headersSent) res.destroy();
+      else unavailable(res);
+    }
+  }
+
+  async function mcpRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const started = performance.now();
     const slug = slugOf(url.pathname, MCP_PREFIX);
     const server = slug ? await gw.directory.bySlug(slug) : null;
     if (!server) {
@@ -276,14 +304,24 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     res.once("close", untrack);
     if (method === "tools/list") return forwardToolsList(x, caller, body ?? Buffer.alloc(0), id);
 
-    const upstream = await upstreamOrFail(x, body, id);
     if (decision?.allow) {
-      // Recorded once the upstream has answered (its status is part of the
-      // event) and written after the response has started (CallAuditWriter).
-      audit(x, caller, {
-        allowed: true, toolName: decision.tool.name, reason: upstream ? decision.reason : `${decision.reason}; upstream unreachable or refused the gateway`,
-        upstreamStatus: upstream?.statusCode ?? null, params,
-      });
+      // The call's event is committed before the upstream is called (CallAuditWriter.commit): no call runs unrecorded.
+      try {
+        await gw.audit.commit(callRecord(x, caller, { allowed: true, toolName: decision.tool.name, reason: decision.reason, upstreamStatus: null, params }));
+      } catch {
+        audit(x, caller, { allowed: false, toolName: decision.tool.name, reason: "audit trail unavailable: failing closed", upstreamStatus: null, params });
+        if (!res.destroyed) refuse(x, 503, id, RPC.unavailable, "the gateway cannot record this call right now; retry shortly", undefined, { "retry-after": "1" });
+        return;
+      }
+      // Revoked (open-streams cut it) or abandoned while its event was being written: recorded, not forwarded.
+      if (res.destroyed) return;
+    }
+
+    const upstream = await upstreamOrFail(x, body, id);
+    const status = upstream?.statusCode ?? null;
+    if (decision?.allow && (status === null || status < 200 || status >= 300)) {
+      const why = status === null ? "the upstream is unreachable or refused the gateway's credential" : `the upstream answered HTTP ${status}`;
+      audit(x, caller, { allowed: true, upstreamFailed: true, toolName: decision.tool.name, reason: why, upstreamStatus: status, params });
     }
     if (upstream && !res.destroyed) relayResponse(upstream, res, x.bindSession);
     else upstream?.destroy();
