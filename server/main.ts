@@ -15,6 +15,7 @@ import { createOAuthContext } from "@/lib/oauth/create-context";
 import { startJtiPurge } from "@/lib/oauth/purge-seen-jti";
 import { startReviewScheduler } from "@/lib/reviews/scheduler-loop";
 import type { HttpRoute } from "./http-route";
+import { applyConnectionLimits } from "./connection-limits";
 import { livenessRoute, readinessRoute } from "./health";
 import { protocolRoutes } from "./protocol-routes";
 import { dispatchRoute } from "./route-dispatch";
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     graceMs: ownerlessGraceMs(),
   });
   const routes: readonly HttpRoute[] = [
-    livenessRoute, readinessRoute, ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...gatewayRoutes(gateway), ...scimRoutes(ctx.db, () => ctx.issuer),
+    livenessRoute, readinessRoute(ctx.db), ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...gatewayRoutes(gateway), ...scimRoutes(ctx.db, () => ctx.issuer),
   ];
   // Sessions past their end or idle timeout leave the live view; CAEP events reach their receivers.
   const stopSweeper = startSessionSweeper(getDb(), sessionLifecycleSettings());
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     if (typeof req.headers["x-request-id"] !== "string" || !req.headers["x-request-id"]) req.headers["x-request-id"] = randomUUID();
     if (!dispatchRoute(routes, req, res)) void handleNext(req, res);
   });
-  server.keepAliveTimeout = 65_000;
+  applyConnectionLimits(server);
   server.listen(port, hostname, () => {
     console.log(`mandate: console and protocol endpoints on http://localhost:${port} (${describeDatabase(config)}${dev ? ", dev" : ""})`);
   });

@@ -1,7 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { Gateway } from "@/lib/gateway/gateway";
 import type { OAuthContext } from "@/lib/oauth/context";
+import { applyConnectionLimits } from "./connection-limits";
 import { gatewayRoutes } from "./gateway-routes";
+import { livenessRoute, readinessRoute } from "./health";
 import { dispatchRoute } from "./route-dispatch";
 import { protocolRoutes } from "./protocol-routes";
 import { scimRoutes } from "./scim-routes";
@@ -12,7 +14,7 @@ import { ssfRoutes } from "./ssf-routes";
  * and the shape server/main.ts mounts in front of Next.
  */
 export function createProtocolServer(ctx: OAuthContext, opts: { trustProxy?: boolean; gateway?: Gateway } = {}): Server {
-  const routes = [...protocolRoutes(ctx), ...ssfRoutes(ctx), ...(opts.gateway ? gatewayRoutes(opts.gateway) : []), ...scimRoutes(ctx.db, () => ctx.issuer)];
+  const routes = [livenessRoute, readinessRoute(ctx.db), ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...(opts.gateway ? gatewayRoutes(opts.gateway) : []), ...scimRoutes(ctx.db, () => ctx.issuer)];
   const server = createServer((req, res) => {
     // Only a configured reverse proxy may tell us the client address (audit trail).
     if (!opts.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
@@ -21,6 +23,6 @@ export function createProtocolServer(ctx: OAuthContext, opts: { trustProxy?: boo
       res.end(JSON.stringify({ error: "not_found" }));
     }
   });
-  server.keepAliveTimeout = 65_000;
+  applyConnectionLimits(server);
   return server;
 }

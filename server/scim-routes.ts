@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/lib/db/client";
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@/lib/db/store-unavailable";
 import { handleScimRequest, type ScimResponse } from "@/lib/directory/scim/handle-scim-request";
 import { ScimError, scimErrorBody } from "@/lib/directory/scim/scim-error";
 import type { HttpRoute } from "./http-route";
@@ -46,9 +47,11 @@ export function scimRoutes(db: Db, issuer: () => string): HttpRoute[] {
       );
       send(res, response);
     } catch (e) {
-      console.error(`mandate: SCIM ${req.method} ${url.pathname} failed`, e);
-      if (!res.headersSent) send(res, { status: 500, body: scimErrorBody(new ScimError(500, "internal error; nothing was changed")) });
-      else res.destroy();
+      const unavailable = isStoreUnavailable(e);
+      console.error(`mandate: SCIM ${req.method} ${url.pathname} failed${unavailable ? ": database unavailable" : ""}`, unavailable && e instanceof Error ? e.message : e);
+      if (res.headersSent) res.destroy();
+      else if (unavailable) send(res, { status: 503, body: scimErrorBody(new ScimError(503, "the service cannot reach its database; nothing was changed, retry shortly")), headers: { "retry-after": String(STORE_RETRY_AFTER_SECONDS) } });
+      else send(res, { status: 500, body: scimErrorBody(new ScimError(500, "internal error; nothing was changed")) });
     }
   };
   const methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];

@@ -6,19 +6,23 @@ import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { can, type Principal } from "@/lib/auth/principal";
 import type { Permission } from "@/lib/auth/permissions";
 import { isDomainError, type DomainErrorCode } from "@/lib/errors/domain-error";
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@/lib/db/store-unavailable";
 import { clientAddressOf } from "./client-address";
+import { readLimitedText } from "./read-limited-body";
 import { getPrincipal } from "./principal";
 
 /** The console JSON API's one error table. */
-const STATUS: Record<DomainErrorCode | "unauthenticated" | "invalid_input" | "internal", number> = {
+const STATUS: Record<DomainErrorCode | "unauthenticated" | "invalid_input" | "too_large" | "internal" | "unavailable", number> = {
   unauthenticated: 401,
   forbidden: 403,
   separation_of_duties: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
   invalid: 422,
   invalid_input: 422,
   internal: 500,
+  unavailable: 503,
 };
 
 function apiError(code: keyof typeof STATUS, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
@@ -48,6 +52,20 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
   ) => Promise<unknown>;
 }): ApiHandler {
   const handle = async (req: NextRequest, ctx: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    // Every failure answers JSON, authentication's included (a database outage there used to leave Next's empty 500).
+    try {
+      return await answer(req, ctx);
+    } catch (e) {
+      if (isDomainError(e)) return apiError(e.code, e.message);
+      if (isStoreUnavailable(e)) {
+        console.error(`mandate: ${req.method} ${req.nextUrl.pathname}: database unavailable (${e instanceof Error ? e.message : String(e)})`);
+        return apiError("unavailable", "The service cannot reach its database; retry shortly", {}, { "retry-after": String(STORE_RETRY_AFTER_SECONDS) });
+      }
+      console.error(`mandate: ${req.method} ${req.nextUrl.pathname} failed`, e);
+      return apiError("internal", "Internal error");
+    }
+  };
+  const answer = async (req: NextRequest, ctx: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const authorization = req.headers.get("authorization");
     let principal: Principal | null;
     if (authorization) {
@@ -64,8 +82,8 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
     let body: unknown = undefined;
     if (spec.body) {
       if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json")) return apiError("invalid_input", "Send a JSON body (content-type: application/json)");
-      const text = await req.text();
-      if (Buffer.byteLength(text) > MAX_BODY_BYTES) return apiError("invalid_input", "Body too large");
+      const text = await readLimitedText(req, MAX_BODY_BYTES);
+      if (text === null) return apiError("too_large", `The body exceeds ${MAX_BODY_BYTES} bytes`, {}, { connection: "close" });
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -76,18 +94,12 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
       if (!b.success) return apiError("invalid_input", "Invalid body", { issues: b.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
       body = b.data;
     }
-    try {
-      const request = { requestId: req.headers.get("x-request-id")?.slice(0, 128) ?? null, clientAddress: clientAddressOf(req.headers) };
-      const input = { query: parsed.data as z.output<Q>, body: body as z.output<B>, req, params: await ctx.params };
-      const result = await withAuditRequestContext(request, () => spec.handler(input, principal));
-      // A handler may answer with its own Response (a streamed export); anything else is JSON.
-      if (result instanceof Response) return result;
-      return NextResponse.json(result, { headers: { "cache-control": "no-store" } });
-    } catch (e) {
-      if (isDomainError(e)) return apiError(e.code, e.message);
-      console.error(`mandate: ${req.method} ${req.nextUrl.pathname} failed`, e);
-      return apiError("internal", "Internal error");
-    }
+    const request = { requestId: req.headers.get("x-request-id")?.slice(0, 128) ?? null, clientAddress: clientAddressOf(req.headers) };
+    const input = { query: parsed.data as z.output<Q>, body: body as z.output<B>, req, params: await ctx.params };
+    const result = await withAuditRequestContext(request, () => spec.handler(input, principal));
+    // A handler may answer with its own Response (a streamed export); anything else is JSON.
+    if (result instanceof Response) return result;
+    return NextResponse.json(result, { headers: { "cache-control": "no-store" } });
   };
   return Object.assign(handle, { meta: { permission: spec.permission } });
 }

@@ -5,6 +5,7 @@ import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
 import { attachReadPool } from "./read-pool";
+import { boundedPoolConfig } from "./store-timeouts";
 import { attachSqliteWriter, gatedSqliteFactory } from "./sqlite-writer";
 
 /**
@@ -26,7 +27,15 @@ export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
     configs.set(db, config);
     return db;
   }
-  const adapter = new PrismaPg({ connectionString: config.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const adapter = new PrismaPg(
+    { ...boundedPoolConfig(config.url), max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    {
+      // A connection the server ends while idle (restart, failover, admin shutdown) is dropped by the pool: say so
+      // once, rather than leave it to whatever handler the process happens to have for uncaught errors.
+      onPoolError: (e) => console.error("mandate: database connection lost:", e.message),
+      onConnectionError: (e) => console.error("mandate: database connection lost during a transaction:", e.message),
+    },
+  );
   const db = new PostgresClient({ adapter }) as unknown as Db;
   attachReadPool(db, config);
   configs.set(db, config);

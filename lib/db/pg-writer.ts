@@ -1,4 +1,5 @@
 import pg from "pg";
+import { boundedPoolConfig } from "./store-timeouts";
 
 /**
  * A small node-postgres pool of its own for a writer that bypasses the ORM
@@ -20,14 +21,18 @@ export interface TransactionOptions {
 }
 
 export function pgWriter(url: string, connections: number): PgWriter {
-  const pool = new pg.Pool({ connectionString: url, max: connections, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
-  // A dropped connection (database restart, test teardown) must not crash the process: the next write fails instead.
+  const pool = new pg.Pool({ ...boundedPoolConfig(url), max: connections, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+  // An idle connection the server ended (restart, test teardown): the pool drops it, the next write opens another.
   pool.on("error", () => {});
   return {
     query: (statement) => pool.query(statement),
     async transaction(work, opts) {
       const client = await pool.connect();
       let broken = false;
+      // Checked out, a client has no pool listener: an error between its queries (the server ending the connection)
+      // would be thrown as uncaught. Here it only marks the connection broken; the running query fails by itself.
+      const lost = () => (broken = true);
+      client.on("error", lost);
       try {
         // One simple-protocol query: `openWith` costs no round trip of its own.
         const sent = await client.query(opts?.openWith ? `BEGIN; ${opts.openWith}` : "BEGIN");
@@ -39,6 +44,7 @@ export function pgWriter(url: string, connections: number): PgWriter {
         await client.query("ROLLBACK").catch(() => (broken = true));
         throw e;
       } finally {
+        client.off("error", lost);
         client.release(broken);
       }
     },

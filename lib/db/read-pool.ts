@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "./config";
 import { pgTimestamp } from "./raw-values";
+import { boundedPoolConfig } from "./store-timeouts";
 
 /**
  * A second, read-only path to the store for hot queries that return many
@@ -49,7 +50,7 @@ function postgresPool(url: string): ReadPool {
     async query(sql, params) {
       if (!pool) {
         pool = new pg.Pool({
-          connectionString: url,
+          ...boundedPoolConfig(url),
           max: 4,
           idleTimeoutMillis: 5_000,
           allowExitOnIdle: true,
@@ -59,7 +60,7 @@ function postgresPool(url: string): ReadPool {
               oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
           },
         });
-        // A dropped connection (database restart, test teardown) must not crash the process.
+        // An idle connection the server ended (restart, test teardown): the pool drops it, the next query opens another.
         pool.on("error", () => {});
       }
       const values = params.map((p) => (p instanceof Date ? pgTimestamp(p) : p));

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { boundedClientConfig } from "@/lib/db/store-timeouts";
 
 export interface RevocationListenerOptions {
   url: string;
@@ -54,7 +55,8 @@ export class RevocationListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: LISTENER_APPLICATION_NAME });
+    // A bounded connect: against a database that accepts and never answers, an unbounded one would never retry.
+    const client = new pg.Client({ ...boundedClientConfig(this.opts.url), application_name: LISTENER_APPLICATION_NAME });
     let failed = false;
     const fail = () => {
       if (failed) return;

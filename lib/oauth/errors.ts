@@ -1,3 +1,5 @@
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from "@/lib/db/store-unavailable";
+
 /**
  * The token service's one error family (RFC 6749 §5.2, RFC 8693 §2.2.2,
  * RFC 8707 §2, RFC 9470 §3). Each subclass fixes its status and code; one
@@ -77,6 +79,20 @@ export class InsufficientUserAuthentication extends OAuthError {
   }
 }
 
+/**
+ * The store did not answer (lib/db/store-unavailable.ts): nothing was decided, and the same request may succeed
+ * shortly. RFC 6749 defines `temporarily_unavailable` (§4.1.2.1) for this condition; the token endpoint uses it with
+ * 503 and `Retry-After` (RFC 9110 §10.2.3) rather than a bare `server_error`.
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(retryAfterSeconds: number, description = "the service cannot reach its database; retry shortly") {
+    super(503, "temporarily_unavailable", description, {}, { "retry-after": String(retryAfterSeconds) });
+  }
+  override get expose(): boolean {
+    return true;
+  }
+}
+
 export class ServerError extends OAuthError {
   constructor(description = "internal error") {
     super(500, "server_error", description);
@@ -91,7 +107,7 @@ export interface WireResponse {
 
 /** The one way an error leaves the token service. Unknown errors become a detail-free server_error. */
 export function serializeOAuthError(err: unknown): WireResponse {
-  const e = err instanceof OAuthError && err.expose ? err : new ServerError();
+  const e = err instanceof OAuthError && err.expose ? err : isStoreUnavailable(err) ? new TemporarilyUnavailable(STORE_RETRY_AFTER_SECONDS) : new ServerError();
   const body = e.expose ? { error: e.error, error_description: e.message, ...e.extra } : { error: "server_error", error_description: "internal error" };
   return {
     status: e.status,
@@ -102,6 +118,7 @@ export function serializeOAuthError(err: unknown): WireResponse {
 
 /** The refusal code and description recorded in the audit trail (unexposed errors are recorded as server_error). */
 export function refusalOf(err: unknown): { error: string; description: string } {
+  if (!(err instanceof OAuthError) && isStoreUnavailable(err)) return { error: "temporarily_unavailable", description: err instanceof Error ? err.message.slice(0, 500) : "database unavailable" };
   if (err instanceof OAuthError && err.expose) return { error: err.error, description: err.message };
   return { error: "server_error", description: err instanceof Error ? err.message.slice(0, 500) : "internal error" };
 }

@@ -1,3 +1,4 @@
+import { isStoreUnavailable } from "@/lib/db/store-unavailable";
 import { isAudited, mintWriterOf } from "@/lib/tokens/mint-writer";
 import type { Refusal } from "@/lib/tokens/record-refusal";
 import type { ClaimedClient } from "./client-auth";
@@ -13,6 +14,11 @@ import { RefusalThrottle } from "./refusal-throttle";
  * one, so junk traffic cannot flood the audit trail.
  */
 export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown, endpoint: Refusal["endpoint"], claimed: ClaimedClient, grantType: string | null): Promise<OAuthResponse> {
+  if (!(err instanceof OAuthError) && isStoreUnavailable(err)) {
+    // The store is not answering: this refusal cannot be recorded (waiting to try would only delay the answer).
+    console.error(`mandate: ${endpoint} endpoint: database unavailable (${err instanceof Error ? err.message : String(err)})`);
+    return serializeOAuthError(err);
+  }
   if (!(err instanceof OAuthError && err.expose)) console.error(`mandate: ${endpoint} endpoint failed`, err);
   // A replay found at commit was audited with the batch it was found in.
   if (isAudited(err)) return serializeOAuthError(err);

@@ -36,6 +36,8 @@ const DELETE_ORDER = [
 ] as const;
 
 async function main(): Promise<void> {
+  // Loading and resetting millions of rows (--scale) takes statements longer than a request's bound (lib/db/store-timeouts.ts).
+  process.env.MANDATE_DB_STATEMENT_TIMEOUT_MS ??= "0";
   const config = resolveDatabaseConfig();
   const t0 = Date.now();
   const log = (line: string) => console.log(line);

@@ -12,13 +12,18 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getDb } from "@/lib/db/client";
+import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
+import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
 import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { revokeSessions } from "@/lib/sessions/revoke-sessions";
+import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
+import { applyConnectionLimits } from "@/server/connection-limits";
 import { createProtocolServer } from "@/server/protocol-server";
 
 const db = getDb();
 const ctx = createOAuthContext(db);
+await sqliteWriterOf(db)?.preload([writeMintBatchJob, writeToolCallBatchJob]);
 const gateway = new Gateway(ctx);
 await gateway.start();
 const protocol = createProtocolServer(ctx, { gateway });
@@ -42,8 +47,8 @@ const server = createServer((req, res) => {
   }
   protocol.emit("request", req, res);
 });
-// As server/main.ts: longer than clients' pooled-socket idle time, so a reused socket is never one closing under them.
-server.keepAliveTimeout = 65_000;
+// As server/main.ts: the same connection limits.
+applyConnectionLimits(server);
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
