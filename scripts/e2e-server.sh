@@ -27,4 +27,5 @@ export MANDATE_CIMD_CA_FILE="${MANDATE_CIMD_CA_FILE:-tests/support/tls/localhost
 rm -rf .cache/e2e
 node_modules/.bin/tsx scripts/seed/main.ts
 export NODE_ENV=production PORT="$port" HOST=127.0.0.1
-exec node_modules/.bin/tsx server/main.ts
+# node with tsx's loader, exec'd: Playwright's SIGTERM at the end reaches the server itself (server/shutdown.ts).
+exec node --import tsx server/main.ts

@@ -47,10 +47,13 @@ if (embedded && env.MANDATE_DEMO_DATA !== "false") {
   run(tsx, [join(root, "scripts/seed/main.ts"), "--if-empty"]);
 }
 
-const server = spawn(tsx, [join(root, "server/main.ts"), ...(dev ? ["--dev"] : [])], {
+// The server is node itself with tsx's loader (not tsx's CLI, a second wrapper process). A process manager's SIGTERM
+// (or Ctrl-C's SIGINT) reaches this process — npm runs it with `exec`, so npm forwards signals straight to it — and is
+// passed on; this process exits with the server's code once the server has drained and stopped (server/shutdown.ts).
+const server = spawn(process.execPath, ["--import", "tsx", join(root, "server/main.ts"), ...(dev ? ["--dev"] : [])], {
   cwd: root,
   stdio: "inherit",
   env: { ...env, NODE_ENV: dev ? "development" : "production" },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
-server.on("exit", (code) => process.exit(code ?? 0));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

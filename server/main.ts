@@ -17,6 +17,7 @@ import { startReviewScheduler } from "@/lib/reviews/scheduler-loop";
 import type { HttpRoute } from "./http-route";
 import { applyConnectionLimits } from "./connection-limits";
 import { livenessRoute, readinessRoute } from "./health";
+import { exitOnSignals, InFlightRequests, shutDownGracefully, shutdownGraceMs } from "./shutdown";
 import { protocolRoutes } from "./protocol-routes";
 import { dispatchRoute } from "./route-dispatch";
 import { gatewayRoutes } from "./gateway-routes";
@@ -85,26 +86,36 @@ async function main(): Promise<void> {
     if (!dispatchRoute(routes, req, res)) void handleNext(req, res);
   });
   applyConnectionLimits(server);
+  const requests = new InFlightRequests(server);
   server.listen(port, hostname, () => {
     console.log(`mandate: console and protocol endpoints on http://localhost:${port} (${describeDatabase(config)}${dev ? ", dev" : ""})`);
   });
 
-  const stop = (signal: string) => {
-    console.log(`mandate: ${signal}, shutting down`);
-    server.close();
-    server.closeAllConnections();
-    stopJtiPurge();
-    void gateway.stop();
-    stopScheduler();
-    stopRetention();
-    stopOwnerlessSweeper();
-    stopSweeper();
-    deliveries.stop();
-    void getDb().$disconnect().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  // SIGTERM (a process manager, `docker stop`) or SIGINT (Ctrl-C): drain, flush, close, exit 0.
+  const graceMs = shutdownGraceMs();
+  exitOnSignals(
+    () =>
+      shutDownGracefully({
+        server,
+        requests,
+        graceMs,
+        stopLoops: () => {
+          stopJtiPurge();
+          stopScheduler();
+          stopRetention();
+          stopOwnerlessSweeper();
+          stopSweeper();
+        },
+        gateway,
+        deliveries,
+        closeApp: async () => {
+          await (app as unknown as { close?: () => Promise<void> }).close?.();
+        },
+        closeStores: () => getDb().$disconnect(),
+      }),
+    // Past the grace, flushing and closing are bounded by the store's timeouts (lib/db/store-timeouts.ts).
+    graceMs + 30_000,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -68,6 +68,7 @@ export class SqliteWriteThread {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  private drained: (() => void) | null = null;
 
   constructor(private readonly file: string) {}
 
@@ -97,10 +98,23 @@ export class SqliteWriteThread {
     });
   }
 
+  /**
+   * Lets the jobs already posted run and commit, then stops the thread (a job
+   * posted later starts a new one). Terminating at once would abandon the
+   * queued jobs — their transactions never run — while their callers wait.
+   */
   async close(): Promise<void> {
+    while (this.pending.size > 0) await new Promise<void>((r) => (this.drained = r));
     const worker = this.worker;
     this.worker = null;
     if (worker) await worker.terminate();
+  }
+
+  private settled(): void {
+    if (this.pending.size > 0) return;
+    this.worker?.unref();
+    this.drained?.();
+    this.drained = null;
   }
 
   private start(): Worker {
@@ -110,7 +124,7 @@ export class SqliteWriteThread {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
+      this.settled();
       if (reply.ok) waiting.resolve(reply.result);
       else waiting.reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
     });
@@ -119,6 +133,7 @@ export class SqliteWriteThread {
       const error = e instanceof Error ? e : new Error(`SQLite write thread exited (${String(e)})`);
       for (const [, waiting] of this.pending) waiting.reject(error);
       this.pending.clear();
+      this.settled();
     };
     worker.on("error", fail);
     worker.on("exit", (code) => fail(new Error(`SQLite write thread exited with code ${code}`)));

@@ -51,10 +51,33 @@ export class SecurityEventDeliveryWorker {
     this.schedule();
   }
 
-  stop(): void {
+  /**
+   * Stops polling. With `drainWithinMs` (a shutdown's flush) it then waits for
+   * the pass in progress and keeps delivering what is due until nothing is or
+   * that time is up; rows it had not reached wait in the outbox for the next
+   * worker — another instance's, or this one's after a restart (a row claimed
+   * and not finished is retried once its lease ends).
+   */
+  async stop(opts: { drainWithinMs?: number } = {}): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (!opts.drainWithinMs) return;
+    const deadline = Date.now() + opts.drainWithinMs;
+    const within = <T>(work: Promise<T>): Promise<T | null> => {
+      let timer: NodeJS.Timeout | undefined;
+      const out = new Promise<null>((r) => (timer = setTimeout(() => r(null), Math.max(0, deadline - Date.now()))));
+      return Promise.race([work, out]).finally(() => clearTimeout(timer));
+    };
+    const failed = (e: unknown) => {
+      console.error("mandate: security event delivery failed", e instanceof Error ? e.message : e);
+      return 0;
+    };
+    if (this.running) await within(this.running.catch(failed));
+    while (Date.now() < deadline) {
+      const attempted = await within(this.deliverDue().catch(failed));
+      if (!attempted) break;
+    }
   }
 
   private schedule(): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SqliteWriteThread } from "@/lib/db/sqlite-write-thread";
 import { sqliteWriterOf, type SqliteWriter } from "@/lib/db/sqlite-writer";
 import { dieMidTransactionJob, insertKeysJob, insertKeysThenFailJob, missingJob } from "../support/sqlite-test-jobs";
 import { suiteDatabase } from "../support/suite-database";
@@ -44,6 +45,16 @@ describe("the SQLite write thread", () => {
     await writer().run(insertKeysJob, ["preload:a"]);
     expect(await keys("preload:")).toEqual(["preload:a"]);
     await expect(writer().preload([missingJob])).rejects.toThrow(/exports no job noSuchExport/);
+  });
+
+  it("closes only once the jobs already posted have committed (a shutdown drains the thread)", async () => {
+    if (suite.fresh.config.provider !== "sqlite") throw new Error("expected sqlite");
+    const thread = new SqliteWriteThread(suite.fresh.config.file);
+    await thread.preload([insertKeysJob]);
+    const jobs = Array.from({ length: 20 }, (_, i) => thread.run(insertKeysJob, [`drain:${String(i).padStart(2, "0")}`]));
+    await thread.close();
+    await expect(Promise.all(jobs)).resolves.toHaveLength(20);
+    expect(await keys("drain:")).toHaveLength(20);
   });
 
   it("takes turns with Prisma's interactive transactions: none fails for the other's write lock", async () => {

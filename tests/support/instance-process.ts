@@ -16,16 +16,20 @@ import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
 import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
+import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
 import { revokeSessions } from "@/lib/sessions/revoke-sessions";
 import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
 import { applyConnectionLimits } from "@/server/connection-limits";
 import { createProtocolServer } from "@/server/protocol-server";
+import { exitOnSignals, InFlightRequests, shutDownGracefully, shutdownGraceMs } from "@/server/shutdown";
 
 const db = getDb();
 const ctx = createOAuthContext(db);
 await sqliteWriterOf(db)?.preload([writeMintBatchJob, writeToolCallBatchJob]);
 const gateway = new Gateway(ctx);
 await gateway.start();
+const deliveries = new SecurityEventDeliveryWorker(db, { keys: ctx.keys, issuer: () => ctx.issuer });
+deliveries.start();
 const protocol = createProtocolServer(ctx, { gateway });
 const server = createServer((req, res) => {
   if (req.method === "POST" && req.url === "/test/revoke") {
@@ -47,16 +51,14 @@ const server = createServer((req, res) => {
   }
   protocol.emit("request", req, res);
 });
-// As server/main.ts: the same connection limits.
+// As server/main.ts: the same connection limits and the same graceful stop.
 applyConnectionLimits(server);
+const requests = new InFlightRequests(server);
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
-const stop = () => {
-  server.close();
-  server.closeAllConnections();
-  void gateway.stop().finally(() => void db.$disconnect().finally(() => process.exit(0)));
-  setTimeout(() => process.exit(0), 3000).unref();
-};
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+const grace = shutdownGraceMs();
+exitOnSignals(
+  () => shutDownGracefully({ server, requests, graceMs: grace, gateway, deliveries, closeStores: () => db.$disconnect() }),
+  grace + 15_000,
+);

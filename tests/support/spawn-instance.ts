@@ -7,10 +7,12 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-/** Starts tests/support/instance-process.ts in its own process (its own pool, listener and revocation state). */
+/**
+ * Starts tests/support/instance-process.ts in its own process (its own pool, listener and revocation state): node
+ * itself with tsx's loader, not tsx's CLI, so a signal sent to `process` reaches the server as a process manager's would.
+ */
 export function spawnInstance(env: Record<string, string>): Promise<Instance> {
-  const tsx = resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["tests/support/instance-process.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve("tests/support/instance-process.ts")], {
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
