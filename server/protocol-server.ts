@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { Gateway } from "@/lib/gateway/gateway";
 import type { OAuthContext } from "@/lib/oauth/context";
-import { applyConnectionLimits } from "./connection-limits";
+import { applyConnectionLimits, type ConnectionLimits } from "./connection-limits";
 import { gatewayRoutes } from "./gateway-routes";
 import { livenessRoute, readinessRoute } from "./health";
 import { dispatchRoute } from "./route-dispatch";
@@ -13,7 +13,7 @@ import { ssfRoutes } from "./ssf-routes";
  * A node:http server for the protocol routes, SCIM (and the MCP gateway when given) only — for tests and benchmarks,
  * and the shape server/main.ts mounts in front of Next.
  */
-export function createProtocolServer(ctx: OAuthContext, opts: { trustProxy?: boolean; gateway?: Gateway } = {}): Server {
+export function createProtocolServer(ctx: OAuthContext, opts: { trustProxy?: boolean; gateway?: Gateway; limits?: ConnectionLimits } = {}): Server {
   const routes = [livenessRoute, readinessRoute(ctx.db), ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...(opts.gateway ? gatewayRoutes(opts.gateway) : []), ...scimRoutes(ctx.db, () => ctx.issuer)];
   const server = createServer((req, res) => {
     // Only a configured reverse proxy may tell us the client address (audit trail).
@@ -23,6 +23,6 @@ export function createProtocolServer(ctx: OAuthContext, opts: { trustProxy?: boo
       res.end(JSON.stringify({ error: "not_found" }));
     }
   });
-  applyConnectionLimits(server);
+  applyConnectionLimits(server, opts.limits);
   return server;
 }
