@@ -39,8 +39,11 @@ export interface RevocationStateOptions {
  *     with overlap, as a safety net for rows changed outside the one
  *     revocation path (lib/sessions/revoke-live-sessions.ts), by hand say.
  *
- * Fail closed: `isFresh` turns false when no catch-up read has succeeded
- * within `revocationStaleAfterMs`; the gateway then refuses everything.
+ * Fail closed: `isFresh` turns false when no catch-up read that started
+ * within `revocationStaleAfterMs` has succeeded; the gateway then refuses
+ * everything. Whatever happens to notifications, a revocation committed at T
+ * is therefore enforced from T + revocationStaleAfterMs at the latest: by
+ * then a read that began after T has applied it, or requests get 503.
  */
 export class RevocationState {
   /** id/jti → when the entry can be forgotten (its session or token would have ended anyway). */
@@ -232,7 +235,9 @@ export class RevocationState {
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.
     if (++this.polls % 40 === 0) this.prune(started.getTime());
     this.lastQueryAt = started;
-    this.lastOkAt = Date.now();
+    // Fresh as of when the read began, not when it ended: it cannot have seen a revocation committed after its
+    // start, so a slow read must not extend the time a revoked session can go on.
+    this.lastOkAt = Math.max(this.lastOkAt, started.getTime());
   }
 
   private prune(now: number): void {

@@ -8,9 +8,10 @@ export interface GatewaySettings {
   /** How often the revocation state polls the store for new revocations. */
   revocationPollMs: number;
   /**
-   * Fail closed: when the revocation state has not refreshed successfully for
-   * this long, every request is refused (503) — a stale state could be
-   * missing a revocation.
+   * Fail closed: when no catch-up read that began within this long has
+   * succeeded, every request is refused (503) — a stale state could be
+   * missing a revocation. This is the bound on "revocation takes effect
+   * everywhere within a second", whether or not notifications arrive.
    */
   revocationStaleAfterMs: number;
   /**
@@ -76,7 +77,7 @@ export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySe
   return {
     maxBodyBytes: 1024 * 1024,
     revocationPollMs: num("MANDATE_GATEWAY_REVOCATION_POLL_MS", 250),
-    revocationStaleAfterMs: num("MANDATE_GATEWAY_REVOCATION_STALE_MS", 2000),
+    revocationStaleAfterMs: num("MANDATE_GATEWAY_REVOCATION_STALE_MS", 1000),
     revocationOverlapMs: 5000,
     tokenCacheMs: 30_000,
     directoryTtlMs: num("MANDATE_GATEWAY_DIRECTORY_TTL_MS", 2000),

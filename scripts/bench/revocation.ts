@@ -10,6 +10,12 @@
  *     B learns by LISTEN/NOTIFY, with the 250 ms catch-up poll behind it.
  * (c) The sessions page query over 1,000,000 sessions (bulk-loaded) with
  *     filters (live sessions of one agent / on one server / by risk, newest first), p95.
+ * (d) As (b), with B's LISTEN connection terminated over and over (every
+ *     100–300 ms, as a flaky network or a pooler would): B learns only from
+ *     its catch-up reads (every 250 ms, and on each reconnection). Reports the
+ *     time to B's first refusal, and the calls B still allowed after the
+ *     commit (how many, the latest) — bounded by MANDATE_GATEWAY_REVOCATION_STALE_MS
+ *     by construction (lib/gateway/revocation-state.ts).
  * Figures only; nothing asserts on time (machines differ). Both processes of (b)
  * and the load generator share this machine's cores.
  */
@@ -25,6 +31,7 @@ import type { DatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { databaseUrl, withClient } from "@/lib/db/migrations/adapters";
 import { Gateway } from "@/lib/gateway/gateway";
+import { LISTENER_APPLICATION_NAME } from "@/lib/gateway/revocation-listener";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { listSessions } from "@/lib/sessions/list-sessions";
 import { revokeSessions } from "@/lib/sessions/revoke-sessions";
@@ -145,6 +152,66 @@ async function twoInstances(): Promise<void> {
   }
 }
 
+async function listenerCutOverAndOver(): Promise<void> {
+  const fresh = await freshPostgres();
+  const db = createDb(fresh.config);
+  const ISSUER = "http://mandate.bench";
+  const world = await seedRevocationWorld(db, ISSUER);
+  if (fresh.config.provider !== "postgresql") throw new Error("PostgreSQL expected");
+  const env = { DATABASE_URL: fresh.config.url, MANDATE_ISSUER: ISSUER, MANDATE_MASTER_KEY: process.env.MANDATE_MASTER_KEY!, MANDATE_MIGRATE_ON_START: "false" };
+  const [a, b] = await Promise.all([spawnInstance(env), spawnInstance(env)]);
+  const firstRefusal: number[] = [];
+  const allowedAfter: number[] = [];
+  let latestAllowed = -Infinity;
+  let unavailable = 0;
+  let cutting = true;
+  let cuts = 0;
+  const cutter = (async () => {
+    while (cutting) {
+      const killed = await db.$queryRawUnsafe<unknown[]>(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+        LISTENER_APPLICATION_NAME,
+      );
+      cuts += killed.length;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  })();
+  try {
+    for (let i = 0; i < REVOCATIONS; i++) {
+      const t = await retried(() => mintToken(a.url, i % 2 ? "agent-one" : "agent-two", undefined, ISSUER));
+      let before = await retried(() => callTool(b.url, t.token));
+      while (before === 503) before = await retried(() => callTool(b.url, t.token));
+      if (before !== 200) throw new Error(`B refused a live session (${before})`);
+      const r = await fetch(`${a.url}/test/revoke`, { method: "POST", body: JSON.stringify({ sessionId: t.sid }) });
+      const { committedAt } = (await r.json()) as { committedAt: number };
+      let allowed = 0;
+      for (;;) {
+        const status = await retried(() => callTool(b.url, t.token).catch(() => 0));
+        const at = Date.now() - committedAt;
+        if (status === 200) {
+          allowed++;
+          latestAllowed = Math.max(latestAllowed, at);
+          continue;
+        }
+        if (status === 503) unavailable++;
+        firstRefusal.push(at);
+        break;
+      }
+      allowedAfter.push(allowed);
+    }
+    const total = allowedAfter.reduce((x, y) => x + y, 0);
+    console.log(`(d) two instances, PostgreSQL, B's LISTEN connection terminated ${cuts} times meanwhile — committed on A → first refusal by B: ${percentiles(firstRefusal)}  [bound: MANDATE_GATEWAY_REVOCATION_STALE_MS, 1000 ms]`);
+    console.log(`    calls B allowed after the commit: ${total} in all over ${REVOCATIONS} revocations (at most ${Math.max(...allowedAfter)} for one), the latest at +${Number.isFinite(latestAllowed) ? latestAllowed : 0} ms; refusals that were 503 (state stale): ${unavailable}`);
+  } finally {
+    cutting = false;
+    await cutter;
+    await Promise.all([a.stop(), b.stop()]);
+    await world.close();
+    await db.$disconnect();
+    await fresh.drop();
+  }
+}
+
 async function sessionsQuery(): Promise<void> {
   const fresh = await freshSqlite();
   try {
@@ -232,6 +299,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === "one") await oneInstance();
   if (!only || only === "two") await twoInstances();
+  if (!only || only === "listener") await listenerCutOverAndOver();
   if (!only || only === "query") await sessionsQuery();
   if (socketErrors > 0) console.log(`(${socketErrors} request(s) retried after the server closed a pooled socket)`);
   process.exit(0);
