@@ -40,9 +40,18 @@ const READ_TIMEOUT = "Query read timeout";
  * (its read timeout) takes its connection down with it: pg leaves the
  * connection waiting for that answer, and a pool would hand it out again to
  * queue every later query behind it. Destroyed, the pool discards it and the
- * next query opens a fresh one.
+ * next query opens a fresh one. And its errors never go unheard (below).
  */
-class BoundedClient extends pg.Client {}
+class BoundedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // The server may end a connection between two queries of a checked-out client (57P01 on a fast stop, a
+    // failover): nobody listens then — the pool listens only while the client is idle, a borrower only during its
+    // queries — and an 'error' event without a listener is thrown as an uncaught exception, which ends the process.
+    // The connection is unusable either way (pg marks it so) and the pool discards it when it is released.
+    this.on("error", () => {});
+  }
+}
 const baseQuery = pg.Client.prototype.query;
 BoundedClient.prototype.query = function query(this: pg.Client, ...args: unknown[]): unknown {
   const drop = (e: unknown) => {

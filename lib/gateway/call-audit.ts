@@ -160,7 +160,7 @@ export class CallAuditWriter {
           this.pending.splice(0, this.pending.length, ...kept);
           for (const q of refused) q.waiter!.reject(e);
         }
-        console.error(`mandate: gateway audit write failed (${this.pending.length} events queued, retrying)`, e instanceof Error ? e.message : e);
+        console.error(`mandate: gateway audit write failed (${this.pending.length} events queued, retrying)`, e instanceof Error && e.message ? e.message : e);
         this.writing = false;
         if (this.pending.length > 0) this.writeWithin(Math.min(this.opts.flushMs * 2 ** this.failures, 2000));
         this.settleIdle();

@@ -1,5 +1,6 @@
 import { databaseConfigOf, type Db } from "@/lib/db/client";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
+import { isStoreUnavailable } from "@/lib/db/store-unavailable";
 import type { OAuthError } from "@/lib/oauth/errors";
 import { replayError, type JtiClaim, type MintRequest, type PendingWrite, type WriteOutcome } from "./mint-batch";
 import { postgresMintStore } from "./mint-store-postgres";
@@ -30,7 +31,8 @@ interface Queued {
  *
  * One request's failure is its own: a claim seen before turns that request
  * into an audited refusal inside the batch; a batch that fails as a whole is
- * retried one request per transaction, so only the culprit fails.
+ * retried one request per transaction, so only the culprit fails — unless the
+ * store did not answer, which fails them all (503).
  */
 export class MintWriter {
   private queue: Queued[] = [];
@@ -88,8 +90,10 @@ export class MintWriter {
       const outcomes = await this.store.write(batch.map((q) => q.item));
       batch.forEach((q, i) => q.resolve(outcomes[i]!));
     } catch (e) {
-      if (batch.length === 1) {
-        batch[0]!.reject(e);
+      // The store did not answer: every request fails alike (503), none is retried alone — the batch may in fact
+      // have committed with its answer lost, and a retry would then refuse its own mints as duplicates.
+      if (batch.length === 1 || isStoreUnavailable(e)) {
+        for (const q of batch) q.reject(e);
         return;
       }
       for (const q of batch) await this.commit([q]);

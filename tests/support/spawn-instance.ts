@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 export interface Instance {
@@ -21,6 +22,9 @@ export function spawnInstance(env: Record<string, string>): Promise<Instance> {
     let out = "";
     let err = "";
     const timer = setTimeout(() => fail(new Error(`instance did not start: ${out}${err}`)), 60_000);
+    // MANDATE_TEST_INSTANCE_LOG=<file>: keep what the instance prints (its errors) for a failing test's diagnosis.
+    const log = process.env.MANDATE_TEST_INSTANCE_LOG;
+    if (log) for (const s of [child.stdout!, child.stderr!]) s.on("data", (c: Buffer) => appendFileSync(log, c));
     child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
     child.stdout!.on("data", (c: Buffer) => {
       out += c.toString();
