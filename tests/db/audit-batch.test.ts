@@ -107,7 +107,7 @@ describe.each(PROVIDERS)("the gateway's audit writer's flush timer on %s", (prov
   const FLUSH_MS = 20;
   const WRITE_DELAY_MS = 60;
   const server = { id: "srv", name: "Docs", tools: new Map() } as unknown as GatewayServer;
-  const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-timer", jti: "j", audience: "a", scopes: new Set(), expiresAtMs: 0 };
+  const caller: GatewayCaller = { clientId: "c", userSubject: null, sessionId: "s-timer", jti: "j", audience: "a", scopes: new Set(), tools: new Set(), expiresAtMs: 0 };
   const record = (requestId: string): ToolCallRecord => ({
     allowed: false, server, caller, toolName: "read_doc", tool: null, reason: "test", latencyMs: 1, upstreamStatus: null, loggedArguments: {},
     requestId, clientAddress: null, occurredAt: new Date(),
