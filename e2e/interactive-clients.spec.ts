@@ -34,8 +34,9 @@ test.describe("interactive MCP clients", () => {
   let clientId: string;
 
   test.beforeAll(async ({ browser }) => {
-    upstream = await startMcpTestServer({ tools: [{ name: "read_doc", input: {} }, { name: "write_doc", input: {} }] });
-    target = createInteractiveTarget(BASE, upstream.url, ["read_doc", "write_doc"]);
+    const tools = [{ name: "read_doc", input: {} }, { name: "write_doc", input: {} }];
+    upstream = await startMcpTestServer({ tools });
+    target = createInteractiveTarget(BASE, upstream.url, tools);
     person = createPersonWithoutRole("ide-user");
     assign(target.entitlementId, { userId: person.id });
     host = await startClientMetadataHost();

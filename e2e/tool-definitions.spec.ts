@@ -86,10 +86,12 @@ test.describe("changed tool definitions", () => {
     // The upstream rewrites the approved tool: the gateway stops relaying and allowing it at once.
     upstream.setTools(CHANGED);
     expect((await rpc(request, server.slug, token, "tools/list")).body.result?.tools).toEqual([]);
+    // Refused as changed — or, once the change is recorded, because the session holding the tool was revoked with it.
     const refused = await rpc(request, server.slug, token, "tools/call", { name: "search_wiki", arguments: { query: "q" } });
-    expect(refused.status).toBe(403);
-    expect(refused.body.error?.message).toContain("changed since it was approved");
+    expect([403, 401]).toContain(refused.status);
+    expect(refused.body.error?.message).toMatch(/changed since it was approved|session revoked/);
     expect(upstream.calls).toEqual([]);
+    await expect.poll(async () => (await rpc(request, server.slug, token, "tools/list")).status, { timeout: 10_000 }).toBe(401);
 
     // The console tells the truth: definition changed — pending re-approval, first in the list.
     await expect(async () => {
@@ -120,11 +122,12 @@ test.describe("changed tool definitions", () => {
     await expect(toolRow(page, "search_wiki")).toContainText("approved");
     await expect(page.getByTestId("definition-changes")).toHaveCount(0);
 
-    // What was re-approved is what the gateway now relays and allows (once its directory re-reads the server).
+    // What was re-approved is what the gateway now relays and allows (once its directory re-reads the server), to a new session.
+    const { token: fresh } = await mint(request, target, agent);
     await expect
-      .poll(async () => (await rpc(request, server.slug, token, "tools/list")).body.result?.tools?.map((t) => t.description), { timeout: 10_000 })
+      .poll(async () => (await rpc(request, server.slug, fresh, "tools/list")).body.result?.tools?.map((t) => t.description), { timeout: 10_000 })
       .toEqual([INJECTION]);
-    expect((await rpc(request, server.slug, token, "tools/call", { name: "search_wiki", arguments: { query: "q" } })).status).toBe(200);
+    expect((await rpc(request, server.slug, fresh, "tools/call", { name: "search_wiki", arguments: { query: "q" } })).status).toBe(200);
     expect(upstream.calls).toEqual(["search_wiki"]);
 
     // And the audit trail holds the change, once, and the re-approval.

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import { recordedDefinition, type TestTool } from "../../tests/support/mcp-test-server";
 import { E2E_DB_PATH } from "./db";
 
 function open(): Database.Database {
@@ -44,8 +45,12 @@ export interface InteractiveTarget {
   entitlementId: string;
 }
 
-/** A gateway-mode server whose resource URI is its gateway URL, relaying to `upstreamUrl`, with two approved tools in one entitlement. */
-export function createInteractiveTarget(baseURL: string, upstreamUrl: string, tools: string[]): InteractiveTarget {
+/**
+ * A gateway-mode server whose resource URI is its gateway URL, relaying to `upstreamUrl`, with `tools` approved (their
+ * definitions pinned as an approval pins them: the gateway hides a tool whose listed definition differs) in one
+ * entitlement.
+ */
+export function createInteractiveTarget(baseURL: string, upstreamUrl: string, tools: TestTool[]): InteractiveTarget {
   return write((d) => {
     const suffix = randomBytes(4).toString("hex");
     const slug = `ide-${suffix}`;
@@ -58,10 +63,16 @@ export function createInteractiveTarget(baseURL: string, upstreamUrl: string, to
         `INSERT INTO McpServer (id, name, slug, resourceUri, enforcementMode, upstreamUrl, argumentLogging, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'gateway', ?, 'none', ?, ?)`,
       ).run(serverId, serverName, slug, url, upstreamUrl, now, now);
       d.prepare(`INSERT INTO Entitlement (id, name, serverId, maxSessionSeconds, createdAt, updatedAt) VALUES (?, ?, ?, 28800, ?, ?)`).run(`e2e-ent-${suffix}`, `IDE docs use ${suffix}`, serverId, now, now);
-      for (const name of tools) {
+      for (const tool of tools) {
+        const { name } = tool;
         const toolId = `e2e-tool-${suffix}-${name}`;
-        d.prepare(`INSERT INTO Tool (id, serverId, name, risk, scope, status, firstSeenAt, lastSeenAt, updatedAt) VALUES (?, ?, ?, 'read', ?, 'approved', ?, ?, ?)`).run(
-          toolId, serverId, name, `${slug}:${name}`, now, now, now,
+        const def = recordedDefinition(tool, true);
+        d.prepare(
+          `INSERT INTO Tool (id, serverId, name, title, description, inputSchema, definitionHash, approvedDefinition, approvedDefinitionHash, risk, scope, status, firstSeenAt, lastSeenAt, updatedAt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'read', ?, 'approved', ?, ?, ?)`,
+        ).run(
+          toolId, serverId, name, def.title, def.description, JSON.stringify(def.inputSchema), def.definitionHash,
+          JSON.stringify(def.approvedDefinition), def.approvedDefinitionHash, `${slug}:${name}`, now, now, now,
         );
         d.prepare(`INSERT INTO EntitlementTool (entitlementId, toolId) VALUES (?, ?)`).run(`e2e-ent-${suffix}`, toolId);
       }
