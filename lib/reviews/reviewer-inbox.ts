@@ -1,3 +1,4 @@
+import { inactiveStandings, type InactiveStanding } from "@/lib/agents/agent-standing";
 import { providerOf, type Db } from "@/lib/db/client";
 import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
@@ -33,6 +34,8 @@ export interface InboxItem {
   used30: number;
   used90: number;
   peers: { count: number; sample: string[] };
+  /** The holder is an agent suspended or retired since the grant: it reaches nothing now. */
+  holderStanding: InactiveStanding | null;
 }
 
 export interface InboxPage {
@@ -107,11 +110,12 @@ export async function reviewerInbox(
   const agentIds = [...new Set(snaps.filter((s) => s.principalType === "agent").map((s) => s.principalId))];
   const userIds = [...new Set(snaps.filter((s) => s.principalType === "user").map((s) => s.principalId))];
   const entitlementIds = [...new Set(snaps.map((s) => s.entitlementId))];
-  const [agentUse, userUse, peerCounts, peerSamples] = await Promise.all([
+  const [agentUse, userUse, peerCounts, peerSamples, standings] = await Promise.all([
     agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
     userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
     entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
     entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    inactiveStandings(db, agentIds),
   ]);
   const usage = new Map<string, { calls30: number; calls90: number; last: Date | null }>();
   for (const [kind, list] of [["agent", agentUse], ["user", userUse]] as const) {
@@ -137,6 +141,7 @@ export async function reviewerInbox(
       firstDecision: first?.status ? { status: first.status, justification: first.justification ?? null } : null,
       lastUsedAt: last, tools, used30: tools.filter((t) => t.calls30 > 0).length, used90: tools.filter((t) => t.calls90 > 0).length,
       peers: { count: Math.max(0, p.count - 1), sample: others },
+      holderStanding: s.principalType === "agent" ? (standings.get(s.principalId) ?? null) : null,
     };
   });
   return { items, nextCursor: rows.length > take ? (page[page.length - 1]?.id ?? null) : null, pending };

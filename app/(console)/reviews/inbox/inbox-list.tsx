@@ -3,6 +3,7 @@
 import { Check, Scissors, UserRoundPen, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/textarea";
@@ -37,6 +38,7 @@ export interface InboxEntry {
   peers: { count: number; sample: string[] };
   reassignNote: string | null;
   firstDecision: { status: string; justification: string | null } | null;
+  holderStanding: { status: "suspended" | "retired"; since: string | null; reason: string | null } | null;
 }
 
 type Option = { id: string; label: string };
@@ -125,6 +127,11 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           <span className="grid">
             <span className="font-medium">
               {e.subject} <span className="text-xs font-normal text-muted-foreground">({e.subjectType}{e.subjectDetail ? ` · ${e.subjectDetail}` : ""})</span>
+              {e.holderStanding ? (
+                <span className="ml-2 align-middle" data-testid="holder-standing">
+                  <StatusBadge variant="danger">{e.holderStanding.status}</StatusBadge>
+                </span>
+              ) : null}
             </span>
             <span className="text-sm">
               {e.entitlement} on {e.server}
@@ -137,6 +144,13 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           {e.level === 2 ? <span className="font-medium text-foreground">Second level</span> : null}
         </div>
       </div>
+      {e.holderStanding ? (
+        <p className="text-sm text-destructive" data-testid="holder-standing-note">
+          This agent is {e.holderStanding.status}
+          {e.holderStanding.since ? <> since <DateTime iso={e.holderStanding.since} dateOnly /></> : null}
+          {e.holderStanding.reason ? ` (${e.holderStanding.reason})` : ""}: it reaches nothing now, whatever is decided here.
+        </p>
+      ) : null}
       <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
         <div>
           <dt className="inline text-muted-foreground">Granted by </dt>

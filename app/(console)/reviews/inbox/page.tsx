@@ -29,6 +29,9 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
     entitlement: i.snapshot.entitlementName, server: i.snapshot.serverName, grantedBy: i.snapshot.grantedByLabel, grantedAt: i.snapshot.grantedAt,
     expiresAt: i.snapshot.expiresAt, justification: i.snapshot.justification, lastUsedAt: i.lastUsedAt?.toISOString() ?? null,
     tools: i.tools, used30: i.used30, used90: i.used90, peers: i.peers, reassignNote: i.reassignNote, firstDecision: i.firstDecision,
+    holderStanding: i.holderStanding
+      ? { status: i.holderStanding.status, since: i.holderStanding.since?.toISOString() ?? null, reason: i.holderStanding.reason }
+      : null,
   }));
   return (
     <>
