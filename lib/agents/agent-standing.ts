@@ -48,3 +48,21 @@ export async function inactiveStanding(db: Db | Tx, agentId: string): Promise<In
 export function callAfterStanding(standing: InactiveStanding | undefined, at: Date): boolean {
   return !!standing?.since && at.getTime() >= standing.since.getTime();
 }
+
+/**
+ * Flags tool-call events (gateway and introspection) made by agents that are suspended or retired now: "after"
+ * when the call came after the state change — an allowed call then is an anomaly to look into.
+ */
+export async function inactiveAgentCallFlags(
+  db: Db | Tx,
+  events: readonly { id: string; action: string; actorType: string; actorId: string | null; occurredAt: Date }[],
+): Promise<Map<string, { status: InactiveStanding["status"]; after: boolean }>> {
+  const calls = events.filter((e) => e.action.startsWith("tool.") && e.actorType === "agent" && e.actorId);
+  const standings = await inactiveStandings(db, calls.map((e) => e.actorId!));
+  const flags = new Map<string, { status: InactiveStanding["status"]; after: boolean }>();
+  for (const e of calls) {
+    const standing = standings.get(e.actorId!);
+    if (standing) flags.set(e.id, { status: standing.status, after: callAfterStanding(standing, e.occurredAt) });
+  }
+  return flags;
+}
