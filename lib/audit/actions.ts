@@ -79,6 +79,8 @@ export const AUDIT_ACTIONS = [
   "review.campaign_created",
   "review.campaign_launched",
   "review.decided",
+  /** A reviewer took back their decision before the campaign closed: the item is pending again. */
+  "review.decision_reset",
   /** A bulk or rapid certification of many high-risk items: the reviewer was warned and went on. */
   "review.rubber_stamp_warning",
   "review.reassigned",

@@ -42,7 +42,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
     <>
       <PageHeader
         title={server.name}
-        description={server.description ?? `Gateway path /mcp/${server.slug}`}
+        description={server.description ?? (server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug}` : "Enforces its own tokens (native)")}
         actions={
           canManage ? (
             <>
@@ -77,7 +77,10 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             <Setting label="Authorization server">
               {server.authorizationServerIssuer ? <span className="font-mono text-xs">{server.authorizationServerIssuer}</span> : none}
             </Setting>
-            <Setting label="Gateway path"><span className="font-mono text-xs">/mcp/{server.slug}</span></Setting>
+            {/* A native server is called directly: no gateway path serves it. */}
+            {server.enforcementMode === "gateway" ? (
+              <Setting label="Gateway path"><span className="font-mono text-xs">/mcp/{server.slug}</span></Setting>
+            ) : null}
             <Setting label="Argument logging"><span className="capitalize">{server.argumentLogging}</span></Setting>
             <Setting label="Owner">{server.owner ? `${server.owner.displayName} (${server.owner.email})` : none}</Setting>
             <Setting label="Entitlements">{server.entitlementCount}</Setting>
