@@ -38,7 +38,9 @@ export type RevocationOperation =
   | { kind: "entitlement_changed"; entitlementId: string }
   | { kind: "server_deleted"; serverId: string }
   /** A policy file applied in one transaction (its changes are in its own audit events). */
-  | { kind: "policy_applied" };
+  | { kind: "policy_applied" }
+  /** A revocation drill revoked its own canary session (lib/drills/run-drill.ts); never anyone else's. */
+  | { kind: "drill"; drillId: string };
 
 /** Who revokes: a console principal, or an audit actor as it is recorded (a SCIM client, a review's reviewer). */
 export type Revoker = Principal | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;
