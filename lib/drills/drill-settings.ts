@@ -8,12 +8,12 @@ export interface DrillSettings {
   probeEveryMs: number;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positive(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const v = Number(env[name]);
   return Number.isFinite(v) && v > 0 ? Math.floor(v) : fallback;
 }
 
-export function drillSettings(env: NodeJS.ProcessEnv = process.env): DrillSettings {
+export function drillSettings(env: Record<string, string | undefined> = process.env): DrillSettings {
   const targetMs = positive(env, "MANDATE_DRILL_TARGET_MS", 1000);
   return { targetMs, timeoutMs: Math.max(targetMs, positive(env, "MANDATE_DRILL_TIMEOUT_MS", 10_000)), probeEveryMs: 25 };
 }
