@@ -8,6 +8,11 @@ import { createDb, type Db } from "@/lib/db/client";
 import { DRILL_CLIENT_ID } from "@/lib/drills/drill-agent";
 import type { DrillSettings } from "@/lib/drills/drill-settings";
 import { runDrill } from "@/lib/drills/run-drill";
+import { coverageCsv } from "@/lib/coverage/coverage-csv";
+import { coverageMap } from "@/lib/coverage/coverage-map";
+import { getOverviewSummary } from "@/lib/overview/summary";
+import { scopeUsageByAgent } from "@/lib/reviews/scope-usage";
+import { drillCommand } from "@/scripts/cli/commands/drill";
 import { Gateway } from "@/lib/gateway/gateway";
 import { startInstanceHeartbeat } from "@/lib/gateway/instances";
 import type { OAuthContext } from "@/lib/oauth/context";
@@ -165,6 +170,65 @@ describe.each(PROVIDERS)("revocation drills on %s", (provider) => {
     expect(report.enforcementPath).toBe("native_jwt_only");
     expect(report.outcome).toBe("failed");
     expect(report.reason).toMatch(/trusts Mandate's JWTs only: a revoked token keeps working until it expires, up to \d+ s/);
+  });
+
+  it("maps every server's enforcement path, latest drill, reach and what is missing, with unmanaged resources agents asked for", async () => {
+    // An agent asks for a token for a server nobody registered: refused, and seen.
+    expect((await mintToken(issuer, "agent-one", undefined, "https://shadow.example")).status).toBe(400);
+    const map = await coverageMap(db);
+    const row = (name: string) => map.rows.find((r) => r.name === name)!;
+    expect(row("Docs")).toMatchObject({ path: "gateway", proven: true, trafficBasis: "tool_calls", missing: [] });
+    expect(row("Docs").traffic).toBeGreaterThanOrEqual(1);
+    expect(row("Docs").agents.map((a) => a.name)).toEqual(["agent-one", "agent-two"]);
+    expect(row("Docs").revocationTime).toMatch(/^\d+ ms \(last drill\)$/);
+    expect(row("Honest")).toMatchObject({ path: "native_caep", proven: true });
+    expect(row("Honest").receivers[0]).toMatchObject({ name: "Honest receiver", lastStatus: "delivered" });
+    expect(row("Ignorant")).toMatchObject({ path: "native_caep", proven: false });
+    expect(row("Ignorant").missing).toContain("A passing revocation drill: the last one failed");
+    expect(row("Trusting")).toMatchObject({ path: "native_jwt_only", proven: false, revocationTime: "Waits for the token to expire (up to its lifetime)" });
+    expect(row("Trusting").missing[0]).toMatch(/^A revocation signal/);
+    const unmanaged = map.rows.find((r) => r.path === "unmanaged");
+    expect(unmanaged).toMatchObject({ serverId: null, resourceUri: "https://shadow.example/mcp/docs", traffic: 1, trafficBasis: "token_requests" });
+    // The canary's own mints are not traffic.
+    expect(row("Honest").traffic).toBe(0);
+    const proven = map.rows.filter((r) => r.proven).reduce((n, r) => n + r.traffic, 0);
+    expect(map.provenTrafficPercent).toBe(Math.round((proven / map.totalTraffic) * 1000) / 10);
+    expect(map.provenTrafficPercent).toBeGreaterThan(0);
+    expect(map.provenTrafficPercent).toBeLessThan(100);
+    expect(map.failingDrills.map((f) => f.name).sort()).toEqual(["Ignorant", "Trusting"]);
+
+    const csv = coverageCsv(map).trim().split("\r\n");
+    expect(csv[0]).toMatch(/^server,resource_uri,enforcement_path,/);
+    expect(csv).toHaveLength(map.rows.length + 1);
+    expect(csv.some((l) => l.startsWith("Trusting,") && l.includes("native_jwt_only"))).toBe(true);
+  });
+
+  it("keeps the drill agent out of scope review and the organisation's agent count", async () => {
+    expect(await db.agent.count({ where: { clientId: DRILL_CLIENT_ID } })).toBe(1);
+    expect((await scopeUsageByAgent(db)).map((a) => a.name).sort()).toEqual(["agent-one", "agent-two"]);
+    expect((await getOverviewSummary(db)).agents.total).toBe(2);
+    // It holds no grant, so no campaign or certification can include it.
+    expect(await db.assignment.count({ where: { agent: { clientId: DRILL_CLIENT_ID } } })).toBe(0);
+  });
+
+  it("runs from the CLI with a non-zero exit when a drill fails", async () => {
+    const url = fresh.config.provider === "postgresql" ? fresh.config.url : `file:${fresh.config.file}`;
+    const lines: string[] = [];
+    const io = { env: { DATABASE_URL: url, MANDATE_DRILL_TIMEOUT_MS: "2000" }, log: (l: string) => lines.push(l) };
+    const before = process.env.MANDATE_ISSUER;
+    process.env.MANDATE_ISSUER = issuer;
+    try {
+      expect(await drillCommand.run(["--server", "docs"], io)).toBe(0);
+      expect(lines.join("\n")).toMatch(/PASS {2}Docs \(gateway\)/);
+      lines.length = 0;
+      expect(await drillCommand.run(["--server", "docs", "--server", "trusting"], io)).toBe(1);
+      expect(lines.join("\n")).toMatch(/FAIL {2}Trusting \(native_jwt_only\)/);
+      expect(lines.at(-1)).toBe("1 of 2 passed (target 1000 ms)");
+    } finally {
+      if (before === undefined) delete process.env.MANDATE_ISSUER;
+      else process.env.MANDATE_ISSUER = before;
+    }
+    expect(await db.revocationDrill.count({ where: { trigger: "cli" } })).toBeGreaterThanOrEqual(3);
   });
 });
 
