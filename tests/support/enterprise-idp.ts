@@ -68,7 +68,7 @@ const REDIRECT = "http://127.0.0.1/cb";
  * grants openid+email. That keeps the flow headless without scraping HTML
  * from devInteractions, whose markup is not a stable interface.
  */
-export async function startEnterpriseIdp(): Promise<EnterpriseIdp> {
+export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Record<string, unknown> } = {}): Promise<EnterpriseIdp> {
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -98,7 +98,7 @@ export async function startEnterpriseIdp(): Promise<EnterpriseIdp> {
     adapter: Adapter,
     clients: [],
     jwks: { keys },
-    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub, email: `${sub}@acme.example`, email_verified: true }) }),
+    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => opts.claims?.(sub) ?? { sub, email: `${sub}@acme.example`, email_verified: true } }),
     claims: { openid: ["sub"], email: ["email", "email_verified"] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
