@@ -5,6 +5,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import {
   addAgentIdpClient, addTrustedIssuer, getTrustedIssuer, listTrustedIssuers, removeAgentIdpClient, removeTrustedIssuer, testTrustedIssuer, updateTrustedIssuer,
 } from "@/lib/federation/trusted-issuers";
+import { idpCommand } from "@/scripts/cli/commands/idp";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 import { startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
 
@@ -81,5 +82,33 @@ describe.each(PROVIDERS)("trusted issuers on %s", (provider) => {
     expect(await lastAudit()).toMatchObject({ action: "trusted_issuer.removed", targetId: id });
     expect(await db.agentIdpClient.count({ where: { idpId: id } })).toBe(0);
     expect((await listTrustedIssuers(db)).map((i) => i.name)).not.toContain("Static IdP");
+  });
+
+  it("is managed from the CLI without a browser: add by discovery, list, test, bind, remove — audited as the OS user", async () => {
+    const other = await startEnterpriseIdp();
+    try {
+      const lines: string[] = [];
+      const env = { DATABASE_URL: fresh.config.provider === "sqlite" ? `file:${fresh.config.file}` : fresh.config.url };
+      const io = { env, log: (l: string) => lines.push(l) };
+      expect(await idpCommand.run(["add", "--name", "CLI IdP", "--issuer", other.issuer, "--role", "enterprise_idp", "--role", "id_jag_issuer"], io)).toBe(0);
+      const added = await db.trustedIdp.findUniqueOrThrow({ where: { issuer: other.issuer } });
+      expect(added).toMatchObject({ jwksUri: other.jwksUri, roles: "enterprise_idp id_jag_issuer" });
+      expect((await lastAudit()).actorLabel).toMatch(/^mandate idp \(OS user .+\)$/);
+
+      expect(await idpCommand.run(["list"], io)).toBe(0);
+      expect(lines.some((l) => l.startsWith(`CLI IdP\t${other.issuer}\tenterprise_idp,id_jag_issuer\t${other.jwksUri}`))).toBe(true);
+      expect(await idpCommand.run(["test", "--issuer", other.issuer], io)).toBe(0);
+      expect(lines).toContain("1 key from " + other.jwksUri);
+
+      await db.agent.create({ data: { clientId: "cli-assistant", name: "CLI assistant", kind: "delegated", authMethod: "none", allowedGrantTypes: "" } });
+      expect(await idpCommand.run(["bind", "--issuer", other.issuer, "--agent", "cli-assistant", "--idp-client-id", "0oa-cli"], io)).toBe(0);
+      expect(await db.agentIdpClient.count({ where: { idpId: added.id, clientId: "0oa-cli" } })).toBe(1);
+
+      await expect(idpCommand.run(["add", "--name", "Bad", "--issuer", other.issuer, "--role", "root"], io)).rejects.toThrow(/unknown role/);
+      expect(await idpCommand.run(["remove", "--issuer", other.issuer], io)).toBe(0);
+      expect(await db.trustedIdp.count({ where: { issuer: other.issuer } })).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });
