@@ -79,6 +79,8 @@ export const AUDIT_ACTIONS = [
   "review.campaign_created",
   "review.campaign_launched",
   "review.decided",
+  /** A reviewer took back their decision before the campaign closed: the item is pending again. */
+  "review.decision_reset",
   /** A bulk or rapid certification of many high-risk items: the reviewer was warned and went on. */
   "review.rubber_stamp_warning",
   "review.reassigned",
@@ -113,6 +115,11 @@ export const AUDIT_ACTIONS = [
   /** The owner of an agent left: the agent is ownerless until reassigned (the hook point for a one-item review). */
   "agent.owner_departed",
   "agent.owner_reassigned",
+  // revocation drills (lib/drills/run-drill.ts)
+  /** Every enforcement point refused the revoked canary within the target. */
+  "drill.passed",
+  /** A point did not refuse it within the target (or could not be measured): an alert, decision deny, for a SIEM to page on. */
+  "drill.failed",
   // system
   "system.seeded",
   "audit.retention_purged",

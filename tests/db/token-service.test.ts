@@ -314,6 +314,39 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     await expectRefused(() => asAgent(autonomous, { grant_type: GRANT_JWT_BEARER, assertion: "x" }), "unauthorized_client");
   });
 
+  it("tells a stranger only that client authentication failed, and the audit trail why", async () => {
+    const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` });
+    const cc = { grant_type: "client_credentials", resource: GATEWAY };
+    const cases: [Record<string, string>, string][] = [
+      [basic("nobody", SECRET), "invalid_client: unknown client"],
+      [basic("agent-suspended", SECRET), "invalid_client: client is suspended"],
+      [basic("agent-retired", SECRET), "invalid_client: client is retired"],
+      [basic("agent-basic", "wrong"), "invalid_client: invalid client secret"],
+    ];
+    for (const [headers, reason] of cases) {
+      const body = await expectRefused(() => post("/oauth/token", cc, headers), "invalid_client", 401);
+      expect(body.error_description).toBe("client authentication failed");
+      const last = await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } });
+      expect(last.reason).toBe(reason);
+    }
+  });
+
+  it("refuses client assertions issued in the future or meant to live longer than the maximum", async () => {
+    const cc = { grant_type: "client_credentials", resource: GATEWAY };
+    const withAssertion = (assertion: string) => () =>
+      post("/oauth/token", { ...cc, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion });
+    const now = Math.floor(Date.now() / 1000);
+    const reasonOfLast = async () => (await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason;
+    await expectRefused(withAssertion(await clientAssertion(autonomous, { iat: now + 365 * 86_400 })), "invalid_client", 401);
+    expect(await reasonOfLast()).toBe("invalid_client: client_assertion iat is in the future");
+    await expectRefused(withAssertion(await clientAssertion(autonomous, { iat: now - 3600, exp: now + 60 })), "invalid_client", 401);
+    expect(await reasonOfLast()).toMatch(/^invalid_client: client_assertion lifetime \(exp - iat\) is more than \d+s$/);
+    // Within the clock skew, and within the lifetime: accepted.
+    const ok = await withAssertion(await clientAssertion(autonomous, { iat: now + 5, exp: now + 60 }))();
+    expect(ok.status).toBe(200);
+    await ok.body?.cancel();
+  });
+
   it("refuses forged, misaddressed, long-lived and replayed client assertions", async () => {
     const cc = { grant_type: "client_credentials", resource: GATEWAY };
     const withAssertion = (assertion: string) => () =>
