@@ -1,11 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
+import type { Db } from "@/lib/db/client";
+import { GET as listRules, POST as postRule } from "@/app/api/v1/identity-providers/[id]/workload-identities/route";
+import { DELETE as deleteRule } from "@/app/api/v1/identity-providers/[id]/workload-identities/[ruleId]/route";
+import { apiKeyCommand } from "@/scripts/cli/commands/credentials";
 import { MCP_TOOLS_TYPE } from "@/lib/oauth/authorization-details";
 import { GRANT_JWT_BEARER } from "@/lib/oauth/defaults";
 import { addWorkloadIdentity, listWorkloadIdentities, removeWorkloadIdentity } from "@/lib/federation/workload-identities";
 import { PROVIDERS } from "../support/databases";
 import { suiteDatabase } from "../support/suite-database";
 import { ADMIN, CHAT_TOOLS, callTool, createAgent, startToolGrantWorld, type ToolGrantWorld } from "../support/tool-grant-world";
+
+// The JSON API authenticates bearer keys against getDb(); no console session is involved.
+vi.mock("@/app/_server/principal", () => ({ getPrincipal: vi.fn(async () => null) }));
+
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /**
  * The MCP workload identity federation extension: a workload presents its
@@ -108,5 +118,38 @@ describe.each(PROVIDERS)("workload identity federation on %s", (provider) => {
     await expect(addWorkloadIdentity(suite.db, ADMIN, { idpId, agentId: delegated.id, subject: "x" })).rejects.toMatchObject({ field: "agentId" });
     const audited = await suite.db.auditEvent.count({ where: { action: "trusted_issuer.workload_identity_added", targetId: agent.id } });
     expect(audited).toBe(1);
+  });
+
+  it("is managed through the JSON API with an admin key: list, add, remove — audited", async () => {
+    const holder = globalThis as unknown as { __mandateDb?: Db };
+    const previous = holder.__mandateDb;
+    holder.__mandateDb = suite.db;
+    try {
+      const config = suite.fresh.config;
+      const lines: string[] = [];
+      const env = { DATABASE_URL: config.provider === "sqlite" ? `file:${config.file}` : config.url };
+      expect(await apiKeyCommand.run(["create", "--name", "Workload bot", "--role", "admin", "--json"], { env, log: (l) => lines.push(l) })).toBe(0);
+      const key = (JSON.parse(lines.at(-1) ?? "{}") as { secret: string }).secret;
+      const call = async (handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown) => {
+        const res = await handler(
+          new NextRequest(`http://mandate.test${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined }),
+          { params: Promise.resolve(params) },
+        );
+        return { status: res.status, body: (await res.json()) as { data?: unknown; error?: { code: string } } };
+      };
+      const base = `/api/v1/identity-providers/${idpId}/workload-identities`;
+      const worker = await createAgent(world, []);
+      const added = await call(postRule as Handler, "POST", base, { id: idpId }, { agentId: worker.id, subject: "spiffe://acme.example/ns/batch/sa/worker", claims: { env: "prod" } });
+      expect(added.status, JSON.stringify(added.body)).toBe(200);
+      const ruleId = (added.body.data as { id: string }).id;
+      const listed = await call(listRules as Handler, "GET", base, { id: idpId });
+      expect(listed.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ id: ruleId, agentClientId: worker.clientId, claims: { env: "prod" } })]));
+      expect((await call(postRule as Handler, "POST", base, { id: idpId }, { agentId: worker.id, subject: "" })).status).toBe(422);
+      expect((await call(deleteRule as Handler, "DELETE", `${base}/${ruleId}`, { id: idpId, ruleId })).status).toBe(200);
+      expect(await suite.db.agentWorkloadIdentity.count({ where: { id: ruleId } })).toBe(0);
+      expect(await suite.db.auditEvent.count({ where: { action: "trusted_issuer.workload_identity_removed", targetId: worker.id } })).toBe(1);
+    } finally {
+      holder.__mandateDb = previous;
+    }
   });
 });
