@@ -31,6 +31,7 @@ import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-work
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
 import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
+import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
           stopSweeper();
         },
         gateway,
+        flushThrottles: flushRefusalThrottles,
         deliveries,
         closeApp: async () => {
           await (app as unknown as { close?: () => Promise<void> }).close?.();
