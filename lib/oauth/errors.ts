@@ -71,8 +71,14 @@ export class InvalidScope extends OAuthError {
 
 /** RFC 8707 §2: the resource is unknown, or not one this client may reach. */
 export class InvalidTarget extends OAuthError {
-  constructor(description: string) {
+  /**
+   * Set when the resource is not registered at all: `token.refused` records it, so an MCP server agents try to
+   * reach is seen on the coverage map as unmanaged (lib/coverage/coverage-map.ts). Never sent to the client.
+   */
+  readonly unregisteredResource?: string;
+  constructor(description: string, unregisteredResource?: string) {
     super(400, "invalid_target", description);
+    this.unregisteredResource = unregisteredResource;
   }
 }
 

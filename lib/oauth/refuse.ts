@@ -3,7 +3,7 @@ import { isAudited, mintWriterOf } from "@/lib/tokens/mint-writer";
 import type { Refusal } from "@/lib/tokens/record-refusal";
 import type { ClaimedClient, ClientAgent } from "./client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "./context";
-import { OAuthError, refusalOf, serializeOAuthError } from "./errors";
+import { InvalidTarget, OAuthError, refusalOf, serializeOAuthError } from "./errors";
 import { flushAtShutdown, RefusalThrottle } from "./refusal-throttle";
 
 /**
@@ -29,7 +29,10 @@ export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown,
   if (!claimed.authenticated && !throttleOf(ctx).admit(req.clientAddress ?? null, error, claimed.agent?.clientId ?? null, claimed.agent ?? undefined)) {
     return serializeOAuthError(err);
   }
-  const refusal: Refusal = { endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent, clientAddress: req.clientAddress, requestId: req.requestId };
+  const refusal: Refusal = {
+    endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent, clientAddress: req.clientAddress, requestId: req.requestId,
+    ...(err instanceof InvalidTarget && err.unregisteredResource ? { unregisteredResource: err.unregisteredResource } : {}),
+  };
   try {
     // With the request's pending claims: a client assertion is spent even when the grant is refused,
     // and if it had been spent before, that replay is the refusal.

@@ -13,7 +13,7 @@ import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_ID_TOKEN } from "@/lib/oauth/defaults";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
+import { bindAgentToIdp, startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 
@@ -119,7 +119,10 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
       await assign(native.id, { userId });
       await assign(payroll.id, { userId });
     }
-    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.clientId } });
+    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri } });
+    // Each delegated agent's client at the IdP: the first uses the IdP's default client, the second its own.
+    await bindAgentToIdp(db, idp.issuer, dRow.id, idp.clientId);
+    await bindAgentToIdp(db, idp.issuer, d2Row.id);
   });
 
   afterAll(async () => {
@@ -424,7 +427,8 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     expect(jagRes.token_type).toBe("n_a");
     expect(decodeProtectedHeader(jagRes.access_token).typ).toBe("oauth-id-jag+jwt");
     const jag = decodeJwt(jagRes.access_token);
-    expect(jag).toMatchObject({ iss: issuer, sub: ids.alice, aud: issuer, client_id: delegated.clientId, resource: GATEWAY, scope: "docs.read docs.write", email: "alice@acme.example" });
+    // The person as the enterprise IdP names them, with that IdP as the subject's issuer (RFC 9493 iss_sub).
+    expect(jag).toMatchObject({ iss: issuer, sub: "alice", sub_id: { format: "iss_sub", iss: idp.issuer, sub: "alice" }, aud: issuer, client_id: delegated.clientId, resource: GATEWAY, scope: "docs.read docs.write", email: "alice@acme.example" });
     expect(typeof jag.auth_time).toBe("number");
     expect(jag.exp! - jag.iat!).toBeLessThanOrEqual(300);
 
