@@ -1,38 +1,13 @@
 import { providerOf, type Db } from "@/lib/db/client";
-import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
+import { placeholders } from "@/lib/db/raw-values";
 import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
-import type { ActorType, Decision } from "@/lib/db/generated/sqlite/enums";
+import { AUDIT_EVENT_COLUMN_LIST, auditEventFromRow, type AuditEventRow } from "@/lib/db/stores/audit/columns";
 import type { AuditFilter } from "./filters";
 
 /** One audit event, every field, as the views, the export and the API see it. */
-export interface AuditEventRecord {
-  id: string;
-  occurredAt: Date;
-  stream: string;
-  seq: number;
-  actorType: ActorType;
-  actorId: string | null;
-  actorLabel: string | null;
-  onBehalfOfId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  decision: Decision;
-  reason: string | null;
-  sessionId: string | null;
-  requestId: string | null;
-  clientAddress: string | null;
-  detail: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type AuditEventRecord = AuditEventRow;
 
-const COLUMNS = [
-  "id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType",
-  "targetId", "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash",
-] as const;
-const SELECT_LIST = COLUMNS.map((c) => `"${c}"`).join(", ");
+const SELECT_LIST = AUDIT_EVENT_COLUMN_LIST;
 
 type Provider = "sqlite" | "postgresql";
 
@@ -101,35 +76,7 @@ function poolOf(db: Db): ReadPool {
   return readPoolOf(db) ?? { query: (sql, params) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params) };
 }
 
-function parseDetail(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  return typeof v === "string" ? JSON.parse(v) : v;
-}
-
-function toRecord(r: Record<string, unknown>): AuditEventRecord {
-  return {
-    id: rawString(r.id),
-    occurredAt: rawDate(r.occurredAt)!,
-    stream: rawString(r.stream),
-    seq: Number(r.seq),
-    actorType: rawString(r.actorType) as ActorType,
-    actorId: rawNullableString(r.actorId),
-    actorLabel: rawNullableString(r.actorLabel),
-    onBehalfOfId: rawNullableString(r.onBehalfOfId),
-    action: rawString(r.action),
-    targetType: rawNullableString(r.targetType),
-    targetId: rawNullableString(r.targetId),
-    targetLabel: rawNullableString(r.targetLabel),
-    decision: rawString(r.decision) as Decision,
-    reason: rawNullableString(r.reason),
-    sessionId: rawNullableString(r.sessionId),
-    requestId: rawNullableString(r.requestId),
-    clientAddress: rawNullableString(r.clientAddress),
-    detail: parseDetail(r.detail),
-    prevHash: rawString(r.prevHash),
-    hash: rawString(r.hash),
-  };
-}
+const toRecord = auditEventFromRow;
 
 /**
  * One window of matching events in (occurredAt, id) order, starting strictly

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { auditActionSchema, streamOf } from "./actions";
 import { chainHash, GENESIS_HASH, type ChainedFields } from "./chain";
+import { recordAuditBatch } from "./record-batch";
 import { currentAuditRequestContext } from "./request-context";
 
 const auditInputSchema = z.object({
@@ -32,32 +33,15 @@ export type RecordedAuditEvent = ChainedFields & { prevHash: string; hash: strin
  * or not at all.
  */
 export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<RecordedAuditEvent> {
-  const stream = streamOf(auditActionSchema.parse(input.action));
-  if (providerOf(tx) === "postgresql") {
-    // Serialises appenders of one stream across connections and instances until commit.
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `audit:${stream}`);
-  }
-  const head = await tx.auditEvent.findFirst({
-    where: { stream },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
-  const event = chainAuditEvent(input, head);
-  await tx.auditEvent.create({
-    data: {
-      ...event,
-      actorType: event.actorType as "user",
-      decision: event.decision as "allow",
-      detail: (event.detail ?? undefined) as never,
-    },
-  });
-  return event;
+  const [event] = await recordAuditBatch(tx, [input]);
+  return event!;
 }
 
 /**
  * Validates one event and links it after `head` (the stream's last event, or
  * null for the first): the single place an event's fields and hash are made,
- * whether it is written here or by a batch writer (lib/tokens/mint-writer.ts).
+ * whether it is written by recordAuditBatch or by a driver-level batch writer
+ * (lib/tokens/mint-store-*.ts, lib/gateway/call-audit-store*.ts).
  */
 export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: string } | null): RecordedAuditEvent {
   const e = auditInputSchema.parse(input);

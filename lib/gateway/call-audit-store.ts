@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { AuditInput } from "@/lib/audit/record";
-import { appendSqliteAuditBatch } from "@/lib/audit/record-batch-sqlite";
+import { chainAuditBatch } from "@/lib/audit/record-batch";
+import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/db/stores/audit/sqlite";
 import type { Db } from "@/lib/db/client";
 import { databaseConfigOf } from "@/lib/db/read-pool";
 import { sqliteJob } from "@/lib/db/sqlite-write-thread";
@@ -29,7 +30,7 @@ function sessionUsageStatement(conn: Database.Database): Database.Statement {
 
 /** The embedded store's job: one batch of tool-call events and its session counters, run on the write thread. */
 export function writeToolCallBatch(conn: Database.Database, batch: { inputs: readonly AuditInput[]; usage: SessionUsage }): void {
-  appendSqliteAuditBatch(conn, batch.inputs);
+  for (const row of chainAuditBatch(batch.inputs, (stream) => sqliteAuditHead(conn, stream))) insertSqliteAuditRow(conn, row);
   const touch = sessionUsageStatement(conn);
   for (const [id, u] of batch.usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
 }
