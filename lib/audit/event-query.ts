@@ -61,6 +61,19 @@ function applyFilter(b: SqlBuilder, f: AuditFilter): void {
   }
   if (f.decision) b.clauses.push(`"decision" = ${b.bind(f.decision)}`);
   if (f.session) b.clauses.push(`"sessionId" = ${b.bind(f.session)}`);
+  // The subject column names it on every event written since it existed; actor and target also find older events.
+  if (f.agent) {
+    const v = b.bind(f.agent);
+    b.clauses.push(`("agentId" = ${v} OR "actorId" = ${v} OR "targetId" = ${v})`);
+  }
+  if (f.person) {
+    const v = b.bind(f.person);
+    b.clauses.push(`("personId" = ${v} OR "actorId" = ${v} OR "targetId" = ${v})`);
+  }
+  if (f.server) {
+    const v = b.bind(f.server);
+    b.clauses.push(`("serverId" = ${v} OR "targetId" = ${v})`);
+  }
   if (f.q) {
     const like = b.bind(`%${escapeLike(f.q)}%`);
     const exact = b.bind(f.q);
@@ -126,13 +139,6 @@ export async function findAuditEvent(db: Db, id: string): Promise<AuditEventReco
 }
 
 export { poolOf as auditReadPool };
-
-/** The filter's WHERE clause, for aggregate queries over the same events (charts). */
-export function filterSql(provider: Provider, filter: AuditFilter): { where: string; params: unknown[]; bind: (v: unknown) => string } {
-  const b = new SqlBuilder(provider);
-  applyFilter(b, filter);
-  return { where: b.where(), params: b.params, bind: (v) => b.bind(v) };
-}
 
 /** One stream's events after a sequence number, in chain order (verification). */
 export async function queryStreamWindow(db: Db, stream: string, afterSeq: number, limit: number): Promise<AuditEventRecord[]> {

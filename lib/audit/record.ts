@@ -22,10 +22,39 @@ const auditInputSchema = z.object({
   clientAddress: z.string().max(64).nullish(),
   detail: z.unknown().optional(),
   occurredAt: z.date().optional(),
+  /** The agent, person and MCP server the event concerns, where its actor and target do not say (see subjectsOf). */
+  agentId: z.string().nullish(),
+  personId: z.string().nullish(),
+  serverId: z.string().nullish(),
 });
 
 export type AuditInput = z.input<typeof auditInputSchema>;
-export type RecordedAuditEvent = ChainedFields & { prevHash: string; hash: string };
+export type RecordedAuditEvent = ChainedFields & AuditSubjects & { prevHash: string; hash: string };
+
+/** Stable ids of what an event concerns, beside its actor's and target's display text. */
+export interface AuditSubjects {
+  agentId: string | null;
+  personId: string | null;
+  serverId: string | null;
+}
+
+/**
+ * The agent, person and server an event concerns: those its writer names,
+ * else its actor or target when that is one. A tool call (target: the tool)
+ * or a revoked session (target: the session) names its agent, person and
+ * server itself, so that "everything about agent X" is one filter.
+ */
+export function subjectsOf(e: {
+  actorType: string; actorId?: string | null; onBehalfOfId?: string | null; targetType?: string | null; targetId?: string | null;
+  agentId?: string | null; personId?: string | null; serverId?: string | null;
+}): AuditSubjects {
+  const target = (type: string) => (e.targetType === type ? (e.targetId ?? null) : null);
+  return {
+    agentId: e.agentId ?? (e.actorType === "agent" ? (e.actorId ?? null) : null) ?? target("agent"),
+    personId: e.personId ?? target("user") ?? e.onBehalfOfId ?? (e.actorType === "user" ? (e.actorId ?? null) : null),
+    serverId: e.serverId ?? target("mcp_server"),
+  };
+}
 
 /**
  * Appends one event to the audit trail. Call it with the transaction that
@@ -48,7 +77,7 @@ export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: st
   const occurredAt = e.occurredAt ?? new Date();
   // The console request being served, when the caller did not name its own.
   const request = currentAuditRequestContext();
-  const fields: ChainedFields = {
+  const fields: ChainedFields & AuditSubjects = {
     id: timeOrderedId(occurredAt.getTime()),
     occurredAt,
     stream: streamOf(e.action),
@@ -67,6 +96,7 @@ export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: st
     requestId: e.requestId ?? request?.requestId ?? null,
     clientAddress: e.clientAddress ?? request?.clientAddress ?? null,
     detail: e.detail ?? null,
+    ...subjectsOf(e),
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
   return { ...fields, prevHash, hash: chainHash(prevHash, fields) };

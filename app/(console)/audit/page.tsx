@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
+import { auditFilterSubjects } from "@/lib/audit/filter-subjects";
 import { auditFilterParams, isFiltered, parseAuditFilter } from "@/lib/audit/filters";
 import { listAuditEvents } from "@/lib/audit/list-events";
 import { can } from "@/lib/auth/principal";
@@ -21,7 +22,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const request = parsePageRequest(params);
   const filter = parseAuditFilter(params);
-  const page = await listAuditEvents(getDb(), request, filter);
+  const [page, subjects] = await Promise.all([listAuditEvents(getDb(), request, filter), auditFilterSubjects(getDb(), filter)]);
   const query = auditFilterParams(filter).toString();
   return (
     <>
@@ -32,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       />
       <AuditNav />
       <ChainStatus />
-      <AuditFilterBar key={query} filter={filter} />
+      <AuditFilterBar key={query} filter={filter} subjects={subjects} />
       <AuditTable
         rows={page.rows.map(toAuditEventRow)}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}

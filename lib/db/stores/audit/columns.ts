@@ -27,6 +27,9 @@ export interface AuditEventRow {
   detail: unknown;
   prevHash: string;
   hash: string;
+  agentId: string | null;
+  personId: string | null;
+  serverId: string | null;
 }
 
 /**
@@ -57,6 +60,9 @@ export const AUDIT_EVENT_COLUMNS = {
   detail: "json",
   prevHash: "text",
   hash: "text",
+  agentId: "text",
+  personId: "text",
+  serverId: "text",
 } as const satisfies { [K in keyof AuditEventRow]-?: BulkColumnType };
 
 export type AuditEventColumn = keyof typeof AUDIT_EVENT_COLUMNS;
@@ -145,5 +151,8 @@ export function auditEventFromRow(r: Record<string, unknown>): AuditEventRow {
     detail: jsonColumnValue(r.detail),
     prevHash: rawString(r.prevHash),
     hash: rawString(r.hash),
+    agentId: rawNullableString(r.agentId),
+    personId: rawNullableString(r.personId),
+    serverId: rawNullableString(r.serverId),
   };
 }
