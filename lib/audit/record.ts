@@ -52,7 +52,8 @@ export function subjectsOf(e: {
   return {
     agentId: e.agentId ?? (e.actorType === "agent" ? (e.actorId ?? null) : null) ?? target("agent"),
     personId: e.personId ?? target("user") ?? e.onBehalfOfId ?? (e.actorType === "user" ? (e.actorId ?? null) : null),
-    serverId: e.serverId ?? target("mcp_server"),
+    // Server changes name their target "server", protocol events "mcp_server": both are an MCP server's id.
+    serverId: e.serverId ?? target("mcp_server") ?? target("server"),
   };
 }
 

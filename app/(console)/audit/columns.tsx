@@ -14,7 +14,7 @@ const decisionVariant: Record<AuditEventRow["decision"], BadgeVariant> = {
 };
 
 /** The trail filter naming a party of this type by its id: everything about that agent, person or server. */
-const SUBJECT_PARAM: Record<string, string> = { agent: "agent", user: "person", mcp_server: "server" };
+const SUBJECT_PARAM: Record<string, string> = { agent: "agent", user: "person", mcp_server: "server", server: "server" };
 
 function Party({ label, id, type }: { label: string | null; id: string | null; type: string | null }) {
   if (!label && !id) return <span className="text-muted-foreground">—</span>;
