@@ -110,7 +110,9 @@ async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<Entitlem
     e.tools.push(t);
   }
   const ordered = [...tools.values()].sort((a, b) => byCodePoint(a.serverName, b.serverName) || byCodePoint(a.toolName, b.toolName) || byCodePoint(a.toolId, b.toolId));
-  ordered.forEach((t, i) => (t.index = i));
+  ordered.forEach((t, i) => {
+    t.index = i;
+  });
   return { entitlements, tools: ordered, servers };
 }
 
