@@ -140,8 +140,3 @@ export async function entitlementCatalogAt(db: Db | Tx, pool: ReadPool, version:
   if ((await catalogVersion(pool)) === version) cache.set(db, { version, catalog });
   return catalog;
 }
-
-/** Tests and provider switches. */
-export function forgetEntitlementCatalog(db: Db): void {
-  cache.delete(db);
-}

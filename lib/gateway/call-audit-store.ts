@@ -39,7 +39,7 @@ export const writeToolCallBatchJob = sqliteJob<{ inputs: readonly AuditInput[]; 
 
 /**
  * The store `db` was opened on, written through its driver: the ORM's
- * interactive transactions cost ~3× the CPU per event, which a busy gateway
+ * interactive transactions cost several times the CPU per event, which a busy gateway
  * takes from the token endpoint in the same process, and on SQLite they hold
  * the one connection across awaits while mints wait behind them.
  */
