@@ -3,6 +3,7 @@ import { AUDIT_EVENT_COLUMN_NAMES, type AuditEventColumn } from "@/lib/db/stores
 import { queryAuditEvents, type AuditEventRecord, type EventPosition } from "./event-query";
 import type { AuditFilter } from "./filters";
 import { toOcsf } from "./ocsf";
+import { csvCell } from "@/lib/utils/csv";
 
 export const EXPORT_FORMATS = ["jsonl", "csv", "ocsf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -17,11 +18,6 @@ const BATCH = 5000;
 
 /** Every stored column, in the table's order. */
 const CSV_COLUMNS = AUDIT_EVENT_COLUMN_NAMES;
-
-/** RFC 4180: quote a field holding a comma, quote or line break; double its quotes. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function csvValue(e: AuditEventRecord, column: AuditEventColumn): string {
   const v = e[column];
@@ -69,7 +65,7 @@ export async function* exportAuditEvents(
     let chunk = "";
     for (const e of rows) {
       if (format === "jsonl") chunk += `${JSON.stringify(jsonOf(e))}\n`;
-      else if (format === "csv") chunk += `${CSV_COLUMNS.map((c) => csvField(csvValue(e, c))).join(",")}\n`;
+      else if (format === "csv") chunk += `${CSV_COLUMNS.map((c) => csvCell(csvValue(e, c))).join(",")}\n`;
       else {
         chunk += `${first ? "" : ",\n"}${JSON.stringify(toOcsf(e, { version: opts.productVersion }))}`;
         first = false;
