@@ -8,7 +8,7 @@ import { boundedPoolConfig } from "./store-timeouts";
 /**
  * A second, read-only path to the store for hot queries that return many
  * rows (effective access: one row per granted tool). Prisma's raw queries
- * cost ~8 µs per row to decode; the drivers themselves a fraction of that.
+ * cost far more per row to decode than the drivers themselves.
  * Only committed state is read here — code inside a transaction must keep
  * using the transaction's client.
  */

@@ -611,7 +611,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(called[0]?.sessionId).toBe(sid);
     expect(called).toHaveLength(1);
     expect(refused).toHaveLength(1);
-    expect(called[0]).toMatchObject({ actorType: "agent", actorId: ids.agent, actorLabel: agent.clientId, targetType: "tool", targetId: ids.readDoc, decision: "allow" });
+    // The agent by its id and name, as every other event names it; the agent, person and server ids beside the tool.
+    expect(called[0]).toMatchObject({ actorType: "agent", actorId: ids.agent, actorLabel: "Gateway agent", targetType: "tool", targetId: ids.readDoc, decision: "allow" });
+    expect(called[0]).toMatchObject({ agentId: ids.agent, serverId: ids.docs, personId: null });
     const detail = called[0]!.detail as Record<string, unknown>;
     expect(detail).toMatchObject({ server: ids.docs, tool: "read_doc", clientId: agent.clientId });
     // Written before the call was forwarded: the upstream's answer is not part of it.

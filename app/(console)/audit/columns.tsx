@@ -13,13 +13,28 @@ const decisionVariant: Record<AuditEventRow["decision"], BadgeVariant> = {
   info: "neutral",
 };
 
+/** The trail filter naming a party of this type by its id: everything about that agent, person or server. */
+const SUBJECT_PARAM: Record<string, string> = { agent: "agent", user: "person", mcp_server: "server", server: "server" };
+
 function Party({ label, id, type }: { label: string | null; id: string | null; type: string | null }) {
   if (!label && !id) return <span className="text-muted-foreground">—</span>;
+  const param = type ? SUBJECT_PARAM[type] : undefined;
   return (
     <div className="grid max-w-[16rem]">
-      <span className="truncate" title={label ?? id ?? undefined}>
-        {label ?? id}
-      </span>
+      {param && id ? (
+        <Link
+          href={`/audit?${param}=${encodeURIComponent(id)}`}
+          className="truncate hover:underline"
+          title={`Every event about ${label ?? id}`}
+          data-testid="audit-subject-link"
+        >
+          {label ?? id}
+        </Link>
+      ) : (
+        <span className="truncate" title={label ?? id ?? undefined}>
+          {label ?? id}
+        </span>
+      )}
       {type ? <span className="text-xs text-muted-foreground">{type}</span> : null}
     </div>
   );
