@@ -79,6 +79,7 @@ test.describe("MCP servers", () => {
 
     // Approve one.
     await page.getByRole("button", { name: "Approve list_builds" }).click();
+    await page.getByTestId("confirm-approve").click();
     await expect(toolRow(page, "list_builds")).toContainText("approved");
     await expect(toolRow(page, "list_builds")).not.toHaveAttribute("data-state", "attention");
     await page.getByTestId("tool-filter-approved").click();

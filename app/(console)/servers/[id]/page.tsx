@@ -47,7 +47,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
     <>
       <PageHeader
         title={server.name}
-        description={server.description ?? `Gateway path /mcp/${server.slug}`}
+        description={server.description ?? (server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug}` : "Enforces its own tokens (native)")}
         actions={
           canManage ? (
             <>
@@ -89,9 +89,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             <Setting label="Authorization server">
               {server.authorizationServerIssuer ? <span className="font-mono text-xs">{server.authorizationServerIssuer}</span> : none}
             </Setting>
-            <Setting label={server.enforcementMode === "gateway" ? "Gateway URL" : "Gateway path"}>
-              <span className="font-mono text-xs" data-testid="gateway-url">{server.enforcementMode === "gateway" ? gatewayUrl : `/mcp/${server.slug}`}</span>
-            </Setting>
+            {/* A native server is called directly: no gateway URL serves it. */}
+            {server.enforcementMode === "gateway" ? (
+              <Setting label="Gateway URL">
+                <span className="font-mono text-xs" data-testid="gateway-url">{gatewayUrl}</span>
+              </Setting>
+            ) : null}
             <Setting label="Argument logging"><span className="capitalize">{server.argumentLogging}</span></Setting>
             <Setting label="Owner">{server.owner ? `${server.owner.displayName} (${server.owner.email})` : none}</Setting>
             <Setting label="Entitlements">{server.entitlementCount}</Setting>
