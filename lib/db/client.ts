@@ -41,7 +41,8 @@ export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
   return db;
 }
 
-const configs = new WeakMap<object, DatabaseConfig>();
+// On globalThis like the client (below): Next's bundles load their own copy of this module.
+const configs = ((globalThis as unknown as { __mandateDbConfigs?: WeakMap<object, DatabaseConfig> }).__mandateDbConfigs ??= new WeakMap<object, DatabaseConfig>());
 
 /** Where a root client connects (for code that opens driver connections beside it); null for a transaction's client. */
 export function databaseConfigOf(db: Db | Tx): DatabaseConfig | null {

@@ -73,10 +73,11 @@ function postgresPool(url: string): ReadPool {
 
 // On globalThis, like the client itself (lib/db/client.ts): server/main.ts creates the client, and Next's
 // bundles load their own copy of this module, whose module-scoped map would not know that client.
-const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool> };
+const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool>; __mandateReadPoolConfigs?: WeakMap<object, DatabaseConfig> };
 const pools = (holder.__mandateReadPools ??= new WeakMap<object, ReadPool>());
 
-const configs = new WeakMap<object, DatabaseConfig>();
+// Shared the same way: a console action that mints (a revocation drill's canary) asks where the client connects.
+const configs = (holder.__mandateReadPoolConfigs ??= new WeakMap<object, DatabaseConfig>());
 
 export function attachReadPool(client: object, config: DatabaseConfig): void {
   configs.set(client, config);
