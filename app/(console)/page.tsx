@@ -1,4 +1,4 @@
-import { Ban, Bot, CalendarClock, ClipboardCheck, Gauge, Hourglass, Radio, ScrollText, Server, ShieldX, UserX } from "lucide-react";
+import { AlertTriangle, Ban, Bot, CalendarClock, ClipboardCheck, Gauge, Hourglass, Radio, ScrollText, Server, ShieldCheck, ShieldX, UserX } from "lucide-react";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
@@ -9,6 +9,7 @@ import { permissionForPath } from "@/components/console/page-permissions";
 import { RiskBadge } from "@/components/console/risk-badge";
 import { EXPIRING_SOON_DAYS } from "@/lib/assignments/list-assignments";
 import { can, personOf, type Principal } from "@/lib/auth/principal";
+import { coverageMap, TRAFFIC_DAYS } from "@/lib/coverage/coverage-map";
 import { getDb } from "@/lib/db/client";
 import { getOverviewSummary } from "@/lib/overview/summary";
 import { assignmentsExpiringSoon, denialsPerDay, ownerlessAgentCount, revocationsLastDay } from "@/lib/overview/trends";
@@ -36,13 +37,14 @@ export default async function OverviewPage() {
   const admin = can(principal, "assignments.manage");
   const onCall = can(principal, "sessions.view");
   const seesAudit = can(principal, "audit.view");
-  const [summary, queue, denials, expiring, ownerless, revoked] = await Promise.all([
+  const [summary, queue, denials, expiring, ownerless, revoked, coverage] = await Promise.all([
     getOverviewSummary(db),
     workQueue(db, { approveTools: can(principal, "tools.approve"), manageAgents: can(principal, "agents.manage"), reviewerId, manageReviews: can(principal, "reviews.manage") }),
     onCall || seesAudit ? denialsPerDay(db, 7) : null,
     admin ? assignmentsExpiringSoon(db, EXPIRING_SOON_DAYS) : null,
     can(principal, "directory.manage") ? ownerlessAgentCount(db) : null,
     onCall ? revocationsLastDay(db) : null,
+    can(principal, "coverage.view") ? coverageMap(db) : null,
   ]);
   const { agents } = summary;
   const pendingTotal = queue.tools.total + queue.clients.total + queue.myReviews + queue.unroutedReviews;
@@ -52,6 +54,13 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Your work first, then where agent access stands right now." />
+      {coverage && coverage.failingDrills.length > 0 ? (
+        <div role="status" data-testid="overview-drill-alert" className="flex flex-wrap items-center gap-2 rounded-lg border border-destructive/40 bg-destructive/5 px-4 py-3 text-sm">
+          <AlertTriangle className="size-4 text-destructive" aria-hidden />
+          <span className="font-medium text-destructive">Revocation drill failed on {coverage.failingDrills.map((f) => f.name).join(", ")}.</span>
+          <Link href="/coverage" className="underline">See the coverage map</Link>
+        </div>
+      ) : null}
       {reviewerId || pendingTotal > 0 ? (
         <Card data-testid="work-queue">
           <CardHeader>
@@ -140,6 +149,18 @@ export default async function OverviewPage() {
             tone="attention"
             href={linkFor(principal, "/access/scope-review")}
             hint={`${summary.excessPrivilege.unused} of ${summary.excessPrivilege.grants} agent → tool grants unused in 90 days`}
+          />
+        ) : null}
+        {coverage ? (
+          <StatCard
+            testId="stat-proven-traffic"
+            label="Traffic with proven revocation"
+            value={coverage.provenTrafficPercent ?? 0}
+            suffix="%"
+            icon={ShieldCheck}
+            tone="attention"
+            href={linkFor(principal, "/coverage")}
+            hint={coverage.totalTraffic === 0 ? `No agent traffic in ${TRAFFIC_DAYS} days` : `Share of ${coverage.totalTraffic} calls in ${TRAFFIC_DAYS} days where a drill proved revocation within ${coverage.targetMs} ms`}
           />
         ) : null}
       </section>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db/client";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
 import { getServer } from "@/lib/servers/get-server";
 import { requirePermission } from "@/app/_server/principal";
 import { ServerForm } from "../../server-form";
@@ -20,6 +21,8 @@ export default async function EditServerPage({ params }: { params: Promise<{ id:
         mode="edit"
         serverId={server.id}
         hasUpstreamCredential={server.hasUpstreamCredential}
+        issuer={issuerFromEnv()}
+        slug={server.slug}
         initial={{
           name: server.name,
           description: server.description ?? "",
