@@ -42,8 +42,8 @@ export async function seedEmaExample(db: Db, opts: EmaExampleOptions): Promise<v
   const { person, delegated, autonomous, server } = EMA_EXAMPLE;
   await db.$transaction(async (tx) => {
     // The IdP names people by their email as `sub`; Mandate matches them by (issuer, subject).
-    await tx.trustedIdp.create({
-      data: { name: "Example enterprise IdP", issuer: opts.idpIssuer, jwksUri: `${opts.idpIssuer}/jwks`, audience: delegated.clientId, userMatch: "sub" },
+    const idp = await tx.trustedIdp.create({
+      data: { name: "Example enterprise IdP", issuer: opts.idpIssuer, jwksUri: `${opts.idpIssuer}/jwks`, roles: "enterprise_idp", userMatch: "sub" },
     });
     const dana = await tx.user.create({
       data: { email: person.email, displayName: person.displayName, department: "Engineering", idpIssuer: opts.idpIssuer, idpSubject: person.email },
@@ -77,6 +77,8 @@ export async function seedEmaExample(db: Db, opts: EmaExampleOptions): Promise<v
         purpose: "Answers questions from the team wiki for the person it acts for (examples/ema)",
       },
     });
+    // The IdP issues the assistant's ID tokens to this client id: only the assistant may present them.
+    await tx.agentIdpClient.create({ data: { agentId: assistant.id, idpId: idp.id, clientId: delegated.clientId } });
     const indexer = await tx.agent.create({
       data: {
         clientId: autonomous.clientId, name: autonomous.name, kind: "autonomous", ownerId: opts.ownerId, authMethod: "client_secret_basic",
