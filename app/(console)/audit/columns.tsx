@@ -16,10 +16,9 @@ const decisionVariant: Record<AuditEventRow["decision"], BadgeVariant> = {
 function Party({ label, id, type }: { label: string | null; id: string | null; type: string | null }) {
   if (!label && !id) return <span className="text-muted-foreground">—</span>;
   return (
-    <div className="grid max-w-[16rem]">
-      <span className="truncate" title={label ?? id ?? undefined}>
-        {label ?? id}
-      </span>
+    // Who and what are the point of an audit row: shown whole (wrapping), never cut.
+    <div className="grid min-w-[11rem]">
+      <span data-testid="audit-party">{label ?? id}</span>
       {type ? <span className="text-xs text-muted-foreground">{type}</span> : null}
     </div>
   );
@@ -67,7 +66,7 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Reason" />,
     cell: ({ row }) =>
       row.original.reason ? (
-        <span className="block max-w-[20rem] truncate text-muted-foreground" title={row.original.reason}>
+        <span className="line-clamp-2 max-w-[16rem] text-muted-foreground" title={row.original.reason}>
           {row.original.reason}
         </span>
       ) : (
