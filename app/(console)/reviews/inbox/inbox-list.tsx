@@ -73,7 +73,7 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
   const allSelected = selected.length === entries.length;
   return (
     <div className="grid gap-4">
-      <div className="sticky top-0 z-10 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3" data-testid="bulk-bar">
+      <div className="sticky top-[calc(var(--console-top-bar-height)+0.5rem)] z-20 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3 shadow-xs" data-testid="bulk-bar">
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={allSelected} onChange={() => setSelected(allSelected ? [] : entries.map((e) => e.id))} aria-label="Select all on this page" />
           {selected.length} selected
