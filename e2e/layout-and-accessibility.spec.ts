@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ROLES, storageStateOf } from "./support/accounts";
+import { closedCampaign } from "./support/campaigns";
 import { consoleRoutes } from "./support/console-pages";
 
 /**
@@ -28,29 +29,6 @@ async function firstHref(page: Page, listPath: string, pattern: RegExp): Promise
   return href;
 }
 
-/**
- * A campaign of its own (one agent in scope, unreviewed items removed at
- * close), closed so the page shows its remediation, report and CSV.
- */
-async function closedCampaign(page: Page): Promise<string> {
-  await page.goto("/reviews/new");
-  await page.getByRole("textbox", { name: "Name", exact: true }).fill(`Layout check ${Date.now()}`);
-  await page.getByRole("listbox", { name: "Agents", exact: true }).selectOption([{ label: "Pipeline Reporter" }]);
-  await page.getByRole("combobox", { name: /^Fallback reviewer/ }).selectOption({ label: "reviewer@acme.example" });
-  await page.getByRole("combobox", { name: /^Unreviewed items at close/ }).selectOption("remove");
-  await page.getByTestId("create-campaign").click();
-  await expect(page.getByTestId("draft-note")).toBeVisible();
-  await page.getByTestId("launch-campaign").click();
-  await page.getByRole("alertdialog").getByRole("button", { name: "Launch" }).click();
-  await expect(page.getByTestId("campaign-progress")).toBeVisible();
-  await page.getByTestId("close-campaign").click();
-  const confirm = page.getByRole("alertdialog");
-  await confirm.getByRole("textbox").fill("close");
-  await confirm.getByRole("button", { name: "Close campaign" }).click();
-  await expect(page.getByTestId("remediation-detail").first()).toBeVisible();
-  return new URL(page.url()).pathname;
-}
-
 async function resolveAddresses(browser: Browser): Promise<Map<string, string[]>> {
   const context = await browser.newContext({ storageState: storageStateOf("admin") });
   const page = await context.newPage();
@@ -62,7 +40,8 @@ async function resolveAddresses(browser: Browser): Promise<Map<string, string[]>
     const auditEvent = await firstHref(page, "/audit", /^\/audit\/events\/[^/]+$/);
     const auditSession = await firstHref(page, "/audit", /^\/audit\/sessions\/[^/]+$/);
     const scopeReview = await firstHref(page, "/access/scope-review", /^\/access\/scope-review\/[^/]+$/);
-    const campaign = await closedCampaign(page);
+    // Its own campaign (an agent no other spec uses), closed so the page shows remediation, report and CSV.
+    const campaign = await closedCampaign(page, "Pipeline Reporter", `Layout check ${Date.now()}`);
     return new Map([
       ["/access/scope-review/[agentId]", [scopeReview]],
       ["/agents/[id]", [agent]],

@@ -1,10 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, useFocusFirstError } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
@@ -29,6 +29,8 @@ export function AssignDialog(props: AssignDialogProps) {
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<ActionError | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
   const [principalType, setPrincipalType] = useState<PrincipalType>(props.principal?.type ?? "agent");
   const [principalId, setPrincipalId] = useState(props.principal?.id ?? "");
   const [entitlementId, setEntitlementId] = useState(props.entitlement?.id ?? "");
@@ -85,6 +87,7 @@ export function AssignDialog(props: AssignDialogProps) {
           <DialogDescription>Access starts now and lasts until the expiry, or until someone ends it. Nobody can grant themselves.</DialogDescription>
         </DialogHeader>
         <form
+          ref={formRef}
           className="grid gap-4"
           noValidate
           onSubmit={(e) => {
@@ -93,7 +96,7 @@ export function AssignDialog(props: AssignDialogProps) {
           }}
         >
           {generalError ? (
-            <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+            <p role="alert" data-slot="form-error" tabIndex={-1} className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
               {generalError}
             </p>
           ) : null}
