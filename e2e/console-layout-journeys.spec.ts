@@ -100,7 +100,10 @@ test("a reviewer's bulk bar stays below the top bar, reachable mid-list", async 
     const topBar = await inbox.locator('[data-slot="top-bar"]').boundingBox();
     const barBox = await bar.boundingBox();
     expect(barBox!.y).toBeGreaterThanOrEqual(topBar!.y + topBar!.height);
+    // Enabled (a disabled button lets pointer events through to the bar).
+    await inbox.getByRole("checkbox", { name: "Select all on this page" }).check();
     const certify = inbox.getByTestId("bulk-certify");
+    await expect(certify).toBeEnabled();
     const hit = await certify.evaluate((button) => {
       const r = button.getBoundingClientRect();
       const there = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);

@@ -11,6 +11,11 @@ import { consoleRoutes } from "./support/console-pages";
  * 1,440 px, must not scroll sideways — neither the page nor anything inside it
  * (a table behind its own horizontal scrollbar hides its row actions just the
  * same) — and axe-core must find no serious or critical violation.
+ *
+ * axe-core runs on every page as the admin, who can open every page, and on
+ * the overview (which differs by role) as every role: a full axe pass costs
+ * seconds per page, and the other roles see the same components with fewer
+ * controls.
  */
 
 const WIDTHS = [1280, 1440] as const;
@@ -124,7 +129,7 @@ for (const role of ROLES) {
     test.use({ storageState: storageStateOf(role) });
 
     test("every console page fits 1,280 and 1,440 px and passes axe-core", async ({ page }) => {
-      test.setTimeout(routes.length * 20_000);
+      test.setTimeout(routes.length * 60_000);
       for (const route of routes) {
         const urls = route.includes("[") ? addresses?.get(route) ?? [] : [route];
         expect.soft(urls.length, `no address for ${route}`).toBeGreaterThan(0);
@@ -138,6 +143,7 @@ for (const role of ROLES) {
               await page.setViewportSize({ width, height: HEIGHT });
               expect.soft(await horizontalOverflow(page), `${url} at ${width} px`).toEqual([]);
             }
+            if (role !== "admin" && route !== "/") return;
             const { violations } = await new AxeBuilder({ page }).analyze();
             const serious = violations
               .filter((v) => v.impact === "serious" || v.impact === "critical")

@@ -84,7 +84,14 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
     {
       accessorKey: "status",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-      cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
+      cell: ({ row }) => (
+        <div className="grid gap-1">
+          <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>
+          <span className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
+            <span title="Tokens">{row.original.tokenCount} tokens</span> · <span title="Tool calls">{row.original.toolCallCount} calls</span>
+          </span>
+        </div>
+      ),
     },
   );
   if (canRevoke) {
@@ -124,11 +131,8 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
       accessorKey: "lastUsedAt",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
       cell: ({ row }) => (
-        <div className="grid gap-0.5 text-xs">
+        <div className="grid gap-0.5 text-xs" title={`Started ${row.original.createdAt}`}>
           <DateTime iso={row.original.lastUsedAt} />
-          <span className="text-muted-foreground">
-            started <DateTime iso={row.original.createdAt} />
-          </span>
         </div>
       ),
     },
@@ -144,16 +148,6 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
             </span>
           ) : null}
         </div>
-      ),
-    },
-    {
-      id: "use",
-      accessorFn: (session) => session.toolCallCount,
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Use" />,
-      cell: ({ row }) => (
-        <span className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
-          <span title="Tokens">{row.original.tokenCount} tokens</span> · <span title="Tool calls">{row.original.toolCallCount} calls</span>
-        </span>
       ),
     },
   );
