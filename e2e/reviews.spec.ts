@@ -70,6 +70,7 @@ test("a full access certification: create, launch, review (certify, reduce, revo
   const crm = item(reviewer, "Sales Copilot", CRM);
   await crm.getByRole("textbox").fill("No longer works on sales pipelines");
   await crm.getByTestId("revoke").click();
+  await reviewer.getByRole("alertdialog").getByRole("button", { name: "Revoke", exact: true }).click();
   await expect(item(reviewer, "Sales Copilot", CRM)).toHaveCount(0);
 
   // Bulk: the rest (Security Triage's grants) certified at once, with one justification.

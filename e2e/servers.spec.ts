@@ -39,9 +39,16 @@ test.describe("MCP servers", () => {
     await expect(page.getByText("A gateway server needs the upstream URL Mandate forwards calls to")).toBeVisible();
     await expect(page.getByLabel("Resource URI")).toHaveAttribute("aria-invalid", "true");
 
-    // A duplicate name is refused at the name field once the rest is valid.
-    await page.getByLabel("Resource URI").fill(`http://127.0.0.1/mcp/ci-builds-${Date.now()}`);
+    // A gateway server's resource URI is its gateway URL (RFC 9728 §3.3): any other is refused, naming the one to use.
+    await page.getByLabel("Resource URI").fill("https://mcp.acme.example/wiki");
     await page.getByLabel("Upstream URL").fill(upstream.url);
+    await page.getByLabel("Upstream credential").fill(TOKEN);
+    await page.getByTestId("server-form-submit").click();
+    const gatewayUrl = new URL("/mcp/github-enterprise", page.url()).href;
+    await expect(page.getByText(`A gateway server's resource URI is its gateway URL, ${gatewayUrl}:`, { exact: false })).toBeVisible();
+
+    // Left empty it is derived; a duplicate name is refused at the name field once the rest is valid.
+    await page.getByLabel("Resource URI").fill("");
     await page.getByLabel("Upstream credential").fill(TOKEN);
     await page.getByTestId("server-form-submit").click();
     await expect(page.getByText("A server named “GitHub Enterprise” is already registered")).toBeVisible();
@@ -51,6 +58,9 @@ test.describe("MCP servers", () => {
     await page.getByTestId("server-form-submit").click();
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
     await expect(page.getByTestId("credential-state")).toHaveText("Stored, encrypted");
+    const slug = name.toLowerCase().replace(/ /g, "-");
+    await expect(page.getByTestId("gateway-url")).toHaveText(new URL(`/mcp/${slug}`, page.url()).href);
+    await expect(page.getByTestId("server-settings")).toContainText(`Resource URI${new URL(`/mcp/${slug}`, page.url()).href}`);
     // The credential never comes back to the browser.
     expect(await page.content()).not.toContain(TOKEN);
 
@@ -69,6 +79,7 @@ test.describe("MCP servers", () => {
 
     // Approve one.
     await page.getByRole("button", { name: "Approve list_builds" }).click();
+    await page.getByTestId("confirm-approve").click();
     await expect(toolRow(page, "list_builds")).toContainText("approved");
     await expect(toolRow(page, "list_builds")).not.toHaveAttribute("data-state", "attention");
     await page.getByTestId("tool-filter-approved").click();

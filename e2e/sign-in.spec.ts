@@ -74,12 +74,12 @@ test.describe("console sign-in", () => {
     expect(auditEvents("console.sign_in", since).filter((e) => e.actorLabel === account.email)).toEqual([]);
   });
 
-  test("after too many failures the account is locked out, even with the right password", async ({ page }) => {
+  test("after too many failures from one address the account is refused there, even with the right password", async ({ page }) => {
     const account = createLocalAccount("locked-out", "auditor");
     const since = Date.now();
     const failures = () => auditEvents("console.sign_in_failed", since).filter((e) => e.actorLabel === account.email);
     await page.goto("/signin");
-    for (let i = 1; i <= limits.perAccount; i++) {
+    for (let i = 1; i <= limits.perAccountAddress; i++) {
       await signIn(page, account.email, `wrong-password-${i}`);
       // Each attempt is answered only once its failure is on record.
       await expect.poll(() => failures().length).toBe(i);
@@ -93,7 +93,7 @@ test.describe("console sign-in", () => {
     await expect(page.getByTestId("account-menu")).toHaveCount(0);
 
     expect(sessionsOf(account.id)).toEqual([]);
-    expect(failures().map((e) => e.reason)).toEqual([...Array(limits.perAccount).fill("invalid_credentials"), "rate_limited"]);
+    expect(failures().map((e) => e.reason)).toEqual([...Array(limits.perAccountAddress).fill("invalid_credentials"), "rate_limited"]);
   });
 
   test("signing out ends the session: the old cookie no longer opens the console", async ({ page, browser, baseURL }) => {

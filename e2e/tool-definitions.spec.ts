@@ -74,6 +74,7 @@ test.describe("changed tool definitions", () => {
     await expect(synced.getByTestId("sync-added")).toHaveText("search_wiki");
     await synced.getByRole("button", { name: "Done" }).click();
     await page.getByRole("button", { name: "Approve search_wiki" }).click();
+    await page.getByTestId("confirm-approve").click();
     await expect(toolRow(page, "search_wiki")).toContainText("approved");
 
     const target = entitle(server, "search_wiki");

@@ -206,6 +206,8 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     sendJson(res, 503, rpcError(id, RPC.unavailable, "the gateway cannot reach its database; retry shortly"), { "retry-after": String(STORE_RETRY_AFTER_SECONDS) });
 
   async function mcp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // Which instance answered: a revocation drill probes each one and must know it reached the one it meant.
+    res.setHeader("mandate-instance", gw.instanceId);
     if (req.method === "OPTIONS") return preflight(req, res);
     if (!checkOrigin(req, res)) return;
     if (!gw.revocations.isFresh()) return unavailable(res);

@@ -31,6 +31,8 @@ import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-work
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
 import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
+import { instanceUrl, startInstanceHeartbeat } from "@/lib/gateway/instances";
+import { scheduleRevocationDrills } from "@/lib/drills/drill-schedule";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -87,7 +89,12 @@ async function main(): Promise<void> {
   });
   applyConnectionLimits(server);
   const requests = new InFlightRequests(server);
+  // Registered once listening: a revocation drill probes every instance at its own address.
+  let stopHeartbeat: () => Promise<void> = async () => {};
+  // Daily revocation drills (MANDATE_DRILL_SCHEDULE_HOURS; 0 turns them off).
+  const stopDrills = scheduleRevocationDrills(ctx, (l) => console.log(`mandate: ${l}`));
   server.listen(port, hostname, () => {
+    stopHeartbeat = startInstanceHeartbeat(getDb(), { id: gateway.instanceId, url: instanceUrl(port) });
     console.log(`mandate: console and protocol endpoints on http://localhost:${port} (${describeDatabase(config)}${dev ? ", dev" : ""})`);
   });
 
@@ -105,13 +112,18 @@ async function main(): Promise<void> {
           stopRetention();
           stopOwnerlessSweeper();
           stopSweeper();
+          stopDrills();
+          void stopHeartbeat();
         },
         gateway,
         deliveries,
         closeApp: async () => {
           await (app as unknown as { close?: () => Promise<void> }).close?.();
         },
-        closeStores: () => getDb().$disconnect(),
+        closeStores: async () => {
+          await stopHeartbeat();
+          await getDb().$disconnect();
+        },
       }),
     // Past the grace, flushing and closing are bounded by the store's timeouts (lib/db/store-timeouts.ts).
     graceMs + 30_000,

@@ -16,7 +16,7 @@ export interface SignInState {
 
 const SIGN_IN_MESSAGES: Record<string, string> = {
   invalid_credentials: "Wrong email or password.",
-  rate_limited: "Too many failed sign-ins for this account or from this address. Wait 15 minutes and try again.",
+  rate_limited: "Too many failed sign-ins for this account or from this address. Wait a few minutes and try again.",
   no_console_access: "Your account has no console role. Ask a Mandate admin to grant you one.",
 };
 

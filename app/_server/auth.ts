@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { authenticateLocal } from "@/lib/auth/local-sign-in";
 import { consoleSessionPolicy } from "@/lib/auth/console-session-policy";
 import { startConsoleSession } from "@/lib/auth/console-sessions";
-import { matchSsoPerson } from "@/lib/auth/sso-person";
+import { matchSsoPerson, ssoIdentityOf } from "@/lib/auth/sso-person";
 import { clientAddressOf } from "./client-address";
 
 class SignInRefused extends CredentialsSignin {
@@ -73,11 +73,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (account?.provider !== "oidc") return true;
       const match = await matchSsoPerson(getDb(), {
         requireConsoleRole: await requiresConsoleRole(),
-        issuer: oidcIssuer ?? "",
-        subject: String(profile?.sub ?? ""),
-        email: typeof profile?.email === "string" ? profile.email : null,
-        emailVerified: profile?.email_verified !== false,
-        name: typeof profile?.name === "string" ? profile.name : null,
+        ...ssoIdentityOf(oidcIssuer ?? "", profile),
         clientAddress: clientAddressOf(await headers()),
       });
       return match.ok ? true : `/signin?error=AccessDenied&code=${match.reason}`;
@@ -87,11 +83,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         token.sid = (user as { sid?: string }).sid;
       } else if (account?.provider === "oidc") {
         const match = await matchSsoPerson(getDb(), {
-          issuer: oidcIssuer ?? "",
-          subject: String(profile?.sub ?? ""),
-          email: typeof profile?.email === "string" ? profile.email : null,
-          emailVerified: profile?.email_verified !== false,
-          name: typeof profile?.name === "string" ? profile.name : null,
+          ...ssoIdentityOf(oidcIssuer ?? "", profile),
           clientAddress: null,
           lookupOnly: true,
           requireConsoleRole: await requiresConsoleRole(),

@@ -9,6 +9,7 @@ import {
   Radio,
   ScrollText,
   Server,
+  ShieldCheck,
   Settings,
 } from "lucide-react";
 import type { Permission } from "@/lib/auth/permissions";
@@ -45,6 +46,7 @@ export const navSections: NavSection[] = [
     label: "Operate",
     items: [
       { slug: "sessions", label: "Sessions", href: "/sessions", icon: Radio, permission: "sessions.view" },
+      { slug: "coverage", label: "Coverage", href: "/coverage", icon: ShieldCheck, permission: "coverage.view" },
       { slug: "reviews", label: "Reviews", href: "/reviews", icon: ClipboardCheck, permission: "reviews.view" },
       { slug: "audit", label: "Audit", href: "/audit", icon: ScrollText, permission: "audit.view" },
     ],

@@ -116,3 +116,6 @@ export const retireAgentSchema = z.object({
   agentId: z.string().min(1),
   reason: z.string().trim().min(3, "Say why (at least 3 characters)").max(500),
 });
+
+/** Suspending cuts every live session: the reason is shown wherever the agent's access is (agent-standing.ts). */
+export const suspendAgentSchema = retireAgentSchema;

@@ -79,6 +79,8 @@ export const AUDIT_ACTIONS = [
   "review.campaign_created",
   "review.campaign_launched",
   "review.decided",
+  /** A reviewer took back their decision before the campaign closed: the item is pending again. */
+  "review.decision_reset",
   /** A bulk or rapid certification of many high-risk items: the reviewer was warned and went on. */
   "review.rubber_stamp_warning",
   "review.reassigned",
@@ -103,9 +105,21 @@ export const AUDIT_ACTIONS = [
   "directory.scim_token_created",
   "directory.scim_token_rotated",
   "directory.scim_token_revoked",
+  // trusted issuers (Settings → Identity providers)
+  "trusted_issuer.added",
+  "trusted_issuer.updated",
+  "trusted_issuer.removed",
+  /** A delegated agent's client id at an enterprise IdP recorded (or removed): whose ID tokens it may exchange. */
+  "trusted_issuer.agent_client_added",
+  "trusted_issuer.agent_client_removed",
   /** The owner of an agent left: the agent is ownerless until reassigned (the hook point for a one-item review). */
   "agent.owner_departed",
   "agent.owner_reassigned",
+  // revocation drills (lib/drills/run-drill.ts)
+  /** Every enforcement point refused the revoked canary within the target. */
+  "drill.passed",
+  /** A point did not refuse it within the target (or could not be measured): an alert, decision deny, for a SIEM to page on. */
+  "drill.failed",
   // system
   "system.seeded",
   "audit.retention_purged",

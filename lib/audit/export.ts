@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { queryAuditEvents, type AuditEventRecord, type EventPosition } from "./event-query";
 import type { AuditFilter } from "./filters";
 import { toOcsf } from "./ocsf";
+import { csvCell } from "@/lib/utils/csv";
 
 export const EXPORT_FORMATS = ["jsonl", "csv", "ocsf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -18,11 +19,6 @@ const CSV_COLUMNS = [
   "id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType", "targetId",
   "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash",
 ] as const satisfies readonly (keyof AuditEventRecord)[];
-
-/** RFC 4180: quote a field holding a comma, quote or line break; double its quotes. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function csvValue(e: AuditEventRecord, column: (typeof CSV_COLUMNS)[number]): string {
   const v = e[column];
@@ -70,7 +66,7 @@ export async function* exportAuditEvents(
     let chunk = "";
     for (const e of rows) {
       if (format === "jsonl") chunk += `${JSON.stringify(jsonOf(e))}\n`;
-      else if (format === "csv") chunk += `${CSV_COLUMNS.map((c) => csvField(csvValue(e, c))).join(",")}\n`;
+      else if (format === "csv") chunk += `${CSV_COLUMNS.map((c) => csvCell(csvValue(e, c))).join(",")}\n`;
       else {
         chunk += `${first ? "" : ",\n"}${JSON.stringify(toOcsf(e, { version: opts.productVersion }))}`;
         first = false;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "./password";
+import { releaseSignInAttempt, reserveSignInAttempt } from "./sign-in-attempts";
 import { signInLimits, type SignInLimits } from "./sign-in-limits";
 
 export const localSignInSchema = z.object({
@@ -18,9 +19,11 @@ export type LocalSignInResult =
 let decoyHash: Promise<string> | undefined;
 
 /**
- * Checks a local account's password. Failed attempts are counted from the
- * audit trail itself (console.sign_in_failed events), so the limit holds
- * across instances and restarts without a store of its own.
+ * Checks a local account's password under the limits of lib/auth/sign-in-limits.ts.
+ * Each attempt is recorded before its password is checked, in one transaction
+ * with the count of the failures before it (lib/auth/sign-in-attempts.ts), so
+ * concurrent guesses cannot all slip under the limit; the audit trail keeps
+ * every refusal as console.sign_in_failed.
  */
 export async function authenticateLocal(
   db: Db,
@@ -29,8 +32,7 @@ export async function authenticateLocal(
   now = new Date(),
 ): Promise<LocalSignInResult> {
   const parsed = localSignInSchema.safeParse(input);
-  const email = parsed.success ? parsed.data.email : String(input.email ?? "").slice(0, 320).toLowerCase();
-  const since = new Date(now.getTime() - limits.windowMs);
+  const email = parsed.success ? parsed.data.email : String(input.email ?? "").slice(0, 320).trim().toLowerCase();
 
   const fail = async (reason: Exclude<LocalSignInResult, { ok: true }>["reason"], userId: string | null, retryAfterSeconds?: number): Promise<LocalSignInResult> => {
     await db.$transaction((tx) =>
@@ -51,29 +53,28 @@ export async function authenticateLocal(
     return { ok: false, reason, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
   };
 
-  const recentFailures = (where: { actorLabel?: string; clientAddress?: string }) =>
-    db.auditEvent.findMany({
-      where: { action: "console.sign_in_failed", occurredAt: { gte: since }, ...where },
-      select: { occurredAt: true },
-      orderBy: { occurredAt: "asc" },
-    });
-  const [byAccount, byAddress] = await Promise.all([
-    recentFailures({ actorLabel: email }),
-    input.clientAddress ? recentFailures({ clientAddress: input.clientAddress }) : Promise.resolve([]),
-  ]);
-  const limited = (list: { occurredAt: Date }[], max: number) =>
-    list.length >= max ? Math.ceil((list[list.length - max]!.occurredAt.getTime() + limits.windowMs - now.getTime()) / 1000) : 0;
-  const retryAfter = Math.max(limited(byAccount, limits.perAccount), limited(byAddress, limits.perAddress));
-  if (retryAfter > 0) return fail("rate_limited", null, retryAfter);
+  const user = parsed.success
+    ? await db.user.findUnique({
+        where: { email },
+        select: { id: true, active: true, passwordHash: true, roles: { select: { role: true } } },
+      })
+    : null;
+  // A known device: an address this account opened a console session from before skips the per-account back-off.
+  const knownAddress =
+    user && input.clientAddress
+      ? (await db.consoleSession.count({
+          where: { userId: user.id, clientAddress: input.clientAddress, createdAt: { gte: new Date(now.getTime() - limits.knownAddressMs) } },
+        })) > 0
+      : false;
+  const reservation = await reserveSignInAttempt(db, { account: email, clientAddress: input.clientAddress, knownAddress }, limits, now);
+  if (!reservation.ok) return fail("rate_limited", null, reservation.retryAfterSeconds);
 
   if (!parsed.success) return fail("invalid_credentials", null);
-  const user = await db.user.findUnique({
-    where: { email },
-    select: { id: true, active: true, passwordHash: true, roles: { select: { role: true } } },
-  });
   const stored = user?.passwordHash ?? (await (decoyHash ??= hashPassword("decoy-password-for-timing")));
   const valid = await verifyPassword(parsed.data.password, stored);
   if (!user || !user.passwordHash || !valid || !user.active) return fail("invalid_credentials", user?.id ?? null);
+  // The password was right: not a guess, so it limits nothing.
+  await releaseSignInAttempt(db, reservation.id);
   if (user.roles.length === 0 && input.requireConsoleRole !== false) return fail("no_console_access", user.id);
   return { ok: true, userId: user.id };
 }

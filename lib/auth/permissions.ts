@@ -31,6 +31,10 @@ export const PERMISSIONS = [
   "sessions.revoke",
   "audit.view",
   "audit.export",
+  /** The enforcement coverage map and revocation drill results. */
+  "coverage.view",
+  /** Run revocation drills (a canary of the built-in drill agent; no real session is touched). */
+  "drills.run",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -57,13 +61,13 @@ const ROLE_PERMISSIONS: Record<ConsoleRole, readonly Permission[]> = {
     "overview.view", "inventory.view", "servers.manage", "tools.approve", "agents.manage", "entitlements.manage",
     "assignments.manage", "policy.apply", "signing_keys.manage", "settings.view", "settings.manage", "people.view",
     "directory.manage", "roles.manage", "api_keys.manage", "scope_review.view", "reviews.view", "reviews.manage", "sessions.view",
-    "sessions.revoke", "audit.view", "audit.export",
+    "sessions.revoke", "audit.view", "audit.export", "coverage.view", "drills.run",
   ],
   reviewer: ["overview.view", "inventory.view", "scope_review.view", "reviews.view", "reviews.decide", "people.view"],
-  oncall: ["overview.view", "inventory.view", "sessions.view", "sessions.revoke", "audit.view", "people.view"],
+  oncall: ["overview.view", "inventory.view", "sessions.view", "sessions.revoke", "audit.view", "people.view", "coverage.view", "drills.run"],
   auditor: [
     "overview.view", "inventory.view", "scope_review.view", "reviews.view", "sessions.view", "audit.view",
-    "audit.export", "people.view", "settings.view",
+    "audit.export", "people.view", "settings.view", "coverage.view",
   ],
 };
 

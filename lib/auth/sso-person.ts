@@ -14,6 +14,21 @@ export interface SsoIdentity {
   requireConsoleRole?: boolean;
 }
 
+/**
+ * The identity an OIDC sign-in presents, read from the ID token's claims. An
+ * email counts as verified only when the IdP says so (`email_verified: true`,
+ * OIDC Core §5.1): an absent claim is no verification.
+ */
+export function ssoIdentityOf(issuer: string, profile: Record<string, unknown> | null | undefined): Pick<SsoIdentity, "issuer" | "subject" | "email" | "emailVerified" | "name"> {
+  return {
+    issuer,
+    subject: String(profile?.sub ?? ""),
+    email: typeof profile?.email === "string" ? profile.email : null,
+    emailVerified: profile?.email_verified === true,
+    name: typeof profile?.name === "string" ? profile.name : null,
+  };
+}
+
 export type SsoMatch = { ok: true; userId: string } | { ok: false; reason: "unknown_person" | "deactivated" | "no_console_access" | "email_unverified" };
 
 /**

@@ -7,14 +7,16 @@ export type DirectoryActor = Pick<AuditInput, "actorType" | "actorId" | "actorLa
   via: "scim" | "console";
   requestId?: string | null;
   clientAddress?: string | null;
+  /** A SCIM client that provisions for an enterprise IdP: the externalIds it sends are subjects at this issuer. */
+  idpIssuer?: string | null;
 };
 
 export function consoleDirectoryActor(principal: Principal): DirectoryActor {
   return { ...actorOf(principal), via: "console" };
 }
 
-export function scimDirectoryActor(token: { id: string; name: string }, request: { requestId?: string | null; clientAddress?: string | null } = {}): DirectoryActor {
-  return { actorType: "system", actorId: token.id, actorLabel: `SCIM client ${token.name}`, via: "scim", ...request };
+export function scimDirectoryActor(token: { id: string; name: string; idpIssuer?: string | null }, request: { requestId?: string | null; clientAddress?: string | null } = {}): DirectoryActor {
+  return { actorType: "system", actorId: token.id, actorLabel: `SCIM client ${token.name}`, via: "scim", idpIssuer: token.idpIssuer ?? null, ...request };
 }
 
 /** The audit fields of an actor (without `via`). */

@@ -10,6 +10,8 @@ export function personSnapshot(u: User) {
     title: u.title,
     department: u.department,
     externalId: u.externalId,
+    idpIssuer: u.idpIssuer,
+    idpSubject: u.idpSubject,
     managerId: u.managerId,
     active: u.active,
     deletedAt: u.deletedAt,

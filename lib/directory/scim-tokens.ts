@@ -10,6 +10,8 @@ const TOKEN_PATTERN = /^mdtscim_([A-Za-z0-9_-]{8})_([A-Za-z0-9_-]{43})$/;
 
 export const createScimTokenSchema = z.object({
   name: z.string().trim().min(3, "At least 3 characters").max(80),
+  /** The enterprise IdP this client provisions for: the people it sends are matched by (that issuer, externalId). */
+  trustedIdpId: z.string().trim().min(1).max(64).nullish(),
 });
 
 export interface ScimTokenView {
@@ -24,6 +26,8 @@ export interface ScimTokenView {
 export interface ScimClient {
   id: string;
   name: string;
+  /** The issuer of the enterprise IdP the client provisions for; null when it names none. */
+  idpIssuer: string | null;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -35,13 +39,15 @@ function generateToken(): { token: string; prefix: string } {
 
 /** Issues a SCIM bearer credential; the returned token is shown once and never stored. */
 export async function createScimToken(db: Db, actor: Principal, input: z.input<typeof createScimTokenSchema>, now = new Date()): Promise<{ id: string; token: string }> {
-  const { name } = createScimTokenSchema.parse(input);
+  const { name, trustedIdpId } = createScimTokenSchema.parse(input);
   const { token, prefix } = generateToken();
   const id = await db.$transaction(async (tx) => {
-    const row = await tx.scimToken.create({ data: { name, prefix, secretHash: hashToken(token), createdById: personOf(actor), createdAt: now } });
+    const idp = trustedIdpId ? await tx.trustedIdp.findUnique({ where: { id: trustedIdpId }, select: { id: true, issuer: true } }) : null;
+    if (trustedIdpId && !idp) throw new DomainError("invalid", "No such identity provider", "trustedIdpId");
+    const row = await tx.scimToken.create({ data: { name, prefix, secretHash: hashToken(token), createdById: personOf(actor), createdAt: now, trustedIdpId: idp?.id ?? null } });
     await recordAudit(tx, {
       action: "directory.scim_token_created", ...actorOf(actor), targetType: "scim_token", targetId: row.id, targetLabel: name,
-      decision: "allow", reason: "SCIM provisioning credential issued", occurredAt: now, detail: { after: { name, prefix } },
+      decision: "allow", reason: "SCIM provisioning credential issued", occurredAt: now, detail: { after: { name, prefix, idpIssuer: idp?.issuer ?? null } },
     });
     return row.id;
   });
@@ -57,7 +63,7 @@ export async function rotateScimToken(db: Db, actor: Principal, id: string, now 
     if (old.revokedAt) throw new DomainError("conflict", "This token is revoked; issue a new one instead");
     await tx.scimToken.update({ where: { id }, data: { revokedAt: now } });
     const row = await tx.scimToken.create({
-      data: { name: old.name, prefix, secretHash: hashToken(token), createdById: personOf(actor), createdAt: now, rotatedFromId: old.id },
+      data: { name: old.name, prefix, secretHash: hashToken(token), createdById: personOf(actor), createdAt: now, rotatedFromId: old.id, trustedIdpId: old.trustedIdpId },
     });
     await recordAudit(tx, {
       action: "directory.scim_token_rotated", ...actorOf(actor), targetType: "scim_token", targetId: row.id, targetLabel: old.name,
@@ -95,10 +101,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** The SCIM client behind a bearer token; null when unknown, malformed or revoked. */
 export async function authenticateScimToken(db: Db, presented: string, now = new Date()): Promise<ScimClient | null> {
   if (!TOKEN_PATTERN.test(presented)) return null;
-  const row = await db.scimToken.findUnique({ where: { secretHash: hashToken(presented) } });
+  const row = await db.scimToken.findUnique({ where: { secretHash: hashToken(presented) }, include: { trustedIdp: { select: { issuer: true } } } });
   if (!row || row.revokedAt) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.scimToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { id: row.id, name: row.name };
+  return { id: row.id, name: row.name, idpIssuer: row.trustedIdp?.issuer ?? null };
 }

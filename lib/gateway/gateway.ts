@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { recordToolDefinitionChange } from "@/lib/servers/record-definition-change";
 import { CallAuditWriter } from "./call-audit";
@@ -26,6 +27,11 @@ export class Gateway {
   readonly streams = new OpenStreams();
   /** Mcp-Session-Id values bound to the agent session that opened them (stateless, the same on every instance). */
   readonly mcpSessions = new McpSessionBinding();
+  /**
+   * This process among the instances sharing one store: random per start, sent as `Mandate-Instance` on gateway
+   * answers and registered by its heartbeat (instances.ts), so a revocation drill knows which instance refused.
+   */
+  readonly instanceId = randomUUID();
 
   constructor(
     readonly ctx: OAuthContext,

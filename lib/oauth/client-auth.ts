@@ -210,6 +210,14 @@ async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, asse
   if (exp * 1000 > now + (ctx.settings.clientAssertionMaxSeconds + ctx.settings.clockSkewSeconds) * 1000) {
     throw new InvalidClient(`client_assertion exp is more than ${ctx.settings.clientAssertionMaxSeconds}s ahead`);
   }
+  // RFC 7523 §3 lets iat be checked: one issued in the future, or meant to live longer than an assertion may, was not
+  // made for this request (jose checks iat only against a maxTokenAge, which would make iat required).
+  if (payload.iat !== undefined) {
+    if (payload.iat * 1000 > now + ctx.settings.clockSkewSeconds * 1000) throw new InvalidClient("client_assertion iat is in the future");
+    if (exp - payload.iat > ctx.settings.clientAssertionMaxSeconds) {
+      throw new InvalidClient(`client_assertion lifetime (exp - iat) is more than ${ctx.settings.clientAssertionMaxSeconds}s`);
+    }
+  }
   const key = `client_assertion:${agent.clientId}:${payload.jti}`;
   const expiresAt = new Date((exp + ctx.settings.clockSkewSeconds) * 1000);
   const replay = { error: "invalid_client", description: "client_assertion replayed (jti already used)" } as const;

@@ -12,6 +12,12 @@ export class OAuthError extends Error {
   readonly headers: Record<string, string>;
   /** Extra top-level response members (e.g. max_age). */
   readonly extra: Record<string, string | number>;
+  /**
+   * What the wire says, when it must say less than the audit trail (the
+   * message): node-oidc-provider's `error_description` beside its private
+   * `error_detail` (lib/helpers/errors.js).
+   */
+  protected publicDescription?: string;
   constructor(status: number, error: string, description: string, extra: Record<string, string | number> = {}, headers: Record<string, string> = {}) {
     super(description);
     this.name = "OAuthError";
@@ -23,6 +29,10 @@ export class OAuthError extends Error {
   get expose(): boolean {
     return this.status < 500;
   }
+  /** The error_description sent to the caller. */
+  get wireDescription(): string {
+    return this.publicDescription ?? this.message;
+  }
 }
 
 export class InvalidRequest extends OAuthError {
@@ -31,10 +41,19 @@ export class InvalidRequest extends OAuthError {
   }
 }
 
+/** The one description every failed client authentication gets on the wire. */
+export const CLIENT_AUTH_FAILED = "client authentication failed";
+
 export class InvalidClient extends OAuthError {
-  /** RFC 6749 §5.2: a client that tried HTTP Basic gets a Basic challenge back. */
-  constructor(description: string, usedBasic = false) {
-    super(401, "invalid_client", description, {}, usedBasic ? { "www-authenticate": 'Basic realm="mandate", charset="UTF-8"' } : {});
+  /**
+   * RFC 6749 §5.2: a client that tried HTTP Basic gets a Basic challenge back.
+   * `detail` (unknown client, suspended, wrong secret …) goes to the audit
+   * trail only: on the wire, a stranger learns neither whether a client exists
+   * nor what state it is in.
+   */
+  constructor(detail: string, usedBasic = false) {
+    super(401, "invalid_client", detail, {}, usedBasic ? { "www-authenticate": 'Basic realm="mandate", charset="UTF-8"' } : {});
+    this.publicDescription = CLIENT_AUTH_FAILED;
   }
 }
 
@@ -52,8 +71,14 @@ export class InvalidScope extends OAuthError {
 
 /** RFC 8707 §2: the resource is unknown, or not one this client may reach. */
 export class InvalidTarget extends OAuthError {
-  constructor(description: string) {
+  /**
+   * Set when the resource is not registered at all: `token.refused` records it, so an MCP server agents try to
+   * reach is seen on the coverage map as unmanaged (lib/coverage/coverage-map.ts). Never sent to the client.
+   */
+  readonly unregisteredResource?: string;
+  constructor(description: string, unregisteredResource?: string) {
     super(400, "invalid_target", description);
+    this.unregisteredResource = unregisteredResource;
   }
 }
 
@@ -108,7 +133,7 @@ export interface WireResponse {
 /** The one way an error leaves the token service. Unknown errors become a detail-free server_error. */
 export function serializeOAuthError(err: unknown): WireResponse {
   const e = err instanceof OAuthError && err.expose ? err : isStoreUnavailable(err) ? new TemporarilyUnavailable(STORE_RETRY_AFTER_SECONDS) : new ServerError();
-  const body = e.expose ? { error: e.error, error_description: e.message, ...e.extra } : { error: "server_error", error_description: "internal error" };
+  const body = e.expose ? { error: e.error, error_description: e.wireDescription, ...e.extra } : { error: "server_error", error_description: "internal error" };
   return {
     status: e.status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", pragma: "no-cache", ...e.headers },

@@ -3,7 +3,7 @@ import { isAudited, mintWriterOf } from "@/lib/tokens/mint-writer";
 import type { Refusal } from "@/lib/tokens/record-refusal";
 import type { ClaimedClient } from "./client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "./context";
-import { OAuthError, refusalOf, serializeOAuthError } from "./errors";
+import { InvalidTarget, OAuthError, refusalOf, serializeOAuthError } from "./errors";
 import { RefusalThrottle } from "./refusal-throttle";
 
 /**
@@ -25,7 +25,10 @@ export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown,
   const { error, description } = refusalOf(err);
   // A refusal that names no known client costs its sender nothing: bounded per address (see RefusalThrottle).
   if (!claimed.agent && !throttleOf(ctx).admit(req.clientAddress ?? null, error)) return serializeOAuthError(err);
-  const refusal: Refusal = { endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent, clientAddress: req.clientAddress, requestId: req.requestId };
+  const refusal: Refusal = {
+    endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent, clientAddress: req.clientAddress, requestId: req.requestId,
+    ...(err instanceof InvalidTarget && err.unregisteredResource ? { unregisteredResource: err.unregisteredResource } : {}),
+  };
   try {
     // With the request's pending claims: a client assertion is spent even when the grant is refused,
     // and if it had been spent before, that replay is the refusal.

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { notDrillAgent } from "@/lib/drills/drill-agent";
 import type { AgentStatus } from "@/lib/db/generated/sqlite/enums";
 import { excessPrivilege, type ExcessPrivilege } from "@/lib/reviews/scope-usage";
 import { activeSessionFilter } from "@/lib/sessions/active-session-filter";
@@ -22,7 +23,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function getOverviewSummary(db: Db, now: Date = new Date()): Promise<OverviewSummary> {
   const [agentsByStatus, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h, excess] = await Promise.all([
-    db.agent.groupBy({ by: ["status"], _count: { _all: true } }),
+    // The built-in drill agent is not one of the organisation's agents.
+    db.agent.groupBy({ by: ["status"], where: notDrillAgent, _count: { _all: true } }),
     db.mcpServer.count(),
     db.tool.count({ where: { status: "pending" } }),
     db.agentSession.count({ where: activeSessionFilter(now) }),

@@ -15,7 +15,10 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { decideToolIn } from "@/lib/servers/decide-tool";
 import { declareToolIn } from "@/lib/servers/declare-tool";
 import { deleteServerIn } from "@/lib/servers/delete-server";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
+import { gatewayResourceUri } from "@/lib/servers/gateway-resource";
 import { registerServerIn } from "@/lib/servers/register-server";
+import { slugOf } from "@/lib/servers/slug";
 import { updateServerIn } from "@/lib/servers/update-server";
 import { updateToolIn } from "@/lib/servers/update-tool";
 import { assignmentKey, type CurrentModel } from "./current-model";
@@ -191,8 +194,10 @@ export function buildSteps(
 
   for (const s of entries.servers) {
     const current = model.servers.find((c) => c.name === s.name);
+    // Left out, a gateway server's resource URI is its gateway URL; the plan shows that value, and a stale stored one changing to it.
+    const resourceUri = s.resourceUri ?? (s.mode === "gateway" ? gatewayResourceUri(issuerFromEnv(), current?.slug ?? slugOf(s.name)) : null);
     const input = {
-      name: s.name, description: s.description ?? undefined, category: s.category ?? undefined, resourceUri: s.resourceUri,
+      name: s.name, description: s.description ?? undefined, category: s.category ?? undefined, resourceUri: resourceUri ?? undefined,
       authorizationServerIssuer: s.issuer ?? undefined, enforcementMode: s.mode as "native" | "gateway", upstreamUrl: s.upstreamUrl ?? undefined,
       argumentLogging: s.argumentLogging as "none", ownerEmail: s.owner ?? undefined,
     };
@@ -200,7 +205,7 @@ export function buildSteps(
       change("create", "server", s.name, s.path);
       steps.push({ path: s.path, fields: SERVER_FIELDS, run: async ({ tx, principal }) => void (await registerServerIn(tx, principal, input)) });
     } else {
-      const fields = diff(current, s, SERVER_DIFF);
+      const fields = diff(current, { ...s, resourceUri }, SERVER_DIFF);
       if (fields.length > 0) {
         change("update", "server", s.name, s.path, fields);
         // The stored upstream credential is kept: files never carry it.

@@ -14,7 +14,8 @@ import type { Db, Tx } from "@/lib/db/client";
 
 export interface ToolModel { id: string; name: string; risk: string; scope: string; status: "approved" | "pending" | "rejected" }
 export interface ServerModel {
-  id: string; name: string; description: string | null; category: string | null; resourceUri: string; issuer: string | null;
+  /** The gateway path segment, fixed at registration (a gateway server's resource URI is derived from it). */
+  id: string; slug: string; name: string; description: string | null; category: string | null; resourceUri: string; issuer: string | null;
   mode: string; upstreamUrl: string | null; argumentLogging: string; owner: string | null; tools: ToolModel[];
 }
 export interface AgentModel {
@@ -64,7 +65,7 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
   return {
     servers: servers
       .map((s) => ({
-        id: s.id, name: s.name, description: s.description, category: s.category, resourceUri: s.resourceUri,
+        id: s.id, slug: s.slug, name: s.name, description: s.description, category: s.category, resourceUri: s.resourceUri,
         issuer: s.authorizationServerIssuer, mode: s.enforcementMode, upstreamUrl: s.upstreamUrl, argumentLogging: s.argumentLogging,
         owner: s.owner?.email ?? null,
         tools: s.tools

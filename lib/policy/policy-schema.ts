@@ -28,7 +28,8 @@ export const serverEntrySchema = z.strictObject({
   name: text,
   description: optionalText,
   category: optionalText,
-  resourceUri: text,
+  /** Optional for gateway servers: their resource URI is their gateway URL. */
+  resourceUri: optionalText,
   issuer: optionalText,
   mode: text,
   upstreamUrl: optionalText,

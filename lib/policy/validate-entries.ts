@@ -24,7 +24,8 @@ export const assignmentFields = (principalKey: string): Record<string, string> =
 
 type Located<T> = Omit<T, "id"> & { path: PolicyPath };
 export type FileTool = Located<ToolModel>;
-export type FileServer = Located<Omit<ServerModel, "tools">> & { tools: FileTool[] };
+/** A gateway server's resource URI may be left out of a file: it is derived (lib/servers/gateway-resource.ts). */
+export type FileServer = Located<Omit<ServerModel, "tools" | "slug" | "resourceUri">> & { resourceUri: string | null; tools: FileTool[] };
 export type FileAgent = Located<AgentModel>;
 export type FileEntitlement = Located<EntitlementModel>;
 export type FileAssignment = Located<AssignmentModel>;
@@ -71,7 +72,7 @@ export function validateEntries(source: PolicySource): { ok: true; entries: Poli
   file.data.servers.forEach((s, i) => {
     const path = ["servers", i];
     const v = check(registerServerSchema, {
-      name: s.name, description: s.description ?? undefined, category: s.category ?? undefined, resourceUri: s.resourceUri,
+      name: s.name, description: s.description ?? undefined, category: s.category ?? undefined, resourceUri: s.resourceUri ?? undefined,
       authorizationServerIssuer: s.issuer ?? undefined, enforcementMode: s.mode, upstreamUrl: s.upstreamUrl ?? undefined,
       argumentLogging: s.argumentLogging, ownerEmail: s.owner ?? undefined,
     }, path, SERVER_FIELDS);
@@ -84,7 +85,7 @@ export function validateEntries(source: PolicySource): { ok: true; entries: Poli
     unique(tools, `The tool`);
     if (v) {
       servers.push({
-        path, name: v.name, description: v.description ?? null, category: v.category ?? null, resourceUri: v.resourceUri,
+        path, name: v.name, description: v.description ?? null, category: v.category ?? null, resourceUri: v.resourceUri ?? null,
         issuer: v.authorizationServerIssuer ?? null, mode: v.enforcementMode, upstreamUrl: v.upstreamUrl ?? null,
         argumentLogging: v.argumentLogging, owner: v.ownerEmail ?? null, tools: tools.sort((a, b) => byCodePoint(a.name, b.name)),
       });

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { parseSnapshot } from "./item-snapshot";
+import { csvRow } from "@/lib/utils/csv";
 
 export interface ReportRow {
   itemId: string;
@@ -51,12 +52,8 @@ export async function campaignReport(db: Db, campaignId: string): Promise<{ name
   return { name: campaign.name, status: campaign.status, rows };
 }
 
-/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+/** RFC 4180 CSV through the one cell writer (lib/utils/csv.ts): formula-like cells are neutralised. */
 export function reportCsv(rows: readonly ReportRow[]): string {
-  const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [REPORT_COLUMNS.map((c) => cell(c.label)).join(","), ...rows.map((r) => REPORT_COLUMNS.map((c) => cell(r[c.key])).join(","))];
+  const lines = [csvRow(REPORT_COLUMNS.map((c) => c.label)), ...rows.map((r) => csvRow(REPORT_COLUMNS.map((c) => r[c.key])))];
   return `${lines.join("\r\n")}\r\n`;
 }

@@ -61,6 +61,12 @@ export const decideSchema = z.object({
 });
 export type DecideInput = z.input<typeof decideSchema>;
 
+/** Undo: the reviewer's decisions go back to pending (until the campaign closes). */
+export const resetDecisionSchema = z.object({
+  itemIds: z.array(z.string().min(1).max(200)).min(1, "Choose at least one item").max(500, "At most 500 items at once"),
+});
+export type ResetDecisionInput = z.input<typeof resetDecisionSchema>;
+
 export const reassignSchema = z.object({
   itemIds: z.array(z.string().min(1).max(200)).min(1).max(500),
   reviewerId: z.string().min(1, "Choose a reviewer").max(200),

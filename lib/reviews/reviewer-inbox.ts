@@ -1,8 +1,10 @@
+import { inactiveStandings, type InactiveStanding } from "@/lib/agents/agent-standing";
 import { providerOf, type Db } from "@/lib/db/client";
 import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
 import type { Risk } from "@/lib/entitlements/risk";
 import { parseSnapshot, type ItemSnapshot } from "./item-snapshot";
+import { recommend, type Recommendation } from "./recommendation";
 
 const DAY_MS = 86_400_000;
 export const INBOX_PAGE_SIZE = 50;
@@ -33,6 +35,12 @@ export interface InboxItem {
   used30: number;
   used90: number;
   peers: { count: number; sample: string[] };
+  /** The holder is an agent suspended or retired since the grant: it reaches nothing now. */
+  holderStanding: InactiveStanding | null;
+  /** What the usage evidence suggests (null: no advice). */
+  recommendation: Recommendation | null;
+  /** The reviewer's own decision, for decided items (it can be taken back until the campaign closes). */
+  decision: { status: string; justification: string | null; decidedAt: Date | null } | null;
 }
 
 export interface InboxPage {
@@ -94,7 +102,7 @@ export async function reviewerInbox(
       orderBy: { id: "asc" },
       take: take + 1,
       select: {
-        id: true, campaignId: true, level: true, risk: true, status: true, snapshot: true, reassignNote: true, firstDecision: true,
+        id: true, campaignId: true, level: true, risk: true, status: true, snapshot: true, reassignNote: true, firstDecision: true, justification: true, decidedAt: true,
         campaign: { select: { name: true, kind: true, dueAt: true } },
       },
     }),
@@ -107,11 +115,12 @@ export async function reviewerInbox(
   const agentIds = [...new Set(snaps.filter((s) => s.principalType === "agent").map((s) => s.principalId))];
   const userIds = [...new Set(snaps.filter((s) => s.principalType === "user").map((s) => s.principalId))];
   const entitlementIds = [...new Set(snaps.map((s) => s.entitlementId))];
-  const [agentUse, userUse, peerCounts, peerSamples] = await Promise.all([
+  const [agentUse, userUse, peerCounts, peerSamples, standings] = await Promise.all([
     agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
     userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
     entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
     entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    inactiveStandings(db, agentIds),
   ]);
   const usage = new Map<string, { calls30: number; calls90: number; last: Date | null }>();
   for (const [kind, list] of [["agent", agentUse], ["user", userUse]] as const) {
@@ -130,6 +139,7 @@ export async function reviewerInbox(
     });
     const p = peersOf.get(s.entitlementId) ?? { count: 0, sample: [] };
     const others = p.sample.filter((l) => l !== s.principalLabel).slice(0, 5);
+    const standing = s.principalType === "agent" ? (standings.get(s.principalId) ?? null) : null;
     const first = r.firstDecision as { status?: string; justification?: string | null } | null;
     return {
       id: r.id, campaignId: r.campaignId, campaignName: r.campaign.name, campaignKind: r.campaign.kind, dueAt: r.campaign.dueAt, level: r.level,
@@ -137,6 +147,9 @@ export async function reviewerInbox(
       firstDecision: first?.status ? { status: first.status, justification: first.justification ?? null } : null,
       lastUsedAt: last, tools, used30: tools.filter((t) => t.calls30 > 0).length, used90: tools.filter((t) => t.calls90 > 0).length,
       peers: { count: Math.max(0, p.count - 1), sample: others },
+      holderStanding: standing,
+      recommendation: recommend({ principalType: s.principalType, holderStatus: standing?.status ?? null, grantedAt: new Date(s.grantedAt), tools, now }),
+      decision: r.status === "pending" ? null : { status: r.status, justification: r.justification, decidedAt: r.decidedAt },
     };
   });
   return { items, nextCursor: rows.length > take ? (page[page.length - 1]?.id ?? null) : null, pending };

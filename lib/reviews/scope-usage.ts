@@ -1,3 +1,4 @@
+import { notDrillAgent } from "@/lib/drills/drill-agent";
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { effectiveAccessOfAgent, effectiveAccessOfAgents, type EffectiveAccess, type Risk } from "@/lib/entitlements/effective-access";
 import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
@@ -84,7 +85,8 @@ const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : Math.round
 /** Every agent with granted / used counts: three queries whatever the number of agents. */
 export async function scopeUsageByAgent(db: Db, now: Date = new Date()): Promise<AgentScopeUsage[]> {
   const [agents, access, usage] = await Promise.all([
-    db.agent.findMany({ select: { id: true, name: true, kind: true, status: true }, orderBy: { name: "asc" } }),
+    // The built-in drill agent holds no grants and is not reviewed (lib/drills/drill-agent.ts).
+    db.agent.findMany({ where: notDrillAgent, select: { id: true, name: true, kind: true, status: true }, orderBy: { name: "asc" } }),
     effectiveAccessOfAgents(db, now),
     toolUsage(db, now),
   ]);

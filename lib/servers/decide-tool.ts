@@ -4,6 +4,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { reconcileLiveSessionsIn } from "@/lib/sessions/reconcile-live-sessions";
 import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
+import { HIGH_RISK_APPROVAL_REASON_MIN, isHighRiskApproval } from "./approval-risk";
 import { definitionOf } from "./tool-definition";
 import { toolDefinitionHash } from "./tool-definition-hash";
 import { toolDecisionSchema, type ToolDecisionInput } from "./tool-schemas";
@@ -24,12 +25,20 @@ const OUTCOME = {
  * neither: its server no longer offers it, and if it returns a sync brings it
  * back as pending.
  */
-export async function decideTool(db: Db, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput): Promise<{ id: string }> {
-  return revokingTransaction(db, (tx) => decideToolIn(tx, principal, decision, raw));
+export async function decideTool(db: Db, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput, opts: DecideToolOptions = {}): Promise<{ id: string }> {
+  return revokingTransaction(db, (tx) => decideToolIn(tx, principal, decision, raw, opts));
+}
+
+export interface DecideToolOptions {
+  /**
+   * A person deciding one tool in the console: approving a destructive or administrative tool then needs their
+   * explicit acknowledgement and a reason. (A policy file states its decisions and reasons itself.)
+   */
+  confirmHighRisk?: boolean;
 }
 
 /** decideTool inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput): Promise<{ id: string }> {
+export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolDecision, raw: ToolDecisionInput, opts: DecideToolOptions = {}): Promise<{ id: string }> {
   const input = toolDecisionSchema.parse(raw);
   const outcome = OUTCOME[decision];
   const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
@@ -42,6 +51,12 @@ export async function decideToolIn(tx: Tx, principal: Principal, decision: ToolD
   // re-applied by a pipeline, which names the tool but not its definition, must not pin it unseen.
   if (decision === "approve" && before.definitionChangedAt && input.definitionHash === undefined) {
     throw new DomainError("conflict", `${before.name}'s definition changed since it was approved; review the change on its server's page and re-approve it there`);
+  }
+  if (decision === "approve" && opts.confirmHighRisk && isHighRiskApproval(before)) {
+    if (!input.acknowledgeRisk) throw new DomainError("conflict", `${before.name} is ${before.risk === "destructive" ? "destructive" : "administrative"}: confirm that you mean to approve it`);
+    if ((input.reason?.length ?? 0) < HIGH_RISK_APPROVAL_REASON_MIN) {
+      throw new DomainError("invalid", `Say why ${before.name} should be grantable (at least ${HIGH_RISK_APPROVAL_REASON_MIN} characters)`, "reason");
+    }
   }
   const current = toolDefinitionHash(before);
   if (input.definitionHash !== undefined && input.definitionHash !== current) {

@@ -57,7 +57,8 @@ const serverFields = {
     .refine((name) => slugOf(name).length > 0, "The name needs at least one letter or digit"),
   description: optional(z.string().trim().max(1000, "Keep the description under 1,000 characters")),
   category: optional(z.string().trim().max(100, "Keep the category under 100 characters")),
-  resourceUri: httpUrlSchema,
+  /** Native servers: where they are reached. Gateway servers: derived from the issuer and slug (see gateway-resource.ts). */
+  resourceUri: optional(httpUrlSchema),
   authorizationServerIssuer: optional(httpUrlSchema),
   enforcementMode: enforcementModeSchema,
   upstreamUrl: optional(httpUrlSchema),
@@ -67,12 +68,15 @@ const serverFields = {
   upstreamCredential: optional(upstreamCredentialSchema),
 };
 
-type ModeFields = { enforcementMode: "native" | "gateway"; upstreamUrl?: string | undefined };
+type ModeFields = { enforcementMode: "native" | "gateway"; upstreamUrl?: string | undefined; resourceUri?: string | undefined };
 
 /** Gateway mode needs somewhere to forward to; native mode has no upstream to name. */
 function checkMode(value: ModeFields, ctx: z.RefinementCtx): void {
   if (value.enforcementMode === "gateway" && !value.upstreamUrl) {
     ctx.addIssue({ code: "custom", path: ["upstreamUrl"], message: "A gateway server needs the upstream URL Mandate forwards calls to" });
+  }
+  if (value.enforcementMode === "native" && !value.resourceUri) {
+    ctx.addIssue({ code: "custom", path: ["resourceUri"], message: "A native server needs its resource URI: the URL where agents reach it" });
   }
   if (value.enforcementMode === "native" && value.upstreamUrl) {
     ctx.addIssue({ code: "custom", path: ["upstreamUrl"], message: "Only gateway servers have an upstream URL; clear it or choose gateway mode" });

@@ -33,5 +33,7 @@ export const toolDecisionSchema = z.object({
    * since (the console sends it, so a change arriving mid-review is never approved unseen).
    */
   definitionHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** The admin confirmed approving a destructive or administrative tool (the console asks; see approval-risk.ts). */
+  acknowledgeRisk: z.boolean().optional(),
 });
 export type ToolDecisionInput = z.input<typeof toolDecisionSchema>;

@@ -38,7 +38,9 @@ export type RevocationOperation =
   | { kind: "entitlement_changed"; entitlementId: string }
   | { kind: "server_deleted"; serverId: string }
   /** A policy file applied in one transaction (its changes are in its own audit events). */
-  | { kind: "policy_applied" };
+  | { kind: "policy_applied" }
+  /** A revocation drill revoked its own canary session (lib/drills/run-drill.ts); never anyone else's. */
+  | { kind: "drill"; drillId: string };
 
 /** Who revokes: a console principal, or an audit actor as it is recorded (a SCIM client, a review's reviewer). */
 export type Revoker = Principal | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;
@@ -90,7 +92,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * the same transaction
  *  - one `session.revoked` audit event per session,
  *  - one RevocationEvent per session (the catch-up log other instances read),
- *  - one CAEP session-revoked SET per session and enabled receiver (the outbox),
+ *  - one CAEP session-revoked SET per session and enabled receiver (the outbox) — the receivers of the
+ *    session's server and those bound to none,
  *  - a NOTIFY to the other instances (PostgreSQL; delivered only on commit).
  * The ids are announced on this process's revocation bus after commit: by
  * `revokingTransaction` when the transaction was opened with it, otherwise by
@@ -108,7 +111,7 @@ export async function revokeLiveSessionsIn(
     where: { AND: [where, { status: "active" }] },
     ...(opts.limit ? { take: opts.limit } : {}),
     select: {
-      id: true, userId: true, expiresAt: true,
+      id: true, userId: true, expiresAt: true, serverId: true,
       agent: { select: { name: true, clientId: true } }, server: { select: { name: true } }, user: { select: { email: true } },
     },
   });
@@ -135,10 +138,12 @@ export async function revokeLiveSessionsIn(
       detail: { before: { status: "active" }, after: { status }, operation },
     });
   }
-  const receivers = await tx.eventReceiver.findMany({ where: { enabled: true }, select: { id: true } });
+  const receivers = await tx.eventReceiver.findMany({ where: { enabled: true }, select: { id: true, serverId: true } });
   if (receivers.length > 0) {
+    // A receiver that is one MCP server's CAEP endpoint hears only of sessions on that server (others are none of its
+    // business); a receiver bound to no server (a SIEM, say) hears of every session.
     const rows = live.flatMap((s) =>
-      receivers.map((r) => {
+      receivers.filter((r) => r.serverId === null || r.serverId === s.serverId).map((r) => {
         const jti = randomUUID();
         const claims = sessionRevokedClaims({ sessionId: s.id, agentClientId: s.agent.clientId, userEmail: s.user?.email ?? null, reason, at: now }, jti);
         return {

@@ -46,7 +46,7 @@ export function targetResource(resource: string | undefined): string {
 
 function registered(servers: ReadonlyMap<string, TargetServer>, resource: string): TargetServer {
   const server = servers.get(resource);
-  if (!server) throw new InvalidTarget("resource is not a registered MCP server");
+  if (!server) throw new InvalidTarget("resource is not a registered MCP server", resource.slice(0, 300));
   return server;
 }
 

@@ -10,6 +10,8 @@ export interface Refusal {
   agent?: { id: string; name: string } | null;
   clientAddress?: string | null;
   requestId?: string | null;
+  /** An RFC 8707 resource asked for that is not a registered MCP server (an unmanaged server, on the coverage map). */
+  unregisteredResource?: string;
 }
 
 /** `token.refused`, in its own transaction: a refusal writes nothing but this event. */
@@ -29,6 +31,7 @@ export function refusalAuditInput(r: Refusal, occurredAt?: Date): AuditInput {
     reason: `${r.error}: ${r.description}`.slice(0, 1000),
     clientAddress: r.clientAddress ?? null,
     requestId: r.requestId ?? null,
-    detail: { endpoint: r.endpoint, error: r.error, error_description: r.description, grant_type: r.grantType ?? null, client_id: r.clientId?.slice(0, 300) ?? null },
+    detail: { endpoint: r.endpoint, error: r.error, error_description: r.description, grant_type: r.grantType ?? null, client_id: r.clientId?.slice(0, 300) ?? null,
+      ...(r.unregisteredResource ? { unregistered_resource: r.unregisteredResource } : {}) },
   };
 }

@@ -242,9 +242,12 @@ async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Prom
     { clientId: "bench-basic", kind: "autonomous" as const, authMethod: "client_secret_basic" as const, clientSecretHash: createHash("sha256").update(SECRET).digest("hex"), allowedGrantTypes: "client_credentials" },
     { clientId: "bench-delegated", kind: "delegated" as const, authMethod: "private_key_jwt" as const, jwks: { keys: [agentJwk] } as object, allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}` },
   ];
+  const idp = await db.trustedIdp.create({ data: { name: "Bench IdP", issuer: idpIssuer, jwks: { keys: [idpJwk] } as object } });
   for (const a of agents) {
     const row = await db.agent.create({ data: { ...a, name: a.clientId } });
     await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: row.id, justification: "bench" } });
+    // The delegated agent's client at the IdP: the ID tokens' audience.
+    if (a.kind === "delegated") await db.agentIdpClient.create({ data: { agentId: row.id, idpId: idp.id, clientId: "bench-agent-app" } });
   }
   await db.assignment.create({ data: { entitlementId: ent.id, principalType: "user", userId: user.id, justification: "bench" } });
   // An interactive client (public, PKCE) for the authorization-code and refresh rows.
@@ -252,7 +255,6 @@ async function seed(db: Db, agentJwk: JWK, idpIssuer: string, idpJwk: JWK): Prom
     data: { clientId: IDE_CLIENT, name: IDE_CLIENT, kind: "interactive", authMethod: "none", allowedGrantTypes: "authorization_code refresh_token", redirectUris: IDE_REDIRECT, registration: "dcr" },
   });
   await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: ide.id, justification: "bench" } });
-  await db.trustedIdp.create({ data: { name: "Bench IdP", issuer: idpIssuer, jwks: { keys: [idpJwk] } as object, audience: "bench-agent-app" } });
   return { serverId: server.id, userId: user.id, ideId: ide.id };
 }
 

@@ -8,6 +8,10 @@
  *   reviews-tick [--at T]             one pass of the access-review clock
  *   audit verify|retention|export     the audit trail's hash chains, retention job and export
  *   tools sync --server SLUG          read a server's tools over MCP and show the diff
+ *   api-key create --name N --role R  an admin API key, for automation (secret printed once)
+ *   scim-token create --name N        a SCIM provisioning token (secret printed once)
+ *   drill --all | --server SLUG       revocation drills; exits 1 when one fails (for CI/CD)
+ *   idp add|list|test|bind|remove     trusted identity providers (commands/idp.ts)
  *
  * One file per command under commands/; register it in COMMANDS. The database
  * is the one DATABASE_URL names, as for the server. The process exits
@@ -18,13 +22,16 @@ import { UsageError, type CliIo, type Command } from "./command";
 import { applyPolicyCommand } from "./commands/apply-policy";
 import { auditCommand } from "./commands/audit";
 import { createAdmin } from "./commands/create-admin";
+import { apiKeyCommand, scimTokenCommand } from "./commands/credentials";
+import { drillCommand } from "./commands/drill";
 import { exportPolicyCommand } from "./commands/export-policy";
+import { idpCommand } from "./commands/idp";
 import { planPolicyCommand } from "./commands/plan-policy";
 import { reviewsTickCommand } from "./commands/reviews-tick";
 import { toolsCommand } from "./commands/tools";
 import { promptSecret } from "./prompt";
 
-const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand, auditCommand, toolsCommand];
+const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand, auditCommand, toolsCommand, apiKeyCommand, scimTokenCommand, drillCommand, idpCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

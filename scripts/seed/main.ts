@@ -12,6 +12,8 @@ import { createDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { hashPassword } from "@/lib/auth/password";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
+import { emaExampleOptionsFromEnv, seedEmaExample } from "./ema-example";
 import { buildOrg, DEMO_PASSWORD } from "./org";
 import { writeHistory } from "./history";
 import { Random } from "./random";
@@ -93,6 +95,14 @@ async function main(): Promise<void> {
     await writer.exec("ANALYZE");
   } finally {
     await writer.close();
+  }
+  // The trusted IdP, server and agents `npm run example:ema` uses (see README “Try the EMA flow”).
+  const exampleDb = createDb(config);
+  try {
+    const admin = await exampleDb.user.findFirst({ where: { roles: { some: { role: "admin" } } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+    await seedEmaExample(exampleDb, emaExampleOptionsFromEnv(process.env, issuerFromEnv(), admin?.id ?? null));
+  } finally {
+    await exampleDb.$disconnect();
   }
   log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -3,6 +3,8 @@ import { AGENT_TEMPLATES, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, SERVERS, type Ri
 import type { Random } from "./random";
 import type { BulkRow } from "@/lib/db/bulk-insert";
 import { toolDefinitionHash } from "@/lib/servers/tool-definition-hash";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
+import { gatewayResourceUri } from "@/lib/servers/gateway-resource";
 
 export const DEMO_DOMAIN = "acme.example";
 export const DEMO_IDP_ISSUER = "https://login.acme.example";
@@ -133,7 +135,8 @@ export function buildOrg(rnd: Random, now: number, passwordHash: string, peopleC
   SERVERS.forEach((s, si) => {
     const sid = id(orgStart + 20_000_000 + si * 1000);
     const created = at(360 - si * 7);
-    const resourceUri = s.mode === "gateway" ? `http://localhost:3000/mcp/${s.slug}` : `https://mcp.${s.slug}.${DEMO_DOMAIN}/mcp`;
+    // A gateway server's resource URI is its gateway URL under this deployment's issuer (lib/servers/gateway-resource.ts).
+    const resourceUri = s.mode === "gateway" ? gatewayResourceUri(issuerFromEnv(), s.slug) : `https://mcp.${s.slug}.${DEMO_DOMAIN}/mcp`;
     const owner = heads.get(rnd.pick(["IT", "Platform", "Engineering", "Data"]))!;
     rows.McpServer!.push({
       id: sid, name: s.name, slug: s.slug, description: s.description, resourceUri,

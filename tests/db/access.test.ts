@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { createDb, type Db } from "@/lib/db/client";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
 import { previewChange } from "@/lib/entitlements/what-if";
-import { removeUnusedAccess, SCOPE_REVIEW_REASON } from "@/lib/reviews/remove-unused-access";
+import { removeUnusedAccess, scopeReviewReason } from "@/lib/reviews/remove-unused-access";
 import { agentScopeReview, excessPrivilege, scopeUsageByAgent } from "@/lib/reviews/scope-usage";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
@@ -136,7 +136,12 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
       await call(ids.t1, 12);
       await call(ids.t2, 60); // only for 90 days
       await call(ids.t3, 120); // for neither
+      // Bot's live sessions on the CRM: one holding an unused tool (t4), one holding only t1, which it uses.
+      const expiresAt = new Date(now.getTime() + 3_600_000);
+      await db.agentSession.create({ data: { id: "sess-bot-t4", agentId: ids.bot, serverId: ids.server, scopes: "crm:t1 crm:t4", toolIds: `${ids.t1} ${ids.t4}`, grantType: "client_credentials", expiresAt } });
+      await db.agentSession.create({ data: { id: "sess-bot-t1", agentId: ids.bot, serverId: ids.server, scopes: "crm:t1", toolIds: ids.t1, grantType: "client_credentials", expiresAt } });
     });
+    const REASON = "Quarterly right-sizing";
 
     it("counts granted and used tools over 30 and 90 days", async () => {
       const bot = (await scopeUsageByAgent(db, now)).find((a) => a.agentId === ids.bot);
@@ -153,37 +158,51 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
 
     it("narrows an assignment whose tools were partly used, and audits it", async () => {
       const actor = { actorType: "user" as const, actorId: ids.admin, actorLabel: "admin@test.example" };
-      const result = await removeUnusedAccess(db, botAll, actor, now);
-      expect(result.outcome).toBe("narrowed");
+      const [result] = await removeUnusedAccess(db, { assignmentIds: [botAll], reason: REASON }, actor, now);
+      expect(result?.outcome).toBe("narrowed");
       const a = await db.assignment.findUniqueOrThrow({ where: { id: botAll } });
       expect(a.endedAt).toBeNull();
       expect((a.excludedToolIds as string[]).sort()).toEqual([ids.t3, ids.t4].sort());
       const event = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.updated", targetId: botAll } });
-      expect(event.reason).toBe(SCOPE_REVIEW_REASON);
+      expect(event.reason).toBe(scopeReviewReason(REASON));
+      expect(event.reason).toContain(REASON);
       expect(event.actorId).toBe(ids.admin);
       expect(event.detail).toMatchObject({ before: { excludedToolIds: [] }, after: { excludedToolIds: expect.arrayContaining([ids.t3, ids.t4]) } });
       // Bot now reaches t1, t2 through "All" and t3 through "Extra".
       expect((await effectiveAccessOfAgent(db, ids.bot, now)).tools.map((t) => t.toolName)).toEqual(["t1", "t2", "t3"]);
+      // Right-sizing cuts live sessions as a closed campaign does: the one holding t4 is revoked, with the reason.
+      const cut = await db.agentSession.findUniqueOrThrow({ where: { id: "sess-bot-t4" } });
+      expect(cut).toMatchObject({ status: "revoked", revokedReason: scopeReviewReason(REASON) });
+      expect(await db.auditEvent.count({ where: { action: "session.revoked", targetId: "sess-bot-t4" } })).toBe(1);
+      expect((await db.agentSession.findUniqueOrThrow({ where: { id: "sess-bot-t1" } })).status).toBe("active");
+    });
+
+    it("refuses a reasonless or partly stale bulk removal and changes nothing", async () => {
+      const actor = { actorType: "user" as const, actorId: ids.admin, actorLabel: "admin@test.example" };
+      await expect(removeUnusedAccess(db, { assignmentIds: [botExtra], reason: " " }, actor, now)).rejects.toThrow();
+      // botAll has nothing unused left: the whole batch is refused, botExtra included.
+      await expect(removeUnusedAccess(db, { assignmentIds: [botExtra, botAll], reason: REASON }, actor, now)).rejects.toMatchObject({ code: "conflict" });
+      expect((await db.assignment.findUniqueOrThrow({ where: { id: botExtra } })).endedAt).toBeNull();
     });
 
     it("ends an assignment whose tools all went unused, and audits it", async () => {
       const actor = { actorType: "user" as const, actorId: ids.admin, actorLabel: "admin@test.example" };
-      const result = await removeUnusedAccess(db, botExtra, actor, now);
-      expect(result).toMatchObject({ outcome: "ended", removedTools: [{ toolId: ids.t3, toolName: "t3" }] });
+      const result = await removeUnusedAccess(db, { assignmentIds: [botExtra], reason: REASON }, actor, now);
+      expect(result).toMatchObject([{ outcome: "ended", removedTools: [{ toolId: ids.t3, toolName: "t3" }] }]);
       const a = await db.assignment.findUniqueOrThrow({ where: { id: botExtra } });
       expect(a.endedAt?.getTime()).toBe(now.getTime());
-      expect(a.endedReason).toBe(SCOPE_REVIEW_REASON);
+      expect(a.endedReason).toBe(scopeReviewReason(REASON));
       const event = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.ended", targetId: botExtra } });
-      expect(event.detail).toMatchObject({ before: { endedAt: null }, after: { endedReason: SCOPE_REVIEW_REASON } });
+      expect(event.detail).toMatchObject({ before: { endedAt: null }, after: { endedReason: scopeReviewReason(REASON) } });
       expect((await effectiveAccessOfAgent(db, ids.bot, now)).tools.map((t) => t.toolName)).toEqual(["t1", "t2"]);
       // Nothing left to remove: a second click is refused, not repeated.
-      await expect(removeUnusedAccess(db, botAll, actor, now)).rejects.toMatchObject({ code: "conflict" });
+      await expect(removeUnusedAccess(db, { assignmentIds: [botAll], reason: REASON }, actor, now)).rejects.toMatchObject({ code: "conflict" });
     });
 
     it("refuses to judge an assignment younger than 90 days", async () => {
       const fresh = await db.assignment.create({ data: { entitlementId: ids.extra, principalType: "agent", agentId: ids.bot, justification: "t", createdAt: new Date(now.getTime() - 5 * DAY) } });
       const actor = { actorType: "user" as const, actorId: ids.admin, actorLabel: "admin@test.example" };
-      await expect(removeUnusedAccess(db, fresh.id, actor, now)).rejects.toMatchObject({ code: "conflict" });
+      await expect(removeUnusedAccess(db, { assignmentIds: [fresh.id], reason: REASON }, actor, now)).rejects.toMatchObject({ code: "conflict" });
     });
   });
 });

@@ -128,6 +128,29 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     expect(empty).toEqual([]);
   });
 
+  it("exports caller-chosen labels as text cells, never as spreadsheet formulas", async () => {
+    const requestId = "=1+cmd|' /C calc'!A0";
+    const at = new Date(now - 1000);
+    await db.$transaction((tx) =>
+      recordAudit(tx, {
+        action: "token.refused", actorType: "system", actorId: null, actorLabel: '=HYPERLINK("https://evil.example","x")',
+        targetType: "client", targetId: null, targetLabel: "@SUM(1+1)", decision: "deny", reason: "+invalid_client: -x",
+        requestId, clientAddress: "\t=1+1", occurredAt: at,
+      }),
+    );
+    const csv = await collect(exportAuditEvents(db, { q: requestId, from: new Date(now - 2000) }, "csv", { productVersion: "test" }));
+    const [header, row] = csv.trimEnd().split("\n");
+    const cells = row!.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ""));
+    const col = (name: string) => cells[header!.split(",").indexOf(name)]!;
+    expect(col("actorLabel")).toBe(`"'=HYPERLINK(""https://evil.example"",""x"")"`);
+    expect(col("targetLabel")).toBe("'@SUM(1+1)");
+    expect(col("reason")).toBe("'+invalid_client: -x");
+    expect(col("requestId")).toBe(`'=1+cmd|' /C calc'!A0`);
+    expect(col("clientAddress")).toBe("'\t=1+1");
+    // No cell of the row starts with a formula character.
+    expect(cells.filter((c) => /^"?[=+\-@\t\r]/.test(c))).toEqual([]);
+  });
+
   it("counts mints, tool calls and denials per time bucket, and the top denial reasons", async () => {
     const range = { from: new Date(now - 6 * DAY), to: new Date(now) };
     const activity = await auditActivity(db, range);

@@ -8,7 +8,7 @@ import { authenticateLocal } from "@/lib/auth/local-sign-in";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { ConsoleRole } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/principal";
-import type { SignInLimits } from "@/lib/auth/sign-in-limits";
+import { accountBackoffMs, type SignInLimits } from "@/lib/auth/sign-in-limits";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { createDb, type Db } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -265,7 +265,7 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
   });
 
   describe("local sign-in", () => {
-    const limits: SignInLimits = { windowMs: 5 * MIN, perAccount: 3, perAddress: 5 };
+    const limits: SignInLimits = { windowMs: 5 * MIN, perAccountAddress: 3, perAddress: 5, perAccount: 3, maxBackoffMs: 2 * MIN, knownAddressMs: 30 * DAY };
     const signIn = (email: string, password: string, clientAddress: string | null, now: Date) => authenticateLocal(db, { email, password, clientAddress }, limits, now);
 
     it("refuses a wrong password, audited as console.sign_in_failed", async () => {
@@ -284,17 +284,74 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       }
     });
 
-    it("rate-limits an account after N failures, even with the right password, until the window passes", async () => {
+    it("refuses an address after N failures on one account, even with the right password, until the window passes", async () => {
       const p = await person(["reviewer"]);
-      for (let i = 1; i <= limits.perAccount; i++) {
-        expect((await signIn(p.email, "wrong-password", `203.0.113.${i}`, T0)).ok).toBe(false);
+      const attacker = "203.0.113.7";
+      for (let i = 1; i <= limits.perAccountAddress; i++) {
+        expect(await signIn(p.email, "wrong-password", attacker, at(i * 1000))).toMatchObject({ ok: false, reason: "invalid_credentials" });
       }
-      const limited = await signIn(p.email, PASSWORD, "203.0.113.99", at(MIN));
+      const limited = await signIn(p.email, PASSWORD, attacker, at(MIN));
       expect(limited).toMatchObject({ ok: false, reason: "rate_limited" });
-      expect((limited as { retryAfterSeconds: number }).retryAfterSeconds).toBe(4 * 60);
+      // The first failure (at second 1) leaves the 5-minute window at 5:01.
+      expect((limited as { retryAfterSeconds: number }).retryAfterSeconds).toBe(4 * 60 + 1);
       expect(await db.auditEvent.count({ where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "rate_limited" } })).toBe(1);
-      // The failures (the last at minute 1) fall out of the 5-minute window.
-      expect(await signIn(p.email, PASSWORD, "203.0.113.99", at(6 * MIN + 1))).toEqual({ ok: true, userId: p.id });
+      expect(await signIn(p.email, PASSWORD, attacker, at(5 * MIN + 1001))).toEqual({ ok: true, userId: p.id });
+    });
+
+    it("does not lock the owner out: failures elsewhere only slow their account down, exponentially", async () => {
+      const p = await person(["reviewer"]);
+      // Guesses from many addresses; each waits out the back-off the previous failures set.
+      let t = 0;
+      const guesses = limits.perAccount + 3;
+      for (let i = 0; i < guesses; i++) {
+        const wait = accountBackoffMs(i, limits);
+        if (wait > 0) expect(await signIn(p.email, "wrong-password", `198.18.0.${i}`, at(t + wait - 1))).toMatchObject({ ok: false, reason: "rate_limited" });
+        t += wait;
+        expect(await signIn(p.email, "wrong-password", `198.18.0.${i}`, at(t))).toMatchObject({ ok: false, reason: "invalid_credentials" });
+      }
+      // 1 s, 2 s, 4 s … after the free failures.
+      expect(accountBackoffMs(guesses, limits)).toBe(8000);
+      const early = await signIn(p.email, PASSWORD, "198.51.100.77", at(t + 1000));
+      expect(early).toEqual({ ok: false, reason: "rate_limited", retryAfterSeconds: 7 });
+      // The owner waits seconds, not the window: the back-off passes and the right password works.
+      expect(await signIn(p.email, PASSWORD, "198.51.100.77", at(t + 8000))).toEqual({ ok: true, userId: p.id });
+      // The back-off never grows past its maximum.
+      expect(accountBackoffMs(100, limits)).toBe(limits.maxBackoffMs);
+    });
+
+    it("lets the owner in at once from a known device (an address they signed in from) while strangers guess", async () => {
+      const p = await person(["reviewer"]);
+      const home = "192.0.2.10";
+      await startConsoleSession(db, p.id, { clientAddress: home, userAgent: "test", method: "password" }, { idleTimeoutMs: 10 * MIN, absoluteLifetimeMs: 60 * MIN }, T0);
+      for (let i = 0; i < limits.perAccount + 4; i++) {
+        await signIn(p.email, "wrong-password", `198.18.1.${i}`, at(MIN + i * 10));
+      }
+      const t = MIN + 100;
+      expect(await signIn(p.email, PASSWORD, "198.51.100.78", at(t))).toMatchObject({ ok: false, reason: "rate_limited" });
+      expect(await signIn(p.email, PASSWORD, home, at(t))).toEqual({ ok: true, userId: p.id });
+    });
+
+    it("checks no more passwords than the limit when guesses arrive at once (per account and address)", async () => {
+      const p = await person(["reviewer"]);
+      const address = "203.0.113.50";
+      await Promise.all(Array.from({ length: 12 }, () => signIn(p.email, "wrong-password", address, T0)));
+      expect(await signIn(p.email, PASSWORD, address, at(1000))).toMatchObject({ ok: false, reason: "rate_limited" });
+      const reasons = await db.auditEvent.groupBy({ by: ["reason"], where: { action: "console.sign_in_failed", actorLabel: p.email }, _count: true });
+      expect(Object.fromEntries(reasons.map((r) => [r.reason, r._count]))).toEqual({ invalid_credentials: limits.perAccountAddress, rate_limited: 13 - limits.perAccountAddress });
+    });
+
+    it("checks no more passwords than the limit when guesses arrive at once (per account, from many addresses)", async () => {
+      const p = await person(["reviewer"]);
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => signIn(p.email, "wrong-password", `203.0.114.${i}`, T0)));
+      expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(12 - limits.perAccount);
+      expect(await db.auditEvent.count({ where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "invalid_credentials" } })).toBe(limits.perAccount);
+    });
+
+    it("checks no more passwords than the limit when guesses arrive at once (per address, over many accounts)", async () => {
+      const address = "203.0.113.60";
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => signIn(`spray${i}@console-access.test`, "guess", address, T0)));
+      expect(results.filter((r) => !r.ok && r.reason === "invalid_credentials")).toHaveLength(limits.perAddress);
+      expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(12 - limits.perAddress);
     });
 
     it("rate-limits an address after N failures, for every account, until the window passes", async () => {

@@ -22,7 +22,7 @@ import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_I
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
+import { bindAgentToIdp, startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
 import { startMcpTestServer, type McpTestServer } from "../support/mcp-test-server";
 import { GROUP_SCHEMA, oktaUser, scimClient, type ScimClient } from "../support/scim-client";
 
@@ -70,7 +70,7 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
     ids.alice = String((await scim.post("/Users", oktaUser("alice@acme.example", "Alice", "Archer"))).body.id);
     ids.bob = String((await scim.post("/Users", oktaUser("bob@acme.example", "Bob", "Baker"))).body.id);
     ids.readers = String((await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Docs readers", members: [{ value: ids.alice }, { value: ids.bob }] })).body.id);
-    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.clientId, userMatch: "email" } });
+    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, userMatch: "email" } });
 
     const docs = await db.mcpServer.create({
       data: { name: "Docs", slug: "docs", resourceUri: resource(), enforcementMode: "gateway", upstreamUrl: upstream.url, authorizationServerIssuer: issuer },
@@ -87,6 +87,7 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
       data: { clientId: agentKey.clientId, name: "Assistant", kind: "delegated", ownerId: ids.bob, authMethod: "private_key_jwt", jwks: { keys: [publicJwk] }, allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}` },
     });
     ids.agent = assistant.id;
+    await bindAgentToIdp(db, idp.issuer, assistant.id, idp.clientId);
     const own = (name: string) => db.agent.create({ data: { clientId: name, name, kind: "autonomous", ownerId: ids.alice, authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
     ids.aliceBot = (await own("alice-bot")).id;
     ids.aliceOther = (await own("alice-reporter")).id;

@@ -15,7 +15,7 @@ const SYSTEM: Principal = { kind: "system", label: "mandate policy (test)", role
 const BASE = `version: 1
 servers:
   - name: GitHub
-    resourceUri: https://mcp.acme.example/github
+    # resourceUri left out: a gateway server's is its gateway URL, <MANDATE_ISSUER>/mcp/github
     mode: gateway
     upstreamUrl: https://github-mcp.internal.acme.example/mcp
     argumentLogging: hash

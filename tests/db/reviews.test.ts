@@ -18,6 +18,7 @@ import { decideItems, RubberStampWarning } from "@/lib/reviews/decide-items";
 import { launchCampaign } from "@/lib/reviews/launch-campaign";
 import { openMicroCertificationsForDepartedOwner, scanUnusedGrants } from "@/lib/reviews/micro-certification";
 import { reassignItems } from "@/lib/reviews/reassign-items";
+import { resetDecisions } from "@/lib/reviews/reset-decision";
 import { reviewerInbox } from "@/lib/reviews/reviewer-inbox";
 import { runReviewScheduler } from "@/lib/reviews/scheduler";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
@@ -295,6 +296,36 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     expect(inbox.items.find((i) => i.id === item.id)?.firstDecision).toMatchObject({ status: "revoked" });
     await decideItems(db, lee, { itemIds: [item.id], decision: "certify", justification: "still needed" });
     expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "certified", decidedById: ids.lee, level: 2 });
+  });
+
+  it("takes a decision back until the campaign closes: pending again, audited, decided anew; final once closed", async () => {
+    const id = await campaign({ reviewerPolicy: "named", namedReviewerIds: [ids.robin], secondLevelReviewerId: ids.lee, scope: { agentIds: [ids.bot] } });
+    await launchCampaign(db, admin, id);
+    const item = await itemFor(id, grants.botRw);
+    const other = await itemFor(id, grants.botHr);
+    // Level 1 sent on to the second level: robin takes it back before lee decides.
+    await decideItems(db, robin, { itemIds: [item.id], decision: "revoke", justification: "unused" });
+    await expect(resetDecisions(db, lee, { itemIds: [item.id] })).rejects.toMatchObject({ code: "conflict" });
+    await resetDecisions(db, robin, { itemIds: [item.id] });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "pending", level: 1, reviewerId: ids.robin, firstDecision: null });
+    // Lee's final decision: only lee takes it back; robin's undecided item has nothing to take back.
+    await decideItems(db, robin, { itemIds: [item.id], decision: "reduce", keptToolIds: [ids.readDoc] });
+    await decideItems(db, lee, { itemIds: [item.id], decision: "revoke", justification: "not needed" });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "revoked", decidedById: ids.lee });
+    await expect(resetDecisions(db, robin, { itemIds: [item.id] })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(resetDecisions(db, robin, { itemIds: [other.id] })).rejects.toMatchObject({ code: "conflict" });
+    await resetDecisions(db, lee, { itemIds: [item.id] });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "pending", level: 2, reviewerId: ids.lee, decidedById: null, decidedAt: null, justification: null, keptToolIds: null,
+    });
+    const events = await db.auditEvent.findMany({ where: { action: "review.decision_reset", targetId: item.id }, orderBy: { occurredAt: "asc" } });
+    expect(events.map((e) => e.actorId)).toEqual([ids.robin, ids.lee]);
+    expect(events[1]?.detail).toMatchObject({ before: { status: "revoked" }, after: { status: "pending" } });
+    // Decided anew; once the campaign closes the decision is final.
+    await decideItems(db, lee, { itemIds: [item.id], decision: "certify", justification: "needed after all" });
+    await closeCampaign(db, admin, id);
+    await expect(resetDecisions(db, lee, { itemIds: [item.id] })).rejects.toMatchObject({ code: "conflict" });
+    expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.botRw } })).endedAt).toBeNull();
   });
 
   // ───────────── close and remediation

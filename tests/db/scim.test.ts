@@ -195,6 +195,35 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     expect((await scim.filter("Users", 'userName sw "page" and active eq true')).body.totalResults).toBe(7);
   });
 
+  it("answers pr filters on every filterable attribute, required or optional", async () => {
+    await scim.post("/Users", oktaUser("present1@pr.example", "Pres", "Ent", { title: "Engineer" }));
+    await scim.post("/Users", oktaUser("present2@pr.example", "Pres", "Ent", { title: "" }));
+    expect((await scim.filter("Users", 'userName sw "present" and userName pr')).body.totalResults).toBe(2);
+    // An empty value is not present (RFC 7644 §3.4.2.2).
+    expect((await scim.filter("Users", 'userName sw "present" and title pr')).body.totalResults).toBe(1);
+    expect((await scim.filter("Users", 'userName sw "present" and not (title pr)')).body.totalResults).toBe(1);
+    for (const attr of ["id", "displayName", "emails.value", "name.givenName", "externalId", "manager.value", "active", "meta.created", "meta.lastModified"]) {
+      const res = await scim.filter("Users", `userName sw "present" and ${attr} pr`);
+      expect({ attr, status: res.status }).toEqual({ attr, status: 200 });
+    }
+    for (const attr of ["id", "displayName", "externalId", "meta.created"]) {
+      expect({ attr, status: (await scim.filter("Groups", `${attr} pr`)).status }).toEqual({ attr, status: 200 });
+    }
+  });
+
+  it("refuses deeply nested and long filters with invalidFilter, and malformed path escapes with 404, never 500", async () => {
+    const nested = `${"(".repeat(990)}userName eq "x"${")".repeat(990)}`;
+    await expectRefused(() => scim.filter("Users", nested), 400, "invalidFilter");
+    await expectRefused(() => scim.filter("Users", `${"not (".repeat(300)}userName pr${")".repeat(300)}`), 400, "invalidFilter");
+    const wide = Array.from({ length: 80 }, (_, i) => `userName eq "u${i}"`).join(" or ");
+    await expectRefused(() => scim.filter("Groups", wide), 400, "invalidFilter");
+    await expectRefused(() => scim.filter("Users", `userName eq "${"x".repeat(2100)}"`), 400, "invalidFilter");
+    await expectRefused(() => scim.get("/Users/%E0%A4%A"), 404);
+    // Before authentication too.
+    await expectRefused(() => scimClient(base, "").call("GET", "/Schemas/%zz", undefined, { token: null }), 404);
+    await expectRefused(() => scimClient(base, "").call("GET", "/Users/%", undefined, { token: null }), 404);
+  });
+
   it("manages groups as Okta and Entra do: members added, removed by filter and by value list, renamed, replaced", async () => {
     const ids: string[] = [];
     for (const n of ["g1", "g2", "g3", "g4"]) ids.push(String((await scim.post("/Users", oktaUser(`${n}@groups.example`, n, "Member"))).body.id));

@@ -20,7 +20,7 @@ import { createOAuthContext } from "@/lib/oauth/create-context";
 import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_ID_TOKEN } from "@/lib/oauth/defaults";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
+import { bindAgentToIdp, startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
 import { GROUP_SCHEMA, scimClient, type ScimClient } from "../support/scim-client";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
@@ -73,7 +73,7 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
       ],
     });
     await db.userRole.createMany({ data: [{ userId: ids.ana, role: "admin" }, { userId: ids.ben, role: "admin" }, { userId: ids.rae, role: "reviewer" }] });
-    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.clientId, userMatch: "email" } });
+    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, userMatch: "email" } });
     const docs = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: resource(), enforcementMode: "native", authorizationServerIssuer: issuer } });
     const read = await db.tool.create({ data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" } });
     ids.docsRead = (await db.entitlement.create({ data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } } })).id;
@@ -86,6 +86,7 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
     ids.assistant = (await db.agent.create({
       data: { clientId: "assistant", name: "Assistant", kind: "delegated", ownerId: ids.rae, authMethod: "private_key_jwt", jwks: { keys: [jwk] }, allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}` },
     })).id;
+    await bindAgentToIdp(db, idp.issuer, ids.assistant, idp.clientId);
     await createAssignment(db, ben, { entitlementId: ids.docsRead, principalType: "agent", principalId: ids.assistant, justification });
   });
 

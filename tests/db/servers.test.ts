@@ -19,6 +19,8 @@ import { openUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 import { startMcpTestServer, type McpTestServer, type TestTool } from "../support/mcp-test-server";
 
+/** The issuer gateway resource URIs are derived from (lib/servers/gateway-resource.ts). */
+const ISSUER = "http://mandate.local";
 const CREDENTIAL = "upstream-secret-" + randomBytes(8).toString("hex");
 
 const INITIAL_TOOLS: TestTool[] = [
@@ -105,7 +107,7 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
       enforcementMode: "gateway",
       upstreamUrl: mcp.url,
       upstreamCredential: CREDENTIAL,
-    });
+    }, ISSUER);
     billingId = id;
     const row = await db.mcpServer.findUniqueOrThrow({ where: { id } });
     const stored = row.upstreamCredentialEnc ?? "";
@@ -218,7 +220,7 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
   it("explains a refused credential, an unreachable server and a silent one, changing nothing", async () => {
     await updateServer(db, admin, {
       id: billingId, name: "Ledger", resourceUri: "http://mandate.local/mcp/ledger", enforcementMode: "gateway", upstreamUrl: mcp.url, upstreamCredential: "wrong-token",
-    });
+    }, ISSUER);
     const before = await counts();
     const tools = await db.tool.findMany({ where: { serverId: billingId }, orderBy: { name: "asc" } });
     expect((await refusal(syncTools(db, admin, billingId))).message).toMatch(/HTTP 401.*credential/);
@@ -244,13 +246,13 @@ describe.each(PROVIDERS)("MCP servers and tools on %s", (provider) => {
   });
 
   it("updates settings, keeping the slug and the credential unless asked", async () => {
-    await updateServer(db, admin, { id: billingId, name: "Ledger v2", resourceUri: "http://mandate.local/mcp/ledger", enforcementMode: "gateway", upstreamUrl: mcp.url });
+    await updateServer(db, admin, { id: billingId, name: "Ledger v2", resourceUri: "http://mandate.local/mcp/ledger", enforcementMode: "gateway", upstreamUrl: mcp.url }, ISSUER);
     let row = await db.mcpServer.findUniqueOrThrow({ where: { id: billingId } });
     expect(row).toMatchObject({ name: "Ledger v2", slug: "ledger" });
     expect(openUpstreamCredential(billingId, row.upstreamCredentialEnc ?? "")).toBe("wrong-token");
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: "server.updated", targetId: billingId }, orderBy: { seq: "desc" } });
     expect(event.detail).toMatchObject({ before: { name: "Ledger" }, after: { name: "Ledger v2" }, upstreamCredential: "kept" });
-    const dup = await refusal(updateServer(db, admin, { id: billingId, name: "Billing (EU)", resourceUri: "http://mandate.local/mcp/ledger", enforcementMode: "gateway", upstreamUrl: mcp.url }));
+    const dup = await refusal(updateServer(db, admin, { id: billingId, name: "Billing (EU)", resourceUri: "http://mandate.local/mcp/ledger", enforcementMode: "gateway", upstreamUrl: mcp.url }, ISSUER));
     expect(dup).toMatchObject({ code: "conflict", field: "name" });
     await updateServer(db, admin, { id: billingId, name: "Ledger v2", resourceUri: "http://mandate.local/mcp/ledger", enforcementMode: "native", clearUpstreamCredential: true });
     row = await db.mcpServer.findUniqueOrThrow({ where: { id: billingId } });

@@ -101,7 +101,9 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
     await db.agent.update({ where: { id: ids.basic }, data: { status: "suspended" } });
     const suspended = await post(cc, basicAuth);
     expect(suspended.status).toBe(401);
-    expect(((await suspended.json()) as { error_description: string }).error_description).toBe("client is suspended");
+    // The wire says as little as to a stranger; the audit trail keeps the reason.
+    expect(((await suspended.json()) as { error_description: string }).error_description).toBe("client authentication failed");
+    expect((await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason).toBe("invalid_client: client is suspended");
 
     await db.agent.update({ where: { id: ids.basic }, data: { status: "active" } });
     expect((await post(cc, basicAuth)).status).toBe(200);

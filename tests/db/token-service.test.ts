@@ -12,7 +12,7 @@ import { createOAuthContext } from "@/lib/oauth/create-context";
 import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_ID_TOKEN } from "@/lib/oauth/defaults";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
+import { bindAgentToIdp, startEnterpriseIdp, type EnterpriseIdp } from "../support/enterprise-idp";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 
@@ -117,7 +117,10 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
       await assign(native.id, { userId });
       await assign(payroll.id, { userId });
     }
-    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.clientId } });
+    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri } });
+    // Each delegated agent's client at the IdP: the first uses the IdP's default client, the second its own.
+    await bindAgentToIdp(db, idp.issuer, dRow.id, idp.clientId);
+    await bindAgentToIdp(db, idp.issuer, d2Row.id);
   });
 
   afterAll(async () => {
@@ -311,6 +314,39 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     await expectRefused(() => asAgent(autonomous, { grant_type: GRANT_JWT_BEARER, assertion: "x" }), "unauthorized_client");
   });
 
+  it("tells a stranger only that client authentication failed, and the audit trail why", async () => {
+    const basic = (id: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` });
+    const cc = { grant_type: "client_credentials", resource: GATEWAY };
+    const cases: [Record<string, string>, string][] = [
+      [basic("nobody", SECRET), "invalid_client: unknown client"],
+      [basic("agent-suspended", SECRET), "invalid_client: client is suspended"],
+      [basic("agent-retired", SECRET), "invalid_client: client is retired"],
+      [basic("agent-basic", "wrong"), "invalid_client: invalid client secret"],
+    ];
+    for (const [headers, reason] of cases) {
+      const body = await expectRefused(() => post("/oauth/token", cc, headers), "invalid_client", 401);
+      expect(body.error_description).toBe("client authentication failed");
+      const last = await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } });
+      expect(last.reason).toBe(reason);
+    }
+  });
+
+  it("refuses client assertions issued in the future or meant to live longer than the maximum", async () => {
+    const cc = { grant_type: "client_credentials", resource: GATEWAY };
+    const withAssertion = (assertion: string) => () =>
+      post("/oauth/token", { ...cc, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion });
+    const now = Math.floor(Date.now() / 1000);
+    const reasonOfLast = async () => (await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason;
+    await expectRefused(withAssertion(await clientAssertion(autonomous, { iat: now + 365 * 86_400 })), "invalid_client", 401);
+    expect(await reasonOfLast()).toBe("invalid_client: client_assertion iat is in the future");
+    await expectRefused(withAssertion(await clientAssertion(autonomous, { iat: now - 3600, exp: now + 60 })), "invalid_client", 401);
+    expect(await reasonOfLast()).toMatch(/^invalid_client: client_assertion lifetime \(exp - iat\) is more than \d+s$/);
+    // Within the clock skew, and within the lifetime: accepted.
+    const ok = await withAssertion(await clientAssertion(autonomous, { iat: now + 5, exp: now + 60 }))();
+    expect(ok.status).toBe(200);
+    await ok.body?.cancel();
+  });
+
   it("refuses forged, misaddressed, long-lived and replayed client assertions", async () => {
     const cc = { grant_type: "client_credentials", resource: GATEWAY };
     const withAssertion = (assertion: string) => () =>
@@ -361,7 +397,8 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
     expect(jagRes.token_type).toBe("n_a");
     expect(decodeProtectedHeader(jagRes.access_token).typ).toBe("oauth-id-jag+jwt");
     const jag = decodeJwt(jagRes.access_token);
-    expect(jag).toMatchObject({ iss: issuer, sub: ids.alice, aud: issuer, client_id: delegated.clientId, resource: GATEWAY, scope: "docs.read docs.write", email: "alice@acme.example" });
+    // The person as the enterprise IdP names them, with that IdP as the subject's issuer (RFC 9493 iss_sub).
+    expect(jag).toMatchObject({ iss: issuer, sub: "alice", sub_id: { format: "iss_sub", iss: idp.issuer, sub: "alice" }, aud: issuer, client_id: delegated.clientId, resource: GATEWAY, scope: "docs.read docs.write", email: "alice@acme.example" });
     expect(typeof jag.auth_time).toBe("number");
     expect(jag.exp! - jag.iat!).toBeLessThanOrEqual(300);
 

@@ -15,6 +15,7 @@ import { getDb } from "@/lib/db/client";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
 import { Gateway } from "@/lib/gateway/gateway";
+import { instanceUrl, startInstanceHeartbeat } from "@/lib/gateway/instances";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
 import { revokeSessions } from "@/lib/sessions/revoke-sessions";
@@ -54,11 +55,14 @@ const server = createServer((req, res) => {
 // As server/main.ts: the same connection limits and the same graceful stop.
 applyConnectionLimits(server);
 const requests = new InFlightRequests(server);
+let stopHeartbeat: () => Promise<void> = async () => {};
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
+  // As server/main.ts: known to revocation drills at its own address.
+  stopHeartbeat = startInstanceHeartbeat(db, { id: gateway.instanceId, url: instanceUrl((server.address() as AddressInfo).port) });
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
 const grace = shutdownGraceMs();
 exitOnSignals(
-  () => shutDownGracefully({ server, requests, graceMs: grace, gateway, deliveries, closeStores: () => db.$disconnect() }),
+  () => shutDownGracefully({ server, requests, graceMs: grace, gateway, deliveries, closeStores: async () => { await stopHeartbeat(); await db.$disconnect(); } }),
   grace + 15_000,
 );

@@ -13,7 +13,7 @@ import { createOAuthContext } from "@/lib/oauth/create-context";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { createProtocolServer } from "@/server/protocol-server";
-import { startEnterpriseIdp, type EnterpriseIdp } from "./enterprise-idp";
+import { bindAgentToIdp, startEnterpriseIdp, type EnterpriseIdp } from "./enterprise-idp";
 import { recordedDefinition, startMcpTestServer, type McpTestServer } from "./mcp-test-server";
 
 process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
@@ -83,7 +83,7 @@ export async function startToolGrantWorld(db: Db, opts: { revocationPollMs?: num
     post: await ent("chat-post", [tools.post]),
   };
   const idp = await startEnterpriseIdp();
-  await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.clientId } });
+  await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri } });
   await gateway.start();
   return {
     db, ctx, gateway, issuer, resource, upstream, idp,
@@ -110,6 +110,8 @@ export async function createAgent(
   const agent = await world.db.agent.create({
     data: { clientId, name: clientId, purpose: "Tool grant tests", kind, authMethod: "client_secret_basic", clientSecretHash: sha256(AGENT_SECRET), allowedGrantTypes: grants },
   });
+  // A delegated agent's client at the enterprise IdP has the same id: its ID tokens are addressed to it.
+  if (kind === "delegated") await bindAgentToIdp(world.db, world.idp.issuer, agent.id);
   const assignmentIds: string[] = [];
   for (const entitlementId of entitlementIds) {
     assignmentIds.push((await world.db.assignment.create({ data: { entitlementId, principalType: "agent", agentId: agent.id, justification: "test grant" } })).id);
@@ -149,7 +151,7 @@ export function mintAutonomous(world: ToolGrantWorld, clientId: string, scope?: 
 /** Token exchange of the person's real IdP ID token for an ID-JAG for Chat. */
 export async function exchangeForJag(world: ToolGrantWorld, clientId: string, idpSubject: string, scope?: string): Promise<Minted> {
   return tokenRequest(world, clientId, {
-    grant_type: GRANT_TOKEN_EXCHANGE, requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: await world.idp.idToken(idpSubject), subject_token_type: TOKEN_TYPE_ID_TOKEN,
+    grant_type: GRANT_TOKEN_EXCHANGE, requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: await world.idp.idToken(idpSubject, { clientId }), subject_token_type: TOKEN_TYPE_ID_TOKEN,
     audience: world.issuer, resource: world.resource, ...(scope ? { scope } : {}),
   });
 }

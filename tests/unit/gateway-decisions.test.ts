@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { validateHeaderValue } from "node:http";
 import { describe, expect, it } from "vitest";
 import { loggedArguments } from "@/lib/gateway/argument-log";
 import type { GatewayCaller } from "@/lib/gateway/caller";
@@ -75,6 +76,15 @@ describe("gateway decisions", () => {
     expect(bearerChallenge({ resourceMetadata: "https://m/x", error: "invalid_token", description: 'bad "aud"' })).toBe(
       'Bearer error="invalid_token", error_description="bad \\"aud\\"", resource_metadata="https://m/x"',
     );
+  });
+
+  it("keeps a challenge sendable when a tool name holds a NUL or a non-Latin-1 character", () => {
+    for (const name of ["bad\u0000tool", "工具", "emoji\u{1F600}", "lone\uD800", "tab\tcr\rlf\n", "é"]) {
+      const challenge = bearerChallenge({ resourceMetadata: "https://m/x", error: "insufficient_scope", description: `insufficient_scope: ${name} requires docs.write`, scope: "docs.write" });
+      expect(() => validateHeaderValue("www-authenticate", challenge)).not.toThrow();
+      expect(challenge).toMatch(/^[\x20-\x7e]+$/);
+    }
+    expect(bearerChallenge({ resourceMetadata: "https://m/x", description: "a\u0000工" })).toBe('Bearer error_description="a%00%E5%B7%A5", resource_metadata="https://m/x"');
   });
 
   it("rewrites the JSON data of SSE events and keeps ids and other events", () => {

@@ -2,6 +2,8 @@ import { Network } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
+import { AgentStandingBanner } from "@/components/console/agent-standing-banner";
+import { inactiveStanding } from "@/lib/agents/agent-standing";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { findAgent, findPerson, searchAgents, searchPeople, type AgentChoice, type PersonChoice } from "@/lib/access/find-principals";
@@ -52,6 +54,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
       : person
         ? await effectiveAccessOfUser(db, person.id, now)
         : null;
+  const standing = agent ? await inactiveStanding(db, agent.id) : null;
   const rows = access ? toAccessRows(access, await principalLabels(db, access.tools.flatMap((t) => t.via))) : [];
 
   const subject = agent && person ? `${agent.name} acting for ${person.displayName}` : (agent?.name ?? person?.displayName);
@@ -104,6 +107,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
             </h2>
             <p className="text-sm text-muted-foreground">{rule} Dates are UTC.</p>
           </div>
+          {standing && agent ? <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access?.tools.length ?? 0} /> : null}
           <EffectiveAccessTable
             rows={rows}
             allowSimulation={can(principal, "assignments.manage")}

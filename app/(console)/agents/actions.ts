@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db/client";
-import { agentIdSchema, registerAgentSchema, retireAgentSchema, updateAgentSchema } from "@/lib/agents/agent-schemas";
+import { agentIdSchema, registerAgentSchema, retireAgentSchema, suspendAgentSchema, updateAgentSchema } from "@/lib/agents/agent-schemas";
 import { reactivateAgent } from "@/lib/agents/reactivate-agent";
 import { registerAgent } from "@/lib/agents/register-agent";
 import { retireAgent } from "@/lib/agents/retire-agent";
@@ -36,9 +36,9 @@ export const updateAgentAction = defineAction({
 export const suspendAgentAction = defineAction({
   name: "suspend-agent",
   permission: "agents.manage",
-  input: agentIdSchema,
-  handler: async ({ agentId }, { principal }) => {
-    await suspendAgent(getDb(), principal, agentId);
+  input: suspendAgentSchema,
+  handler: async ({ agentId, reason }, { principal }) => {
+    await suspendAgent(getDb(), principal, agentId, new Date(), reason);
     revalidatePath(`/agents/${agentId}`);
   },
 });

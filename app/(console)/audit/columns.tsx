@@ -56,9 +56,21 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
   {
     accessorKey: "decision",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Decision" />,
-    cell: ({ row }) => (
-      <StatusBadge variant={decisionVariant[row.original.decision]}>{row.original.decision}</StatusBadge>
-    ),
+    cell: ({ row }) => {
+      const standing = row.original.agentStanding;
+      return (
+        <div className="flex flex-wrap items-center gap-1">
+          <StatusBadge variant={decisionVariant[row.original.decision]}>{row.original.decision}</StatusBadge>
+          {standing ? (
+            <span data-testid="agent-standing-flag" title={`The agent is ${standing.status}${standing.after ? "; this call came after that" : ""}`}>
+              <StatusBadge variant={standing.after ? "danger" : "neutral"}>
+                {standing.after ? `after ${standing.status === "retired" ? "retirement" : "suspension"}` : `agent ${standing.status}`}
+              </StatusBadge>
+            </span>
+          ) : null}
+        </div>
+      );
+    },
   },
   {
     accessorKey: "reason",

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { auditFilterParams, isFiltered, parseAuditFilter } from "@/lib/audit/filters";
 import { listAuditEvents } from "@/lib/audit/list-events";
+import { inactiveAgentCallFlags } from "@/lib/agents/agent-standing";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
@@ -22,6 +23,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const request = parsePageRequest(params);
   const filter = parseAuditFilter(params);
   const page = await listAuditEvents(getDb(), request, filter);
+  const flags = await inactiveAgentCallFlags(getDb(), page.rows);
   const query = auditFilterParams(filter).toString();
   return (
     <>
@@ -34,7 +36,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <ChainStatus />
       <AuditFilterBar key={query} filter={filter} />
       <AuditTable
-        rows={page.rows.map(toAuditEventRow)}
+        rows={page.rows.map((e) => toAuditEventRow(e, flags.get(e.id)))}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
         query={request.q ?? ""}
         filtered={isFiltered(filter)}

@@ -4,12 +4,13 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actorOf } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { createCampaignSchema, decideSchema, reassignSchema } from "@/lib/reviews/campaign-schemas";
+import { createCampaignSchema, decideSchema, reassignSchema, resetDecisionSchema } from "@/lib/reviews/campaign-schemas";
 import { closeCampaign, remediatePending } from "@/lib/reviews/close-campaign";
 import { createCampaign } from "@/lib/reviews/create-campaign";
 import { decideItems, RubberStampWarning } from "@/lib/reviews/decide-items";
 import { launchCampaign } from "@/lib/reviews/launch-campaign";
 import { reassignItems } from "@/lib/reviews/reassign-items";
+import { resetDecisions } from "@/lib/reviews/reset-decision";
 import { defineAction } from "@/app/_server/action";
 
 const campaignId = z.object({ campaignId: z.string().min(1).max(200) });
@@ -78,6 +79,18 @@ export const decideItemsAction = defineAction({
       if (e instanceof RubberStampWarning) return { decided: 0, toSecondLevel: 0, rubberStamp: false, closedMicroCampaignIds: [], needsConfirmation: true as const, warning: e.message };
       throw e;
     }
+  },
+});
+
+/** Undo: a reviewer takes back their own decisions while the campaign is open (the lib checks whose and when). */
+export const resetDecisionsAction = defineAction({
+  name: "reset-review-decisions",
+  permission: "reviews.decide",
+  input: resetDecisionSchema,
+  handler: async (input, { principal }) => {
+    const result = await resetDecisions(getDb(), principal, input);
+    revalidatePath("/reviews", "layout");
+    return result;
   },
 });
 

@@ -46,7 +46,8 @@ export const approveToolAction = defineAction({
   name: "approve-tool",
   permission: "tools.approve",
   input: toolDecisionSchema,
-  handler: (input, { principal }) => decideTool(getDb(), principal, "approve", input),
+  // A person in the console confirms a destructive or administrative tool, with a reason (checked here, on the server).
+  handler: (input, { principal }) => decideTool(getDb(), principal, "approve", input, { confirmHighRisk: true }),
 });
 
 export const rejectToolAction = defineAction({

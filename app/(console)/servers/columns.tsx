@@ -25,7 +25,9 @@ export const serverColumns: ColumnDef<ServerListItem>[] = [
         <span className="truncate font-mono text-xs" title={row.original.resourceUri}>
           {row.original.resourceUri}
         </span>
-        <span className="text-xs text-muted-foreground">Gateway path /mcp/{row.original.slug}</span>
+        {row.original.enforcementMode === "gateway" ? (
+          <span className="text-xs text-muted-foreground">Gateway path /mcp/{row.original.slug}</span>
+        ) : null}
       </div>
     ),
   },

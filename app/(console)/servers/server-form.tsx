@@ -9,6 +9,8 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
+import { gatewayResourceUri } from "@/lib/servers/gateway-resource";
+import { slugOf } from "@/lib/servers/slug";
 import { registerServerAction, updateServerAction } from "./actions";
 
 /** What the form starts with; on edit, everything but the credential, which never leaves the server. */
@@ -24,9 +26,10 @@ export type ServerFormValues = {
   ownerEmail: string;
 };
 
+/** `issuer` is MANDATE_ISSUER: a gateway server's resource URI is derived from it and the slug. */
 type Props =
-  | { mode: "create"; initial: ServerFormValues }
-  | { mode: "edit"; serverId: string; initial: ServerFormValues; hasUpstreamCredential: boolean };
+  | { mode: "create"; issuer: string; initial: ServerFormValues }
+  | { mode: "edit"; issuer: string; slug: string; serverId: string; initial: ServerFormValues; hasUpstreamCredential: boolean };
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
@@ -41,6 +44,10 @@ export function ServerForm(props: Props) {
   const [formError, setFormError] = useState<string | null>(null);
   const [mode, setMode] = useState(props.initial.enforcementMode);
   const [clearCredential, setClearCredential] = useState(false);
+  const [name, setName] = useState(props.initial.name);
+  // The slug is fixed at registration; while registering, it follows the name being typed.
+  const slug = props.mode === "edit" ? props.slug : slugOf(name);
+  const gatewayUrl = gatewayResourceUri(props.issuer, slug || "<name>");
   const errorOf = (field: string) => errors[field]?.[0];
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -85,10 +92,26 @@ export function ServerForm(props: Props) {
         </p>
       ) : null}
       <FormField label="Name" required error={errorOf("name")} description={props.mode === "create" ? "Its gateway path and default tool scopes are derived from it." : undefined}>
-        <Input name="name" defaultValue={initial.name} maxLength={100} autoComplete="off" />
+        <Input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} autoComplete="off" />
       </FormField>
-      <FormField label="Resource URI" required error={errorOf("resourceUri")} description="The RFC 8707 resource indicator agents ask tokens for; also where native servers are reached.">
-        <Input name="resourceUri" type="url" defaultValue={initial.resourceUri} placeholder="https://mcp.example.com/mcp" autoComplete="off" />
+      <FormField
+        label="Resource URI"
+        required={mode === "native"}
+        error={errorOf("resourceUri")}
+        description={
+          mode === "gateway"
+            ? `Its gateway URL, ${gatewayUrl}: MCP clients accept only the URL they connect to. Leave empty to use it.`
+            : "The RFC 8707 resource indicator agents ask tokens for; also where native servers are reached."
+        }
+      >
+        <Input
+          name="resourceUri"
+          type="url"
+          defaultValue={initial.resourceUri}
+          placeholder={mode === "gateway" ? gatewayUrl : "https://mcp.example.com/mcp"}
+          autoComplete="off"
+          data-testid="resource-uri"
+        />
       </FormField>
       <FormField label="Enforcement" error={errorOf("enforcementMode")} description="Native: the server validates Mandate's tokens itself. Gateway: Mandate fronts it and enforces every tool call.">
         <Select name="enforcementMode" value={mode} onChange={(e) => setMode(e.target.value === "gateway" ? "gateway" : "native")}>

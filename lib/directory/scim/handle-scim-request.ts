@@ -60,8 +60,17 @@ function wantsMembers(q: URLSearchParams): boolean {
   return only.length === 0 || only.some((a) => a === "members" || a.startsWith("members.") || a.endsWith(":members"));
 }
 
+/** The path's segments, percent-decoded; a malformed escape (`%E0%A4%A`) names no resource: 404, never a URIError. */
+function segmentsOf(path: string): string[] {
+  try {
+    return path.split("/").map((s) => decodeURIComponent(s));
+  } catch {
+    throw notFound();
+  }
+}
+
 async function route(db: Db, req: ScimRequest, actor: DirectoryActor, base: string, now: Date): Promise<ScimResponse> {
-  const [, collection = "", id, extra] = req.path.split("/").map((s) => decodeURIComponent(s));
+  const [, collection = "", id, extra] = segmentsOf(req.path);
   if (extra !== undefined) throw notFound();
   const m = req.method;
   if (collection === "Users") {
@@ -93,7 +102,7 @@ async function route(db: Db, req: ScimRequest, actor: DirectoryActor, base: stri
 
 /** ServiceProviderConfig, ResourceTypes and Schemas: public descriptions of the endpoint (RFC 7644 §4). */
 function discovery(req: ScimRequest, base: string): ScimResponse | null {
-  const [, what = "", id] = req.path.split("/").map((s) => decodeURIComponent(s));
+  const [, what = "", id] = segmentsOf(req.path);
   if (req.method !== "GET" && req.method !== "HEAD") return null;
   const list = (items: { id: string }[]) =>
     id === undefined

@@ -7,21 +7,71 @@ export type { Filter };
 
 /** Longest filter accepted: IdPs send short ones; a long one is a mistake or an attack. */
 const MAX_FILTER_LENGTH = 2000;
+/** Deepest nesting of parentheses, brackets and `not` accepted (IdPs send one or two levels). */
+export const MAX_FILTER_DEPTH = 8;
+/** Most comparisons in one filter: each becomes a condition of the query. */
+export const MAX_FILTER_TERMS = 50;
 
-/**
- * Parses an RFC 7644 §3.4.2.2 filter with scim2-parse-filter (a maintained,
- * dependency-free parser); anything it rejects is a SCIM invalidFilter.
- */
-export function parseScimFilter(text: string): Filter {
-  if (text.length > MAX_FILTER_LENGTH) throw invalidFilter(`filter longer than ${MAX_FILTER_LENGTH} characters`);
-  try {
-    return parse(text);
-  } catch (e) {
-    throw invalidFilter(`filter could not be parsed: ${e instanceof Error ? e.message : String(e)}`);
+/** Nesting of ( and [ outside quoted strings: checked before parsing, so a deep filter never reaches the parser. */
+function textDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "(" || c === "[") max = Math.max(max, ++depth);
+    else if (c === ")" || c === "]") depth = Math.max(0, depth - 1);
+  }
+  return max;
+}
+
+/** Depth and number of comparisons of a parsed filter. */
+function shape(f: Filter): { depth: number; terms: number } {
+  switch (f.op) {
+    case "and":
+    case "or": {
+      const parts = f.filters.map(shape);
+      return { depth: 1 + Math.max(0, ...parts.map((p) => p.depth)), terms: parts.reduce((n, p) => n + p.terms, 0) };
+    }
+    case "not": {
+      const inner = shape(f.filter);
+      return { depth: inner.depth + 1, terms: inner.terms };
+    }
+    case "[]": {
+      const inner = shape(f.valFilter);
+      return { depth: inner.depth + 1, terms: inner.terms };
+    }
+    default:
+      return { depth: 0, terms: 1 };
   }
 }
 
-type Column = { field: string; kind: "text" | "lowerText" | "exactText" | "boolean" | "date" };
+/**
+ * Parses an RFC 7644 §3.4.2.2 filter with scim2-parse-filter (a maintained,
+ * dependency-free parser); anything it rejects, and anything longer, deeper
+ * or with more terms than the limits above, is a SCIM invalidFilter.
+ */
+export function parseScimFilter(text: string): Filter {
+  if (text.length > MAX_FILTER_LENGTH) throw invalidFilter(`filter longer than ${MAX_FILTER_LENGTH} characters`);
+  if (textDepth(text) > MAX_FILTER_DEPTH) throw invalidFilter(`filter nested deeper than ${MAX_FILTER_DEPTH} levels`);
+  let filter: Filter;
+  try {
+    filter = parse(text);
+  } catch (e) {
+    throw invalidFilter(`filter could not be parsed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300));
+  }
+  const { depth, terms } = shape(filter);
+  if (depth > MAX_FILTER_DEPTH) throw invalidFilter(`filter nested deeper than ${MAX_FILTER_DEPTH} levels`);
+  if (terms > MAX_FILTER_TERMS) throw invalidFilter(`filter has more than ${MAX_FILTER_TERMS} comparisons`);
+  return filter;
+}
+
+/** `optional`: the column may be null (or, for text, empty), so `pr` tests it; a required column is always present. */
+type Column = { field: string; kind: "text" | "lowerText" | "exactText" | "boolean" | "date"; optional?: boolean };
 type Where = Record<string, unknown>;
 
 /** Attribute path without its schema URN prefix, lower-cased (attribute names are case-insensitive, RFC 7643 §2.1). */
@@ -36,7 +86,11 @@ function attrKey(path: string, schemas: string[]): string {
 
 function comparison(column: Column, op: string, value: unknown, insensitive = false): Where {
   const { field, kind } = column;
-  if (op === "pr") return { [field]: { not: null } };
+  // RFC 7644 §3.4.2.2: pr matches a non-empty value.
+  if (op === "pr") {
+    if (!column.optional) return {};
+    return kind === "boolean" || kind === "date" ? { [field]: { not: null } } : { AND: [{ [field]: { not: null } }, { [field]: { not: "" } }] };
+  }
   if (kind === "boolean") {
     if (typeof value !== "boolean" || (op !== "eq" && op !== "ne")) throw invalidFilter(`${field} compares with eq/ne and true/false only`);
     return { [field]: op === "eq" ? value : { not: value } };
@@ -96,14 +150,14 @@ const USER_COLUMNS: Record<string, Column> = {
   username: { field: "email", kind: "lowerText" },
   "emails.value": { field: "email", kind: "lowerText" },
   emails: { field: "email", kind: "lowerText" },
-  externalid: { field: "externalId", kind: "exactText" },
+  externalid: { field: "externalId", kind: "exactText", optional: true },
   displayname: { field: "displayName", kind: "text" },
-  "name.givenname": { field: "givenName", kind: "text" },
-  "name.familyname": { field: "familyName", kind: "text" },
-  title: { field: "title", kind: "text" },
-  department: { field: "department", kind: "text" },
-  "manager.value": { field: "managerId", kind: "exactText" },
-  manager: { field: "managerId", kind: "exactText" },
+  "name.givenname": { field: "givenName", kind: "text", optional: true },
+  "name.familyname": { field: "familyName", kind: "text", optional: true },
+  title: { field: "title", kind: "text", optional: true },
+  department: { field: "department", kind: "text", optional: true },
+  "manager.value": { field: "managerId", kind: "exactText", optional: true },
+  manager: { field: "managerId", kind: "exactText", optional: true },
   active: { field: "active", kind: "boolean" },
   "meta.created": { field: "createdAt", kind: "date" },
   "meta.lastmodified": { field: "updatedAt", kind: "date" },
@@ -151,7 +205,7 @@ function emailsWhere(f: Filter): Where {
 const GROUP_COLUMNS: Record<string, Column> = {
   id: { field: "id", kind: "exactText" },
   displayname: { field: "displayName", kind: "text" },
-  externalid: { field: "externalId", kind: "exactText" },
+  externalid: { field: "externalId", kind: "exactText", optional: true },
   "meta.created": { field: "createdAt", kind: "date" },
   "meta.lastmodified": { field: "updatedAt", kind: "date" },
 };

@@ -39,10 +39,13 @@ async function requireFreeUserName(tx: Tx, userName: string, selfId: string | nu
   }
 }
 
-function columnsOf(a: UserAttributes, managerId: string | null) {
+function columnsOf(a: UserAttributes, managerId: string | null, actor: DirectoryActor) {
   return {
     email: a.userName, displayName: displayNameOf(a), givenName: a.givenName, familyName: a.familyName, title: a.title,
     department: a.department, externalId: a.externalId, managerId,
+    // A client provisioning for an enterprise IdP sends the person's subject there as externalId: ID tokens from that
+    // IdP then match them by (issuer, subject) before they ever sign in to the console.
+    ...(actor.idpIssuer && a.externalId ? { idpIssuer: actor.idpIssuer, idpSubject: a.externalId } : {}),
   };
 }
 
@@ -54,7 +57,7 @@ async function write<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
     // An initial load sends many writes at once; on SQLite they queue for the one writer.
     return await db.$transaction(fn, { maxWait: 20_000, timeout: 30_000 });
   } catch (e) {
-    if (isUniqueViolation(e)) throw uniqueness("userName is already in use");
+    if (isUniqueViolation(e)) throw uniqueness("userName or externalId is already in use");
     throw e;
   }
 }
@@ -65,7 +68,7 @@ export async function createUser(db: Db, actor: DirectoryActor, body: unknown, b
     await requireFreeUserName(tx, attrs.userName, null);
     const managerId = await resolveManager(tx, attrs.manager, null);
     const created = await tx.user.create({
-      data: { ...columnsOf(attrs, managerId), active: attrs.active, deactivatedAt: attrs.active ? null : now, source: "scim", createdAt: now, updatedAt: now },
+      data: { ...columnsOf(attrs, managerId, actor), active: attrs.active, deactivatedAt: attrs.active ? null : now, source: "scim", createdAt: now, updatedAt: now },
     });
     await recordAudit(tx, {
       action: "directory.user_provisioned", ...auditActor(actor), targetType: "user", targetId: created.id, targetLabel: created.email,
@@ -88,7 +91,7 @@ async function saveUser(db: Db, actor: DirectoryActor, id: string, next: (curren
     const attrs = next(attributesOf(current));
     if (attrs.userName !== current.email) await requireFreeUserName(tx, attrs.userName, id);
     const managerId = attrs.manager === current.managerId ? current.managerId : await resolveManager(tx, attrs.manager, id);
-    const cols = columnsOf(attrs, managerId);
+    const cols = columnsOf(attrs, managerId, actor);
     const before = (await tx.user.findUnique({ where: { id } })) as User;
     const changed = (Object.keys(cols) as (keyof typeof cols)[]).some((k) => cols[k] !== before[k]);
     let latest = before;

@@ -30,12 +30,13 @@ export const jwtBearerGrant: Grant = {
     if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
     if (typeof jag.sub !== "string" || typeof jag.resource !== "string" || typeof jag.jti !== "string") throw new InvalidGrant("assertion lacks sub, resource or jti");
 
-    // The grant as issued, its session, and the person it names: one read.
+    // The grant as issued, its session, and the person it was issued for: one read. The ID-JAG's `sub` is the
+    // person's subject at their IdP; Mandate's own record of the grant says who that is.
     const [issued] = await readRows(
       ctx.db,
       `SELECT t."kind", t."clientId", t."revokedAt", s."status", s."expiresAt", u."id" AS "userId", u."email", u."active"
-FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "User" u ON u."id" = $2 WHERE t."jti" = $1`,
-      [jag.jti, jag.sub],
+FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "User" u ON u."id" = s."userId" WHERE t."jti" = $1`,
+      [jag.jti],
     );
     if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId) throw new InvalidGrant("assertion is not a grant Mandate issued");
     if (rawDate(issued.revokedAt) || issued.status !== "active" || rawDate(issued.expiresAt)! <= now) throw new InvalidGrant("assertion or its session was revoked or has ended");

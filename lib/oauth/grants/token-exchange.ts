@@ -36,7 +36,7 @@ export const tokenExchangeGrant: Grant = {
     const expectedAudience = server.enforcementMode === "gateway" ? ctx.issuer : server.authorizationServerIssuer;
     if (!expectedAudience || audience !== expectedAudience) throw new InvalidTarget("audience is not the authorization server of this resource");
 
-    const subject = await verifySubjectIdToken(ctx, subjectToken, now);
+    const subject = await verifySubjectIdToken(ctx, subjectToken, agent.id, now);
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, subject.user.id, now);
     const decision = decideGrant(access, server, splitScope(form.get("scope")));
 
@@ -55,8 +55,10 @@ export const tokenExchangeGrant: Grant = {
     const scope = decision.scopes.join(" ");
     // What the person and the agent may both reach there, tool by tool: the jwt-bearer mint never goes beyond it.
     const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
+    // The person as the enterprise IdP names them (the draft's `sub`: iss+sub is unique), so a native server's own
+    // authorization server, which knows the IdP, can resolve them; `sub_id` (RFC 9493 "iss_sub") says whose subject it is.
     const token = await signToken(ctx.keys, TYP_ID_JAG, {
-      iss: ctx.issuer, sub: subject.user.id, aud: audience, client_id: agent.clientId, jti, iat, exp, resource: server.resourceUri, scope,
+      iss: ctx.issuer, sub: subject.subject, sub_id: { format: "iss_sub", iss: subject.idp.issuer, sub: subject.subject }, aud: audience, client_id: agent.clientId, jti, iat, exp, resource: server.resourceUri, scope,
       authorization_details,
       ...(subject.authTime ? { auth_time: Math.floor(subject.authTime.getTime() / 1000) } : {}),
       email: subject.user.email,

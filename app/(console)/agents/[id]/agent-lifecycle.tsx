@@ -53,14 +53,17 @@ export function AgentLifecycle({
           }}
         />
       ) : agent.status === "active" ? (
-        <ConfirmDialog
+        <ReasonDialog
           trigger={<Button variant="outline">Suspend</Button>}
           title={`Suspend ${agent.name}?`}
-          description="It can get no new tokens until reactivated. Its assignments are kept."
+          description="Its live sessions are revoked now and it can get no new tokens until reactivated. Its assignments are kept."
           confirmLabel="Suspend"
-          onConfirm={async () => {
-            settle(await suspendAgentAction({ agentId }), "Agent suspended");
+          onConfirm={async (reason) => {
+            const result = await suspendAgentAction({ agentId, reason });
+            if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
+            toast.success("Agent suspended");
             router.refresh();
+            return null;
           }}
         />
       ) : (

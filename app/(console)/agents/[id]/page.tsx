@@ -4,7 +4,9 @@ import type { ReactNode } from "react";
 import { StatusBadge, type BadgeVariant } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { AgentStandingBanner } from "@/components/console/agent-standing-banner";
 import { DateTime } from "@/components/console/date-time";
+import { inactiveStanding } from "@/lib/agents/agent-standing";
 import { getAgent } from "@/lib/agents/get-agent";
 import { GRANT_TYPE_LABELS, type GrantType } from "@/lib/agents/grant-types";
 import { liveAssignmentsOf } from "@/lib/assignments/live-assignments-of";
@@ -44,7 +46,9 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const agent = await getAgent(db, id);
   if (!agent) notFound();
   const now = new Date();
-  const [assignments, access] = await Promise.all([liveAssignmentsOf(db, { agentId: id }, now), effectiveAccessOfAgent(db, id, now)]);
+  const [assignments, access, standing] = await Promise.all([
+    liveAssignmentsOf(db, { agentId: id }, now), effectiveAccessOfAgent(db, id, now), inactiveStanding(db, id),
+  ]);
   const canAssign = can(principal, "assignments.manage") && agent.status !== "retired";
   const canEdit = can(principal, "agents.manage") && agent.status !== "retired";
   const [entitlements, people] = await Promise.all([canAssign ? entitlementOptions(db) : [], canEdit ? activePeople(db) : []]);
@@ -73,6 +77,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           ) : undefined
         }
       />
+      {standing ? <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access.tools.length} /> : null}
       {agent.interactive ? <InteractiveClientCards agentId={agent.id} status={agent.status} client={agent.interactive} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
@@ -170,8 +175,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <h2 id="access-heading" className="text-lg font-semibold">
           Effective access
         </h2>
-        <p className="text-sm text-muted-foreground">
-          What this agent reaches on its own now{agent.kind === "delegated" ? "; acting for a person it reaches only what both reach" : ""}. Times in UTC.
+        <p className="text-sm text-muted-foreground" data-testid="effective-access-summary">
+          {standing
+            ? `Reaches nothing while ${standing.status}; the grants below would give ${access.tools.length} tool${access.tools.length === 1 ? "" : "s"}.`
+            : `What this agent reaches on its own now${agent.kind === "delegated" ? "; acting for a person it reaches only what both reach" : ""}.`}{" "}
+          Times in UTC.
         </p>
         <EffectiveAccessTable tools={access.tools} />
       </section>

@@ -1,9 +1,11 @@
 "use client";
 
-import { Check, Scissors, UserRoundPen, X } from "lucide-react";
+import { Check, Lightbulb, Scissors, Undo2, UserRoundPen, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, useTransition } from "react";
+import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useFocusFirstError } from "@/components/ui/form-field";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/textarea";
@@ -11,7 +13,7 @@ import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/console/date-time";
 import { RiskBadge, type Risk } from "@/components/console/risk-badge";
 import type { DecideInput } from "@/lib/reviews/campaign-schemas";
-import { decideItemsAction } from "../actions";
+import { decideItemsAction, resetDecisionsAction } from "../actions";
 import { ReassignDialog } from "../reassign-dialog";
 
 export interface InboxEntry {
@@ -38,6 +40,9 @@ export interface InboxEntry {
   peers: { count: number; sample: string[] };
   reassignNote: string | null;
   firstDecision: { status: string; justification: string | null } | null;
+  holderStanding: { status: "suspended" | "retired"; since: string | null; reason: string | null } | null;
+  recommendation: { decision: "certify" | "reduce" | "revoke"; reason: string } | null;
+  decision: { status: string; justification: string | null; decidedAt: string | null } | null;
 }
 
 type Option = { id: string; label: string };
@@ -97,9 +102,17 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
         <Button size="sm" disabled={pending || selected.length === 0} data-testid="bulk-certify" onClick={() => send({ itemIds: selected, decision: "certify", justification: bulkWhy }, () => setSelected([]))}>
           <Check aria-hidden /> Certify selected
         </Button>
-        <Button size="sm" variant="destructive" disabled={pending || selected.length === 0} data-testid="bulk-revoke" onClick={() => send({ itemIds: selected, decision: "revoke", justification: bulkWhy }, () => setSelected([]))}>
-          <X aria-hidden /> Revoke selected
-        </Button>
+        <ConfirmDialog
+          trigger={
+            <Button size="sm" variant="destructive" disabled={pending || selected.length === 0} data-testid="bulk-revoke">
+              <X aria-hidden /> Revoke selected
+            </Button>
+          }
+          title={`Revoke ${selected.length} grant${selected.length === 1 ? "" : "s"}?`}
+          description="The access is removed, and live sessions using it are revoked, when the campaign closes. Until then you can take the decisions back."
+          confirmLabel={`Revoke ${selected.length}`}
+          onConfirm={() => send({ itemIds: selected, decision: "revoke", justification: bulkWhy }, () => setSelected([]))}
+        />
         {bulkError ? (
           <p id="bulk-justification-error" className="basis-full text-xs font-medium text-destructive" data-testid="bulk-justification-error">
             {bulkError.message}
@@ -142,6 +155,11 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           <span className="grid">
             <span className="font-medium">
               {e.subject} <span className="text-xs font-normal text-muted-foreground">({e.subjectType}{e.subjectDetail ? ` · ${e.subjectDetail}` : ""})</span>
+              {e.holderStanding ? (
+                <span className="ml-2 align-middle" data-testid="holder-standing">
+                  <StatusBadge variant="danger">{e.holderStanding.status}</StatusBadge>
+                </span>
+              ) : null}
             </span>
             <span className="text-sm">
               {e.entitlement} on {e.server}
@@ -154,6 +172,13 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           {e.level === 2 ? <span className="font-medium text-foreground">Second level</span> : null}
         </div>
       </div>
+      {e.holderStanding ? (
+        <p className="text-sm text-destructive" data-testid="holder-standing-note">
+          This agent is {e.holderStanding.status}
+          {e.holderStanding.since ? <> since <DateTime iso={e.holderStanding.since} dateOnly /></> : null}
+          {e.holderStanding.reason ? ` (${e.holderStanding.reason})` : ""}: it reaches nothing now, whatever is decided here.
+        </p>
+      ) : null}
       <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
         <div>
           <dt className="inline text-muted-foreground">Granted by </dt>
@@ -198,6 +223,12 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           </li>
         ))}
       </ul>
+      {e.recommendation ? (
+        <p className="flex items-center gap-1.5 text-sm" data-testid="recommendation">
+          <Lightbulb aria-hidden className="size-4 text-muted-foreground" />
+          Recommended: <strong>{e.recommendation.decision}</strong> — {e.recommendation.reason}
+        </p>
+      ) : null}
       {e.reassignNote ? <p className="text-sm" data-testid="reassign-note">Note: {e.reassignNote}</p> : null}
       {e.firstDecision ? (
         <p className="text-sm" data-testid="first-decision">
@@ -225,9 +256,17 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           <Check aria-hidden /> Certify
         </Button>
         <ReduceDialog entry={e} justification={why} />
-        <Button size="sm" variant="destructive" disabled={pending} data-testid="revoke" onClick={() => send({ itemIds: [e.id], decision: "revoke", justification: why })}>
-          <X aria-hidden /> Revoke
-        </Button>
+        <ConfirmDialog
+          trigger={
+            <Button size="sm" variant="destructive" disabled={pending} data-testid="revoke">
+              <X aria-hidden /> Revoke
+            </Button>
+          }
+          title={`Revoke “${e.entitlement}” from ${e.subject}?`}
+          description={`${e.subject} loses ${e.tools.length} tool${e.tools.length === 1 ? "" : "s"} on ${e.server} when the campaign closes${e.micro ? " (a micro-certification closes now: at once)" : "; until then you can take the decision back"}. Live sessions using them are revoked.`}
+          confirmLabel="Revoke"
+          onConfirm={() => send({ itemIds: [e.id], decision: "revoke", justification: why })}
+        />
         <ReassignDialog
           itemIds={[e.id]}
           reviewers={reviewers}
@@ -278,5 +317,53 @@ function ReduceDialog({ entry: e, justification }: { entry: InboxEntry; justific
         </DialogFooter>
       </DialogContent>
     </Dialog>
+  );
+}
+
+const decisionVariant: Record<string, "success" | "warning" | "danger" | "neutral"> = { certified: "success", reduced: "warning", revoked: "danger" };
+
+/** The reviewer's decided items in open campaigns, each with its decision and an undo. */
+export function DecidedList({ entries }: { entries: InboxEntry[] }) {
+  return (
+    <ul className="grid gap-2">
+      {entries.map((e) => (
+        <DecidedCard key={e.id} entry={e} />
+      ))}
+    </ul>
+  );
+}
+
+function DecidedCard({ entry: e }: { entry: InboxEntry }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const undo = () =>
+    startTransition(async () => {
+      const r = await resetDecisionsAction({ itemIds: [e.id] });
+      if (!r.ok) {
+        toast.error(r.error.message);
+        return;
+      }
+      toast.success(`Decision on ${e.subject} — ${e.entitlement} taken back: pending again.`);
+      router.refresh();
+    });
+  return (
+    <li aria-label={`${e.subject} — ${e.entitlement}`} data-testid="decided-item" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border bg-card p-3">
+      <div className="grid min-w-0 gap-0.5">
+        <span className="font-medium">
+          {e.subject} <span className="text-sm font-normal">· {e.entitlement} on {e.server}</span>
+        </span>
+        <span className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+          <span data-testid="decided-status">
+            <StatusBadge variant={decisionVariant[e.decision?.status ?? ""] ?? "neutral"}>{e.decision?.status ?? "decided"}</StatusBadge>
+          </span>
+          {e.decision?.decidedAt ? <DateTime iso={e.decision.decidedAt} /> : null}
+          {e.decision?.justification ? <span>— {e.decision.justification}</span> : null}
+          <span>· {e.micro ? "Micro-certification" : e.campaignName}, due <DateTime iso={e.dueAt} dateOnly /></span>
+        </span>
+      </div>
+      <Button size="sm" variant="outline" disabled={pending} data-testid="undo-decision" onClick={undo}>
+        <Undo2 aria-hidden /> Undo decision
+      </Button>
+    </li>
   );
 }

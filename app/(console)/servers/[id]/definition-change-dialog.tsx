@@ -68,7 +68,7 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
     startTransition(async () => {
       const result =
         kind === "approve"
-          ? await approveToolAction({ toolId: tool.id, definitionHash: tool.definitionHash, reason: "Re-approved a changed definition after review" })
+          ? await approveToolAction({ toolId: tool.id, definitionHash: tool.definitionHash, reason: "Re-approved a changed definition after review", acknowledgeRisk: true })
           : await rejectToolAction({ toolId: tool.id, reason: "Rejected a changed definition" });
       if (result.ok) {
         toast.success(kind === "approve" ? `Re-approved ${tool.name} with its new definition` : `Rejected ${tool.name}`);

@@ -10,6 +10,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
+import { gatewayResourceUri } from "@/lib/servers/gateway-resource";
 import { getServer } from "@/lib/servers/get-server";
 import { requirePermission } from "@/app/_server/principal";
 import { DeleteServerButton } from "./delete-server-button";
@@ -37,12 +39,15 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
   const canManage = can(principal, "servers.manage");
   const changedCount = server.tools.filter((t) => t.definitionChanged).length;
   const pendingCount = server.tools.filter((t) => t.status === "pending").length - changedCount;
+  const gatewayUrl = gatewayResourceUri(issuerFromEnv(), server.slug);
+  // Registered before resource URIs were derived, or under another issuer: MCP clients refuse it until saved again.
+  const staleResource = server.enforcementMode === "gateway" && server.resourceUri !== gatewayUrl;
 
   return (
     <>
       <PageHeader
         title={server.name}
-        description={server.description ?? `Gateway path /mcp/${server.slug}`}
+        description={server.description ?? (server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug}` : "Enforces its own tokens (native)")}
         actions={
           canManage ? (
             <>
@@ -64,7 +69,14 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         </CardHeader>
         <CardContent>
           <dl className="divide-y" data-testid="server-settings">
-            <Setting label="Resource URI"><span className="font-mono text-xs">{server.resourceUri}</span></Setting>
+            <Setting label="Resource URI">
+              <span className="font-mono text-xs">{server.resourceUri}</span>
+              {staleResource ? (
+                <p data-testid="resource-uri-mismatch" className="mt-1 text-sm text-destructive">
+                  Not this server&apos;s gateway URL ({gatewayUrl}): MCP clients refuse its metadata. Edit the server and leave the resource URI empty to use the gateway URL.
+                </p>
+              ) : null}
+            </Setting>
             <Setting label="Enforcement">
               <StatusBadge variant={server.enforcementMode === "gateway" ? "read" : "neutral"}>{server.enforcementMode}</StatusBadge>
             </Setting>
@@ -77,7 +89,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             <Setting label="Authorization server">
               {server.authorizationServerIssuer ? <span className="font-mono text-xs">{server.authorizationServerIssuer}</span> : none}
             </Setting>
-            <Setting label="Gateway path"><span className="font-mono text-xs">/mcp/{server.slug}</span></Setting>
+            {/* A native server is called directly: no gateway URL serves it. */}
+            {server.enforcementMode === "gateway" ? (
+              <Setting label="Gateway URL">
+                <span className="font-mono text-xs" data-testid="gateway-url">{gatewayUrl}</span>
+              </Setting>
+            ) : null}
             <Setting label="Argument logging"><span className="capitalize">{server.argumentLogging}</span></Setting>
             <Setting label="Owner">{server.owner ? `${server.owner.displayName} (${server.owner.email})` : none}</Setting>
             <Setting label="Entitlements">{server.entitlementCount}</Setting>

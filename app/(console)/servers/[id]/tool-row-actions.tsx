@@ -5,7 +5,8 @@ import { useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 import type { ServerTool } from "@/lib/servers/get-server";
-import { approveToolAction, rejectToolAction } from "../actions";
+import { rejectToolAction } from "../actions";
+import { ApproveToolDialog } from "./approve-tool-dialog";
 import { DefinitionChangeDialog } from "./definition-change-dialog";
 import { EditToolDialog } from "./edit-tool-dialog";
 
@@ -14,12 +15,11 @@ export function ToolRowActions({ tool }: { tool: ServerTool }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
 
-  function decide(kind: "approve" | "reject") {
+  function decide(kind: "reject") {
     startTransition(async () => {
-      const action = kind === "approve" ? approveToolAction : rejectToolAction;
-      const result = await action({ toolId: tool.id, ...(kind === "approve" ? { definitionHash: tool.definitionHash } : {}) });
+      const result = await rejectToolAction({ toolId: tool.id });
       if (result.ok) {
-        toast.success(kind === "approve" ? `Approved ${tool.name}` : `Rejected ${tool.name}`);
+        toast.success(`Rejected ${tool.name}`);
         router.refresh();
       } else {
         toast.error(result.error.message);
@@ -40,9 +40,7 @@ export function ToolRowActions({ tool }: { tool: ServerTool }) {
   return (
     <div className="flex justify-end gap-1">
       {tool.status !== "approved" ? (
-        <Button size="sm" variant="outline" disabled={pending} onClick={() => decide("approve")} aria-label={`Approve ${tool.name}`}>
-          Approve
-        </Button>
+        <ApproveToolDialog tool={tool} />
       ) : null}
       {tool.status !== "rejected" ? (
         <Button size="sm" variant="ghost" disabled={pending} onClick={() => decide("reject")} aria-label={`Reject ${tool.name}`}>

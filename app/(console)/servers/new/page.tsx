@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
 import { requirePermission } from "@/app/_server/principal";
 import { ServerForm } from "../server-form";
 
@@ -13,6 +14,7 @@ export default async function NewServerPage() {
       <PageHeader title="Register MCP server" description="Tell Mandate about a protected resource; then import its tools and approve them." />
       <ServerForm
         mode="create"
+        issuer={issuerFromEnv()}
         initial={{
           name: "",
           description: "",

@@ -90,7 +90,8 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
                   <DateTime iso={e.occurredAt.toISOString()} />
                   <span className="font-medium">{e.action}</span>
                   <span>by {e.actorLabel ?? "—"}</span>
-                  {e.reason ? <span className="text-muted-foreground">“{e.reason}”</span> : null}
+                  {/* Reasons often quote a name themselves ("Access review “Q3”: revoked"): not wrapped in quotes again. */}
+                  {e.reason ? <span className="text-muted-foreground">— {e.reason}</span> : null}
                 </li>
               ))}
               {authorizations.length === 0 ? <li className="text-muted-foreground">No mint or revocation events recorded.</li> : null}

@@ -14,7 +14,11 @@ export const dynamic = "force-dynamic";
 export default async function ScimTokensSettingsPage() {
   const principal = await requirePermission("settings.view");
   const canManage = can(principal, "directory.manage");
-  const tokens = await listScimTokens(getDb());
+  const db = getDb();
+  const [tokens, idps] = await Promise.all([
+    listScimTokens(db),
+    db.trustedIdp.findMany({ where: { roles: { contains: "enterprise_idp" } }, select: { id: true, name: true }, orderBy: { name: "asc" }, take: 100 }),
+  ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
     <>
@@ -22,6 +26,7 @@ export default async function ScimTokensSettingsPage() {
       <SettingsNav />
       <ScimTokensPanel
         canManage={canManage}
+        idps={idps}
         endpoint={`${issuerFromEnv()}/scim/v2`}
         rows={tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) }))}
       />

@@ -11,6 +11,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/console/date-time";
 import { createScimTokenAction, revokeScimTokenAction, rotateScimTokenAction } from "./actions";
@@ -29,9 +30,15 @@ interface Revealed {
   token: string;
 }
 
-function CreateTokenDialog({ onCreated }: { onCreated: (r: Revealed) => void }) {
+interface IdpOption {
+  id: string;
+  name: string;
+}
+
+function CreateTokenDialog({ onCreated, idps }: { onCreated: (r: Revealed) => void; idps: IdpOption[] }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
+  const [trustedIdpId, setTrustedIdpId] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
   return (
@@ -54,7 +61,7 @@ function CreateTokenDialog({ onCreated }: { onCreated: (r: Revealed) => void }) 
           onSubmit={(event) => {
             event.preventDefault();
             startTransition(async () => {
-              const result = await createScimTokenAction({ name });
+              const result = await createScimTokenAction({ name, trustedIdpId: trustedIdpId || null });
               if (!result.ok) {
                 setError(result.error.fieldErrors?.name?.[0] ?? result.error.message);
                 return;
@@ -68,6 +75,18 @@ function CreateTokenDialog({ onCreated }: { onCreated: (r: Revealed) => void }) 
           <FormField label="Name" required error={error} description="The provisioning client, e.g. “Okta production”.">
             <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" data-testid="scim-token-name" />
           </FormField>
+          {idps.length > 0 ? (
+            <FormField label="Provisions for" description="The IdP whose subjects this client sends as externalId: people are then matched by that subject before they first sign in.">
+              <Select value={trustedIdpId} onChange={(e) => setTrustedIdpId(e.target.value)} data-testid="scim-token-idp">
+                <option value="">No identity provider</option>
+                {idps.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.name}
+                  </option>
+                ))}
+              </Select>
+            </FormField>
+          ) : null}
         </form>
         <DialogFooter>
           <Button type="submit" form="create-scim-token-form" disabled={pending} data-testid="confirm-create-scim-token">
@@ -122,7 +141,7 @@ function TokenSecretDialog({ revealed, onClose }: { revealed: Revealed | null; o
 }
 
 /** SCIM provisioning credentials: issued here, shown once, stored as a hash, rotatable and revocable. */
-export function ScimTokensPanel({ rows, canManage, endpoint }: { rows: ScimTokenRow[]; canManage: boolean; endpoint: string }) {
+export function ScimTokensPanel({ rows, canManage, endpoint, idps }: { rows: ScimTokenRow[]; canManage: boolean; endpoint: string; idps: IdpOption[] }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const columns = useMemo<ColumnDef<ScimTokenRow>[]>(
     () => [
@@ -200,7 +219,7 @@ export function ScimTokensPanel({ rows, canManage, endpoint }: { rows: ScimToken
     ],
     [canManage],
   );
-  const create = canManage ? <CreateTokenDialog onCreated={setRevealed} /> : undefined;
+  const create = canManage ? <CreateTokenDialog onCreated={setRevealed} idps={idps} /> : undefined;
   return (
     <section aria-labelledby="scim-tokens-heading" className="grid gap-3" data-testid="scim-tokens">
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">

@@ -13,7 +13,7 @@ import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { agentScopeReview, type ReviewedAssignment } from "@/lib/reviews/scope-usage";
 import { cn } from "@/lib/utils/cn";
-import { RemoveUnusedButton } from "./remove-unused-button";
+import { RemoveUnusedButton, type UnusedGrant } from "./remove-unused-button";
 import { requirePermission } from "@/app/_server/principal";
 
 export const metadata: Metadata = { title: "Scope review" };
@@ -25,6 +25,8 @@ export default async function AgentScopeReviewPage({ params }: { params: Promise
   const review = await agentScopeReview(getDb(), agentId);
   if (!review) notFound();
   const mayRemove = can(principal, "assignments.manage");
+  // Every assignment old enough to judge with a tool unused for 90 days: right-sized together in one step.
+  const removable = review.servers.flatMap((s) => s.assignments).filter((a) => !a.tooNewToJudge && a.unusedToolIds.length > 0).map(unusedGrantOf);
   return (
     <>
       <PageHeader
@@ -32,6 +34,7 @@ export default async function AgentScopeReviewPage({ params }: { params: Promise
         description={`${review.granted} tools granted · ${review.used30} used in 30 days · ${review.used90} used in 90 days · ${review.excessPercent}% unused for 90 days.`}
         actions={
           <>
+            {mayRemove && removable.length > 1 ? <RemoveUnusedButton grants={removable} label={`Remove all unused access (${removable.length})`} /> : null}
             <Button variant="outline" asChild>
               <Link href={`/access?agent=${review.agent.id}`}>Effective access</Link>
             </Button>
@@ -66,6 +69,16 @@ export default async function AgentScopeReviewPage({ params }: { params: Promise
   );
 }
 
+function unusedGrantOf(a: ReviewedAssignment): UnusedGrant {
+  const unused = new Set(a.unusedToolIds);
+  return {
+    assignmentId: a.assignmentId,
+    entitlementName: a.entitlementName,
+    unusedToolNames: a.tools.filter((t) => unused.has(t.toolId)).map((t) => t.toolName),
+    endsAssignment: a.unusedToolIds.length === a.tools.length,
+  };
+}
+
 function AssignmentReview({ assignment: a, mayRemove }: { assignment: ReviewedAssignment; mayRemove: boolean }) {
   const unused = new Set(a.unusedToolIds);
   return (
@@ -88,12 +101,7 @@ function AssignmentReview({ assignment: a, mayRemove }: { assignment: ReviewedAs
         ) : a.tooNewToJudge ? (
           <Badge variant="neutral" title="Granted less than 90 days ago">Too new to judge</Badge>
         ) : mayRemove ? (
-          <RemoveUnusedButton
-            assignmentId={a.assignmentId}
-            entitlementName={a.entitlementName}
-            unusedToolNames={a.tools.filter((t) => unused.has(t.toolId)).map((t) => t.toolName)}
-            endsAssignment={a.unusedToolIds.length === a.tools.length}
-          />
+          <RemoveUnusedButton grants={[unusedGrantOf(a)]} />
         ) : null}
       </div>
       <ul className="flex flex-wrap gap-1.5" aria-label={`Tools of ${a.entitlementName}`}>

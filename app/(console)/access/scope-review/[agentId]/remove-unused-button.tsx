@@ -3,46 +3,56 @@
 import { Scissors } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { toast } from "@/components/ui/toast";
 import { removeUnusedAccess } from "../actions";
 
-/** One click (and a confirmation) to end or narrow an assignment to what the agent really used. */
-export function RemoveUnusedButton({
-  assignmentId,
-  entitlementName,
-  unusedToolNames,
-  endsAssignment,
-}: {
+export interface UnusedGrant {
   assignmentId: string;
   entitlementName: string;
   unusedToolNames: string[];
+  /** None of its tools was used: the assignment ends rather than narrows. */
   endsAssignment: boolean;
-}) {
+}
+
+const SESSIONS_NOTE = "Live sessions of the agent holding a removed tool are revoked at once; it mints again with what remains.";
+
+/**
+ * Ends or narrows one assignment — or, given several, all of them at once — to what the agent really used,
+ * after the person says why (the reason goes into the audit trail beside the 90-day rule).
+ */
+export function RemoveUnusedButton({ grants, label = "Remove unused access" }: { grants: UnusedGrant[]; label?: string }) {
   const router = useRouter();
+  const single = grants.length === 1 ? grants[0]! : null;
+  const toolCount = grants.reduce((n, g) => n + g.unusedToolNames.length, 0);
   return (
-    <ConfirmDialog
+    <ReasonDialog
       trigger={
-        <Button variant="outline" size="sm" data-testid="remove-unused">
-          <Scissors aria-hidden /> Remove unused access
+        <Button variant="outline" size="sm" data-testid={single ? "remove-unused" : "remove-all-unused"}>
+          <Scissors aria-hidden /> {label}
         </Button>
       }
-      title={endsAssignment ? `End “${entitlementName}”?` : `Narrow “${entitlementName}”?`}
-      description={
-        endsAssignment
-          ? `None of its ${unusedToolNames.length} tools was called in 90 days, so the assignment ends. Live sessions keep their tokens until they expire or are revoked.`
-          : `Removes ${unusedToolNames.length} tools unused for 90 days (${unusedToolNames.join(", ")}); the tools it used stay granted. Live sessions keep their tokens until they expire or are revoked.`
+      title={
+        single
+          ? single.endsAssignment ? `End “${single.entitlementName}”?` : `Narrow “${single.entitlementName}”?`
+          : `Remove unused access from ${grants.length} assignments?`
       }
-      confirmLabel={endsAssignment ? "End assignment" : "Remove unused tools"}
-      onConfirm={async () => {
-        const result = await removeUnusedAccess({ assignmentId });
-        if (!result.ok) {
-          toast.error(result.error.message);
-          throw new Error(result.error.message);
-        }
-        const names = result.data.removedTools.map((t) => t.toolName).join(", ");
-        toast.success(result.data.outcome === "ended" ? `Assignment ended (${names}).` : `Removed ${names}.`);
+      description={
+        single
+          ? single.endsAssignment
+            ? `None of its ${single.unusedToolNames.length} tools was called in 90 days, so the assignment ends. ${SESSIONS_NOTE}`
+            : `Removes ${single.unusedToolNames.length} tools unused for 90 days (${single.unusedToolNames.join(", ")}); the tools it used stay granted. ${SESSIONS_NOTE}`
+          : `Removes ${toolCount} tools unused for 90 days across ${grants.map((g) => g.entitlementName).join(", ")}; assignments with no used tool end. ${SESSIONS_NOTE}`
+      }
+      confirmLabel={single ? (single.endsAssignment ? "End assignment" : "Remove unused tools") : `Remove from ${grants.length} assignments`}
+      onConfirm={async (reason) => {
+        const result = await removeUnusedAccess({ assignmentIds: grants.map((g) => g.assignmentId), reason });
+        if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
+        const names = result.data.flatMap((r) => r.removedTools.map((t) => t.toolName)).join(", ");
+        const ended = result.data.filter((r) => r.outcome === "ended").length;
+        toast.success(single ? (ended ? `Assignment ended (${names}).` : `Removed ${names}.`) : `Removed ${names} from ${result.data.length} assignments.`);
         router.refresh();
+        return null;
       }}
     />
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db/client";
+import { issuerFromEnv } from "@/lib/oauth/defaults";
 import { getServer } from "@/lib/servers/get-server";
 import { requirePermission } from "@/app/_server/principal";
 import { ServerForm } from "../../server-form";
@@ -15,11 +16,13 @@ export default async function EditServerPage({ params }: { params: Promise<{ id:
   if (!server) notFound();
   return (
     <>
-      <PageHeader title={`Edit ${server.name}`} description={`Gateway path /mcp/${server.slug} stays as registered.`} />
+      <PageHeader title={`Edit ${server.name}`} description={server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug} stays as registered.` : undefined} />
       <ServerForm
         mode="edit"
         serverId={server.id}
         hasUpstreamCredential={server.hasUpstreamCredential}
+        issuer={issuerFromEnv()}
+        slug={server.slug}
         initial={{
           name: server.name,
           description: server.description ?? "",

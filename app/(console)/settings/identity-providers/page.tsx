@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/principal";
+import { getDb } from "@/lib/db/client";
+import { listTrustedIssuers } from "@/lib/federation/trusted-issuers";
+import { requirePermission } from "@/app/_server/principal";
+import { SettingsNav } from "../settings-nav";
+import { IdentityProvidersPanel } from "./identity-providers-panel";
+
+export const metadata: Metadata = { title: "Identity providers" };
+export const dynamic = "force-dynamic";
+
+export default async function IdentityProvidersSettingsPage() {
+  const principal = await requirePermission("settings.view");
+  const db = getDb();
+  const [issuers, agents] = await Promise.all([
+    listTrustedIssuers(db),
+    db.agent.findMany({ where: { kind: "delegated", status: { not: "retired" } }, select: { id: true, name: true, clientId: true }, orderBy: { name: "asc" }, take: 1000 }),
+  ]);
+  return (
+    <>
+      <PageHeader title="Settings" description="How this Mandate instance is set up, and who can use it." />
+      <SettingsNav />
+      <IdentityProvidersPanel
+        canManage={can(principal, "settings.manage")}
+        agents={agents}
+        rows={issuers.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString() }))}
+      />
+    </>
+  );
+}
