@@ -28,7 +28,8 @@ export function formatDateTime(iso: string): string {
 export function utcInputToIso(value: string): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value)) return undefined;
   const d = new Date(`${value}Z`);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  // Date rolls "Feb 31" over into March: a value that does not survive the round trip is not a real time.
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 16) !== value.slice(0, 16) ? undefined : d.toISOString();
 }
 
 export function formatDate(iso: string): string {
