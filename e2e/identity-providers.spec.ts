@@ -6,6 +6,8 @@ import { OIDC_ISSUER } from "./support/sso";
 // Settings → Identity providers against a real OpenID provider (the one the SSO
 // specs use, started by playwright.config.ts): Mandate fetches its published keys.
 test("an admin adds an identity provider, tests its keys, records an agent's client id there, and removes it", async ({ page }) => {
+  // A first render of a cold production server can be slow on a busy machine.
+  test.setTimeout(150_000);
   const tag = randomUUID().slice(0, 8);
   const name = `Okta ${tag}`;
   // A made-up issuer of our own keeps the spec independent of whatever the demo data trusts; its keys are the provider's.
@@ -16,8 +18,12 @@ test("an admin adds an identity provider, tests its keys, records an agent's cli
   await page.getByTestId("settings-nav-identity-providers").click();
   await expect(page.getByRole("heading", { name: /^Identity providers/ })).toBeVisible({ timeout: 30_000 });
 
-  await page.getByTestId("add-idp").first().click();
   const dialog = page.getByRole("dialog");
+  // Until the page has hydrated a click does nothing: retry until the dialog opens.
+  await expect(async () => {
+    await page.getByTestId("add-idp").first().click();
+    await expect(dialog).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
   await dialog.getByTestId("idp-name").fill(name);
   await dialog.getByTestId("idp-issuer").fill(issuer);
   await dialog.getByTestId("idp-role-id_jag_issuer").check();

@@ -81,19 +81,28 @@ export async function verifySubjectIdToken(ctx: OAuthContext, token: string, age
   if (!bound || rawString(bound.agentId) !== agentId) throw new InvalidGrant("subject_token was issued to another client");
 
   const subject = String(claims.sub);
+  const user = await personNamedBy(ctx, idp, claims, "subject_token");
+  const authTime = typeof claims.auth_time === "number" ? new Date(claims.auth_time * 1000) : null;
+  return { idp: { id: idp.id, name: idp.name, issuer: idp.issuer }, subject, user, authTime, claims };
+}
+
+/**
+ * The active person a trusted issuer's token names, as that issuer's trust
+ * entry says: by (issuer, subject) — which SCIM provisioning and console SSO
+ * fill — or, where the admin chose it, by an email the issuer has verified
+ * (OIDC Core §5.1 email_verified).
+ */
+export async function personNamedBy(ctx: OAuthContext, idp: { issuer: string; userMatch: string }, claims: JWTPayload, what: string): Promise<SubjectUser> {
   const columns = `SELECT "id", "email", "displayName", "active" FROM "User"`;
   let rows;
   if (idp.userMatch === "email") {
-    // An email the IdP has not verified names no one (OIDC Core §5.1: email_verified).
     const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : null;
-    if (!email || claims.email_verified !== true) throw new InvalidGrant("subject_token has no verified email");
+    if (!email || claims.email_verified !== true) throw new InvalidGrant(`${what} has no verified email`);
     rows = await readRows(ctx.db, `${columns} WHERE "email" = $1 AND "deletedAt" IS NULL`, [email]);
   } else {
-    rows = await readRows(ctx.db, `${columns} WHERE "idpIssuer" = $1 AND "idpSubject" = $2 AND "deletedAt" IS NULL`, [idp.issuer, subject]);
+    rows = await readRows(ctx.db, `${columns} WHERE "idpIssuer" = $1 AND "idpSubject" = $2 AND "deletedAt" IS NULL`, [idp.issuer, String(claims.sub)]);
   }
   const found = rows[0];
-  if (!found || !rawBool(found.active)) throw new InvalidGrant("subject_token names no active person known to Mandate");
-  const user = { id: rawString(found.id), email: rawString(found.email), displayName: rawString(found.displayName) };
-  const authTime = typeof claims.auth_time === "number" ? new Date(claims.auth_time * 1000) : null;
-  return { idp: { id: idp.id, name: idp.name, issuer: idp.issuer }, subject, user, authTime, claims };
+  if (!found || !rawBool(found.active)) throw new InvalidGrant(`${what} names no active person known to Mandate`);
+  return { id: rawString(found.id), email: rawString(found.email), displayName: rawString(found.displayName) };
 }

@@ -72,6 +72,37 @@ describe.each(PROVIDERS)("migrations on %s", (provider) => {
     expect(await migrateDatabase(db.config)).toEqual({ applied: [] });
   });
 
+  // SQLite redefines a table to alter it (DROP TABLE + RENAME), which silently drops its triggers; Prisma's drift
+  // check does not compare triggers. Every trigger a migration creates and none drops must exist after migrating.
+  it("keeps every trigger its migrations create", async () => {
+    const db = await setup;
+    await migrateDatabase(db.config);
+    const created = new Set<string>();
+    for (const name of local) {
+      const sql = await readFile(join(migrationsDir(provider), name, "migration.sql"), "utf8");
+      for (const m of sql.matchAll(/CREATE\s+(?:OR\s+REPLACE\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?/gi)) if (m[1]) created.add(m[1]);
+      for (const m of sql.matchAll(/DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?"?(\w+)"?/gi)) if (m[1]) created.delete(m[1]);
+    }
+    expect(created.size).toBeGreaterThan(0);
+    const sql =
+      db.config.provider === "sqlite"
+        ? `SELECT name FROM sqlite_master WHERE type = 'trigger'`
+        : `SELECT DISTINCT tgname AS name FROM pg_trigger WHERE NOT tgisinternal`;
+    const present = new Set(
+      db.config.provider === "sqlite"
+        ? (() => {
+            const file = new Database(db.config.file, { readonly: true });
+            try {
+              return (file.prepare(sql).all() as { name: string }[]).map((r) => r.name);
+            } finally {
+              file.close();
+            }
+          })()
+        : (await withClient(db.config.url, (c) => c.query<{ name: string }>(sql))).rows.map((r) => r.name),
+    );
+    expect([...created].filter((name) => !present.has(name))).toEqual([]);
+  });
+
   it("finds the committed migrations in sync with the models", async () => {
     expect(await checkDrift(provider, { serverUrl })).toEqual({ inSync: true, script: "", staleSchema: false });
   });

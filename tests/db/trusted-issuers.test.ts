@@ -57,7 +57,7 @@ describe.each(PROVIDERS)("trusted issuers on %s", (provider) => {
     await expect(addTrustedIssuer(db, ADMIN, { name: "Liar", issuer: "https://idp.liar.example", roles: ["enterprise_idp"] }, { fetch: lying })).rejects.toMatchObject({ code: "invalid", field: "issuer" });
     const { privateKey } = await generateKeyPair("ES256", { extractable: true });
     const privateJwk = await exportJWK(privateKey);
-    await expect(addTrustedIssuer(db, ADMIN, { name: "Leaky", issuer: "https://leaky.example", roles: ["workload_issuer"], keySource: "jwks", jwks: { keys: [privateJwk] } })).rejects.toMatchObject({ field: "jwks" });
+    await expect(addTrustedIssuer(db, ADMIN, { name: "Leaky", issuer: "https://leaky.example", roles: ["id_jag_issuer"], keySource: "jwks", jwks: { keys: [privateJwk] } })).rejects.toMatchObject({ field: "jwks" });
     await expect(addTrustedIssuer(db, ADMIN, { name: "Plain", issuer: "http://idp.example", roles: ["enterprise_idp"], keySource: "jwks_uri", jwksUri: "http://idp.example/jwks" })).rejects.toThrow();
     expect(await db.trustedIdp.count()).toBe(count);
   });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair } from "jose";
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
 import Provider from "oidc-provider";
 import type { Db } from "@/lib/db/client";
 
@@ -14,6 +15,11 @@ export interface EnterpriseIdp {
    * the IdP on first use; tests name an agent's IdP client after its Mandate client id).
    */
   idToken(sub: string, opts?: { authAgeSeconds?: number; clientId?: string }): Promise<string>;
+  /**
+   * An ID-JAG as the IdP issues one at its own token exchange (the IdP is then the ID-JAG issuer), signed with its
+   * current key; `claims` override the defaults.
+   */
+  signIdJag(claims: Record<string, unknown>, opts?: { typ?: string }): Promise<string>;
   /** Key rotation: a new signing key becomes current (published first in the JWK Set); the old one stays published. */
   rotateKeys(): Promise<string>;
   close(): Promise<void>;
@@ -176,8 +182,16 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
     return kid;
   }
 
+  async function signIdJag(claims: Record<string, unknown>, opts: { typ?: string } = {}): Promise<string> {
+    const current = keys[0]!;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: issuer, jti: randomUUID(), iat: now, exp: now + 300, ...claims })
+      .setProtectedHeader({ alg: "RS256", kid: current.kid, typ: opts.typ ?? "oauth-id-jag+jwt" })
+      .sign(await importJWK(current, "RS256"));
+  }
+
   return {
-    issuer, jwksUri: `${issuer}/jwks`, clientId, idToken, rotateKeys,
+    issuer, jwksUri: `${issuer}/jwks`, clientId, idToken, rotateKeys, signIdJag,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { decodeJwt } from "jose";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
 import { signToken } from "@/lib/tokens/sign-token";
@@ -9,7 +10,18 @@ import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
 import { splitScope } from "../form-body";
 import { rawBool, rawDate, rawString, readRows } from "../store-reads";
+import { redeemExternalIdJag } from "./external-id-jag";
 import { accessTokenLifetime, recordGrantMint, type Grant } from "./grant";
+
+/** The assertion's `iss`, unverified: only to choose whose keys must verify it. */
+function unverifiedIssuer(assertion: string): string | null {
+  try {
+    const iss = decodeJwt(assertion).iss;
+    return typeof iss === "string" ? iss : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * RFC 7523 §2.1 with an ID-JAG as the assertion (draft-ietf-oauth-identity-
@@ -24,6 +36,9 @@ export const jwtBearerGrant: Grant = {
     const { ctx, form, agent, now } = input;
     const assertion = form.get("assertion");
     if (!assertion) throw new InvalidRequest("assertion is required");
+    // An ID-JAG from a trusted enterprise IdP (Okta, Entra, …) for a gateway server; Mandate's own otherwise.
+    const iss = unverifiedIssuer(assertion);
+    if (iss !== null && iss !== ctx.issuer) return redeemExternalIdJag(input, assertion, iss);
     const checked = await verifyOwnToken(ctx.keys, assertion, { issuer: ctx.issuer, audience: ctx.issuer, typ: TYP_ID_JAG, now, clockSkewSeconds: ctx.settings.clockSkewSeconds });
     if (!checked.ok) throw new InvalidGrant(`assertion rejected: ${checked.reason}`);
     const jag = checked.payload;

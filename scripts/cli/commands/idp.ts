@@ -11,7 +11,7 @@ import { openMigratedDatabase } from "../open-database";
 import { osUser } from "../policy-run";
 
 const USAGE = [
-  "add --name N --issuer URL [--role enterprise_idp|id_jag_issuer|workload_issuer]... [--jwks-uri URL | --jwks-file FILE]",
+  "add --name N --issuer URL [--role enterprise_idp|id_jag_issuer]... [--jwks-uri URL | --jwks-file FILE]",
   "        [--alg RS256]... [--user-match sub|email] [--as EMAIL]       (without --jwks-*: discovery from the issuer's metadata)",
   "    list",
   "    test --issuer URL",

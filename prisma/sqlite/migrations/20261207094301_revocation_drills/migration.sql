@@ -68,6 +68,14 @@ ALTER TABLE "new_McpServer" RENAME TO "McpServer";
 CREATE UNIQUE INDEX "McpServer_name_key" ON "McpServer"("name");
 CREATE UNIQUE INDEX "McpServer_slug_key" ON "McpServer"("slug");
 CREATE UNIQUE INDEX "McpServer_resourceUri_key" ON "McpServer"("resourceUri");
+-- Redefining the table dropped the catalogue-version triggers (20261128030934_catalog_version): restore them,
+-- or a re-addressed server would not bump the entitlement catalogue on SQLite.
+CREATE TRIGGER "McpServer_catalog_insert" AFTER INSERT ON "McpServer"
+BEGIN UPDATE "CatalogVersion" SET "generation" = "generation" + 1 WHERE "id" = 1; END;
+CREATE TRIGGER "McpServer_catalog_update" AFTER UPDATE ON "McpServer"
+BEGIN UPDATE "CatalogVersion" SET "generation" = "generation" + 1 WHERE "id" = 1; END;
+CREATE TRIGGER "McpServer_catalog_delete" AFTER DELETE ON "McpServer"
+BEGIN UPDATE "CatalogVersion" SET "generation" = "generation" + 1 WHERE "id" = 1; END;
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 

@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { jwtVerify, type JWTPayload } from "jose";
+import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
+import { issuerKeys } from "@/lib/federation/issuer-keys";
+import { hasIssuerRole, parseIssuerAlgorithms } from "@/lib/federation/issuer-roles";
+import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
+import { signToken } from "@/lib/tokens/sign-token";
+import { toolAuthorizationDetails } from "../authorization-details";
+import { jsonResponse, type OAuthResponse } from "../context";
+import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
+import { InvalidGrant, InvalidScope, InvalidTarget } from "../errors";
+import { splitScope } from "../form-body";
+import { describeJoseError } from "../jose-errors";
+import { rawBool, rawJson, rawNullableString, rawString, readRows } from "../store-reads";
+import { personNamedBy } from "../subject-token";
+import { accessTokenLifetime, recordGrantMint, type GrantInput } from "./grant";
+
+/**
+ * ID-JAGs are short-lived grants (the draft's example lives five minutes):
+ * one whose lifetime exceeds this is refused rather than honoured for long.
+ */
+const MAX_EXTERNAL_ID_JAG_SECONDS = 600;
+
+/**
+ * RFC 7523 §3 with an ID-JAG issued by a trusted enterprise IdP (the MCP
+ * Enterprise-Managed Authorization extension; draft-ietf-oauth-identity-
+ * assertion-authz-grant §"Access Token Request" processing rules): Mandate
+ * is the authorization server of its gateway servers. Signature by that
+ * issuer with an allowed algorithm, `typ` oauth-id-jag+jwt, `aud` Mandate's
+ * issuer, `resource` a registered gateway server, `client_id` the
+ * authenticated client, a short lifetime, and each (iss, jti) once. The
+ * token's tools are the ID-JAG's scopes ∩ what the agent and the person reach
+ * under Mandate's own policy.
+ */
+export async function redeemExternalIdJag(input: GrantInput, assertion: string, iss: string): Promise<OAuthResponse> {
+  const { ctx, form, agent, now } = input;
+  const [row] = await readRows(ctx.db, `SELECT "id", "issuer", "roles", "jwksUri", "jwks", "algorithms", "userMatch", "enabled" FROM "TrustedIdp" WHERE "issuer" = $1`, [iss]);
+  if (!row || !rawBool(row.enabled) || !hasIssuerRole(rawString(row.roles), "id_jag_issuer")) throw new InvalidGrant("assertion issuer is not a trusted ID-JAG issuer");
+  const idp = { id: rawString(row.id), issuer: rawString(row.issuer), jwksUri: rawNullableString(row.jwksUri), jwks: rawJson(row.jwks), userMatch: rawString(row.userMatch) };
+  const keys = issuerKeys(ctx.remoteJwks, idp);
+  if (!keys) throw new InvalidGrant("trusted ID-JAG issuer has no keys configured");
+
+  let jag: JWTPayload;
+  try {
+    ({ payload: jag } = await jwtVerify(assertion, keys, {
+      algorithms: parseIssuerAlgorithms(rawString(row.algorithms)),
+      issuer: idp.issuer,
+      audience: ctx.issuer,
+      typ: TYP_ID_JAG,
+      requiredClaims: ["exp", "iat", "jti", "sub", "client_id", "resource"],
+      clockTolerance: ctx.settings.clockSkewSeconds,
+      currentDate: now,
+    }));
+  } catch (e) {
+    throw new InvalidGrant(`assertion rejected: ${describeJoseError(e)}`);
+  }
+  if (jag.exp! - jag.iat! > MAX_EXTERNAL_ID_JAG_SECONDS) throw new InvalidGrant(`assertion lifetime exceeds ${MAX_EXTERNAL_ID_JAG_SECONDS} seconds`);
+  if (jag.iat! > Math.floor(now.getTime() / 1000) + ctx.settings.clockSkewSeconds) throw new InvalidGrant("assertion is issued in the future");
+  if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
+  if (typeof jag.jti !== "string" || typeof jag.resource !== "string") throw new InvalidGrant("assertion lacks jti or resource");
+
+  // The resource must be a server Mandate is the authorization server of: a registered gateway server.
+  const server = await registeredServer(ctx.db, jag.resource);
+  if (server.enforcementMode !== "gateway") throw new InvalidTarget("the assertion's resource is not served through Mandate's gateway");
+  const user = await personNamedBy(ctx, idp, jag, "assertion");
+
+  // RFC 6749 §3.3: the grant's scopes bound the token; the client may narrow them. An ID-JAG without scopes grants nothing.
+  const granted = splitScope(typeof jag.scope === "string" ? jag.scope : undefined);
+  if (granted.length === 0) throw new InvalidScope("assertion carries no scope");
+  const asked = splitScope(form.get("scope"));
+  const requested = asked.length ? asked.filter((s) => granted.includes(s)) : granted;
+  if (requested.length === 0) throw new InvalidScope("requested scope exceeds the assertion's scope");
+  // Mandate's policy always applies: only what both the agent and the person reach there now.
+  const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
+  const decision = decideGrant(access, server, requested);
+
+  const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
+  input.claims.push({
+    key: `id_jag:${idp.issuer}:${jag.jti}`, expiresAt: new Date((jag.exp! + ctx.settings.clockSkewSeconds) * 1000),
+    replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
+  });
+  const jti = randomUUID();
+  const { sessionId, expiresAt } = await recordGrantMint(input, {
+    user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
+    lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime,
+  });
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = Math.floor(expiresAt.getTime() / 1000);
+  const scope = decision.scopes.join(" ");
+  const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
+  const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
+    iss: ctx.issuer, sub: user.id, aud: server.resourceUri, client_id: agent.clientId, scope, authorization_details, sid: sessionId, jti, iat, exp,
+    act: { sub: agent.clientId },
+    ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
+  });
+  return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope, authorization_details });
+}
