@@ -132,7 +132,7 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
       header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
       cell: ({ row }) => (
         <div className="grid gap-0.5 text-xs" title={`Started ${row.original.createdAt}`}>
-          <DateTime iso={row.original.lastUsedAt} />
+          <DateTime iso={row.original.lastUsedAt} stacked />
         </div>
       ),
     },
@@ -141,10 +141,10 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
       header: ({ column }) => <DataTableColumnHeader column={column} title="Expires" />,
       cell: ({ row }) => (
         <div className="grid gap-0.5 text-xs">
-          <DateTime iso={row.original.expiresAt} />
+          <DateTime iso={row.original.expiresAt} stacked />
           {row.original.reauthDueAt ? (
             <span className="text-muted-foreground">
-              re-auth <DateTime iso={row.original.reauthDueAt} />
+              re-auth <DateTime iso={row.original.reauthDueAt} stacked />
             </span>
           ) : null}
         </div>
