@@ -106,3 +106,46 @@ test("an admin sets the audit retention period in Settings, and the change is au
   await expect(page.getByTestId("data-table-row").first()).toContainText("admin@acme.example");
   await context.close();
 });
+
+test("filtering the trail by one agent shows its tool calls, from the timeline and from the agent's page", async ({ page }) => {
+  // The auditor follows a tool call's actor: the trail narrows to that agent by id.
+  await page.goto("/audit?action=tool.called");
+  const actor = page.getByTestId("data-table-row").first().getByTestId("audit-subject-link").first();
+  const agentName = (await actor.textContent())!.trim();
+  await actor.click();
+  await expect(page).toHaveURL(/[?&]agent=/);
+  const agentId = new URL(page.url()).searchParams.get("agent")!;
+  await expect(page.getByTestId("audit-subject-filters")).toContainText(`Agent: ${agentName}`);
+  // Narrowed further to tool calls, the agent filter stays, and every row is one of its calls.
+  await page.getByTestId("audit-filters").getByLabel("Action", { exact: true }).selectOption("tool.called");
+  await page.getByTestId("audit-filter-apply").click();
+  await expect(page).toHaveURL(new RegExp(`agent=${agentId}`));
+  const rows = page.getByTestId("data-table-row");
+  await expect(rows.first()).toBeVisible();
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) {
+    await expect(rows.nth(i)).toContainText("tool.called");
+    await expect(rows.nth(i)).toContainText(agentName);
+  }
+});
+
+test.describe("as an admin", () => {
+  test.use({ storageState: storageStateOf("admin") });
+
+  test("the agent page links to the agent's audit trail, sessions and scope review, each filtered to it", async ({ page }) => {
+    await page.goto("/audit?action=tool.called");
+    const agentHref = await page.getByTestId("data-table-row").first().getByTestId("audit-subject-link").first().getAttribute("href");
+    const agentId = new URLSearchParams(agentHref!.split("?")[1]).get("agent")!;
+    await page.goto(`/agents/${agentId}`);
+    const name = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+    await expect(page.getByTestId("agent-sessions-link")).toHaveAttribute("href", `/sessions?agentId=${agentId}`);
+    await expect(page.getByTestId("agent-scope-review-link")).toHaveAttribute("href", `/access/scope-review/${agentId}`);
+    await page.getByTestId("agent-audit-link").click();
+    await expect(page).toHaveURL(new RegExp(`/audit\\?agent=${agentId}`));
+    await expect(page.getByTestId("audit-subject-filters")).toContainText(`Agent: ${name}`);
+    // Its tool calls are in its trail (the gateway's events name the agent by id and name).
+    await page.goto(`/audit?agent=${agentId}&action=tool.called`);
+    await expect(page.getByTestId("data-table-row").first()).toContainText("tool.called");
+    await expect(page.getByTestId("data-table-row").first()).toContainText(name);
+  });
+});

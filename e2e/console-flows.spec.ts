@@ -179,3 +179,23 @@ test("a suspended agent shows its state and reason where its access is shown", a
   await page.goto(`/access?agent=${agent.id}`);
   await expect(page.getByTestId("agent-standing")).toContainText("Credential leaked in INC-4411");
 });
+
+for (const role of ["reviewer", "oncall", "auditor"] as const) {
+  test.describe(`${role}'s overview`, () => {
+    test.use({ storageState: storageStateOf(role) });
+
+    test("shows the role's own work, and no card leads to a 403", async ({ page }) => {
+      await page.goto("/");
+      await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+      if (role === "reviewer") await expect(page.getByTestId("stat-my-reviews")).toBeVisible();
+      if (role === "oncall") {
+        await expect(page.getByTestId("stat-active-sessions")).toBeVisible();
+        await expect(page.getByTestId("denials-trend")).toBeVisible();
+        await expect(page.getByTestId("stat-excess-privilege")).toHaveCount(0);
+      }
+      const hrefs = await page.locator("main a[href^='/']").evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute("href")!))]);
+      expect(hrefs.length).toBeGreaterThan(0);
+      for (const href of hrefs) expect((await page.request.get(href)).status(), href).toBe(200);
+    });
+  });
+}

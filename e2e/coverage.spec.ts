@@ -50,7 +50,7 @@ test("a drill run from the console revokes a canary, times the gateway's refusal
 
   // The canary is labelled wherever it shows: its session, revoked through the one path, names the drill agent.
   await page.goto(`/sessions?status=revoked&q=${encodeURIComponent("Mandate revocation drill")}`);
-  await expect(page.getByText("Mandate revocation drill (canary)").first()).toBeVisible();
+  await expect(page.locator("table").getByText("Mandate revocation drill (canary)").first()).toBeVisible();
   await page.goto("/coverage");
 
   // A server that only trusts JWTs cannot pass: the drill fails, says why, and the overview raises the alert.

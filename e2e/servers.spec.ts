@@ -25,6 +25,8 @@ test.describe("MCP servers", () => {
   });
 
   test("register a gateway server, import its tools, approve one and see a re-sync's diff", async ({ page }) => {
+    // A dozen round trips, now with the approval's confirmation, on a shared machine.
+    test.slow();
     const name = `CI Builds ${Date.now()}`;
     await page.goto("/servers");
     await page.getByTestId("register-server").click();
@@ -78,7 +80,11 @@ test.describe("MCP servers", () => {
     await expect(toolRow(page, "trigger_build")).toContainText(/ci-builds-\d+:trigger_build/);
 
     // Approve one.
-    await page.getByRole("button", { name: "Approve list_builds" }).click();
+    // Approving now opens a confirmation (a click before hydration opens nothing: retry until it shows).
+    await expect(async () => {
+      await page.getByRole("button", { name: "Approve list_builds" }).click();
+      await expect(page.getByTestId("confirm-approve")).toBeVisible({ timeout: 2000 });
+    }).toPass();
     await page.getByTestId("confirm-approve").click();
     await expect(toolRow(page, "list_builds")).toContainText("approved");
     await expect(toolRow(page, "list_builds")).not.toHaveAttribute("data-state", "attention");

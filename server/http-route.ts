@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
  * A protocol endpoint served by the lean HTTP layer, outside Next's router
- * (which costs ~10× per request; see docs/architecture.md). The console and
- * these endpoints share the domain in lib/.
+ * (a route handler there costs many times the CPU of the work these paths do;
+ * README "How it is built"). The console and these endpoints share the domain in lib/.
  */
 export interface HttpRoute {
   /** Exact path, or a prefix ending in "/*". */

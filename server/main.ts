@@ -31,6 +31,7 @@ import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-work
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
 import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
+import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 import { instanceUrl, startInstanceHeartbeat } from "@/lib/gateway/instances";
 import { scheduleRevocationDrills } from "@/lib/drills/drill-schedule";
 
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
           void stopHeartbeat();
         },
         gateway,
+        flushThrottles: flushRefusalThrottles,
         deliveries,
         closeApp: async () => {
           await (app as unknown as { close?: () => Promise<void> }).close?.();

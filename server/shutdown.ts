@@ -71,6 +71,8 @@ export interface ShutdownParts {
   stopLoops?: () => void;
   gateway?: Gateway;
   deliveries?: SecurityEventDeliveryWorker;
+  /** Writes the summaries of throttled refusals still counting (lib/oauth/refusal-throttle.ts). */
+  flushThrottles?: () => Promise<void>;
   /** Whatever else serves requests (Next), closed once they are done. */
   closeApp?: () => Promise<void>;
   /** Closes the stores last: the SQLite write thread drains before it stops. */
@@ -81,7 +83,8 @@ export interface ShutdownParts {
 /**
  * The graceful stop, in order: stop accepting (and report not ready), let the
  * requests in flight finish within the grace period (then cut what is left),
- * write the gateway's pending audit events, deliver what the security event
+ * write the gateway's pending audit events and the summaries of throttled
+ * refusals, deliver what the security event
  * outbox holds (within what is left of the grace), and close the stores.
  * Nothing is written after the stores close: every write's promise was
  * awaited by then.
@@ -102,6 +105,7 @@ export async function shutDownGracefully(p: ShutdownParts): Promise<void> {
   await p.closeApp?.().catch((e: unknown) => log(`closing the console failed: ${e instanceof Error ? e.message : String(e)}`));
   // Refusal events queued by the requests just finished; allowed calls' events are already committed.
   await p.gateway?.stop();
+  await p.flushThrottles?.().catch((e: unknown) => log(`writing throttled refusal summaries failed: ${e instanceof Error ? e.message : String(e)}`));
   if (p.deliveries) await p.deliveries.stop({ drainWithinMs: Math.max(0, deadline - Date.now()) });
   await p.closeStores();
 }

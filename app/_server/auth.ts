@@ -6,6 +6,7 @@ import { authenticateLocal } from "@/lib/auth/local-sign-in";
 import { consoleSessionPolicy } from "@/lib/auth/console-session-policy";
 import { startConsoleSession } from "@/lib/auth/console-sessions";
 import { matchSsoPerson, ssoIdentityOf } from "@/lib/auth/sso-person";
+import { pinAuthUrl } from "@/lib/auth/console-url";
 import { clientAddressOf } from "./client-address";
 
 class SignInRefused extends CredentialsSignin {
@@ -60,7 +61,11 @@ if (ssoEnabled) {
   });
 }
 
+// Sign-in callbacks and redirects go to the configured console URL, never to whatever Host a request names.
+pinAuthUrl();
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
+  // Only consulted when no console URL is configured (a local run): then the Host header is all there is.
   trustHost: true,
   secret: process.env.AUTH_SECRET,
   // The JWT only carries the console session id: every request re-checks the

@@ -15,7 +15,7 @@ export function SidebarNav({ allowed }: { allowed: readonly string[] }) {
         .filter((section) => section.items.length > 0)
         .map((section) => (
         <div key={section.label} className="flex items-center gap-1 lg:grid">
-          <p className="hidden px-3 text-[11px] font-semibold uppercase tracking-wider text-muted-foreground/80 lg:block">
+          <p className="hidden px-3 text-[11px] font-semibold uppercase tracking-wider text-muted-foreground lg:block">
             {section.label}
           </p>
           <ul className="flex gap-0.5 lg:grid">

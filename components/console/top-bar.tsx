@@ -13,7 +13,7 @@ export function TopBar({ person }: { person: SignedInPerson }) {
   return (
     <header
       data-slot="top-bar"
-      className="sticky top-0 z-30 flex h-14 items-center justify-between gap-4 border-b bg-background/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-background/70 lg:px-8"
+      className="sticky top-0 z-30 flex h-[var(--console-top-bar-height)] print:hidden items-center justify-between gap-4 border-b bg-background/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-background/70 lg:px-8"
     >
       <div className="lg:hidden">
         <ProductMark />

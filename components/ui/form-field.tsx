@@ -1,4 +1,4 @@
-import { cloneElement, isValidElement, useId, type ReactElement, type ReactNode } from "react";
+import { cloneElement, isValidElement, useEffect, useId, type ReactElement, type ReactNode, type RefObject } from "react";
 import { cn } from "@/lib/utils/cn";
 import { Label } from "./label";
 
@@ -57,4 +57,20 @@ export function FormField({ label, children, description, error, required, class
       ) : null}
     </div>
   );
+}
+
+/**
+ * After a refused submit, moves focus to the first field marked invalid in
+ * `container` (or, when no field is, to its alert), so a keyboard or screen
+ * reader user lands on what to fix instead of on <body>. `error` is the
+ * refusal; a new refusal moves focus again.
+ */
+export function useFocusFirstError(container: RefObject<HTMLElement | null>, error: unknown): void {
+  useEffect(() => {
+    if (!error || !container.current) return;
+    const target =
+      container.current.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      container.current.querySelector<HTMLElement>('[data-slot="form-error"]');
+    target?.focus();
+  }, [container, error]);
 }

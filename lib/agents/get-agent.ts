@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { AgentKind, AgentStatus, ClientAuthMethod } from "@/lib/db/generated/sqlite/enums";
 import { parseGrantTypes } from "./grant-types";
+import { jsonColumnValue } from "@/lib/db/raw-values";
 
 export interface AgentDetail {
   id: string;
@@ -51,7 +52,7 @@ export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | n
       a.kind === "interactive"
         ? {
             registration: a.registration, redirectUris: (a.redirectUris ?? "").split(" ").filter(Boolean), approvedAt: a.approvedAt,
-            clientUri: ((typeof a.clientMetadata === "string" ? JSON.parse(a.clientMetadata) : a.clientMetadata) as { client_uri?: string } | null)?.client_uri ?? null,
+            clientUri: (jsonColumnValue(a.clientMetadata) as { client_uri?: string } | null)?.client_uri ?? null,
           }
         : null,
   };

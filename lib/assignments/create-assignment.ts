@@ -1,5 +1,6 @@
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
+import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 import { actorOf, personOf, type Principal } from "@/lib/auth/principal";
 import { refuseSelfGrant } from "@/lib/access/separation-of-duties";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -66,12 +67,9 @@ export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAs
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw new DomainError("invalid", "The expiry must be in the future", "expiresAt");
   }
-  if (providerOf(tx) === "postgresql") {
-    // No unique index can say "one LIVE grant per entitlement and principal", so two
-    // concurrent grants of one entitlement serialise here until commit. (SQLite
-    // already runs one write transaction at a time.)
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `assignment:${input.entitlementId}`);
-  }
+  // No unique index can say "one LIVE grant per entitlement and principal", so two
+  // concurrent grants of one entitlement serialise here until commit.
+  await lockForTransaction(tx, `assignment:${input.entitlementId}`);
   const entitlement = await tx.entitlement.findUnique({
     where: { id: input.entitlementId },
     select: { id: true, name: true, _count: { select: { tools: { where: { tool: { status: "approved" } } } } } },

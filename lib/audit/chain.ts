@@ -23,6 +23,10 @@ export interface ChainedFields {
   requestId: string | null;
   clientAddress: string | null;
   detail: unknown;
+  /** The agent, person and MCP server the event concerns (hashed only when one is set: see chainHash). */
+  agentId?: string | null;
+  personId?: string | null;
+  serverId?: string | null;
 }
 
 /**
@@ -64,13 +68,19 @@ function scalar(v: unknown): string {
  * Editing any covered field, or deleting or reordering events, breaks the
  * link to the next event. THE FORMAT IS FIXED: bulk writers and verification
  * depend on it byte for byte.
+ *
+ * The subject ids (agentId, personId, serverId) came later: an event with at
+ * least one of them set appends all three to the array, so events written
+ * before them hash as they always did, and setting or clearing one on any
+ * event breaks its hash like any other edit.
  */
 export function chainHash(prevHash: string, e: ChainedFields): string {
   const body =
     `[${scalar(e.id)},${JSON.stringify(e.occurredAt.toISOString())},${scalar(e.stream)},${scalar(e.seq)},${scalar(e.actorType)},` +
     `${scalar(e.actorId)},${scalar(e.actorLabel)},${scalar(e.onBehalfOfId)},${scalar(e.action)},${scalar(e.targetType)},` +
     `${scalar(e.targetId)},${scalar(e.targetLabel)},${scalar(e.decision)},${scalar(e.reason)},${scalar(e.sessionId)},` +
-    `${scalar(e.requestId)},${scalar(e.clientAddress)},${canonicalJson(e.detail ?? null)}]`;
+    `${scalar(e.requestId)},${scalar(e.clientAddress)},${canonicalJson(e.detail ?? null)}` +
+    (e.agentId != null || e.personId != null || e.serverId != null ? `,${scalar(e.agentId)},${scalar(e.personId)},${scalar(e.serverId)}]` : "]");
   return sha256Hex(`${prevHash}\n${body}`);
 }
 

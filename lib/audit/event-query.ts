@@ -1,38 +1,13 @@
 import { providerOf, type Db } from "@/lib/db/client";
-import { placeholders, rawDate, rawNullableString, rawString } from "@/lib/db/raw-values";
+import { placeholders } from "@/lib/db/raw-values";
 import { readPoolOf, type ReadPool } from "@/lib/db/read-pool";
-import type { ActorType, Decision } from "@/lib/db/generated/sqlite/enums";
+import { AUDIT_EVENT_COLUMN_LIST, auditEventFromRow, type AuditEventRow } from "@/lib/db/stores/audit/columns";
 import type { AuditFilter } from "./filters";
 
 /** One audit event, every field, as the views, the export and the API see it. */
-export interface AuditEventRecord {
-  id: string;
-  occurredAt: Date;
-  stream: string;
-  seq: number;
-  actorType: ActorType;
-  actorId: string | null;
-  actorLabel: string | null;
-  onBehalfOfId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  decision: Decision;
-  reason: string | null;
-  sessionId: string | null;
-  requestId: string | null;
-  clientAddress: string | null;
-  detail: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type AuditEventRecord = AuditEventRow;
 
-const COLUMNS = [
-  "id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType",
-  "targetId", "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash",
-] as const;
-const SELECT_LIST = COLUMNS.map((c) => `"${c}"`).join(", ");
+const SELECT_LIST = AUDIT_EVENT_COLUMN_LIST;
 
 type Provider = "sqlite" | "postgresql";
 
@@ -86,6 +61,19 @@ function applyFilter(b: SqlBuilder, f: AuditFilter): void {
   }
   if (f.decision) b.clauses.push(`"decision" = ${b.bind(f.decision)}`);
   if (f.session) b.clauses.push(`"sessionId" = ${b.bind(f.session)}`);
+  // The subject column names it on every event written since it existed; actor and target also find older events.
+  if (f.agent) {
+    const v = b.bind(f.agent);
+    b.clauses.push(`("agentId" = ${v} OR "actorId" = ${v} OR "targetId" = ${v})`);
+  }
+  if (f.person) {
+    const v = b.bind(f.person);
+    b.clauses.push(`("personId" = ${v} OR "actorId" = ${v} OR "targetId" = ${v})`);
+  }
+  if (f.server) {
+    const v = b.bind(f.server);
+    b.clauses.push(`("serverId" = ${v} OR "targetId" = ${v})`);
+  }
   if (f.q) {
     const like = b.bind(`%${escapeLike(f.q)}%`);
     const exact = b.bind(f.q);
@@ -101,35 +89,7 @@ function poolOf(db: Db): ReadPool {
   return readPoolOf(db) ?? { query: (sql, params) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params) };
 }
 
-function parseDetail(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  return typeof v === "string" ? JSON.parse(v) : v;
-}
-
-function toRecord(r: Record<string, unknown>): AuditEventRecord {
-  return {
-    id: rawString(r.id),
-    occurredAt: rawDate(r.occurredAt)!,
-    stream: rawString(r.stream),
-    seq: Number(r.seq),
-    actorType: rawString(r.actorType) as ActorType,
-    actorId: rawNullableString(r.actorId),
-    actorLabel: rawNullableString(r.actorLabel),
-    onBehalfOfId: rawNullableString(r.onBehalfOfId),
-    action: rawString(r.action),
-    targetType: rawNullableString(r.targetType),
-    targetId: rawNullableString(r.targetId),
-    targetLabel: rawNullableString(r.targetLabel),
-    decision: rawString(r.decision) as Decision,
-    reason: rawNullableString(r.reason),
-    sessionId: rawNullableString(r.sessionId),
-    requestId: rawNullableString(r.requestId),
-    clientAddress: rawNullableString(r.clientAddress),
-    detail: parseDetail(r.detail),
-    prevHash: rawString(r.prevHash),
-    hash: rawString(r.hash),
-  };
-}
+const toRecord = auditEventFromRow;
 
 /**
  * One window of matching events in (occurredAt, id) order, starting strictly
@@ -179,13 +139,6 @@ export async function findAuditEvent(db: Db, id: string): Promise<AuditEventReco
 }
 
 export { poolOf as auditReadPool };
-
-/** The filter's WHERE clause, for aggregate queries over the same events (charts). */
-export function filterSql(provider: Provider, filter: AuditFilter): { where: string; params: unknown[]; bind: (v: unknown) => string } {
-  const b = new SqlBuilder(provider);
-  applyFilter(b, filter);
-  return { where: b.where(), params: b.params, bind: (v) => b.bind(v) };
-}
 
 /** One stream's events after a sequence number, in chain order (verification). */
 export async function queryStreamWindow(db: Db, stream: string, afterSeq: number, limit: number): Promise<AuditEventRecord[]> {

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { AUDIT_EVENT_COLUMN_NAMES, type AuditEventColumn } from "@/lib/db/stores/audit/columns";
 import { queryAuditEvents, type AuditEventRecord, type EventPosition } from "./event-query";
 import type { AuditFilter } from "./filters";
 import { toOcsf } from "./ocsf";
@@ -15,12 +16,10 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 
 const BATCH = 5000;
 
-const CSV_COLUMNS = [
-  "id", "occurredAt", "stream", "seq", "actorType", "actorId", "actorLabel", "onBehalfOfId", "action", "targetType", "targetId",
-  "targetLabel", "decision", "reason", "sessionId", "requestId", "clientAddress", "detail", "prevHash", "hash",
-] as const satisfies readonly (keyof AuditEventRecord)[];
+/** Every stored column, in the table's order. */
+const CSV_COLUMNS = AUDIT_EVENT_COLUMN_NAMES;
 
-function csvValue(e: AuditEventRecord, column: (typeof CSV_COLUMNS)[number]): string {
+function csvValue(e: AuditEventRecord, column: AuditEventColumn): string {
   const v = e[column];
   if (v === null || v === undefined) return "";
   if (v instanceof Date) return v.toISOString();

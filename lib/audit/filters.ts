@@ -18,11 +18,13 @@ export interface AuditFilter {
   actions?: string[];
   decision?: "allow" | "deny" | "info";
   session?: string;
+  /** Everything about one agent, person or MCP server, by its id: as actor, as target, or as the event's subject. */
+  agent?: string;
+  person?: string;
+  server?: string;
   /** Free text: part of the action, an actor's or target's label or the reason; or an id, request id or client address. */
   q?: string;
 }
-
-export const FILTER_KEYS = ["from", "to", "actor", "target", "action", "decision", "session", "q"] as const;
 
 function firstValue(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
@@ -74,6 +76,9 @@ export const auditFilterSchema = z.object({
   ),
   decision: z.preprocess(firstValue, z.enum(["allow", "deny", "info"]).optional().catch(undefined)),
   session: text(200),
+  agent: text(200),
+  person: text(200),
+  server: text(200),
   q: text(200),
 });
 
@@ -88,6 +93,9 @@ export function parseAuditFilter(params: Record<string, unknown>): AuditFilter {
   if (p.action) filter.actions = p.action;
   if (p.decision) filter.decision = p.decision;
   if (p.session) filter.session = p.session;
+  if (p.agent) filter.agent = p.agent;
+  if (p.person) filter.person = p.person;
+  if (p.server) filter.server = p.server;
   if (p.q) filter.q = p.q;
   return filter;
 }
@@ -102,6 +110,9 @@ export function auditFilterParams(filter: AuditFilter): URLSearchParams {
   if (filter.actions) out.set("action", filter.actions.join(","));
   if (filter.decision) out.set("decision", filter.decision);
   if (filter.session) out.set("session", filter.session);
+  if (filter.agent) out.set("agent", filter.agent);
+  if (filter.person) out.set("person", filter.person);
+  if (filter.server) out.set("server", filter.server);
   if (filter.q) out.set("q", filter.q);
   return out;
 }

@@ -61,6 +61,9 @@ export function toOcsf(e: AuditEventRecord, product: { version: string }) {
     resources: e.targetId || e.targetLabel ? [{ uid: e.targetId ?? undefined, type: e.targetType ?? undefined, name: e.targetLabel ?? undefined }] : undefined,
     unmapped: {
       on_behalf_of: e.onBehalfOfId ?? undefined,
+      agent_id: e.agentId ?? undefined,
+      person_id: e.personId ?? undefined,
+      server_id: e.serverId ?? undefined,
       decision: e.decision,
       detail: e.detail ?? undefined,
       stream: e.stream,

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { auditActionSchema, streamOf } from "./actions";
 import { chainHash, GENESIS_HASH, type ChainedFields } from "./chain";
+import { recordAuditBatch } from "./record-batch";
 import { currentAuditRequestContext } from "./request-context";
 
 const auditInputSchema = z.object({
@@ -21,10 +22,40 @@ const auditInputSchema = z.object({
   clientAddress: z.string().max(64).nullish(),
   detail: z.unknown().optional(),
   occurredAt: z.date().optional(),
+  /** The agent, person and MCP server the event concerns, where its actor and target do not say (see subjectsOf). */
+  agentId: z.string().nullish(),
+  personId: z.string().nullish(),
+  serverId: z.string().nullish(),
 });
 
 export type AuditInput = z.input<typeof auditInputSchema>;
-export type RecordedAuditEvent = ChainedFields & { prevHash: string; hash: string };
+export type RecordedAuditEvent = ChainedFields & AuditSubjects & { prevHash: string; hash: string };
+
+/** Stable ids of what an event concerns, beside its actor's and target's display text. */
+export interface AuditSubjects {
+  agentId: string | null;
+  personId: string | null;
+  serverId: string | null;
+}
+
+/**
+ * The agent, person and server an event concerns: those its writer names,
+ * else its actor or target when that is one. A tool call (target: the tool)
+ * or a revoked session (target: the session) names its agent, person and
+ * server itself, so that "everything about agent X" is one filter.
+ */
+export function subjectsOf(e: {
+  actorType: string; actorId?: string | null; onBehalfOfId?: string | null; targetType?: string | null; targetId?: string | null;
+  agentId?: string | null; personId?: string | null; serverId?: string | null;
+}): AuditSubjects {
+  const target = (type: string) => (e.targetType === type ? (e.targetId ?? null) : null);
+  return {
+    agentId: e.agentId ?? (e.actorType === "agent" ? (e.actorId ?? null) : null) ?? target("agent"),
+    personId: e.personId ?? target("user") ?? e.onBehalfOfId ?? (e.actorType === "user" ? (e.actorId ?? null) : null),
+    // Server changes name their target "server", protocol events "mcp_server": both are an MCP server's id.
+    serverId: e.serverId ?? target("mcp_server") ?? target("server"),
+  };
+}
 
 /**
  * Appends one event to the audit trail. Call it with the transaction that
@@ -32,39 +63,22 @@ export type RecordedAuditEvent = ChainedFields & { prevHash: string; hash: strin
  * or not at all.
  */
 export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<RecordedAuditEvent> {
-  const stream = streamOf(auditActionSchema.parse(input.action));
-  if (providerOf(tx) === "postgresql") {
-    // Serialises appenders of one stream across connections and instances until commit.
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `audit:${stream}`);
-  }
-  const head = await tx.auditEvent.findFirst({
-    where: { stream },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
-  const event = chainAuditEvent(input, head);
-  await tx.auditEvent.create({
-    data: {
-      ...event,
-      actorType: event.actorType as "user",
-      decision: event.decision as "allow",
-      detail: (event.detail ?? undefined) as never,
-    },
-  });
-  return event;
+  const [event] = await recordAuditBatch(tx, [input]);
+  return event!;
 }
 
 /**
  * Validates one event and links it after `head` (the stream's last event, or
  * null for the first): the single place an event's fields and hash are made,
- * whether it is written here or by a batch writer (lib/tokens/mint-writer.ts).
+ * whether it is written by recordAuditBatch or by a driver-level batch writer
+ * (lib/tokens/mint-store-*.ts, lib/gateway/call-audit-store*.ts).
  */
 export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: string } | null): RecordedAuditEvent {
   const e = auditInputSchema.parse(input);
   const occurredAt = e.occurredAt ?? new Date();
   // The console request being served, when the caller did not name its own.
   const request = currentAuditRequestContext();
-  const fields: ChainedFields = {
+  const fields: ChainedFields & AuditSubjects = {
     id: timeOrderedId(occurredAt.getTime()),
     occurredAt,
     stream: streamOf(e.action),
@@ -83,6 +97,7 @@ export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: st
     requestId: e.requestId ?? request?.requestId ?? null,
     clientAddress: e.clientAddress ?? request?.clientAddress ?? null,
     detail: e.detail ?? null,
+    ...subjectsOf(e),
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
   return { ...fields, prevHash, hash: chainHash(prevHash, fields) };

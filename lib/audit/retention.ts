@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
 import { placeholders, rawDate } from "@/lib/db/raw-values";
+import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 import { auditReadPool } from "./event-query";
 import { auditStreams } from "./actions";
 import { recordAudit } from "./record";
@@ -148,7 +149,7 @@ export async function purgeExpiredAuditEvents(
   // Several instances run this job: the record is written under one lock, and a range another instance has
   // already recorded is not recorded again (its rows are still deleted below: deleting twice removes nothing).
   const recorded = await db.$transaction(async (tx) => {
-    if (provider === "postgresql") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('audit:retention'))");
+    await lockForTransaction(tx, "audit:retention");
     const known = await retentionAnchors(tx);
     const fresh = plans.flatMap((p) => {
       const fromSeq = Math.max(p.fromSeq, (known.get(p.stream)?.throughSeq ?? 0) + 1);

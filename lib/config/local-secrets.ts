@@ -26,7 +26,7 @@ export function ensureSecrets(config: DatabaseConfig, env: NodeJS.ProcessEnv = p
     secrets = secretsSchema.parse(JSON.parse(readFileSync(file, "utf8")));
   } else {
     secrets = { authSecret: randomBytes(32).toString("base64url"), masterKey: randomBytes(32).toString("base64url") };
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
   }

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "./config";
+import { pgTimestamp } from "./raw-values";
 
 /**
  * Column types the bulk loader understands. `enum:<Name>` is a PostgreSQL enum
@@ -94,7 +95,7 @@ function pgArrayType(type: BulkColumnType): string {
 function toPostgres(type: BulkColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (type === "json") return JSON.stringify(value);
-  if (type === "timestamp") return value instanceof Date ? value.toISOString().replace("Z", "") : value;
+  if (type === "timestamp") return value instanceof Date ? pgTimestamp(value) : value;
   return value;
 }
 

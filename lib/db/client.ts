@@ -1,9 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
+import { preparePrivateDatabaseFile } from "./private-file";
 import { attachReadPool } from "./read-pool";
 import { boundedPoolConfig } from "./store-timeouts";
 import { attachSqliteWriter, gatedSqliteFactory } from "./sqlite-writer";
@@ -19,7 +18,7 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
   if (config.provider === "sqlite") {
-    mkdirSync(dirname(config.file), { recursive: true });
+    preparePrivateDatabaseFile(config.file);
     const adapter = gatedSqliteFactory(config.file);
     const db = new SqliteClient({ adapter });
     attachReadPool(db, config);
@@ -42,7 +41,8 @@ export function createDb(config: DatabaseConfig = resolveDatabaseConfig()): Db {
   return db;
 }
 
-const configs = new WeakMap<object, DatabaseConfig>();
+// On globalThis like the client (below): Next's bundles load their own copy of this module.
+const configs = ((globalThis as unknown as { __mandateDbConfigs?: WeakMap<object, DatabaseConfig> }).__mandateDbConfigs ??= new WeakMap<object, DatabaseConfig>());
 
 /** Where a root client connects (for code that opens driver connections beside it); null for a transaction's client. */
 export function databaseConfigOf(db: Db | Tx): DatabaseConfig | null {

@@ -78,3 +78,12 @@ export function parameterCount(sql: string): number {
 export function shiftParameters(sql: string, offset: number): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
 }
+
+/**
+ * A Json column's value from a raw query: SQLite stores Json as TEXT and
+ * returns that text, PostgreSQL's driver returns the parsed value.
+ */
+export function jsonColumnValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  return typeof v === "string" ? (JSON.parse(v) as unknown) : v;
+}

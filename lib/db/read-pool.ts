@@ -8,7 +8,7 @@ import { boundedPoolConfig } from "./store-timeouts";
 /**
  * A second, read-only path to the store for hot queries that return many
  * rows (effective access: one row per granted tool). Prisma's raw queries
- * cost ~8 µs per row to decode; the drivers themselves a fraction of that.
+ * cost far more per row to decode than the drivers themselves.
  * Only committed state is read here — code inside a transaction must keep
  * using the transaction's client.
  */
@@ -73,10 +73,11 @@ function postgresPool(url: string): ReadPool {
 
 // On globalThis, like the client itself (lib/db/client.ts): server/main.ts creates the client, and Next's
 // bundles load their own copy of this module, whose module-scoped map would not know that client.
-const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool> };
+const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool>; __mandateReadPoolConfigs?: WeakMap<object, DatabaseConfig> };
 const pools = (holder.__mandateReadPools ??= new WeakMap<object, ReadPool>());
 
-const configs = new WeakMap<object, DatabaseConfig>();
+// Shared the same way: a console action that mints (a revocation drill's canary) asks where the client connects.
+const configs = (holder.__mandateReadPoolConfigs ??= new WeakMap<object, DatabaseConfig>());
 
 export function attachReadPool(client: object, config: DatabaseConfig): void {
   configs.set(client, config);

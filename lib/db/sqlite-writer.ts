@@ -81,7 +81,9 @@ export function gatedSqliteFactory(file: string): GatedSqliteFactory {
   );
 }
 
-const writers = new WeakMap<object, SqliteWriter>();
+// On globalThis like the client (lib/db/client.ts): a console action that mints (a revocation drill's canary) runs in
+// Next's copy of this module and must reach the write thread server/main.ts's client opened.
+const writers = ((globalThis as unknown as { __mandateSqliteWriters?: WeakMap<object, SqliteWriter> }).__mandateSqliteWriters ??= new WeakMap<object, SqliteWriter>());
 
 export function attachSqliteWriter(client: { $disconnect(): Promise<void> }, factory: GatedSqliteFactory, file: string): void {
   const thread = new SqliteWriteThread(file);

@@ -1,3 +1,5 @@
+import { RPC } from "@/lib/gateway/json-rpc";
+
 /**
  * One probe of an MCP endpoint with the canary token: `tools/list`, the only
  * thing the canary's grant allows. What matters is whether the token was
@@ -21,6 +23,15 @@ let rpcId = 1;
 
 const UNOPENED_SESSION = "mandate-revocation-drill";
 
+/** The gateway's JSON-RPC "session not found" (and not its 404 for an unknown server). */
+function unopenedSessionAnswer(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { error?: { code?: unknown } }).error?.code === RPC.sessionNotFound;
+  } catch {
+    return false;
+  }
+}
+
 export async function probeMcp(url: string, token: string, opts: { gateway?: boolean; timeoutMs?: number } = {}): Promise<ProbeOutcome> {
   let r: Response;
   try {
@@ -38,8 +49,8 @@ export async function probeMcp(url: string, token: string, opts: { gateway?: boo
   } catch (e) {
     return { kind: "unavailable", status: null, instanceId: null, why: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e) };
   }
-  // The body is not needed; reading it frees the connection.
-  await r.arrayBuffer().catch(() => undefined);
+  // Only the gateway's own answer is read (it is small); any other body is drained to free the connection.
+  const body = opts.gateway ? await r.text().catch(() => "") : (await r.arrayBuffer().catch(() => undefined), "");
   const instanceId = r.headers.get("mandate-instance");
   if (r.status === 401) {
     const challenge = r.headers.get("www-authenticate") ?? "";
@@ -49,7 +60,8 @@ export async function probeMcp(url: string, token: string, opts: { gateway?: boo
   // A gateway that cannot confirm the session fails closed with 503: not a refusal of this token in particular.
   if (opts.gateway) {
     // Past every check of the token, stopped at the unopened session: accepted.
-    if (r.status === 404 && instanceId !== null) return { kind: "accepted", status: 404, instanceId };
+    if (r.status === 404 && instanceId !== null && unopenedSessionAnswer(body)) return { kind: "accepted", status: 404, instanceId };
+    if (r.status === 404 && instanceId !== null) return { kind: "unavailable", status: 404, instanceId, why: "the gateway does not know this server (HTTP 404)" };
     return { kind: "unavailable", status: r.status, instanceId, why: instanceId === null ? `HTTP ${r.status} from something that is not a Mandate gateway` : `HTTP ${r.status}` };
   }
   if (r.status === 404) return { kind: "unavailable", status: 404, instanceId, why: "HTTP 404: no MCP endpoint here" };

@@ -1,5 +1,5 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
+import { jsonColumnValue, placeholders, rawDate, rawString } from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
 import { entitlementCatalog, entitlementCatalogAt, type CatalogEntitlement, type CatalogServer, type EntitlementCatalog } from "./entitlement-catalog";
 
@@ -80,8 +80,8 @@ FROM "Assignment" a WHERE ${LIVE} AND ${p}`,
 
 /** SQLite returns the Json column as text, PostgreSQL already parsed. */
 function excludedSet(v: unknown): ReadonlySet<string> | null {
-  if (v === null || v === undefined) return null;
-  const ids: unknown = typeof v === "string" ? JSON.parse(v) : v;
+  const ids = jsonColumnValue(v);
+  if (ids === null) return null;
   if (!Array.isArray(ids)) throw new Error("Assignment.excludedToolIds must be an array of tool ids");
   return ids.length === 0 ? null : new Set(ids.map(rawString));
 }

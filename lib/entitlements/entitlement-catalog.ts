@@ -110,7 +110,9 @@ async function readCatalog(db: Db | Tx, pool: ReadPool | null): Promise<Entitlem
     e.tools.push(t);
   }
   const ordered = [...tools.values()].sort((a, b) => byCodePoint(a.serverName, b.serverName) || byCodePoint(a.toolName, b.toolName) || byCodePoint(a.toolId, b.toolId));
-  ordered.forEach((t, i) => (t.index = i));
+  ordered.forEach((t, i) => {
+    t.index = i;
+  });
   return { entitlements, tools: ordered, servers };
 }
 
@@ -137,9 +139,4 @@ export async function entitlementCatalogAt(db: Db | Tx, pool: ReadPool, version:
   // Re-check: a change committed while reading must not be cached under the old version.
   if ((await catalogVersion(pool)) === version) cache.set(db, { version, catalog });
   return catalog;
-}
-
-/** Tests and provider switches. */
-export function forgetEntitlementCatalog(db: Db): void {
-  cache.delete(db);
 }

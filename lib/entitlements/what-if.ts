@@ -119,11 +119,11 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
   }
 
   const labels = await labelsOf(tx, [...gains, ...losses].map((c) => c.identity), sessionsLosing);
-  const describe = (changes: typeof gains): IdentityChange[] =>
+  const describeChanges = (changes: typeof gains): IdentityChange[] =>
     changes
       .map((c) => ({ identity: labels.identity(c.identity), tools: c.tools.map(toChangedTool).sort(byRiskThenName) }))
       .sort((x, y) => x.identity.kind.localeCompare(y.identity.kind) || x.identity.label.localeCompare(y.identity.label));
-  const g = describe(gains), l = describe(losses);
+  const g = describeChanges(gains), l = describeChanges(losses);
   const sessionsLosingTools: SessionLosingTools[] = sessionsLosing.map((s) => ({
     sessionId: s.id,
     agent: { id: s.agentId, name: labels.agent(s.agentId) },

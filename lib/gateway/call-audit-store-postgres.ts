@@ -1,5 +1,7 @@
 import type { AuditInput, RecordedAuditEvent } from "@/lib/audit/record";
-import { auditInsertSql, auditRowsParameter, auditStreamsOf, chainAuditBatch, insertPostgresAuditRows, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
+import { auditStreamsOf, chainAuditBatch } from "@/lib/audit/record-batch";
+import { insertPostgresAuditRows, lockAuditStreams, pgAuditInsertParameter, pgAuditInsertSql } from "@/lib/db/stores/audit/postgres";
+import { pgTransactionLockExpression } from "@/lib/db/stores/transaction-lock";
 import { pgWriter, type PgWriter } from "@/lib/db/pg-writer";
 import { pgTimestamp, shiftParameters } from "@/lib/db/raw-values";
 import type { SessionUsage, ToolCallStore } from "./call-audit-store";
@@ -21,8 +23,8 @@ WHERE s."id" = u.id`;
  * instance's locked batch): such a writer never sees its own insert fail.
  */
 const APPEND_AFTER_KNOWN_HEAD = `
-WITH stream_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($2)) AS held),
-appended AS (${auditInsertSql({
+WITH stream_lock AS MATERIALIZED (SELECT ${pgTransactionLockExpression("$2")} AS held),
+appended AS (${pgAuditInsertSql({
   join: "CROSS JOIN stream_lock",
   where: `EXISTS (SELECT 1 FROM "AuditEvent" h WHERE h."stream" = $3 AND h."seq" = $4 AND h."hash" = $5)`,
 })}
@@ -52,7 +54,7 @@ export async function appendAfterHead(
     const result = await writer.query<{ appended: number }>({
       name: "mandate-gateway-append-after-head",
       text: APPEND_AFTER_KNOWN_HEAD,
-      values: [auditRowsParameter(events), `audit:${head.stream}`, head.stream, head.seq, head.hash, ...usageParameters(usage)],
+      values: [pgAuditInsertParameter(events), `audit:${head.stream}`, head.stream, head.seq, head.hash, ...usageParameters(usage)],
     });
     return result.rows[0]?.appended === events.length ? events : null;
   } catch (e) {

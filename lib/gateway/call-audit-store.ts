@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { AuditInput } from "@/lib/audit/record";
-import { appendSqliteAuditBatch } from "@/lib/audit/record-batch-sqlite";
+import { chainAuditBatch } from "@/lib/audit/record-batch";
+import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/db/stores/audit/sqlite";
 import type { Db } from "@/lib/db/client";
 import { databaseConfigOf } from "@/lib/db/read-pool";
 import { sqliteJob } from "@/lib/db/sqlite-write-thread";
@@ -29,7 +30,7 @@ function sessionUsageStatement(conn: Database.Database): Database.Statement {
 
 /** The embedded store's job: one batch of tool-call events and its session counters, run on the write thread. */
 export function writeToolCallBatch(conn: Database.Database, batch: { inputs: readonly AuditInput[]; usage: SessionUsage }): void {
-  appendSqliteAuditBatch(conn, batch.inputs);
+  for (const row of chainAuditBatch(batch.inputs, (stream) => sqliteAuditHead(conn, stream))) insertSqliteAuditRow(conn, row);
   const touch = sessionUsageStatement(conn);
   for (const [id, u] of batch.usage) touch.run(u.calls, u.lastUsedAt.getTime(), id);
 }
@@ -38,7 +39,7 @@ export const writeToolCallBatchJob = sqliteJob<{ inputs: readonly AuditInput[]; 
 
 /**
  * The store `db` was opened on, written through its driver: the ORM's
- * interactive transactions cost ~3× the CPU per event, which a busy gateway
+ * interactive transactions cost several times the CPU per event, which a busy gateway
  * takes from the token endpoint in the same process, and on SQLite they hold
  * the one connection across awaits while mints wait behind them.
  */

@@ -67,7 +67,7 @@ export class CallAuditWriter {
   private failures = 0;
   private uncounted = 0;
   /** sessionId → agent and person ids, resolved once per session for the audit actor. */
-  private readonly sessions = new Map<string, { agentId: string; userId: string | null }>();
+  private readonly sessions = new Map<string, { agentId: string; agentName: string; userId: string | null }>();
   private readonly store: ToolCallStore;
 
   /** `store` defaults to the one `db` was opened on (call-audit-store.ts); tests pass one that fails. */
@@ -195,9 +195,9 @@ export class CallAuditWriter {
   private async resolveSessions(records: ToolCallRecord[]): Promise<void> {
     const unknown = [...new Set(records.map((r) => r.caller.sessionId).filter((id) => !this.sessions.has(id)))];
     if (unknown.length === 0) return;
-    const rows = await this.db.agentSession.findMany({ where: { id: { in: unknown } }, select: { id: true, agentId: true, userId: true } });
+    const rows = await this.db.agentSession.findMany({ where: { id: { in: unknown } }, select: { id: true, agentId: true, userId: true, agent: { select: { name: true } } } });
     if (this.sessions.size > 100_000) this.sessions.clear();
-    for (const row of rows) this.sessions.set(row.id, { agentId: row.agentId, userId: row.userId });
+    for (const row of rows) this.sessions.set(row.id, { agentId: row.agentId, agentName: row.agent.name, userId: row.userId });
   }
 
   private auditInput(r: ToolCallRecord): AuditInput {
@@ -206,8 +206,12 @@ export class CallAuditWriter {
       action: !r.allowed ? "tool.call_refused" : r.upstreamFailed ? "tool.call_failed" : "tool.called",
       actorType: "agent",
       actorId: who?.agentId ?? null,
-      actorLabel: r.caller.clientId,
+      // The agent by its id and name, as every other event names it; its client id stays in the detail.
+      actorLabel: (who?.agentName ?? r.caller.clientId).slice(0, 300),
       onBehalfOfId: who?.userId ?? null,
+      agentId: who?.agentId ?? null,
+      personId: who?.userId ?? null,
+      serverId: r.server.id,
       targetType: "tool",
       targetId: r.tool?.id ?? null,
       targetLabel: `${r.server.name} / ${r.toolName}`.slice(0, 300),

@@ -8,6 +8,7 @@ import { OAuthError } from "@/lib/oauth/errors";
 import { decideGrant, type GrantDecision } from "@/lib/tokens/grant-policy";
 import { recordAuthorizationRefusalIn } from "./authorization-audit";
 import { isLocalRedirect } from "./redirect-uris";
+import { jsonColumnValue } from "@/lib/db/raw-values";
 
 /** An authorization request as the consent screen shows it. */
 export interface AuthorizationView {
@@ -42,7 +43,7 @@ export async function loadAuthorization(db: Db, id: string, now = new Date()): P
   });
   if (!row) return null;
   const server = (await entitlementCatalog(db)).servers.get(row.resource) ?? null;
-  const meta = (typeof row.agent.clientMetadata === "string" ? JSON.parse(row.agent.clientMetadata) : row.agent.clientMetadata) as { client_uri?: string | null } | null;
+  const meta = jsonColumnValue(row.agent.clientMetadata) as { client_uri?: string | null } | null;
   let redirectHost = row.redirectUri;
   try {
     redirectHost = new URL(row.redirectUri).host || row.redirectUri;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
+import { jsonColumnValue } from "@/lib/db/raw-values";
 
 /** The Setting row holding how unknown interactive clients are admitted. */
 export const REGISTRATION_POLICY_KEY = "interactive_clients";
@@ -28,7 +29,7 @@ export const DEFAULT_REGISTRATION_POLICY: RegistrationPolicy = { dynamicRegistra
 export async function registrationPolicy(db: Db): Promise<RegistrationPolicy> {
   const row = await db.setting.findUnique({ where: { key: REGISTRATION_POLICY_KEY } });
   if (!row) return DEFAULT_REGISTRATION_POLICY;
-  const parsed = registrationPolicySchema.safeParse(typeof row.value === "string" ? JSON.parse(row.value) : row.value);
+  const parsed = registrationPolicySchema.safeParse(jsonColumnValue(row.value));
   // A row that no longer parses admits nobody automatically: fail closed.
   return parsed.success ? parsed.data : DEFAULT_REGISTRATION_POLICY;
 }

@@ -1,4 +1,5 @@
-import { providerOf, type Tx } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/client";
+import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 
 /**
  * Serialises key-table changes across instances sharing one PostgreSQL, so two
@@ -6,7 +7,5 @@ import { providerOf, type Tx } from "@/lib/db/client";
  * single writer already.
  */
 export async function lockSigningKeys(tx: Tx): Promise<void> {
-  if (providerOf(tx) === "postgresql") {
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", "mandate:signing-keys");
-  }
+  await lockForTransaction(tx, "mandate:signing-keys");
 }

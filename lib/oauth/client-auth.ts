@@ -9,6 +9,7 @@ import { CLIENT_ASSERTION_ALGS, CLIENT_ASSERTION_TYPE_JWT } from "./defaults";
 import { InvalidClient, InvalidRequest } from "./errors";
 import type { FormParams } from "./form-body";
 import { describeJoseError } from "./jose-errors";
+import { SecretAttempts } from "./secret-attempts";
 import { consumeJti } from "./seen-jti";
 import { rawInt, rawJson, rawNullableString, rawString, readRows } from "./store-reads";
 
@@ -38,6 +39,16 @@ export interface ClaimedClient {
    * (the token endpoint's group commit); otherwise it is recorded right away.
    */
   pendingJtis?: JtiClaim[];
+  /** Set once the client proved who it is: its refusals are then its own, audited one by one. */
+  authenticated?: boolean;
+}
+
+const secretAttempts = new WeakMap<object, SecretAttempts>();
+
+function secretAttemptsOf(ctx: OAuthContext): SecretAttempts {
+  let attempts = secretAttempts.get(ctx.db);
+  if (!attempts) secretAttempts.set(ctx.db, (attempts = new SecretAttempts()));
+  return attempts;
 }
 
 const AGENT_COLUMNS = (alias: string) =>
@@ -158,7 +169,20 @@ export async function authenticateClient(
   if (agent.authMethod !== method) throw new InvalidClient(`client is registered for ${agent.authMethod}, not ${method}`, usedBasic);
 
   if (method === "private_key_jwt") await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "", claimed.pendingJtis);
-  else if (method !== "none") verifySecret(agent, secret ?? "", usedBasic);
+  else if (method !== "none") {
+    const attempts = secretAttemptsOf(ctx);
+    const address = req.clientAddress ?? null;
+    if (!attempts.allowed(agent.clientId, address)) throw new InvalidClient("too many wrong client secrets from this address; not checked", usedBasic);
+    try {
+      verifySecret(agent, secret ?? "", usedBasic);
+    } catch (e) {
+      attempts.failed(agent.clientId, address);
+      throw e;
+    }
+    attempts.succeeded(agent.clientId, address);
+  }
+  // A public client (method none) proves nothing: its refusals stay bounded like a stranger's.
+  if (method !== "none") claimed.authenticated = true;
   return agent;
 }
 

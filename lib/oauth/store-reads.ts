@@ -1,4 +1,4 @@
-import { rawDate, rawInt, rawNullableInt, rawNullableString, rawString } from "@/lib/db/raw-values";
+import { jsonColumnValue, rawDate, rawInt, rawNullableInt, rawNullableString, rawString } from "@/lib/db/raw-values";
 import { readRows } from "@/lib/db/read-rows";
 
 /*
@@ -10,9 +10,7 @@ import { readRows } from "@/lib/db/read-rows";
 export { readRows };
 
 /** A JSON column: TEXT on SQLite, jsonb (already parsed) on PostgreSQL. */
-export function rawJson(v: unknown): unknown {
-  return typeof v === "string" ? (JSON.parse(v) as unknown) : (v ?? null);
-}
+export const rawJson = jsonColumnValue;
 
 
 export function rawBool(v: unknown): boolean {

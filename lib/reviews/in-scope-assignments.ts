@@ -5,6 +5,7 @@ import { entitlementCatalog } from "@/lib/entitlements/entitlement-catalog";
 import { highestRisk, RISK_RANK, type Risk } from "@/lib/entitlements/risk";
 import type { CampaignScope } from "./campaign-schemas";
 import type { ItemSnapshot } from "./item-snapshot";
+import { jsonColumnValue } from "@/lib/db/raw-values";
 
 /** An in-scope assignment, snapshotted, plus what reviewer routing needs. */
 export interface ScopedAssignment {
@@ -32,8 +33,7 @@ LEFT JOIN "Group" g ON g."id" = a."groupId"
 WHERE a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1)${filters}`;
 
 function parseExcluded(v: unknown): Set<string> {
-  if (v === null || v === undefined) return new Set();
-  const list: unknown = typeof v === "string" ? JSON.parse(v) : v;
+  const list = jsonColumnValue(v);
   return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : []);
 }
 

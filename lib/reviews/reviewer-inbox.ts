@@ -90,7 +90,7 @@ async function query(db: Db, sql: string, params: unknown[]): Promise<Record<str
 export async function reviewerInbox(
   db: Db,
   reviewerId: string,
-  opts: { status?: "pending" | "decided"; cursor?: string | null; campaignId?: string; take?: number; now?: Date } = {},
+  opts: { status?: "pending" | "decided"; cursor?: string | null; campaignId?: string; take?: number; now?: Date; evidence?: boolean } = {},
 ): Promise<InboxPage> {
   const now = opts.now ?? new Date();
   const take = opts.take ?? INBOX_PAGE_SIZE;
@@ -115,11 +115,13 @@ export async function reviewerInbox(
   const agentIds = [...new Set(snaps.filter((s) => s.principalType === "agent").map((s) => s.principalId))];
   const userIds = [...new Set(snaps.filter((s) => s.principalType === "user").map((s) => s.principalId))];
   const entitlementIds = [...new Set(snaps.map((s) => s.entitlementId))];
+  // A list of decided items (evidence: false) shows the decision, not the evidence: its usage and peer reads are skipped.
+  const evidence = opts.evidence !== false;
   const [agentUse, userUse, peerCounts, peerSamples, standings] = await Promise.all([
-    agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
-    userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
-    entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
-    entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    evidence && agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
+    evidence && userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
+    evidence && entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    evidence && entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
     inactiveStandings(db, agentIds),
   ]);
   const usage = new Map<string, { calls30: number; calls90: number; last: Date | null }>();
@@ -148,7 +150,7 @@ export async function reviewerInbox(
       lastUsedAt: last, tools, used30: tools.filter((t) => t.calls30 > 0).length, used90: tools.filter((t) => t.calls90 > 0).length,
       peers: { count: Math.max(0, p.count - 1), sample: others },
       holderStanding: standing,
-      recommendation: recommend({ principalType: s.principalType, holderStatus: standing?.status ?? null, grantedAt: new Date(s.grantedAt), tools, now }),
+      recommendation: !evidence ? null : recommend({ principalType: s.principalType, holderStatus: standing?.status ?? null, grantedAt: new Date(s.grantedAt), tools, now }),
       decision: r.status === "pending" ? null : { status: r.status, justification: r.justification, decidedAt: r.decidedAt },
     };
   });

@@ -1,4 +1,5 @@
-import { providerOf, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
+import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 import { runReviewScheduler, type SchedulerRun } from "./scheduler";
 
 const LEASE_KEY = "reviews.schedulerLease";
@@ -9,7 +10,7 @@ const LEASE_KEY = "reviews.schedulerLease";
  */
 async function takeLease(db: Db, ms: number, now: Date): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    if (providerOf(tx) === "postgresql") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", LEASE_KEY);
+    await lockForTransaction(tx, LEASE_KEY);
     const row = await tx.setting.findUnique({ where: { key: LEASE_KEY } });
     const until = typeof row?.value === "string" ? Date.parse(row.value) : 0;
     if (until > now.getTime()) return false;

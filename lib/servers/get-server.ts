@@ -39,6 +39,8 @@ export type ServerDetail = {
   upstreamUrl: string | null;
   hasUpstreamCredential: boolean;
   argumentLogging: ArgumentLogging;
+  /** Native servers: declared to introspect every token (a revocation reaches it at its next call). */
+  introspects: boolean;
   owner: { id: string; displayName: string; email: string } | null;
   lastSyncedAt: string | null;
   createdAt: string;
@@ -73,6 +75,7 @@ export async function getServer(db: Db, id: string): Promise<ServerDetail | null
     upstreamUrl: rest.upstreamUrl,
     hasUpstreamCredential: upstreamCredentialEnc !== null,
     argumentLogging: rest.argumentLogging,
+    introspects: rest.introspects,
     owner: rest.owner,
     lastSyncedAt: rest.lastSyncedAt?.toISOString() ?? null,
     createdAt: rest.createdAt.toISOString(),

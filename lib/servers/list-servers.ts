@@ -12,13 +12,15 @@ export type ServerListItem = {
   enforcementMode: EnforcementMode;
   /** Tools the server currently lists (tools it dropped are kept for history but not counted). */
   toolCount: number;
+  /** Tools waiting for an admin's approval (new, or changed since approval). */
+  pendingToolCount: number;
   owner: { id: string; displayName: string } | null;
 };
 
 const NATURAL_ORDER = "asc";
 
-/** MCP servers by name; `q` matches name, slug or resource URI. */
-export async function listServers(db: Db, request: PageRequest): Promise<KeysetPage<ServerListItem>> {
+/** MCP servers by name; `q` matches name, slug or resource URI; `pendingOnly`: those with a tool pending approval. */
+export async function listServers(db: Db, request: PageRequest, opts: { pendingOnly?: boolean } = {}): Promise<KeysetPage<ServerListItem>> {
   const search: Prisma.McpServerWhereInput = request.q
     ? {
         OR: [
@@ -38,6 +40,7 @@ export async function listServers(db: Db, request: PageRequest): Promise<KeysetP
         where: {
           AND: [
             search,
+            opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {},
             page.past,
           ],
         },
@@ -53,7 +56,12 @@ export async function listServers(db: Db, request: PageRequest): Promise<KeysetP
           _count: { select: { tools: { where: { status: { not: "removed" } } } } },
         },
       });
-      return servers.map(({ _count, ...server }) => ({ ...server, toolCount: _count.tools }));
+      // One grouped count for the page (index serverId, status) rather than one per server.
+      const pending = servers.length
+        ? await db.tool.groupBy({ by: ["serverId"], where: { status: "pending", serverId: { in: servers.map((s) => s.id) } }, _count: { _all: true } })
+        : [];
+      const pendingOf = new Map(pending.map((p) => [p.serverId, p._count._all]));
+      return servers.map(({ _count, ...server }) => ({ ...server, toolCount: _count.tools, pendingToolCount: pendingOf.get(server.id) ?? 0 }));
     },
   );
 }

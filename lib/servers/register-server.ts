@@ -49,6 +49,7 @@ export async function registerServerIn(tx: Tx, principal: Principal, raw: Regist
       upstreamUrl: input.enforcementMode === "gateway" ? (input.upstreamUrl ?? null) : null,
       upstreamCredentialEnc,
       argumentLogging: input.argumentLogging,
+      introspects: input.enforcementMode === "native" && (input.introspects ?? false),
       ownerId,
     },
   });

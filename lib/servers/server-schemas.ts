@@ -63,6 +63,8 @@ const serverFields = {
   enforcementMode: enforcementModeSchema,
   upstreamUrl: optional(httpUrlSchema),
   argumentLogging: argumentLoggingSchema.default("none"),
+  /** Native servers: it introspects every token (RFC 7662), so revocations reach it at once. Absent on an update: unchanged. */
+  introspects: z.boolean().optional(),
   /** The person accountable for the server; a person, named by email so YAML files stay readable. */
   ownerEmail: optional(z.string().trim().toLowerCase().pipe(z.email("Enter the owner's email address"))),
   upstreamCredential: optional(upstreamCredentialSchema),

@@ -16,6 +16,7 @@ export type ServerSnapshot = {
   upstreamUrl: string | null;
   upstreamCredential: "set" | "none";
   argumentLogging: string;
+  introspects: boolean;
   ownerId: string | null;
 };
 
@@ -28,6 +29,7 @@ export function serverSnapshot(server: McpServer): ServerSnapshot {
     resourceUri: server.resourceUri,
     authorizationServerIssuer: server.authorizationServerIssuer,
     enforcementMode: server.enforcementMode,
+    introspects: server.introspects,
     upstreamUrl: server.upstreamUrl,
     upstreamCredential: server.upstreamCredentialEnc ? "set" : "none",
     argumentLogging: server.argumentLogging,

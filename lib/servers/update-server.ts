@@ -48,6 +48,7 @@ export async function updateServerIn(tx: Tx, principal: Principal, raw: UpdateSe
       ...(credential === "replaced" ? { upstreamCredentialEnc: newCredentialEnc } : {}),
       ...(credential === "removed" ? { upstreamCredentialEnc: null } : {}),
       argumentLogging: input.argumentLogging,
+      ...(input.introspects !== undefined || input.enforcementMode === "gateway" ? { introspects: input.enforcementMode === "native" && (input.introspects ?? false) } : {}),
       ownerId,
     },
   });

@@ -77,8 +77,3 @@ export async function listSessions(
     },
   );
 }
-
-/** Active sessions, newest first (the console's default view). */
-export function listActiveSessions(db: Db, request: PageRequest, now: Date = new Date()): Promise<KeysetPage<SessionListItem>> {
-  return listSessions(db, request, sessionFiltersSchema.parse({}), now);
-}

@@ -1,4 +1,5 @@
 import { providerOf, type Tx } from "@/lib/db/client";
+import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 
 /**
  * Revocation writers serialise on one transaction-scoped lock, so that
@@ -7,7 +8,7 @@ import { providerOf, type Tx } from "@/lib/db/client";
  * (SQLite has a single writer; the lock is PostgreSQL's.)
  */
 export async function lockRevocations(tx: Tx): Promise<void> {
-  if (providerOf(tx) === "postgresql") await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", "mandate:revocations");
+  await lockForTransaction(tx, "mandate:revocations");
 }
 
 /** The channel every instance LISTENs on; notifications are sent inside the transaction, so only on commit. */

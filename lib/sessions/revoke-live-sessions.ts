@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { recordAuditBatch } from "@/lib/audit/record-batch";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { sessionRevokedClaims, CAEP_SESSION_REVOKED } from "@/lib/security-events/caep";
@@ -111,7 +112,7 @@ export async function revokeLiveSessionsIn(
     where: { AND: [where, { status: "active" }] },
     ...(opts.limit ? { take: opts.limit } : {}),
     select: {
-      id: true, userId: true, expiresAt: true, serverId: true,
+      id: true, userId: true, agentId: true, serverId: true, expiresAt: true,
       agent: { select: { name: true, clientId: true } }, server: { select: { name: true } }, user: { select: { email: true } },
     },
   });
@@ -130,14 +131,17 @@ export async function revokeLiveSessionsIn(
   for (const part of chunks(live, ROWS_PER_INSERT)) {
     await tx.revocationEvent.createMany({ data: part.map((s) => ({ sessionId: s.id, expiresAt: s.expiresAt, createdAt: now })) });
   }
-  for (const s of live) {
-    await recordAudit(tx, {
-      action: status === "revoked" ? "session.revoked" : "session.expired", ...who, onBehalfOfId: s.userId,
+  // One append for every session (one lock, head read and insert), each event naming the session's agent, person and server.
+  await recordAuditBatch(
+    tx,
+    live.map((s) => ({
+      action: status === "revoked" ? ("session.revoked" as const) : ("session.expired" as const), ...who, onBehalfOfId: s.userId,
       targetType: "session", targetId: s.id, targetLabel: `${s.agent.name} → ${s.server.name}`,
-      decision: status === "revoked" ? "allow" : "info", reason, sessionId: s.id, occurredAt: now,
+      agentId: s.agentId, personId: s.userId, serverId: s.serverId,
+      decision: status === "revoked" ? ("allow" as const) : ("info" as const), reason, sessionId: s.id, occurredAt: now,
       detail: { before: { status: "active" }, after: { status }, operation },
-    });
-  }
+    })),
+  );
   const receivers = await tx.eventReceiver.findMany({ where: { enabled: true }, select: { id: true, serverId: true } });
   if (receivers.length > 0) {
     // A receiver that is one MCP server's CAEP endpoint hears only of sessions on that server (others are none of its

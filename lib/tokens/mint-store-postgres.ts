@@ -1,7 +1,7 @@
 import pg from "pg";
 import { pgWriter } from "@/lib/db/pg-writer";
 import { parameterCount, pgTimestamp, shiftParameters } from "@/lib/db/raw-values";
-import { auditInsertSql, auditRowsParameter, lockAuditStreams } from "@/lib/audit/record-batch-postgres";
+import { lockAuditStreams, pgAuditInsertParameter, pgAuditInsertSql } from "@/lib/db/stores/audit/postgres";
 import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
 import type { MintStore } from "./mint-store-sqlite";
 
@@ -46,7 +46,7 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
  * tokens' foreign keys are checked at the end of the statement, so a token may belong to a session inserted beside it.
  */
 const WRITE_BATCH = (() => {
-  const [sessions, extended, tokens, events] = [INSERT_SESSIONS, UPDATE_SESSIONS, INSERT_TOKENS, auditInsertSql()];
+  const [sessions, extended, tokens, events] = [INSERT_SESSIONS, UPDATE_SESSIONS, INSERT_TOKENS, pgAuditInsertSql()];
   let offset = 0;
   // Each part's parameters follow the previous parts' (14 + 9 + 9 + 1 in all, in the order write() binds them).
   const next = (sql: string) => {
@@ -103,7 +103,7 @@ export function postgresMintStore(url: string): MintStore {
           us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
           tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
           tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
-          auditRowsParameter(rows.audit),
+          pgAuditInsertParameter(rows.audit),
         ] });
         return rows.outcomes;
       }, { openWith });

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/audit/record-batch-sqlite";
+import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/db/stores/audit/sqlite";
 import { sqliteJob } from "@/lib/db/sqlite-write-thread";
 import type { SqliteWriter } from "@/lib/db/sqlite-writer";
 import { planBatch, type JtiClaim, type LiveSession, type PendingWrite, type WriteOutcome } from "./mint-batch";

@@ -88,7 +88,7 @@ export class MintWriter {
   private async commit(batch: Queued[]): Promise<void> {
     try {
       const outcomes = await this.store.write(batch.map((q) => q.item));
-      batch.forEach((q, i) => q.resolve(outcomes[i]!));
+      for (const [i, q] of batch.entries()) q.resolve(outcomes[i]!);
     } catch (e) {
       // The store did not answer: every request fails alike (503), none is retried alone — the batch may in fact
       // have committed with its answer lost, and a retry would then refuse its own mints as duplicates.

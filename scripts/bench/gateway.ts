@@ -78,7 +78,9 @@ class Child {
 }
 
 const children: ChildProcess[] = [];
-process.on("exit", () => children.forEach((c) => c.exitCode === null && c.kill()));
+process.on("exit", () => {
+  for (const c of children) if (c.exitCode === null) c.kill();
+});
 
 // ───────────── load
 

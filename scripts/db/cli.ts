@@ -24,7 +24,9 @@ async function main(args: string[]): Promise<number> {
       const config = resolveDatabaseConfig();
       const s = await migrationStatus(config);
       console.log(`${describeDatabase(config)}: ${s.applied.length} applied, ${s.pending.length} pending`);
-      const list = (label: string, names: string[]) => names.forEach((n) => console.log(`  ${label.padEnd(8)} ${n}`));
+      const list = (label: string, names: string[]) => {
+        for (const n of names) console.log(`  ${label.padEnd(8)} ${n}`);
+      };
       list("pending", s.pending);
       list("FAILED", s.failed);
       list("EDITED", s.edited);

@@ -4,8 +4,9 @@
 // Prisma's CLI tries to download its native schema engine before every
 // command, even `generate`, which needs none; pointing
 // PRISMA_SCHEMA_ENGINE_BINARY at an empty, non-executable file stops that
-// (see docs/operations/prisma-offline.md). Migrations never use the CLI: they
-// run on the wasm schema engine (scripts/db/engine.ts).
+// (pointing it at /bin/false would make `migrate diff` succeed silently with
+// no output). Migrations never use the CLI: they
+// run on the wasm schema engine (lib/db/migrations/engine.ts).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

@@ -1,4 +1,5 @@
 import { chainHash, GENESIS_HASH } from "@/lib/audit/chain";
+import { subjectsOf } from "@/lib/audit/record";
 import { streamOf, type AuditAction } from "@/lib/audit/actions";
 import type { BulkRow, BulkWriter } from "@/lib/db/bulk-insert";
 import type { Org, OrgEntitlement } from "./org";
@@ -60,6 +61,7 @@ export async function writeHistory(
     at: number; actorType: "user" | "agent" | "system" | "apikey"; actorId?: string | null; actorLabel?: string | null;
     onBehalfOfId?: string | null; targetType?: string | null; targetId?: string | null; targetLabel?: string | null;
     decision: "allow" | "deny" | "info"; reason?: string | null; sessionId?: string | null; detail?: unknown;
+    agentId?: string | null; personId?: string | null; serverId?: string | null;
   }) => {
     const stream = streamOf(action);
     const head = heads.get(stream) ?? { seq: 0, hash: GENESIS_HASH };
@@ -70,6 +72,8 @@ export async function writeHistory(
       decision: e.decision, reason: e.reason ?? null, sessionId: e.sessionId ?? null,
       requestId: rnd.hex(8), clientAddress: e.actorType === "agent" ? `10.20.${rnd.int(0, 40)}.${rnd.int(1, 254)}` : `10.1.${rnd.int(0, 9)}.${rnd.int(1, 254)}`,
       detail: e.detail ?? null,
+      // The agent, person and server ids the app's writers give their events (lib/audit/record.ts).
+      ...subjectsOf(e),
     };
     const hash = chainHash(head.hash, fields);
     events.push({ ...fields, prevHash: head.hash, hash });
@@ -186,7 +190,7 @@ export async function writeHistory(
       if (rnd.chance(0.03) && tpl.outside.length > 0) {
         const t = rnd.pick(tpl.outside);
         emit("tool.call_refused", {
-          ...actor, at, targetType: "tool", targetId: t.id, targetLabel: `${tpl.serverName} / ${t.name}`, decision: "deny",
+          ...actor, at, targetType: "tool", targetId: t.id, targetLabel: `${tpl.serverName} / ${t.name}`, decision: "deny", serverId: tpl.serverId,
           reason: `insufficient_scope: ${t.name} requires ${t.scope}`, detail: { server: tpl.serverId, tool: t.name, requiredScope: t.scope },
         });
         continue;
@@ -195,7 +199,7 @@ export async function writeHistory(
       const latencyMs = rnd.int(20, t.risk === "read" ? 400 : 1200);
       const upstreamStatus = rnd.chance(0.01) ? 502 : 200;
       emit("tool.called", {
-        ...actor, at, targetType: "tool", targetId: t.id, targetLabel: `${tpl.serverName} / ${t.name}`, decision: "allow",
+        ...actor, at, targetType: "tool", targetId: t.id, targetLabel: `${tpl.serverName} / ${t.name}`, decision: "allow", serverId: tpl.serverId,
         reason: `Scope ${t.scope} granted`, detail: { server: tpl.serverId, tool: t.name, risk: t.risk, latencyMs, upstreamStatus },
       });
       lastUsed = Math.max(lastUsed, at);
@@ -207,6 +211,7 @@ export async function writeHistory(
         at: revokedAt, actorType: suspendedAgent ? "system" : "user", actorId: suspendedAgent ? null : oncall ?? null,
         actorLabel: suspendedAgent ? "mandate" : "oncall@acme.example", onBehalfOfId: user?.userId ?? null, targetType: "session",
         targetId: sid, targetLabel: `${tpl.agentName} → ${tpl.serverName}`, decision: "allow", sessionId: sid,
+        agentId: tpl.agentId, personId: user?.userId ?? null, serverId: tpl.serverId,
         reason: suspendedAgent ? "Agent suspended" : rnd.pick(["Suspicious tool-call volume", "Incident INC-2041 containment", "Owner request", "Credential exposure suspected"]),
       });
     }

@@ -1,4 +1,5 @@
 import type { BulkColumns } from "@/lib/db/bulk-insert";
+import { AUDIT_EVENT_COLUMNS } from "@/lib/db/stores/audit/columns";
 
 /** Column lists of the tables the seed writes, matching prisma/models.prisma. */
 export const T = {
@@ -51,12 +52,8 @@ export const T = {
     id: "text", jti: "text", kind: "enum:TokenKind", sessionId: "text", clientId: "text", audience: "text",
     scopes: "text", issuedAt: "timestamp", expiresAt: "timestamp", revokedAt: "timestamp",
   },
-  AuditEvent: {
-    id: "text", occurredAt: "timestamp", stream: "text", seq: "int", actorType: "enum:ActorType", actorId: "text",
-    actorLabel: "text", onBehalfOfId: "text", action: "text", targetType: "text", targetId: "text",
-    targetLabel: "text", decision: "enum:Decision", reason: "text", sessionId: "text", requestId: "text",
-    clientAddress: "text", detail: "json", prevHash: "text", hash: "text",
-  },
+  // The audit writers' own column definition: seeded events are chained and encoded as the app's are.
+  AuditEvent: AUDIT_EVENT_COLUMNS,
 } satisfies Record<string, BulkColumns>;
 
 export type TableName = keyof typeof T;

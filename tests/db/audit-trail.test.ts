@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { withAuditRequestContext } from "@/lib/audit/request-context";
 import { auditRetentionDays, purgeExpiredAuditEvents, setAuditRetentionDays } from "@/lib/audit/retention";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { revokeLiveSessionsIn, revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { openBulkWriter } from "@/lib/db/bulk-insert";
 import { createDb, providerOf, type Db } from "@/lib/db/client";
 import type { PageRequest } from "@/lib/pagination/keyset";
@@ -94,6 +95,45 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     const windowed = await idsInView(db, { from, to }, 100);
     const all = await db.auditEvent.count({ where: { occurredAt: { gte: from, lt: to } } });
     expect(windowed.length).toBe(all);
+  });
+
+  it("finds everything about one agent by its id — its tool calls, its revoked sessions, changes to it — and the chain still verifies", async () => {
+    const session = await db.agentSession.findFirstOrThrow({ where: { status: "active" }, include: { agent: true } });
+    const agent = session.agent;
+    const other = await db.agent.findFirstOrThrow({ where: { id: { not: agent.id } } });
+    const at = new Date(now + 60_000);
+    const call = await recordAudit(db, {
+      action: "tool.called", actorType: "agent", actorId: agent.id, actorLabel: agent.name, targetType: "tool", targetId: "tool-x",
+      targetLabel: "Some server / read", decision: "allow", sessionId: session.id, serverId: session.serverId, occurredAt: at,
+    });
+    const change = await recordAudit(db, {
+      action: "agent.updated", actorType: "user", actorId: "admin-x", actorLabel: "admin@acme.example", targetType: "agent", targetId: agent.id,
+      targetLabel: agent.name, decision: "allow", occurredAt: at,
+    });
+    const unrelated = await recordAudit(db, {
+      action: "agent.updated", actorType: "user", actorId: "admin-x", actorLabel: "admin@acme.example", targetType: "agent", targetId: other.id,
+      targetLabel: other.name, decision: "allow", occurredAt: at,
+    });
+    // Revoked through the one revocation path: the event's target is the session, its subject the agent.
+    await revokingTransaction(db, (tx) =>
+      revokeLiveSessionsIn(tx, { actorType: "user", actorId: "oncall-x", actorLabel: "oncall@acme.example" }, { id: session.id }, {
+        reason: "test", now: at, operation: { kind: "sessions" },
+      }),
+    );
+    const revoked = await db.auditEvent.findFirstOrThrow({ where: { action: "session.revoked", sessionId: session.id } });
+    expect(revoked).toMatchObject({ targetType: "session", targetId: session.id, agentId: agent.id, serverId: session.serverId, personId: session.userId });
+    expect(call).toMatchObject({ agentId: agent.id, serverId: session.serverId });
+    expect(change.agentId).toBe(agent.id);
+
+    const about = await idsInView(db, { agent: agent.id, from: at });
+    expect(new Set(about)).toEqual(new Set([call.id, change.id, revoked.id]));
+    expect(about).not.toContain(unrelated.id);
+    const byServer = await idsInView(db, { server: session.serverId, from: at });
+    expect(byServer).toEqual(expect.arrayContaining([call.id, revoked.id]));
+    const csv = await collect(exportAuditEvents(db, { agent: agent.id, from: at }, "csv", { productVersion: "test" }));
+    expect(csv.split("\n")[0]).toContain("agentId,personId,serverId");
+    expect(csv.trimEnd().split("\n")).toHaveLength(4);
+    expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 
   it("traces one session from its mint through its tool calls, in order", async () => {

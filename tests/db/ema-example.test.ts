@@ -94,7 +94,8 @@ describe.each(PROVIDERS)("the EMA example on %s", (provider) => {
     await fresh?.drop();
   });
 
-  it("signs the demo person in, runs the agent through token exchange, jwt-bearer and the gateway, and stops it when its session is revoked", async () => {
+  // Two tsx processes start here: generous time on a loaded machine.
+  it("signs the demo person in, runs the agent through token exchange, jwt-bearer and the gateway, and stops it when its session is revoked", { timeout: 240_000 }, async () => {
     const [idpPort, wikiPort] = [await freePort(), await freePort()];
     await seedEmaExample(db, { issuer, idpIssuer: `http://127.0.0.1:${idpPort}`, wikiUrl: `http://127.0.0.1:${wikiPort}/mcp`, ownerId: null });
 
@@ -103,7 +104,7 @@ describe.each(PROVIDERS)("the EMA example on %s", (provider) => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const example = watch(child);
-    const [, sid = ""] = await example.waitFor(/delegated session (\S+) is live/, 45_000);
+    const [, sid = ""] = await example.waitFor(/delegated session (\S+) is live/, 150_000);
     await example.waitFor(/search_pages → .*On-call handbook/, 15_000);
     expect(example.text()).toContain("tools Dana's agent may call: search_pages, read_page");
 

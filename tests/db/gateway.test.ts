@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PrivateKeyJwtProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
@@ -16,6 +16,7 @@ import { revocationBus } from "@/lib/gateway/revocation-bus";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { canonicalJson } from "@/lib/servers/canonical-json";
+import { argumentHashKey } from "@/lib/gateway/argument-log";
 import { sealUpstreamCredential } from "@/lib/servers/upstream-credential";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
@@ -610,14 +611,17 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(called[0]?.sessionId).toBe(sid);
     expect(called).toHaveLength(1);
     expect(refused).toHaveLength(1);
-    expect(called[0]).toMatchObject({ actorType: "agent", actorId: ids.agent, actorLabel: agent.clientId, targetType: "tool", targetId: ids.readDoc, decision: "allow" });
+    // The agent by its id and name, as every other event names it; the agent, person and server ids beside the tool.
+    expect(called[0]).toMatchObject({ actorType: "agent", actorId: ids.agent, actorLabel: "Gateway agent", targetType: "tool", targetId: ids.readDoc, decision: "allow" });
+    expect(called[0]).toMatchObject({ agentId: ids.agent, serverId: ids.docs, personId: null });
     const detail = called[0]!.detail as Record<string, unknown>;
     expect(detail).toMatchObject({ server: ids.docs, tool: "read_doc", clientId: agent.clientId });
     // Written before the call was forwarded: the upstream's answer is not part of it.
     expect(detail).not.toHaveProperty("upstreamStatus");
     expect(typeof (refused[0]!.detail as Record<string, unknown>).latencyMs).toBe("number");
-    // argumentLogging "hash" on Docs: a digest of the canonical JSON, never the values.
-    expect(detail.argumentsSha256).toBe(createHash("sha256").update(canonicalJson(args)).digest("hex"));
+    // argumentLogging "hash" on Docs: an HMAC of the canonical JSON under the server's key, never the values.
+    expect(detail.argumentsHmacSha256).toBe(createHmac("sha256", argumentHashKey()).update(canonicalJson(args)).digest("hex"));
+    expect(detail).not.toHaveProperty("argumentsSha256");
     expect(JSON.stringify(detail)).not.toContain("private");
     expect(refused[0]).toMatchObject({ decision: "deny", reason: "insufficient_scope: write_doc requires docs.write" });
     expect(refused[0]!.detail).toMatchObject({ tool: "write_doc", upstreamStatus: null, requiredScope: "docs.write" });

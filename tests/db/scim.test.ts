@@ -6,6 +6,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { createDb, type Db } from "@/lib/db/client";
 import { createScimToken, revokeScimToken, rotateScimToken } from "@/lib/directory/scim-tokens";
 import { effectiveAccessOfUser } from "@/lib/entitlements/effective-access";
+import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
@@ -31,7 +32,8 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
     const ctx = createOAuthContext(db, { issuer: "http://placeholder" });
-    server = createProtocolServer(ctx);
+    // Trusting X-Forwarded-For lets a test speak from several addresses (only the throttle test sends it).
+    server = createProtocolServer(ctx, { trustProxy: true });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     Object.assign(ctx, { issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
     base = `${ctx.issuer}/scim/v2`;
@@ -193,6 +195,17 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     expect((await scim.filter("Users", 'emails[type eq "home"].value eq "page6@paging.example"')).body.totalResults).toBe(0);
     expect((await scim.filter("Users", `${USER_SCHEMA}:userName eq "page1@paging.example"`)).body.totalResults).toBe(1);
     expect((await scim.filter("Users", 'userName sw "page" and active eq true')).body.totalResults).toBe(7);
+  });
+
+  it("audits a few unauthenticated requests an address sends a minute, and summarises the rest in one event", async () => {
+    const stranger = (n: number) => fetch(`${base}/Users?n=${n}`, { headers: { authorization: "Bearer nope", "x-forwarded-for": "198.51.100.90" } });
+    for (let i = 0; i < 26; i++) expect((await stranger(i)).status).toBe(401);
+    const events = () => db.auditEvent.findMany({ where: { action: "directory.scim_refused", clientAddress: "198.51.100.90" }, orderBy: { seq: "asc" } });
+    expect(await events()).toHaveLength(20);
+    await flushRefusalThrottles();
+    const all = await events();
+    expect(all).toHaveLength(21);
+    expect(all[20]!.reason).toMatch(/^401: 6 further unauthenticated SCIM requests from this address refused/);
   });
 
   it("answers pr filters on every filterable attribute, required or optional", async () => {

@@ -9,6 +9,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { rotateSigningKeys } from "@/lib/keys/rotate-signing-keys";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { createOAuthContext } from "@/lib/oauth/create-context";
+import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 import { GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_ID_JAG, TOKEN_TYPE_ID_TOKEN } from "@/lib/oauth/defaults";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
@@ -57,7 +58,8 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
-    server = createProtocolServer(ctx = createOAuthContext(db, { issuer: "http://placeholder" }));
+    // Trusting X-Forwarded-For lets a test speak from several addresses (only the limit tests send it).
+    server = createProtocolServer((ctx = createOAuthContext(db, { issuer: "http://placeholder" })), { trustProxy: true });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // The issuer is known only once the port is: rebuild the routes' context in place.
@@ -329,6 +331,34 @@ describe.each(PROVIDERS)("token service on %s", (provider) => {
       const last = await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } });
       expect(last.reason).toBe(reason);
     }
+  });
+
+  it("limits wrong secrets per client and address, and summarises a stranger's refusals naming a known client", async () => {
+    await db.agent.create({ data: { clientId: "agent-guessed", name: "agent-guessed", kind: "autonomous", authMethod: "client_secret_basic", clientSecretHash: sha256(SECRET), allowedGrantTypes: "client_credentials" } });
+    const cc = { grant_type: "client_credentials", resource: GATEWAY };
+    const from = (address: string, secret: string) => ({ authorization: `Basic ${Buffer.from(`agent-guessed:${secret}`).toString("base64")}`, "x-forwarded-for": address });
+    const refusals = () => db.auditEvent.findMany({ where: { action: "token.refused", reason: { startsWith: "invalid_client" }, clientAddress: "198.51.100.66" }, orderBy: { seq: "asc" } });
+    for (let i = 0; i < 30; i++) {
+      const res = await post("/oauth/token", cc, from("198.51.100.66", `guess-${i}`));
+      expect(res.status).toBe(401);
+      await res.body?.cancel();
+    }
+    // Past 10 wrong secrets the address's attempts are not checked, even the right one.
+    const right = await post("/oauth/token", cc, from("198.51.100.66", SECRET));
+    expect(right.status).toBe(401);
+    await right.body?.cancel();
+    // The agent itself, elsewhere, is not shut out.
+    const elsewhere = await post("/oauth/token", cc, from("198.51.100.67", SECRET));
+    expect(((await elsewhere.json()) as { error?: string }).error).not.toBe("invalid_client");
+    // 20 refusals a minute are audited one by one; the rest become one summary naming the client.
+    const one = await refusals();
+    expect(one).toHaveLength(20);
+    expect(one.filter((e) => e.reason === "invalid_client: invalid client secret")).toHaveLength(10);
+    expect(one.filter((e) => e.reason === "invalid_client: too many wrong client secrets from this address; not checked")).toHaveLength(10);
+    await flushRefusalThrottles();
+    const summary = (await refusals()).slice(20);
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.reason).toMatch(/^invalid_client: 11 further refusals \(invalid_client\) of unauthenticated requests naming client agent-guessed from this address/);
   });
 
   it("refuses client assertions issued in the future or meant to live longer than the maximum", async () => {

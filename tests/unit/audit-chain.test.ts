@@ -49,6 +49,10 @@ describe("chain hash", () => {
     expect(chainHash(GENESIS_HASH, event({ occurredAt: new Date("2026-11-27T10:00:00.001Z") }))).not.toBe(base);
     expect(chainHash(GENESIS_HASH, event({ detail: { after: { name: "Release Captain", kind: "delegated" } } }))).not.toBe(base);
     expect(chainHash("f".repeat(64), event())).not.toBe(base);
+    // The subject ids are covered once set; an event without them hashes as before they existed.
+    expect(chainHash(GENESIS_HASH, event({ agentId: null, personId: null, serverId: null }))).toBe(base);
+    expect(chainHash(GENESIS_HASH, event({ agentId: "ag_1" }))).not.toBe(base);
+    expect(chainHash(GENESIS_HASH, event({ agentId: "ag_1" }))).not.toBe(chainHash(GENESIS_HASH, event({ serverId: "ag_1" })));
   });
 });
 

@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { validateHeaderValue } from "node:http";
 import { describe, expect, it } from "vitest";
-import { loggedArguments } from "@/lib/gateway/argument-log";
+import { argumentHashKey, loggedArguments } from "@/lib/gateway/argument-log";
+import { canonicalJson } from "@/lib/servers/canonical-json";
 import type { GatewayCaller } from "@/lib/gateway/caller";
 import type { GatewayServer, GatewayTool } from "@/lib/gateway/directory";
 import { filterToolsListMessage } from "@/lib/gateway/filter-tools-list";
@@ -66,8 +67,9 @@ describe("gateway decisions", () => {
   it("logs arguments as nothing, a hash of canonical JSON, or their redacted shape", () => {
     const args = { b: 1, a: { c: "secret", d: [1, "x"] } };
     expect(loggedArguments("none", args)).toEqual({});
-    expect(loggedArguments("hash", args)).toEqual({ argumentsSha256: createHash("sha256").update('{"a":{"c":"secret","d":[1,"x"]},"b":1}').digest("hex") });
-    expect(loggedArguments("hash", { a: { d: [1, "x"], c: "secret" }, b: 1 })).toEqual(loggedArguments("hash", args));
+    const key = () => Buffer.alloc(32, 7);
+    expect(loggedArguments("hash", args, key)).toEqual({ argumentsHmacSha256: createHmac("sha256", key()).update('{"a":{"c":"secret","d":[1,"x"]},"b":1}').digest("hex") });
+    expect(loggedArguments("hash", { a: { d: [1, "x"], c: "secret" }, b: 1 }, key)).toEqual(loggedArguments("hash", args, key));
     expect(loggedArguments("redacted", args)).toEqual({ arguments: { b: "[redacted]", a: { c: "[redacted]", d: ["[redacted]", "[redacted]"] } } });
   });
 
@@ -76,6 +78,18 @@ describe("gateway decisions", () => {
     expect(bearerChallenge({ resourceMetadata: "https://m/x", error: "invalid_token", description: 'bad "aud"' })).toBe(
       'Bearer error="invalid_token", error_description="bad \\"aud\\"", resource_metadata="https://m/x"',
     );
+  });
+
+  it("hashes arguments under a key derived from the master key: comparable across events, not guessable without it", () => {
+    const env = { MANDATE_MASTER_KEY: Buffer.alloc(32, 1).toString("base64url") };
+    const pin = { pin: "4821" };
+    const under = (e: Record<string, string>) => loggedArguments("hash", pin, () => argumentHashKey(e)).argumentsHmacSha256 as string;
+    expect(under(env)).toBe(under({ ...env }));
+    expect(under(env)).not.toBe(under({ MANDATE_MASTER_KEY: Buffer.alloc(32, 2).toString("base64url") }));
+    // The unsalted digest the issue recovered a 4-digit argument from is not what is kept.
+    const guesses = new Set(Array.from({ length: 10_000 }, (_, n) => createHash("sha256").update(canonicalJson({ pin: String(n).padStart(4, "0") })).digest("hex")));
+    expect(guesses.has(under(env))).toBe(false);
+    expect(() => argumentHashKey({})).toThrow(/MANDATE_MASTER_KEY/);
   });
 
   it("keeps a challenge sendable when a tool name holds a NUL or a non-Latin-1 character", () => {

@@ -13,13 +13,27 @@ const decisionVariant: Record<AuditEventRow["decision"], BadgeVariant> = {
   info: "neutral",
 };
 
+/** The trail filter naming a party of this type by its id: everything about that agent, person or server. */
+const SUBJECT_PARAM: Record<string, string> = { agent: "agent", user: "person", mcp_server: "server", server: "server" };
+
 function Party({ label, id, type }: { label: string | null; id: string | null; type: string | null }) {
   if (!label && !id) return <span className="text-muted-foreground">—</span>;
+  const param = type ? SUBJECT_PARAM[type] : undefined;
   return (
-    <div className="grid max-w-[16rem]">
-      <span className="truncate" title={label ?? id ?? undefined}>
-        {label ?? id}
-      </span>
+    // Who and what are the point of an audit row: shown whole (wrapping), never cut.
+    <div className="grid min-w-[11rem]">
+      {param && id ? (
+        <Link
+          href={`/audit?${param}=${encodeURIComponent(id)}`}
+          className="hover:underline"
+          title={`Every event about ${label ?? id}`}
+          data-testid="audit-subject-link"
+        >
+          <span data-testid="audit-party">{label ?? id}</span>
+        </Link>
+      ) : (
+        <span data-testid="audit-party">{label ?? id}</span>
+      )}
       {type ? <span className="text-xs text-muted-foreground">{type}</span> : null}
     </div>
   );
@@ -79,7 +93,7 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Reason" />,
     cell: ({ row }) =>
       row.original.reason ? (
-        <span className="block max-w-[20rem] truncate text-muted-foreground" title={row.original.reason}>
+        <span className="line-clamp-2 max-w-[16rem] text-muted-foreground" title={row.original.reason}>
           {row.original.reason}
         </span>
       ) : (

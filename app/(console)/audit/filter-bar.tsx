@@ -5,7 +5,18 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { AUDIT_ACTIONS } from "@/lib/audit/actions";
-import { isFiltered, type AuditFilter } from "@/lib/audit/filters";
+import type { AuditFilterSubject } from "@/lib/audit/filter-subjects";
+import { auditFilterParams, isFiltered, type AuditFilter } from "@/lib/audit/filters";
+
+const SUBJECT_LABELS: Record<AuditFilterSubject["kind"], string> = { agent: "Agent", person: "Person", server: "MCP server" };
+
+/** The filter without one subject: where that subject's "remove" link leads. */
+function withoutSubject(filter: AuditFilter, kind: AuditFilterSubject["kind"]): string {
+  const rest = { ...filter };
+  delete rest[kind];
+  const query = auditFilterParams(rest).toString();
+  return query ? `/audit?${query}` : "/audit";
+}
 
 const AREAS = [...new Set(AUDIT_ACTIONS.map((a) => a.slice(0, a.indexOf("."))))];
 
@@ -18,7 +29,7 @@ function localValue(d: Date | undefined): string {
  * The timeline's filters as a plain GET form: the filter lives in the URL, so
  * a filtered view can be bookmarked, shared, paged and exported as it is.
  */
-export function AuditFilterBar({ filter }: { filter: AuditFilter }) {
+export function AuditFilterBar({ filter, subjects = [] }: { filter: AuditFilter; subjects?: AuditFilterSubject[] }) {
   const action = filter.actions?.join(",") ?? "";
   return (
     <form method="get" action="/audit" aria-label="Filter audit events" data-testid="audit-filters" className="grid gap-3 rounded-xl border bg-card p-4 shadow-xs">
@@ -70,6 +81,21 @@ export function AuditFilterBar({ filter }: { filter: AuditFilter }) {
           <Input id="audit-session" name="session" defaultValue={filter.session ?? ""} className="font-mono" />
         </div>
       </div>
+      {subjects.length > 0 ? (
+        <ul className="flex flex-wrap gap-2" aria-label="Events about" data-testid="audit-subject-filters">
+          {subjects.map((s) => (
+            <li key={s.kind} className="flex items-center gap-2 rounded-md border bg-muted px-2 py-1 text-sm">
+              <input type="hidden" name={s.kind} value={s.id} />
+              <span>
+                {SUBJECT_LABELS[s.kind]}: <span className="font-medium">{s.name}</span>
+              </span>
+              <Link href={withoutSubject(filter, s.kind)} className="text-muted-foreground hover:underline" aria-label={`Remove the ${SUBJECT_LABELS[s.kind].toLowerCase()} filter`}>
+                <FilterX aria-hidden className="size-4" />
+              </Link>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {/* The text search lives in the table's search box; applying filters keeps it. */}
       {filter.q ? <input type="hidden" name="q" value={filter.q} /> : null}
       <div className="flex flex-wrap items-center gap-2">

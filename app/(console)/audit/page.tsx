@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
+import { auditFilterSubjects } from "@/lib/audit/filter-subjects";
 import { auditFilterParams, isFiltered, parseAuditFilter } from "@/lib/audit/filters";
 import { listAuditEvents } from "@/lib/audit/list-events";
 import { inactiveAgentCallFlags } from "@/lib/agents/agent-standing";
@@ -22,7 +23,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const request = parsePageRequest(params);
   const filter = parseAuditFilter(params);
-  const page = await listAuditEvents(getDb(), request, filter);
+  const [page, subjects] = await Promise.all([listAuditEvents(getDb(), request, filter), auditFilterSubjects(getDb(), filter)]);
   const flags = await inactiveAgentCallFlags(getDb(), page.rows);
   const query = auditFilterParams(filter).toString();
   return (
@@ -34,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       />
       <AuditNav />
       <ChainStatus />
-      <AuditFilterBar key={query} filter={filter} />
+      <AuditFilterBar key={query} filter={filter} subjects={subjects} />
       <AuditTable
         rows={page.rows.map((e) => toAuditEventRow(e, flags.get(e.id)))}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}

@@ -51,7 +51,7 @@ export function CoverageTable({ rows, canRun }: { rows: CoverageTableRow[]; canR
       return next;
     });
   return (
-    <section className="grid gap-3" aria-label="Coverage map">
+    <section className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-3" aria-label="Coverage map">
       <div className="flex flex-wrap items-center gap-2">
         <Input
           type="search"

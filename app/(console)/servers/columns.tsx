@@ -47,6 +47,18 @@ export const serverColumns: ColumnDef<ServerListItem>[] = [
     cell: ({ row }) => <span className="tabular-nums">{row.original.toolCount}</span>,
   },
   {
+    accessorKey: "pendingToolCount",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Pending" />,
+    cell: ({ row }) =>
+      row.original.pendingToolCount > 0 ? (
+        <Link href={`/servers/${row.original.id}`} className="hover:underline" data-testid="server-pending" title="Tools pending approval: open the server to decide">
+          <StatusBadge variant="warning">{`${row.original.pendingToolCount} pending`}</StatusBadge>
+        </Link>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
+  {
     id: "owner",
     accessorFn: (server) => server.owner?.displayName ?? "",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Owner" />,

@@ -15,8 +15,10 @@ export const dynamic = "force-dynamic";
 
 export default async function ServersPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const principal = await requirePermission("inventory.view");
-  const request = parsePageRequest(await searchParams);
-  const page = await listServers(getDb(), request);
+  const params = await searchParams;
+  const request = parsePageRequest(params);
+  const pendingOnly = params.pending === "1";
+  const page = await listServers(getDb(), request, { pendingOnly });
   return (
     <>
       <PageHeader
@@ -34,6 +36,12 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
           ) : null
         }
       />
+      {pendingOnly ? (
+        <p className="text-sm" data-testid="pending-filter">
+          Showing servers with tools pending approval.{" "}
+          <Link href="/servers" className="underline underline-offset-4">Show all servers</Link>
+        </p>
+      ) : null}
       <ServersTable
         rows={page.rows}
         pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}

@@ -23,6 +23,7 @@ export type ServerFormValues = {
   enforcementMode: "native" | "gateway";
   upstreamUrl: string;
   argumentLogging: "none" | "hash" | "redacted";
+  introspects: boolean;
   ownerEmail: string;
 };
 
@@ -63,6 +64,7 @@ export function ServerForm(props: Props) {
       // A hidden upstream field is not sent: native servers have no upstream.
       upstreamUrl: mode === "gateway" ? text(form, "upstreamUrl") : "",
       argumentLogging: text(form, "argumentLogging") as ServerFormValues["argumentLogging"],
+      introspects: mode === "native" && form.get("introspects") === "on",
       ownerEmail: text(form, "ownerEmail"),
       upstreamCredential: clearCredential ? "" : text(form, "upstreamCredential"),
     };
@@ -141,6 +143,12 @@ export function ServerForm(props: Props) {
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="clearUpstreamCredential" checked={clearCredential} onChange={(e) => setClearCredential(e.target.checked)} />
           Remove the stored credential
+        </label>
+      ) : null}
+      {mode === "native" ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="introspects" defaultChecked={initial.introspects} data-testid="server-introspects" />
+          It introspects every token with Mandate (RFC 7662), so a revocation reaches it at its next call
         </label>
       ) : null}
       <FormField label="Authorization server issuer" error={errorOf("authorizationServerIssuer")} description="Optional. The issuer whose tokens the server accepts; for gateway servers, Mandate itself.">

@@ -52,16 +52,22 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
         ) : null,
     });
   }
+  // What on-call needs first: whose session, where, whether it is live, and
+  // the Revoke button — then scopes and timing, condensed two to a cell so the
+  // table fits a 1,280 px window without a sideways scroll.
   columns.push(
     {
       id: "agent",
       accessorFn: (session) => session.agent.name,
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Agent" />,
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Agent → server" />,
       cell: ({ row }) => (
-        <Link href={`/sessions/${row.original.id}`} className="font-medium hover:underline" data-testid={`session-link-${row.original.id}`}>
-          {row.original.agent.name}
-          {row.original.agent.kind === "interactive" ? <span className="block text-xs font-normal text-muted-foreground">interactive client</span> : null}
-        </Link>
+        <div className="grid gap-0.5">
+          <Link href={`/sessions/${row.original.id}`} className="font-medium hover:underline" data-testid={`session-link-${row.original.id}`}>
+            {row.original.agent.name}
+            {row.original.agent.kind === "interactive" ? <span className="block text-xs font-normal text-muted-foreground">interactive client</span> : null}
+          </Link>
+          <span className="text-xs text-muted-foreground">→ {row.original.server.name}</span>
+        </div>
       ),
     },
     {
@@ -76,65 +82,16 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
         ),
     },
     {
-      id: "server",
-      accessorFn: (session) => session.server.name,
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Server" />,
-    },
-    {
-      id: "scopes",
-      accessorFn: (session) => session.scopes.join(" "),
-      enableSorting: false,
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Scopes" />,
-      cell: ({ row }) => {
-        const { scopes, risk } = row.original;
-        const hidden = scopes.length - VISIBLE_SCOPES;
-        return (
-          <div className="flex items-center gap-1" title={scopes.join("\n")}>
-            <RiskBadge risk={risk} />
-            {scopes.slice(0, VISIBLE_SCOPES).map((scope) => (
-              <Badge key={scope} variant="outline" className="font-mono font-normal">
-                {scope}
-              </Badge>
-            ))}
-            {hidden > 0 ? <Badge variant="muted">+{hidden}</Badge> : null}
-          </div>
-        );
-      },
-    },
-    {
-      accessorKey: "createdAt",
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Started" />,
-      cell: ({ row }) => <DateTime iso={row.original.createdAt} />,
-    },
-    {
-      accessorKey: "lastUsedAt",
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
-      cell: ({ row }) => <DateTime iso={row.original.lastUsedAt} />,
-    },
-    {
-      accessorKey: "expiresAt",
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Expires" />,
-      cell: ({ row }) => <DateTime iso={row.original.expiresAt} />,
-    },
-    {
-      accessorKey: "reauthDueAt",
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Re-auth due" />,
-      cell: ({ row }) => (row.original.reauthDueAt ? <DateTime iso={row.original.reauthDueAt} /> : <span className="text-muted-foreground">—</span>),
-    },
-    {
-      accessorKey: "tokenCount",
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Tokens" />,
-      cell: ({ row }) => <span className="tabular-nums">{row.original.tokenCount}</span>,
-    },
-    {
-      accessorKey: "toolCallCount",
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Tool calls" />,
-      cell: ({ row }) => <span className="tabular-nums">{row.original.toolCallCount}</span>,
-    },
-    {
       accessorKey: "status",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-      cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
+      cell: ({ row }) => (
+        <div className="grid gap-1">
+          <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>
+          <span className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
+            <span title="Tokens">{row.original.tokenCount} tokens</span> · <span title="Tool calls">{row.original.toolCallCount} calls</span>
+          </span>
+        </div>
+      ),
     },
   );
   if (canRevoke) {
@@ -148,5 +105,51 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
         ) : null,
     });
   }
+  columns.push(
+    {
+      id: "scopes",
+      accessorFn: (session) => session.scopes.join(" "),
+      enableSorting: false,
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Scopes" />,
+      cell: ({ row }) => {
+        const { scopes, risk } = row.original;
+        const hidden = scopes.length - VISIBLE_SCOPES;
+        return (
+          <div className="flex flex-wrap items-center gap-1" title={scopes.join("\n")}>
+            <RiskBadge risk={risk} />
+            {scopes.slice(0, VISIBLE_SCOPES).map((scope) => (
+              <Badge key={scope} variant="outline" className="font-mono font-normal">
+                {scope}
+              </Badge>
+            ))}
+            {hidden > 0 ? <Badge variant="muted">+{hidden}</Badge> : null}
+          </div>
+        );
+      },
+    },
+    {
+      accessorKey: "lastUsedAt",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
+      cell: ({ row }) => (
+        <div className="grid gap-0.5 text-xs" title={`Started ${row.original.createdAt}`}>
+          <DateTime iso={row.original.lastUsedAt} stacked />
+        </div>
+      ),
+    },
+    {
+      accessorKey: "expiresAt",
+      header: ({ column }) => <DataTableColumnHeader column={column} title="Expires" />,
+      cell: ({ row }) => (
+        <div className="grid gap-0.5 text-xs">
+          <DateTime iso={row.original.expiresAt} stacked />
+          {row.original.reauthDueAt ? (
+            <span className="text-muted-foreground">
+              re-auth <DateTime iso={row.original.reauthDueAt} stacked />
+            </span>
+          ) : null}
+        </div>
+      ),
+    },
+  );
   return columns;
 }

@@ -67,7 +67,7 @@ export function SessionsTable({
         }),
       toggleAll: (on: boolean) => setSelected(on ? new Set(live) : new Set()),
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `live` is a new array on every render: its ids, not its identity, decide when the selection changes.
     [selected, live.join(",")],
   );
   const columns = useMemo(() => sessionColumns(canRevoke, selection), [canRevoke, selection]);

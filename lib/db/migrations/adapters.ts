@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import pg from "pg";
+import { preparePrivateDatabaseFile } from "../private-file";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type {
@@ -54,7 +53,7 @@ export function openConnection(target: ConnectionTarget): MigrationConnection {
 type Track = (adapter: SqlDriverAdapter) => SqlDriverAdapter;
 
 function sqliteFactory(file: string, track: Track): SqlMigrationAwareDriverAdapterFactory {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  preparePrivateDatabaseFile(file);
   // Same timestamp encoding as the runtime client (lib/db/client.ts).
   const options = { timestampFormat: "unixepoch-ms" } as const;
   const main = new PrismaBetterSqlite3({ url: file, timeout: 5000 }, options);

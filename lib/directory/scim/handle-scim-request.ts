@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record";
+import { flushAtShutdown, RefusalThrottle } from "@/lib/oauth/refusal-throttle";
 import { authenticateScimToken, type ScimClient } from "../scim-tokens";
 import { scimDirectoryActor, type DirectoryActor } from "../directory-actor";
 import { resourceTypes, schemas, serviceProviderConfig } from "./discovery-documents";
@@ -118,7 +119,37 @@ function discovery(req: ScimRequest, base: string): ScimResponse | null {
   return null;
 }
 
+const strangers = new WeakMap<object, RefusalThrottle>();
+
+/**
+ * Unauthenticated SCIM requests cost their sender nothing: each address gets
+ * a few audited refusals a minute, the rest are summarised in one event
+ * (lib/oauth/refusal-throttle.ts; flushed at shutdown).
+ */
+function strangersOf(db: Db): RefusalThrottle {
+  let throttle = strangers.get(db);
+  if (!throttle) {
+    throttle = flushAtShutdown(
+      new RefusalThrottle((s) =>
+        db
+          .$transaction((tx) =>
+            recordAudit(tx, {
+              action: "directory.scim_refused", actorType: "system", actorId: null, actorLabel: "unauthenticated SCIM client",
+              decision: "deny", reason: `${s.error}: ${s.count} further unauthenticated SCIM requests ${s.clientAddress ? "from this address" : "from many addresses"} refused in the last ${s.windowSeconds}s, recorded as this one event`,
+              targetType: "scim_request", targetLabel: "unauthenticated SCIM requests", clientAddress: s.clientAddress,
+              detail: { status: Number(s.error), suppressed: s.count, windowSeconds: s.windowSeconds },
+            }),
+          )
+          .catch((e: unknown) => console.error("mandate: could not record suppressed SCIM refusals", e)),
+      ),
+    );
+    strangers.set(db, throttle);
+  }
+  return throttle;
+}
+
 async function recordRefusal(db: Db, req: ScimRequest, client: ScimClient | null, e: ScimError, now: Date): Promise<void> {
+  if (!client && !strangersOf(db).admit(req.clientAddress, String(e.status))) return;
   await db.$transaction((tx) =>
     recordAudit(tx, {
       action: "directory.scim_refused", actorType: "system", actorId: client?.id ?? null, actorLabel: client ? `SCIM client ${client.name}` : "unauthenticated SCIM client",

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { Activity, ListChecks, ScrollText } from "lucide-react";
+import Link from "next/link";
 import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { StatusBadge, type BadgeVariant } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -10,7 +13,7 @@ import { inactiveStanding } from "@/lib/agents/agent-standing";
 import { getAgent } from "@/lib/agents/get-agent";
 import { GRANT_TYPE_LABELS, type GrantType } from "@/lib/agents/grant-types";
 import { liveAssignmentsOf } from "@/lib/assignments/live-assignments-of";
-import { can } from "@/lib/auth/principal";
+import { can, type Principal } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
 import { entitlementOptions } from "@/lib/entitlements/entitlement-options";
@@ -36,6 +39,29 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-sm text-muted-foreground">{label}</dt>
       <dd className="min-w-0 break-words text-sm">{children}</dd>
     </div>
+  );
+}
+
+/** Where the rest of this agent's record lives, each filtered to it by id: its audit trail, sessions and scope review. */
+function AgentRecordLinks({ agentId, principal }: { agentId: string; principal: Principal }) {
+  const id = encodeURIComponent(agentId);
+  const links = [
+    can(principal, "audit.view") ? { href: `/audit?agent=${id}`, label: "Audit trail", testId: "agent-audit-link", Icon: ScrollText } : null,
+    can(principal, "sessions.view") ? { href: `/sessions?agentId=${id}`, label: "Sessions", testId: "agent-sessions-link", Icon: Activity } : null,
+    can(principal, "scope_review.view") ? { href: `/access/scope-review/${id}`, label: "Scope review", testId: "agent-scope-review-link", Icon: ListChecks } : null,
+  ].filter((l) => l !== null);
+  if (links.length === 0) return null;
+  return (
+    <nav aria-label="This agent's records" className="flex flex-wrap gap-2">
+      {links.map(({ href, label, testId, Icon }) => (
+        <Button key={href} variant="outline" size="sm" asChild>
+          <Link href={href} data-testid={testId}>
+            <Icon aria-hidden />
+            {label}
+          </Link>
+        </Button>
+      ))}
+    </nav>
   );
 }
 
@@ -78,6 +104,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         }
       />
       {standing ? <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access.tools.length} /> : null}
+      <AgentRecordLinks agentId={agent.id} principal={principal} />
       {agent.interactive ? <InteractiveClientCards agentId={agent.id} status={agent.status} client={agent.interactive} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>

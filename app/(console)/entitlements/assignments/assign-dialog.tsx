@@ -1,16 +1,17 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, useFocusFirstError } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import type { PrincipalType } from "@/lib/assignments/assignment-schemas";
 import type { EntitlementOption } from "@/lib/entitlements/entitlement-options";
+import { formatDateTime, utcInputToIso } from "@/lib/utils/format";
 import type { ActionError } from "@/app/_server/action-result";
 import { createAssignmentAction } from "./actions";
 import { PrincipalPicker } from "./principal-picker";
@@ -28,6 +29,8 @@ export function AssignDialog(props: AssignDialogProps) {
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<ActionError | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
   const [principalType, setPrincipalType] = useState<PrincipalType>(props.principal?.type ?? "agent");
   const [principalId, setPrincipalId] = useState(props.principal?.id ?? "");
   const [entitlementId, setEntitlementId] = useState(props.entitlement?.id ?? "");
@@ -48,8 +51,8 @@ export function AssignDialog(props: AssignDialogProps) {
         entitlementId,
         principalType,
         principalId,
-        // datetime-local is the person's wall-clock time; the browser knows their zone, the server does not.
-        expiresAt: expiresAt ? new Date(expiresAt).toISOString() : undefined,
+        // Typed in UTC, the zone every console time is shown in (lib/utils/format.ts).
+        expiresAt: expiresAt ? (utcInputToIso(expiresAt) ?? expiresAt) : undefined,
         justification,
       });
       if (!result.ok) {
@@ -84,6 +87,7 @@ export function AssignDialog(props: AssignDialogProps) {
           <DialogDescription>Access starts now and lasts until the expiry, or until someone ends it. Nobody can grant themselves.</DialogDescription>
         </DialogHeader>
         <form
+          ref={formRef}
           className="grid gap-4"
           noValidate
           onSubmit={(e) => {
@@ -92,7 +96,7 @@ export function AssignDialog(props: AssignDialogProps) {
           }}
         >
           {generalError ? (
-            <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+            <p role="alert" data-slot="form-error" tabIndex={-1} className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
               {generalError}
             </p>
           ) : null}
@@ -128,8 +132,8 @@ export function AssignDialog(props: AssignDialogProps) {
             </>
           )}
           {props.principal && first(error, "principalId") ? <p className="text-xs font-medium text-destructive">{first(error, "principalId")}</p> : null}
-          <FormField label="Expires" error={first(error, "expiresAt")} description="Optional, in your local time. Leave empty for no end date.">
-            <Input type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
+          <FormField label="Expires (UTC)" error={first(error, "expiresAt")} description={<ExpiryHint value={expiresAt} />}>
+            <Input type="datetime-local" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} data-testid="assign-expires" />
           </FormField>
           <FormField label="Justification" required error={first(error, "justification")} description="Why this access is needed; reviewers read it.">
             <Textarea value={justification} onChange={(e) => setJustification(e.target.value)} maxLength={1000} />
@@ -145,5 +149,18 @@ export function AssignDialog(props: AssignDialogProps) {
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** Says the zone the expiry is read in and, once one is typed, what it is on the person's own clock. */
+function ExpiryHint({ value }: { value: string }) {
+  const iso = value ? utcInputToIso(value) : undefined;
+  if (!iso) return <>Optional, in UTC like every time in the console. Leave empty for no end date.</>;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const local = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }).format(new Date(iso));
+  return (
+    <span data-testid="assign-expires-local">
+      {formatDateTime(iso)} is {local} your time ({zone}).
+    </span>
   );
 }

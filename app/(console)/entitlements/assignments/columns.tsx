@@ -54,7 +54,7 @@ export function assignmentColumns(canEnd: boolean): ColumnDef<AssignmentRow>[] {
       accessorKey: "justification",
       header: "Justification",
       cell: ({ row }) => (
-        <span className="block max-w-[22rem] truncate text-muted-foreground" title={row.original.justification}>
+        <span className="line-clamp-2 max-w-[18rem] text-muted-foreground" title={row.original.justification}>
           {row.original.justification}
         </span>
       ),

@@ -2,10 +2,11 @@
 
 import { Check, Lightbulb, Scissors, Undo2, UserRoundPen, X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useFocusFirstError } from "@/components/ui/form-field";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
@@ -51,11 +52,15 @@ function useDecide() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [warning, setWarning] = useState<{ message: string; input: DecideInput } | null>(null);
+  // A refusal about the justification is shown next to it (InboxCard), not in a toast.
+  const [justificationError, setJustificationError] = useState<{ message: string } | null>(null);
   const send = (input: DecideInput, onDone?: () => void) =>
     startTransition(async () => {
       const r = await decideItemsAction(input);
+      const fieldError = r.ok ? undefined : r.error.fieldErrors?.justification?.[0];
+      setJustificationError(fieldError ? { message: fieldError } : null);
       if (!r.ok) {
-        toast.error(r.error.message);
+        if (!fieldError) toast.error(r.error.message);
         return;
       }
       if (r.data.needsConfirmation) {
@@ -67,18 +72,20 @@ function useDecide() {
       onDone?.();
       router.refresh();
     });
-  return { pending, send, warning, clearWarning: () => setWarning(null) };
+  return { pending, send, warning, clearWarning: () => setWarning(null), justificationError };
 }
 
 export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; reviewers: Option[] }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [bulkWhy, setBulkWhy] = useState("");
-  const { pending, send, warning, clearWarning } = useDecide();
+  const { pending, send, warning, clearWarning, justificationError: bulkError } = useDecide();
+  const bulkBar = useRef<HTMLDivElement>(null);
+  useFocusFirstError(bulkBar, bulkError);
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const allSelected = selected.length === entries.length;
   return (
     <div className="grid gap-4">
-      <div className="sticky top-0 z-10 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3" data-testid="bulk-bar">
+      <div className="sticky top-[calc(var(--console-top-bar-height)+0.5rem)] z-20 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3 shadow-xs" data-testid="bulk-bar" ref={bulkBar}>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={allSelected} onChange={() => setSelected(allSelected ? [] : entries.map((e) => e.id))} aria-label="Select all on this page" />
           {selected.length} selected
@@ -87,6 +94,8 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
           className="h-8 min-w-64 flex-1 rounded-md border border-input bg-card px-2 text-sm"
           placeholder="Justification for the selected items"
           aria-label="Bulk justification"
+          aria-invalid={bulkError ? true : undefined}
+          aria-describedby={bulkError ? "bulk-justification-error" : undefined}
           value={bulkWhy}
           onChange={(e) => setBulkWhy(e.target.value)}
         />
@@ -104,6 +113,11 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
           confirmLabel={`Revoke ${selected.length}`}
           onConfirm={() => send({ itemIds: selected, decision: "revoke", justification: bulkWhy }, () => setSelected([]))}
         />
+        {bulkError ? (
+          <p id="bulk-justification-error" className="basis-full text-xs font-medium text-destructive" data-testid="bulk-justification-error">
+            {bulkError.message}
+          </p>
+        ) : null}
         {selected.length > 0 ? <ReassignDialog itemIds={selected} reviewers={reviewers} trigger={<Button size="sm" variant="outline">Reassign selected</Button>} /> : null}
       </div>
       {warning ? (
@@ -128,8 +142,11 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
 
 function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEntry; selected: boolean; onToggle: () => void; reviewers: Option[] }) {
   const [why, setWhy] = useState("");
-  const { pending, send } = useDecide();
+  const { pending, send, justificationError } = useDecide();
   const highRisk = e.risk === "destructive";
+  const errorId = `${useId()}-justification-error`;
+  const decision = useRef<HTMLDivElement>(null);
+  useFocusFirstError(decision, justificationError);
   return (
     <section aria-label={`${e.subject} — ${e.entitlement}`} data-testid="inbox-item" className="grid gap-3 rounded-lg border bg-card p-4">
       <div className="flex flex-wrap items-start justify-between gap-2">
@@ -219,15 +236,22 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           {e.firstDecision.justification ? ` — ${e.firstDecision.justification}` : ""}
         </p>
       ) : null}
-      <div className="flex flex-wrap items-end gap-2">
+      <div className="flex flex-wrap items-end gap-2" ref={decision}>
         <Textarea
           className="min-h-9 flex-1"
           rows={1}
           aria-label={`Justification for ${e.subject} — ${e.entitlement}`}
           placeholder={highRisk ? "Justification (required to certify high-risk access)" : "Justification (optional)"}
+          aria-invalid={justificationError ? true : undefined}
+          aria-describedby={justificationError ? errorId : undefined}
           value={why}
           onChange={(ev) => setWhy(ev.target.value)}
         />
+        {justificationError ? (
+          <p id={errorId} className="order-last basis-full text-xs font-medium text-destructive" data-testid="justification-error">
+            {justificationError.message}
+          </p>
+        ) : null}
         <Button size="sm" disabled={pending} data-testid="certify" onClick={() => send({ itemIds: [e.id], decision: "certify", justification: why })}>
           <Check aria-hidden /> Certify
         </Button>

@@ -36,7 +36,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   const [page, decided, eligible] = await Promise.all([
     reviewerInbox(db, principal.userId, { cursor }),
     // Decided items stay in view, with their decision, while the campaign is open: they can still be taken back.
-    cursor ? null : reviewerInbox(db, principal.userId, { status: "decided" }),
+    cursor ? null : reviewerInbox(db, principal.userId, { status: "decided", take: 20, evidence: false }),
     eligibleReviewerIds(db),
   ]);
   const reviewers = (await db.user.findMany({ where: { id: { in: [...eligible].filter((id) => id !== principal.userId) } }, orderBy: { email: "asc" }, select: { id: true, email: true } })).map((u) => ({

@@ -1,9 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, useFocusFirstError } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
@@ -36,6 +36,8 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<ActionError | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
   const [policy, setPolicy] = useState<ReviewerPolicy>("agent_owner");
   const err = (field: string) => error?.fieldErrors?.[field]?.[0] ?? error?.fieldErrors?.[`scope.${field}`]?.[0];
   const defaultDue = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
@@ -78,9 +80,9 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
   }
 
   return (
-    <form action={submit} className="grid max-w-3xl gap-5" noValidate data-testid="campaign-form">
+    <form ref={formRef} action={submit} className="grid max-w-3xl gap-5" noValidate data-testid="campaign-form">
       {error ? (
-        <p role="alert" data-testid="form-error" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+        <p role="alert" data-testid="form-error" data-slot="form-error" tabIndex={-1} className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
           {error.message}
         </p>
       ) : null}
@@ -159,7 +161,7 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
       </fieldset>
       <fieldset className="grid gap-3 rounded-md border p-4 sm:grid-cols-2">
         <legend className="px-1 text-sm font-medium">Schedule</legend>
-        <FormField label="Due date" required error={err("dueAt")}>
+        <FormField label="Due date" required error={err("dueAt")} description="The campaign is due at the end of this day, UTC.">
           <Input name="dueAt" type="date" defaultValue={defaultDue} />
         </FormField>
         <FormField label="Unreviewed items at close" description="Remove treats them as revoked.">

@@ -24,6 +24,7 @@ export default async function NewServerPage() {
           enforcementMode: "native",
           upstreamUrl: "",
           argumentLogging: "none",
+          introspects: false,
           // Whoever registers a server is its likeliest owner; they can name someone else.
           ownerEmail: principal.email,
         }}

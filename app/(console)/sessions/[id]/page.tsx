@@ -120,7 +120,8 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           </Table>
         </CardContent>
       </Card>
-      <div className="grid gap-4 lg:grid-cols-2">
+      {/* Side by side only where both tables fit: at 1,280 px they stack rather than overflow. */}
+      <div className="grid gap-4 2xl:grid-cols-2">
         <Card>
           <CardHeader><CardTitle>Tokens ({tokens.length})</CardTitle></CardHeader>
           <CardContent>

@@ -12,13 +12,17 @@ export const dynamic = "force-dynamic";
 
 export default async function EventReceiversPage() {
   const principal = await requirePermission("settings.view");
-  const rows = await listReceivers(getDb());
+  const [rows, servers] = await Promise.all([
+    listReceivers(getDb()),
+    getDb().mcpServer.findMany({ where: { enforcementMode: "native" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="How this Mandate instance is set up, and who can use it." />
       <SettingsNav />
       <ReceiversPanel
         canManage={can(principal, "settings.manage")}
+        servers={servers}
         rows={rows.map((r) => ({ ...r, createdAt: undefined, lastDeliveredAt: r.lastDeliveredAt?.toISOString() ?? null }))}
       />
     </>

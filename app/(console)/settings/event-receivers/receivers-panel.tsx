@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
 import { createReceiverAction, deleteReceiverAction } from "./actions";
@@ -14,6 +15,7 @@ export interface ReceiverView {
   id: string;
   name: string;
   url: string;
+  server: { id: string; name: string } | null;
   hasAuthHeader: boolean;
   pending: number;
   delivered: number;
@@ -23,11 +25,12 @@ export interface ReceiverView {
 }
 
 /** SSF push receivers (CAEP session-revoked events) and how their deliveries are going. */
-export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canManage: boolean }) {
+export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverView[]; canManage: boolean; servers: { id: string; name: string }[] }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [authHeader, setAuthHeader] = useState("");
+  const [serverId, setServerId] = useState("");
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [pending, startTransition] = useTransition();
   return (
@@ -42,6 +45,7 @@ export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canM
           <TableRow>
             <TableHead>Name</TableHead>
             <TableHead>Push URL</TableHead>
+            <TableHead>CAEP endpoint of</TableHead>
             <TableHead>Delivered</TableHead>
             <TableHead>Pending</TableHead>
             <TableHead>Failed</TableHead>
@@ -54,6 +58,7 @@ export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canM
             <TableRow key={r.id} data-testid={`receiver-${r.name}`}>
               <TableCell className="font-medium">{r.name}{r.hasAuthHeader ? " 🔒" : ""}</TableCell>
               <TableCell className="font-mono text-xs">{r.url}</TableCell>
+              <TableCell className="text-sm">{r.server ? r.server.name : <span className="text-muted-foreground">Every session</span>}</TableCell>
               <TableCell className="tabular-nums">{r.delivered}</TableCell>
               <TableCell className="tabular-nums">{r.pending}</TableCell>
               <TableCell className="tabular-nums">{r.failed}</TableCell>
@@ -80,7 +85,7 @@ export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canM
             </TableRow>
           ))}
           {rows.length === 0 ? (
-            <TableRow><TableCell colSpan={7} className="text-muted-foreground">No receivers yet.</TableCell></TableRow>
+            <TableRow><TableCell colSpan={8} className="text-muted-foreground">No receivers yet.</TableCell></TableRow>
           ) : null}
         </TableBody>
       </Table>
@@ -90,7 +95,7 @@ export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canM
           onSubmit={(e) => {
             e.preventDefault();
             startTransition(async () => {
-              const res = await createReceiverAction({ name, url, authHeader: authHeader || undefined });
+              const res = await createReceiverAction({ name, url, authHeader: authHeader || undefined, serverId: serverId || undefined });
               if (!res.ok) {
                 setErrors(res.error.fieldErrors ?? { _form: [res.error.message] });
                 return;
@@ -99,6 +104,7 @@ export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canM
               setName("");
               setUrl("");
               setAuthHeader("");
+              setServerId("");
               toast.success("Receiver added");
               router.refresh();
             });
@@ -118,6 +124,19 @@ export function ReceiversPanel({ rows, canManage }: { rows: ReceiverView[]; canM
           <div className="grid gap-1">
             <Label htmlFor="receiver-auth">Authorization header (optional, stored encrypted)</Label>
             <Input id="receiver-auth" type="password" autoComplete="off" value={authHeader} onChange={(e) => setAuthHeader(e.target.value)} />
+          </div>
+          <div className="grid gap-1">
+            <Label htmlFor="receiver-server">CAEP endpoint of (a natively enforcing server; optional)</Label>
+            <Select
+              id="receiver-server"
+              value={serverId}
+              onChange={(e) => setServerId(e.target.value)}
+              aria-invalid={errors.serverId ? true : undefined}
+            >
+              <option value="">None: hears of every session (a SIEM, say)</option>
+              {servers.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+            </Select>
+            {errors.serverId ? <p className="text-xs text-destructive">{errors.serverId[0]}</p> : null}
           </div>
           {errors._form ? <p className="text-xs text-destructive">{errors._form[0]}</p> : null}
           <div>

@@ -27,7 +27,7 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
 function FilterLink({ param, value, children }: { param: string; value: string | null; children?: ReactNode }) {
   if (!value) return null;
   return (
-    <Link href={`/audit?${new URLSearchParams({ [param]: value })}`} className="text-primary hover:underline" title={`Show events with this ${param}`}>
+    <Link href={`/audit?${new URLSearchParams({ [param]: value })}`} className="text-primary underline underline-offset-2" title={`Show events with this ${param}`}>
       {children ?? value}
     </Link>
   );

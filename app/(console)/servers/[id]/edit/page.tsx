@@ -32,6 +32,7 @@ export default async function EditServerPage({ params }: { params: Promise<{ id:
           enforcementMode: server.enforcementMode,
           upstreamUrl: server.upstreamUrl ?? "",
           argumentLogging: server.argumentLogging,
+          introspects: server.introspects,
           ownerEmail: server.owner?.email ?? "",
         }}
       />

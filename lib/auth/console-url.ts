@@ -1,0 +1,22 @@
+/**
+ * The console's public origin, when configured: `AUTH_URL`, else
+ * `MANDATE_ISSUER` (one deployment, one origin). Auth.js builds its callback
+ * and redirect URLs from it instead of the request's Host header, which a
+ * caller chooses (next-auth's reqWithEnvURL reads AUTH_URL). Null when neither
+ * is set: a local run follows the Host it is reached on.
+ */
+export function configuredConsoleOrigin(env: Record<string, string | undefined> = process.env): string | null {
+  const configured = env.AUTH_URL?.trim() || env.MANDATE_ISSUER?.trim();
+  if (!configured) return null;
+  try {
+    return new URL(configured).origin;
+  } catch {
+    throw new Error(`AUTH_URL / MANDATE_ISSUER must be an absolute URL (got "${configured}")`);
+  }
+}
+
+/** Makes Auth.js use the configured origin: sets AUTH_URL from MANDATE_ISSUER when only that is set. */
+export function pinAuthUrl(env: Record<string, string | undefined> = process.env): void {
+  const origin = configuredConsoleOrigin(env);
+  if (origin && !env.AUTH_URL?.trim()) env.AUTH_URL = origin;
+}
