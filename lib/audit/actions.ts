@@ -112,6 +112,9 @@ export const AUDIT_ACTIONS = [
   /** A delegated agent's client id at an enterprise IdP recorded (or removed): whose ID tokens it may exchange. */
   "trusted_issuer.agent_client_added",
   "trusted_issuer.agent_client_removed",
+  /** A rule mapping a workload identity (issuer, sub, claims) to an autonomous agent added (or removed). */
+  "trusted_issuer.workload_identity_added",
+  "trusted_issuer.workload_identity_removed",
   /** The owner of an agent left: the agent is ownerless until reassigned (the hook point for a one-item review). */
   "agent.owner_departed",
   "agent.owner_reassigned",

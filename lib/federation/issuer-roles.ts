@@ -3,12 +3,13 @@
  * roles (an enterprise IdP that also issues ID-JAGs, say); each role is
  * checked where its tokens are accepted, so granting one never implies another.
  */
-export const ISSUER_ROLES = ["enterprise_idp", "id_jag_issuer"] as const;
+export const ISSUER_ROLES = ["enterprise_idp", "id_jag_issuer", "workload_issuer"] as const;
 export type IssuerRole = (typeof ISSUER_ROLES)[number];
 
 export const ISSUER_ROLE_LABELS: Record<IssuerRole, string> = {
   enterprise_idp: "Enterprise IdP",
   id_jag_issuer: "ID-JAG issuer",
+  workload_issuer: "Workload issuer",
 };
 
 /** The roles stored as a space-separated list, unknown words dropped. */

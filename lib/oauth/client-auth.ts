@@ -62,7 +62,7 @@ const AGENT_SQL = `SELECT ${AGENT_COLUMNS("")} FROM "Agent" WHERE "clientId" = $
 export type ClientLookup = (clientId: string) => Promise<ClientAgent | null>;
 
 /** The registered client, read fresh on every request (a suspension counts from the next one). */
-async function findClient(db: Db, clientId: string): Promise<ClientAgent | null> {
+export async function findClient(db: Db, clientId: string): Promise<ClientAgent | null> {
   const [r] = await readRows(db, AGENT_SQL, [clientId]);
   return r ? clientAgentOf(r) : null;
 }

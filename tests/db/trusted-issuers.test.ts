@@ -111,4 +111,30 @@ describe.each(PROVIDERS)("trusted issuers on %s", (provider) => {
       await other.close();
     }
   });
+
+  it("maps workload identities to autonomous agents from the CLI: map, workloads, unmap — only at a workload issuer", async () => {
+    const other = await startEnterpriseIdp();
+    try {
+      const lines: string[] = [];
+      const env = { DATABASE_URL: fresh.config.provider === "sqlite" ? `file:${fresh.config.file}` : fresh.config.url };
+      const io = { env, log: (l: string) => lines.push(l) };
+      expect(await idpCommand.run(["add", "--name", "CI issuer", "--issuer", other.issuer, "--role", "enterprise_idp"], io)).toBe(0);
+      await db.agent.create({ data: { clientId: "cli-deployer", name: "CLI deployer", kind: "autonomous", authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
+      const map = ["map", "--issuer", other.issuer, "--agent", "cli-deployer", "--sub", "repo:acme/app:ref:refs/heads/main", "--claim", "repository=acme/app"];
+      await expect(idpCommand.run(map, io)).rejects.toThrow(/not a workload issuer/);
+      await db.trustedIdp.update({ where: { issuer: other.issuer }, data: { roles: "workload_issuer" } });
+      expect(await idpCommand.run(map, io)).toBe(0);
+      const rule = await db.agentWorkloadIdentity.findFirstOrThrow({ where: { subject: "repo:acme/app:ref:refs/heads/main" } });
+      expect(rule.claims).toEqual({ repository: "acme/app" });
+      expect(await lastAudit()).toMatchObject({ action: "trusted_issuer.workload_identity_added", targetLabel: "CLI deployer" });
+      expect(await idpCommand.run(["workloads", "--issuer", other.issuer], io)).toBe(0);
+      expect(lines).toContain(`${rule.id}\t${other.issuer}\tsub=repo:acme/app:ref:refs/heads/main\trepository=acme/app\t→ cli-deployer`);
+      expect(await idpCommand.run(["unmap", "--id", rule.id], io)).toBe(0);
+      expect(await lastAudit()).toMatchObject({ action: "trusted_issuer.workload_identity_removed" });
+      expect(await db.agentWorkloadIdentity.count({ where: { id: rule.id } })).toBe(0);
+      expect(await idpCommand.run(["remove", "--issuer", other.issuer], io)).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -2,9 +2,10 @@ import type { EffectiveAccess } from "@/lib/entitlements/effective-access";
 import { authenticateClient, clientWithOwnAccess, type ClaimedClient } from "../client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "../errors";
-import { GRANT_CLIENT_CREDENTIALS } from "../defaults";
+import { GRANT_CLIENT_CREDENTIALS, GRANT_JWT_BEARER } from "../defaults";
 import { readForm } from "../form-body";
 import { GRANTS, PUBLIC_CLIENT_GRANTS } from "../grants";
+import { presentsNoClient, redeemWorkloadJwt } from "../grants/workload-jwt";
 import { refuse } from "../refuse";
 
 /**
@@ -23,6 +24,9 @@ export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promi
     if (!grantType) throw new InvalidRequest("grant_type is required");
     const grant = GRANTS.get(grantType);
     if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
+    // The MCP workload identity federation extension: a jwt-bearer request with no client at all is a workload
+    // presenting its platform's JWT, and an admin-written rule names the agent (lib/oauth/grants/workload-jwt.ts).
+    if (grantType === GRANT_JWT_BEARER && presentsNoClient(req, form)) return await redeemWorkloadJwt(ctx, req, form, claimed, now);
     // client_credentials decides on what the agent reaches on its own: read with the client, in one statement.
     const found: { ownAccess?: EffectiveAccess } = {};
     const lookup = grantType === GRANT_CLIENT_CREDENTIALS ? clientWithOwnAccess(ctx.db, now, found) : undefined;

@@ -38,14 +38,15 @@ export interface ClientCredentialsToken {
  * Records and signs one client_credentials access token for a decision
  * already made: the grant above, and the revocation drill's canary
  * (lib/drills/mint-canary.ts), which must be minted exactly as an agent's
- * token is so that revoking it exercises the real path.
+ * token is so that revoking it exercises the real path, and a workload JWT
+ * redeemed for its agent (./workload-jwt.ts), recorded under its own grant type.
  */
-export async function mintClientCredentialsToken(input: GrantInput, decision: GrantDecision): Promise<ClientCredentialsToken> {
+export async function mintClientCredentialsToken(input: GrantInput, decision: GrantDecision, grantType: string = GRANT_CLIENT_CREDENTIALS): Promise<ClientCredentialsToken> {
   const { ctx, agent, now } = input;
   const server = decision.server;
   const jti = randomUUID();
   const { sessionId, expiresAt } = await recordGrantMint(input, {
-    user: null, decision, grantType: GRANT_CLIENT_CREDENTIALS, kind: "access_token", jti, audience: server.resourceUri,
+    user: null, decision, grantType, kind: "access_token", jti, audience: server.resourceUri,
     lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime: null,
   });
   const iat = Math.floor(now.getTime() / 1000);

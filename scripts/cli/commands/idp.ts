@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import type { Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
 import { ISSUER_ROLES, type IssuerAlgorithm, type IssuerRole } from "@/lib/federation/issuer-roles";
+import { addWorkloadIdentity, listWorkloadIdentities, removeWorkloadIdentity } from "@/lib/federation/workload-identities";
 import { addAgentIdpClient, addTrustedIssuer, listTrustedIssuers, removeTrustedIssuer, testTrustedIssuer } from "@/lib/federation/trusted-issuers";
 import { cliPrincipal } from "@/lib/policy/cli-principal";
 import type { Db } from "@/lib/db/client";
@@ -11,11 +12,14 @@ import { openMigratedDatabase } from "../open-database";
 import { osUser } from "../policy-run";
 
 const USAGE = [
-  "add --name N --issuer URL [--role enterprise_idp|id_jag_issuer]... [--jwks-uri URL | --jwks-file FILE]",
+  "add --name N --issuer URL [--role enterprise_idp|id_jag_issuer|workload_issuer]... [--jwks-uri URL | --jwks-file FILE]",
   "        [--alg RS256]... [--user-match sub|email] [--as EMAIL]       (without --jwks-*: discovery from the issuer's metadata)",
   "    list",
   "    test --issuer URL",
   "    bind --issuer URL --agent CLIENT_ID --idp-client-id ID [--as EMAIL]   (a delegated agent's client id at the IdP)",
+  "    map --issuer URL --agent CLIENT_ID --sub SUB [--claim NAME=VALUE]... [--as EMAIL]   (a workload identity acts as an autonomous agent)",
+  "    workloads [--issuer URL]",
+  "    unmap --id RULE_ID [--as EMAIL]",
   "    remove --issuer URL [--as EMAIL]",
 ].join("\n");
 
@@ -33,8 +37,20 @@ async function issuerId(db: Db, issuer: string | undefined): Promise<string> {
 const options = {
   name: { type: "string" }, issuer: { type: "string" }, role: { type: "string", multiple: true }, "jwks-uri": { type: "string" },
   "jwks-file": { type: "string" }, alg: { type: "string", multiple: true }, "user-match": { type: "string" }, as: { type: "string" },
-  agent: { type: "string" }, "idp-client-id": { type: "string" },
+  agent: { type: "string" }, "idp-client-id": { type: "string" }, sub: { type: "string" }, claim: { type: "string", multiple: true }, id: { type: "string" },
 } as const;
+
+/** --claim NAME=VALUE pairs as the required claims of a workload identity rule. */
+function parseClaims(pairs: string[] | undefined): Record<string, string> | null {
+  if (!pairs?.length) return null;
+  const claims: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new UsageError(`--claim must be NAME=VALUE, got "${pair}"`);
+    claims[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return claims;
+}
 
 /**
  * `idp add|list|test|bind|remove`: trusted issuers without a browser, through
@@ -42,11 +58,11 @@ const options = {
  */
 export const idpCommand: Command = {
   name: "idp",
-  summary: "trusted identity providers: add (discovery or static keys), list, test keys, bind an agent's IdP client id, remove",
+  summary: "trusted identity providers: add (discovery or static keys), list, test keys, bind an agent's IdP client id, map workload identities, remove",
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
-    if (!sub || !["add", "list", "test", "bind", "remove"].includes(sub)) throw new UsageError(sub ? `unknown idp subcommand "${sub}"` : "idp needs a subcommand");
+    if (!sub || !["add", "list", "test", "bind", "map", "workloads", "unmap", "remove"].includes(sub)) throw new UsageError(sub ? `unknown idp subcommand "${sub}"` : "idp needs a subcommand");
     const { values } = parseArgs({ args: rest, strict: true, allowPositionals: false, options });
     const opened = await openMigratedDatabase(io);
     if (!opened) return 1;
@@ -91,6 +107,29 @@ export const idpCommand: Command = {
           if (!agent) throw new DomainError("not_found", `No agent has the client id ${values.agent}`);
           await addAgentIdpClient(db, await principalFor(db, io, values.as), { idpId: await issuerId(db, values.issuer), agentId: agent.id, clientId: values["idp-client-id"] });
           io.log(`ID tokens from ${values.issuer} issued to ${values["idp-client-id"]} may be exchanged by ${values.agent}`);
+          return 0;
+        }
+        case "map": {
+          if (!values.agent || !values.sub) throw new UsageError("--agent CLIENT_ID and --sub SUB are required");
+          const agent = await db.agent.findUnique({ where: { clientId: values.agent }, select: { id: true } });
+          if (!agent) throw new DomainError("not_found", `No agent has the client id ${values.agent}`);
+          const claims = parseClaims(values.claim);
+          const { id } = await addWorkloadIdentity(db, await principalFor(db, io, values.as), { idpId: await issuerId(db, values.issuer), agentId: agent.id, subject: values.sub, claims });
+          io.log(`workload JWTs from ${values.issuer} with sub ${values.sub}${claims ? ` and ${Object.entries(claims).map(([k, v]) => `${k}=${v}`).join(", ")}` : ""} act as ${values.agent} (rule ${id})`);
+          return 0;
+        }
+        case "workloads": {
+          const rules = await listWorkloadIdentities(db, values.issuer ? { idpId: await issuerId(db, values.issuer) } : {});
+          io.log(`${rules.length} workload identit${rules.length === 1 ? "y" : "ies"}`);
+          for (const w of rules) {
+            io.log(`${w.id}\t${w.issuer}\tsub=${w.subject}\t${Object.entries(w.claims).map(([k, v]) => `${k}=${v}`).join(",") || "—"}\t→ ${w.agentClientId}`);
+          }
+          return 0;
+        }
+        case "unmap": {
+          if (!values.id) throw new UsageError("--id RULE_ID is required (see idp workloads)");
+          await removeWorkloadIdentity(db, await principalFor(db, io, values.as), values.id);
+          io.log(`removed workload identity ${values.id}`);
           return 0;
         }
         default: {

@@ -97,7 +97,7 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
                 <input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles((prev) => toggle(prev, r, e.target.checked))} data-testid={`idp-role-${r}`} />
                 {ISSUER_ROLE_LABELS[r]}
                 <span className="text-muted-foreground">
-                  {r === "enterprise_idp" ? "— its ID tokens are exchanged for ID-JAGs" : "— its ID-JAGs are redeemed for gateway servers"}
+                  {r === "enterprise_idp" ? "— its ID tokens are exchanged for ID-JAGs" : r === "id_jag_issuer" ? "— its ID-JAGs are redeemed for gateway servers" : "— its workload JWTs stand in for agent credentials"}
                 </span>
               </label>
             ))}
@@ -405,7 +405,7 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
           <h2 id="idp-heading" className="font-semibold">
             Identity providers <span className="text-muted-foreground font-normal">({rows.length})</span>
           </h2>
-          <p className="text-sm text-muted-foreground">Issuers whose signed tokens Mandate accepts: enterprise IdPs and ID-JAG issuers.</p>
+          <p className="text-sm text-muted-foreground">Issuers whose signed tokens Mandate accepts: enterprise IdPs, ID-JAG issuers and workload issuers.</p>
         </div>
         {rows.length > 0 ? add : null}
       </div>
