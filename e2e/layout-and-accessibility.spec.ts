@@ -79,13 +79,17 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
       problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${window.innerWidth} px window`);
     }
     const reported: Element[] = [];
+    // Inside a box that clips (a truncated line, say), what lies past the box is not shown: only the box counts.
+    const clipping: Element[] = [];
     for (const el of document.querySelectorAll("body *")) {
       // Report the outermost offender only: its descendants overflow with it.
       if (reported.some((r) => r.contains(el))) continue;
+      if (clipping.some((c) => c !== el && c.contains(el))) continue;
       const style = getComputedStyle(el);
       if (style.display === "none" || style.visibility === "hidden") continue;
       const rect = el.getBoundingClientRect();
       if (rect.width <= 1 || rect.height <= 1) continue;
+      if ((style.overflowX === "hidden" || style.overflowX === "clip") && rect.right <= viewport + 1) clipping.push(el);
       if (rect.right > viewport + 1) {
         problems.push(`${describe(el)} ends at ${Math.round(rect.right)} px, past the ${viewport} px window`);
         reported.push(el);

@@ -20,8 +20,9 @@ export interface SectionTab {
 export function SectionTabs({ label, testIdPrefix, items }: { label: string; testIdPrefix: string; items: readonly SectionTab[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label={label} className="-mt-2 overflow-x-auto border-b">
-      <ul className="flex gap-1">
+    <nav aria-label={label} className="-mt-2 border-b">
+      {/* Tabs wrap onto a second row rather than hiding behind a sideways scroll. */}
+      <ul className="flex flex-wrap gap-x-1">
         {items.map((item) => {
           const active = pathname === item.href;
           const Icon = item.icon;

@@ -95,13 +95,13 @@ export function CoverageTable({ rows, canRun }: { rows: CoverageTableRow[]; canR
                     ) : null}
                   </TableCell>
                 ) : null}
-                <TableCell className="max-w-56">
+                <TableCell className="max-w-44">
                   {r.serverId ? (
                     <Link href={`/servers/${r.serverId}`} className="font-medium hover:underline">{r.name}</Link>
                   ) : (
                     <span className="font-medium">{r.name}</span>
                   )}
-                  <div className="truncate text-xs text-muted-foreground" title={r.resourceUri}>{r.resourceUri}</div>
+                  <div className="max-w-44 truncate text-xs text-muted-foreground" title={r.resourceUri}>{r.resourceUri}</div>
                 </TableCell>
                 <TableCell>
                   <Badge variant={PATH_VARIANT[r.path] ?? "neutral"} data-testid="coverage-path">{r.pathLabel}</Badge>

@@ -111,7 +111,7 @@ export function PeopleTable({ rows, pagination, query, canManage, selfId }: { ro
       },
       { accessorKey: "groups", header: ({ column }) => <DataTableColumnHeader column={column} title="Groups" />, cell: ({ row }) => <span className="tabular-nums">{row.original.groups}</span> },
       { accessorKey: "ownedAgents", header: ({ column }) => <DataTableColumnHeader column={column} title="Agents owned" />, cell: ({ row }) => <span className="tabular-nums">{row.original.ownedAgents}</span> },
-      { accessorKey: "updatedAt", header: ({ column }) => <DataTableColumnHeader column={column} title="Changed" />, cell: ({ row }) => <DateTime iso={row.original.updatedAt} /> },
+      { accessorKey: "updatedAt", header: ({ column }) => <DataTableColumnHeader column={column} title="Changed" />, cell: ({ row }) => <DateTime iso={row.original.updatedAt} stacked /> },
     ];
     if (canManage) cols.push({ id: "actions", enableSorting: false, header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <PersonActions person={row.original} selfId={selfId} /> });
     return cols;

@@ -42,12 +42,12 @@ export function toolColumns(canApprove: boolean): ColumnDef<ServerTool>[] {
     {
       accessorKey: "firstSeenAt",
       header: ({ column }) => <DataTableColumnHeader column={column} title="First seen" />,
-      cell: ({ row }) => <DateTime iso={row.original.firstSeenAt} />,
+      cell: ({ row }) => <DateTime iso={row.original.firstSeenAt} stacked />,
     },
     {
       accessorKey: "lastSeenAt",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Last seen" />,
-      cell: ({ row }) => <DateTime iso={row.original.lastSeenAt} />,
+      cell: ({ row }) => <DateTime iso={row.original.lastSeenAt} stacked />,
     },
   ];
   if (canApprove) {

@@ -89,7 +89,7 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
           </div>
           <details>
             <summary className="cursor-pointer text-sm text-muted-foreground">Show the export</summary>
-            <pre data-testid="policy-export" className="mt-2 max-h-96 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">{exported}</pre>
+            <pre data-testid="policy-export" className="mt-2 max-h-96 overflow-y-auto whitespace-pre-wrap rounded-md bg-muted p-3 font-mono text-xs [overflow-wrap:anywhere]">{exported}</pre>
           </details>
         </CardContent>
       </Card>
