@@ -13,17 +13,22 @@ import { freshDatabase, PROVIDERS, testPostgresUrl, type FreshDatabase } from ".
 // A model change that the committed migrations do not contain.
 const withDriftProbe = (schema: string) => `${schema}\nmodel DriftProbe {\n  id    String @id\n  label String\n}\n`;
 
-async function recordedMigrations(config: DatabaseConfig): Promise<{ name: string; checksum: string }[]> {
-  const sql = `SELECT migration_name AS name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
+/** The rows a read-only query returns, on either store. */
+async function queryRows<Row>(config: DatabaseConfig, sql: string): Promise<Row[]> {
   if (config.provider === "sqlite") {
     const db = new Database(config.file, { readonly: true });
     try {
-      return db.prepare(sql).all() as { name: string; checksum: string }[];
+      return db.prepare(sql).all() as Row[];
     } finally {
       db.close();
     }
   }
-  return withClient(config.url, async (c) => (await c.query<{ name: string; checksum: string }>(sql)).rows);
+  return withClient(config.url, async (c) => (await c.query(sql)).rows as Row[]);
+}
+
+async function recordedMigrations(config: DatabaseConfig): Promise<{ name: string; checksum: string }[]> {
+  const sql = `SELECT migration_name AS name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
+  return queryRows<{ name: string; checksum: string }>(config, sql);
 }
 
 describe.each(PROVIDERS)("migrations on %s", (provider) => {
@@ -88,18 +93,7 @@ describe.each(PROVIDERS)("migrations on %s", (provider) => {
       db.config.provider === "sqlite"
         ? `SELECT name FROM sqlite_master WHERE type = 'trigger'`
         : `SELECT DISTINCT tgname AS name FROM pg_trigger WHERE NOT tgisinternal`;
-    const present = new Set(
-      db.config.provider === "sqlite"
-        ? (() => {
-            const file = new Database(db.config.file, { readonly: true });
-            try {
-              return (file.prepare(sql).all() as { name: string }[]).map((r) => r.name);
-            } finally {
-              file.close();
-            }
-          })()
-        : (await withClient(db.config.url, (c) => c.query<{ name: string }>(sql))).rows.map((r) => r.name),
-    );
+    const present = new Set((await queryRows<{ name: string }>(db.config, sql)).map((r) => r.name));
     expect([...created].filter((name) => !present.has(name))).toEqual([]);
   });
 
