@@ -15,8 +15,22 @@ export function configuredConsoleOrigin(env: Record<string, string | undefined> 
   }
 }
 
+/**
+ * Next's request URL rewrites a loopback IP host (127.x.x.x, [::1]) to
+ * `localhost` (next/dist/server/web/next-url.js), and next-auth rebuilds its
+ * route-handler requests from AUTH_URL through that class. Pinned to a loopback
+ * IP, the OIDC callback would then redeem the code with a `localhost`
+ * redirect_uri while sign-in (a server action, not rewritten) sent the IP:
+ * the IdP refuses the grant. Such an origin only serves this machine, so it
+ * follows the Host header instead (app/api/auth/[...nextauth]/route.ts).
+ */
+function isLoopbackAddress(origin: string): boolean {
+  const { hostname } = new URL(origin);
+  return /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]";
+}
+
 /** Makes Auth.js use the configured origin: sets AUTH_URL from MANDATE_ISSUER when only that is set. */
 export function pinAuthUrl(env: Record<string, string | undefined> = process.env): void {
   const origin = configuredConsoleOrigin(env);
-  if (origin && !env.AUTH_URL?.trim()) env.AUTH_URL = origin;
+  if (origin && !env.AUTH_URL?.trim() && !isLoopbackAddress(origin)) env.AUTH_URL = origin;
 }

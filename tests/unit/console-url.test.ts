@@ -20,4 +20,15 @@ describe("the console's public URL and the Host header", () => {
     pinAuthUrl(local);
     expect(local.AUTH_URL).toBeUndefined();
   });
+
+  it("leaves a loopback IP issuer unpinned, since Next rewrites that host to localhost in route handlers", () => {
+    for (const issuer of ["http://127.0.0.1:3100", "http://[::1]:3000"]) {
+      const env: Record<string, string | undefined> = { MANDATE_ISSUER: issuer };
+      pinAuthUrl(env);
+      expect(env.AUTH_URL).toBeUndefined();
+    }
+    const named: Record<string, string | undefined> = { MANDATE_ISSUER: "http://localhost:3000" };
+    pinAuthUrl(named);
+    expect(named.AUTH_URL).toBe("http://localhost:3000");
+  });
 });
