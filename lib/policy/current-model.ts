@@ -3,6 +3,7 @@ import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import type { PrincipalType } from "@/lib/assignments/assignment-schemas";
 import { excludedToolIdsOf } from "@/lib/assignments/excluded-tools";
 import type { Db, Tx } from "@/lib/db/client";
+import { notDrillAgent } from "@/lib/drills/drill-agent";
 import { parseIssuerAlgorithms, parseIssuerRoles } from "@/lib/federation/issuer-roles";
 import { requiredClaimsOf } from "@/lib/federation/workload-identities";
 
@@ -127,9 +128,10 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
     include: { owner: { select: { email: true } }, tools: { where: { status: { not: "removed" } } } },
   });
   // Interactive clients register themselves (metadata document, RFC 7591) and are approved and granted
-  // access in the console: the policy file neither lists nor prunes them or their grants.
+  // access in the console: the policy file neither lists nor prunes them or their grants. Nor the
+  // built-in drill agent, which Mandate creates for itself and no file could describe (it holds no key).
   const agents = await db.agent.findMany({
-    where: { kind: { not: "interactive" } },
+    where: { kind: { not: "interactive" }, ...notDrillAgent },
     include: { owner: { select: { email: true } } },
   });
   const entitlements = await db.entitlement.findMany({
@@ -150,11 +152,12 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
       group: { select: { displayName: true } },
     },
   });
-  // A retired agent's workload rules let nothing act (it can no longer get tokens) and could not be written again.
+  // A retired agent's workload rules let nothing act (it can no longer get tokens) and could not be written again; the
+  // drill agent is no file's to name.
   const idps = await db.trustedIdp.findMany({
     include: {
       workloadIdentities: {
-        where: { agent: { status: { not: "retired" } } },
+        where: { agent: { status: { not: "retired" }, kind: "autonomous", ...notDrillAgent } },
         include: { agent: { select: { name: true } } },
       },
     },
