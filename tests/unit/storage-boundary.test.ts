@@ -1,0 +1,131 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Raw SQL, provider branches, locks and driver connections live only under
+ * lib/db (its stores); the domain (lib/), the server and the app use Prisma
+ * for ordinary reads and writes and call a store for the rest. This holds the
+ * line: a file outside lib/db that writes SQL, asks which database it runs
+ * on, or reaches for a driver or its row helpers is named here.
+ */
+const ROOT = join(__dirname, "..", "..");
+const SCANNED = ["lib", "server", "app"];
+const INSIDE_THE_BOUNDARY = "lib/db/";
+
+/** Files that still cross the line, until their SQL moves into a store: this list only shrinks. */
+const NOT_YET_MOVED = new Set<string>([
+  "lib/audit/charts.ts",
+  "lib/audit/event-query.ts",
+  "lib/audit/retention.ts",
+  "lib/auth/sign-in-attempts.ts",
+  "lib/directory/scim/scim-groups.ts",
+  "lib/directory/scim/scim-users.ts",
+  "lib/entitlements/effective-access.ts",
+  "lib/entitlements/entitlement-catalog.ts",
+  "lib/gateway/call-audit-store-postgres.ts",
+  "lib/gateway/call-audit-store.ts",
+  "lib/gateway/revocation-listener.ts",
+  "lib/gateway/revocation-state.ts",
+  "lib/oauth/client-auth.ts",
+  "lib/oauth/grants/authorization-code.ts",
+  "lib/oauth/grants/external-id-jag.ts",
+  "lib/oauth/grants/jwt-bearer.ts",
+  "lib/oauth/grants/refresh-token.ts",
+  "lib/oauth/grants/workload-jwt.ts",
+  "lib/oauth/purge-seen-jti.ts",
+  "lib/oauth/store-reads.ts",
+  "lib/oauth/subject-token.ts",
+  "lib/pagination/contains-text.ts",
+  "lib/reviews/in-scope-assignments.ts",
+  "lib/reviews/launch-campaign.ts",
+  "lib/reviews/micro-certification.ts",
+  "lib/reviews/reviewer-inbox.ts",
+  "lib/reviews/scope-usage.ts",
+  "lib/sessions/revocation-lock.ts",
+  "lib/tokens/mint-store-postgres.ts",
+  "lib/tokens/mint-store-sqlite.ts",
+  "lib/tokens/mint-writer.ts",
+  "server/health.ts",
+  "server/main.ts",
+]);
+
+const FORBIDDEN: { what: string; pattern: RegExp }[] = [
+  { what: "a provider branch (providerOf)", pattern: /\bproviderOf\(/ },
+  { what: "a raw Prisma query", pattern: /\$(queryRaw|executeRaw)(Unsafe)?\b/ },
+  { what: "placeholder rewriting", pattern: /\bplaceholders\(/ },
+  { what: "a driver query", pattern: /\bpool\.query\(|\bconn\.prepare\(/ },
+  { what: "SQL text (SELECT … FROM)", pattern: /\bSELECT\b[^;`]*?\bFROM\s+("[A-Z]|\(|\$\{)/ },
+  { what: "SQL text (SELECT 1)", pattern: /["'`]SELECT 1["'`]/ },
+  { what: "SQL text (INSERT INTO)", pattern: /\bINSERT INTO\s+"/ },
+  { what: "SQL text (UPDATE)", pattern: /\bUPDATE\s+"[A-Z]/ },
+  { what: "SQL text (DELETE FROM)", pattern: /\bDELETE FROM\s+"/ },
+  { what: "a PostgreSQL lock or notification", pattern: /\bpg_(advisory\w*|notify)\b/ },
+  {
+    what: "a driver or raw-row helper import",
+    pattern:
+      /from "(pg|better-sqlite3|@\/lib\/db\/(read-pool|read-rows|pg-writer|sqlite-writer|sqlite-write-thread|bulk-insert))"/,
+  },
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" || e.name === "generated" ? [] : sourceFiles(path);
+    return /\.(ts|tsx)$/.test(e.name) ? [path] : [];
+  });
+}
+
+describe("the storage boundary", () => {
+  it("keeps raw SQL, provider branches and driver access inside lib/db", () => {
+    const offences: string[] = [];
+    for (const file of SCANNED.flatMap(sourceFiles)) {
+      const path = relative(ROOT, join(ROOT, file)).split("\\").join("/");
+      if (path.startsWith(INSIDE_THE_BOUNDARY) || NOT_YET_MOVED.has(path)) continue;
+      const text = readFileSync(join(ROOT, file), "utf8");
+      for (const { what, pattern } of FORBIDDEN) if (pattern.test(text)) offences.push(`${path}: ${what}`);
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("lists as not yet moved only files that still cross the line", () => {
+    const clean = [...NOT_YET_MOVED].filter((path) => {
+      const text = readFileSync(join(ROOT, path), "utf8");
+      return !FORBIDDEN.some(({ pattern }) => pattern.test(text));
+    });
+    expect(clean).toEqual([]);
+  });
+
+  it("recognises each kind of offence", () => {
+    const samples = [
+      "providerOf(db)",
+      "db.$queryRawUnsafe(sql)",
+      "tx.$executeRaw`x`",
+      "placeholders(p, sql, [])",
+      "await pool.query(sql, [])",
+      'const s = `SELECT "id" FROM "Agent" WHERE "id" = $1`',
+      'db.$x("SELECT 1")',
+      'INSERT INTO "ReviewItem" (…)',
+      'UPDATE "AgentSession" SET',
+      'DELETE FROM "SeenJti"',
+      "SELECT pg_advisory_xact_lock(hashtext($1))",
+      'import { readRows } from "@/lib/db/read-rows";',
+    ];
+    for (const sample of samples)
+      expect(
+        FORBIDDEN.some(({ pattern }) => pattern.test(sample)),
+        sample,
+      ).toBe(true);
+    // Prose and Prisma calls are not SQL.
+    for (const fine of [
+      "Select a reviewer from the list",
+      "db.agent.update({ where })",
+      "// the update runs in one transaction",
+    ]) {
+      expect(
+        FORBIDDEN.some(({ pattern }) => pattern.test(fine)),
+        fine,
+      ).toBe(false);
+    }
+  });
+});
