@@ -21,13 +21,6 @@ const NOT_YET_MOVED = new Set<string>([
   "lib/auth/sign-in-attempts.ts",
   "lib/directory/scim/scim-groups.ts",
   "lib/directory/scim/scim-users.ts",
-  "lib/entitlements/effective-access.ts",
-  "lib/entitlements/entitlement-catalog.ts",
-  "lib/gateway/call-audit-store-postgres.ts",
-  "lib/gateway/call-audit-store.ts",
-  "lib/gateway/revocation-listener.ts",
-  "lib/gateway/revocation-state.ts",
-  "lib/oauth/client-auth.ts",
   "lib/oauth/grants/authorization-code.ts",
   "lib/oauth/grants/external-id-jag.ts",
   "lib/oauth/grants/jwt-bearer.ts",
@@ -42,12 +35,6 @@ const NOT_YET_MOVED = new Set<string>([
   "lib/reviews/micro-certification.ts",
   "lib/reviews/reviewer-inbox.ts",
   "lib/reviews/scope-usage.ts",
-  "lib/sessions/revocation-lock.ts",
-  "lib/tokens/mint-store-postgres.ts",
-  "lib/tokens/mint-store-sqlite.ts",
-  "lib/tokens/mint-writer.ts",
-  "server/health.ts",
-  "server/main.ts",
 ]);
 
 const FORBIDDEN: { what: string; pattern: RegExp }[] = [

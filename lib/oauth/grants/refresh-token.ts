@@ -27,7 +27,6 @@ FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "
  */
 export const refreshTokenGrant: Grant = {
   type: GRANT_REFRESH_TOKEN,
-  parameters: ["refresh_token", "resource", "scope"],
   async handle(input) {
     const { ctx, form, agent, now, req } = input;
     const presented = form.get("refresh_token");
@@ -36,22 +35,32 @@ export const refreshTokenGrant: Grant = {
     const claimKey = `refresh:${hash}`;
     const [row] = await readRows(ctx.db, REFRESH_SQL, [hash, claimKey]);
     if (!row || rawString(row.kind) !== "refresh_token") throw new InvalidGrant("refresh token is not valid");
-    if (rawString(row.clientId) !== agent.clientId) throw new InvalidGrant("refresh token was issued to another client");
+    if (rawString(row.clientId) !== agent.clientId)
+      throw new InvalidGrant("refresh token was issued to another client");
     const sessionId = rawString(row.sessionId);
-    const reuse = () => revokeForReuse(ctx.db, { sessionId, token: "refresh_token", agent, clientAddress: req.clientAddress, requestId: req.requestId }, now);
+    const reuse = () =>
+      revokeForReuse(
+        ctx.db,
+        { sessionId, token: "refresh_token", agent, clientAddress: req.clientAddress, requestId: req.requestId },
+        now,
+      );
     if (row.used !== null && row.used !== undefined) {
       await reuse();
       throw new InvalidGrant("refresh token was already used; its session is revoked");
     }
-    if (rawDate(row.revokedAt) || rawString(row.status) !== "active") throw new InvalidGrant("refresh token was revoked");
+    if (rawDate(row.revokedAt) || rawString(row.status) !== "active")
+      throw new InvalidGrant("refresh token was revoked");
     const expiresAt = rawDate(row.expiresAt)!;
-    if (expiresAt <= now || rawDate(row.sessionExpiresAt)! <= now) throw new InvalidGrant("refresh token has expired; sign in again");
+    if (expiresAt <= now || rawDate(row.sessionExpiresAt)! <= now)
+      throw new InvalidGrant("refresh token has expired; sign in again");
     const reauthDueAt = rawDate(row.reauthDueAt);
     if (reauthDueAt && reauthDueAt <= now) throw new InvalidGrant("re-authentication is due; sign in again");
     // RFC 8707 §2.2: a refresh may name the resource; it can only be the one the grant is for.
     const resource = targetResource(form.get("resource") ?? rawString(row.audience));
-    if (resource !== rawString(row.audience)) throw new InvalidTarget("resource differs from the one this refresh token was issued for");
-    if (row.userId === null || row.userId === undefined || !rawBool(row.active)) throw new InvalidGrant("the person is no longer active");
+    if (resource !== rawString(row.audience))
+      throw new InvalidTarget("resource differs from the one this refresh token was issued for");
+    if (row.userId === null || row.userId === undefined || !rawBool(row.active))
+      throw new InvalidGrant("the person is no longer active");
     const user = { id: rawString(row.userId), email: rawString(row.email) };
 
     // RFC 6749 §6: the scope may be narrowed, never widened.
@@ -60,11 +69,21 @@ export const refreshTokenGrant: Grant = {
     const requested = asked.length ? asked.filter((s) => granted.includes(s)) : granted;
     if (requested.length === 0) throw new InvalidScope("requested scope exceeds the refresh token's scope");
 
-    input.claims.push({ key: claimKey, expiresAt: new Date(expiresAt.getTime() + ctx.settings.clockSkewSeconds * 1000), replay: { error: "invalid_grant", description: "refresh token was already used" } });
+    input.claims.push({
+      key: claimKey,
+      expiresAt: new Date(expiresAt.getTime() + ctx.settings.clockSkewSeconds * 1000),
+      replay: { error: "invalid_grant", description: "refresh token was already used" },
+    });
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
     const decision = decideGrant(access, serverIn(access, resource), requested);
     try {
-      const minted = await mintWithRefresh(input, { user, decision, grantType: GRANT_REFRESH_TOKEN, authTime: rawDate(row.authTime), refresh: newRefreshToken() });
+      const minted = await mintWithRefresh(input, {
+        user,
+        decision,
+        grantType: GRANT_REFRESH_TOKEN,
+        authTime: rawDate(row.authTime),
+        refresh: newRefreshToken(),
+      });
       return minted.response;
     } catch (e) {
       // Two uses at once: the one that lost is the reuse.
@@ -73,4 +92,3 @@ export const refreshTokenGrant: Grant = {
     }
   },
 };
-
