@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
 import type { Db } from "@/lib/db/client";
 import { clientRow, type ClientRow } from "@/lib/db/stores/access";
+import { jsonColumnValue } from "@/lib/db/raw-values";
 import { clientWithOwnAccess, type EffectiveAccess } from "@/lib/entitlements/effective-access";
 import { replayError, type JtiClaim } from "@/lib/tokens/mint-batch";
 import type { OAuthContext, OAuthRequest } from "./context";
@@ -12,7 +13,6 @@ import type { FormParams } from "./form-body";
 import { describeJoseError } from "./jose-errors";
 import { SecretAttempts } from "./secret-attempts";
 import { consumeJti } from "./seen-jti";
-import { rawJson } from "./store-reads";
 
 /** A registered client (an agent) as authentication reads it. */
 export type ClientAgent = ClientRow;
@@ -83,7 +83,7 @@ function registeredKeys(agent: ClientAgent): ReturnType<typeof createLocalJWKSet
   const source = typeof agent.jwks === "string" ? agent.jwks : JSON.stringify(agent.jwks);
   const hit = keySets.get(agent.id);
   if (hit && hit.source === source) return hit.set;
-  const set = createLocalJWKSet(rawJson(agent.jwks) as JSONWebKeySet);
+  const set = createLocalJWKSet(jsonColumnValue(agent.jwks) as JSONWebKeySet);
   if (keySets.size > 10_000) keySets.clear();
   keySets.set(agent.id, { source, set });
   return set;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { authorizationCodeByHash } from "@/lib/db/stores/token-reads";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { codeHashOf } from "@/lib/interactive/consent";
 import { revokeForReuse } from "@/lib/interactive/reuse-detected";
@@ -9,7 +10,6 @@ import { toolAuthorizationDetails } from "../authorization-details";
 import { jsonResponse } from "../context";
 import { GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN, TYP_ACCESS_TOKEN } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidTarget, OAuthError } from "../errors";
-import { rawBool, rawDate, rawNullableString, rawString, readRows } from "../store-reads";
 import { accessTokenLifetime, recordGrantMint, type Grant, type GrantInput } from "./grant";
 
 /** RFC 7636 §4.1 */
@@ -19,10 +19,6 @@ export const sha256Base64Url = (v: string) => createHash("sha256").update(v, "as
 export const refreshTokenHash = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 /** Opaque, 256 bits; the store keeps only its hash. */
 export const newRefreshToken = () => `mrt_${randomBytes(32).toString("base64url")}`;
-
-const CODE_SQL = `SELECT r."id", r."agentId", r."redirectUri", r."codeChallenge", r."resource", r."status", r."codeExpiresAt", r."redeemedAt",
-  r."grantedScope", r."authTime", r."sessionId", u."id" AS "userId", u."email", u."active"
-FROM "AuthorizationRequest" r LEFT JOIN "User" u ON u."id" = r."userId" WHERE r."codeHash" = $1`;
 
 /**
  * RFC 6749 §4.1.3 as OAuth 2.1 §4.1.3 profiles it: the code is bound to its
@@ -43,25 +39,23 @@ export const authorizationCodeGrant: Grant = {
     const resource = targetResource(form.get("resource"));
     const hash = codeHashOf(code);
 
-    const [row] = await readRows(ctx.db, CODE_SQL, [hash]);
+    const row = await authorizationCodeByHash(ctx.db, hash);
     if (!row) throw new InvalidGrant("authorization code is not valid");
-    const authorizationId = rawString(row.id);
-    if (rawString(row.agentId) !== agent.id) throw new InvalidGrant("authorization code was issued to another client");
-    if (row.redeemedAt !== null && row.redeemedAt !== undefined) {
-      await replayed(input, authorizationId, rawNullableString(row.sessionId));
+    const authorizationId = row.id;
+    if (row.agentId !== agent.id) throw new InvalidGrant("authorization code was issued to another client");
+    if (row.redeemedAt !== null) {
+      await replayed(input, authorizationId, row.sessionId);
       throw new InvalidGrant("authorization code was already used; the tokens issued with it are revoked");
     }
-    if (rawDate(row.codeExpiresAt)! <= now) throw new InvalidGrant("authorization code has expired");
+    if (row.codeExpiresAt <= now) throw new InvalidGrant("authorization code has expired");
     // OAuth 2.1 §4.1.3: the same redirect_uri as in the authorization request.
-    if (form.get("redirect_uri") !== rawString(row.redirectUri))
+    if (form.get("redirect_uri") !== row.redirectUri)
       throw new InvalidGrant("redirect_uri does not match the authorization request");
-    if (!CODE_VERIFIER.test(verifier) || sha256Base64Url(verifier) !== rawString(row.codeChallenge))
+    if (!CODE_VERIFIER.test(verifier) || sha256Base64Url(verifier) !== row.codeChallenge)
       throw new InvalidGrant("code_verifier does not match the code_challenge");
-    if (resource !== rawString(row.resource))
-      throw new InvalidTarget("resource differs from the authorization request");
-    if (row.userId === null || row.userId === undefined || !rawBool(row.active))
-      throw new InvalidGrant("the person is no longer active");
-    const user = { id: rawString(row.userId), email: rawString(row.email) };
+    if (resource !== row.resource) throw new InvalidTarget("resource differs from the authorization request");
+    if (!row.user?.active) throw new InvalidGrant("the person is no longer active");
+    const user = { id: row.user.id, email: row.user.email };
 
     // Single use, committed with the mint (or with the refusal): of two concurrent redemptions one fails.
     input.claims.push({
@@ -71,12 +65,8 @@ export const authorizationCodeGrant: Grant = {
     });
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
     const server = serverIn(access, resource);
-    const decision = decideGrant(
-      access,
-      server,
-      (rawNullableString(row.grantedScope) ?? "").split(" ").filter(Boolean),
-    );
-    const authTime = rawDate(row.authTime);
+    const decision = decideGrant(access, server, (row.grantedScope ?? "").split(" ").filter(Boolean));
+    const authTime = row.authTime;
     const interval = decision.reauthIntervalSeconds;
     if (interval !== null && (!authTime || now.getTime() - authTime.getTime() > interval * 1000))
       throw new InvalidGrant("the person must sign in again (re-authentication interval)");

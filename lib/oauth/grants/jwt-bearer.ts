@@ -1,3 +1,4 @@
+import { issuedGrantByJti } from "@/lib/db/stores/token-reads";
 import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
@@ -9,7 +10,6 @@ import { jsonResponse } from "../context";
 import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
 import { splitScope } from "../form-body";
-import { rawBool, rawDate, rawString, readRows } from "../store-reads";
 import { redeemExternalIdJag } from "./external-id-jag";
 import { accessTokenLifetime, recordGrantMint, type Grant } from "./grant";
 
@@ -53,19 +53,13 @@ export const jwtBearerGrant: Grant = {
 
     // The grant as issued, its session, and the person it was issued for: one read. The ID-JAG's `sub` is the
     // person's subject at their IdP; Mandate's own record of the grant says who that is.
-    const [issued] = await readRows(
-      ctx.db,
-      `SELECT t."kind", t."clientId", t."revokedAt", s."status", s."expiresAt", u."id" AS "userId", u."email", u."active"
-FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "User" u ON u."id" = s."userId" WHERE t."jti" = $1`,
-      [jag.jti],
-    );
+    const issued = await issuedGrantByJti(ctx.db, jag.jti);
     if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId)
       throw new InvalidGrant("assertion is not a grant Mandate issued");
-    if (rawDate(issued.revokedAt) || issued.status !== "active" || rawDate(issued.expiresAt)! <= now)
+    if (issued.revokedAt || issued.sessionStatus !== "active" || issued.sessionExpiresAt <= now)
       throw new InvalidGrant("assertion or its session was revoked or has ended");
-    if (issued.userId === null || issued.userId === undefined || !rawBool(issued.active))
-      throw new InvalidGrant("the person is no longer active");
-    const user = { id: rawString(issued.userId), email: rawString(issued.email) };
+    if (!issued.user?.active) throw new InvalidGrant("the person is no longer active");
+    const user = { id: issued.user.id, email: issued.user.email };
     const resource = targetResource(jag.resource);
 
     // RFC 6749 §3.3: a client may narrow the grant's scope, never widen it.
