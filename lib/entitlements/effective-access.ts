@@ -167,7 +167,7 @@ function reach(catalog: EntitlementCatalog, grants: readonly Grant[]): Effective
   for (const g of grants) {
     const { path, via, excluded } = g;
     for (const t of g.entitlement.tools) {
-      if (excluded !== null && excluded.has(t.toolId)) continue;
+      if (excluded?.has(t.toolId)) continue;
       const i = t.index;
       if (stamp[i] !== generation) {
         stamp[i] = generation;

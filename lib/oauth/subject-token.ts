@@ -58,7 +58,7 @@ export async function verifySubjectIdToken(
   }
   if (typeof iss !== "string") throw new InvalidGrant("subject_token has no iss");
   const row = await trustedIssuer(ctx.db, iss);
-  if (!row || !row.enabled || !hasIssuerRole(row.roles, "enterprise_idp")) {
+  if (!row?.enabled || !hasIssuerRole(row.roles, "enterprise_idp")) {
     throw new InvalidGrant("subject_token issuer is not a trusted enterprise IdP");
   }
   const idp = {

@@ -35,7 +35,7 @@ const MAX_EXTERNAL_ID_JAG_SECONDS = 600;
 export async function redeemExternalIdJag(input: GrantInput, assertion: string, iss: string): Promise<OAuthResponse> {
   const { ctx, form, agent, now } = input;
   const row = await trustedIssuer(ctx.db, iss);
-  if (!row || !row.enabled || !hasIssuerRole(row.roles, "id_jag_issuer"))
+  if (!row?.enabled || !hasIssuerRole(row.roles, "id_jag_issuer"))
     throw new InvalidGrant("assertion issuer is not a trusted ID-JAG issuer");
   const idp = { id: row.id, issuer: row.issuer, jwksUri: row.jwksUri, jwks: row.jwks, userMatch: row.userMatch };
   const keys = issuerKeys(ctx.remoteJwks, idp);

@@ -54,7 +54,7 @@ export const jwtBearerGrant: Grant = {
     // The grant as issued, its session, and the person it was issued for: one read. The ID-JAG's `sub` is the
     // person's subject at their IdP; Mandate's own record of the grant says who that is.
     const issued = await issuedGrantByJti(ctx.db, jag.jti);
-    if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId)
+    if (issued?.kind !== "id_jag" || issued.clientId !== agent.clientId)
       throw new InvalidGrant("assertion is not a grant Mandate issued");
     if (issued.revokedAt || issued.sessionStatus !== "active" || issued.sessionExpiresAt <= now)
       throw new InvalidGrant("assertion or its session was revoked or has ended");

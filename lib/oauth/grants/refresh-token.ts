@@ -29,7 +29,7 @@ export const refreshTokenGrant: Grant = {
     const hash = refreshTokenHash(presented);
     const claimKey = `refresh:${hash}`;
     const row = await refreshTokenByHash(ctx.db, hash, claimKey);
-    if (!row || row.kind !== "refresh_token") throw new InvalidGrant("refresh token is not valid");
+    if (row?.kind !== "refresh_token") throw new InvalidGrant("refresh token is not valid");
     if (row.clientId !== agent.clientId) throw new InvalidGrant("refresh token was issued to another client");
     const sessionId = row.sessionId;
     const reuse = () =>

@@ -61,7 +61,7 @@ export async function redeemWorkloadJwt(
   if (typeof iss !== "string") throw new InvalidGrant("assertion has no iss");
 
   const row = await trustedIssuer(ctx.db, iss);
-  if (!row || !row.enabled || !hasIssuerRole(row.roles, "workload_issuer"))
+  if (!row?.enabled || !hasIssuerRole(row.roles, "workload_issuer"))
     throw new InvalidGrant(`assertion issuer ${iss.slice(0, 200)} is not a trusted workload issuer`);
   const idp = { id: row.id, issuer: row.issuer, name: row.name, jwksUri: row.jwksUri, jwks: row.jwks };
   const keys = issuerKeys(ctx.remoteJwks, idp);
