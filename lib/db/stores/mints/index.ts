@@ -1,5 +1,4 @@
-import type { Db } from "@/lib/db/client";
-import { databaseConfigOf } from "@/lib/db/read-pool";
+import { databaseConfigOf, type Db } from "@/lib/db/client";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import type { PendingWrite, WriteOutcome } from "@/lib/tokens/mint-batch";
 import { postgresMintStore } from "./postgres";

@@ -1,7 +1,5 @@
-import type { Db, Tx } from "@/lib/db/client";
-import { providerOf } from "@/lib/db/client";
+import { databaseConfigOf, providerOf, type Db, type Tx } from "@/lib/db/client";
 import { rawDate, rawInt, rawNullableString, rawString } from "@/lib/db/raw-values";
-import { databaseConfigOf } from "@/lib/db/read-pool";
 import { readRows } from "@/lib/db/read-rows";
 import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 import { RevocationListener, type RevocationListenerOptions } from "./listener";

@@ -1,6 +1,5 @@
 import type { AuditInput } from "@/lib/audit/record";
-import type { Db } from "@/lib/db/client";
-import { databaseConfigOf } from "@/lib/db/read-pool";
+import { databaseConfigOf, type Db } from "@/lib/db/client";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
 import { postgresToolCallStore } from "./postgres";
 import { sqliteToolCallStore } from "./sqlite";
