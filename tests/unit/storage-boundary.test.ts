@@ -16,6 +16,7 @@ const INSIDE_THE_BOUNDARY = "lib/db/";
 const FORBIDDEN: { what: string; pattern: RegExp }[] = [
   { what: "a provider branch (providerOf)", pattern: /\bproviderOf\(/ },
   { what: "a raw Prisma query", pattern: /\$(queryRaw|executeRaw)(Unsafe)?\b/ },
+  { what: "a raw Prisma query", pattern: /\bPrisma\.(sql|raw|join)\b/ },
   { what: "placeholder rewriting", pattern: /\bplaceholders\(/ },
   { what: "a driver query", pattern: /\bpool\.query\(|\bconn\.prepare\(/ },
   { what: "SQL text (SELECT … FROM)", pattern: /\bSELECT\b[^;`]*?\bFROM\s+("[A-Z]|\(|\$\{)/ },
@@ -56,6 +57,7 @@ describe("the storage boundary", () => {
       "providerOf(db)",
       "db.$queryRawUnsafe(sql)",
       "tx.$executeRaw`x`",
+      "Prisma.sql`SELECT 1`",
       "placeholders(p, sql, [])",
       "await pool.query(sql, [])",
       'const s = `SELECT "id" FROM "Agent" WHERE "id" = $1`',
