@@ -3,6 +3,7 @@ import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import type { PrincipalType } from "@/lib/assignments/assignment-schemas";
 import { excludedToolIdsOf } from "@/lib/assignments/excluded-tools";
 import type { Db, Tx } from "@/lib/db/client";
+import { notDrillAgent } from "@/lib/drills/drill-agent";
 
 /**
  * The database's model in the policy file's terms (names and emails instead
@@ -45,8 +46,12 @@ export async function loadCurrentModel(db: Db | Tx, now: Date): Promise<CurrentM
     include: { owner: { select: { email: true } }, tools: { where: { status: { not: "removed" } } } },
   });
   // Interactive clients register themselves (metadata document, RFC 7591) and are approved and granted
-  // access in the console: the policy file neither lists nor prunes them or their grants.
-  const agents = await db.agent.findMany({ where: { kind: { not: "interactive" } }, include: { owner: { select: { email: true } } } });
+  // access in the console: the policy file neither lists nor prunes them or their grants. Nor the
+  // built-in drill agent, which Mandate creates for itself and no file could describe (it holds no key).
+  const agents = await db.agent.findMany({
+    where: { kind: { not: "interactive" }, ...notDrillAgent },
+    include: { owner: { select: { email: true } } },
+  });
   const entitlements = await db.entitlement.findMany({
     include: { server: { select: { name: true } }, tools: { select: { tool: { select: { id: true, name: true } } } } },
   });
