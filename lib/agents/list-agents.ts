@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { AgentKind, AgentStatus, ClientAuthMethod } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type AgentListItem = {
@@ -30,10 +30,7 @@ export async function listAgents(db: Db, request: PageRequest): Promise<KeysetPa
       const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       return db.agent.findMany({
         where: {
-          AND: [
-            search,
-            page.past,
-          ],
+          AND: [search, page.past],
         },
         orderBy: page.orderBy,
         take,

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { keysetBy, loadKeysetPage, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 
 export interface DirectoryGroup {
@@ -14,7 +14,11 @@ export interface DirectoryGroup {
 }
 
 /** The directory's groups (deleted ones excluded), by name. */
-export async function listDirectoryGroups(db: Db, request: PageRequest, now = new Date()): Promise<KeysetPage<DirectoryGroup>> {
+export async function listDirectoryGroups(
+  db: Db,
+  request: PageRequest,
+  now = new Date(),
+): Promise<KeysetPage<DirectoryGroup>> {
   const search: Prisma.GroupWhereInput = request.q ? { displayName: containsText(db, request.q) } : {};
   return loadKeysetPage(
     request,
@@ -26,13 +30,27 @@ export async function listDirectoryGroups(db: Db, request: PageRequest, now = ne
         orderBy: page.orderBy,
         take,
         select: {
-          id: true, displayName: true, externalId: true, source: true, updatedAt: true,
-          _count: { select: { members: true, assignments: { where: { endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } } } },
+          id: true,
+          displayName: true,
+          externalId: true,
+          source: true,
+          updatedAt: true,
+          _count: {
+            select: {
+              members: true,
+              assignments: { where: { endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } },
+            },
+          },
         },
       });
       return rows.map((r) => ({
-        id: r.id, displayName: r.displayName, externalId: r.externalId, source: r.source, members: r._count.members,
-        liveAssignments: r._count.assignments, updatedAt: r.updatedAt,
+        id: r.id,
+        displayName: r.displayName,
+        externalId: r.externalId,
+        source: r.source,
+        members: r._count.members,
+        liveAssignments: r._count.assignments,
+        updatedAt: r.updatedAt,
       }));
     },
   );

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { keysetBy, loadKeysetPage, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 
 export interface DirectoryPerson {
@@ -20,7 +20,13 @@ export interface DirectoryPerson {
 /** The directory's people (deleted ones excluded), by name; `q` matches name, email or department. */
 export async function listDirectoryPeople(db: Db, request: PageRequest): Promise<KeysetPage<DirectoryPerson>> {
   const search: Prisma.UserWhereInput = request.q
-    ? { OR: [{ displayName: containsText(db, request.q) }, { email: containsText(db, request.q) }, { department: containsText(db, request.q) }] }
+    ? {
+        OR: [
+          { displayName: containsText(db, request.q) },
+          { email: containsText(db, request.q) },
+          { department: containsText(db, request.q) },
+        ],
+      }
     : {};
   return loadKeysetPage(
     request,
@@ -32,15 +38,30 @@ export async function listDirectoryPeople(db: Db, request: PageRequest): Promise
         orderBy: page.orderBy,
         take,
         select: {
-          id: true, displayName: true, email: true, active: true, source: true, department: true, deactivatedAt: true, updatedAt: true,
+          id: true,
+          displayName: true,
+          email: true,
+          active: true,
+          source: true,
+          department: true,
+          deactivatedAt: true,
+          updatedAt: true,
           manager: { select: { displayName: true } },
           _count: { select: { memberships: true, ownedAgents: { where: { status: { not: "retired" } } } } },
         },
       });
       return rows.map((r) => ({
-        id: r.id, displayName: r.displayName, email: r.email, active: r.active, source: r.source, department: r.department,
-        manager: r.manager?.displayName ?? null, groups: r._count.memberships, ownedAgents: r._count.ownedAgents,
-        deactivatedAt: r.deactivatedAt, updatedAt: r.updatedAt,
+        id: r.id,
+        displayName: r.displayName,
+        email: r.email,
+        active: r.active,
+        source: r.source,
+        department: r.department,
+        manager: r.manager?.displayName ?? null,
+        groups: r._count.memberships,
+        ownedAgents: r._count.ownedAgents,
+        deactivatedAt: r.deactivatedAt,
+        updatedAt: r.updatedAt,
       }));
     },
   );

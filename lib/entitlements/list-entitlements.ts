@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type EntitlementListItem = {
@@ -27,10 +27,7 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
       const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       const entitlements = await db.entitlement.findMany({
         where: {
-          AND: [
-            search,
-            page.past,
-          ],
+          AND: [search, page.past],
         },
         orderBy: page.orderBy,
         take,

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { EnforcementMode } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type ServerListItem = {
@@ -20,7 +20,11 @@ export type ServerListItem = {
 const NATURAL_ORDER = "asc";
 
 /** MCP servers by name; `q` matches name, slug or resource URI; `pendingOnly`: those with a tool pending approval. */
-export async function listServers(db: Db, request: PageRequest, opts: { pendingOnly?: boolean } = {}): Promise<KeysetPage<ServerListItem>> {
+export async function listServers(
+  db: Db,
+  request: PageRequest,
+  opts: { pendingOnly?: boolean } = {},
+): Promise<KeysetPage<ServerListItem>> {
   const search: Prisma.McpServerWhereInput = request.q
     ? {
         OR: [
@@ -38,11 +42,7 @@ export async function listServers(db: Db, request: PageRequest, opts: { pendingO
       const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       const servers = await db.mcpServer.findMany({
         where: {
-          AND: [
-            search,
-            opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {},
-            page.past,
-          ],
+          AND: [search, opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {}, page.past],
         },
         orderBy: page.orderBy,
         take,
@@ -58,10 +58,18 @@ export async function listServers(db: Db, request: PageRequest, opts: { pendingO
       });
       // One grouped count for the page (index serverId, status) rather than one per server.
       const pending = servers.length
-        ? await db.tool.groupBy({ by: ["serverId"], where: { status: "pending", serverId: { in: servers.map((s) => s.id) } }, _count: { _all: true } })
+        ? await db.tool.groupBy({
+            by: ["serverId"],
+            where: { status: "pending", serverId: { in: servers.map((s) => s.id) } },
+            _count: { _all: true },
+          })
         : [];
       const pendingOf = new Map(pending.map((p) => [p.serverId, p._count._all]));
-      return servers.map(({ _count, ...server }) => ({ ...server, toolCount: _count.tools, pendingToolCount: pendingOf.get(server.id) ?? 0 }));
+      return servers.map(({ _count, ...server }) => ({
+        ...server,
+        toolCount: _count.tools,
+        pendingToolCount: pendingOf.get(server.id) ?? 0,
+      }));
     },
   );
 }

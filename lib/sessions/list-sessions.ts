@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { SessionStatus, ToolRisk } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 import { sessionFiltersSchema, sessionWhere, type SessionFilters } from "./session-filters";
 
@@ -25,8 +25,17 @@ export type SessionListItem = {
 };
 
 const select = {
-  id: true, scopes: true, risk: true, status: true, createdAt: true, lastUsedAt: true, expiresAt: true, reauthDueAt: true,
-  tokenCount: true, toolCallCount: true, revokedAt: true,
+  id: true,
+  scopes: true,
+  risk: true,
+  status: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  reauthDueAt: true,
+  tokenCount: true,
+  toolCallCount: true,
+  revokedAt: true,
   agent: { select: { id: true, name: true, kind: true } },
   user: { select: { id: true, displayName: true, email: true } },
   server: { select: { id: true, name: true } },
