@@ -1,7 +1,7 @@
 "use client";
 
 import { Check, ChevronsUpDown, X } from "lucide-react";
-import { useId, useMemo, useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import { cn } from "@/lib/utils/cn";
 import { Command, CommandEmpty, CommandInput, CommandItem, CommandList } from "./command";
 import { Popover, PopoverContent, PopoverTrigger } from "./popover";
@@ -28,6 +28,8 @@ type SharedProps = {
   disabled?: boolean;
   required?: boolean;
   className?: string;
+  /** What is being chosen ("Agents"), for the list and the chips; a `<label for>` or `aria-label` names the trigger. */
+  label?: string;
   "aria-label"?: string;
   "aria-invalid"?: boolean;
   "aria-describedby"?: string;
@@ -52,7 +54,6 @@ const triggerClass =
 
 function OptionList({
   label,
-  listId,
   options,
   searchPlaceholder,
   emptyText,
@@ -61,7 +62,6 @@ function OptionList({
   leading,
 }: {
   label: string;
-  listId: string;
   options: ComboboxOption[];
   searchPlaceholder: string;
   emptyText: string;
@@ -80,7 +80,7 @@ function OptionList({
         placeholder={searchPlaceholder}
         aria-label={searchPlaceholder}
       />
-      <CommandList id={listId} aria-label={label}>
+      <CommandList aria-label={label}>
         <CommandEmpty>{emptyText}</CommandEmpty>
         {leading}
         {shown.map((option) => {
@@ -141,6 +141,7 @@ export function Combobox({
   disabled,
   required,
   className,
+  label,
   "aria-label": ariaLabel,
   "aria-invalid": ariaInvalid,
   "aria-describedby": ariaDescribedBy,
@@ -149,7 +150,6 @@ export function Combobox({
   const [open, setOpen] = useState(false);
   const [uncontrolled, setUncontrolled] = useState(defaultValue);
   const value = controlled ?? uncontrolled;
-  const listId = `${useId()}-list`;
   const chosen = options.find((o) => o.value === value);
 
   function choose(next: string) {
@@ -167,8 +167,6 @@ export function Combobox({
           id={id}
           role="combobox"
           aria-expanded={open}
-          aria-controls={open ? listId : undefined}
-          aria-haspopup="listbox"
           aria-label={ariaLabel}
           aria-invalid={ariaInvalid}
           aria-describedby={ariaDescribedBy}
@@ -196,8 +194,7 @@ export function Combobox({
       </PopoverTrigger>
       <PopoverContent className="w-[var(--radix-popover-trigger-width)] min-w-72">
         <OptionList
-          label={ariaLabel ?? searchPlaceholder}
-          listId={listId}
+          label={label ?? ariaLabel ?? searchPlaceholder}
           options={options}
           searchPlaceholder={searchPlaceholder}
           emptyText={emptyText}
@@ -241,6 +238,7 @@ export function MultiCombobox({
   disabled,
   required,
   className,
+  label,
   "aria-label": ariaLabel,
   "aria-invalid": ariaInvalid,
   "aria-describedby": ariaDescribedBy,
@@ -249,7 +247,6 @@ export function MultiCombobox({
   const [open, setOpen] = useState(false);
   const [uncontrolled, setUncontrolled] = useState(defaultValues);
   const values = controlled ?? uncontrolled;
-  const listId = `${useId()}-list`;
   const byValue = useMemo(() => new Map(options.map((o) => [o.value, o])), [options]);
   const chosen = values.map((v) => byValue.get(v)).filter((o): o is ComboboxOption => o !== undefined);
 
@@ -270,8 +267,6 @@ export function MultiCombobox({
             id={id}
             role="combobox"
             aria-expanded={open}
-            aria-controls={open ? listId : undefined}
-            aria-haspopup="listbox"
             aria-label={ariaLabel}
             aria-invalid={ariaInvalid}
             aria-describedby={ariaDescribedBy}
@@ -288,8 +283,7 @@ export function MultiCombobox({
         </PopoverTrigger>
         <PopoverContent className="w-[var(--radix-popover-trigger-width)] min-w-72">
           <OptionList
-            label={ariaLabel ?? searchPlaceholder}
-            listId={listId}
+            label={label ?? ariaLabel ?? searchPlaceholder}
             options={options}
             searchPlaceholder={searchPlaceholder}
             emptyText={emptyText}
@@ -299,7 +293,10 @@ export function MultiCombobox({
         </PopoverContent>
       </Popover>
       {chosen.length ? (
-        <ul className="flex flex-wrap gap-1.5" aria-label={ariaLabel ? `${ariaLabel}: chosen` : "Chosen"}>
+        <ul
+          className="flex flex-wrap gap-1.5"
+          aria-label={label || ariaLabel ? `${label ?? ariaLabel}: chosen` : "Chosen"}
+        >
           {chosen.map((option) => (
             <li
               key={option.value}

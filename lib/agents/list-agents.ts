@@ -2,7 +2,14 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { AgentKind, AgentStatus, ClientAuthMethod } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
-import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
+import {
+  keysetBy,
+  type KeysetPage,
+  type KeysetWindow,
+  loadKeysetPage,
+  type PageRequest,
+  stringKeyOf,
+} from "@/lib/pagination/keyset";
 
 export type AgentListItem = {
   id: string;
@@ -23,19 +30,20 @@ export async function listAgents(db: Db, request: PageRequest): Promise<KeysetPa
     ? { OR: [{ name: containsText(db, request.q) }, { clientId: containsText(db, request.q) }] }
     : {};
 
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
+    return { where: { AND: [search, page.past] }, orderBy: page.orderBy };
+  };
+
   return loadKeysetPage(
     request,
     (agent) => ({ key: agent.name, id: agent.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
+    async (window) => {
+      const { where, orderBy } = windowOf(window);
+      const take = window.take;
       return db.agent.findMany({
-        where: {
-          AND: [
-            search,
-            page.past,
-          ],
-        },
-        orderBy: page.orderBy,
+        where,
+        orderBy,
         take,
         select: {
           id: true,
@@ -49,5 +57,6 @@ export async function listAgents(db: Db, request: PageRequest): Promise<KeysetPa
         },
       });
     },
+    (window) => db.agent.count({ where: windowOf(window).where, take: window.take }),
   );
 }

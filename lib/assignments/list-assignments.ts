@@ -2,7 +2,15 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { containsText } from "@/lib/pagination/contains-text";
-import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import {
+  dateKeyOf,
+  keysetBy,
+  type KeysetPage,
+  type KeysetWindow,
+  loadKeysetPage,
+  type PageRequest,
+  type SearchParamsRecord,
+} from "@/lib/pagination/keyset";
 import { PRINCIPAL_TYPES } from "./assignment-schemas";
 import { assignmentItemSelect, toAssignmentItem, type AssignmentItem } from "./assignment-item";
 import { liveAssignmentWhere } from "./live-assignment";
@@ -20,7 +28,8 @@ export const assignmentFiltersSchema = z.object({
 export type AssignmentFilters = z.infer<typeof assignmentFiltersSchema>;
 
 /** Bad filter values fall back to "no filter" rather than failing the page. */
-export const parseAssignmentFilters = (params: SearchParamsRecord): AssignmentFilters => assignmentFiltersSchema.parse(params);
+export const parseAssignmentFilters = (params: SearchParamsRecord): AssignmentFilters =>
+  assignmentFiltersSchema.parse(params);
 
 const NATURAL_ORDER = "desc";
 
@@ -28,34 +37,47 @@ const NATURAL_ORDER = "desc";
  * Live assignments, newest first, keyset-paged on (createdAt, id). `q`
  * matches the entitlement or the principal's name.
  */
-export async function listAssignments(db: Db, request: PageRequest, filters: AssignmentFilters, now = new Date()): Promise<KeysetPage<AssignmentItem>> {
+export async function listAssignments(
+  db: Db,
+  request: PageRequest,
+  filters: AssignmentFilters,
+  now = new Date(),
+): Promise<KeysetPage<AssignmentItem>> {
   const where: Prisma.AssignmentWhereInput[] = [liveAssignmentWhere(now)];
   if (filters.principalType) where.push({ principalType: filters.principalType });
   if (filters.entitlementId) where.push({ entitlementId: filters.entitlementId });
-  if (filters.expiring === "soon") where.push({ expiresAt: { not: null, lte: new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000) } });
+  if (filters.expiring === "soon")
+    where.push({ expiresAt: { not: null, lte: new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000) } });
   if (request.q) {
     const text = containsText(db, request.q);
     where.push({
-      OR: [{ entitlement: { name: text } }, { agent: { name: text } }, { user: { displayName: text } }, { user: { email: text } }, { group: { displayName: text } }],
+      OR: [
+        { entitlement: { name: text } },
+        { agent: { name: text } },
+        { user: { displayName: text } },
+        { user: { email: text } },
+        { group: { displayName: text } },
+      ],
     });
   }
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
+    return { where: { AND: [...where, page.past] }, orderBy: page.orderBy };
+  };
   return loadKeysetPage(
     request,
     (a) => ({ key: a.createdAt.getTime(), id: a.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
+    async (window) => {
+      const { where: windowWhere, orderBy } = windowOf(window);
+      const take = window.take;
       const rows = await db.assignment.findMany({
-        where: {
-          AND: [
-            ...where,
-            page.past,
-          ],
-        },
-        orderBy: page.orderBy,
+        where: windowWhere,
+        orderBy,
         take,
         select: assignmentItemSelect,
       });
       return rows.map(toAssignmentItem);
     },
+    (window) => db.assignment.count({ where: windowOf(window).where, take: window.take }),
   );
 }

@@ -1,7 +1,14 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { containsText } from "@/lib/pagination/contains-text";
-import { keysetBy, loadKeysetPage, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import {
+  keysetBy,
+  loadKeysetPage,
+  stringKeyOf,
+  type KeysetPage,
+  type KeysetWindow,
+  type PageRequest,
+} from "@/lib/pagination/keyset";
 
 export interface DirectoryGroup {
   id: string;
@@ -14,26 +21,50 @@ export interface DirectoryGroup {
 }
 
 /** The directory's groups (deleted ones excluded), by name. */
-export async function listDirectoryGroups(db: Db, request: PageRequest, now = new Date()): Promise<KeysetPage<DirectoryGroup>> {
+export async function listDirectoryGroups(
+  db: Db,
+  request: PageRequest,
+  now = new Date(),
+): Promise<KeysetPage<DirectoryGroup>> {
   const search: Prisma.GroupWhereInput = request.q ? { displayName: containsText(db, request.q) } : {};
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
+    return { where: { AND: [{ deletedAt: null }, search, page.past] }, orderBy: page.orderBy };
+  };
   return loadKeysetPage(
     request,
     (g) => ({ key: g.displayName, id: g.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
+    async (window) => {
+      const { where, orderBy } = windowOf(window);
+      const take = window.take;
       const rows = await db.group.findMany({
-        where: { AND: [{ deletedAt: null }, search, page.past] },
-        orderBy: page.orderBy,
+        where,
+        orderBy,
         take,
         select: {
-          id: true, displayName: true, externalId: true, source: true, updatedAt: true,
-          _count: { select: { members: true, assignments: { where: { endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } } } },
+          id: true,
+          displayName: true,
+          externalId: true,
+          source: true,
+          updatedAt: true,
+          _count: {
+            select: {
+              members: true,
+              assignments: { where: { endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } },
+            },
+          },
         },
       });
       return rows.map((r) => ({
-        id: r.id, displayName: r.displayName, externalId: r.externalId, source: r.source, members: r._count.members,
-        liveAssignments: r._count.assignments, updatedAt: r.updatedAt,
+        id: r.id,
+        displayName: r.displayName,
+        externalId: r.externalId,
+        source: r.source,
+        members: r._count.members,
+        liveAssignments: r._count.assignments,
+        updatedAt: r.updatedAt,
       }));
     },
+    (window) => db.group.count({ where: windowOf(window).where, take: window.take }),
   );
 }

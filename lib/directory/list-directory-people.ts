@@ -1,7 +1,14 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { containsText } from "@/lib/pagination/contains-text";
-import { keysetBy, loadKeysetPage, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import {
+  keysetBy,
+  loadKeysetPage,
+  stringKeyOf,
+  type KeysetPage,
+  type KeysetWindow,
+  type PageRequest,
+} from "@/lib/pagination/keyset";
 
 export interface DirectoryPerson {
   id: string;
@@ -20,28 +27,55 @@ export interface DirectoryPerson {
 /** The directory's people (deleted ones excluded), by name; `q` matches name, email or department. */
 export async function listDirectoryPeople(db: Db, request: PageRequest): Promise<KeysetPage<DirectoryPerson>> {
   const search: Prisma.UserWhereInput = request.q
-    ? { OR: [{ displayName: containsText(db, request.q) }, { email: containsText(db, request.q) }, { department: containsText(db, request.q) }] }
+    ? {
+        OR: [
+          { displayName: containsText(db, request.q) },
+          { email: containsText(db, request.q) },
+          { department: containsText(db, request.q) },
+        ],
+      }
     : {};
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
+    return { where: { AND: [{ deletedAt: null }, search, page.past] }, orderBy: page.orderBy };
+  };
   return loadKeysetPage(
     request,
     (p) => ({ key: p.displayName, id: p.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
+    async (window) => {
+      const { where, orderBy } = windowOf(window);
+      const take = window.take;
       const rows = await db.user.findMany({
-        where: { AND: [{ deletedAt: null }, search, page.past] },
-        orderBy: page.orderBy,
+        where,
+        orderBy,
         take,
         select: {
-          id: true, displayName: true, email: true, active: true, source: true, department: true, deactivatedAt: true, updatedAt: true,
+          id: true,
+          displayName: true,
+          email: true,
+          active: true,
+          source: true,
+          department: true,
+          deactivatedAt: true,
+          updatedAt: true,
           manager: { select: { displayName: true } },
           _count: { select: { memberships: true, ownedAgents: { where: { status: { not: "retired" } } } } },
         },
       });
       return rows.map((r) => ({
-        id: r.id, displayName: r.displayName, email: r.email, active: r.active, source: r.source, department: r.department,
-        manager: r.manager?.displayName ?? null, groups: r._count.memberships, ownedAgents: r._count.ownedAgents,
-        deactivatedAt: r.deactivatedAt, updatedAt: r.updatedAt,
+        id: r.id,
+        displayName: r.displayName,
+        email: r.email,
+        active: r.active,
+        source: r.source,
+        department: r.department,
+        manager: r.manager?.displayName ?? null,
+        groups: r._count.memberships,
+        ownedAgents: r._count.ownedAgents,
+        deactivatedAt: r.deactivatedAt,
+        updatedAt: r.updatedAt,
       }));
     },
+    (window) => db.user.count({ where: windowOf(window).where, take: window.take }),
   );
 }

@@ -1,7 +1,14 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { containsText } from "@/lib/pagination/contains-text";
-import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
+import {
+  keysetBy,
+  type KeysetPage,
+  type KeysetWindow,
+  loadKeysetPage,
+  type PageRequest,
+  stringKeyOf,
+} from "@/lib/pagination/keyset";
 
 export type EntitlementListItem = {
   id: string;
@@ -20,19 +27,20 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
     ? { OR: [{ name: containsText(db, request.q) }, { server: { name: containsText(db, request.q) } }] }
     : {};
 
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
+    return { where: { AND: [search, page.past] }, orderBy: page.orderBy };
+  };
+
   return loadKeysetPage(
     request,
     (entitlement) => ({ key: entitlement.name, id: entitlement.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
+    async (window) => {
+      const { where, orderBy } = windowOf(window);
+      const take = window.take;
       const entitlements = await db.entitlement.findMany({
-        where: {
-          AND: [
-            search,
-            page.past,
-          ],
-        },
-        orderBy: page.orderBy,
+        where,
+        orderBy,
         take,
         select: {
           id: true,
@@ -45,5 +53,6 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
       });
       return entitlements.map(({ _count, ...entitlement }) => ({ ...entitlement, toolCount: _count.tools }));
     },
+    (window) => db.entitlement.count({ where: windowOf(window).where, take: window.take }),
   );
 }

@@ -11,3 +11,6 @@ export function personOptions(
 ): { value: string; label: string; description: string }[] {
   return people.map((p) => ({ value: p.id, label: p.displayName, description: p.email }));
 }
+
+/** A person's page in the console: their effective access (what they and agents acting for them reach). */
+export const personHref = (id: string): string => `/access?user=${encodeURIComponent(id)}`;

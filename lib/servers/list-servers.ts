@@ -2,7 +2,14 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { EnforcementMode } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
-import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
+import {
+  keysetBy,
+  type KeysetPage,
+  type KeysetWindow,
+  loadKeysetPage,
+  type PageRequest,
+  stringKeyOf,
+} from "@/lib/pagination/keyset";
 
 export type ServerListItem = {
   id: string;
@@ -20,7 +27,11 @@ export type ServerListItem = {
 const NATURAL_ORDER = "asc";
 
 /** MCP servers by name; `q` matches name, slug or resource URI; `pendingOnly`: those with a tool pending approval. */
-export async function listServers(db: Db, request: PageRequest, opts: { pendingOnly?: boolean } = {}): Promise<KeysetPage<ServerListItem>> {
+export async function listServers(
+  db: Db,
+  request: PageRequest,
+  opts: { pendingOnly?: boolean } = {},
+): Promise<KeysetPage<ServerListItem>> {
   const search: Prisma.McpServerWhereInput = request.q
     ? {
         OR: [
@@ -31,20 +42,23 @@ export async function listServers(db: Db, request: PageRequest, opts: { pendingO
       }
     : {};
 
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
+    const where: Prisma.McpServerWhereInput = {
+      AND: [search, opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {}, page.past],
+    };
+    return { where, orderBy: page.orderBy };
+  };
+
   return loadKeysetPage(
     request,
     (server) => ({ key: server.name, id: server.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
+    async (window) => {
+      const { where, orderBy } = windowOf(window);
+      const take = window.take;
       const servers = await db.mcpServer.findMany({
-        where: {
-          AND: [
-            search,
-            opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {},
-            page.past,
-          ],
-        },
-        orderBy: page.orderBy,
+        where,
+        orderBy,
         take,
         select: {
           id: true,
@@ -58,10 +72,19 @@ export async function listServers(db: Db, request: PageRequest, opts: { pendingO
       });
       // One grouped count for the page (index serverId, status) rather than one per server.
       const pending = servers.length
-        ? await db.tool.groupBy({ by: ["serverId"], where: { status: "pending", serverId: { in: servers.map((s) => s.id) } }, _count: { _all: true } })
+        ? await db.tool.groupBy({
+            by: ["serverId"],
+            where: { status: "pending", serverId: { in: servers.map((s) => s.id) } },
+            _count: { _all: true },
+          })
         : [];
       const pendingOf = new Map(pending.map((p) => [p.serverId, p._count._all]));
-      return servers.map(({ _count, ...server }) => ({ ...server, toolCount: _count.tools, pendingToolCount: pendingOf.get(server.id) ?? 0 }));
+      return servers.map(({ _count, ...server }) => ({
+        ...server,
+        toolCount: _count.tools,
+        pendingToolCount: pendingOf.get(server.id) ?? 0,
+      }));
     },
+    (window) => db.mcpServer.count({ where: windowOf(window).where, take: window.take }),
   );
 }

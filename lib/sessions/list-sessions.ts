@@ -2,7 +2,14 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { SessionStatus, ToolRisk } from "@/lib/db/generated/sqlite/enums";
 import { containsText } from "@/lib/pagination/contains-text";
-import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
+import {
+  dateKeyOf,
+  keysetBy,
+  type KeysetPage,
+  type KeysetWindow,
+  loadKeysetPage,
+  type PageRequest,
+} from "@/lib/pagination/keyset";
 import { sessionFiltersSchema, sessionWhere, type SessionFilters } from "./session-filters";
 
 export type SessionListItem = {
@@ -25,8 +32,17 @@ export type SessionListItem = {
 };
 
 const select = {
-  id: true, scopes: true, risk: true, status: true, createdAt: true, lastUsedAt: true, expiresAt: true, reauthDueAt: true,
-  tokenCount: true, toolCallCount: true, revokedAt: true,
+  id: true,
+  scopes: true,
+  risk: true,
+  status: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  reauthDueAt: true,
+  tokenCount: true,
+  toolCallCount: true,
+  revokedAt: true,
   agent: { select: { id: true, name: true, kind: true } },
   user: { select: { id: true, displayName: true, email: true } },
   server: { select: { id: true, name: true } },
@@ -58,13 +74,19 @@ export async function listSessions(
   const field = filters.sort === "expires" ? "expiresAt" : "createdAt";
   const natural = filters.sort === "expires" ? "asc" : "desc";
 
+  const windowOf = ({ direction, cursor }: KeysetWindow) => {
+    const page = keysetBy(field, natural, direction, dateKeyOf(cursor));
+    return { where: { AND: [where, search, page.past] }, orderBy: page.orderBy };
+  };
+
   return loadKeysetPage(
     request,
     (session) => ({ key: session[field].getTime(), id: session.id }),
-    async ({ direction, cursor, take }) => {
-      const page = keysetBy(field, natural, direction, dateKeyOf(cursor));
+    async (window) => {
+      const page = windowOf(window);
+      const take = window.take;
       const sessions = await db.agentSession.findMany({
-        where: { AND: [where, search, page.past] },
+        where: page.where,
         orderBy: page.orderBy,
         take,
         select,
@@ -75,5 +97,6 @@ export async function listSessions(
         scopes: s.scopes.split(" ").filter(Boolean),
       }));
     },
+    (window) => db.agentSession.count({ where: windowOf(window).where, take: window.take }),
   );
 }

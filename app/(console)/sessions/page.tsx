@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db/client";
 import { activePeople } from "@/lib/people/active-people";
 import { personOptions } from "@/lib/people/person-option";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { listSessions } from "@/lib/sessions/list-sessions";
 import { sessionFiltersSchema } from "@/lib/sessions/session-filters";
 import { can } from "@/lib/auth/principal";
@@ -12,6 +12,7 @@ import { EmergencyRevokeServer, KillAgentButton, RevokeAllOf } from "./scoped-ac
 import { SessionFiltersForm } from "./session-filters-form";
 import { toSessionRow } from "./session-row";
 import { SessionsTable } from "./sessions-table";
+import { ExportCsvLink, exportHref } from "@/components/console/export-csv-link";
 
 export const metadata: Metadata = { title: "Sessions" };
 export const dynamic = "force-dynamic";
@@ -45,6 +46,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       <PageHeader
         title="Sessions"
         description="Agent sessions: who the agent acts for, where, with which scopes, and until when. The list refreshes itself; times are UTC."
+        actions={<ExportCsvLink href={exportHref("/api/v1/sessions/export", params)} />}
       />
       <SessionFiltersForm
         filters={filters}
@@ -71,7 +73,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
         canRevoke={canRevoke}
         initial={{
           rows: page.rows.map(toSessionRow),
-          pagination: { nextCursor: page.nextCursor, prevCursor: page.prevCursor },
+          pagination: pageNavigation(page, request),
         }}
         search={search}
         query={request.q ?? ""}

@@ -32,6 +32,7 @@ function ScopePicker({
     <FormField label={label} error={error}>
       <MultiCombobox
         name={name}
+        label={label}
         options={options}
         placeholder="Any"
         searchPlaceholder={`Search ${noun}…`}
@@ -176,6 +177,7 @@ export function CampaignForm(props: {
           <FormField label="Named reviewers (items shared in turn)" error={err("namedReviewerIds")}>
             <MultiCombobox
               name="namedReviewerIds"
+              label="Named reviewers"
               options={props.reviewers}
               placeholder="Choose reviewers…"
               searchPlaceholder="Search reviewers by name or email…"
