@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 import { startMcpTestServer, type McpTestServer } from "../tests/support/mcp-test-server";
 import { storageStateOf } from "./support/accounts";
 import { openCombobox, pickMany, pickOne } from "./support/combobox";
@@ -8,6 +9,14 @@ import { createGatewayAgent, gatewayTarget, mint, type GatewayTarget } from "./s
 
 // Signed in as the demo admin (the default project state). A loaded shared machine: pages can take seconds.
 test.slow();
+
+/** axe-core's serious and critical findings on the page as it is now (an open combobox included). */
+async function seriousAxeFindings(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
 
 test("an agent's owner is picked by typing part of a name, with the keyboard", async ({ page }) => {
   const name = `E2E Combobox ${Date.now()}`;
@@ -24,6 +33,7 @@ test("an agent's owner is picked by typing part of a name, with the keyboard", a
   await expect(option).toHaveCount(1);
   await expect(option).toContainText(reviewer.displayName);
   await expect(option).toContainText("reviewer@acme.example");
+  expect(await seriousAxeFindings(page)).toEqual([]);
   await page.keyboard.press("Home");
   await page.keyboard.press("Enter");
   await expect(list).toBeHidden();
@@ -53,6 +63,11 @@ test("a campaign's scope is chosen in searchable multi-selects, chips removable"
   await expect(chips.getByTestId("combobox-chip")).toHaveText(["Sales Copilot", "Security Triage", "Slack Concierge"]);
   await chips.getByRole("button", { name: "Remove Security Triage" }).click();
   await expect(chips.getByTestId("combobox-chip")).toHaveText(["Sales Copilot", "Slack Concierge"]);
+  // Open, with chosen options checked: still no serious accessibility finding.
+  await openCombobox(page, agents);
+  await expect(page.getByRole("option", { name: /Sales Copilot/ })).toHaveAttribute("aria-checked", "true");
+  expect(await seriousAxeFindings(page)).toEqual([]);
+  await page.keyboard.press("Escape");
 
   await pickMany(page, page.getByRole("combobox", { name: "MCP servers", exact: true }), ["Jira"]);
   await pickOne(page, page.getByRole("combobox", { name: /^Fallback reviewer/ }), "Robin");

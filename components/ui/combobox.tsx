@@ -1,7 +1,7 @@
 "use client";
 
 import { Check, ChevronsUpDown, X } from "lucide-react";
-import { useMemo, useState, type ReactNode } from "react";
+import { type KeyboardEvent, useMemo, useState, type ReactNode } from "react";
 import { cn } from "@/lib/utils/cn";
 import { Command, CommandEmpty, CommandInput, CommandItem, CommandList } from "./command";
 import { Popover, PopoverContent, PopoverTrigger } from "./popover";
@@ -47,6 +47,16 @@ function useFiltered(options: ComboboxOption[], search: string) {
     const all = words.length ? options.filter((o) => matches(o, words)) : options;
     return { shown: all.slice(0, MAX_VISIBLE), hidden: Math.max(all.length - MAX_VISIBLE, 0) };
   }, [options, search]);
+}
+
+/** Like a native select, ArrowDown on the closed trigger opens the list (Enter and Space do, as on any button). */
+function openOnArrowDown(open: boolean, setOpen: (open: boolean) => void) {
+  return (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key === "ArrowDown" && !open) {
+      event.preventDefault();
+      setOpen(true);
+    }
+  };
 }
 
 const triggerClass =
@@ -167,6 +177,7 @@ export function Combobox({
           id={id}
           role="combobox"
           aria-expanded={open}
+          onKeyDown={openOnArrowDown(open, setOpen)}
           aria-label={ariaLabel}
           aria-invalid={ariaInvalid}
           aria-describedby={ariaDescribedBy}
@@ -267,6 +278,7 @@ export function MultiCombobox({
             id={id}
             role="combobox"
             aria-expanded={open}
+            onKeyDown={openOnArrowDown(open, setOpen)}
             aria-label={ariaLabel}
             aria-invalid={ariaInvalid}
             aria-describedby={ariaDescribedBy}

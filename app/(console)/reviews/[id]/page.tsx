@@ -43,7 +43,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       where: { campaignId: id },
       orderBy: [{ status: "asc" }, { id: "asc" }],
       take: ITEMS_SHOWN,
-      include: { reviewer: { select: { email: true } } },
+      include: { reviewer: { select: { email: true, displayName: true } } },
     }),
     manage ? eligibleReviewers(db) : [],
   ]);
@@ -212,7 +212,11 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
                           <RiskBadge risk={i.risk} />
                         </TableCell>
                         <TableCell>
-                          {i.reviewer?.email ?? <span className="text-muted-foreground">unassigned</span>}
+                          {i.reviewer ? (
+                            <span title={i.reviewer.email}>{i.reviewer.displayName}</span>
+                          ) : (
+                            <span className="text-muted-foreground">unassigned</span>
+                          )}
                         </TableCell>
                         <TableCell>
                           <DecisionBadge status={i.status} />
