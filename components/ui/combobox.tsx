@@ -203,7 +203,10 @@ export function Combobox({
           <ChevronsUpDown className="size-4 shrink-0 opacity-50" aria-hidden />
         </button>
       </PopoverTrigger>
-      <PopoverContent className="w-[var(--radix-popover-trigger-width)] min-w-72">
+      <PopoverContent
+        className="w-[var(--radix-popover-trigger-width)] min-w-72"
+        aria-label={label ?? ariaLabel ?? searchPlaceholder}
+      >
         <OptionList
           label={label ?? ariaLabel ?? searchPlaceholder}
           options={options}
@@ -293,7 +296,10 @@ export function MultiCombobox({
             <ChevronsUpDown className="size-4 shrink-0 opacity-50" aria-hidden />
           </button>
         </PopoverTrigger>
-        <PopoverContent className="w-[var(--radix-popover-trigger-width)] min-w-72">
+        <PopoverContent
+          className="w-[var(--radix-popover-trigger-width)] min-w-72"
+          aria-label={label ?? ariaLabel ?? searchPlaceholder}
+        >
           <OptionList
             label={label ?? ariaLabel ?? searchPlaceholder}
             options={options}
