@@ -157,6 +157,8 @@ test("a reviewer revokes with confirmation, sees the decision kept, and undoes i
   expect(resets).toHaveLength(1);
   expect(resets[0]).toMatchObject({ actorId: reviewerId, reason: "Decision taken back: revoked" });
   await context.close();
+  // Out of the reviewer's inbox: e2e/reviews.spec.ts counts what it finds there.
+  withDb((db) => db.prepare("UPDATE ReviewCampaign SET status = 'closed', closedAt = ? WHERE name = ?").run(Date.now(), campaignName));
 });
 
 test("a suspended agent shows its state and reason where its access is shown", async ({ page }) => {

@@ -82,8 +82,9 @@ test("the IdP adding the granting admin to a group ends the group's grant, flagg
   // The demo admin grants the group an entitlement: allowed, they are not in it.
   await page.goto("/entitlements");
   await page.getByTestId("data-table-row").first().getByRole("link").first().click();
-  // Read the heading once the entitlement's page is there, not the list's while it navigates.
-  await expect(page).toHaveURL(/\/entitlements\/[^/?]+$/);
+  // Read the heading once the entitlement's own page is there, not the list's ("Entitlements").
+  await expect(page).toHaveURL(/\/entitlements\/(?!assignments)[^/?]+$/);
+  await expect(page.getByTestId("assign-open")).toBeVisible();
   const entitlementName = (await page.getByRole("heading", { level: 1 }).innerText()).trim();
   await page.getByTestId("assign-open").click();
   const dialog = page.getByTestId("assign-dialog");

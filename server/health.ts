@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { pingStore } from "@/lib/db/stores/process";
 import { sendJson, type HttpRoute } from "./http-route";
 
 /** Liveness: the process answers. */
@@ -24,11 +25,12 @@ export const readinessRoute = (db: Db): HttpRoute => ({
   path: "/readyz",
   methods: ["GET", "HEAD"],
   async handle(_req, res) {
-    if (draining) return sendJson(res, 503, { status: "unavailable", reason: "shutting down" }, { connection: "close" });
+    if (draining)
+      return sendJson(res, 503, { status: "unavailable", reason: "shutting down" }, { connection: "close" });
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        db.$queryRawUnsafe("SELECT 1"),
+        pingStore(db),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timed out")), READY_WAIT_MS))),
       ]);
       sendJson(res, 200, { status: "ready" });

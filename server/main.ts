@@ -28,9 +28,7 @@ import { ssfRoutes } from "./ssf-routes";
 import { startSessionSweeper } from "@/lib/sessions/expire-sessions";
 import { sessionLifecycleSettings } from "@/lib/sessions/lifecycle-settings";
 import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
-import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
-import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
-import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
+import { warmUpWriters } from "@/lib/db/stores/process";
 import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 import { instanceUrl, startInstanceHeartbeat } from "@/lib/gateway/instances";
 import { scheduleRevocationDrills } from "@/lib/drills/drill-schedule";
@@ -50,17 +48,25 @@ async function main(): Promise<void> {
   }
   const ctx = createOAuthContext(getDb());
   // The embedded store's write thread loads its jobs now rather than on the first token request.
-  await sqliteWriterOf(ctx.db)?.preload([writeMintBatchJob, writeToolCallBatchJob]).catch((e: unknown) => console.error("mandate: SQLite write thread not warmed:", e));
+  await warmUpWriters(ctx.db).catch((e: unknown) => console.error("mandate: SQLite write thread not warmed:", e));
   const gateway = new Gateway(ctx);
   // Fails closed until loaded; a failed first load is retried by the poll.
-  await gateway.start().catch((e: unknown) => console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e));
+  await gateway
+    .start()
+    .catch((e: unknown) =>
+      console.error("mandate: gateway revocation state not loaded yet:", e instanceof Error ? e.message : e),
+    );
   // Used jti values are kept only until the token they guard has expired.
   const stopJtiPurge = startJtiPurge(ctx.db);
   // Reminders, escalation, recurring campaigns and the unused-grant scan (also `npm run mandate -- reviews-tick`).
   const schedulerMs = Number(process.env.MANDATE_REVIEW_SCHEDULER_MS ?? 300_000);
   const stopScheduler =
     schedulerMs > 0
-      ? startReviewScheduler(getDb(), { intervalMs: schedulerMs, unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90), log: (l) => console.log(`mandate: ${l}`) })
+      ? startReviewScheduler(getDb(), {
+          intervalMs: schedulerMs,
+          unusedDays: Number(process.env.MANDATE_REVIEW_UNUSED_DAYS ?? 90),
+          log: (l) => console.log(`mandate: ${l}`),
+        })
       : () => {};
   const stopRetention = scheduleAuditRetention(getDb(), (l) => console.log(`mandate: ${l}`));
   // Agents whose owner left are suspended once the grace period passes unless reassigned (MANDATE_OWNERLESS_SWEEP_MINUTES, default 15).
@@ -69,7 +75,12 @@ async function main(): Promise<void> {
     graceMs: ownerlessGraceMs(),
   });
   const routes: readonly HttpRoute[] = [
-    livenessRoute, readinessRoute(ctx.db), ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...gatewayRoutes(gateway), ...scimRoutes(ctx.db, () => ctx.issuer),
+    livenessRoute,
+    readinessRoute(ctx.db),
+    ...protocolRoutes(ctx),
+    ...ssfRoutes(ctx),
+    ...gatewayRoutes(gateway),
+    ...scimRoutes(ctx.db, () => ctx.issuer),
   ];
   // Sessions past their end or idle timeout leave the live view; CAEP events reach their receivers.
   const stopSweeper = startSessionSweeper(getDb(), sessionLifecycleSettings());
@@ -85,7 +96,8 @@ async function main(): Promise<void> {
     // configured reverse proxy may tell us what it is.
     if (!trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     // Every request has an id the audit trail can quote (a caller's own id is kept).
-    if (typeof req.headers["x-request-id"] !== "string" || !req.headers["x-request-id"]) req.headers["x-request-id"] = randomUUID();
+    if (typeof req.headers["x-request-id"] !== "string" || !req.headers["x-request-id"])
+      req.headers["x-request-id"] = randomUUID();
     if (!dispatchRoute(routes, req, res)) void handleNext(req, res);
   });
   applyConnectionLimits(server);
@@ -96,7 +108,9 @@ async function main(): Promise<void> {
   const stopDrills = scheduleRevocationDrills(ctx, (l) => console.log(`mandate: ${l}`));
   server.listen(port, hostname, () => {
     stopHeartbeat = startInstanceHeartbeat(getDb(), { id: gateway.instanceId, url: instanceUrl(port) });
-    console.log(`mandate: console and protocol endpoints on http://localhost:${port} (${describeDatabase(config)}${dev ? ", dev" : ""})`);
+    console.log(
+      `mandate: console and protocol endpoints on http://localhost:${port} (${describeDatabase(config)}${dev ? ", dev" : ""})`,
+    );
   });
 
   // SIGTERM (a process manager, `docker stop`) or SIGINT (Ctrl-C): drain, flush, close, exit 0.

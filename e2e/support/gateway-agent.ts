@@ -55,7 +55,7 @@ export function createGatewayAgent(target: GatewayTarget, name: string): TestAge
     const now = Date.now();
     db.prepare(
       `INSERT INTO Agent (id, clientId, name, purpose, kind, status, authMethod, clientSecretHash, allowedGrantTypes, maxTokenLifetimeSeconds, createdAt, updatedAt)
-       VALUES (?, ?, ?, 'e2e', 'autonomous', 'active', 'client_secret_basic', ?, 'client_credentials', 300, ?, ?)`,
+       VALUES (?, ?, ?, 'Calls tools through the gateway in an e2e spec', 'autonomous', 'active', 'client_secret_basic', ?, 'client_credentials', 300, ?, ?)`,
     ).run(agent.id, agent.clientId, agent.name, createHash("sha256").update(agent.secret).digest("hex"), now, now);
     db.prepare(
       `INSERT INTO Assignment (id, entitlementId, principalType, agentId, justification, createdAt) VALUES (?, ?, 'agent', ?, 'e2e revocation', ?)`,

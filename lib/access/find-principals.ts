@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 
 /** The effective-access view's pickers: a few matches per search, never a whole directory. */
 

@@ -1,15 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { AgentKind, AgentStatus, ClientAuthMethod } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
-import {
-  keysetBy,
-  type KeysetPage,
-  type KeysetWindow,
-  loadKeysetPage,
-  type PageRequest,
-  stringKeyOf,
-} from "@/lib/pagination/keyset";
+import { containsText } from "@/lib/db/stores/text-search";
+import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type AgentListItem = {
   id: string;
@@ -30,20 +23,16 @@ export async function listAgents(db: Db, request: PageRequest): Promise<KeysetPa
     ? { OR: [{ name: containsText(db, request.q) }, { clientId: containsText(db, request.q) }] }
     : {};
 
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
-    return { where: { AND: [search, page.past] }, orderBy: page.orderBy };
-  };
-
   return loadKeysetPage(
     request,
     (agent) => ({ key: agent.name, id: agent.id }),
-    async (window) => {
-      const { where, orderBy } = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       return db.agent.findMany({
-        where,
-        orderBy,
+        where: {
+          AND: [search, page.past],
+        },
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,
@@ -57,6 +46,11 @@ export async function listAgents(db: Db, request: PageRequest): Promise<KeysetPa
         },
       });
     },
-    (window) => db.agent.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.agent.count({
+        where: { AND: [search, keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

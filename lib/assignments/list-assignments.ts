@@ -1,12 +1,11 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import {
   dateKeyOf,
   keysetBy,
   type KeysetPage,
-  type KeysetWindow,
   loadKeysetPage,
   type PageRequest,
   type SearchParamsRecord,
@@ -60,24 +59,26 @@ export async function listAssignments(
       ],
     });
   }
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
-    return { where: { AND: [...where, page.past] }, orderBy: page.orderBy };
-  };
   return loadKeysetPage(
     request,
     (a) => ({ key: a.createdAt.getTime(), id: a.id }),
-    async (window) => {
-      const { where: windowWhere, orderBy } = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor));
       const rows = await db.assignment.findMany({
-        where: windowWhere,
-        orderBy,
+        where: {
+          AND: [...where, page.past],
+        },
+        orderBy: page.orderBy,
         take,
         select: assignmentItemSelect,
       });
       return rows.map(toAssignmentItem);
     },
-    (window) => db.assignment.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.assignment.count({
+        where: { AND: [...where, keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import type { PrincipalType } from "./assignment-schemas";
 
 export interface PrincipalOption {
@@ -25,7 +25,11 @@ export async function searchPrincipals(db: Db, type: PrincipalType, q: string): 
         take: LIMIT,
         select: { id: true, name: true, clientId: true, status: true },
       });
-      return rows.map((a) => ({ id: a.id, label: a.name, detail: a.status === "suspended" ? `${a.clientId} · suspended` : a.clientId }));
+      return rows.map((a) => ({
+        id: a.id,
+        label: a.name,
+        detail: a.status === "suspended" ? `${a.clientId} · suspended` : a.clientId,
+      }));
     }
     case "user": {
       const rows = await db.user.findMany({

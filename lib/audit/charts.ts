@@ -1,6 +1,5 @@
-import { providerOf, type Db } from "@/lib/db/client";
-import { placeholders } from "@/lib/db/raw-values";
-import { auditReadPool } from "./event-query";
+import type { Db } from "@/lib/db/client";
+import { auditActivityCounts } from "@/lib/db/stores/audit/queries";
 
 export interface ActivityBucket {
   /** Start of the bucket (epoch ms, UTC). */
@@ -36,48 +35,17 @@ export function bucketSizeFor(rangeMs: number): number {
  * denials), so the cost follows the events in range, not the trail's length.
  */
 export async function auditActivity(db: Db, range: { from: Date; to: Date }): Promise<AuditActivity> {
-  const provider = providerOf(db);
-  const pool = auditReadPool(db);
   const bucketMs = bucketSizeFor(range.to.getTime() - range.from.getTime());
-  // Bucket start in epoch ms: SQLite stores integer ms; PostgreSQL a UTC timestamp.
-  const epochMs = provider === "sqlite" ? `"occurredAt"` : `(EXTRACT(EPOCH FROM "occurredAt") * 1000)::bigint`;
-  // better-sqlite3 binds JS numbers as REAL: cast, or the division is not an integer one.
-  const size = provider === "sqlite" ? "CAST($3 AS INTEGER)" : "$3::bigint";
-  const bucket = `((${epochMs} / ${size}) * ${size})`;
-
-  const series = async (where: string, extra: unknown[]) => {
-    const [sql, params] = placeholders(
-      provider,
-      `SELECT ${bucket} AS b, COUNT(*) AS n FROM "AuditEvent" WHERE ${where} AND "occurredAt" >= $1 AND "occurredAt" < $2 GROUP BY b`,
-      [range.from, range.to, bucketMs, ...extra],
-    );
-    const rows = await pool.query(sql, params);
-    return new Map(rows.map((r) => [Number(r.b), Number(r.n)]));
-  };
-  const [mints, calls, denials] = await Promise.all([
-    series(`"action" = $4`, ["token.minted"]),
-    series(`"action" = $4`, ["tool.called"]),
-    series(`"decision" = $4`, ["deny"]),
-  ]);
-  const [reasonSql, reasonParams] = placeholders(
-    provider,
-    `SELECT COALESCE("reason", '(no reason given)') AS reason, COUNT(*) AS n FROM "AuditEvent"
-     WHERE "decision" = 'deny' AND "occurredAt" >= $1 AND "occurredAt" < $2
-     GROUP BY COALESCE("reason", '(no reason given)') ORDER BY n DESC LIMIT 8`,
-    [range.from, range.to],
-  );
-  const reasons = await pool.query(reasonSql, reasonParams);
-
+  const counts = await auditActivityCounts(db, range, bucketMs);
   const buckets: ActivityBucket[] = [];
   const first = Math.floor(range.from.getTime() / bucketMs) * bucketMs;
   for (let at = first; at < range.to.getTime(); at += bucketMs) {
-    buckets.push({ at, mints: mints.get(at) ?? 0, toolCalls: calls.get(at) ?? 0, denials: denials.get(at) ?? 0 });
+    buckets.push({
+      at,
+      mints: counts.mints.get(at) ?? 0,
+      toolCalls: counts.toolCalls.get(at) ?? 0,
+      denials: counts.denials.get(at) ?? 0,
+    });
   }
-  return {
-    from: range.from,
-    to: range.to,
-    bucketMs,
-    buckets,
-    topDenialReasons: reasons.map((r) => ({ reason: String(r.reason), count: Number(r.n) })),
-  };
+  return { from: range.from, to: range.to, bucketMs, buckets, topDenialReasons: counts.reasons };
 }

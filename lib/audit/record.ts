@@ -45,8 +45,14 @@ export interface AuditSubjects {
  * server itself, so that "everything about agent X" is one filter.
  */
 export function subjectsOf(e: {
-  actorType: string; actorId?: string | null; onBehalfOfId?: string | null; targetType?: string | null; targetId?: string | null;
-  agentId?: string | null; personId?: string | null; serverId?: string | null;
+  actorType: string;
+  actorId?: string | null;
+  onBehalfOfId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  agentId?: string | null;
+  personId?: string | null;
+  serverId?: string | null;
 }): AuditSubjects {
   const target = (type: string) => (e.targetType === type ? (e.targetId ?? null) : null);
   return {
@@ -71,7 +77,7 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<Recor
  * Validates one event and links it after `head` (the stream's last event, or
  * null for the first): the single place an event's fields and hash are made,
  * whether it is written by recordAuditBatch or by a driver-level batch writer
- * (lib/tokens/mint-store-*.ts, lib/gateway/call-audit-store*.ts).
+ * (lib/db/stores/mints/, lib/db/stores/tool-calls/).
  */
 export function chainAuditEvent(input: AuditInput, head: { seq: number; hash: string } | null): RecordedAuditEvent {
   const e = auditInputSchema.parse(input);

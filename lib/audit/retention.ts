@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { placeholders, rawDate } from "@/lib/db/raw-values";
+import type { Db, Tx } from "@/lib/db/client";
+import { deleteStreamRange, streamSpan } from "@/lib/db/stores/audit/queries";
 import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
-import { auditReadPool } from "./event-query";
 import { auditStreams } from "./actions";
 import { recordAudit } from "./record";
 
@@ -48,7 +47,10 @@ const purgeDetailSchema = z.object({
 });
 
 /** The retention period in days, or null to keep every event. Settings → Audit, else MANDATE_AUDIT_RETENTION_DAYS. */
-export async function auditRetentionDays(db: Db, env: Record<string, string | undefined> = process.env): Promise<number | null> {
+export async function auditRetentionDays(
+  db: Db,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number | null> {
   const row = await db.setting.findUnique({ where: { key: RETENTION_SETTING_KEY } });
   if (row) {
     const parsed = retentionDaysSchema.safeParse(row.value);
@@ -73,8 +75,13 @@ export async function setAuditRetentionDays(
       update: { value: value as never },
     });
     await recordAudit(tx, {
-      action: "audit.retention_changed", ...actor, targetType: "setting", targetId: RETENTION_SETTING_KEY,
-      targetLabel: "Audit retention", decision: "allow", reason: "Console change",
+      action: "audit.retention_changed",
+      ...actor,
+      targetType: "setting",
+      targetId: RETENTION_SETTING_KEY,
+      targetLabel: "Audit retention",
+      decision: "allow",
+      reason: "Console change",
       detail: { before: { retentionDays: before }, after: { retentionDays: value } },
     });
   });
@@ -99,23 +106,18 @@ export async function retentionAnchors(db: Db | Tx): Promise<Map<string, StreamA
   return anchors;
 }
 
-/** Planning reads go through the driver's read path (committed state; dates bound the same way on both stores). */
-async function one(db: Db, sql: string, params: unknown[]): Promise<Record<string, unknown> | undefined> {
-  const pool = auditReadPool(db);
-  const [text, values] = placeholders(providerOf(db), sql, params);
-  return (await pool.query(text, values))[0];
-}
-
 /** What a purge at `cutoff` would remove from one stream: a prefix of its chain, never its head. */
-async function planStream(db: Db, stream: string, cutoff: Date): Promise<Omit<StreamPurge, "count" | "lastOccurredAt" | "lastHash"> | null> {
-  const oldest = await one(db, `SELECT "seq" FROM "AuditEvent" WHERE "stream" = $1 ORDER BY "seq" ASC LIMIT 1`, [stream]);
-  if (!oldest) return null;
-  const head = await one(db, `SELECT "seq" FROM "AuditEvent" WHERE "stream" = $1 ORDER BY "seq" DESC LIMIT 1`, [stream]);
+async function planStream(
+  db: Db,
+  stream: string,
+  cutoff: Date,
+): Promise<Omit<StreamPurge, "count" | "lastOccurredAt" | "lastHash"> | null> {
   // Walks the chain from its start until the first event inside the period: cost ∝ what is removed.
-  const young = await one(db, `SELECT "seq" FROM "AuditEvent" WHERE "stream" = $1 AND "occurredAt" >= $2 ORDER BY "seq" ASC LIMIT 1`, [stream, cutoff]);
-  const fromSeq = Number(oldest.seq);
+  const span = await streamSpan(db, stream, cutoff);
+  if (!span) return null;
+  const fromSeq = span.oldestSeq;
   // The head stays: the next append links to it, so the chain never restarts from genesis.
-  const throughSeq = Math.min(young ? Number(young.seq) - 1 : Number(head!.seq), Number(head!.seq) - 1);
+  const throughSeq = Math.min(span.firstSeqFrom !== null ? span.firstSeqFrom - 1 : span.headSeq, span.headSeq - 1);
   return throughSeq >= fromSeq ? { stream, fromSeq, throughSeq } : null;
 }
 
@@ -139,13 +141,20 @@ export async function purgeExpiredAuditEvents(
   for (const stream of auditStreams()) {
     const plan = await planStream(db, stream, cutoff);
     if (!plan) continue;
-    const last = await db.auditEvent.findUnique({ where: { stream_seq: { stream, seq: plan.throughSeq } }, select: { hash: true, occurredAt: true } });
+    const last = await db.auditEvent.findUnique({
+      where: { stream_seq: { stream, seq: plan.throughSeq } },
+      select: { hash: true, occurredAt: true },
+    });
     if (!last) continue;
-    plans.push({ ...plan, count: plan.throughSeq - plan.fromSeq + 1, lastHash: last.hash, lastOccurredAt: rawDate(last.occurredAt)!.toISOString() });
+    plans.push({
+      ...plan,
+      count: plan.throughSeq - plan.fromSeq + 1,
+      lastHash: last.hash,
+      lastOccurredAt: last.occurredAt.toISOString(),
+    });
   }
   if (plans.length === 0) return { cutoff, retentionDays, removed: 0, streams: [], eventId: null };
 
-  const provider = providerOf(db);
   // Several instances run this job: the record is written under one lock, and a range another instance has
   // already recorded is not recorded again (its rows are still deleted below: deleting twice removes nothing).
   const recorded = await db.$transaction(async (tx) => {
@@ -160,8 +169,13 @@ export async function purgeExpiredAuditEvents(
     for (const p of fresh) anchors[p.stream] = { throughSeq: p.throughSeq, lastHash: p.lastHash };
     const removed = fresh.reduce((n, p) => n + p.count, 0);
     const event = await recordAudit(tx, {
-      action: "audit.retention_purged", actorType: "system", actorLabel: "audit retention job", targetType: "audit_trail",
-      targetLabel: "Audit trail", decision: "info", reason: `Events older than ${retentionDays} days (before ${cutoff.toISOString()})`,
+      action: "audit.retention_purged",
+      actorType: "system",
+      actorLabel: "audit retention job",
+      targetType: "audit_trail",
+      targetLabel: "Audit trail",
+      decision: "info",
+      reason: `Events older than ${retentionDays} days (before ${cutoff.toISOString()})`,
       detail: { retentionDays, cutoff: cutoff.toISOString(), removed, streams: fresh, anchors },
     });
     return { event, removed, streams: fresh };
@@ -170,15 +184,7 @@ export async function purgeExpiredAuditEvents(
   for (const p of plans) {
     for (let from = p.fromSeq; from <= p.throughSeq; from += batchSize) {
       const through = Math.min(from + batchSize - 1, p.throughSeq);
-      const [sql, values] = placeholders(provider, `DELETE FROM "AuditEvent" WHERE "stream" = $1 AND "seq" >= $2 AND "seq" <= $3`, [p.stream, from, through]);
-      if (provider === "postgresql") {
-        await db.$transaction(async (tx) => {
-          await tx.$executeRawUnsafe("SET LOCAL mandate.audit_purge = 'on'");
-          await tx.$executeRawUnsafe(sql, ...values);
-        });
-      } else {
-        await db.$executeRawUnsafe(sql, ...values);
-      }
+      await deleteStreamRange(db, p.stream, from, through);
     }
   }
   return recorded

@@ -1,4 +1,5 @@
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
+import { lockForTransaction } from "@/lib/db/stores/transaction-lock";
 import { accountBackoffMs, type SignInLimits } from "./sign-in-limits";
 
 export type SignInReservation = { ok: true; id: string } | { ok: false; retryAfterSeconds: number };
@@ -7,12 +8,11 @@ export type SignInReservation = { ok: true; id: string } | { ok: false; retryAft
  * Serialises the reservations of one account and of one address across
  * instances sharing one PostgreSQL (the account first, then the address: one
  * order, so two reservations never wait on each other in a cycle). SQLite's
- * transactions already take turns (lib/db/sqlite-writer.ts).
+ * transactions already take turns (lib/db/sqlite-writer.ts): no lock there.
  */
 async function lockAttempts(tx: Tx, account: string, clientAddress: string | null): Promise<void> {
-  if (providerOf(tx) !== "postgresql") return;
-  await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `mandate:sign-in:account:${account}`);
-  if (clientAddress) await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext($1))", `mandate:sign-in:address:${clientAddress}`);
+  await lockForTransaction(tx, `mandate:sign-in:account:${account}`);
+  if (clientAddress) await lockForTransaction(tx, `mandate:sign-in:address:${clientAddress}`);
 }
 
 /**
@@ -33,9 +33,17 @@ export async function reserveSignInAttempt(
     await lockAttempts(tx, input.account, input.clientAddress);
     const window = { occurredAt: { gte: since } };
     const [byAccount, byAddress] = await Promise.all([
-      tx.signInAttempt.findMany({ where: { account: input.account, ...window }, select: { clientAddress: true, occurredAt: true }, orderBy: { occurredAt: "asc" } }),
+      tx.signInAttempt.findMany({
+        where: { account: input.account, ...window },
+        select: { clientAddress: true, occurredAt: true },
+        orderBy: { occurredAt: "asc" },
+      }),
       input.clientAddress
-        ? tx.signInAttempt.findMany({ where: { clientAddress: input.clientAddress, ...window }, select: { occurredAt: true }, orderBy: { occurredAt: "asc" } })
+        ? tx.signInAttempt.findMany({
+            where: { clientAddress: input.clientAddress, ...window },
+            select: { occurredAt: true },
+            orderBy: { occurredAt: "asc" },
+          })
         : Promise.resolve([]),
     ]);
     const byPair = input.clientAddress ? byAccount.filter((a) => a.clientAddress === input.clientAddress) : [];
@@ -43,10 +51,20 @@ export async function reserveSignInAttempt(
     const countLimited = (list: readonly { occurredAt: Date }[], max: number) =>
       list.length >= max ? list[list.length - max]!.occurredAt.getTime() + limits.windowMs - now.getTime() : 0;
     const last = byAccount[byAccount.length - 1];
-    const backoff = input.knownAddress || !last ? 0 : last.occurredAt.getTime() + accountBackoffMs(byAccount.length, limits) - now.getTime();
-    const waitMs = Math.max(countLimited(byPair, limits.perAccountAddress), countLimited(byAddress, limits.perAddress), backoff);
+    const backoff =
+      input.knownAddress || !last
+        ? 0
+        : last.occurredAt.getTime() + accountBackoffMs(byAccount.length, limits) - now.getTime();
+    const waitMs = Math.max(
+      countLimited(byPair, limits.perAccountAddress),
+      countLimited(byAddress, limits.perAddress),
+      backoff,
+    );
     if (waitMs > 0) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-    const row = await tx.signInAttempt.create({ data: { account: input.account, clientAddress: input.clientAddress, occurredAt: now }, select: { id: true } });
+    const row = await tx.signInAttempt.create({
+      data: { account: input.account, clientAddress: input.clientAddress, occurredAt: now },
+      select: { id: true },
+    });
     return { ok: true, id: row.id };
   });
   // Failures older than the window limit nothing: drop them (a lost race here only leaves them for the next attempt).

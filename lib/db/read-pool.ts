@@ -57,7 +57,9 @@ function postgresPool(url: string): ReadPool {
           // Prisma's timestamp(3) columns hold UTC wall-clock time, whatever the process's zone.
           types: {
             getTypeParser: ((oid: number, format?: "text" | "binary") =>
-              oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+              oid === TIMESTAMP_OID
+                ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
+                : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
           },
         });
         // An idle connection the server ended (restart, test teardown): the pool drops it, the next query opens another.
@@ -73,23 +75,14 @@ function postgresPool(url: string): ReadPool {
 
 // On globalThis, like the client itself (lib/db/client.ts): server/main.ts creates the client, and Next's
 // bundles load their own copy of this module, whose module-scoped map would not know that client.
-const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool>; __mandateReadPoolConfigs?: WeakMap<object, DatabaseConfig> };
+const holder = globalThis as unknown as { __mandateReadPools?: WeakMap<object, ReadPool> };
 const pools = (holder.__mandateReadPools ??= new WeakMap<object, ReadPool>());
 
-// Shared the same way: a console action that mints (a revocation drill's canary) asks where the client connects.
-const configs = (holder.__mandateReadPoolConfigs ??= new WeakMap<object, DatabaseConfig>());
-
 export function attachReadPool(client: object, config: DatabaseConfig): void {
-  configs.set(client, config);
   pools.set(client, config.provider === "sqlite" ? sqlitePool(config.file) : postgresPool(config.url));
 }
 
 /** The read pool of a root client; null for a transaction's client (it must read its own writes). */
 export function readPoolOf(client: object): ReadPool | null {
   return pools.get(client) ?? null;
-}
-
-/** Where a root client connects (e.g. to open a dedicated LISTEN connection beside it); null for a transaction's client. */
-export function databaseConfigOf(client: object): DatabaseConfig | null {
-  return configs.get(client) ?? null;
 }

@@ -1,6 +1,10 @@
-import Database from "better-sqlite3";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from "@prisma/driver-adapter-utils";
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  Transaction,
+} from "@prisma/driver-adapter-utils";
 import { SqliteWriteThread, type SqliteJob } from "./sqlite-write-thread";
 
 /**
@@ -36,6 +40,12 @@ class Gate {
   }
 }
 
+/**
+ * Prisma's adapter for better-sqlite3, behind the gate: every method is the
+ * adapter's own, through the driver-adapter interface Prisma's client calls
+ * (@prisma/driver-adapter-utils), except that a transaction first takes its
+ * turn at the gate and gives it back when it commits or rolls back.
+ */
 class GatedSqliteFactory implements SqlDriverAdapterFactory {
   readonly provider = "sqlite" as const;
   readonly adapterName: string;
@@ -47,28 +57,48 @@ class GatedSqliteFactory implements SqlDriverAdapterFactory {
 
   async connect(): Promise<SqlDriverAdapter> {
     const adapter = await this.inner.connect();
-    const conn = (adapter as unknown as { client?: unknown }).client;
-    if (!(conn instanceof Database)) throw new Error("unexpected SQLite adapter shape: no better-sqlite3 client");
     // WAL: readers (the read pool) never wait for the writer, and a commit is one append.
-    conn.pragma("journal_mode = WAL");
-    const start = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel?: IsolationLevel): Promise<Transaction> => {
-      const release = await this.gate.acquire();
-      let tx: Transaction;
-      try {
-        tx = await start(isolationLevel);
-      } catch (e) {
-        release();
-        throw e;
-      }
-      const commit = tx.commit.bind(tx);
-      const rollback = tx.rollback.bind(tx);
-      tx.commit = () => commit().finally(release);
-      tx.rollback = () => rollback().finally(release);
-      return tx;
+    await adapter.executeScript("PRAGMA journal_mode = WAL");
+    const gate = this.gate;
+    const gated: SqlDriverAdapter = {
+      provider: adapter.provider,
+      adapterName: adapter.adapterName,
+      queryRaw: (query) => adapter.queryRaw(query),
+      executeRaw: (query) => adapter.executeRaw(query),
+      executeScript: (script) => adapter.executeScript(script),
+      dispose: () => adapter.dispose(),
+      async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+        const release = await gate.acquire();
+        let tx: Transaction;
+        try {
+          tx = await adapter.startTransaction(isolationLevel);
+        } catch (e) {
+          release();
+          throw e;
+        }
+        return turnTaking(tx, release);
+      },
     };
-    return adapter;
+    if (adapter.getConnectionInfo) gated.getConnectionInfo = () => adapter.getConnectionInfo!();
+    return gated;
   }
+}
+
+/** `tx` with its turn at the gate given back (once) when it commits or rolls back. */
+function turnTaking(tx: Transaction, release: () => void): Transaction {
+  const wrapped: Transaction = {
+    provider: tx.provider,
+    adapterName: tx.adapterName,
+    options: tx.options,
+    queryRaw: (query) => tx.queryRaw(query),
+    executeRaw: (query) => tx.executeRaw(query),
+    commit: () => tx.commit().finally(release),
+    rollback: () => tx.rollback().finally(release),
+  };
+  if (tx.createSavepoint) wrapped.createSavepoint = (name) => tx.createSavepoint!(name);
+  if (tx.rollbackToSavepoint) wrapped.rollbackToSavepoint = (name) => tx.rollbackToSavepoint!(name);
+  if (tx.releaseSavepoint) wrapped.releaseSavepoint = (name) => tx.releaseSavepoint!(name);
+  return wrapped;
 }
 
 export function gatedSqliteFactory(file: string): GatedSqliteFactory {
@@ -83,9 +113,15 @@ export function gatedSqliteFactory(file: string): GatedSqliteFactory {
 
 // On globalThis like the client (lib/db/client.ts): a console action that mints (a revocation drill's canary) runs in
 // Next's copy of this module and must reach the write thread server/main.ts's client opened.
-const writers = ((globalThis as unknown as { __mandateSqliteWriters?: WeakMap<object, SqliteWriter> }).__mandateSqliteWriters ??= new WeakMap<object, SqliteWriter>());
+const writers = ((
+  globalThis as unknown as { __mandateSqliteWriters?: WeakMap<object, SqliteWriter> }
+).__mandateSqliteWriters ??= new WeakMap<object, SqliteWriter>());
 
-export function attachSqliteWriter(client: { $disconnect(): Promise<void> }, factory: GatedSqliteFactory, file: string): void {
+export function attachSqliteWriter(
+  client: { $disconnect(): Promise<void> },
+  factory: GatedSqliteFactory,
+  file: string,
+): void {
   const thread = new SqliteWriteThread(file);
   const writer: SqliteWriter = {
     async run(job, payload) {

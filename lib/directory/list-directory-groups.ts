@@ -1,14 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
-import {
-  keysetBy,
-  loadKeysetPage,
-  stringKeyOf,
-  type KeysetPage,
-  type KeysetWindow,
-  type PageRequest,
-} from "@/lib/pagination/keyset";
+import { containsText } from "@/lib/db/stores/text-search";
+import { keysetBy, loadKeysetPage, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 
 export interface DirectoryGroup {
   id: string;
@@ -27,19 +20,14 @@ export async function listDirectoryGroups(
   now = new Date(),
 ): Promise<KeysetPage<DirectoryGroup>> {
   const search: Prisma.GroupWhereInput = request.q ? { displayName: containsText(db, request.q) } : {};
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
-    return { where: { AND: [{ deletedAt: null }, search, page.past] }, orderBy: page.orderBy };
-  };
   return loadKeysetPage(
     request,
     (g) => ({ key: g.displayName, id: g.id }),
-    async (window) => {
-      const { where, orderBy } = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
       const rows = await db.group.findMany({
-        where,
-        orderBy,
+        where: { AND: [{ deletedAt: null }, search, page.past] },
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,
@@ -65,6 +53,13 @@ export async function listDirectoryGroups(
         updatedAt: r.updatedAt,
       }));
     },
-    (window) => db.group.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.group.count({
+        where: {
+          AND: [{ deletedAt: null }, search, keysetBy("displayName", "asc", direction, stringKeyOf(cursor)).past],
+        },
+        take,
+      }),
   );
 }

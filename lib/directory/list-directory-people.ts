@@ -1,14 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
-import {
-  keysetBy,
-  loadKeysetPage,
-  stringKeyOf,
-  type KeysetPage,
-  type KeysetWindow,
-  type PageRequest,
-} from "@/lib/pagination/keyset";
+import { containsText } from "@/lib/db/stores/text-search";
+import { keysetBy, loadKeysetPage, stringKeyOf, type KeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 
 export interface DirectoryPerson {
   id: string;
@@ -35,19 +28,14 @@ export async function listDirectoryPeople(db: Db, request: PageRequest): Promise
         ],
       }
     : {};
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
-    return { where: { AND: [{ deletedAt: null }, search, page.past] }, orderBy: page.orderBy };
-  };
   return loadKeysetPage(
     request,
     (p) => ({ key: p.displayName, id: p.id }),
-    async (window) => {
-      const { where, orderBy } = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy("displayName", "asc", direction, stringKeyOf(cursor));
       const rows = await db.user.findMany({
-        where,
-        orderBy,
+        where: { AND: [{ deletedAt: null }, search, page.past] },
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,
@@ -76,6 +64,13 @@ export async function listDirectoryPeople(db: Db, request: PageRequest): Promise
         updatedAt: r.updatedAt,
       }));
     },
-    (window) => db.user.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.user.count({
+        where: {
+          AND: [{ deletedAt: null }, search, keysetBy("displayName", "asc", direction, stringKeyOf(cursor)).past],
+        },
+        take,
+      }),
   );
 }

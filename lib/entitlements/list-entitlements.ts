@@ -1,14 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { containsText } from "@/lib/pagination/contains-text";
-import {
-  keysetBy,
-  type KeysetPage,
-  type KeysetWindow,
-  loadKeysetPage,
-  type PageRequest,
-  stringKeyOf,
-} from "@/lib/pagination/keyset";
+import { containsText } from "@/lib/db/stores/text-search";
+import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type EntitlementListItem = {
   id: string;
@@ -27,20 +20,16 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
     ? { OR: [{ name: containsText(db, request.q) }, { server: { name: containsText(db, request.q) } }] }
     : {};
 
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
-    return { where: { AND: [search, page.past] }, orderBy: page.orderBy };
-  };
-
   return loadKeysetPage(
     request,
     (entitlement) => ({ key: entitlement.name, id: entitlement.id }),
-    async (window) => {
-      const { where, orderBy } = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       const entitlements = await db.entitlement.findMany({
-        where,
-        orderBy,
+        where: {
+          AND: [search, page.past],
+        },
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,
@@ -53,6 +42,11 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
       });
       return entitlements.map(({ _count, ...entitlement }) => ({ ...entitlement, toolCount: _count.tools }));
     },
-    (window) => db.entitlement.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.entitlement.count({
+        where: { AND: [search, keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

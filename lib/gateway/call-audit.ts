@@ -1,7 +1,7 @@
 import type { AuditInput } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import type { GatewayCaller } from "./caller";
-import { toolCallStoreFor, type ToolCallStore } from "./call-audit-store";
+import { toolCallStoreFor, type ToolCallStore } from "@/lib/db/stores/tool-calls";
 import type { GatewayServer, GatewayTool } from "./directory";
 
 /** One tools/call decision, as the gateway saw it. */
@@ -36,7 +36,7 @@ interface Queued {
 /**
  * Writes tool-call audit events and session usage (lastUsedAt, toolCallCount)
  * many calls per transaction (group commit, one chain append per batch,
- * through the store's driver: call-audit-store.ts): one `tool.called` write
+ * through the store's driver: lib/db/stores/tool-calls/): one `tool.called` write
  * per call in its own transaction would serialise every call on the audit
  * chain's head and cost more CPU than the whole relay.
  *
@@ -70,7 +70,7 @@ export class CallAuditWriter {
   private readonly sessions = new Map<string, { agentId: string; agentName: string; userId: string | null }>();
   private readonly store: ToolCallStore;
 
-  /** `store` defaults to the one `db` was opened on (call-audit-store.ts); tests pass one that fails. */
+  /** `store` defaults to the one `db` was opened on (lib/db/stores/tool-calls/); tests pass one that fails. */
   constructor(
     private readonly db: Db,
     private readonly opts: { flushMs: number; batchSize: number; maxBacklog: number },
@@ -97,7 +97,8 @@ export class CallAuditWriter {
   /** Queues an event nobody waits for (a refusal, an upstream failure): written within `flushMs`. */
   add(record: ToolCallRecord): void {
     if (!record.allowed && this.pending.length >= this.opts.maxBacklog * 2) {
-      if (this.uncounted++ % 1000 === 0) console.error(`mandate: gateway audit backlog full, ${this.uncounted} refusal event(s) not recorded`);
+      if (this.uncounted++ % 1000 === 0)
+        console.error(`mandate: gateway audit backlog full, ${this.uncounted} refusal event(s) not recorded`);
       return;
     }
     this.pending.push({ record });
@@ -160,7 +161,10 @@ export class CallAuditWriter {
           this.pending.splice(0, this.pending.length, ...kept);
           for (const q of refused) q.waiter!.reject(e);
         }
-        console.error(`mandate: gateway audit write failed (${this.pending.length} events queued, retrying)`, e instanceof Error && e.message ? e.message : e);
+        console.error(
+          `mandate: gateway audit write failed (${this.pending.length} events queued, retrying)`,
+          e instanceof Error && e.message ? e.message : e,
+        );
         this.writing = false;
         if (this.pending.length > 0) this.writeWithin(Math.min(this.opts.flushMs * 2 ** this.failures, 2000));
         this.settleIdle();
@@ -189,15 +193,22 @@ export class CallAuditWriter {
       if (r.occurredAt > u.lastUsedAt) u.lastUsedAt = r.occurredAt;
       usage.set(r.caller.sessionId, u);
     }
-    await this.store.write(records.map((r) => this.auditInput(r)), usage);
+    await this.store.write(
+      records.map((r) => this.auditInput(r)),
+      usage,
+    );
   }
 
   private async resolveSessions(records: ToolCallRecord[]): Promise<void> {
     const unknown = [...new Set(records.map((r) => r.caller.sessionId).filter((id) => !this.sessions.has(id)))];
     if (unknown.length === 0) return;
-    const rows = await this.db.agentSession.findMany({ where: { id: { in: unknown } }, select: { id: true, agentId: true, userId: true, agent: { select: { name: true } } } });
+    const rows = await this.db.agentSession.findMany({
+      where: { id: { in: unknown } },
+      select: { id: true, agentId: true, userId: true, agent: { select: { name: true } } },
+    });
     if (this.sessions.size > 100_000) this.sessions.clear();
-    for (const row of rows) this.sessions.set(row.id, { agentId: row.agentId, agentName: row.agent.name, userId: row.userId });
+    for (const row of rows)
+      this.sessions.set(row.id, { agentId: row.agentId, agentName: row.agent.name, userId: row.userId });
   }
 
   private auditInput(r: ToolCallRecord): AuditInput {

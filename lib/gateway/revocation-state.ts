@@ -1,22 +1,11 @@
 import type { Db } from "@/lib/db/client";
-import { rawDate, rawInt, rawNullableString, rawString } from "@/lib/db/raw-values";
-import { databaseConfigOf } from "@/lib/db/read-pool";
-import { readRows } from "@/lib/db/read-rows";
-import { REVOCATION_CHANNEL } from "@/lib/sessions/revocation-lock";
+import { CATCH_UP_BATCH, revocationListenerFor, revocationsSince } from "@/lib/db/stores/revocations";
+import type { RevocationListener } from "@/lib/db/stores/revocations/listener";
 import { revocationBus, type Revocation } from "./revocation-bus";
-import { RevocationListener } from "./revocation-listener";
 import type { GatewaySettings } from "./settings";
 
 /** Entries announced on the bus or by NOTIFY carry no expiry: keep them this long (beyond any access token's lifetime). */
 const ANNOUNCED_KEEP_MS = 24 * 3600 * 1000;
-/** Catch-up reads take at most this many revocation events at a time (the next poll continues). */
-const CATCH_UP_BATCH = 5000;
-
-/** The steady-state poll's reads (exported for the test that checks each one seeks an index). */
-export const CATCH_UP_SQL = `SELECT "seq", "sessionId", "jti", "expiresAt" FROM "RevocationEvent" WHERE "seq" > $1 ORDER BY "seq" ASC LIMIT ${CATCH_UP_BATCH}`;
-export const SESSIONS_REVOKED_SINCE_SQL = `SELECT "id", "expiresAt" FROM "AgentSession" WHERE "revokedAt" > $1`;
-export const TOKENS_REVOKED_SINCE_SQL = `SELECT "jti", "expiresAt" FROM "IssuedToken" WHERE "revokedAt" > $1`;
-
 export interface RevocationStateOptions {
   /** PostgreSQL: LISTEN for revocations on a dedicated connection (default: when the store is PostgreSQL). */
   listen?: boolean;
@@ -34,7 +23,7 @@ export interface RevocationStateOptions {
  *     commit) on a dedicated LISTEN connection, which reconnects by itself;
  *  3. the poll, every `revocationPollMs`: a catch-up read of RevocationEvent
  *     past the highest seq applied (the watermark — seq order is commit
- *     order, see lib/sessions/revocation-lock.ts), so a missed notification
+ *     order, see lib/db/stores/revocations/index.ts), so a missed notification
  *     cannot leave a token alive; plus `revokedAt` since the previous poll,
  *     with overlap, as a safety net for rows changed outside the one
  *     revocation path (lib/sessions/revoke-live-sessions.ts), by hand say.
@@ -63,7 +52,10 @@ export class RevocationState {
 
   constructor(
     private readonly db: Db,
-    private readonly settings: Pick<GatewaySettings, "revocationPollMs" | "revocationStaleAfterMs" | "revocationOverlapMs">,
+    private readonly settings: Pick<
+      GatewaySettings,
+      "revocationPollMs" | "revocationStaleAfterMs" | "revocationOverlapMs"
+    >,
     private readonly options: RevocationStateOptions = {},
   ) {}
 
@@ -96,17 +88,14 @@ export class RevocationState {
 
   private startListening(): void {
     if (this.listener) return;
-    const config = databaseConfigOf(this.db);
-    if (config?.provider !== "postgresql" || this.options.listen === false) return;
-    this.listener = new RevocationListener({
-      url: config.url,
-      channel: REVOCATION_CHANNEL,
+    if (this.options.listen === false) return;
+    this.listener = revocationListenerFor(this.db, {
       reconnectMs: this.options.listenReconnectMs,
       onNotify: (payload) => this.notified(payload),
       // (Re)connected: whatever was notified while nobody listened is read now.
       onListening: () => void this.refresh().catch(() => {}),
     });
-    this.listener.start();
+    this.listener?.start();
   }
 
   private notified(payload: string): void {
@@ -160,7 +149,9 @@ export class RevocationState {
     if (!this.unsubscribe) return; // stopped
     this.timer = setTimeout(() => {
       this.refresh()
-        .catch((e: unknown) => console.error("mandate: gateway revocation refresh failed", e instanceof Error ? e.message : e))
+        .catch((e: unknown) =>
+          console.error("mandate: gateway revocation refresh failed", e instanceof Error ? e.message : e),
+        )
         .finally(() => this.schedule());
     }, this.settings.revocationPollMs);
     this.timer.unref();
@@ -202,34 +193,25 @@ export class RevocationState {
           where: { OR: [{ revokedAt: { not: null } }, { status: "revoked" }], expiresAt: { gt: started } },
           select: { id: true, expiresAt: true },
         }),
-        this.db.issuedToken.findMany({ where: { revokedAt: { not: null }, expiresAt: { gt: started } }, select: { jti: true, expiresAt: true } }),
+        this.db.issuedToken.findMany({
+          where: { revokedAt: { not: null }, expiresAt: { gt: started } },
+          select: { jti: true, expiresAt: true },
+        }),
       ]);
       for (const s of sessions) this.remember(this.sessions, s.id, s.expiresAt.getTime(), { sessionId: s.id });
       for (const t of tokens) this.remember(this.jtis, t.jti, t.expiresAt.getTime(), { jti: t.jti });
       this.watermark = head?.seq ?? 0;
     } else {
-      // Four times a second on every instance: through the driver (readRows), each an index seek, not the ORM.
-      const [events, sessions, tokens] = await Promise.all([
-        readRows(this.db, CATCH_UP_SQL, [this.watermark]),
-        since ? readRows(this.db, SESSIONS_REVOKED_SINCE_SQL, [since]) : [],
-        since ? readRows(this.db, TOKENS_REVOKED_SINCE_SQL, [since]) : [],
-      ]);
+      // Four times a second on every instance: the store's driver reads, each an index seek.
+      const { events, sessions, tokens } = await revocationsSince(this.db, this.watermark, since);
       for (const e of events) {
-        const until = rawDate(e.expiresAt)!.getTime();
-        const sessionId = rawNullableString(e.sessionId);
-        const jti = rawNullableString(e.jti);
-        if (sessionId) this.remember(this.sessions, sessionId, until, { sessionId });
-        if (jti) this.remember(this.jtis, jti, until, { jti });
-        this.watermark = rawInt(e.seq);
+        const until = e.expiresAt.getTime();
+        if (e.sessionId) this.remember(this.sessions, e.sessionId, until, { sessionId: e.sessionId });
+        if (e.jti) this.remember(this.jtis, e.jti, until, { jti: e.jti });
+        this.watermark = e.seq;
       }
-      for (const s of sessions) {
-        const sessionId = rawString(s.id);
-        this.remember(this.sessions, sessionId, rawDate(s.expiresAt)!.getTime(), { sessionId });
-      }
-      for (const t of tokens) {
-        const jti = rawString(t.jti);
-        this.remember(this.jtis, jti, rawDate(t.expiresAt)!.getTime(), { jti });
-      }
+      for (const s of sessions) this.remember(this.sessions, s.id, s.expiresAt.getTime(), { sessionId: s.id });
+      for (const t of tokens) this.remember(this.jtis, t.jti, t.expiresAt.getTime(), { jti: t.jti });
       if (events.length === CATCH_UP_BATCH) this.again = true;
     }
     // Pruning walks every entry: every 40th poll (~10 s) is often enough.

@@ -51,7 +51,8 @@ export function normalizeOrigin(value: string): string | null {
   if (v === "null") return "null";
   try {
     const url = new URL(v);
-    if (url.origin === "null" || url.pathname !== "/" || url.search || url.hash || url.username || url.password) return null;
+    if (url.origin === "null" || url.pathname !== "/" || url.search || url.hash || url.username || url.password)
+      return null;
     return url.origin;
   } catch {
     return null;
@@ -63,7 +64,8 @@ export function parseAllowedOrigins(raw: string | undefined): Set<string> {
   for (const entry of (raw ?? "").split(",")) {
     if (entry.trim() === "") continue;
     const origin = normalizeOrigin(entry);
-    if (!origin) throw new Error(`MANDATE_GATEWAY_ALLOWED_ORIGINS: "${entry.trim()}" is not an origin (scheme://host[:port])`);
+    if (!origin)
+      throw new Error(`MANDATE_GATEWAY_ALLOWED_ORIGINS: "${entry.trim()}" is not an origin (scheme://host[:port])`);
     out.add(origin);
   }
   return out;
@@ -81,9 +83,9 @@ export function gatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySe
     revocationOverlapMs: 5000,
     tokenCacheMs: 30_000,
     directoryTtlMs: num("MANDATE_GATEWAY_DIRECTORY_TTL_MS", 2000),
-    // A batch is one driver transaction (lib/audit/record-batch-{sqlite,postgres}.ts), cheap enough to run
+    // A batch is one driver transaction (lib/db/stores/tool-calls/), cheap enough to run
     // every 20 ms: on SQLite a batch holds the event loop while it writes, so small batches keep the calls
-    // waiting behind it short (bench:gateway: p99 added at 32 connections 7.7 → 0.6 ms), and 20 ms bounds
+    // waiting behind it short (bench:gateway measures it), and 20 ms bounds
     // what a crash (not a stop) can lose.
     auditFlushMs: num("MANDATE_GATEWAY_AUDIT_FLUSH_MS", 20),
     auditBatchSize: 512,

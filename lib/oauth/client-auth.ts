@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
 import type { Db } from "@/lib/db/client";
-import { agentRowWithOwnAccess, type EffectiveAccess } from "@/lib/entitlements/effective-access";
+import { clientRow, type ClientRow } from "@/lib/db/stores/access";
+import { jsonColumnValue } from "@/lib/db/raw-values";
+import { clientWithOwnAccess, type EffectiveAccess } from "@/lib/entitlements/effective-access";
 import { replayError, type JtiClaim } from "@/lib/tokens/mint-batch";
 import type { OAuthContext, OAuthRequest } from "./context";
 import { headerOf } from "./context";
@@ -11,21 +13,9 @@ import type { FormParams } from "./form-body";
 import { describeJoseError } from "./jose-errors";
 import { SecretAttempts } from "./secret-attempts";
 import { consumeJti } from "./seen-jti";
-import { rawInt, rawJson, rawNullableString, rawString, readRows } from "./store-reads";
 
-export interface ClientAgent {
-  id: string;
-  clientId: string;
-  name: string;
-  kind: "autonomous" | "delegated" | "interactive";
-  status: "pending" | "active" | "suspended" | "retired";
-  authMethod: "private_key_jwt" | "client_secret_basic" | "client_secret_post" | "none";
-  jwksUri: string | null;
-  jwks: unknown;
-  clientSecretHash: string | null;
-  allowedGrantTypes: string;
-  maxTokenLifetimeSeconds: number;
-}
+/** A registered client (an agent) as authentication reads it. */
+export type ClientAgent = ClientRow;
 
 export type ClientAuthMethod = ClientAgent["authMethod"];
 
@@ -51,42 +41,37 @@ function secretAttemptsOf(ctx: OAuthContext): SecretAttempts {
   return attempts;
 }
 
-const AGENT_COLUMNS = (alias: string) =>
-  ["id", "clientId", "name", "kind", "status", "authMethod", "jwksUri", "jwks", "clientSecretHash", "allowedGrantTypes", "maxTokenLifetimeSeconds"]
-    .map((c) => `${alias}"${c}"`)
-    .join(", ");
-
-const AGENT_SQL = `SELECT ${AGENT_COLUMNS("")} FROM "Agent" WHERE "clientId" = $1`;
+/** A registered client found by client_id, with whatever its lookup read alongside it. */
+export interface FoundClient {
+  agent: ClientAgent;
+  /** What the agent reaches on its own, when the lookup read it with the client (client_credentials). */
+  ownAccess?: EffectiveAccess;
+}
 
 /** Looks up a registered client by client_id; null when there is none. */
-export type ClientLookup = (clientId: string) => Promise<ClientAgent | null>;
+export type ClientLookup = (clientId: string) => Promise<FoundClient | null>;
 
 /** The registered client, read fresh on every request (a suspension counts from the next one). */
 export async function findClient(db: Db, clientId: string): Promise<ClientAgent | null> {
-  const [r] = await readRows(db, AGENT_SQL, [clientId]);
-  return r ? clientAgentOf(r) : null;
+  return clientRow(db, clientId);
 }
+
+const clientAlone =
+  (db: Db): ClientLookup =>
+  async (clientId) => {
+    const agent = await findClient(db, clientId);
+    return agent ? { agent } : null;
+  };
 
 /**
  * The same lookup, reading with the client what its agent reaches on its own
  * (client_credentials decides on exactly that): one statement instead of two.
- * `found.ownAccess` is set when it was read this way.
  */
-export function clientWithOwnAccess(db: Db, now: Date, found: { ownAccess?: EffectiveAccess }): ClientLookup {
+export function clientWithOwnAccessLookup(db: Db, now: Date): ClientLookup {
   return async (clientId) => {
-    const both = await agentRowWithOwnAccess(db, AGENT_COLUMNS("ag."), clientId, now);
-    if (!both) return findClient(db, clientId);
-    found.ownAccess = both.access;
-    return clientAgentOf(both.row);
-  };
-}
-
-function clientAgentOf(r: Record<string, unknown>): ClientAgent {
-  return {
-    id: rawString(r.id), clientId: rawString(r.clientId), name: rawString(r.name), kind: rawString(r.kind) as ClientAgent["kind"],
-    status: rawString(r.status) as ClientAgent["status"], authMethod: rawString(r.authMethod) as ClientAgent["authMethod"],
-    jwksUri: rawNullableString(r.jwksUri), jwks: r.jwks ?? null, clientSecretHash: rawNullableString(r.clientSecretHash),
-    allowedGrantTypes: rawString(r.allowedGrantTypes), maxTokenLifetimeSeconds: rawInt(r.maxTokenLifetimeSeconds),
+    const both = await clientWithOwnAccess(db, clientId, now);
+    if (!both) return clientAlone(db)(clientId);
+    return { agent: both.client, ownAccess: both.access };
   };
 }
 
@@ -98,7 +83,7 @@ function registeredKeys(agent: ClientAgent): ReturnType<typeof createLocalJWKSet
   const source = typeof agent.jwks === "string" ? agent.jwks : JSON.stringify(agent.jwks);
   const hit = keySets.get(agent.id);
   if (hit && hit.source === source) return hit.set;
-  const set = createLocalJWKSet(rawJson(agent.jwks) as JSONWebKeySet);
+  const set = createLocalJWKSet(jsonColumnValue(agent.jwks) as JSONWebKeySet);
   if (keySets.size > 10_000) keySets.clear();
   keySets.set(agent.id, { source, set });
   return set;
@@ -113,17 +98,17 @@ export const CLIENT_AUTH_PARAMS = ["client_id", "client_secret", "client_asserti
  * the agent is registered with; suspended and retired agents never pass.
  * `claimed` is filled as soon as the client is known, so a refusal can be
  * attributed in the audit trail. `lookup` finds the registered client (by
- * default, its row alone).
+ * default, its row alone); what it read is returned with the agent.
  */
 export async function authenticateClient(
   ctx: OAuthContext,
   req: OAuthRequest,
   form: FormParams,
   claimed: ClaimedClient,
-  lookup: ClientLookup = (clientId) => findClient(ctx.db, clientId),
+  lookup: ClientLookup = clientAlone(ctx.db),
   /** allowPublic: this endpoint serves public clients (the token endpoint's interactive grants, revocation). */
   opts: { allowPublic?: boolean } = {},
-): Promise<ClientAgent> {
+): Promise<FoundClient> {
   const authorization = headerOf(req, "authorization");
   const usedBasic = authorization !== undefined && /^basic /i.test(authorization);
   const presented: ClientAuthMethod[] = [];
@@ -139,7 +124,8 @@ export async function authenticateClient(
   let secret: string | null = null;
   if (method === "client_secret_basic") {
     [clientId, secret] = basicCredentials(authorization ?? "");
-    if (form.has("client_id") && form.get("client_id") !== clientId) throw new InvalidRequest("client_id differs from the Authorization header");
+    if (form.has("client_id") && form.get("client_id") !== clientId)
+      throw new InvalidRequest("client_id differs from the Authorization header");
   } else if (method === "none") {
     clientId = form.get("client_id") ?? "";
   } else if (method === "client_secret_post") {
@@ -147,7 +133,8 @@ export async function authenticateClient(
     secret = form.get("client_secret") ?? "";
     if (!clientId) throw new InvalidClient("client_id required");
   } else {
-    if (form.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE_JWT) throw new InvalidRequest(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE_JWT}`);
+    if (form.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE_JWT)
+      throw new InvalidRequest(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE_JWT}`);
     const assertion = form.get("client_assertion");
     if (!assertion) throw new InvalidRequest("client_assertion required");
     let iss: unknown;
@@ -162,17 +149,21 @@ export async function authenticateClient(
   }
   claimed.clientId = clientId;
 
-  const agent = await lookup(clientId);
-  if (!agent) throw new InvalidClient("unknown client", usedBasic);
+  const found = await lookup(clientId);
+  if (!found) throw new InvalidClient("unknown client", usedBasic);
+  const { agent } = found;
   claimed.agent = agent;
   if (agent.status !== "active") throw new InvalidClient(`client is ${agent.status}`, usedBasic);
-  if (agent.authMethod !== method) throw new InvalidClient(`client is registered for ${agent.authMethod}, not ${method}`, usedBasic);
+  if (agent.authMethod !== method)
+    throw new InvalidClient(`client is registered for ${agent.authMethod}, not ${method}`, usedBasic);
 
-  if (method === "private_key_jwt") await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "", claimed.pendingJtis);
+  if (method === "private_key_jwt")
+    await verifyClientAssertion(ctx, agent, form.get("client_assertion") ?? "", claimed.pendingJtis);
   else if (method !== "none") {
     const attempts = secretAttemptsOf(ctx);
     const address = req.clientAddress ?? null;
-    if (!attempts.allowed(agent.clientId, address)) throw new InvalidClient("too many wrong client secrets from this address; not checked", usedBasic);
+    if (!attempts.allowed(agent.clientId, address))
+      throw new InvalidClient("too many wrong client secrets from this address; not checked", usedBasic);
     try {
       verifySecret(agent, secret ?? "", usedBasic);
     } catch (e) {
@@ -183,7 +174,7 @@ export async function authenticateClient(
   }
   // A public client (method none) proves nothing: its refusals stay bounded like a stranger's.
   if (method !== "none") claimed.authenticated = true;
-  return agent;
+  return found;
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded, then joined by ":" and base64-encoded. */
@@ -200,18 +191,21 @@ function basicCredentials(header: string): [string, string] {
 }
 
 function verifySecret(agent: ClientAgent, secret: string, usedBasic: boolean): void {
-  if (!agent.clientSecretHash || !/^[0-9a-f]{64}$/i.test(agent.clientSecretHash)) throw new InvalidClient("client has no secret", usedBasic);
+  if (!agent.clientSecretHash || !/^[0-9a-f]{64}$/i.test(agent.clientSecretHash))
+    throw new InvalidClient("client has no secret", usedBasic);
   // Secrets are high-entropy, so one sha256 suffices; the compare is constant-time.
   const presented = createHash("sha256").update(secret, "utf8").digest();
-  if (!timingSafeEqual(presented, Buffer.from(agent.clientSecretHash, "hex"))) throw new InvalidClient("invalid client secret", usedBasic);
+  if (!timingSafeEqual(presented, Buffer.from(agent.clientSecretHash, "hex")))
+    throw new InvalidClient("invalid client secret", usedBasic);
 }
 
-async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, assertion: string, pendingJtis: JtiClaim[] | undefined): Promise<void> {
-  const keys = agent.jwks
-    ? registeredKeys(agent)
-    : agent.jwksUri
-      ? ctx.remoteJwks.get(agent.jwksUri)
-      : null;
+async function verifyClientAssertion(
+  ctx: OAuthContext,
+  agent: ClientAgent,
+  assertion: string,
+  pendingJtis: JtiClaim[] | undefined,
+): Promise<void> {
+  const keys = agent.jwks ? registeredKeys(agent) : agent.jwksUri ? ctx.remoteJwks.get(agent.jwksUri) : null;
   if (!keys) throw new InvalidClient("client has no registered keys");
   const now = Date.now();
   let payload;
@@ -237,9 +231,12 @@ async function verifyClientAssertion(ctx: OAuthContext, agent: ClientAgent, asse
   // RFC 7523 §3 lets iat be checked: one issued in the future, or meant to live longer than an assertion may, was not
   // made for this request (jose checks iat only against a maxTokenAge, which would make iat required).
   if (payload.iat !== undefined) {
-    if (payload.iat * 1000 > now + ctx.settings.clockSkewSeconds * 1000) throw new InvalidClient("client_assertion iat is in the future");
+    if (payload.iat * 1000 > now + ctx.settings.clockSkewSeconds * 1000)
+      throw new InvalidClient("client_assertion iat is in the future");
     if (exp - payload.iat > ctx.settings.clientAssertionMaxSeconds) {
-      throw new InvalidClient(`client_assertion lifetime (exp - iat) is more than ${ctx.settings.clientAssertionMaxSeconds}s`);
+      throw new InvalidClient(
+        `client_assertion lifetime (exp - iat) is more than ${ctx.settings.clientAssertionMaxSeconds}s`,
+      );
     }
   }
   const key = `client_assertion:${agent.clientId}:${payload.jti}`;

@@ -1,10 +1,10 @@
+import { agentOfIssuerClient, personBy, trustedIssuer } from "@/lib/db/stores/token-reads";
 import { decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import { issuerKeys } from "@/lib/federation/issuer-keys";
 import { hasIssuerRole, parseIssuerAlgorithms } from "@/lib/federation/issuer-roles";
 import type { OAuthContext } from "./context";
 import { InvalidGrant } from "./errors";
 import { describeJoseError } from "./jose-errors";
-import { rawBool, rawJson, rawNullableString, rawString, readRows } from "./store-reads";
 
 export interface SubjectUser {
   id: string;
@@ -44,7 +44,12 @@ export function idTokenIssuedTo(claims: JWTPayload): string | null {
  * names, matched as the IdP's trust entry says: issuer + subject, or a
  * verified email.
  */
-export async function verifySubjectIdToken(ctx: OAuthContext, token: string, agentId: string, now: Date): Promise<VerifiedSubject> {
+export async function verifySubjectIdToken(
+  ctx: OAuthContext,
+  token: string,
+  agentId: string,
+  now: Date,
+): Promise<VerifiedSubject> {
   let iss: unknown;
   try {
     iss = decodeJwt(token).iss; // unverified: only to pick the IdP whose keys must verify it
@@ -52,13 +57,18 @@ export async function verifySubjectIdToken(ctx: OAuthContext, token: string, age
     throw new InvalidGrant("subject_token is not a JWT");
   }
   if (typeof iss !== "string") throw new InvalidGrant("subject_token has no iss");
-  const [row] = await readRows(ctx.db, `SELECT "id", "name", "issuer", "roles", "jwksUri", "jwks", "algorithms", "userMatch", "enabled" FROM "TrustedIdp" WHERE "issuer" = $1`, [iss]);
-  if (!row || !rawBool(row.enabled) || !hasIssuerRole(rawString(row.roles), "enterprise_idp")) {
+  const row = await trustedIssuer(ctx.db, iss);
+  if (!row?.enabled || !hasIssuerRole(row.roles, "enterprise_idp")) {
     throw new InvalidGrant("subject_token issuer is not a trusted enterprise IdP");
   }
   const idp = {
-    id: rawString(row.id), name: rawString(row.name), issuer: rawString(row.issuer), jwksUri: rawNullableString(row.jwksUri), jwks: rawJson(row.jwks),
-    algorithms: parseIssuerAlgorithms(rawString(row.algorithms)), userMatch: rawString(row.userMatch),
+    id: row.id,
+    name: row.name,
+    issuer: row.issuer,
+    jwksUri: row.jwksUri,
+    jwks: row.jwks,
+    algorithms: parseIssuerAlgorithms(row.algorithms),
+    userMatch: row.userMatch,
   };
   const keys = issuerKeys(ctx.remoteJwks, idp);
   if (!keys) throw new InvalidGrant("trusted IdP has no keys configured");
@@ -77,8 +87,8 @@ export async function verifySubjectIdToken(ctx: OAuthContext, token: string, age
 
   const issuedTo = idTokenIssuedTo(claims);
   if (!issuedTo) throw new InvalidGrant("subject_token does not say which client it was issued to (aud, azp)");
-  const [bound] = await readRows(ctx.db, `SELECT "agentId" FROM "AgentIdpClient" WHERE "idpId" = $1 AND "clientId" = $2`, [idp.id, issuedTo]);
-  if (!bound || rawString(bound.agentId) !== agentId) throw new InvalidGrant("subject_token was issued to another client");
+  const bound = await agentOfIssuerClient(ctx.db, idp.id, issuedTo);
+  if (bound !== agentId) throw new InvalidGrant("subject_token was issued to another client");
 
   const subject = String(claims.sub);
   const user = await personNamedBy(ctx, idp, claims, "subject_token");
@@ -92,17 +102,20 @@ export async function verifySubjectIdToken(ctx: OAuthContext, token: string, age
  * fill — or, where the admin chose it, by an email the issuer has verified
  * (OIDC Core §5.1 email_verified).
  */
-export async function personNamedBy(ctx: OAuthContext, idp: { issuer: string; userMatch: string }, claims: JWTPayload, what: string): Promise<SubjectUser> {
-  const columns = `SELECT "id", "email", "displayName", "active" FROM "User"`;
-  let rows;
+export async function personNamedBy(
+  ctx: OAuthContext,
+  idp: { issuer: string; userMatch: string },
+  claims: JWTPayload,
+  what: string,
+): Promise<SubjectUser> {
+  let found;
   if (idp.userMatch === "email") {
     const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : null;
     if (!email || claims.email_verified !== true) throw new InvalidGrant(`${what} has no verified email`);
-    rows = await readRows(ctx.db, `${columns} WHERE "email" = $1 AND "deletedAt" IS NULL`, [email]);
+    found = await personBy(ctx.db, { email });
   } else {
-    rows = await readRows(ctx.db, `${columns} WHERE "idpIssuer" = $1 AND "idpSubject" = $2 AND "deletedAt" IS NULL`, [idp.issuer, String(claims.sub)]);
+    found = await personBy(ctx.db, { issuer: idp.issuer, subject: String(claims.sub) });
   }
-  const found = rows[0];
-  if (!found || !rawBool(found.active)) throw new InvalidGrant(`${what} names no active person known to Mandate`);
-  return { id: rawString(found.id), email: rawString(found.email), displayName: rawString(found.displayName) };
+  if (!found?.active) throw new InvalidGrant(`${what} names no active person known to Mandate`);
+  return { id: found.id, email: found.email, displayName: found.displayName };
 }

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import { CONSOLE_ROLES, type ConsoleRole } from "@/lib/auth/permissions";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 
 /** A person as the People & roles settings show them. */
 export interface ConsolePerson {

@@ -13,7 +13,10 @@ export function formatPlan(plan: Plan): string[] {
     for (const f of c.fields) lines.push(`    ${f.field}: ${show(f.before)} → ${show(f.after)}`);
   }
   if (plan.kept.length > 0) {
-    lines.push("", "Not in the file, kept (pass --prune to remove servers, agents and entitlements; tools come from their server):");
+    lines.push(
+      "",
+      "Not in the file, kept (pass --prune to remove servers, agents, entitlements and identity providers; tools come from their server):",
+    );
     for (const k of plan.kept) lines.push(`  ${k.kind} ${k.label}`);
   }
   return lines;
@@ -21,5 +24,7 @@ export function formatPlan(plan: Plan): string[] {
 
 /** "line 12: servers[0].resourceUri: Enter an absolute URL…" */
 export function formatIssue(issue: PolicyIssue): string {
-  return [issue.line !== null ? `line ${issue.line}` : null, issue.path || null, issue.message].filter(Boolean).join(": ");
+  return [issue.line !== null ? `line ${issue.line}` : null, issue.path || null, issue.message]
+    .filter(Boolean)
+    .join(": ");
 }

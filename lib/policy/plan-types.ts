@@ -1,3 +1,4 @@
+import type { FetchLike } from "@/lib/federation/issuer-discovery";
 /** What plan and apply report. Plain data: the console receives it from a server action. */
 
 export interface PolicyIssue {
@@ -8,7 +9,14 @@ export interface PolicyIssue {
   message: string;
 }
 
-export type ChangeKind = "server" | "tool" | "agent" | "entitlement" | "assignment";
+export type ChangeKind =
+  | "server"
+  | "tool"
+  | "agent"
+  | "entitlement"
+  | "assignment"
+  | "identity_provider"
+  | "workload_identity";
 
 export interface FieldChange {
   field: string;
@@ -48,6 +56,8 @@ export type ApplyResult =
   | { ok: false; issues: PolicyIssue[] };
 
 export interface PolicyOptions {
-  /** Remove servers, retire agents and delete entitlements that the file does not list. */
+  /** Remove servers, retire agents, delete entitlements and stop trusting identity providers that the file does not list. */
   prune?: boolean;
+  /** For discovering an identity provider's keys (tests serve metadata without a network). */
+  fetch?: FetchLike;
 }

@@ -10,6 +10,7 @@ import { buildSteps, type Step, type StepContext } from "./build-steps";
 import { loadCurrentModel } from "./current-model";
 import type { ApplyResult, Plan, PolicyIssue, PolicyOptions } from "./plan-types";
 import type { PolicyPath } from "./policy-schema";
+import { resolveIssuerKeys } from "./resolve-issuer-keys";
 import { parsePolicySource, type PolicySource } from "./source-map";
 import { validateEntries } from "./validate-entries";
 
@@ -22,7 +23,11 @@ class Rollback {
 function issueOf(source: PolicySource, step: Step, e: unknown): PolicyIssue[] | null {
   const at = (field: PropertyKey | undefined, rest: PropertyKey[] = []): PolicyPath => {
     if (typeof field !== "string") return step.path;
-    return [...step.path, step.fields[field] ?? field, ...rest.filter((k): k is string | number => typeof k !== "symbol")];
+    return [
+      ...step.path,
+      step.fields[field] ?? field,
+      ...rest.filter((k): k is string | number => typeof k !== "symbol"),
+    ];
   };
   if (isDomainError(e)) return [source.issueAt(at(e.field), e.message)];
   if (e instanceof ZodError) return e.issues.map((i) => source.issueAt(at(i.path[0], i.path.slice(1)), i.message));
@@ -41,12 +46,19 @@ function summary(plan: Plan): string {
  * rehearsal: a plan that passes is a plan that applies, barring concurrent
  * edits. Any refusal rolls everything back and is reported at its line.
  */
-export async function runPolicy(db: Db, principal: Principal, text: string, opts: PolicyOptions & { commit: boolean }): Promise<ApplyResult> {
+export async function runPolicy(
+  db: Db,
+  principal: Principal,
+  text: string,
+  opts: PolicyOptions & { commit: boolean },
+): Promise<ApplyResult> {
   const parsed = parsePolicySource(text);
   if (!parsed.ok) return { ok: false, issues: parsed.issues };
   const { source } = parsed;
   const validated = validateEntries(source);
   if (!validated.ok) return { ok: false, issues: validated.issues };
+  const keyIssues = await resolveIssuerKeys(db, source, validated.entries, opts.fetch);
+  if (keyIssues.length > 0) return { ok: false, issues: keyIssues };
 
   try {
     return await revokingTransaction(
@@ -58,27 +70,49 @@ export async function runPolicy(db: Db, principal: Principal, text: string, opts
         const ctx: StepContext = { tx, principal, now, credentials: [] };
         // Live sessions are reconciled once, against the file's net effect: a grant ended and given again in the
         // same file cuts nothing. A plan (rolled back) reconciles nothing.
-        await deferReconciliation(tx, async () => {
-          for (const step of built.steps) {
-            try {
-              await step.run(ctx);
-            } catch (e) {
-              const issues = issueOf(source, step, e);
-              if (!issues) throw e;
-              throw new Rollback({ ok: false, issues });
+        await deferReconciliation(
+          tx,
+          async () => {
+            for (const step of built.steps) {
+              try {
+                await step.run(ctx);
+              } catch (e) {
+                const issues = issueOf(source, step, e);
+                if (!issues) throw e;
+                throw new Rollback({ ok: false, issues });
+              }
             }
-          }
-        }, opts.commit ? { actor: principal, reason: "Access removed by a policy file", now, operation: { kind: "policy_applied" } } : null);
+          },
+          opts.commit
+            ? {
+                actor: principal,
+                reason: "Access removed by a policy file",
+                now,
+                operation: { kind: "policy_applied" },
+              }
+            : null,
+        );
         const changed = built.plan.changes.length > 0;
         if (!opts.commit) throw new Rollback({ ok: true, plan: built.plan, applied: false, credentials: [] });
         // An unchanged file writes nothing at all, not even this event: applying twice is a no-op.
         if (changed) {
           await recordAudit(tx, {
-            action: "policy.applied", ...actorOf(principal), targetType: "policy", targetLabel: "policy file", decision: "info",
-            reason: summary(built.plan), occurredAt: now,
+            action: "policy.applied",
+            ...actorOf(principal),
+            targetType: "policy",
+            targetLabel: "policy file",
+            decision: "info",
+            reason: summary(built.plan),
+            occurredAt: now,
             detail: {
-              sha256: createHash("sha256").update(text).digest("hex"), prune: opts.prune ?? false,
-              changes: built.plan.changes.map((c) => ({ op: c.op, kind: c.kind, label: c.label, fields: c.fields.map((f) => f.field) })),
+              sha256: createHash("sha256").update(text).digest("hex"),
+              prune: opts.prune ?? false,
+              changes: built.plan.changes.map((c) => ({
+                op: c.op,
+                kind: c.kind,
+                label: c.label,
+                fields: c.fields.map((f) => f.field),
+              })),
             },
           });
         }

@@ -1,5 +1,5 @@
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { pgTimestamp, placeholders } from "@/lib/db/raw-values";
+import type { Db } from "@/lib/db/client";
+import { insertReviewItems, type NewReviewItem } from "@/lib/db/stores/reviews";
 import { recordAudit } from "@/lib/audit/record";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
@@ -21,47 +21,11 @@ export interface LaunchResult {
 }
 
 const CHUNK = 2000;
-const ROWS_PER_STATEMENT = 500;
 
-interface ItemRow {
-  id: string;
-  campaignId: string;
-  assignmentId: string;
-  snapshot: object;
-  risk: string;
-  reviewerId: string | null;
-  createdAt: Date;
-}
-
-/**
- * Multi-row INSERTs, 500 rows a statement: the ORM's createMany costs orders
- * of magnitude more per item, which a campaign over tens of thousands of
- * assignments turns into minutes.
- * Columns left out take their database defaults (pending, level 1, …).
- */
-async function insertItems(tx: Tx, rows: readonly ItemRow[]): Promise<void> {
-  const pg = providerOf(tx) === "postgresql";
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
-    const params: unknown[] = [];
-    const tuples = slice.map((r) => {
-      const n = params.length;
-      params.push(r.id, r.campaignId, r.assignmentId, JSON.stringify(r.snapshot), r.risk, r.reviewerId, pg ? pgTimestamp(r.createdAt) : r.createdAt.getTime());
-      return pg
-        ? `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb, $${n + 5}::"ToolRisk", $${n + 6}, $${n + 7}::timestamp(3))`
-        : `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7})`;
-    });
-    const [sql, values] = placeholders(
-      pg ? "postgresql" : "sqlite",
-      `INSERT INTO "ReviewItem" ("id", "campaignId", "assignmentId", "snapshot", "risk", "reviewerId", "createdAt") VALUES ${tuples.join(", ")}`,
-      params,
-    );
-    await tx.$executeRawUnsafe(sql, ...values);
-  }
-}
 const DAY_MS = 86_400_000;
 
-const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const stringList = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
 /**
  * Launches a draft campaign: the live assignments in scope are read in one
@@ -81,10 +45,15 @@ export async function launchCampaign(
   const campaign = await db.$transaction(async (tx) => {
     const c = await tx.reviewCampaign.findUnique({ where: { id: campaignId } });
     if (!c) throw new DomainError("not_found", "No such campaign");
-    if (c.status !== "draft" && c.status !== "launching") throw new DomainError("conflict", "This campaign has already been launched");
-    if (c.dueAt.getTime() <= now.getTime()) throw new DomainError("invalid", "The due date has passed; set a later one first", "dueAt");
+    if (c.status !== "draft" && c.status !== "launching")
+      throw new DomainError("conflict", "This campaign has already been launched");
+    if (c.dueAt.getTime() <= now.getTime())
+      throw new DomainError("invalid", "The due date has passed; set a later one first", "dueAt");
     await tx.reviewItem.deleteMany({ where: { campaignId } });
-    return tx.reviewCampaign.update({ where: { id: campaignId }, data: { status: "launching", launchedAt: now, launchedCount: 0, itemCount: 0 } });
+    return tx.reviewCampaign.update({
+      where: { id: campaignId },
+      data: { status: "launching", launchedAt: now, launchedCount: 0, itemCount: 0 },
+    });
   });
 
   const scope = campaignScopeSchema.parse(campaign.scope);
@@ -106,13 +75,21 @@ export async function launchCampaign(
     const rows = scoped.slice(start, start + CHUNK).map((s, i) => {
       const reviewerId = routeReviewer(ctx, s.snapshot, s.managerId, start + i);
       if (!reviewerId) unassigned++;
-      const row: ItemRow = { id: timeOrderedId(now.getTime()), campaignId, assignmentId: s.snapshot.assignmentId, snapshot: s.snapshot, risk: s.risk, reviewerId, createdAt: now };
+      const row: NewReviewItem = {
+        id: timeOrderedId(now.getTime()),
+        campaignId,
+        assignmentId: s.snapshot.assignmentId,
+        snapshot: s.snapshot,
+        risk: s.risk,
+        reviewerId,
+        createdAt: now,
+      };
       return row;
     });
     const done = Math.min(start + CHUNK, total);
     await db.$transaction(
       async (tx) => {
-        await insertItems(tx, rows);
+        await insertReviewItems(tx, rows);
         await tx.reviewCampaign.update({ where: { id: campaignId }, data: { launchedCount: done } });
       },
       { timeout: 60_000 },
@@ -123,12 +100,29 @@ export async function launchCampaign(
   await db.$transaction(async (tx) => {
     await tx.reviewCampaign.update({
       where: { id: campaignId },
-      data: { status: "active", itemCount: total, launchedCount: total, nextRunAt: campaign.recurrenceDays ? new Date(now.getTime() + campaign.recurrenceDays * DAY_MS) : null },
+      data: {
+        status: "active",
+        itemCount: total,
+        launchedCount: total,
+        nextRunAt: campaign.recurrenceDays ? new Date(now.getTime() + campaign.recurrenceDays * DAY_MS) : null,
+      },
     });
     await recordAudit(tx, {
-      action: "review.campaign_launched", ...actorOf(actor), targetType: "review_campaign", targetId: campaignId, targetLabel: campaign.name,
-      decision: "info", occurredAt: now,
-      detail: { before: { status: "draft" }, after: { status: "active" }, items: total, unassigned, scope, reviewerPolicy: campaign.reviewerPolicy },
+      action: "review.campaign_launched",
+      ...actorOf(actor),
+      targetType: "review_campaign",
+      targetId: campaignId,
+      targetLabel: campaign.name,
+      decision: "info",
+      occurredAt: now,
+      detail: {
+        before: { status: "draft" },
+        after: { status: "active" },
+        items: total,
+        unassigned,
+        scope,
+        reviewerPolicy: campaign.reviewerPolicy,
+      },
     });
   });
   return { items: total, unassigned };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { placeholders, rawString } from "@/lib/db/raw-values";
+import type { Db, Tx } from "@/lib/db/client";
+import { toolsCalledBetween } from "@/lib/db/stores/reviews";
 import { recordAudit, type AuditInput } from "@/lib/audit/record";
 import { liveAssignmentWhere } from "@/lib/assignments/live-assignment";
 import { entitlementCatalog } from "@/lib/entitlements/entitlement-catalog";
@@ -45,23 +45,42 @@ export interface OpenMicroInput {
  * For the directory-sync code: call it when an agent's owner is deactivated
  * (or use `openMicroCertificationsForDepartedOwner`).
  */
-export async function openMicroCertification(tx: Tx, input: OpenMicroInput): Promise<{ campaignId: string; itemId: string } | null> {
+export async function openMicroCertification(
+  tx: Tx,
+  input: OpenMicroInput,
+): Promise<{ campaignId: string; itemId: string } | null> {
   const now = input.now ?? new Date();
   const open = await tx.reviewItem.findFirst({
-    where: { assignmentId: input.assignmentId, status: "pending", campaign: { kind: "micro", trigger: input.trigger, status: "active" } },
+    where: {
+      assignmentId: input.assignmentId,
+      status: "pending",
+      campaign: { kind: "micro", trigger: input.trigger, status: "active" },
+    },
     select: { id: true },
   });
   if (open) return null;
-  const [scoped] = await inScopeAssignments(tx, { serverIds: [], agentIds: [], ownerIds: [], entitlementIds: [], principalTypes: [] }, now, [input.assignmentId]);
+  const [scoped] = await inScopeAssignments(
+    tx,
+    { serverIds: [], agentIds: [], ownerIds: [], entitlementIds: [], principalTypes: [] },
+    now,
+    [input.assignmentId],
+  );
   if (!scoped) return null;
   const snap = scoped.snapshot;
   const eligible = await eligibleReviewerIds(tx);
   const facts = await reviewerFacts(tx, [...eligible], now);
   const departedManager = input.departedOwnerId
-    ? ((await tx.user.findUnique({ where: { id: input.departedOwnerId }, select: { managerId: true } }))?.managerId ?? null)
+    ? ((await tx.user.findUnique({ where: { id: input.departedOwnerId }, select: { managerId: true } }))?.managerId ??
+      null)
     : null;
-  const orderedEligible = (await tx.user.findMany({ where: { id: { in: [...eligible] } }, orderBy: { email: "asc" }, select: { id: true } })).map((u) => u.id);
-  const candidates = [input.trigger === "owner_left" ? departedManager : snap.agentOwnerId, snap.serverOwnerId, ...orderedEligible];
+  const orderedEligible = (
+    await tx.user.findMany({ where: { id: { in: [...eligible] } }, orderBy: { email: "asc" }, select: { id: true } })
+  ).map((u) => u.id);
+  const candidates = [
+    input.trigger === "owner_left" ? departedManager : snap.agentOwnerId,
+    snap.serverOwnerId,
+    ...orderedEligible,
+  ];
   const reviewerId = candidates.find((c) => mayReview({ eligible, facts }, c, snap)) ?? null;
 
   const actor = input.actor ?? SYSTEM;
@@ -85,44 +104,86 @@ export async function openMicroCertification(tx: Tx, input: OpenMicroInput): Pro
     },
   });
   const item = await tx.reviewItem.create({
-    data: { id: timeOrderedId(now.getTime()), campaignId: campaign.id, assignmentId: input.assignmentId, snapshot: snap as object, risk: scoped.risk, reviewerId, createdAt: now },
+    data: {
+      id: timeOrderedId(now.getTime()),
+      campaignId: campaign.id,
+      assignmentId: input.assignmentId,
+      snapshot: snap as object,
+      risk: scoped.risk,
+      reviewerId,
+      createdAt: now,
+    },
   });
   await recordAudit(tx, {
-    action: "review.micro_opened", ...actor, targetType: "review_campaign", targetId: campaign.id, targetLabel: `${snap.principalLabel} — ${snap.entitlementName}`,
-    decision: "info", reason: input.reason, occurredAt: now,
+    action: "review.micro_opened",
+    ...actor,
+    targetType: "review_campaign",
+    targetId: campaign.id,
+    targetLabel: `${snap.principalLabel} — ${snap.entitlementName}`,
+    decision: "info",
+    reason: input.reason,
+    occurredAt: now,
     detail: { trigger: input.trigger, assignmentId: input.assignmentId, itemId: item.id, reviewerId },
   });
   return { campaignId: campaign.id, itemId: item.id };
 }
 
 /** An agent owner left: one micro-certification per live assignment of each agent they owned. */
-export async function openMicroCertificationsForDepartedOwner(tx: Tx, ownerId: string, now = new Date(), actor?: Actor): Promise<number> {
+export async function openMicroCertificationsForDepartedOwner(
+  tx: Tx,
+  ownerId: string,
+  now = new Date(),
+  actor?: Actor,
+): Promise<number> {
   const owner = await tx.user.findUnique({ where: { id: ownerId }, select: { email: true } });
-  const assignments = await tx.assignment.findMany({ where: { agent: { ownerId }, ...liveAssignmentWhere(now) }, select: { id: true } });
+  const assignments = await tx.assignment.findMany({
+    where: { agent: { ownerId }, ...liveAssignmentWhere(now) },
+    select: { id: true },
+  });
   let opened = 0;
   for (const a of assignments) {
-    const r = await openMicroCertification(tx, { assignmentId: a.id, trigger: "owner_left", reason: `The agent's owner ${owner?.email ?? ownerId} left`, now, actor, departedOwnerId: ownerId });
+    const r = await openMicroCertification(tx, {
+      assignmentId: a.id,
+      trigger: "owner_left",
+      reason: `The agent's owner ${owner?.email ?? ownerId} left`,
+      now,
+      actor,
+      departedOwnerId: ownerId,
+    });
     if (r) opened++;
   }
   return opened;
 }
 
 /** A tool's risk rose: one micro-certification per live assignment of an entitlement that grants it. */
-export async function openMicroCertificationsForRiskRise(tx: Tx, toolId: string, from: string, to: string, now = new Date(), actor?: Actor): Promise<number> {
+export async function openMicroCertificationsForRiskRise(
+  tx: Tx,
+  toolId: string,
+  from: string,
+  to: string,
+  now = new Date(),
+  actor?: Actor,
+): Promise<number> {
   const tool = await tx.tool.findUnique({ where: { id: toolId }, select: { name: true, status: true } });
   if (!tool || tool.status !== "approved") return 0;
-  const assignments = await tx.assignment.findMany({ where: { entitlement: { tools: { some: { toolId } } }, ...liveAssignmentWhere(now) }, select: { id: true, excludedToolIds: true } });
+  const assignments = await tx.assignment.findMany({
+    where: { entitlement: { tools: { some: { toolId } } }, ...liveAssignmentWhere(now) },
+    select: { id: true, excludedToolIds: true },
+  });
   let opened = 0;
   for (const a of assignments) {
     if (Array.isArray(a.excludedToolIds) && (a.excludedToolIds as unknown[]).includes(toolId)) continue;
-    const r = await openMicroCertification(tx, { assignmentId: a.id, trigger: "risk_raised", reason: `Tool ${tool.name} went from ${from} to ${to} risk`, now, actor });
+    const r = await openMicroCertification(tx, {
+      assignmentId: a.id,
+      trigger: "risk_raised",
+      reason: `Tool ${tool.name} went from ${from} to ${to} risk`,
+      now,
+      actor,
+    });
     if (r) opened++;
   }
   return opened;
 }
-
-const USED_SQL = `SELECT DISTINCT "actorId" AS "agentId", "targetId" AS "toolId" FROM "AuditEvent"
-WHERE "action" = 'tool.called' AND "occurredAt" >= $1 AND "occurredAt" <= $2 AND "actorId" IS NOT NULL AND "targetId" IS NOT NULL`;
 
 /**
  * The scheduled scan: agent assignments older than `days` none of whose tools
@@ -131,8 +192,7 @@ WHERE "action" = 'tool.called' AND "occurredAt" >= $1 AND "occurredAt" <= $2 AND
  */
 export async function scanUnusedGrants(db: Db, days: number, now = new Date(), actor?: Actor): Promise<number> {
   const since = new Date(now.getTime() - days * DAY_MS);
-  const [sql, values] = placeholders(providerOf(db), USED_SQL, [since, now]);
-  const used = new Set((await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)).map((r) => `${rawString(r.agentId)} ${rawString(r.toolId)}`));
+  const used = new Set((await toolsCalledBetween(db, since, now)).map((r) => `${r.agentId} ${r.toolId}`));
   const catalog = await entitlementCatalog(db);
   const candidates = await db.assignment.findMany({
     where: { agentId: { not: null }, createdAt: { lte: since }, ...liveAssignmentWhere(now) },
@@ -143,7 +203,15 @@ export async function scanUnusedGrants(db: Db, days: number, now = new Date(), a
     const excluded = new Set(Array.isArray(a.excludedToolIds) ? (a.excludedToolIds as string[]) : []);
     const tools = (catalog.entitlements.get(a.entitlementId)?.tools ?? []).filter((t) => !excluded.has(t.toolId));
     if (tools.length === 0 || tools.some((t) => used.has(`${a.agentId} ${t.toolId}`))) continue;
-    const r = await db.$transaction((tx) => openMicroCertification(tx, { assignmentId: a.id, trigger: "unused", reason: `None of its tools was called in ${days} days`, now, actor }));
+    const r = await db.$transaction((tx) =>
+      openMicroCertification(tx, {
+        assignmentId: a.id,
+        trigger: "unused",
+        reason: `None of its tools was called in ${days} days`,
+        now,
+        actor,
+      }),
+    );
     if (r) opened++;
   }
   return opened;

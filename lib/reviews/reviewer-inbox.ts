@@ -1,7 +1,6 @@
 import { inactiveStandings, type InactiveStanding } from "@/lib/agents/agent-standing";
-import { providerOf, type Db } from "@/lib/db/client";
-import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
-import { readPoolOf } from "@/lib/db/read-pool";
+import type { Db } from "@/lib/db/client";
+import { liveHolderCounts, liveHolderSamples, toolCallsOf } from "@/lib/db/stores/reviews";
 import type { Risk } from "@/lib/entitlements/risk";
 import { parseSnapshot, type ItemSnapshot } from "./item-snapshot";
 import { recommend, type Recommendation } from "./recommendation";
@@ -49,37 +48,6 @@ export interface InboxPage {
   pending: number;
 }
 
-const USAGE_SQL = (column: "actorId" | "onBehalfOfId", n: number) => `
-SELECT "${column}" AS "subject", "targetId" AS "toolId", COUNT(*) AS "calls90",
-       SUM(CASE WHEN "occurredAt" >= $2 THEN 1 ELSE 0 END) AS "calls30", MAX("occurredAt") AS "lastUsedAt"
-FROM "AuditEvent"
-WHERE "action" = 'tool.called' AND "occurredAt" >= $1 AND "${column}" IN (${Array.from({ length: n }, (_, i) => `$${i + 3}`).join(", ")})
-GROUP BY "${column}", "targetId"`;
-
-// Other live holders of each entitlement on the page: a count (index-only on
-// (entitlementId, endedAt)) and the first few names, each entitlement's sample
-// its own LIMITed branch so no entitlement's whole holder list is read.
-const LIVE = `a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > $1)`;
-const PEER_COUNT_SQL = (n: number) => `
-SELECT a."entitlementId" AS "entitlementId", COUNT(*) AS "total" FROM "Assignment" a
-WHERE ${LIVE} AND a."entitlementId" IN (${Array.from({ length: n }, (_, i) => `$${i + 2}`).join(", ")})
-GROUP BY a."entitlementId"`;
-const PEER_SAMPLE_SQL = (n: number) =>
-  Array.from(
-    { length: n },
-    (_, i) => `SELECT * FROM (SELECT a."entitlementId" AS "entitlementId", COALESCE(ag."name", u."displayName", g."displayName") AS "label"
-  FROM "Assignment" a LEFT JOIN "Agent" ag ON ag."id" = a."agentId" LEFT JOIN "User" u ON u."id" = a."userId" LEFT JOIN "Group" g ON g."id" = a."groupId"
-  WHERE a."entitlementId" = $${i + 2} AND ${LIVE} LIMIT 6) s${i}`,
-  ).join("\nUNION ALL\n");
-
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(typeof v === "object" ? String(v) : v));
-
-async function query(db: Db, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  const [text, values] = placeholders(providerOf(db), sql, params);
-  const pool = readPoolOf(db);
-  return pool ? pool.query(text, values) : db.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
-}
-
 /**
  * One page of a reviewer's items with the evidence to decide: the grant as
  * snapshotted, its use in 30/90 days per tool (from tool.called events), last
@@ -90,19 +58,40 @@ async function query(db: Db, sql: string, params: unknown[]): Promise<Record<str
 export async function reviewerInbox(
   db: Db,
   reviewerId: string,
-  opts: { status?: "pending" | "decided"; cursor?: string | null; campaignId?: string; take?: number; now?: Date; evidence?: boolean } = {},
+  opts: {
+    status?: "pending" | "decided";
+    cursor?: string | null;
+    campaignId?: string;
+    take?: number;
+    now?: Date;
+    evidence?: boolean;
+  } = {},
 ): Promise<InboxPage> {
   const now = opts.now ?? new Date();
   const take = opts.take ?? INBOX_PAGE_SIZE;
   const statusWhere = opts.status === "decided" ? { not: "pending" as const } : ("pending" as const);
-  const base = { reviewerId, status: statusWhere, campaign: { status: "active" as const }, ...(opts.campaignId ? { campaignId: opts.campaignId } : {}) };
+  const base = {
+    reviewerId,
+    status: statusWhere,
+    campaign: { status: "active" as const },
+    ...(opts.campaignId ? { campaignId: opts.campaignId } : {}),
+  };
   const [rows, pending] = await Promise.all([
     db.reviewItem.findMany({
       where: { ...base, ...(opts.cursor ? { id: { gt: opts.cursor } } : {}) },
       orderBy: { id: "asc" },
       take: take + 1,
       select: {
-        id: true, campaignId: true, level: true, risk: true, status: true, snapshot: true, reassignNote: true, firstDecision: true, justification: true, decidedAt: true,
+        id: true,
+        campaignId: true,
+        level: true,
+        risk: true,
+        status: true,
+        snapshot: true,
+        reassignNote: true,
+        firstDecision: true,
+        justification: true,
+        decidedAt: true,
         campaign: { select: { name: true, kind: true, dueAt: true } },
       },
     }),
@@ -118,19 +107,23 @@ export async function reviewerInbox(
   // A list of decided items (evidence: false) shows the decision, not the evidence: its usage and peer reads are skipped.
   const evidence = opts.evidence !== false;
   const [agentUse, userUse, peerCounts, peerSamples, standings] = await Promise.all([
-    evidence && agentIds.length ? query(db, USAGE_SQL("actorId", agentIds.length), [since90, since30, ...agentIds]) : [],
-    evidence && userIds.length ? query(db, USAGE_SQL("onBehalfOfId", userIds.length), [since90, since30, ...userIds]) : [],
-    evidence && entitlementIds.length ? query(db, PEER_COUNT_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
-    evidence && entitlementIds.length ? query(db, PEER_SAMPLE_SQL(entitlementIds.length), [now, ...entitlementIds]) : [],
+    evidence ? toolCallsOf(db, "agent", agentIds, since90, since30) : [],
+    evidence ? toolCallsOf(db, "person", userIds, since90, since30) : [],
+    evidence ? liveHolderCounts(db, entitlementIds, now) : [],
+    evidence ? liveHolderSamples(db, entitlementIds, now) : [],
     inactiveStandings(db, agentIds),
   ]);
   const usage = new Map<string, { calls30: number; calls90: number; last: Date | null }>();
-  for (const [kind, list] of [["agent", agentUse], ["user", userUse]] as const) {
-    for (const r of list) usage.set(`${kind} ${rawString(r.subject)} ${rawString(r.toolId)}`, { calls30: num(r.calls30), calls90: num(r.calls90), last: rawDate(r.lastUsedAt) });
+  for (const [kind, list] of [
+    ["agent", agentUse],
+    ["user", userUse],
+  ] as const) {
+    for (const r of list)
+      usage.set(`${kind} ${r.subject} ${r.toolId}`, { calls30: r.calls30, calls90: r.calls90, last: r.lastUsedAt });
   }
   const peersOf = new Map<string, { count: number; sample: string[] }>();
-  for (const r of peerCounts) peersOf.set(rawString(r.entitlementId), { count: num(r.total), sample: [] });
-  for (const r of peerSamples) if (typeof r.label === "string") peersOf.get(rawString(r.entitlementId))?.sample.push(r.label);
+  for (const r of peerCounts) peersOf.set(r.entitlementId, { count: r.total, sample: [] });
+  for (const r of peerSamples) peersOf.get(r.entitlementId)?.sample.push(r.label);
   const items = page.map((r, i): InboxItem => {
     const s = snaps[i]!;
     let last: Date | null = null;
@@ -144,14 +137,34 @@ export async function reviewerInbox(
     const standing = s.principalType === "agent" ? (standings.get(s.principalId) ?? null) : null;
     const first = r.firstDecision as { status?: string; justification?: string | null } | null;
     return {
-      id: r.id, campaignId: r.campaignId, campaignName: r.campaign.name, campaignKind: r.campaign.kind, dueAt: r.campaign.dueAt, level: r.level,
-      risk: r.risk, status: r.status, snapshot: s, reassignNote: r.reassignNote,
+      id: r.id,
+      campaignId: r.campaignId,
+      campaignName: r.campaign.name,
+      campaignKind: r.campaign.kind,
+      dueAt: r.campaign.dueAt,
+      level: r.level,
+      risk: r.risk,
+      status: r.status,
+      snapshot: s,
+      reassignNote: r.reassignNote,
       firstDecision: first?.status ? { status: first.status, justification: first.justification ?? null } : null,
-      lastUsedAt: last, tools, used30: tools.filter((t) => t.calls30 > 0).length, used90: tools.filter((t) => t.calls90 > 0).length,
+      lastUsedAt: last,
+      tools,
+      used30: tools.filter((t) => t.calls30 > 0).length,
+      used90: tools.filter((t) => t.calls90 > 0).length,
       peers: { count: Math.max(0, p.count - 1), sample: others },
       holderStanding: standing,
-      recommendation: !evidence ? null : recommend({ principalType: s.principalType, holderStatus: standing?.status ?? null, grantedAt: new Date(s.grantedAt), tools, now }),
-      decision: r.status === "pending" ? null : { status: r.status, justification: r.justification, decidedAt: r.decidedAt },
+      recommendation: !evidence
+        ? null
+        : recommend({
+            principalType: s.principalType,
+            holderStatus: standing?.status ?? null,
+            grantedAt: new Date(s.grantedAt),
+            tools,
+            now,
+          }),
+      decision:
+        r.status === "pending" ? null : { status: r.status, justification: r.justification, decidedAt: r.decidedAt },
     };
   });
   return { items, nextCursor: rows.length > take ? (page[page.length - 1]?.id ?? null) : null, pending };

@@ -1,7 +1,12 @@
 import { notDrillAgent } from "@/lib/drills/drill-agent";
-import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { effectiveAccessOfAgent, effectiveAccessOfAgents, type EffectiveAccess, type Risk } from "@/lib/entitlements/effective-access";
-import { placeholders, rawDate, rawString } from "@/lib/db/raw-values";
+import type { Db, Tx } from "@/lib/db/client";
+import { agentToolCalls } from "@/lib/db/stores/reviews";
+import {
+  effectiveAccessOfAgent,
+  effectiveAccessOfAgents,
+  type EffectiveAccess,
+  type Risk,
+} from "@/lib/entitlements/effective-access";
 
 /**
  * Scope review: what agents are granted versus what they use.
@@ -41,36 +46,31 @@ export interface ExcessPrivilege {
   percent: number;
 }
 
-// One pass over the window's tool calls, grouped per agent and tool. Served by
-// (action, occurredAt) organisation-wide and by (actorId, occurredAt) for one agent.
-const USAGE_SQL = (oneAgent: boolean) => `
-SELECT "actorId" AS "agentId", "targetId" AS "toolId", COUNT(*) AS "calls90",
-       SUM(CASE WHEN "occurredAt" >= $2 THEN 1 ELSE 0 END) AS "calls30", MAX("occurredAt") AS "lastUsedAt"
-FROM "AuditEvent"
-WHERE "action" = 'tool.called' AND "occurredAt" >= $1 AND "occurredAt" <= $3 AND "actorId" IS NOT NULL AND "targetId" IS NOT NULL
-${oneAgent ? `AND "actorId" = $4` : ""}
-GROUP BY "actorId", "targetId"`;
-
-const count = (v: unknown): number => (v === null || v === undefined ? 0 : Number(typeof v === "object" ? String(v) : v));
-
 /** agentId → toolId → usage in the last 90 (and 30) days. */
-export async function toolUsage(db: Db | Tx, now: Date, agentId?: string): Promise<Map<string, Map<string, ToolUsage>>> {
-  const params: unknown[] = [new Date(now.getTime() - USAGE_WINDOW_DAYS * DAY_MS), new Date(now.getTime() - RECENT_WINDOW_DAYS * DAY_MS), now];
-  if (agentId) params.push(agentId);
-  const [sql, values] = placeholders(providerOf(db), USAGE_SQL(agentId !== undefined), params);
-  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values);
+export async function toolUsage(
+  db: Db | Tx,
+  now: Date,
+  agentId?: string,
+): Promise<Map<string, Map<string, ToolUsage>>> {
+  const window = {
+    from: new Date(now.getTime() - USAGE_WINDOW_DAYS * DAY_MS),
+    recentFrom: new Date(now.getTime() - RECENT_WINDOW_DAYS * DAY_MS),
+    to: now,
+  };
+  const rows = await agentToolCalls(db, window, agentId);
   const byAgent = new Map<string, Map<string, ToolUsage>>();
   for (const r of rows) {
-    const agent = rawString(r.agentId);
-    let tools = byAgent.get(agent);
-    if (!tools) byAgent.set(agent, (tools = new Map()));
-    tools.set(rawString(r.toolId), { calls30: count(r.calls30), calls90: count(r.calls90), lastUsedAt: rawDate(r.lastUsedAt) });
+    let tools = byAgent.get(r.subject);
+    if (!tools) byAgent.set(r.subject, (tools = new Map()));
+    tools.set(r.toolId, { calls30: r.calls30, calls90: r.calls90, lastUsedAt: r.lastUsedAt });
   }
   return byAgent;
 }
 
 function summarise(access: EffectiveAccess | undefined, usage: Map<string, ToolUsage> | undefined) {
-  let granted = 0, used30 = 0, used90 = 0;
+  let granted = 0,
+    used30 = 0,
+    used90 = 0;
   for (const t of access?.tools ?? []) {
     granted++;
     const u = usage?.get(t.toolId);
@@ -86,13 +86,24 @@ const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : Math.round
 export async function scopeUsageByAgent(db: Db, now: Date = new Date()): Promise<AgentScopeUsage[]> {
   const [agents, access, usage] = await Promise.all([
     // The built-in drill agent holds no grants and is not reviewed (lib/drills/drill-agent.ts).
-    db.agent.findMany({ where: notDrillAgent, select: { id: true, name: true, kind: true, status: true }, orderBy: { name: "asc" } }),
+    db.agent.findMany({
+      where: notDrillAgent,
+      select: { id: true, name: true, kind: true, status: true },
+      orderBy: { name: "asc" },
+    }),
     effectiveAccessOfAgents(db, now),
     toolUsage(db, now),
   ]);
   return agents.map((a) => {
     const s = summarise(access.get(a.id), usage.get(a.id));
-    return { agentId: a.id, name: a.name, kind: a.kind, status: a.status, ...s, excessPercent: percentOf(s.granted - s.used90, s.granted) };
+    return {
+      agentId: a.id,
+      name: a.name,
+      kind: a.kind,
+      status: a.status,
+      ...s,
+      excessPercent: percentOf(s.granted - s.used90, s.granted),
+    };
   });
 }
 
@@ -104,7 +115,8 @@ export async function excessPrivilege(db: Db, now: Date = new Date()): Promise<E
 
 /** The excess figure from per-agent counts (the scope review page already has them). */
 export function excessOf(agents: readonly { granted: number; used90: number }[]): ExcessPrivilege {
-  let grants = 0, used = 0;
+  let grants = 0,
+    used = 0;
   for (const a of agents) {
     grants += a.granted;
     used += a.used90;
@@ -144,7 +156,12 @@ export interface ServerScopeUsage {
 }
 
 export interface AgentScopeReview {
-  agent: { id: string; name: string; kind: "autonomous" | "delegated" | "interactive"; status: "pending" | "active" | "suspended" | "retired" };
+  agent: {
+    id: string;
+    name: string;
+    kind: "autonomous" | "delegated" | "interactive";
+    status: "pending" | "active" | "suspended" | "retired";
+  };
   granted: number;
   used30: number;
   used90: number;
@@ -153,25 +170,53 @@ export interface AgentScopeReview {
 }
 
 /** One agent's grants and their use, per server and per assignment; null for an unknown agent. */
-export async function agentScopeReview(db: Db | Tx, agentId: string, now: Date = new Date()): Promise<AgentScopeReview | null> {
-  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, kind: true, status: true } });
+export async function agentScopeReview(
+  db: Db | Tx,
+  agentId: string,
+  now: Date = new Date(),
+): Promise<AgentScopeReview | null> {
+  const agent = await db.agent.findUnique({
+    where: { id: agentId },
+    select: { id: true, name: true, kind: true, status: true },
+  });
   if (!agent) return null;
-  const [access, usageByAgent] = await Promise.all([effectiveAccessOfAgent(db, agentId, now), toolUsage(db, now, agentId)]);
+  const [access, usageByAgent] = await Promise.all([
+    effectiveAccessOfAgent(db, agentId, now),
+    toolUsage(db, now, agentId),
+  ]);
   const usage = usageByAgent.get(agentId) ?? new Map<string, ToolUsage>();
   const assignmentIds = [...new Set(access.tools.flatMap((t) => t.via.map((v) => v.assignmentId)))];
   const created = new Map(
-    (await db.assignment.findMany({ where: { id: { in: assignmentIds } }, select: { id: true, createdAt: true } })).map((a) => [a.id, a.createdAt]),
+    (await db.assignment.findMany({ where: { id: { in: assignmentIds } }, select: { id: true, createdAt: true } })).map(
+      (a) => [a.id, a.createdAt],
+    ),
   );
 
   const servers = new Map<string, ServerScopeUsage>();
   const assignments = new Map<string, ReviewedAssignment>();
   for (const t of access.tools) {
     let server = servers.get(t.serverId);
-    if (!server) servers.set(t.serverId, (server = { serverId: t.serverId, serverName: t.serverName, granted: 0, used30: 0, used90: 0, assignments: [] }));
+    if (!server)
+      servers.set(
+        t.serverId,
+        (server = {
+          serverId: t.serverId,
+          serverName: t.serverName,
+          granted: 0,
+          used30: 0,
+          used90: 0,
+          assignments: [],
+        }),
+      );
     const u = usage.get(t.toolId);
     const reviewed: ReviewedTool = {
-      toolId: t.toolId, toolName: t.toolName, scope: t.scope, risk: t.risk,
-      calls30: u?.calls30 ?? 0, calls90: u?.calls90 ?? 0, lastUsedAt: u?.lastUsedAt ?? null,
+      toolId: t.toolId,
+      toolName: t.toolName,
+      scope: t.scope,
+      risk: t.risk,
+      calls30: u?.calls30 ?? 0,
+      calls90: u?.calls90 ?? 0,
+      lastUsedAt: u?.lastUsedAt ?? null,
     };
     server.granted++;
     if (reviewed.calls30 > 0) server.used30++;
@@ -181,8 +226,14 @@ export async function agentScopeReview(db: Db | Tx, agentId: string, now: Date =
       if (!a) {
         const createdAt = created.get(path.assignmentId) ?? now;
         a = {
-          assignmentId: path.assignmentId, entitlementId: path.entitlementId, entitlementName: path.entitlementName, createdAt,
-          expiresAt: path.expiresAt, tools: [], unusedToolIds: [], tooNewToJudge: createdAt.getTime() > now.getTime() - USAGE_WINDOW_DAYS * DAY_MS,
+          assignmentId: path.assignmentId,
+          entitlementId: path.entitlementId,
+          entitlementName: path.entitlementName,
+          createdAt,
+          expiresAt: path.expiresAt,
+          tools: [],
+          unusedToolIds: [],
+          tooNewToJudge: createdAt.getTime() > now.getTime() - USAGE_WINDOW_DAYS * DAY_MS,
         };
         assignments.set(path.assignmentId, a);
         server.assignments.push(a);

@@ -1,6 +1,6 @@
 import { can, type Principal } from "@/lib/auth/principal";
 import type { Db } from "@/lib/db/client";
-import { containsText } from "@/lib/pagination/contains-text";
+import { containsText } from "@/lib/db/stores/text-search";
 import { personHref } from "@/lib/people/person-option";
 
 export type SearchHitKind = "agent" | "server" | "entitlement" | "person";

@@ -1,15 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { EnforcementMode } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
-import {
-  keysetBy,
-  type KeysetPage,
-  type KeysetWindow,
-  loadKeysetPage,
-  type PageRequest,
-  stringKeyOf,
-} from "@/lib/pagination/keyset";
+import { containsText } from "@/lib/db/stores/text-search";
+import { keysetBy, type KeysetPage, loadKeysetPage, type PageRequest, stringKeyOf } from "@/lib/pagination/keyset";
 
 export type ServerListItem = {
   id: string;
@@ -42,23 +35,16 @@ export async function listServers(
       }
     : {};
 
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
-    const where: Prisma.McpServerWhereInput = {
-      AND: [search, opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {}, page.past],
-    };
-    return { where, orderBy: page.orderBy };
-  };
-
   return loadKeysetPage(
     request,
     (server) => ({ key: server.name, id: server.id }),
-    async (window) => {
-      const { where, orderBy } = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor));
       const servers = await db.mcpServer.findMany({
-        where,
-        orderBy,
+        where: {
+          AND: [search, opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {}, page.past],
+        },
+        orderBy: page.orderBy,
         take,
         select: {
           id: true,
@@ -85,6 +71,17 @@ export async function listServers(
         pendingToolCount: pendingOf.get(server.id) ?? 0,
       }));
     },
-    (window) => db.mcpServer.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.mcpServer.count({
+        where: {
+          AND: [
+            search,
+            opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {},
+            keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor)).past,
+          ],
+        },
+        take,
+      }),
   );
 }

@@ -4,7 +4,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { announceRevoked } from "./announce";
 import { reconcileLiveSessionsIn, sessionsOfHolder } from "./reconcile-live-sessions";
 import { revokeLiveSessionsIn, revokingTransaction } from "./revoke-live-sessions";
-import { lockRevocations } from "./revocation-lock";
+import { lockRevocations } from "@/lib/db/stores/revocations";
 import type { SessionLifecycleSettings } from "./lifecycle-settings";
 
 const SYSTEM_LABEL = "session lifecycle";
@@ -46,20 +46,42 @@ export async function expireSessions(
 ): Promise<SweepResult> {
   const expired = await db.$transaction(async (tx) => {
     await lockRevocations(tx);
-    const due = await tx.agentSession.findMany({ where: { status: "active", expiresAt: { lte: now } }, select: { id: true }, take: BATCH });
+    const due = await tx.agentSession.findMany({
+      where: { status: "active", expiresAt: { lte: now } },
+      select: { id: true },
+      take: BATCH,
+    });
     if (due.length === 0) return 0;
-    const { count } = await tx.agentSession.updateMany({ where: { id: { in: due.map((s) => s.id) }, status: "active" }, data: { status: "expired" } });
+    const { count } = await tx.agentSession.updateMany({
+      where: { id: { in: due.map((s) => s.id) }, status: "active" },
+      data: { status: "expired" },
+    });
     await recordAudit(tx, {
-      action: "session.expired", actorType: "system", actorLabel: SYSTEM_LABEL, targetType: "sessions", decision: "info",
-      reason: "maximum session duration reached", occurredAt: now, detail: { count, sessionIds: due.slice(0, 50).map((s) => s.id) },
+      action: "session.expired",
+      actorType: "system",
+      actorLabel: SYSTEM_LABEL,
+      targetType: "sessions",
+      decision: "info",
+      reason: "maximum session duration reached",
+      occurredAt: now,
+      detail: { count, sessionIds: due.slice(0, 50).map((s) => s.id) },
     });
     return count;
   });
   const cutoff = new Date(now.getTime() - settings.idleTimeoutMs);
   const idled = await db.$transaction((tx) =>
-    revokeLiveSessionsIn(tx, SYSTEM, { expiresAt: { gt: now }, lastUsedAt: { lt: cutoff } }, {
-      reason: "idle timeout", now, operation: { kind: "idle_timeout" }, status: "expired", limit: BATCH,
-    }),
+    revokeLiveSessionsIn(
+      tx,
+      SYSTEM,
+      { expiresAt: { gt: now }, lastUsedAt: { lt: cutoff } },
+      {
+        reason: "idle timeout",
+        now,
+        operation: { kind: "idle_timeout" },
+        status: "expired",
+        limit: BATCH,
+      },
+    ),
   );
   announceRevoked(idled.map((s) => s.id));
   const lostAccess = await revokeSessionsOfExpiredGrants(db, assignmentsExpiredSince, now);
@@ -78,27 +100,58 @@ async function revokeSessionsOfExpiredGrants(db: Db, since: Date, now: Date): Pr
   let after: { expiresAt: Date; id: string } | null = null;
   for (;;) {
     const cursor = after;
-    const batch = await revokingTransaction(db, async (tx): Promise<{ count: number; last: { expiresAt: Date; id: string } | null; lost: string[] }> => {
-      const expired = await tx.assignment.findMany({
-        where: {
-          endedAt: null, expiresAt: { gt: since, lte: now },
-          ...(cursor ? { OR: [{ expiresAt: { gt: cursor.expiresAt } }, { expiresAt: cursor.expiresAt, id: { gt: cursor.id } }] } : {}),
-        },
-        orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
-        take: EXPIRED_ASSIGNMENTS_PER_PASS,
-        select: { id: true, expiresAt: true, principalType: true, agentId: true, userId: true, groupId: true, entitlement: { select: { serverId: true, tools: { select: { toolId: true } } } } },
-      });
-      const holders = expired.flatMap((a) => {
-        const principalId = a.agentId ?? a.userId ?? a.groupId;
-        return principalId ? [{ ...sessionsOfHolder(a.principalType, principalId), serverId: a.entitlement.serverId }] : [];
-      });
-      const lost = holders.length === 0 ? [] : await reconcileLiveSessionsIn(
-        tx, SYSTEM, { sessions: { OR: holders }, tools: expired.flatMap((a) => a.entitlement.tools.map((t) => t.toolId)) },
-        { reason: "assignment expired", now, operation: { kind: "assignment_expired", assignmentIds: expired.map((a) => a.id) } },
-      );
-      const last = expired.at(-1);
-      return { count: expired.length, last: last ? { expiresAt: last.expiresAt!, id: last.id } : null, lost: lost.map((l) => l.id) };
-    });
+    const batch = await revokingTransaction(
+      db,
+      async (tx): Promise<{ count: number; last: { expiresAt: Date; id: string } | null; lost: string[] }> => {
+        const expired = await tx.assignment.findMany({
+          where: {
+            endedAt: null,
+            expiresAt: { gt: since, lte: now },
+            ...(cursor
+              ? {
+                  OR: [{ expiresAt: { gt: cursor.expiresAt } }, { expiresAt: cursor.expiresAt, id: { gt: cursor.id } }],
+                }
+              : {}),
+          },
+          orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
+          take: EXPIRED_ASSIGNMENTS_PER_PASS,
+          select: {
+            id: true,
+            expiresAt: true,
+            principalType: true,
+            agentId: true,
+            userId: true,
+            groupId: true,
+            entitlement: { select: { serverId: true, tools: { select: { toolId: true } } } },
+          },
+        });
+        const holders = expired.flatMap((a) => {
+          const principalId = a.agentId ?? a.userId ?? a.groupId;
+          return principalId
+            ? [{ ...sessionsOfHolder(a.principalType, principalId), serverId: a.entitlement.serverId }]
+            : [];
+        });
+        const lost =
+          holders.length === 0
+            ? []
+            : await reconcileLiveSessionsIn(
+                tx,
+                SYSTEM,
+                { sessions: { OR: holders }, tools: expired.flatMap((a) => a.entitlement.tools.map((t) => t.toolId)) },
+                {
+                  reason: "assignment expired",
+                  now,
+                  operation: { kind: "assignment_expired", assignmentIds: expired.map((a) => a.id) },
+                },
+              );
+        const last = expired.at(-1);
+        return {
+          count: expired.length,
+          last: last ? { expiresAt: last.expiresAt!, id: last.id } : null,
+          lost: lost.map((l) => l.id),
+        };
+      },
+    );
     revoked.push(...batch.lost);
     if (!batch.last || batch.count < EXPIRED_ASSIGNMENTS_PER_PASS) return revoked;
     after = batch.last;

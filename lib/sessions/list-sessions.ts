@@ -1,15 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { SessionStatus, ToolRisk } from "@/lib/db/generated/sqlite/enums";
-import { containsText } from "@/lib/pagination/contains-text";
-import {
-  dateKeyOf,
-  keysetBy,
-  type KeysetPage,
-  type KeysetWindow,
-  loadKeysetPage,
-  type PageRequest,
-} from "@/lib/pagination/keyset";
+import { containsText } from "@/lib/db/stores/text-search";
+import { dateKeyOf, keysetBy, type KeysetPage, loadKeysetPage, type PageRequest } from "@/lib/pagination/keyset";
 import { sessionFiltersSchema, sessionWhere, type SessionFilters } from "./session-filters";
 
 export type SessionListItem = {
@@ -74,19 +67,13 @@ export async function listSessions(
   const field = filters.sort === "expires" ? "expiresAt" : "createdAt";
   const natural = filters.sort === "expires" ? "asc" : "desc";
 
-  const windowOf = ({ direction, cursor }: KeysetWindow) => {
-    const page = keysetBy(field, natural, direction, dateKeyOf(cursor));
-    return { where: { AND: [where, search, page.past] }, orderBy: page.orderBy };
-  };
-
   return loadKeysetPage(
     request,
     (session) => ({ key: session[field].getTime(), id: session.id }),
-    async (window) => {
-      const page = windowOf(window);
-      const take = window.take;
+    async ({ direction, cursor, take }) => {
+      const page = keysetBy(field, natural, direction, dateKeyOf(cursor));
       const sessions = await db.agentSession.findMany({
-        where: page.where,
+        where: { AND: [where, search, page.past] },
         orderBy: page.orderBy,
         take,
         select,
@@ -97,6 +84,11 @@ export async function listSessions(
         scopes: s.scopes.split(" ").filter(Boolean),
       }));
     },
-    (window) => db.agentSession.count({ where: windowOf(window).where, take: window.take }),
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.agentSession.count({
+        where: { AND: [where, search, keysetBy(field, natural, direction, dateKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

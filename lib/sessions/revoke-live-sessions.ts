@@ -8,7 +8,7 @@ import { timeOrderedId } from "@/lib/ids/time-ordered-id";
 import { sessionRevokedClaims, CAEP_SESSION_REVOKED } from "@/lib/security-events/caep";
 import { revocationBus } from "@/lib/gateway/revocation-bus";
 import { announceRevoked } from "./announce";
-import { lockRevocations, notifyRevocations } from "./revocation-lock";
+import { lockRevocations, notifyRevocations } from "@/lib/db/stores/revocations";
 
 /** What an operation revoked, for its audit detail (each session's event says which operation it was part of). */
 export type RevocationOperation =
@@ -44,7 +44,9 @@ export type RevocationOperation =
   | { kind: "drill"; drillId: string };
 
 /** Who revokes: a console principal, or an audit actor as it is recorded (a SCIM client, a review's reviewer). */
-export type Revoker = Principal | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;
+export type Revoker =
+  | Principal
+  | Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress">;
 
 export interface RevokedSession {
   id: string;
@@ -70,7 +72,11 @@ const collectors = new WeakMap<Tx, Revoked>();
  * Other instances learn the same revocations from NOTIFY or the catch-up
  * read of the revocation log, written in the transaction itself.
  */
-export async function revokingTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+export async function revokingTransaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+): Promise<T> {
   const revoked: Revoked = { sessionIds: [], jtis: [] };
   const result = await db.$transaction((tx) => {
     collectors.set(tx, revoked);
@@ -112,33 +118,54 @@ export async function revokeLiveSessionsIn(
     where: { AND: [where, { status: "active" }] },
     ...(opts.limit ? { take: opts.limit } : {}),
     select: {
-      id: true, userId: true, agentId: true, serverId: true, expiresAt: true,
-      agent: { select: { name: true, clientId: true } }, server: { select: { name: true } }, user: { select: { email: true } },
+      id: true,
+      userId: true,
+      agentId: true,
+      serverId: true,
+      expiresAt: true,
+      agent: { select: { name: true, clientId: true } },
+      server: { select: { name: true } },
+      user: { select: { email: true } },
     },
   });
   if (live.length === 0) return [];
   const status = opts.status ?? "revoked";
   const who = "kind" in actor ? actorOf(actor) : actor;
-  for (const ids of chunks(live.map((s) => s.id), ROWS_PER_INSERT)) {
+  for (const ids of chunks(
+    live.map((s) => s.id),
+    ROWS_PER_INSERT,
+  )) {
     await tx.agentSession.updateMany({
       where: { id: { in: ids }, status: "active" },
-      data: status === "revoked"
-        ? { status, revokedAt: now, revokedBy: who.actorId ?? who.actorLabel, revokedReason: reason }
-        : { status },
+      data:
+        status === "revoked"
+          ? { status, revokedAt: now, revokedBy: who.actorId ?? who.actorLabel, revokedReason: reason }
+          : { status },
     });
     await tx.issuedToken.updateMany({ where: { sessionId: { in: ids }, revokedAt: null }, data: { revokedAt: now } });
   }
   for (const part of chunks(live, ROWS_PER_INSERT)) {
-    await tx.revocationEvent.createMany({ data: part.map((s) => ({ sessionId: s.id, expiresAt: s.expiresAt, createdAt: now })) });
+    await tx.revocationEvent.createMany({
+      data: part.map((s) => ({ sessionId: s.id, expiresAt: s.expiresAt, createdAt: now })),
+    });
   }
   // One append for every session (one lock, head read and insert), each event naming the session's agent, person and server.
   await recordAuditBatch(
     tx,
     live.map((s) => ({
-      action: status === "revoked" ? ("session.revoked" as const) : ("session.expired" as const), ...who, onBehalfOfId: s.userId,
-      targetType: "session", targetId: s.id, targetLabel: `${s.agent.name} → ${s.server.name}`,
-      agentId: s.agentId, personId: s.userId, serverId: s.serverId,
-      decision: status === "revoked" ? ("allow" as const) : ("info" as const), reason, sessionId: s.id, occurredAt: now,
+      action: status === "revoked" ? ("session.revoked" as const) : ("session.expired" as const),
+      ...who,
+      onBehalfOfId: s.userId,
+      targetType: "session",
+      targetId: s.id,
+      targetLabel: `${s.agent.name} → ${s.server.name}`,
+      agentId: s.agentId,
+      personId: s.userId,
+      serverId: s.serverId,
+      decision: status === "revoked" ? ("allow" as const) : ("info" as const),
+      reason,
+      sessionId: s.id,
+      occurredAt: now,
       detail: { before: { status: "active" }, after: { status }, operation },
     })),
   );
@@ -147,18 +174,32 @@ export async function revokeLiveSessionsIn(
     // A receiver that is one MCP server's CAEP endpoint hears only of sessions on that server (others are none of its
     // business); a receiver bound to no server (a SIEM, say) hears of every session.
     const rows = live.flatMap((s) =>
-      receivers.filter((r) => r.serverId === null || r.serverId === s.serverId).map((r) => {
-        const jti = randomUUID();
-        const claims = sessionRevokedClaims({ sessionId: s.id, agentClientId: s.agent.clientId, userEmail: s.user?.email ?? null, reason, at: now }, jti);
-        return {
-          id: timeOrderedId(now.getTime()), receiverId: r.id, jti, eventType: CAEP_SESSION_REVOKED, sessionId: s.id,
-          payload: JSON.stringify(claims), createdAt: now, nextAttemptAt: now,
-        };
-      }),
+      receivers
+        .filter((r) => r.serverId === null || r.serverId === s.serverId)
+        .map((r) => {
+          const jti = randomUUID();
+          const claims = sessionRevokedClaims(
+            { sessionId: s.id, agentClientId: s.agent.clientId, userEmail: s.user?.email ?? null, reason, at: now },
+            jti,
+          );
+          return {
+            id: timeOrderedId(now.getTime()),
+            receiverId: r.id,
+            jti,
+            eventType: CAEP_SESSION_REVOKED,
+            sessionId: s.id,
+            payload: JSON.stringify(claims),
+            createdAt: now,
+            nextAttemptAt: now,
+          };
+        }),
     );
     for (const part of chunks(rows, ROWS_PER_INSERT)) await tx.securityEventDelivery.createMany({ data: part });
   }
-  await notifyRevocations(tx, live.map((s) => s.id));
+  await notifyRevocations(
+    tx,
+    live.map((s) => s.id),
+  );
   collectors.get(tx)?.sessionIds.push(...live.map((s) => s.id));
   return live.map((s) => ({ id: s.id, expiresAt: s.expiresAt }));
 }
@@ -180,13 +221,23 @@ export async function revokeTokenIn(
 ): Promise<boolean> {
   const { now, reason } = opts;
   await lockRevocations(tx);
-  const { count } = await tx.issuedToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
+  const { count } = await tx.issuedToken.updateMany({
+    where: { id: token.id, revokedAt: null },
+    data: { revokedAt: now },
+  });
   if (count === 0) return false;
   await tx.revocationEvent.create({ data: { jti: token.jti, expiresAt: token.expiresAt, createdAt: now } });
   const who = "kind" in actor ? actorOf(actor) : actor;
   await recordAudit(tx, {
-    action: "token.revoked", ...who, targetType: "token", targetId: token.id, decision: "allow", reason, sessionId: token.sessionId,
-    detail: { jti: token.jti }, occurredAt: now,
+    action: "token.revoked",
+    ...who,
+    targetType: "token",
+    targetId: token.id,
+    decision: "allow",
+    reason,
+    sessionId: token.sessionId,
+    detail: { jti: token.jti },
+    occurredAt: now,
   });
   await notifyRevocations(tx, [], [token.jti]);
   collectors.get(tx)?.jtis.push(token.jti);

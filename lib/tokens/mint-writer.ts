@@ -1,10 +1,8 @@
-import { databaseConfigOf, type Db } from "@/lib/db/client";
-import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
+import type { Db } from "@/lib/db/client";
+import { mintStoreFor, type MintStore } from "@/lib/db/stores/mints";
 import { isStoreUnavailable } from "@/lib/db/store-unavailable";
 import type { OAuthError } from "@/lib/oauth/errors";
 import { replayError, type JtiClaim, type MintRequest, type PendingWrite, type WriteOutcome } from "./mint-batch";
-import { postgresMintStore } from "./mint-store-postgres";
-import { sqliteMintStore, type MintStore } from "./mint-store-sqlite";
 import type { MintRecord } from "./record-mint";
 import type { Refusal } from "./record-refusal";
 
@@ -42,9 +40,18 @@ export class MintWriter {
   constructor(private readonly store: MintStore) {}
 
   /** Records a mint; throws the replay refusal (already audited) when one of its claims was seen before. */
-  async mint(mint: MintRequest, claims: JtiClaim[], refusal: Omit<Refusal, "error" | "description">): Promise<MintRecord> {
+  async mint(
+    mint: MintRequest,
+    claims: JtiClaim[],
+    refusal: Omit<Refusal, "error" | "description">,
+  ): Promise<MintRecord> {
     const outcome = await this.enqueue({ type: "mint", claims: claims.splice(0), mint, refusal });
-    if (outcome.type === "minted") return { sessionId: outcome.sessionId, expiresAt: outcome.expiresAt, ...(outcome.refreshExpiresAt ? { refreshExpiresAt: outcome.refreshExpiresAt } : {}) };
+    if (outcome.type === "minted")
+      return {
+        sessionId: outcome.sessionId,
+        expiresAt: outcome.expiresAt,
+        ...(outcome.refreshExpiresAt ? { refreshExpiresAt: outcome.refreshExpiresAt } : {}),
+      };
     if (outcome.type === "replayed") throw markAudited(replayError(outcome.replay));
     throw new Error("mint recorded as a refusal");
   }
@@ -111,18 +118,6 @@ const writers = new WeakMap<object, MintWriter>();
 /** The process's writer for this store. */
 export function mintWriterOf(db: Db): MintWriter {
   let writer = writers.get(db);
-  if (!writer) {
-    const config = databaseConfigOf(db);
-    if (!config) throw new Error("mint writer needs a root database client");
-    let store: MintStore;
-    if (config.provider === "sqlite") {
-      const sqlite = sqliteWriterOf(db);
-      if (!sqlite) throw new Error("SQLite client without a shared writer connection");
-      store = sqliteMintStore(sqlite);
-    } else {
-      store = postgresMintStore(config.url);
-    }
-    writers.set(db, (writer = new MintWriter(store)));
-  }
+  if (!writer) writers.set(db, (writer = new MintWriter(mintStoreFor(db))));
   return writer;
 }

@@ -31,7 +31,7 @@ import type { DatabaseConfig } from "@/lib/db/config";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { databaseUrl, withClient } from "@/lib/db/migrations/adapters";
 import { Gateway } from "@/lib/gateway/gateway";
-import { LISTENER_APPLICATION_NAME } from "@/lib/gateway/revocation-listener";
+import { LISTENER_APPLICATION_NAME } from "@/lib/db/stores/revocations/listener";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { listSessions } from "@/lib/sessions/list-sessions";
 import { revokeSessions } from "@/lib/sessions/revoke-sessions";
@@ -65,7 +65,10 @@ async function freshPostgres(): Promise<Fresh> {
   await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
   const config: DatabaseConfig = { provider: "postgresql", url: databaseUrl(admin, name) };
   await migrateDatabase(config, { log: () => {} });
-  return { config, drop: () => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}) };
+  return {
+    config,
+    drop: () => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+  };
 }
 
 function percentiles(samples: number[]): string {
@@ -103,7 +106,8 @@ async function oneInstance(): Promise<void> {
   try {
     for (let i = 0; i < REVOCATIONS; i++) {
       const t = await mintToken(issuer, i % 2 ? "agent-one" : "agent-two");
-      if ((await retried(() => callTool(issuer, t.token))) !== 200) throw new Error("the gateway refused a live session");
+      if ((await retried(() => callTool(issuer, t.token))) !== 200)
+        throw new Error("the gateway refused a live session");
       await revokeSessions(db, world.oncall, { sessionIds: [t.sid], reason: "bench" });
       const committed = performance.now();
       let calls = 1;
@@ -111,8 +115,12 @@ async function oneInstance(): Promise<void> {
       samples.push(performance.now() - committed);
       if (calls === 1) firstCallRefused++;
     }
-    console.log(`(a) one instance, SQLite — revoke committed → first refused gateway call: ${percentiles(samples)}  [target p99 ≤ 100 ms]`);
-    console.log(`    the very next call was refused in ${firstCallRefused}/${REVOCATIONS} revocations (the figure is then one refused request's round trip)`);
+    console.log(
+      `(a) one instance, SQLite — revoke committed → first refused gateway call: ${percentiles(samples)}  [target p99 ≤ 100 ms]`,
+    );
+    console.log(
+      `    the very next call was refused in ${firstCallRefused}/${REVOCATIONS} revocations (the figure is then one refused request's round trip)`,
+    );
   } finally {
     await gateway.stop();
     server.closeAllConnections();
@@ -129,7 +137,12 @@ async function twoInstances(): Promise<void> {
   const ISSUER = "http://mandate.bench";
   const world = await seedRevocationWorld(db, ISSUER);
   if (fresh.config.provider !== "postgresql") throw new Error("PostgreSQL expected");
-  const env = { DATABASE_URL: fresh.config.url, MANDATE_ISSUER: ISSUER, MANDATE_MASTER_KEY: process.env.MANDATE_MASTER_KEY!, MANDATE_MIGRATE_ON_START: "false" };
+  const env = {
+    DATABASE_URL: fresh.config.url,
+    MANDATE_ISSUER: ISSUER,
+    MANDATE_MASTER_KEY: process.env.MANDATE_MASTER_KEY!,
+    MANDATE_MIGRATE_ON_START: "false",
+  };
   const [a, b] = await Promise.all([spawnInstance(env), spawnInstance(env)]);
   const samples: number[] = [];
   try {
@@ -143,7 +156,9 @@ async function twoInstances(): Promise<void> {
       }
       samples.push(Date.now() - committedAt);
     }
-    console.log(`(b) two instances, PostgreSQL — revoked on A, committed → first refusal by B's gateway: ${percentiles(samples)}  [target p99 ≤ 1000 ms; ms resolution]`);
+    console.log(
+      `(b) two instances, PostgreSQL — revoked on A, committed → first refusal by B's gateway: ${percentiles(samples)}  [target p99 ≤ 1000 ms; ms resolution]`,
+    );
   } finally {
     await Promise.all([a.stop(), b.stop()]);
     await world.close();
@@ -158,7 +173,12 @@ async function listenerCutOverAndOver(): Promise<void> {
   const ISSUER = "http://mandate.bench";
   const world = await seedRevocationWorld(db, ISSUER);
   if (fresh.config.provider !== "postgresql") throw new Error("PostgreSQL expected");
-  const env = { DATABASE_URL: fresh.config.url, MANDATE_ISSUER: ISSUER, MANDATE_MASTER_KEY: process.env.MANDATE_MASTER_KEY!, MANDATE_MIGRATE_ON_START: "false" };
+  const env = {
+    DATABASE_URL: fresh.config.url,
+    MANDATE_ISSUER: ISSUER,
+    MANDATE_MASTER_KEY: process.env.MANDATE_MASTER_KEY!,
+    MANDATE_MIGRATE_ON_START: "false",
+  };
   const [a, b] = await Promise.all([spawnInstance(env), spawnInstance(env)]);
   const firstRefusal: number[] = [];
   const allowedAfter: number[] = [];
@@ -200,8 +220,12 @@ async function listenerCutOverAndOver(): Promise<void> {
       allowedAfter.push(allowed);
     }
     const total = allowedAfter.reduce((x, y) => x + y, 0);
-    console.log(`(d) two instances, PostgreSQL, B's LISTEN connection terminated ${cuts} times meanwhile — committed on A → first refusal by B: ${percentiles(firstRefusal)}  [bound: MANDATE_GATEWAY_REVOCATION_STALE_MS, 1000 ms]`);
-    console.log(`    calls B allowed after the commit: ${total} in all over ${REVOCATIONS} revocations (at most ${Math.max(...allowedAfter)} for one), the latest at +${Number.isFinite(latestAllowed) ? latestAllowed : 0} ms; refusals that were 503 (state stale): ${unavailable}`);
+    console.log(
+      `(d) two instances, PostgreSQL, B's LISTEN connection terminated ${cuts} times meanwhile — committed on A → first refusal by B: ${percentiles(firstRefusal)}  [bound: MANDATE_GATEWAY_REVOCATION_STALE_MS, 1000 ms]`,
+    );
+    console.log(
+      `    calls B allowed after the commit: ${total} in all over ${REVOCATIONS} revocations (at most ${Math.max(...allowedAfter)} for one), the latest at +${Number.isFinite(latestAllowed) ? latestAllowed : 0} ms; refusals that were 503 (state stale): ${unavailable}`,
+    );
   } finally {
     cutting = false;
     await cutter;
@@ -230,17 +254,49 @@ async function sessionsQueryOn(fresh: Fresh): Promise<void> {
   if (fresh.config.provider !== "sqlite") throw new Error("SQLite expected");
   // Indexes are built once after the load rather than maintained row by row (as a restore would).
   const schema = new Database(fresh.config.file);
-  const indexes = (schema.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'AgentSession' AND sql IS NOT NULL").all() as { name: string; sql: string }[]);
+  const indexes = schema
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'AgentSession' AND sql IS NOT NULL",
+    )
+    .all() as { name: string; sql: string }[];
   for (const i of indexes) schema.exec(`DROP INDEX "${i.name}"`);
   schema.close();
   const writer = await openBulkWriter(fresh.config);
   const started = performance.now();
   try {
-    const users: BulkRow[] = Array.from({ length: USERS }, (_, i) => ({ id: `u${i}`, email: `u${i}@bench.example`, displayName: `Person ${i}`, active: true, source: "local", createdAt: new Date(now), updatedAt: new Date(now) }));
+    const users: BulkRow[] = Array.from({ length: USERS }, (_, i) => ({
+      id: `u${i}`,
+      email: `u${i}@bench.example`,
+      displayName: `Person ${i}`,
+      active: true,
+      source: "local",
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    }));
     await writer.insert("User", T.User, users);
-    const servers: BulkRow[] = Array.from({ length: SERVERS }, (_, i) => ({ id: `s${i}`, name: `Server ${i}`, slug: `s${i}`, resourceUri: `https://s${i}.bench/mcp`, enforcementMode: "native", argumentLogging: "none", createdAt: new Date(now), updatedAt: new Date(now) }));
+    const servers: BulkRow[] = Array.from({ length: SERVERS }, (_, i) => ({
+      id: `s${i}`,
+      name: `Server ${i}`,
+      slug: `s${i}`,
+      resourceUri: `https://s${i}.bench/mcp`,
+      enforcementMode: "native",
+      argumentLogging: "none",
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    }));
     await writer.insert("McpServer", T.McpServer, servers);
-    const agents: BulkRow[] = Array.from({ length: AGENTS }, (_, i) => ({ id: `a${i}`, clientId: `agent-${i}`, name: `Agent ${i}`, kind: i % 2 ? "delegated" : "autonomous", status: "active", authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials", maxTokenLifetimeSeconds: 300, createdAt: new Date(now), updatedAt: new Date(now) }));
+    const agents: BulkRow[] = Array.from({ length: AGENTS }, (_, i) => ({
+      id: `a${i}`,
+      clientId: `agent-${i}`,
+      name: `Agent ${i}`,
+      kind: i % 2 ? "delegated" : "autonomous",
+      status: "active",
+      authMethod: "client_secret_basic",
+      allowedGrantTypes: "client_credentials",
+      maxTokenLifetimeSeconds: 300,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    }));
     await writer.insert("Agent", T.Agent, agents);
     const risks = ["read", "write", "destructive"];
     const BATCH = 50_000;
@@ -248,13 +304,23 @@ async function sessionsQueryOn(fresh: Fresh): Promise<void> {
       const rows: BulkRow[] = [];
       for (let i = off; i < Math.min(SESSIONS, off + BATCH); i++) {
         // Spread over 90 days; ~5% live, the rest ended by expiry or revocation.
-        const created = now - Math.floor(((i * 7919) % SESSIONS) / SESSIONS * 90 * day);
+        const created = now - Math.floor((((i * 7919) % SESSIONS) / SESSIONS) * 90 * day);
         const live = i % 20 === 0;
         const status = live ? "active" : i % 3 === 0 ? "revoked" : "expired";
         rows.push({
-          id: `${String(created).padStart(14, "0")}-${i}`, agentId: `a${i % AGENTS}`, userId: i % 2 ? `u${i % USERS}` : null, serverId: `s${i % SERVERS}`,
-          scopes: "bench:read bench:write", grantType: "client_credentials", createdAt: new Date(created), lastUsedAt: new Date(created),
-          expiresAt: new Date(live ? now + day : created + 3_600_000), status, risk: risks[i % 3], tokenCount: 1, toolCallCount: i % 50,
+          id: `${String(created).padStart(14, "0")}-${i}`,
+          agentId: `a${i % AGENTS}`,
+          userId: i % 2 ? `u${i % USERS}` : null,
+          serverId: `s${i % SERVERS}`,
+          scopes: "bench:read bench:write",
+          grantType: "client_credentials",
+          createdAt: new Date(created),
+          lastUsedAt: new Date(created),
+          expiresAt: new Date(live ? now + day : created + 3_600_000),
+          status,
+          risk: risks[i % 3],
+          tokenCount: 1,
+          toolCallCount: i % 50,
           revokedAt: status === "revoked" ? new Date(created + 60_000) : null,
         });
       }
@@ -265,14 +331,19 @@ async function sessionsQueryOn(fresh: Fresh): Promise<void> {
   } finally {
     await writer.close();
   }
-  console.log(`(c) loaded ${SESSIONS.toLocaleString("en")} sessions into SQLite in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `(c) loaded ${SESSIONS.toLocaleString("en")} sessions into SQLite in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const db: Db = createDb(fresh.config);
   try {
     const cases: [string, () => Record<string, string>][] = [
       ["live sessions, newest first", () => ({})],
       ["live sessions of one agent", () => ({ agentId: `a${Math.floor(Math.random() * AGENTS)}` })],
       ["all sessions on one server", () => ({ status: "all", serverId: `s${Math.floor(Math.random() * SERVERS)}` })],
-      ["revoked sessions of one person", () => ({ status: "revoked", userId: `u${1 + 2 * Math.floor(Math.random() * (USERS / 2))}` })],
+      [
+        "revoked sessions of one person",
+        () => ({ status: "revoked", userId: `u${1 + 2 * Math.floor(Math.random() * (USERS / 2))}` }),
+      ],
       ["live destructive-risk sessions", () => ({ risk: "destructive" })],
       ["all sessions of one agent", () => ({ status: "all", agentId: `a${Math.floor(Math.random() * AGENTS)}` })],
       ["expired sessions started in the last 7 days", () => ({ status: "expired", age: "7d" })],
@@ -287,7 +358,9 @@ async function sessionsQueryOn(fresh: Fresh): Promise<void> {
         if (page.rows.length === 0 && label.startsWith("live sessions,")) throw new Error("no live sessions loaded");
         if (i >= 10) samples.push(performance.now() - t0);
       }
-      console.log(`(c) sessions page over ${SESSIONS.toLocaleString("en")} sessions, ${label}: ${percentiles(samples)}  [target p95 ≤ 50 ms]`);
+      console.log(
+        `(c) sessions page over ${SESSIONS.toLocaleString("en")} sessions, ${label}: ${percentiles(samples)}  [target p95 ≤ 50 ms]`,
+      );
     }
   } finally {
     await db.$disconnect();
@@ -295,7 +368,11 @@ async function sessionsQueryOn(fresh: Fresh): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:revocation — ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} (shared machine: figures under load)`);
+  console.log(
+    `bench:revocation — ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (shared machine: figures under load)`,
+  );
   const only = process.argv[2];
   if (!only || only === "one") await oneInstance();
   if (!only || only === "two") await twoInstances();

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { createDb, type Db } from "@/lib/db/client";
-import type { ToolCallStore } from "@/lib/gateway/call-audit-store";
+import type { ToolCallStore } from "@/lib/db/stores/tool-calls";
 import { Gateway } from "@/lib/gateway/gateway";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { createProtocolServer } from "@/server/protocol-server";
@@ -62,12 +62,24 @@ describe.each(PROVIDERS)("tool-call audit durability on %s", (provider) => {
     const r = await fetch(`${issuer}/mcp/docs`, {
       method: "POST",
       headers: {
-        "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18",
-        authorization: `Bearer ${token}`, "x-request-id": requestId,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token}`,
+        "x-request-id": requestId,
       },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: {} } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "read_doc", arguments: {} },
+      }),
     });
-    return { status: r.status, retryAfter: r.headers.get("retry-after"), body: (await r.json()) as { error?: { code: number } } };
+    return {
+      status: r.status,
+      retryAfter: r.headers.get("retry-after"),
+      body: (await r.json()) as { error?: { code: number } },
+    };
   };
 
   it("commits every allowed call's tool.called event before the upstream runs the call, also for concurrent calls", async () => {
@@ -100,7 +112,9 @@ describe.each(PROVIDERS)("tool-call audit durability on %s", (provider) => {
     expect(seenByUpstream.has(id)).toBe(false);
     await gateway.audit.flush();
     const events = await db.auditEvent.findMany({ where: { requestId: id } });
-    expect(events.map((e) => [e.action, e.reason])).toEqual([["tool.call_refused", "audit trail unavailable: failing closed"]]);
+    expect(events.map((e) => [e.action, e.reason])).toEqual([
+      ["tool.call_refused", "audit trail unavailable: failing closed"],
+    ]);
   });
 
   it("records tool.call_failed with the upstream's status when an allowed call did not go through", async () => {

@@ -4,6 +4,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { createDb, type Db } from "@/lib/db/client";
 import { createAssignment } from "@/lib/assignments/create-assignment";
+import { ensureDrillAgent } from "@/lib/drills/drill-agent";
 import { applyPolicy } from "@/lib/policy/apply-policy";
 import { exportPolicy } from "@/lib/policy/export-policy";
 import { planPolicy } from "@/lib/policy/plan-policy";
@@ -171,6 +172,14 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     expect(await counts(db)).toEqual(before);
     // The exported form is an equally unchanged file.
     expect(await planPolicy(db, SYSTEM, await exportPolicy(db))).toMatchObject({ ok: true, plan: { changes: [] } });
+  });
+
+  it("leaves the built-in drill agent out: after a drill, the export still plans as no changes", async () => {
+    await ensureDrillAgent(db);
+    const text = await exportPolicy(db);
+    expect(text).not.toContain("revocation drill");
+    expect(await planPolicy(db, SYSTEM, text)).toMatchObject({ ok: true, plan: { changes: [], kept: [] } });
+    expect(await planPolicy(db, SYSTEM, text, { prune: true })).toMatchObject({ ok: true, plan: { changes: [] } });
   });
 
   it("shows a field-level diff for an edit and applies it", async () => {

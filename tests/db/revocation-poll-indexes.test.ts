@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { placeholders } from "@/lib/db/raw-values";
-import { CATCH_UP_SQL, SESSIONS_REVOKED_SINCE_SQL, TOKENS_REVOKED_SINCE_SQL } from "@/lib/gateway/revocation-state";
+import { CATCH_UP_SQL, SESSIONS_REVOKED_SINCE_SQL, TOKENS_REVOKED_SINCE_SQL } from "@/lib/db/stores/revocations";
 import { PROVIDERS } from "../support/databases";
 import { suiteDatabase } from "../support/suite-database";
 
@@ -29,7 +29,10 @@ describe.each(PROVIDERS)("the gateway's revocation poll on %s", (provider) => {
       // With sequential scans priced out, the planner still picks one only when no index can serve the filter.
       const plan = await suite.db.$transaction(async (tx) => {
         await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
-        return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, param instanceof Date ? param.toISOString().replace("Z", "") : param);
+        return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+          `EXPLAIN ${sql}`,
+          param instanceof Date ? param.toISOString().replace("Z", "") : param,
+        );
       });
       const text = plan.map((p) => p["QUERY PLAN"]).join("\n");
       expect(text).not.toMatch(/Seq Scan/);

@@ -3,10 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endAssignment } from "@/lib/assignments/end-assignment";
 import { createDb, type Db } from "@/lib/db/client";
 import { RevocationState } from "@/lib/gateway/revocation-state";
-import { LISTENER_APPLICATION_NAME } from "@/lib/gateway/revocation-listener";
+import { LISTENER_APPLICATION_NAME } from "@/lib/db/stores/revocations/listener";
 import { revokeLiveSessionsIn } from "@/lib/sessions/revoke-live-sessions";
 import { freshDatabase, type FreshDatabase } from "../support/databases";
-import { AGENT_SECRET, callTool, insertSession, introspect, mintToken, seedRevocationWorld, type RevocationWorld } from "../support/revocation-fixture";
+import {
+  AGENT_SECRET,
+  callTool,
+  insertSession,
+  introspect,
+  mintToken,
+  seedRevocationWorld,
+  type RevocationWorld,
+} from "../support/revocation-fixture";
 import { spawnInstance, type Instance } from "../support/spawn-instance";
 
 async function eventually(check: () => boolean | Promise<boolean>, attempts = 100, everyMs = 50): Promise<boolean> {
@@ -73,12 +81,23 @@ describe("revocation propagation on postgresql", () => {
   it("after the listening connection is killed, the catch-up read on reconnecting still revokes what was missed", async () => {
     const dbB = createDb(fresh.config);
     // No useful poll: only NOTIFY and the catch-up after reconnecting can tell this state.
-    const state = new RevocationState(dbB, { revocationPollMs: 600_000, revocationStaleAfterMs: 1_200_000, revocationOverlapMs: 5_000 }, { listenReconnectMs: 1_500 });
+    const state = new RevocationState(
+      dbB,
+      { revocationPollMs: 600_000, revocationStaleAfterMs: 1_200_000, revocationOverlapMs: 5_000 },
+      { listenReconnectMs: 1_500 },
+    );
     try {
       await state.start();
       expect(await eventually(() => state.notifications?.listening === true)).toBe(true);
       const revokeElsewhere = (sid: string) =>
-        db.$transaction((tx) => revokeLiveSessionsIn(tx, world.oncall, { id: sid }, { reason: "elsewhere", now: new Date(), operation: { kind: "sessions" } }));
+        db.$transaction((tx) =>
+          revokeLiveSessionsIn(
+            tx,
+            world.oncall,
+            { id: sid },
+            { reason: "elsewhere", now: new Date(), operation: { kind: "sessions" } },
+          ),
+        );
 
       const first = await insertSession(db, { agentId: world.ids.agent, serverId: world.ids.server });
       await revokeElsewhere(first);
@@ -110,9 +129,19 @@ describe("revocation propagation on postgresql", () => {
   it("the other instance's gateway also catches up after its listener is killed", async () => {
     const t = await mintToken(a.url, "agent-one", undefined, ISSUER);
     expect(await callTool(b.url, t.token)).toBe(200);
-    await db.$queryRawUnsafe("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", LISTENER_APPLICATION_NAME);
+    await db.$queryRawUnsafe(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+      LISTENER_APPLICATION_NAME,
+    );
     // Revoked straight in the store, announced to nobody and possibly while B is reconnecting.
-    await db.$transaction((tx) => revokeLiveSessionsIn(tx, world.oncall, { id: t.sid }, { reason: "while cut", now: new Date(), operation: { kind: "sessions" } }));
+    await db.$transaction((tx) =>
+      revokeLiveSessionsIn(
+        tx,
+        world.oncall,
+        { id: t.sid },
+        { reason: "while cut", now: new Date(), operation: { kind: "sessions" } },
+      ),
+    );
     // A call in flight when B learns of the revocation is cut (no status at all): not yet the refusal looked for.
     expect(await eventually(async () => (await callTool(b.url, t.token).catch(() => 0)) === 401, 200)).toBe(true);
   });
@@ -122,7 +151,10 @@ describe("revocation propagation on postgresql", () => {
     expect(await callTool(b.url, t.token)).toBe(200);
     const r = await fetch(`${a.url}/oauth/revoke`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`agent-one:${AGENT_SECRET}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`agent-one:${AGENT_SECRET}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ token: t.token }),
     });
     expect(r.status).toBe(200);

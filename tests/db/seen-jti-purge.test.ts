@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { purgeExpiredJtis } from "@/lib/oauth/purge-seen-jti";
+import { purgeExpiredJtis } from "@/lib/db/stores/seen-jti";
 import { consumeJti } from "@/lib/oauth/seen-jti";
 import { PROVIDERS } from "../support/databases";
 import { suiteDatabase } from "../support/suite-database";
@@ -12,7 +12,9 @@ describe.each(PROVIDERS)("purging used jti values on %s", (provider) => {
     const past = new Date(now.getTime() - 1000);
     const future = new Date(now.getTime() + 60_000);
     // More expired rows than one delete statement takes.
-    await suite.db.seenJti.createMany({ data: Array.from({ length: 2_500 }, (_, i) => ({ key: `old:${i}`, expiresAt: past })) });
+    await suite.db.seenJti.createMany({
+      data: Array.from({ length: 2_500 }, (_, i) => ({ key: `old:${i}`, expiresAt: past })),
+    });
     expect(await consumeJti(suite.db, "live:1", future)).toBe(true);
 
     expect(await purgeExpiredJtis(suite.db, now, 1000)).toBe(2_500);

@@ -13,13 +13,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getDb } from "@/lib/db/client";
 import { sqliteWriterOf } from "@/lib/db/sqlite-writer";
-import { writeToolCallBatchJob } from "@/lib/gateway/call-audit-store";
+import { writeToolCallBatchJob } from "@/lib/db/stores/tool-calls/sqlite";
 import { Gateway } from "@/lib/gateway/gateway";
 import { instanceUrl, startInstanceHeartbeat } from "@/lib/gateway/instances";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { SecurityEventDeliveryWorker } from "@/lib/security-events/delivery-worker";
 import { revokeSessions } from "@/lib/sessions/revoke-sessions";
-import { writeMintBatchJob } from "@/lib/tokens/mint-store-sqlite";
+import { writeMintBatchJob } from "@/lib/db/stores/mints/sqlite";
 import { applyConnectionLimits } from "@/server/connection-limits";
 import { createProtocolServer } from "@/server/protocol-server";
 import { exitOnSignals, InFlightRequests, shutDownGracefully, shutdownGraceMs } from "@/server/shutdown";
@@ -38,7 +38,11 @@ const server = createServer((req, res) => {
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const { sessionId } = JSON.parse(body) as { sessionId: string };
-      revokeSessions(db, { kind: "system", label: "instance test", roles: ["oncall"] }, { sessionIds: [sessionId], reason: "revoked on another instance" })
+      revokeSessions(
+        db,
+        { kind: "system", label: "instance test", roles: ["oncall"] },
+        { sessionIds: [sessionId], reason: "revoked on another instance" },
+      )
         .then((r) => {
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify({ ...r, committedAt: Date.now() }));
@@ -58,11 +62,25 @@ const requests = new InFlightRequests(server);
 let stopHeartbeat: () => Promise<void> = async () => {};
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   // As server/main.ts: known to revocation drills at its own address.
-  stopHeartbeat = startInstanceHeartbeat(db, { id: gateway.instanceId, url: instanceUrl((server.address() as AddressInfo).port) });
+  stopHeartbeat = startInstanceHeartbeat(db, {
+    id: gateway.instanceId,
+    url: instanceUrl((server.address() as AddressInfo).port),
+  });
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });
 const grace = shutdownGraceMs();
 exitOnSignals(
-  () => shutDownGracefully({ server, requests, graceMs: grace, gateway, deliveries, closeStores: async () => { await stopHeartbeat(); await db.$disconnect(); } }),
+  () =>
+    shutDownGracefully({
+      server,
+      requests,
+      graceMs: grace,
+      gateway,
+      deliveries,
+      closeStores: async () => {
+        await stopHeartbeat();
+        await db.$disconnect();
+      },
+    }),
   grace + 15_000,
 );

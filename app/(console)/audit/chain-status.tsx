@@ -2,9 +2,9 @@
 
 import { ShieldAlert, ShieldCheck, ShieldQuestion } from "lucide-react";
 import Link from "next/link";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { toast } from "@/components/ui/toast";
 import { verifyAuditChainAction } from "./actions";
 
 type Report = Extract<Awaited<ReturnType<typeof verifyAuditChainAction>>, { ok: true }>["data"];
@@ -22,18 +22,9 @@ const PROBLEM: Record<string, string> = {
  */
 export function ChainStatus() {
   const [report, setReport] = useState<Report | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function verify() {
-    startTransition(async () => {
-      const result = await verifyAuditChainAction({});
-      if (!result.ok) {
-        toast.error(result.error.message);
-        return;
-      }
-      setReport(result.data);
-    });
-  }
+  const verification = useConsoleAction(verifyAuditChainAction, { refresh: false, toastErrors: true, onSuccess: setReport });
+  const pending = verification.pending;
+  const verify = () => void verification.run({});
 
   const broken = report?.perStream.filter((s) => s.firstBroken) ?? [];
   return (

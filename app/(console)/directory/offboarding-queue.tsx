@@ -3,7 +3,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { UserCheck, UserX } from "lucide-react";
 import Link from "next/link";
-import { useMemo, useState, useTransition } from "react";
+import { useMemo, useState } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { DataTable, DataTableColumnHeader } from "@/components/ui/data-table";
@@ -20,8 +20,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Combobox } from "@/components/ui/combobox";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/console/date-time";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { personOptions, type PersonOption } from "@/lib/people/person-option";
 import { reassignOwnerAction } from "./actions";
 
@@ -39,13 +39,15 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
   const [open, setOpen] = useState(false);
   const [ownerId, setOwnerId] = useState("");
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [pending, startTransition] = useTransition();
+  const reassign = useConsoleAction(reassignOwnerAction, {
+    success: `${agent.name} reassigned`,
+    toastErrors: true,
+    refresh: false,
+    onSuccess: () => setOpen(false),
+  });
+  const { pending, fieldErrors: errors } = reassign;
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => !pending && (setOpen(next), next || (setOwnerId(""), setReason(""), setErrors({})))}
-    >
+    <Dialog open={open} onOpenChange={(next) => !pending && (setOpen(next), next || (setOwnerId(""), setReason(""), reassign.reset()))}>
       <DialogTrigger asChild>
         <Button variant="outline" size="sm" data-testid="reassign-agent">
           <UserCheck aria-hidden />
@@ -68,19 +70,10 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            startTransition(async () => {
-              const result = await reassignOwnerAction({ agentId: agent.id, ownerId, reason });
-              if (!result.ok) {
-                setErrors(result.error.fieldErrors ?? {});
-                toast.error(result.error.message);
-                return;
-              }
-              toast.success(`${agent.name} reassigned`);
-              setOpen(false);
-            });
+            void reassign.run({ agentId: agent.id, ownerId, reason });
           }}
         >
-          <FormField label="New owner" required error={errors.ownerId?.[0]}>
+          <FormField label="New owner" required error={errors.ownerId}>
             <Combobox
               value={ownerId}
               onValueChange={setOwnerId}
@@ -90,7 +83,7 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
               data-testid="reassign-owner"
             />
           </FormField>
-          <FormField label="Reason" required error={errors.reason?.[0]} description="Recorded in the audit trail.">
+          <FormField label="Reason" required error={errors.reason} description="Recorded in the audit trail.">
             <Textarea
               value={reason}
               onChange={(e) => setReason(e.target.value)}

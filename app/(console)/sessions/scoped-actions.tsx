@@ -1,33 +1,23 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { OctagonX, PowerOff, ShieldOff } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { emergencyRevokeServerAction, killAgentAction, revokeSessionsOfAction } from "./actions";
 
-function useAfterRevoke() {
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  return async (message: string) => {
-    toast.success(message);
-    await queryClient.invalidateQueries({ queryKey: ["sessions"] });
-    router.refresh();
-  };
-}
+const SESSIONS = [["sessions"]] as const;
 
 const plural = (n: number) => `${n} session${n === 1 ? "" : "s"}`;
 
 /** "Revoke all" for the agent, person or server the list is filtered to. */
 export function RevokeAllOf({ of, id, name }: { of: "agent" | "user" | "server"; id: string; name: string }) {
-  const after = useAfterRevoke();
+  const revoke = useConsoleAction(revokeSessionsOfAction, { success: (data) => `${plural(data.revoked.length)} revoked`, invalidate: SESSIONS });
   const what = of === "agent" ? `of agent ${name}` : of === "user" ? `on behalf of ${name}` : `on ${name}`;
   return (
     <ReasonDialog
@@ -36,10 +26,8 @@ export function RevokeAllOf({ of, id, name }: { of: "agent" | "user" | "server";
       confirmLabel="Revoke all"
       onConfirm={async (reason) => {
         const input = of === "agent" ? { of, agentId: id, reason } : of === "user" ? { of, userId: id, reason } : { of, serverId: id, reason };
-        const result = await revokeSessionsOfAction(input);
-        if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
-        await after(`${plural(result.data.revoked.length)} revoked`);
-        return null;
+        const result = await revoke.run(input);
+        return result.ok ? null : errorMessageOf(result.error, "reason");
       }}
       trigger={
         <Button variant="outline" size="sm" data-testid={`revoke-all-${of}`}>
@@ -52,17 +40,15 @@ export function RevokeAllOf({ of, id, name }: { of: "agent" | "user" | "server";
 
 /** The kill switch: suspend the agent (no new tokens) and revoke all its sessions. */
 export function KillAgentButton({ agentId, name }: { agentId: string; name: string }) {
-  const after = useAfterRevoke();
+  const kill = useConsoleAction(killAgentAction, { success: (data) => `${name} suspended; ${plural(data.revoked.length)} revoked`, invalidate: SESSIONS });
   return (
     <ReasonDialog
       title={`Suspend ${name} and revoke all its sessions?`}
       description="The token service refuses this agent from now on, and every live session it holds ends at once. An admin can reactivate it later."
       confirmLabel="Suspend agent"
       onConfirm={async (reason) => {
-        const result = await killAgentAction({ agentId, reason });
-        if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
-        await after(`${name} suspended; ${plural(result.data.revoked.length)} revoked`);
-        return null;
+        const result = await kill.run({ agentId, reason });
+        return result.ok ? null : errorMessageOf(result.error, "reason");
       }}
       trigger={
         <Button variant="destructive" size="sm" data-testid="kill-agent">
@@ -75,12 +61,15 @@ export function KillAgentButton({ agentId, name }: { agentId: string; name: stri
 
 /** "Revoke everything on this server": a reason and the server's name typed out. */
 export function EmergencyRevokeServer({ serverId, name }: { serverId: string; name: string }) {
-  const after = useAfterRevoke();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [typed, setTyped] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const revoke = useConsoleAction(emergencyRevokeServerAction, {
+    success: (data) => `${plural(data.revoked.length)} on ${name} revoked`,
+    invalidate: SESSIONS,
+  });
+  const pending = revoke.pending;
+  const error = revoke.error ? (revoke.fieldErrors.confirmName ?? revoke.fieldErrors.reason ?? revoke.error.message) : null;
   const id = useId();
   const ready = reason.trim().length >= 3 && typed === name;
 
@@ -90,7 +79,7 @@ export function EmergencyRevokeServer({ serverId, name }: { serverId: string; na
     if (!next) {
       setReason("");
       setTyped("");
-      setError(null);
+      revoke.reset();
     }
   }
 
@@ -113,14 +102,12 @@ export function EmergencyRevokeServer({ serverId, name }: { serverId: string; na
           onSubmit={(e) => {
             e.preventDefault();
             if (!ready) return;
-            startTransition(async () => {
-              const result = await emergencyRevokeServerAction({ serverId, confirmName: typed, reason: reason.trim() });
-              if (!result.ok) {
-                setError(result.error.fieldErrors?.confirmName?.[0] ?? result.error.fieldErrors?.reason?.[0] ?? result.error.message);
-                return;
+            void revoke.run({ serverId, confirmName: typed, reason: reason.trim() }).then((result) => {
+              if (result.ok) {
+                setOpen(false);
+                setReason("");
+                setTyped("");
               }
-              await after(`${plural(result.data.revoked.length)} on ${name} revoked`);
-              change(false);
             });
           }}
         >

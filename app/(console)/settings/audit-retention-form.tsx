@@ -1,35 +1,33 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { toast } from "@/components/ui/toast";
 import { setAuditRetentionAction } from "./audit-retention-actions";
 
 /** Days to keep audit events; empty keeps them all. The retention job runs every few hours. */
 export function AuditRetentionForm({ retentionDays, canManage }: { retentionDays: number | null; canManage: boolean }) {
   const [value, setValue] = useState(retentionDays === null ? "" : String(retentionDays));
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const [typingError, setTypingError] = useState<string | null>(null);
+  const retention = useConsoleAction(setAuditRetentionAction, {
+    success: (_, input) => (input.retentionDays === null ? "Audit events are kept forever" : `Audit events are kept for ${input.retentionDays} days`),
+    refresh: false,
+  });
+  const { pending } = retention;
+  const error = typingError ?? (retention.error ? errorMessageOf(retention.error, "retentionDays") : null);
 
   function save(e: React.FormEvent) {
     e.preventDefault();
     const trimmed = value.trim();
     const days = trimmed === "" ? null : Number(trimmed);
     if (days !== null && !Number.isInteger(days)) {
-      setError("Whole days, or empty to keep every event");
+      setTypingError("Whole days, or empty to keep every event");
       return;
     }
-    startTransition(async () => {
-      const result = await setAuditRetentionAction({ retentionDays: days });
-      if (!result.ok) {
-        setError(result.error.fieldErrors?.retentionDays?.[0] ?? result.error.message);
-        return;
-      }
-      setError(null);
-      toast.success(days === null ? "Audit events are kept forever" : `Audit events are kept for ${days} days`);
-    });
+    setTypingError(null);
+    void retention.run({ retentionDays: days });
   }
 
   return (

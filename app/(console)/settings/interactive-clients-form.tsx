@@ -1,31 +1,24 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { setRegistrationPolicyAction } from "./interactive-clients-actions";
 
 /** How unknown interactive clients are admitted: RFC 7591 registration, and who is approved without an admin. */
 export function InteractiveClientsForm({ policy, canManage }: { policy: { dynamicRegistration: boolean; autoApprove: string[] }; canManage: boolean }) {
   const [dcr, setDcr] = useState(policy.dynamicRegistration);
   const [list, setList] = useState(policy.autoApprove.join("\n"));
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const saving = useConsoleAction(setRegistrationPolicyAction, { success: "Interactive client settings saved", refresh: false });
+  const { pending } = saving;
+  const error = saving.error ? (Object.values(saving.fieldErrors)[0] ?? saving.error.message) : null;
 
   function save(e: React.FormEvent) {
     e.preventDefault();
     const autoApprove = list.split("\n").map((l) => l.trim()).filter(Boolean);
-    startTransition(async () => {
-      const result = await setRegistrationPolicyAction({ dynamicRegistration: dcr, autoApprove });
-      if (!result.ok) {
-        setError(Object.values(result.error.fieldErrors ?? {})[0]?.[0] ?? result.error.message);
-        return;
-      }
-      setError(null);
-      toast.success("Interactive client settings saved");
-    });
+    void saving.run({ dynamicRegistration: dcr, autoApprove });
   }
 
   return (

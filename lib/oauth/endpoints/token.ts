@@ -1,5 +1,4 @@
-import type { EffectiveAccess } from "@/lib/entitlements/effective-access";
-import { authenticateClient, clientWithOwnAccess, type ClaimedClient } from "../client-auth";
+import { authenticateClient, clientWithOwnAccessLookup, type ClaimedClient } from "../client-auth";
 import type { OAuthContext, OAuthRequest, OAuthResponse } from "../context";
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from "../errors";
 import { GRANT_CLIENT_CREDENTIALS, GRANT_JWT_BEARER } from "../defaults";
@@ -26,13 +25,16 @@ export async function tokenEndpoint(ctx: OAuthContext, req: OAuthRequest): Promi
     if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType.slice(0, 100)} is not supported`);
     // The MCP workload identity federation extension: a jwt-bearer request with no client at all is a workload
     // presenting its platform's JWT, and an admin-written rule names the agent (lib/oauth/grants/workload-jwt.ts).
-    if (grantType === GRANT_JWT_BEARER && presentsNoClient(req, form)) return await redeemWorkloadJwt(ctx, req, form, claimed, now);
+    if (grantType === GRANT_JWT_BEARER && presentsNoClient(req, form))
+      return await redeemWorkloadJwt(ctx, req, form, claimed, now);
     // client_credentials decides on what the agent reaches on its own: read with the client, in one statement.
-    const found: { ownAccess?: EffectiveAccess } = {};
-    const lookup = grantType === GRANT_CLIENT_CREDENTIALS ? clientWithOwnAccess(ctx.db, now, found) : undefined;
-    const agent = await authenticateClient(ctx, req, form, claimed, lookup, { allowPublic: PUBLIC_CLIENT_GRANTS.has(grantType) });
-    if (!agent.allowedGrantTypes.split(" ").includes(grantType)) throw new UnauthorizedClient(`client may not use ${grantType}`);
-    return await grant.handle({ ctx, req, form, agent, now, claims: claimed.pendingJtis!, ownAccess: found.ownAccess });
+    const lookup = grantType === GRANT_CLIENT_CREDENTIALS ? clientWithOwnAccessLookup(ctx.db, now) : undefined;
+    const { agent, ownAccess } = await authenticateClient(ctx, req, form, claimed, lookup, {
+      allowPublic: PUBLIC_CLIENT_GRANTS.has(grantType),
+    });
+    if (!agent.allowedGrantTypes.split(" ").includes(grantType))
+      throw new UnauthorizedClient(`client may not use ${grantType}`);
+    return await grant.handle({ ctx, req, form, agent, now, claims: claimed.pendingJtis!, ownAccess });
   } catch (err) {
     return refuse(ctx, req, err, "token", claimed, grantType);
   }

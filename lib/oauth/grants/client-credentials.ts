@@ -14,7 +14,6 @@ import { accessTokenLifetime, recordGrantMint, type Grant, type GrantInput } fro
  */
 export const clientCredentialsGrant: Grant = {
   type: GRANT_CLIENT_CREDENTIALS,
-  parameters: ["scope", "resource"],
   async handle(input) {
     const { ctx, form, agent, now } = input;
     const resource = targetResource(form.get("resource"));
@@ -28,7 +27,13 @@ export const clientCredentialsGrant: Grant = {
 
 /** A client_credentials token as issued: the response body, and the session and jti it was recorded under. */
 export interface ClientCredentialsToken {
-  response: { access_token: string; token_type: "Bearer"; expires_in: number; scope: string; authorization_details: ReturnType<typeof toolAuthorizationDetails> };
+  response: {
+    access_token: string;
+    token_type: "Bearer";
+    expires_in: number;
+    scope: string;
+    authorization_details: ReturnType<typeof toolAuthorizationDetails>;
+  };
   sessionId: string;
   jti: string;
   expiresAt: Date;
@@ -41,25 +46,54 @@ export interface ClientCredentialsToken {
  * token is so that revoking it exercises the real path, and a workload JWT
  * redeemed for its agent (./workload-jwt.ts), recorded under its own grant type.
  */
-export async function mintClientCredentialsToken(input: GrantInput, decision: GrantDecision, grantType: string = GRANT_CLIENT_CREDENTIALS): Promise<ClientCredentialsToken> {
+export async function mintClientCredentialsToken(
+  input: GrantInput,
+  decision: GrantDecision,
+  grantType: string = GRANT_CLIENT_CREDENTIALS,
+): Promise<ClientCredentialsToken> {
   const { ctx, agent, now } = input;
   const server = decision.server;
   const jti = randomUUID();
   const { sessionId, expiresAt } = await recordGrantMint(input, {
-    user: null, decision, grantType, kind: "access_token", jti, audience: server.resourceUri,
-    lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime: null,
+    user: null,
+    decision,
+    grantType,
+    kind: "access_token",
+    jti,
+    audience: server.resourceUri,
+    lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds),
+    authTime: null,
   });
   const iat = Math.floor(now.getTime() / 1000);
   const exp = Math.floor(expiresAt.getTime() / 1000);
   // RFC 9068 §2.2
   // RFC 9396 §9.1 and §7: the tools it may call, in the token and in the response.
-  const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
+  const authorization_details = toolAuthorizationDetails(
+    server.resourceUri,
+    decision.tools.map((t) => t.name),
+  );
   const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-    iss: ctx.issuer, sub: agent.clientId, aud: server.resourceUri, client_id: agent.clientId, scope: decision.scopes.join(" "),
-    authorization_details, sid: sessionId, jti, iat, exp,
+    iss: ctx.issuer,
+    sub: agent.clientId,
+    aud: server.resourceUri,
+    client_id: agent.clientId,
+    scope: decision.scopes.join(" "),
+    authorization_details,
+    sid: sessionId,
+    jti,
+    iat,
+    exp,
   });
   return {
-    response: { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope: decision.scopes.join(" "), authorization_details },
-    sessionId, jti, expiresAt,
+    response: {
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: exp - iat,
+      scope: decision.scopes.join(" "),
+      authorization_details,
+    },
+    sessionId,
+    jti,
+    expiresAt,
   };
 }

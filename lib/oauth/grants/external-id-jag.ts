@@ -1,3 +1,4 @@
+import { trustedIssuer } from "@/lib/db/stores/token-reads";
 import { randomUUID } from "node:crypto";
 import { jwtVerify, type JWTPayload } from "jose";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
@@ -11,7 +12,6 @@ import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidScope, InvalidTarget } from "../errors";
 import { splitScope } from "../form-body";
 import { describeJoseError } from "../jose-errors";
-import { rawBool, rawJson, rawNullableString, rawString, readRows } from "../store-reads";
 import { personNamedBy } from "../subject-token";
 import { accessTokenLifetime, recordGrantMint, type GrantInput } from "./grant";
 
@@ -34,16 +34,17 @@ const MAX_EXTERNAL_ID_JAG_SECONDS = 600;
  */
 export async function redeemExternalIdJag(input: GrantInput, assertion: string, iss: string): Promise<OAuthResponse> {
   const { ctx, form, agent, now } = input;
-  const [row] = await readRows(ctx.db, `SELECT "id", "issuer", "roles", "jwksUri", "jwks", "algorithms", "userMatch", "enabled" FROM "TrustedIdp" WHERE "issuer" = $1`, [iss]);
-  if (!row || !rawBool(row.enabled) || !hasIssuerRole(rawString(row.roles), "id_jag_issuer")) throw new InvalidGrant("assertion issuer is not a trusted ID-JAG issuer");
-  const idp = { id: rawString(row.id), issuer: rawString(row.issuer), jwksUri: rawNullableString(row.jwksUri), jwks: rawJson(row.jwks), userMatch: rawString(row.userMatch) };
+  const row = await trustedIssuer(ctx.db, iss);
+  if (!row?.enabled || !hasIssuerRole(row.roles, "id_jag_issuer"))
+    throw new InvalidGrant("assertion issuer is not a trusted ID-JAG issuer");
+  const idp = { id: row.id, issuer: row.issuer, jwksUri: row.jwksUri, jwks: row.jwks, userMatch: row.userMatch };
   const keys = issuerKeys(ctx.remoteJwks, idp);
   if (!keys) throw new InvalidGrant("trusted ID-JAG issuer has no keys configured");
 
   let jag: JWTPayload;
   try {
     ({ payload: jag } = await jwtVerify(assertion, keys, {
-      algorithms: parseIssuerAlgorithms(rawString(row.algorithms)),
+      algorithms: parseIssuerAlgorithms(row.algorithms),
       issuer: idp.issuer,
       audience: ctx.issuer,
       typ: TYP_ID_JAG,
@@ -54,14 +55,18 @@ export async function redeemExternalIdJag(input: GrantInput, assertion: string, 
   } catch (e) {
     throw new InvalidGrant(`assertion rejected: ${describeJoseError(e)}`);
   }
-  if (jag.exp! - jag.iat! > MAX_EXTERNAL_ID_JAG_SECONDS) throw new InvalidGrant(`assertion lifetime exceeds ${MAX_EXTERNAL_ID_JAG_SECONDS} seconds`);
-  if (jag.iat! > Math.floor(now.getTime() / 1000) + ctx.settings.clockSkewSeconds) throw new InvalidGrant("assertion is issued in the future");
+  if (jag.exp! - jag.iat! > MAX_EXTERNAL_ID_JAG_SECONDS)
+    throw new InvalidGrant(`assertion lifetime exceeds ${MAX_EXTERNAL_ID_JAG_SECONDS} seconds`);
+  if (jag.iat! > Math.floor(now.getTime() / 1000) + ctx.settings.clockSkewSeconds)
+    throw new InvalidGrant("assertion is issued in the future");
   if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
-  if (typeof jag.jti !== "string" || typeof jag.resource !== "string") throw new InvalidGrant("assertion lacks jti or resource");
+  if (typeof jag.jti !== "string" || typeof jag.resource !== "string")
+    throw new InvalidGrant("assertion lacks jti or resource");
 
   // The resource must be a server Mandate is the authorization server of: a registered gateway server.
   const server = await registeredServer(ctx.db, jag.resource);
-  if (server.enforcementMode !== "gateway") throw new InvalidTarget("the assertion's resource is not served through Mandate's gateway");
+  if (server.enforcementMode !== "gateway")
+    throw new InvalidTarget("the assertion's resource is not served through Mandate's gateway");
   const user = await personNamedBy(ctx, idp, jag, "assertion");
 
   // RFC 6749 §3.3: the grant's scopes bound the token; the client may narrow them. An ID-JAG without scopes grants nothing.
@@ -76,22 +81,47 @@ export async function redeemExternalIdJag(input: GrantInput, assertion: string, 
 
   const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
   input.claims.push({
-    key: `id_jag:${idp.issuer}:${jag.jti}`, expiresAt: new Date((jag.exp! + ctx.settings.clockSkewSeconds) * 1000),
+    key: `id_jag:${idp.issuer}:${jag.jti}`,
+    expiresAt: new Date((jag.exp! + ctx.settings.clockSkewSeconds) * 1000),
     replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
   });
   const jti = randomUUID();
   const { sessionId, expiresAt } = await recordGrantMint(input, {
-    user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
-    lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime,
+    user,
+    decision,
+    grantType: GRANT_JWT_BEARER,
+    kind: "access_token",
+    jti,
+    audience: server.resourceUri,
+    lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds),
+    authTime,
   });
   const iat = Math.floor(now.getTime() / 1000);
   const exp = Math.floor(expiresAt.getTime() / 1000);
   const scope = decision.scopes.join(" ");
-  const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
+  const authorization_details = toolAuthorizationDetails(
+    server.resourceUri,
+    decision.tools.map((t) => t.name),
+  );
   const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-    iss: ctx.issuer, sub: user.id, aud: server.resourceUri, client_id: agent.clientId, scope, authorization_details, sid: sessionId, jti, iat, exp,
+    iss: ctx.issuer,
+    sub: user.id,
+    aud: server.resourceUri,
+    client_id: agent.clientId,
+    scope,
+    authorization_details,
+    sid: sessionId,
+    jti,
+    iat,
+    exp,
     act: { sub: agent.clientId },
     ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
   });
-  return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope, authorization_details });
+  return jsonResponse(200, {
+    access_token: token,
+    token_type: "Bearer",
+    expires_in: exp - iat,
+    scope,
+    authorization_details,
+  });
 }

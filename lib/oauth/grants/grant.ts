@@ -19,16 +19,18 @@ export interface GrantInput {
   ownAccess?: EffectiveAccess;
 }
 
-/** One grant type: its name, the parameters it reads, and its handler. */
+/** One grant type: its name and its handler. */
 export interface Grant {
   type: string;
-  parameters: readonly string[];
   handle(input: GrantInput): Promise<OAuthResponse>;
 }
 
 /** Access-token lifetime: the agent's own cap, the service cap, the entitlement's session, whichever is shortest. */
 export function accessTokenLifetime(input: GrantInput, maxSessionSeconds: number): number {
-  return Math.max(1, Math.min(input.agent.maxTokenLifetimeSeconds, input.ctx.settings.accessTokenMaxSeconds, maxSessionSeconds));
+  return Math.max(
+    1,
+    Math.min(input.agent.maxTokenLifetimeSeconds, input.ctx.settings.accessTokenMaxSeconds, maxSessionSeconds),
+  );
 }
 
 /**
@@ -37,13 +39,23 @@ export function accessTokenLifetime(input: GrantInput, maxSessionSeconds: number
  * requests' in one transaction before this resolves. The token is signed
  * after, so no token exists that the store does not know about.
  */
-export function recordGrantMint(input: GrantInput, mint: Omit<MintRequest, "agent" | "now" | "clientAddress" | "requestId">): Promise<MintRecord> {
+export function recordGrantMint(
+  input: GrantInput,
+  mint: Omit<MintRequest, "agent" | "now" | "clientAddress" | "requestId">,
+): Promise<MintRecord> {
   const { now, req, ctx } = input;
   // Only what the records name: the batch is copied to the store's write thread (keys and secret hashes stay here).
   const agent = { id: input.agent.id, clientId: input.agent.clientId, name: input.agent.name };
   return mintWriterOf(ctx.db).mint(
     { ...mint, agent, now, clientAddress: req.clientAddress, requestId: req.requestId },
     input.claims,
-    { endpoint: "token", grantType: mint.grantType, clientId: agent.clientId, agent, clientAddress: req.clientAddress, requestId: req.requestId },
+    {
+      endpoint: "token",
+      grantType: mint.grantType,
+      clientId: agent.clientId,
+      agent,
+      clientAddress: req.clientAddress,
+      requestId: req.requestId,
+    },
   );
 }

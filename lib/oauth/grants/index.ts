@@ -10,7 +10,10 @@ import { tokenExchangeGrant } from "./token-exchange";
  * only interactive clients (a person in a browser) get refresh tokens.
  */
 export const GRANTS: ReadonlyMap<string, Grant> = new Map(
-  [clientCredentialsGrant, tokenExchangeGrant, jwtBearerGrant, authorizationCodeGrant, refreshTokenGrant].map((g) => [g.type, g]),
+  [clientCredentialsGrant, tokenExchangeGrant, jwtBearerGrant, authorizationCodeGrant, refreshTokenGrant].map((g) => [
+    g.type,
+    g,
+  ]),
 );
 
 /** Grants a public client (auth method none) may use: the interactive ones, bound by PKCE and rotation. */

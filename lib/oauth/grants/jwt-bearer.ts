@@ -1,3 +1,4 @@
+import { issuedGrantByJti } from "@/lib/db/stores/token-reads";
 import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
@@ -9,7 +10,6 @@ import { jsonResponse } from "../context";
 import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
 import { splitScope } from "../form-body";
-import { rawBool, rawDate, rawString, readRows } from "../store-reads";
 import { redeemExternalIdJag } from "./external-id-jag";
 import { accessTokenLifetime, recordGrantMint, type Grant } from "./grant";
 
@@ -31,7 +31,6 @@ function unverifiedIssuer(assertion: string): string | null {
  */
 export const jwtBearerGrant: Grant = {
   type: GRANT_JWT_BEARER,
-  parameters: ["assertion", "scope"],
   async handle(input) {
     const { ctx, form, agent, now } = input;
     const assertion = form.get("assertion");
@@ -39,24 +38,28 @@ export const jwtBearerGrant: Grant = {
     // An ID-JAG from a trusted enterprise IdP (Okta, Entra, …) for a gateway server; Mandate's own otherwise.
     const iss = unverifiedIssuer(assertion);
     if (iss !== null && iss !== ctx.issuer) return redeemExternalIdJag(input, assertion, iss);
-    const checked = await verifyOwnToken(ctx.keys, assertion, { issuer: ctx.issuer, audience: ctx.issuer, typ: TYP_ID_JAG, now, clockSkewSeconds: ctx.settings.clockSkewSeconds });
+    const checked = await verifyOwnToken(ctx.keys, assertion, {
+      issuer: ctx.issuer,
+      audience: ctx.issuer,
+      typ: TYP_ID_JAG,
+      now,
+      clockSkewSeconds: ctx.settings.clockSkewSeconds,
+    });
     if (!checked.ok) throw new InvalidGrant(`assertion rejected: ${checked.reason}`);
     const jag = checked.payload;
     if (jag.client_id !== agent.clientId) throw new InvalidGrant("assertion was issued to another client");
-    if (typeof jag.sub !== "string" || typeof jag.resource !== "string" || typeof jag.jti !== "string") throw new InvalidGrant("assertion lacks sub, resource or jti");
+    if (typeof jag.sub !== "string" || typeof jag.resource !== "string" || typeof jag.jti !== "string")
+      throw new InvalidGrant("assertion lacks sub, resource or jti");
 
     // The grant as issued, its session, and the person it was issued for: one read. The ID-JAG's `sub` is the
     // person's subject at their IdP; Mandate's own record of the grant says who that is.
-    const [issued] = await readRows(
-      ctx.db,
-      `SELECT t."kind", t."clientId", t."revokedAt", s."status", s."expiresAt", u."id" AS "userId", u."email", u."active"
-FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "User" u ON u."id" = s."userId" WHERE t."jti" = $1`,
-      [jag.jti],
-    );
-    if (!issued || issued.kind !== "id_jag" || issued.clientId !== agent.clientId) throw new InvalidGrant("assertion is not a grant Mandate issued");
-    if (rawDate(issued.revokedAt) || issued.status !== "active" || rawDate(issued.expiresAt)! <= now) throw new InvalidGrant("assertion or its session was revoked or has ended");
-    if (issued.userId === null || issued.userId === undefined || !rawBool(issued.active)) throw new InvalidGrant("the person is no longer active");
-    const user = { id: rawString(issued.userId), email: rawString(issued.email) };
+    const issued = await issuedGrantByJti(ctx.db, jag.jti);
+    if (issued?.kind !== "id_jag" || issued.clientId !== agent.clientId)
+      throw new InvalidGrant("assertion is not a grant Mandate issued");
+    if (issued.revokedAt || issued.sessionStatus !== "active" || issued.sessionExpiresAt <= now)
+      throw new InvalidGrant("assertion or its session was revoked or has ended");
+    if (!issued.user?.active) throw new InvalidGrant("the person is no longer active");
+    const user = { id: issued.user.id, email: issued.user.email };
     const resource = targetResource(jag.resource);
 
     // RFC 6749 §3.3: a client may narrow the grant's scope, never widen it.
@@ -76,21 +79,47 @@ FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "
     const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
     // Single use, committed with the mint: of two concurrent redemptions one fails.
     input.claims.push({
-      key: `id_jag:${jag.jti}`, expiresAt: new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000), replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
+      key: `id_jag:${jag.jti}`,
+      expiresAt: new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000),
+      replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
     });
     const { sessionId, expiresAt } = await recordGrantMint(input, {
-      user, decision, grantType: GRANT_JWT_BEARER, kind: "access_token", jti, audience: server.resourceUri,
-      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds), authTime,
+      user,
+      decision,
+      grantType: GRANT_JWT_BEARER,
+      kind: "access_token",
+      jti,
+      audience: server.resourceUri,
+      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds),
+      authTime,
     });
     const iat = Math.floor(now.getTime() / 1000);
     const exp = Math.floor(expiresAt.getTime() / 1000);
     const scope = decision.scopes.join(" ");
-    const authorization_details = toolAuthorizationDetails(server.resourceUri, decision.tools.map((t) => t.name));
+    const authorization_details = toolAuthorizationDetails(
+      server.resourceUri,
+      decision.tools.map((t) => t.name),
+    );
     const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-      iss: ctx.issuer, sub: user.id, aud: server.resourceUri, client_id: agent.clientId, scope, authorization_details, sid: sessionId, jti, iat, exp,
+      iss: ctx.issuer,
+      sub: user.id,
+      aud: server.resourceUri,
+      client_id: agent.clientId,
+      scope,
+      authorization_details,
+      sid: sessionId,
+      jti,
+      iat,
+      exp,
       act: { sub: agent.clientId },
       ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
     });
-    return jsonResponse(200, { access_token: token, token_type: "Bearer", expires_in: exp - iat, scope, authorization_details });
+    return jsonResponse(200, {
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: exp - iat,
+      scope,
+      authorization_details,
+    });
   },
 };

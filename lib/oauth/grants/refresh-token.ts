@@ -1,3 +1,4 @@
+import { refreshTokenByHash } from "@/lib/db/stores/token-reads";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { revokeForReuse } from "@/lib/interactive/reuse-detected";
 import { isAudited } from "@/lib/tokens/mint-writer";
@@ -5,14 +6,8 @@ import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy
 import { GRANT_REFRESH_TOKEN } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget, OAuthError } from "../errors";
 import { splitScope } from "../form-body";
-import { rawBool, rawDate, rawString, readRows } from "../store-reads";
 import { mintWithRefresh, newRefreshToken, refreshTokenHash } from "./authorization-code";
 import type { Grant } from "./grant";
-
-const REFRESH_SQL = `SELECT t."kind", t."clientId", t."revokedAt", t."expiresAt", t."scopes", t."audience", t."sessionId",
-  s."status", s."expiresAt" AS "sessionExpiresAt", s."reauthDueAt", s."authTime", u."id" AS "userId", u."email", u."active",
-  (SELECT 1 FROM "SeenJti" j WHERE j."key" = $2) AS "used"
-FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "User" u ON u."id" = s."userId" WHERE t."jti" = $1`;
 
 /**
  * RFC 6749 §6 for interactive clients only, as OAuth 2.1 §4.3 and RFC 9700
@@ -27,44 +22,60 @@ FROM "IssuedToken" t JOIN "AgentSession" s ON s."id" = t."sessionId" LEFT JOIN "
  */
 export const refreshTokenGrant: Grant = {
   type: GRANT_REFRESH_TOKEN,
-  parameters: ["refresh_token", "resource", "scope"],
   async handle(input) {
     const { ctx, form, agent, now, req } = input;
     const presented = form.get("refresh_token");
     if (!presented) throw new InvalidRequest("refresh_token is required");
     const hash = refreshTokenHash(presented);
     const claimKey = `refresh:${hash}`;
-    const [row] = await readRows(ctx.db, REFRESH_SQL, [hash, claimKey]);
-    if (!row || rawString(row.kind) !== "refresh_token") throw new InvalidGrant("refresh token is not valid");
-    if (rawString(row.clientId) !== agent.clientId) throw new InvalidGrant("refresh token was issued to another client");
-    const sessionId = rawString(row.sessionId);
-    const reuse = () => revokeForReuse(ctx.db, { sessionId, token: "refresh_token", agent, clientAddress: req.clientAddress, requestId: req.requestId }, now);
-    if (row.used !== null && row.used !== undefined) {
+    const row = await refreshTokenByHash(ctx.db, hash, claimKey);
+    if (row?.kind !== "refresh_token") throw new InvalidGrant("refresh token is not valid");
+    if (row.clientId !== agent.clientId) throw new InvalidGrant("refresh token was issued to another client");
+    const sessionId = row.sessionId;
+    const reuse = () =>
+      revokeForReuse(
+        ctx.db,
+        { sessionId, token: "refresh_token", agent, clientAddress: req.clientAddress, requestId: req.requestId },
+        now,
+      );
+    if (row.used) {
       await reuse();
       throw new InvalidGrant("refresh token was already used; its session is revoked");
     }
-    if (rawDate(row.revokedAt) || rawString(row.status) !== "active") throw new InvalidGrant("refresh token was revoked");
-    const expiresAt = rawDate(row.expiresAt)!;
-    if (expiresAt <= now || rawDate(row.sessionExpiresAt)! <= now) throw new InvalidGrant("refresh token has expired; sign in again");
-    const reauthDueAt = rawDate(row.reauthDueAt);
+    if (row.revokedAt || row.sessionStatus !== "active") throw new InvalidGrant("refresh token was revoked");
+    const expiresAt = row.expiresAt;
+    if (expiresAt <= now || row.sessionExpiresAt <= now)
+      throw new InvalidGrant("refresh token has expired; sign in again");
+    const reauthDueAt = row.reauthDueAt;
     if (reauthDueAt && reauthDueAt <= now) throw new InvalidGrant("re-authentication is due; sign in again");
     // RFC 8707 §2.2: a refresh may name the resource; it can only be the one the grant is for.
-    const resource = targetResource(form.get("resource") ?? rawString(row.audience));
-    if (resource !== rawString(row.audience)) throw new InvalidTarget("resource differs from the one this refresh token was issued for");
-    if (row.userId === null || row.userId === undefined || !rawBool(row.active)) throw new InvalidGrant("the person is no longer active");
-    const user = { id: rawString(row.userId), email: rawString(row.email) };
+    const resource = targetResource(form.get("resource") ?? row.audience);
+    if (resource !== row.audience)
+      throw new InvalidTarget("resource differs from the one this refresh token was issued for");
+    if (!row.user?.active) throw new InvalidGrant("the person is no longer active");
+    const user = { id: row.user.id, email: row.user.email };
 
     // RFC 6749 §6: the scope may be narrowed, never widened.
-    const granted = splitScope(rawString(row.scopes));
+    const granted = splitScope(row.scopes);
     const asked = splitScope(form.get("scope"));
     const requested = asked.length ? asked.filter((s) => granted.includes(s)) : granted;
     if (requested.length === 0) throw new InvalidScope("requested scope exceeds the refresh token's scope");
 
-    input.claims.push({ key: claimKey, expiresAt: new Date(expiresAt.getTime() + ctx.settings.clockSkewSeconds * 1000), replay: { error: "invalid_grant", description: "refresh token was already used" } });
+    input.claims.push({
+      key: claimKey,
+      expiresAt: new Date(expiresAt.getTime() + ctx.settings.clockSkewSeconds * 1000),
+      replay: { error: "invalid_grant", description: "refresh token was already used" },
+    });
     const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
     const decision = decideGrant(access, serverIn(access, resource), requested);
     try {
-      const minted = await mintWithRefresh(input, { user, decision, grantType: GRANT_REFRESH_TOKEN, authTime: rawDate(row.authTime), refresh: newRefreshToken() });
+      const minted = await mintWithRefresh(input, {
+        user,
+        decision,
+        grantType: GRANT_REFRESH_TOKEN,
+        authTime: row.authTime,
+        refresh: newRefreshToken(),
+      });
       return minted.response;
     } catch (e) {
       // Two uses at once: the one that lost is the reuse.
@@ -73,4 +84,3 @@ export const refreshTokenGrant: Grant = {
     }
   },
 };
-

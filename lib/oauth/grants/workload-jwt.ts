@@ -1,3 +1,4 @@
+import { trustedIssuer, workloadRules } from "@/lib/db/stores/token-reads";
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
 import { effectiveAccessOfAgent } from "@/lib/entitlements/effective-access";
 import { issuerKeys } from "@/lib/federation/issuer-keys";
@@ -11,7 +12,6 @@ import { InvalidGrant, InvalidRequest } from "../errors";
 import type { FormParams } from "../form-body";
 import { splitScope } from "../form-body";
 import { describeJoseError } from "../jose-errors";
-import { rawBool, rawJson, rawNullableString, rawString, readRows } from "../store-reads";
 import { mintClientCredentialsToken } from "./client-credentials";
 
 /**
@@ -39,30 +39,38 @@ export function presentsNoClient(req: OAuthRequest, form: FormParams): boolean {
  * when a jti is present; exactly one rule matches. The token is the agent's
  * own access on `resource`, minted as client_credentials mints it.
  */
-export async function redeemWorkloadJwt(ctx: OAuthContext, req: OAuthRequest, form: FormParams, claimed: ClaimedClient, now: Date): Promise<OAuthResponse> {
+export async function redeemWorkloadJwt(
+  ctx: OAuthContext,
+  req: OAuthRequest,
+  form: FormParams,
+  claimed: ClaimedClient,
+  now: Date,
+): Promise<OAuthResponse> {
   const assertion = form.get("assertion");
   if (!assertion) throw new InvalidRequest("assertion is required");
   const resource = targetResource(form.get("resource"));
   let iss: unknown;
   try {
     iss = decodeJwt(assertion).iss;
-    if (decodeProtectedHeader(assertion).typ === TYP_ID_JAG) throw new InvalidGrant("an ID-JAG is redeemed by its authenticated client, not as a workload JWT");
+    if (decodeProtectedHeader(assertion).typ === TYP_ID_JAG)
+      throw new InvalidGrant("an ID-JAG is redeemed by its authenticated client, not as a workload JWT");
   } catch (e) {
     if (e instanceof InvalidGrant) throw e;
     throw new InvalidGrant("assertion is not a JWT");
   }
   if (typeof iss !== "string") throw new InvalidGrant("assertion has no iss");
 
-  const [row] = await readRows(ctx.db, `SELECT "id", "issuer", "name", "roles", "jwksUri", "jwks", "algorithms", "enabled" FROM "TrustedIdp" WHERE "issuer" = $1`, [iss]);
-  if (!row || !rawBool(row.enabled) || !hasIssuerRole(rawString(row.roles), "workload_issuer")) throw new InvalidGrant(`assertion issuer ${iss.slice(0, 200)} is not a trusted workload issuer`);
-  const idp = { id: rawString(row.id), issuer: rawString(row.issuer), name: rawString(row.name), jwksUri: rawNullableString(row.jwksUri), jwks: rawJson(row.jwks) };
+  const row = await trustedIssuer(ctx.db, iss);
+  if (!row?.enabled || !hasIssuerRole(row.roles, "workload_issuer"))
+    throw new InvalidGrant(`assertion issuer ${iss.slice(0, 200)} is not a trusted workload issuer`);
+  const idp = { id: row.id, issuer: row.issuer, name: row.name, jwksUri: row.jwksUri, jwks: row.jwks };
   const keys = issuerKeys(ctx.remoteJwks, idp);
   if (!keys) throw new InvalidGrant("trusted workload issuer has no keys configured");
 
   let jwt: JWTPayload;
   try {
     ({ payload: jwt } = await jwtVerify(assertion, keys, {
-      algorithms: parseIssuerAlgorithms(rawString(row.algorithms)),
+      algorithms: parseIssuerAlgorithms(row.algorithms),
       issuer: idp.issuer,
       audience: [`${ctx.issuer}/oauth/token`, ctx.issuer],
       requiredClaims: ["exp", "sub"],
@@ -73,26 +81,31 @@ export async function redeemWorkloadJwt(ctx: OAuthContext, req: OAuthRequest, fo
     throw new InvalidGrant(`assertion rejected: ${describeJoseError(e)}`);
   }
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (jwt.iat !== undefined && jwt.iat > nowSeconds + ctx.settings.clockSkewSeconds) throw new InvalidGrant("assertion is issued in the future");
-  if (jwt.exp! - (jwt.iat ?? nowSeconds) > MAX_WORKLOAD_JWT_SECONDS) throw new InvalidGrant(`assertion lifetime exceeds ${MAX_WORKLOAD_JWT_SECONDS} seconds`);
+  if (jwt.iat !== undefined && jwt.iat > nowSeconds + ctx.settings.clockSkewSeconds)
+    throw new InvalidGrant("assertion is issued in the future");
+  if (jwt.exp! - (jwt.iat ?? nowSeconds) > MAX_WORKLOAD_JWT_SECONDS)
+    throw new InvalidGrant(`assertion lifetime exceeds ${MAX_WORKLOAD_JWT_SECONDS} seconds`);
   const sub = jwt.sub!;
 
   // The rules for this (issuer, sub); each one's required claims must all hold.
-  const rules = await readRows(
-    ctx.db,
-    `SELECT w."id", w."claims", a."clientId" FROM "AgentWorkloadIdentity" w JOIN "Agent" a ON a."id" = w."agentId" WHERE w."idpId" = $1 AND w."subject" = $2`,
-    [idp.id, sub],
-  );
-  if (rules.length === 0) throw new InvalidGrant(`no workload identity rule of ${idp.name} names sub ${sub.slice(0, 200)}`);
+  const rules = await workloadRules(ctx.db, idp.id, sub);
+  if (rules.length === 0)
+    throw new InvalidGrant(`no workload identity rule of ${idp.name} names sub ${sub.slice(0, 200)}`);
   const unmet: string[] = [];
   const matching = rules.filter((r) => {
-    const missing = unmetClaim(jwt as Record<string, unknown>, requiredClaimsOf(rawJson(r.claims)));
+    const missing = unmetClaim(jwt as Record<string, unknown>, requiredClaimsOf(r.claims));
     if (missing !== null) unmet.push(missing);
     return missing === null;
   });
-  if (matching.length === 0) throw new InvalidGrant(`sub ${sub.slice(0, 200)} is known to ${idp.name}, but the assertion's ${[...new Set(unmet)].join(", ")} claim does not hold the value a rule requires`);
-  const clientIds = [...new Set(matching.map((r) => rawString(r.clientId)))];
-  if (clientIds.length > 1) throw new InvalidGrant(`the workload identity matches rules of ${clientIds.length} agents (${clientIds.join(", ")}): ambiguous, refused`);
+  if (matching.length === 0)
+    throw new InvalidGrant(
+      `sub ${sub.slice(0, 200)} is known to ${idp.name}, but the assertion's ${[...new Set(unmet)].join(", ")} claim does not hold the value a rule requires`,
+    );
+  const clientIds = [...new Set(matching.map((r) => r.clientId))];
+  if (clientIds.length > 1)
+    throw new InvalidGrant(
+      `the workload identity matches rules of ${clientIds.length} agents (${clientIds.join(", ")}): ambiguous, refused`,
+    );
 
   const agent: ClientAgent | null = await findClient(ctx.db, clientIds[0]!);
   if (!agent) throw new InvalidGrant("the workload identity's agent no longer exists");
@@ -105,7 +118,8 @@ export async function redeemWorkloadJwt(ctx: OAuthContext, req: OAuthRequest, fo
   const claims = claimed.pendingJtis!;
   if (typeof jwt.jti === "string") {
     claims.push({
-      key: `workload:${idp.issuer}:${jwt.jti}`, expiresAt: new Date((jwt.exp! + ctx.settings.clockSkewSeconds) * 1000),
+      key: `workload:${idp.issuer}:${jwt.jti}`,
+      expiresAt: new Date((jwt.exp! + ctx.settings.clockSkewSeconds) * 1000),
       replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
     });
   }
@@ -113,6 +127,10 @@ export async function redeemWorkloadJwt(ctx: OAuthContext, req: OAuthRequest, fo
   const access = await effectiveAccessOfAgent(ctx.db, agent.id, now);
   const server = serverIn(access, resource);
   const decision = decideGrant(access, server, splitScope(form.get("scope")));
-  const minted = await mintClientCredentialsToken({ ctx, req, form, agent, now, claims, ownAccess: access }, decision, GRANT_JWT_BEARER);
+  const minted = await mintClientCredentialsToken(
+    { ctx, req, form, agent, now, claims, ownAccess: access },
+    decision,
+    GRANT_JWT_BEARER,
+  );
   return jsonResponse(200, minted.response);
 }

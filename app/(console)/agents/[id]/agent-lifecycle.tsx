@@ -1,32 +1,24 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
-import { toast } from "@/components/ui/toast";
-import type { ActionResult } from "@/app/_server/action-result";
 import { approveInteractiveClientAction, reactivateAgentAction, retireAgentAction, rotateAgentSecretAction, suspendAgentAction } from "../actions";
 import { SecretDialog } from "../secret-dialog";
-
-/** Throws on failure so ConfirmDialog stays open; the toast says why. */
-function settle<T>(result: ActionResult<T>, success: string): T {
-  if (!result.ok) {
-    toast.error(result.error.message);
-    throw new Error(result.error.message);
-  }
-  toast.success(success);
-  return result.data;
-}
 
 export function AgentLifecycle({
   agent,
 }: {
   agent: { id: string; name: string; clientId: string; status: "pending" | "active" | "suspended" | "retired"; usesSecret: boolean };
 }) {
-  const router = useRouter();
   const [secret, setSecret] = useState<string | null>(null);
+  const rotate = useConsoleAction(rotateAgentSecretAction, { success: "Secret rotated", refresh: false });
+  const approve = useConsoleAction(approveInteractiveClientAction, { success: "Client approved" });
+  const suspend = useConsoleAction(suspendAgentAction, { success: "Agent suspended" });
+  const reactivate = useConsoleAction(reactivateAgentAction, { success: "Agent reactivated" });
+  const retire = useConsoleAction(retireAgentAction, { success: (data) => `Retired; ${data.endedAssignmentIds.length} assignment(s) ended` });
   if (agent.status === "retired") return null;
   const agentId = agent.id;
 
@@ -38,7 +30,7 @@ export function AgentLifecycle({
           title="Rotate the client secret?"
           description="The current secret stops working at once. The new one is shown once."
           confirmLabel="Rotate"
-          onConfirm={async () => setSecret(settle(await rotateAgentSecretAction({ agentId }), "Secret rotated").clientSecret)}
+          onConfirm={async () => setSecret((await rotate.runOrThrow({ agentId })).clientSecret)}
         />
       ) : null}
       {agent.status === "pending" ? (
@@ -48,8 +40,7 @@ export function AgentLifecycle({
           description="People can then sign in through it, for what its entitlements and theirs both allow. Grant it entitlements on this page."
           confirmLabel="Approve"
           onConfirm={async () => {
-            settle(await approveInteractiveClientAction({ agentId }), "Client approved");
-            router.refresh();
+            await approve.runOrThrow({ agentId });
           }}
         />
       ) : agent.status === "active" ? (
@@ -59,11 +50,8 @@ export function AgentLifecycle({
           description="Its live sessions are revoked now and it can get no new tokens until reactivated. Its assignments are kept."
           confirmLabel="Suspend"
           onConfirm={async (reason) => {
-            const result = await suspendAgentAction({ agentId, reason });
-            if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
-            toast.success("Agent suspended");
-            router.refresh();
-            return null;
+            const result = await suspend.run({ agentId, reason });
+            return result.ok ? null : errorMessageOf(result.error, "reason");
           }}
         />
       ) : (
@@ -73,8 +61,7 @@ export function AgentLifecycle({
           description="It can get tokens again, for the access its assignments grant."
           confirmLabel="Reactivate"
           onConfirm={async () => {
-            settle(await reactivateAgentAction({ agentId }), "Agent reactivated");
-            router.refresh();
+            await reactivate.runOrThrow({ agentId });
           }}
         />
       )}
@@ -84,11 +71,8 @@ export function AgentLifecycle({
         description="Retiring is final: its credentials are dropped and every live assignment ends with this reason. History is kept."
         confirmLabel="Retire agent"
         onConfirm={async (reason) => {
-          const result = await retireAgentAction({ agentId, reason });
-          if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
-          toast.success(`Retired; ${result.data.endedAssignmentIds.length} assignment(s) ended`);
-          router.refresh();
-          return null;
+          const result = await retire.run({ agentId, reason });
+          return result.ok ? null : errorMessageOf(result.error, "reason");
         }}
       />
       <SecretDialog clientId={agent.clientId} secret={secret} onClose={() => setSecret(null)} />

@@ -1,13 +1,18 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { toast } from "@/components/ui/toast";
 import { deleteEntitlementAction } from "../actions";
 
 export function DeleteEntitlementButton({ entitlementId, name }: { entitlementId: string; name: string }) {
   const router = useRouter();
+  const remove = useConsoleAction(deleteEntitlementAction, {
+    success: "Entitlement deleted",
+    refresh: false,
+    onSuccess: () => router.push("/entitlements"),
+  });
   return (
     <ConfirmDialog
       trigger={<Button variant="destructive">Delete</Button>}
@@ -16,13 +21,7 @@ export function DeleteEntitlementButton({ entitlementId, name }: { entitlementId
       confirmLabel="Delete entitlement"
       confirmationText={name}
       onConfirm={async () => {
-        const result = await deleteEntitlementAction({ entitlementId });
-        if (!result.ok) {
-          toast.error(result.error.message);
-          throw new Error(result.error.message);
-        }
-        toast.success("Entitlement deleted");
-        router.push("/entitlements");
+        await remove.runOrThrow({ entitlementId });
       }}
     />
   );

@@ -1,13 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
-import { toast } from "@/components/ui/toast";
 import { endAssignmentAction } from "./actions";
 
 export function EndAssignmentButton({ assignmentId, summary }: { assignmentId: string; summary: string }) {
-  const router = useRouter();
+  const end = useConsoleAction(endAssignmentAction, { success: "Assignment ended" });
   return (
     <ReasonDialog
       trigger={
@@ -19,11 +18,8 @@ export function EndAssignmentButton({ assignmentId, summary }: { assignmentId: s
       description={`${summary}. The access stops now; the record and its history are kept.`}
       confirmLabel="End assignment"
       onConfirm={async (reason) => {
-        const result = await endAssignmentAction({ assignmentId, reason });
-        if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
-        toast.success("Assignment ended");
-        router.refresh();
-        return null;
+        const result = await end.run({ assignmentId, reason });
+        return result.ok ? null : errorMessageOf(result.error, "reason");
       }}
     />
   );

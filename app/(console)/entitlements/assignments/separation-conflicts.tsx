@@ -1,13 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/console/date-time";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { resolveSeparationConflictAction } from "./actions";
 
 export interface SeparationConflictRow {
@@ -25,13 +24,12 @@ export interface SeparationConflictRow {
  * acting admin becomes its grantor, and may not benefit from it either — or dismiss the flag.
  */
 export function SeparationConflicts({ rows, total, canResolve }: { rows: SeparationConflictRow[]; total: number; canResolve: boolean }) {
-  const router = useRouter();
-  const resolve = (assignmentId: string, resolution: "grant_again" | "dismiss", done: string) => async (justification: string) => {
-    const result = await resolveSeparationConflictAction({ assignmentId, resolution, justification });
-    if (!result.ok) return result.error.fieldErrors?.justification?.[0] ?? result.error.message;
-    toast.success(done);
-    router.refresh();
-    return null;
+  const action = useConsoleAction(resolveSeparationConflictAction, {
+    success: (_, input) => (input.resolution === "grant_again" ? "Access granted again" : "Flag dismissed"),
+  });
+  const resolve = (assignmentId: string, resolution: "grant_again" | "dismiss") => async (justification: string) => {
+    const result = await action.run({ assignmentId, resolution, justification });
+    return result.ok ? null : errorMessageOf(result.error, "justification");
   };
   return (
     <section aria-labelledby="separation-conflicts-heading" className="grid gap-3 rounded-xl border border-warning/40 bg-warning/5 p-4" data-testid="separation-conflicts">
@@ -96,7 +94,7 @@ export function SeparationConflicts({ rows, total, canResolve }: { rows: Separat
                         reasonLabel="Justification"
                         minLength={10}
                         confirmLabel="Grant again"
-                        onConfirm={resolve(r.id, "grant_again", "Access granted again")}
+                        onConfirm={resolve(r.id, "grant_again")}
                       />
                       <ReasonDialog
                         trigger={
@@ -107,7 +105,7 @@ export function SeparationConflicts({ rows, total, canResolve }: { rows: Separat
                         title="Leave this grant ended?"
                         description={`${r.entitlement.name} for ${r.principal.label} stays ended; the flag is cleared.`}
                         confirmLabel="Dismiss"
-                        onConfirm={resolve(r.id, "dismiss", "Flag dismissed")}
+                        onConfirm={resolve(r.id, "dismiss")}
                       />
                     </div>
                   </TableCell>

@@ -1,19 +1,23 @@
 "use client";
 
 import { Lock, Play, RotateCcw } from "lucide-react";
-import { useRouter } from "next/navigation";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { toast } from "@/components/ui/toast";
 import { closeCampaignAction, launchCampaignAction, retryRemediationAction } from "../actions";
 
 /** Launch, close and retry, each behind a confirmation: they snapshot or remove access for many at once. */
 export function CampaignActions({ campaignId, status, unreviewedPolicy, failed }: { campaignId: string; status: string; unreviewedPolicy: string; failed: number }) {
-  const router = useRouter();
-  const fail = (message: string) => {
-    toast.error(message);
-    throw new Error(message);
-  };
+  const launch = useConsoleAction(launchCampaignAction, {
+    success: (data) => `Launched: ${data.items} items${data.unassigned ? `, ${data.unassigned} without a reviewer` : ""}`,
+  });
+  const close = useConsoleAction(closeCampaignAction, {
+    success: (data) => `Closed: ${data.remediated} remediated${data.failed ? `, ${data.failed} failed` : ""}`,
+  });
+  const retry = useConsoleAction(retryRemediationAction, {
+    success: (data) => `${data.done} remediated, ${data.failed} failed`,
+    toastErrors: true,
+  });
   return (
     <>
       {status === "draft" || status === "launching" ? (
@@ -27,10 +31,7 @@ export function CampaignActions({ campaignId, status, unreviewedPolicy, failed }
           description="The live assignments in scope are copied into review items now; later changes to assignments do not change the campaign. Each item goes to its reviewer."
           confirmLabel="Launch"
           onConfirm={async () => {
-            const r = await launchCampaignAction({ campaignId });
-            if (!r.ok) return fail(r.error.message);
-            toast.success(`Launched: ${r.data.items} items${r.data.unassigned ? `, ${r.data.unassigned} without a reviewer` : ""}`);
-            router.refresh();
+            await launch.runOrThrow({ campaignId });
           }}
         />
       ) : null}
@@ -46,10 +47,7 @@ export function CampaignActions({ campaignId, status, unreviewedPolicy, failed }
           confirmLabel="Close campaign"
           confirmationText="close"
           onConfirm={async () => {
-            const r = await closeCampaignAction({ campaignId });
-            if (!r.ok) return fail(r.error.message);
-            toast.success(`Closed: ${r.data.remediated} remediated${r.data.failed ? `, ${r.data.failed} failed` : ""}`);
-            router.refresh();
+            await close.runOrThrow({ campaignId });
           }}
         />
       ) : null}
@@ -57,12 +55,8 @@ export function CampaignActions({ campaignId, status, unreviewedPolicy, failed }
         <Button
           variant="outline"
           data-testid="retry-remediation"
-          onClick={async () => {
-            const r = await retryRemediationAction({ campaignId });
-            if (!r.ok) return toast.error(r.error.message);
-            toast.success(`${r.data.done} remediated, ${r.data.failed} failed`);
-            router.refresh();
-          }}
+          disabled={retry.pending}
+          onClick={() => void retry.run({ campaignId })}
         >
           <RotateCcw aria-hidden /> Retry failed remediation
         </Button>

@@ -1,13 +1,12 @@
 "use client";
 
 import { ShieldAlert } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { RiskBadge } from "@/components/console/risk-badge";
 import { HIGH_RISK_APPROVAL_REASON_MIN, isHighRiskApproval } from "@/lib/servers/approval-risk";
 import type { ServerTool } from "@/lib/servers/get-server";
@@ -18,12 +17,19 @@ import { approveToolAction } from "../actions";
  * tick that they understand what it can do and to say why (the server checks both again).
  */
 export function ApproveToolDialog({ tool }: { tool: ServerTool }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [acknowledged, setAcknowledged] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const approval = useConsoleAction(approveToolAction, {
+    success: `Approved ${tool.name}`,
+    onSuccess: () => {
+      setOpen(false);
+      setReason("");
+      setAcknowledged(false);
+    },
+  });
+  const { pending } = approval;
+  const error = approval.error ? errorMessageOf(approval.error, "reason") : null;
   const id = useId();
   const highRisk = isHighRiskApproval(tool);
   const ready = !highRisk || (acknowledged && reason.trim().length >= HIGH_RISK_APPROVAL_REASON_MIN);
@@ -34,22 +40,13 @@ export function ApproveToolDialog({ tool }: { tool: ServerTool }) {
     if (!next) {
       setReason("");
       setAcknowledged(false);
-      setError(null);
+      approval.reset();
     }
   }
 
   function approve() {
-    startTransition(async () => {
-      const result = await approveToolAction({
-        toolId: tool.id, definitionHash: tool.definitionHash, reason: reason.trim() || undefined, ...(highRisk ? { acknowledgeRisk: acknowledged } : {}),
-      });
-      if (!result.ok) {
-        setError(result.error.fieldErrors?.reason?.[0] ?? result.error.message);
-        return;
-      }
-      toast.success(`Approved ${tool.name}`);
-      onOpenChange(false);
-      router.refresh();
+    void approval.run({
+      toolId: tool.id, definitionHash: tool.definitionHash, reason: reason.trim() || undefined, ...(highRisk ? { acknowledgeRisk: acknowledged } : {}),
     });
   }
 

@@ -1,11 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { DateTime } from "@/components/console/date-time";
-import { toast } from "@/components/ui/toast";
 import type { ServerTool } from "@/lib/servers/get-server";
 import { canonicalJson } from "@/lib/servers/canonical-json";
 import type { ToolDefinition } from "@/lib/servers/tool-definition";
@@ -57,7 +57,10 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [reviewed, setReviewed] = useState(false);
-  const [pending, startTransition] = useTransition();
+  const decided = { toastErrors: true, onSuccess: () => setOpen(false) } as const;
+  const approval = useConsoleAction(approveToolAction, { ...decided, success: `Re-approved ${tool.name} with its new definition` });
+  const rejection = useConsoleAction(rejectToolAction, { ...decided, success: `Rejected ${tool.name}` });
+  const pending = approval.pending || rejection.pending;
   const checkboxId = useId();
   const change = tool.definitionChanged;
   if (!change) return null;
@@ -65,20 +68,14 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
   const after = asLines(tool.definition);
 
   function decide(kind: "approve" | "reject") {
-    startTransition(async () => {
+    void (async () => {
       const result =
         kind === "approve"
-          ? await approveToolAction({ toolId: tool.id, definitionHash: tool.definitionHash, reason: "Re-approved a changed definition after review", acknowledgeRisk: true })
-          : await rejectToolAction({ toolId: tool.id, reason: "Rejected a changed definition" });
-      if (result.ok) {
-        toast.success(kind === "approve" ? `Re-approved ${tool.name} with its new definition` : `Rejected ${tool.name}`);
-        setOpen(false);
-        router.refresh();
-      } else {
-        toast.error(result.error.message);
-        router.refresh();
-      }
-    });
+          ? await approval.run({ toolId: tool.id, definitionHash: tool.definitionHash, reason: "Re-approved a changed definition after review", acknowledgeRisk: true })
+          : await rejection.run({ toolId: tool.id, reason: "Rejected a changed definition" });
+      // A refusal usually means the definition changed again: show the page as it is now.
+      if (!result.ok) router.refresh();
+    })();
   }
 
   return (

@@ -2,13 +2,17 @@
 
 import { Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { toast } from "@/components/ui/toast";
 import { deleteServerAction } from "../actions";
 
 export function DeleteServerButton({ server }: { server: { id: string; name: string; toolCount: number } }) {
   const router = useRouter();
+  const remove = useConsoleAction(deleteServerAction, {
+    success: (data) => `Deleted ${data.name}`,
+    onSuccess: () => router.push("/servers"),
+  });
   return (
     <ConfirmDialog
       trigger={
@@ -22,15 +26,7 @@ export function DeleteServerButton({ server }: { server: { id: string; name: str
       confirmLabel="Delete server"
       confirmationText={server.name}
       onConfirm={async () => {
-        const result = await deleteServerAction({ id: server.id, confirmName: server.name });
-        if (!result.ok) {
-          toast.error(result.error.message);
-          // Keeps the dialog open (ConfirmDialog closes only on success).
-          throw new Error(result.error.message);
-        }
-        toast.success(`Deleted ${result.data.name}`);
-        router.push("/servers");
-        router.refresh();
+        await remove.runOrThrow({ id: server.id, confirmName: server.name });
       }}
     />
   );

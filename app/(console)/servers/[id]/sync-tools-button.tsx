@@ -1,31 +1,19 @@
 "use client";
 
 import { RefreshCw } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { toast } from "@/components/ui/toast";
 import type { ToolSyncResult } from "@/lib/servers/sync-tools";
 import { syncToolsAction } from "../actions";
 
 /** Reads the server's tool list over MCP now and shows what changed. */
 export function SyncToolsButton({ serverId }: { serverId: string }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
   const [result, setResult] = useState<ToolSyncResult | null>(null);
-
-  function sync() {
-    startTransition(async () => {
-      const outcome = await syncToolsAction({ id: serverId });
-      if (!outcome.ok) {
-        toast.error(outcome.error.message);
-        return;
-      }
-      setResult(outcome.data);
-      router.refresh();
-    });
-  }
+  const syncing = useConsoleAction(syncToolsAction, { toastErrors: true, onSuccess: setResult });
+  const { pending } = syncing;
+  const sync = () => void syncing.run({ id: serverId });
 
   return (
     <>

@@ -1,9 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { toast } from "@/components/ui/toast";
 import type { ServerTool } from "@/lib/servers/get-server";
 import { rejectToolAction } from "../actions";
 import { ApproveToolDialog } from "./approve-tool-dialog";
@@ -12,20 +10,7 @@ import { EditToolDialog } from "./edit-tool-dialog";
 
 /** Approve / reject / edit, offered only where the transition is allowed (the server checks again). */
 export function ToolRowActions({ tool }: { tool: ServerTool }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-
-  function decide(kind: "reject") {
-    startTransition(async () => {
-      const result = await rejectToolAction({ toolId: tool.id });
-      if (result.ok) {
-        toast.success(`Rejected ${tool.name}`);
-        router.refresh();
-      } else {
-        toast.error(result.error.message);
-      }
-    });
-  }
+  const rejection = useConsoleAction(rejectToolAction, { success: `Rejected ${tool.name}`, toastErrors: true });
 
   if (tool.status === "removed") return null;
   // A changed definition is decided in its review, where the diff is.
@@ -43,7 +28,7 @@ export function ToolRowActions({ tool }: { tool: ServerTool }) {
         <ApproveToolDialog tool={tool} />
       ) : null}
       {tool.status !== "rejected" ? (
-        <Button size="sm" variant="ghost" disabled={pending} onClick={() => decide("reject")} aria-label={`Reject ${tool.name}`}>
+        <Button size="sm" variant="ghost" disabled={rejection.pending} onClick={() => void rejection.run({ toolId: tool.id })} aria-label={`Reject ${tool.name}`}>
           Reject
         </Button>
       ) : null}

@@ -1,15 +1,17 @@
 "use client";
 
 import { Ban, RefreshCw } from "lucide-react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { toast } from "@/components/ui/toast";
 import { revokeKey, rotateKey } from "./actions";
 import type { ApiKeyRow } from "./api-key-row";
 import type { RevealedSecret } from "./secret-dialog";
 
 /** Rotate and revoke for an active key; both confirm first, since callers using the key break at once. */
 export function KeyActions({ apiKey, onRotated }: { apiKey: ApiKeyRow; onRotated: (secret: RevealedSecret) => void }) {
+  const rotate = useConsoleAction(rotateKey, { refresh: false });
+  const revoke = useConsoleAction(revokeKey, { success: `Revoked ${apiKey.name}`, refresh: false });
   if (apiKey.status !== "active") return null;
   return (
     <div className="flex justify-end gap-0.5">
@@ -18,12 +20,8 @@ export function KeyActions({ apiKey, onRotated }: { apiKey: ApiKeyRow; onRotated
         description="A new secret replaces this one, with the same name, role and expiry. The current secret stops working as soon as you confirm: update whatever uses it."
         confirmLabel="Rotate secret"
         onConfirm={async () => {
-          const result = await rotateKey({ id: apiKey.id });
-          if (!result.ok) {
-            toast.error(result.error.message);
-            throw new Error(result.error.code);
-          }
-          onRotated({ name: apiKey.name, key: result.data.key, kind: "rotated" });
+          const { key } = await rotate.runOrThrow({ id: apiKey.id });
+          onRotated({ name: apiKey.name, key, kind: "rotated" });
         }}
         trigger={
           <Button variant="ghost" size="icon" className="size-8" title="Rotate the secret" data-testid="rotate-api-key">
@@ -37,12 +35,7 @@ export function KeyActions({ apiKey, onRotated }: { apiKey: ApiKeyRow; onRotated
         description="The key stops working as soon as you confirm, and cannot be restored. Its history stays in the audit trail."
         confirmLabel="Revoke key"
         onConfirm={async () => {
-          const result = await revokeKey({ id: apiKey.id });
-          if (!result.ok) {
-            toast.error(result.error.message);
-            throw new Error(result.error.code);
-          }
-          toast.success(`Revoked ${apiKey.name}`);
+          await revoke.runOrThrow({ id: apiKey.id });
         }}
         trigger={
           <Button variant="ghost" size="icon" className="size-8 text-destructive hover:text-destructive" title="Revoke the key" data-testid="revoke-api-key">

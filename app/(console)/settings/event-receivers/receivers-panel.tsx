@@ -1,14 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { toast } from "@/components/ui/toast";
 import { createReceiverAction, deleteReceiverAction } from "./actions";
 
 export interface ReceiverView {
@@ -26,13 +25,22 @@ export interface ReceiverView {
 
 /** SSF push receivers (CAEP session-revoked events) and how their deliveries are going. */
 export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverView[]; canManage: boolean; servers: { id: string; name: string }[] }) {
-  const router = useRouter();
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [authHeader, setAuthHeader] = useState("");
   const [serverId, setServerId] = useState("");
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [pending, startTransition] = useTransition();
+  const remove = useConsoleAction(deleteReceiverAction, { success: "Receiver removed" });
+  const create = useConsoleAction(createReceiverAction, {
+    success: "Receiver added",
+    onSuccess: () => {
+      setName("");
+      setUrl("");
+      setAuthHeader("");
+      setServerId("");
+    },
+  });
+  const { pending } = create;
+  const errors: Record<string, string | undefined> = create.error ? { ...create.fieldErrors, ...(create.error.fieldErrors ? {} : { _form: create.error.message }) } : {};
   return (
     <div className="grid gap-4">
       <p className="text-sm text-muted-foreground">
@@ -70,13 +78,7 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
                     description="It stops receiving events; its delivery history is deleted."
                     confirmLabel="Remove"
                     onConfirm={async () => {
-                      const res = await deleteReceiverAction({ receiverId: r.id });
-                      if (!res.ok) {
-                        toast.error(res.error.message);
-                        throw new Error(res.error.message);
-                      }
-                      toast.success("Receiver removed");
-                      router.refresh();
+                      await remove.runOrThrow({ receiverId: r.id });
                     }}
                     trigger={<Button variant="outline" size="sm">Remove</Button>}
                   />
@@ -94,32 +96,19 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
           className="grid max-w-xl gap-3 rounded-xl border p-4"
           onSubmit={(e) => {
             e.preventDefault();
-            startTransition(async () => {
-              const res = await createReceiverAction({ name, url, authHeader: authHeader || undefined, serverId: serverId || undefined });
-              if (!res.ok) {
-                setErrors(res.error.fieldErrors ?? { _form: [res.error.message] });
-                return;
-              }
-              setErrors({});
-              setName("");
-              setUrl("");
-              setAuthHeader("");
-              setServerId("");
-              toast.success("Receiver added");
-              router.refresh();
-            });
+            void create.run({ name, url, authHeader: authHeader || undefined, serverId: serverId || undefined });
           }}
         >
           <h2 className="text-sm font-semibold">Add a receiver</h2>
           <div className="grid gap-1">
             <Label htmlFor="receiver-name">Name</Label>
             <Input id="receiver-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={errors.name ? true : undefined} />
-            {errors.name ? <p className="text-xs text-destructive">{errors.name[0]}</p> : null}
+            {errors.name ? <p className="text-xs text-destructive">{errors.name}</p> : null}
           </div>
           <div className="grid gap-1">
             <Label htmlFor="receiver-url">Push URL</Label>
             <Input id="receiver-url" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={errors.url ? true : undefined} />
-            {errors.url ? <p className="text-xs text-destructive">{errors.url[0]}</p> : null}
+            {errors.url ? <p className="text-xs text-destructive">{errors.url}</p> : null}
           </div>
           <div className="grid gap-1">
             <Label htmlFor="receiver-auth">Authorization header (optional, stored encrypted)</Label>
@@ -136,9 +125,9 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
               <option value="">None: hears of every session (a SIEM, say)</option>
               {servers.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
             </Select>
-            {errors.serverId ? <p className="text-xs text-destructive">{errors.serverId[0]}</p> : null}
+            {errors.serverId ? <p className="text-xs text-destructive">{errors.serverId}</p> : null}
           </div>
-          {errors._form ? <p className="text-xs text-destructive">{errors._form[0]}</p> : null}
+          {errors._form ? <p className="text-xs text-destructive">{errors._form}</p> : null}
           <div>
             <Button type="submit" size="sm" disabled={pending}>{pending ? "Adding…" : "Add receiver"}</Button>
           </div>

@@ -4,9 +4,21 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import {
-  addAgentIdpClient, addTrustedIssuer, agentClientInputSchema, removeAgentIdpClient, removeTrustedIssuer, testTrustedIssuer, trustedIssuerInputSchema,
+  addAgentIdpClient,
+  addTrustedIssuer,
+  agentClientInputSchema,
+  removeAgentIdpClient,
+  removeTrustedIssuer,
+  testTrustedIssuer,
+  trustedIssuerInputSchema,
   updateTrustedIssuer,
 } from "@/lib/federation/trusted-issuers";
+import {
+  addWorkloadIdentity,
+  claimLinesSchema,
+  removeWorkloadIdentity,
+  workloadIdentityInputSchema,
+} from "@/lib/federation/workload-identities";
 import { defineAction } from "@/app/_server/action";
 
 const byId = z.object({ id: z.string().min(1).max(64) });
@@ -68,6 +80,28 @@ export const removeAgentIdpClientAction = defineAction({
   input: byId,
   handler: async ({ id }, { principal }) => {
     await removeAgentIdpClient(getDb(), principal, id);
+    revalidate();
+  },
+});
+
+/** Maps a workload issuer's JWTs (sub and required claims, one `name=value` per line) to an autonomous agent. */
+export const addWorkloadIdentityAction = defineAction({
+  name: "add-workload-identity",
+  permission: "settings.manage",
+  input: workloadIdentityInputSchema.extend({ claims: claimLinesSchema }),
+  handler: async (input, { principal }) => {
+    const added = await addWorkloadIdentity(getDb(), principal, input);
+    revalidate();
+    return added;
+  },
+});
+
+export const removeWorkloadIdentityAction = defineAction({
+  name: "remove-workload-identity",
+  permission: "settings.manage",
+  input: byId,
+  handler: async ({ id }, { principal }) => {
+    await removeWorkloadIdentity(getDb(), principal, id);
     revalidate();
   },
 });

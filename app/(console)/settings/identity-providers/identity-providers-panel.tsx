@@ -1,23 +1,44 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import { Fingerprint, KeyRound, Link2, Pencil, Plus, Trash2, X } from "lucide-react";
+import { Fingerprint, KeyRound, Link2, Pencil, Plus, ServerCog, Trash2, X } from "lucide-react";
 import { useMemo, useState, useTransition } from "react";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, DataTableColumnHeader } from "@/components/ui/data-table";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
-import { DEFAULT_ISSUER_ALGORITHMS, ISSUER_ALGORITHMS, ISSUER_ROLE_LABELS, ISSUER_ROLES, type IssuerAlgorithm, type IssuerRole } from "@/lib/federation/issuer-roles";
+import {
+  DEFAULT_ISSUER_ALGORITHMS,
+  ISSUER_ALGORITHMS,
+  ISSUER_ROLE_LABELS,
+  ISSUER_ROLES,
+  type IssuerAlgorithm,
+  type IssuerRole,
+} from "@/lib/federation/issuer-roles";
 import type { PublishedKey } from "@/lib/federation/issuer-discovery";
 import {
-  addAgentIdpClientAction, addTrustedIssuerAction, removeAgentIdpClientAction, removeTrustedIssuerAction, testTrustedIssuerAction, updateTrustedIssuerAction,
+  addAgentIdpClientAction,
+  addTrustedIssuerAction,
+  addWorkloadIdentityAction,
+  removeAgentIdpClientAction,
+  removeTrustedIssuerAction,
+  removeWorkloadIdentityAction,
+  testTrustedIssuerAction,
+  updateTrustedIssuerAction,
 } from "./actions";
 
 export interface IdentityProviderRow {
@@ -41,14 +62,33 @@ interface AgentOption {
   clientId: string;
 }
 
+/** A rule mapping a workload issuer's JWTs to an autonomous agent. */
+export interface WorkloadRuleRow {
+  id: string;
+  idpId: string;
+  agentName: string;
+  subject: string;
+  claims: Record<string, string>;
+}
+
 type KeySource = "discovery" | "jwks_uri" | "jwks";
 
 /** Add (no `row`) or edit an issuer: its URL, roles, where its keys come from, the algorithms it may use. */
-function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | null; open: boolean; onOpenChange: (open: boolean) => void }) {
+function IssuerDialog({
+  row,
+  open,
+  onOpenChange,
+}: {
+  row: IdentityProviderRow | null;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const [name, setName] = useState(row?.name ?? "");
   const [issuer, setIssuer] = useState(row?.issuer ?? "");
   const [roles, setRoles] = useState<IssuerRole[]>(row?.roles ?? ["enterprise_idp"]);
-  const [keySource, setKeySource] = useState<KeySource>(row ? (row.keySource === "jwks" ? "jwks" : "jwks_uri") : "discovery");
+  const [keySource, setKeySource] = useState<KeySource>(
+    row ? (row.keySource === "jwks" ? "jwks" : "jwks_uri") : "discovery",
+  );
   const [jwksUri, setJwksUri] = useState(row?.jwksUri ?? "");
   const [jwks, setJwks] = useState("");
   const [algorithms, setAlgorithms] = useState<IssuerAlgorithm[]>(row?.algorithms ?? [...DEFAULT_ISSUER_ALGORITHMS]);
@@ -63,7 +103,9 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
       <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-xl">
         <DialogHeader>
           <DialogTitle>{row ? `Edit ${row.name}` : "Add an identity provider"}</DialogTitle>
-          <DialogDescription>Mandate accepts this issuer's signed tokens only in the roles you choose, with the keys it publishes.</DialogDescription>
+          <DialogDescription>
+            Mandate accepts this issuer's signed tokens only in the roles you choose, with the keys it publishes.
+          </DialogDescription>
         </DialogHeader>
         <form
           id="issuer-form"
@@ -72,11 +114,26 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
           onSubmit={(event) => {
             event.preventDefault();
             startTransition(async () => {
-              const input = { name, issuer, roles, keySource, jwksUri: keySource === "jwks_uri" ? jwksUri : null, jwks: keySource === "jwks" ? jwks : null, algorithms, userMatch, enabled };
-              const result = row ? await updateTrustedIssuerAction({ id: row.id, ...input }) : await addTrustedIssuerAction(input);
+              const input = {
+                name,
+                issuer,
+                roles,
+                keySource,
+                jwksUri: keySource === "jwks_uri" ? jwksUri : null,
+                jwks: keySource === "jwks" ? jwks : null,
+                algorithms,
+                userMatch,
+                enabled,
+              };
+              const result = row
+                ? await updateTrustedIssuerAction({ id: row.id, ...input })
+                : await addTrustedIssuerAction(input);
               if (!result.ok) {
                 const fe = result.error.fieldErrors ?? {};
-                setErrors({ ...Object.fromEntries(Object.entries(fe).map(([k, v]) => [k, v[0]])), _form: Object.keys(fe).length ? undefined : result.error.message });
+                setErrors({
+                  ...Object.fromEntries(Object.entries(fe).map(([k, v]) => [k, v[0]])),
+                  _form: Object.keys(fe).length ? undefined : result.error.message,
+                });
                 return;
               }
               toast.success(row ? `Saved ${name.trim()}` : `Now trusting ${issuer.trim()}`);
@@ -85,26 +142,51 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
           }}
         >
           <FormField label="Name" required error={errors.name} description="As people here know it, e.g. “Okta”.">
-            <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} autoComplete="off" data-testid="idp-name" />
+            <Input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={80}
+              autoComplete="off"
+              data-testid="idp-name"
+            />
           </FormField>
           <FormField label="Issuer URL" required error={errors.issuer} description="Exactly the iss of its tokens.">
-            <Input value={issuer} onChange={(e) => setIssuer(e.target.value)} placeholder="https://acme.okta.com" autoComplete="off" data-testid="idp-issuer" />
+            <Input
+              value={issuer}
+              onChange={(e) => setIssuer(e.target.value)}
+              placeholder="https://acme.okta.com"
+              autoComplete="off"
+              data-testid="idp-issuer"
+            />
           </FormField>
           <fieldset className="grid gap-2">
             <legend className="mb-1 text-sm font-medium">Roles</legend>
             {ISSUER_ROLES.map((r) => (
               <label key={r} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={roles.includes(r)} onChange={(e) => setRoles((prev) => toggle(prev, r, e.target.checked))} data-testid={`idp-role-${r}`} />
+                <input
+                  type="checkbox"
+                  checked={roles.includes(r)}
+                  onChange={(e) => setRoles((prev) => toggle(prev, r, e.target.checked))}
+                  data-testid={`idp-role-${r}`}
+                />
                 {ISSUER_ROLE_LABELS[r]}
                 <span className="text-muted-foreground">
-                  {r === "enterprise_idp" ? "— its ID tokens are exchanged for ID-JAGs" : r === "id_jag_issuer" ? "— its ID-JAGs are redeemed for gateway servers" : "— its workload JWTs stand in for agent credentials"}
+                  {r === "enterprise_idp"
+                    ? "— its ID tokens are exchanged for ID-JAGs"
+                    : r === "id_jag_issuer"
+                      ? "— its ID-JAGs are redeemed for gateway servers"
+                      : "— its workload JWTs stand in for agent credentials"}
                 </span>
               </label>
             ))}
             {errors.roles ? <p className="text-xs font-medium text-destructive">{errors.roles}</p> : null}
           </fieldset>
           <FormField label="Keys" error={errors.jwksUri ?? (keySource === "discovery" ? undefined : errors.issuer)}>
-            <Select value={keySource} onChange={(e) => setKeySource(e.target.value as KeySource)} data-testid="idp-key-source">
+            <Select
+              value={keySource}
+              onChange={(e) => setKeySource(e.target.value as KeySource)}
+              data-testid="idp-key-source"
+            >
               <option value="discovery">Discover from the issuer's metadata (OpenID Connect / RFC 8414)</option>
               <option value="jwks_uri">A JWKS URL</option>
               <option value="jwks">A static JWK Set</option>
@@ -112,12 +194,29 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
           </FormField>
           {keySource === "jwks_uri" ? (
             <FormField label="JWKS URL" required error={errors.jwksUri}>
-              <Input value={jwksUri} onChange={(e) => setJwksUri(e.target.value)} placeholder="https://acme.okta.com/oauth2/v1/keys" data-testid="idp-jwks-uri" />
+              <Input
+                value={jwksUri}
+                onChange={(e) => setJwksUri(e.target.value)}
+                placeholder="https://acme.okta.com/oauth2/v1/keys"
+                data-testid="idp-jwks-uri"
+              />
             </FormField>
           ) : null}
           {keySource === "jwks" ? (
-            <FormField label="JWK Set" required error={errors.jwks} description={row?.staticKeys ? "Paste the whole set again to change it." : "Public keys only."}>
-              <Textarea value={jwks} onChange={(e) => setJwks(e.target.value)} rows={5} className="font-mono text-xs" placeholder='{"keys":[…]}' data-testid="idp-jwks" />
+            <FormField
+              label="JWK Set"
+              required
+              error={errors.jwks}
+              description={row?.staticKeys ? "Paste the whole set again to change it." : "Public keys only."}
+            >
+              <Textarea
+                value={jwks}
+                onChange={(e) => setJwks(e.target.value)}
+                rows={5}
+                className="font-mono text-xs"
+                placeholder='{"keys":[…]}'
+                data-testid="idp-jwks"
+              />
             </FormField>
           ) : null}
           <fieldset className="grid gap-2">
@@ -125,15 +224,26 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
             <div className="flex flex-wrap gap-x-4 gap-y-1">
               {ISSUER_ALGORITHMS.map((a) => (
                 <label key={a} className="flex items-center gap-1.5 text-sm">
-                  <input type="checkbox" checked={algorithms.includes(a)} onChange={(e) => setAlgorithms((prev) => toggle(prev, a, e.target.checked))} />
+                  <input
+                    type="checkbox"
+                    checked={algorithms.includes(a)}
+                    onChange={(e) => setAlgorithms((prev) => toggle(prev, a, e.target.checked))}
+                  />
                   <code className="font-mono text-xs">{a}</code>
                 </label>
               ))}
             </div>
             {errors.algorithms ? <p className="text-xs font-medium text-destructive">{errors.algorithms}</p> : null}
           </fieldset>
-          <FormField label="People are matched by" description="Subject: SCIM provisioning and console sign-in record each person's subject. Email: only when the IdP says it is verified.">
-            <Select value={userMatch} onChange={(e) => setUserMatch(e.target.value as "sub" | "email")} data-testid="idp-user-match">
+          <FormField
+            label="People are matched by"
+            description="Subject: SCIM provisioning and console sign-in record each person's subject. Email: only when the IdP says it is verified."
+          >
+            <Select
+              value={userMatch}
+              onChange={(e) => setUserMatch(e.target.value as "sub" | "email")}
+              data-testid="idp-user-match"
+            >
               <option value="sub">Issuer and subject (sub)</option>
               <option value="email">Verified email</option>
             </Select>
@@ -142,7 +252,11 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
             Enabled
           </label>
-          {errors._form ? <p className="text-sm font-medium text-destructive" data-testid="idp-form-error">{errors._form}</p> : null}
+          {errors._form ? (
+            <p className="text-sm font-medium text-destructive" data-testid="idp-form-error">
+              {errors._form}
+            </p>
+          ) : null}
         </form>
         <DialogFooter>
           <Button type="button" variant="outline" onClick={() => onOpenChange(false)} disabled={pending}>
@@ -158,19 +272,30 @@ function IssuerDialog({ row, open, onOpenChange }: { row: IdentityProviderRow | 
 }
 
 /** The "test" result: the keys the issuer publishes right now. */
-function KeysDialog({ result, onClose }: { result: { name: string; source: string; keys: PublishedKey[] } | null; onClose: () => void }) {
+function KeysDialog({
+  result,
+  onClose,
+}: {
+  result: { name: string; source: string; keys: PublishedKey[] } | null;
+  onClose: () => void;
+}) {
   return (
     <Dialog open={result !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
       <DialogContent data-testid="idp-keys-dialog">
         <DialogHeader>
           <DialogTitle>Keys of {result?.name}</DialogTitle>
           <DialogDescription>
-            {result?.keys.length ?? 0} key{result?.keys.length === 1 ? "" : "s"} from <code className="font-mono text-xs break-all">{result?.source}</code>
+            {result?.keys.length ?? 0} key{result?.keys.length === 1 ? "" : "s"} from{" "}
+            <code className="font-mono text-xs break-all">{result?.source}</code>
           </DialogDescription>
         </DialogHeader>
         <ul className="grid gap-1.5 text-sm">
           {result?.keys.map((k, i) => (
-            <li key={`${k.kid}-${i}`} className="flex flex-wrap items-center gap-2 rounded-md border px-3 py-2" data-testid="idp-key">
+            <li
+              key={`${k.kid}-${i}`}
+              className="flex flex-wrap items-center gap-2 rounded-md border px-3 py-2"
+              data-testid="idp-key"
+            >
               <KeyRound className="size-4 text-muted-foreground" aria-hidden />
               <code className="font-mono text-xs">{k.kid ?? "(no kid)"}</code>
               <Badge variant="outline">{k.kty}</Badge>
@@ -188,7 +313,17 @@ function KeysDialog({ result, onClose }: { result: { name: string; source: strin
 }
 
 /** A delegated agent's client ids at this IdP: the only ID tokens from it that the agent may exchange. */
-function AgentClientsDialog({ row, agents, canManage, onClose }: { row: IdentityProviderRow | null; agents: AgentOption[]; canManage: boolean; onClose: () => void }) {
+function AgentClientsDialog({
+  row,
+  agents,
+  canManage,
+  onClose,
+}: {
+  row: IdentityProviderRow | null;
+  agents: AgentOption[];
+  canManage: boolean;
+  onClose: () => void;
+}) {
   const [agentId, setAgentId] = useState("");
   const [clientId, setClientId] = useState("");
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
@@ -198,14 +333,22 @@ function AgentClientsDialog({ row, agents, canManage, onClose }: { row: Identity
       <DialogContent data-testid="idp-agents-dialog" className="sm:max-w-xl">
         <DialogHeader>
           <DialogTitle>Agents at {row?.name}</DialogTitle>
-          <DialogDescription>An ID token from this IdP is exchanged only by the agent it was issued to: its aud (or azp) must be one of that agent's client ids here.</DialogDescription>
+          <DialogDescription>
+            An ID token from this IdP is exchanged only by the agent it was issued to: its aud (or azp) must be one of
+            that agent's client ids here.
+          </DialogDescription>
         </DialogHeader>
         {row && row.agentClients.length > 0 ? (
           <ul className="grid gap-1.5 text-sm">
             {row.agentClients.map((c) => (
-              <li key={c.id} className="flex items-center justify-between gap-2 rounded-md border px-3 py-2" data-testid="idp-agent-client">
+              <li
+                key={c.id}
+                className="flex items-center justify-between gap-2 rounded-md border px-3 py-2"
+                data-testid="idp-agent-client"
+              >
                 <span>
-                  <span className="font-medium">{c.agentName}</span> <span className="text-muted-foreground">as</span> <code className="font-mono text-xs">{c.clientId}</code>
+                  <span className="font-medium">{c.agentName}</span> <span className="text-muted-foreground">as</span>{" "}
+                  <code className="font-mono text-xs">{c.clientId}</code>
                 </span>
                 {canManage ? (
                   <Button
@@ -229,7 +372,9 @@ function AgentClientsDialog({ row, agents, canManage, onClose }: { row: Identity
             ))}
           </ul>
         ) : (
-          <p className="text-sm text-muted-foreground">No agent's client id is recorded: no ID token from this IdP can be exchanged yet.</p>
+          <p className="text-sm text-muted-foreground">
+            No agent's client id is recorded: no ID token from this IdP can be exchanged yet.
+          </p>
         )}
         {canManage && row ? (
           <form
@@ -241,7 +386,10 @@ function AgentClientsDialog({ row, agents, canManage, onClose }: { row: Identity
                 const result = await addAgentIdpClientAction({ idpId: row.id, agentId, clientId });
                 if (!result.ok) {
                   const fe = result.error.fieldErrors ?? {};
-                  setErrors({ agentId: fe.agentId?.[0], clientId: fe.clientId?.[0] ?? (Object.keys(fe).length ? undefined : result.error.message) });
+                  setErrors({
+                    agentId: fe.agentId?.[0],
+                    clientId: fe.clientId?.[0] ?? (Object.keys(fe).length ? undefined : result.error.message),
+                  });
                   return;
                 }
                 setAgentId("");
@@ -263,7 +411,12 @@ function AgentClientsDialog({ row, agents, canManage, onClose }: { row: Identity
               </Select>
             </FormField>
             <FormField label="Its client id at this IdP" error={errors.clientId}>
-              <Input value={clientId} onChange={(e) => setClientId(e.target.value)} autoComplete="off" data-testid="idp-agent-client-id" />
+              <Input
+                value={clientId}
+                onChange={(e) => setClientId(e.target.value)}
+                autoComplete="off"
+                data-testid="idp-agent-client-id"
+              />
             </FormField>
             <div className="flex justify-end">
               <Button type="submit" disabled={pending} data-testid="add-idp-agent-client">
@@ -278,11 +431,192 @@ function AgentClientsDialog({ row, agents, canManage, onClose }: { row: Identity
   );
 }
 
+/** A workload issuer's rules: a JWT whose sub (and required claims) match acts as that autonomous agent, with no stored secret. */
+function WorkloadRulesDialog({
+  row,
+  rules,
+  agents,
+  canManage,
+  onClose,
+}: {
+  row: IdentityProviderRow | null;
+  rules: WorkloadRuleRow[];
+  agents: AgentOption[];
+  canManage: boolean;
+  onClose: () => void;
+}) {
+  const [agentId, setAgentId] = useState("");
+  const [subject, setSubject] = useState("");
+  const [claims, setClaims] = useState("");
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [pending, startTransition] = useTransition();
+  const close = () => {
+    setErrors({});
+    onClose();
+  };
+  return (
+    <Dialog open={row !== null} onOpenChange={(open) => (open || pending ? undefined : close())}>
+      <DialogContent data-testid="idp-workloads-dialog" className="max-h-[90vh] overflow-y-auto sm:max-w-xl">
+        <DialogHeader>
+          <DialogTitle>Workload identities at {row?.name}</DialogTitle>
+          <DialogDescription>
+            A workload JWT from this issuer, sent to the token endpoint with jwt-bearer, acts as the agent of the one
+            rule it matches: its sub exactly, and every required claim exactly.
+          </DialogDescription>
+        </DialogHeader>
+        {rules.length > 0 ? (
+          <ul className="grid gap-1.5 text-sm">
+            {rules.map((r) => (
+              <li
+                key={r.id}
+                className="flex items-center justify-between gap-2 rounded-md border px-3 py-2"
+                data-testid="idp-workload-rule"
+              >
+                <span className="grid gap-0.5">
+                  <span>
+                    <code className="font-mono text-xs break-all">{r.subject}</code>{" "}
+                    <span className="text-muted-foreground">acts as</span>{" "}
+                    <span className="font-medium">{r.agentName}</span>
+                  </span>
+                  {Object.entries(r.claims).map(([name, value]) => (
+                    <code key={name} className="font-mono text-xs text-muted-foreground break-all">
+                      {name} = {value}
+                    </code>
+                  ))}
+                </span>
+                {canManage ? (
+                  <Button
+                    variant="ghost"
+                    size="icon"
+                    className="size-8"
+                    title="Remove"
+                    disabled={pending}
+                    data-testid="remove-idp-workload-rule"
+                    onClick={() =>
+                      startTransition(async () => {
+                        const result = await removeWorkloadIdentityAction({ id: r.id });
+                        if (!result.ok) toast.error(result.error.message);
+                        else toast.success("Rule removed");
+                      })
+                    }
+                  >
+                    <X aria-hidden />
+                    <span className="sr-only">Remove the rule for {r.subject}</span>
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-muted-foreground">No rule yet: no workload JWT from this issuer is accepted.</p>
+        )}
+        {canManage && row ? (
+          <form
+            className="grid gap-3 border-t pt-4"
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              startTransition(async () => {
+                const result = await addWorkloadIdentityAction({ idpId: row.id, agentId, subject, claims });
+                if (!result.ok) {
+                  const fe = result.error.fieldErrors ?? {};
+                  const claimError = Object.entries(fe).find(
+                    ([k]) => k === "claims" || k.startsWith("claims."),
+                  )?.[1][0];
+                  setErrors({
+                    agentId: fe.agentId?.[0],
+                    subject: fe.subject?.[0],
+                    claims: claimError,
+                    _form: fe.idpId?.[0] ?? (Object.keys(fe).length ? undefined : result.error.message),
+                  });
+                  return;
+                }
+                setAgentId("");
+                setSubject("");
+                setClaims("");
+                setErrors({});
+                toast.success("Rule added");
+              });
+            }}
+          >
+            <FormField label="Autonomous agent" required error={errors.agentId}>
+              <Select value={agentId} onChange={(e) => setAgentId(e.target.value)} data-testid="idp-workload-agent">
+                <option value="">Choose an agent…</option>
+                {agents.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name} ({a.clientId})
+                  </option>
+                ))}
+              </Select>
+            </FormField>
+            <FormField
+              label="Subject (sub)"
+              required
+              error={errors.subject}
+              description="e.g. system:serviceaccount:ops:triage, spiffe://acme.example/ns/ops/sa/triage, repo:acme/app:ref:refs/heads/main"
+            >
+              <Input
+                value={subject}
+                onChange={(e) => setSubject(e.target.value)}
+                autoComplete="off"
+                className="font-mono text-xs"
+                data-testid="idp-workload-subject"
+              />
+            </FormField>
+            <FormField
+              label="Required claims"
+              error={errors.claims}
+              description="Optional. One per line as name=value; a name with / walks nested claims (kubernetes.io/namespace=ops)."
+            >
+              <Textarea
+                value={claims}
+                onChange={(e) => setClaims(e.target.value)}
+                rows={3}
+                className="font-mono text-xs"
+                data-testid="idp-workload-claims"
+              />
+            </FormField>
+            {errors._form ? (
+              <p className="text-sm font-medium text-destructive" data-testid="idp-workload-error">
+                {errors._form}
+              </p>
+            ) : null}
+            <div className="flex justify-end">
+              <Button type="submit" disabled={pending} data-testid="add-idp-workload-rule">
+                <Plus aria-hidden />
+                Add rule
+              </Button>
+            </div>
+          </form>
+        ) : null}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
 /** Settings → Identity providers: the issuers whose tokens Mandate accepts, in which roles, with which keys. */
-export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: IdentityProviderRow[]; agents: AgentOption[]; canManage: boolean }) {
+export function IdentityProvidersPanel({
+  rows,
+  agents,
+  workloadAgents,
+  workloadRules,
+  canManage,
+}: {
+  rows: IdentityProviderRow[];
+  agents: AgentOption[];
+  workloadAgents: AgentOption[];
+  workloadRules: WorkloadRuleRow[];
+  canManage: boolean;
+}) {
   const [editing, setEditing] = useState<{ row: IdentityProviderRow | null; key: number } | null>(null);
   const [keys, setKeys] = useState<{ name: string; source: string; keys: PublishedKey[] } | null>(null);
   const [agentsOf, setAgentsOf] = useState<string | null>(null);
+  const [workloadsOf, setWorkloadsOf] = useState<string | null>(null);
+  const rulesOf = useMemo(() => {
+    const by = new Map<string, WorkloadRuleRow[]>();
+    for (const r of workloadRules) by.set(r.idpId, [...(by.get(r.idpId) ?? []), r]);
+    return by;
+  }, [workloadRules]);
   const [testing, startTest] = useTransition();
   const columns = useMemo<ColumnDef<IdentityProviderRow>[]>(
     () => [
@@ -325,17 +659,43 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
         id: "agents",
         accessorFn: (r) => r.agentClients.length,
         header: ({ column }) => <DataTableColumnHeader column={column} title="Agents" />,
-        cell: ({ row }) => (
-          <Button variant="link" className="h-auto p-0" onClick={() => setAgentsOf(row.original.id)} data-testid="idp-agents">
-            {row.original.agentClients.length} agent{row.original.agentClients.length === 1 ? "" : "s"}
-          </Button>
-        ),
+        cell: ({ row }) => {
+          const rules = rulesOf.get(row.original.id)?.length ?? 0;
+          return (
+            <div className="grid justify-items-start gap-1">
+              <Button
+                variant="link"
+                className="h-auto p-0"
+                onClick={() => setAgentsOf(row.original.id)}
+                data-testid="idp-agents"
+              >
+                {row.original.agentClients.length} agent{row.original.agentClients.length === 1 ? "" : "s"}
+              </Button>
+              {/* Only a workload issuer's JWTs can act as an agent: the rules are offered for it alone. */}
+              {row.original.roles.includes("workload_issuer") ? (
+                <Button
+                  variant="link"
+                  className="h-auto p-0"
+                  onClick={() => setWorkloadsOf(row.original.id)}
+                  data-testid="idp-workloads"
+                >
+                  <ServerCog aria-hidden />
+                  {rules} workload rule{rules === 1 ? "" : "s"}
+                </Button>
+              ) : null}
+            </div>
+          );
+        },
       },
       {
         id: "status",
         accessorFn: (r) => (r.enabled ? "enabled" : "disabled"),
         header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-        cell: ({ row }) => <StatusBadge variant={row.original.enabled ? "success" : "neutral"}>{row.original.enabled ? "enabled" : "disabled"}</StatusBadge>,
+        cell: ({ row }) => (
+          <StatusBadge variant={row.original.enabled ? "success" : "neutral"}>
+            {row.original.enabled ? "enabled" : "disabled"}
+          </StatusBadge>
+        ),
       },
       {
         id: "actions",
@@ -362,7 +722,14 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
                 <KeyRound aria-hidden />
                 Test
               </Button>
-              <Button variant="ghost" size="icon" className="size-8" title="Edit" onClick={() => setEditing({ row: r, key: Date.now() })} data-testid="edit-idp">
+              <Button
+                variant="ghost"
+                size="icon"
+                className="size-8"
+                title="Edit"
+                onClick={() => setEditing({ row: r, key: Date.now() })}
+                data-testid="edit-idp"
+              >
                 <Pencil aria-hidden />
                 <span className="sr-only">Edit {r.name}</span>
               </Button>
@@ -379,7 +746,13 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
                   toast.success(`No longer trusting ${r.name}`);
                 }}
                 trigger={
-                  <Button variant="ghost" size="icon" className="size-8 text-destructive hover:text-destructive" title="Remove" data-testid="remove-idp">
+                  <Button
+                    variant="ghost"
+                    size="icon"
+                    className="size-8 text-destructive hover:text-destructive"
+                    title="Remove"
+                    data-testid="remove-idp"
+                  >
                     <Trash2 aria-hidden />
                     <span className="sr-only">Remove {r.name}</span>
                   </Button>
@@ -390,7 +763,7 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
         },
       },
     ],
-    [canManage, testing],
+    [canManage, testing, rulesOf],
   );
   const add = canManage ? (
     <Button onClick={() => setEditing({ row: null, key: Date.now() })} data-testid="add-idp">
@@ -405,7 +778,9 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
           <h2 id="idp-heading" className="font-semibold">
             Identity providers <span className="text-muted-foreground font-normal">({rows.length})</span>
           </h2>
-          <p className="text-sm text-muted-foreground">Issuers whose signed tokens Mandate accepts: enterprise IdPs, ID-JAG issuers and workload issuers.</p>
+          <p className="text-sm text-muted-foreground">
+            Issuers whose signed tokens Mandate accepts: enterprise IdPs, ID-JAG issuers and workload issuers.
+          </p>
         </div>
         {rows.length > 0 ? add : null}
       </div>
@@ -415,11 +790,37 @@ export function IdentityProvidersPanel({ rows, agents, canManage }: { rows: Iden
         data={rows}
         getRowId={(r) => r.id}
         searchPlaceholder="Filter by name…"
-        emptyState={<EmptyState icon={Fingerprint} title="No identity providers" description="Add your enterprise IdP so agents can act for people who sign in there." action={add} />}
+        emptyState={
+          <EmptyState
+            icon={Fingerprint}
+            title="No identity providers"
+            description="Add your enterprise IdP so agents can act for people who sign in there."
+            action={add}
+          />
+        }
       />
-      {editing ? <IssuerDialog key={editing.key} row={editing.row} open onOpenChange={(open) => (open ? undefined : setEditing(null))} /> : null}
+      {editing ? (
+        <IssuerDialog
+          key={editing.key}
+          row={editing.row}
+          open
+          onOpenChange={(open) => (open ? undefined : setEditing(null))}
+        />
+      ) : null}
       <KeysDialog result={keys} onClose={() => setKeys(null)} />
-      <AgentClientsDialog row={rows.find((r) => r.id === agentsOf) ?? null} agents={agents} canManage={canManage} onClose={() => setAgentsOf(null)} />
+      <AgentClientsDialog
+        row={rows.find((r) => r.id === agentsOf) ?? null}
+        agents={agents}
+        canManage={canManage}
+        onClose={() => setAgentsOf(null)}
+      />
+      <WorkloadRulesDialog
+        row={rows.find((r) => r.id === workloadsOf) ?? null}
+        rules={workloadsOf ? (rulesOf.get(workloadsOf) ?? []) : []}
+        agents={workloadAgents}
+        canManage={canManage}
+        onClose={() => setWorkloadsOf(null)}
+      />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { listTrustedIssuers } from "@/lib/federation/trusted-issuers";
+import { listWorkloadAgentOptions, listWorkloadIdentities } from "@/lib/federation/workload-identities";
 import { requirePermission } from "@/app/_server/principal";
 import { SettingsNav } from "../settings-nav";
 import { IdentityProvidersPanel } from "./identity-providers-panel";
@@ -13,9 +14,16 @@ export const dynamic = "force-dynamic";
 export default async function IdentityProvidersSettingsPage() {
   const principal = await requirePermission("settings.view");
   const db = getDb();
-  const [issuers, agents] = await Promise.all([
+  const [issuers, agents, workloadAgents, workloadRules] = await Promise.all([
     listTrustedIssuers(db),
-    db.agent.findMany({ where: { kind: "delegated", status: { not: "retired" } }, select: { id: true, name: true, clientId: true }, orderBy: { name: "asc" }, take: 1000 }),
+    db.agent.findMany({
+      where: { kind: "delegated", status: { not: "retired" } },
+      select: { id: true, name: true, clientId: true },
+      orderBy: { name: "asc" },
+      take: 1000,
+    }),
+    listWorkloadAgentOptions(db),
+    listWorkloadIdentities(db),
   ]);
   return (
     <>
@@ -24,7 +32,19 @@ export default async function IdentityProvidersSettingsPage() {
       <IdentityProvidersPanel
         canManage={can(principal, "settings.manage")}
         agents={agents}
-        rows={issuers.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString() }))}
+        workloadAgents={workloadAgents}
+        workloadRules={workloadRules.map((w) => ({
+          id: w.id,
+          idpId: w.idpId,
+          agentName: w.agentName,
+          subject: w.subject,
+          claims: w.claims,
+        }))}
+        rows={issuers.map((i) => ({
+          ...i,
+          createdAt: i.createdAt.toISOString(),
+          updatedAt: i.updatedAt.toISOString(),
+        }))}
       />
     </>
   );

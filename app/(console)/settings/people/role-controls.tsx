@@ -1,28 +1,20 @@
 "use client";
 
 import { MonitorX, X } from "lucide-react";
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Select } from "@/components/ui/select";
-import { toast } from "@/components/ui/toast";
 import { CONSOLE_ROLES, ROLE_DESCRIPTIONS, ROLE_LABELS, type ConsoleRole } from "@/lib/auth/permissions";
 import type { ConsolePerson } from "@/lib/people/list-people";
-import type { ActionResult } from "@/app/_server/action-result";
 import { grantRole, removeRole, signOutPersonEverywhere } from "./actions";
-
-/** Reports a refused action as a toast and hands the message back for inline display; throws so a ConfirmDialog stays open. */
-function reportFailure(result: ActionResult<unknown>): string {
-  if (result.ok) return "";
-  const message = result.error.fieldErrors ? Object.values(result.error.fieldErrors).flat()[0] ?? result.error.message : result.error.message;
-  toast.error(message);
-  return message;
-}
 
 /** A role badge; for those who manage roles, with a button that removes the role after confirmation. */
 export function RoleBadge({ person, role, canManage, isSelf }: { person: ConsolePerson; role: ConsoleRole; canManage: boolean; isSelf: boolean }) {
   const label = ROLE_LABELS[role];
+  const removal = useConsoleAction(removeRole, { success: `Removed the ${label} role from ${person.displayName}`, refresh: false });
   if (!canManage) {
     return (
       <Badge variant={role === "admin" ? "default" : "secondary"} title={ROLE_DESCRIPTIONS[role]}>
@@ -46,12 +38,7 @@ export function RoleBadge({ person, role, canManage, isSelf }: { person: Console
         }
         confirmLabel={`Remove ${label}`}
         onConfirm={async () => {
-          const result = await removeRole({ userId: person.id, role });
-          if (!result.ok) {
-            reportFailure(result);
-            throw new Error(result.error.code);
-          }
-          toast.success(`Removed the ${label} role from ${person.displayName}`);
+          await removal.runOrThrow({ userId: person.id, role });
         }}
         trigger={
           <button
@@ -72,8 +59,15 @@ export function RoleBadge({ person, role, canManage, isSelf }: { person: Console
 export function GrantRoleForm({ person, isSelf }: { person: ConsolePerson; isSelf: boolean }) {
   const missing = CONSOLE_ROLES.filter((r) => !person.roles.includes(r));
   const [role, setRole] = useState<ConsoleRole | "">("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const [choiceError, setChoiceError] = useState<string | null>(null);
+  const grant = useConsoleAction(grantRole, {
+    success: (_, input) => `Granted the ${ROLE_LABELS[input.role]} role to ${person.displayName}`,
+    toastErrors: true,
+    refresh: false,
+    onSuccess: () => setRole(""),
+  });
+  const { pending } = grant;
+  const error = choiceError ?? (grant.error ? (Object.values(grant.fieldErrors)[0] ?? grant.error.message) : null);
   const errorId = useId();
 
   if (isSelf) {
@@ -92,19 +86,10 @@ export function GrantRoleForm({ person, isSelf }: { person: ConsolePerson; isSel
       onSubmit={(event) => {
         event.preventDefault();
         if (!role) {
-          setError("Choose a role");
+          setChoiceError("Choose a role");
           return;
         }
-        startTransition(async () => {
-          const result = await grantRole({ userId: person.id, role });
-          if (!result.ok) {
-            setError(reportFailure(result));
-            return;
-          }
-          setError(null);
-          setRole("");
-          toast.success(`Granted the ${ROLE_LABELS[role]} role to ${person.displayName}`);
-        });
+        void grant.run({ userId: person.id, role });
       }}
     >
       <div className="flex items-center gap-2">
@@ -116,7 +101,8 @@ export function GrantRoleForm({ person, isSelf }: { person: ConsolePerson; isSel
             value={role}
             onChange={(event) => {
               setRole(event.target.value as ConsoleRole | "");
-              setError(null);
+              setChoiceError(null);
+              grant.reset();
             }}
             className="h-8 text-xs"
             data-testid="grant-role-select"
@@ -144,6 +130,10 @@ export function GrantRoleForm({ person, isSelf }: { person: ConsolePerson; isSel
 
 /** Ends every console session of someone else: for a lost device or a compromised account. */
 export function SignOutEverywhereButton({ person }: { person: ConsolePerson }) {
+  const signOut = useConsoleAction(signOutPersonEverywhere, {
+    success: (data) => (data.ended === 1 ? `Ended 1 console session of ${person.displayName}` : `Ended ${data.ended} console sessions of ${person.displayName}`),
+    refresh: false,
+  });
   return (
     <ConfirmDialog
       title={`Sign ${person.displayName} out everywhere?`}
@@ -156,16 +146,7 @@ export function SignOutEverywhereButton({ person }: { person: ConsolePerson }) {
       }
       confirmLabel="Sign out everywhere"
       onConfirm={async () => {
-        const result = await signOutPersonEverywhere({ userId: person.id });
-        if (!result.ok) {
-          reportFailure(result);
-          throw new Error(result.error.code);
-        }
-        toast.success(
-          result.data.ended === 1
-            ? `Ended 1 console session of ${person.displayName}`
-            : `Ended ${result.data.ended} console sessions of ${person.displayName}`,
-        );
+        await signOut.runOrThrow({ userId: person.id });
       }}
       trigger={
         <Button variant="ghost" size="sm" disabled={person.openSessions === 0} title={person.openSessions === 0 ? "No open console sessions" : undefined} data-testid="sign-out-person-everywhere">

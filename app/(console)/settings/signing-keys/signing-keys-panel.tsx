@@ -7,7 +7,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { StatusBadge, type BadgeVariant } from "@/components/ui/badge";
 import { DataTable, DataTableColumnHeader } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { toast } from "@/components/ui/toast";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { DateTime } from "@/components/console/date-time";
 import { rotateKeys } from "./actions";
 import type { SigningKeyRow } from "./signing-key-row";
@@ -52,18 +52,17 @@ const columns: ColumnDef<SigningKeyRow>[] = [
 
 /** The signing keys of the token service, and (for those who manage keys) the rotation control. */
 export function SigningKeysPanel({ rows, canManage }: { rows: SigningKeyRow[]; canManage: boolean }) {
+  const rotation = useConsoleAction(rotateKeys, {
+    success: (data) => (data.activated ? `Key ${data.activated} now signs` : "A next key was published; it signs from the following rotation"),
+    refresh: false,
+  });
   const rotate = canManage ? (
     <ConfirmDialog
       title="Rotate the signing keys?"
       description="The published next key starts signing tokens now. The current key stops signing but stays in the JWKS until the last token it signed has expired, so nothing already issued breaks. A new next key is published, to sign from the following rotation."
       confirmLabel="Rotate keys"
       onConfirm={async () => {
-        const result = await rotateKeys({});
-        if (!result.ok) {
-          toast.error(result.error.message);
-          throw new Error(result.error.code);
-        }
-        toast.success(result.data.activated ? `Key ${result.data.activated} now signs` : "A next key was published; it signs from the following rotation");
+        await rotation.runOrThrow({});
       }}
       trigger={
         <Button data-testid="rotate-signing-keys">

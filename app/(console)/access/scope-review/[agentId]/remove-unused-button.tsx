@@ -1,10 +1,9 @@
 "use client";
 
 import { Scissors } from "lucide-react";
-import { useRouter } from "next/navigation";
+import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
-import { toast } from "@/components/ui/toast";
 import { removeUnusedAccess } from "../actions";
 
 export interface UnusedGrant {
@@ -22,8 +21,14 @@ const SESSIONS_NOTE = "Live sessions of the agent holding a removed tool are rev
  * after the person says why (the reason goes into the audit trail beside the 90-day rule).
  */
 export function RemoveUnusedButton({ grants, label = "Remove unused access" }: { grants: UnusedGrant[]; label?: string }) {
-  const router = useRouter();
   const single = grants.length === 1 ? grants[0]! : null;
+  const remove = useConsoleAction(removeUnusedAccess, {
+    success: (data) => {
+      const names = data.flatMap((r) => r.removedTools.map((t) => t.toolName)).join(", ");
+      const ended = data.filter((r) => r.outcome === "ended").length;
+      return single ? (ended ? `Assignment ended (${names}).` : `Removed ${names}.`) : `Removed ${names} from ${data.length} assignments.`;
+    },
+  });
   const toolCount = grants.reduce((n, g) => n + g.unusedToolNames.length, 0);
   return (
     <ReasonDialog
@@ -46,13 +51,8 @@ export function RemoveUnusedButton({ grants, label = "Remove unused access" }: {
       }
       confirmLabel={single ? (single.endsAssignment ? "End assignment" : "Remove unused tools") : `Remove from ${grants.length} assignments`}
       onConfirm={async (reason) => {
-        const result = await removeUnusedAccess({ assignmentIds: grants.map((g) => g.assignmentId), reason });
-        if (!result.ok) return result.error.fieldErrors?.reason?.[0] ?? result.error.message;
-        const names = result.data.flatMap((r) => r.removedTools.map((t) => t.toolName)).join(", ");
-        const ended = result.data.filter((r) => r.outcome === "ended").length;
-        toast.success(single ? (ended ? `Assignment ended (${names}).` : `Removed ${names}.`) : `Removed ${names} from ${result.data.length} assignments.`);
-        router.refresh();
-        return null;
+        const result = await remove.run({ assignmentIds: grants.map((g) => g.assignmentId), reason });
+        return result.ok ? null : errorMessageOf(result.error, "reason");
       }}
     />
   );

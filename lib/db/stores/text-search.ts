@@ -11,3 +11,8 @@ export function containsText(db: Db | Tx, text: string): { contains: string } {
   }
   return { contains: text };
 }
+
+/** Whether Prisma's text filters must ask for `mode: "insensitive"` to ignore case (PostgreSQL; SQLite's LIKE already does, for ASCII). */
+export function textFiltersNeedInsensitiveMode(db: Db | Tx): boolean {
+  return providerOf(db) === "postgresql";
+}

@@ -2,12 +2,14 @@ import type Database from "better-sqlite3";
 import { insertSqliteAuditRow, sqliteAuditHead } from "@/lib/db/stores/audit/sqlite";
 import { sqliteJob } from "@/lib/db/sqlite-write-thread";
 import type { SqliteWriter } from "@/lib/db/sqlite-writer";
-import { planBatch, type JtiClaim, type LiveSession, type PendingWrite, type WriteOutcome } from "./mint-batch";
-
-/** Writes a batch in one transaction; each store does it with its own driver. */
-export interface MintStore {
-  write(items: readonly PendingWrite[]): Promise<WriteOutcome[]>;
-}
+import {
+  planBatch,
+  type JtiClaim,
+  type LiveSession,
+  type PendingWrite,
+  type WriteOutcome,
+} from "@/lib/tokens/mint-batch";
+import type { MintStore } from "./index";
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
 
@@ -30,7 +32,9 @@ function prepare(conn: Database.Database): Statements {
     insertSession: s(
       `INSERT INTO "AgentSession" ("id", "agentId", "userId", "serverId", "scopes", "toolIds", "grantType", "authTime", "createdAt", "lastUsedAt", "expiresAt", "reauthDueAt", "status", "risk", "tokenCount", "toolCallCount") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, 0)`,
     ),
-    updateSession: s(`UPDATE "AgentSession" SET "scopes" = ?, "toolIds" = ?, "lastUsedAt" = ?, "risk" = ?, "tokenCount" = "tokenCount" + ? WHERE "id" = ?`),
+    updateSession: s(
+      `UPDATE "AgentSession" SET "scopes" = ?, "toolIds" = ?, "lastUsedAt" = ?, "risk" = ?, "tokenCount" = "tokenCount" + ? WHERE "id" = ?`,
+    ),
     updateSessionAuth: s(`UPDATE "AgentSession" SET "authTime" = ?, "reauthDueAt" = ? WHERE "id" = ?`),
     insertToken: s(
       `INSERT INTO "IssuedToken" ("id", "jti", "kind", "sessionId", "clientId", "audience", "scopes", "issuedAt", "expiresAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -61,19 +65,55 @@ export function writeMintBatch(conn: Database.Database, items: readonly PendingW
   });
   const live = (key: string, now: Date): LiveSession | null => {
     const [agentId, userId, serverId] = key.split("\u0000") as [string, string, string];
-    const row = st.live.get(agentId, userId || null, serverId, now.getTime()) as { id: string; scopes: string; toolIds: string; expiresAt: number; authTime: number | null } | undefined;
-    return row ? { id: row.id, scopes: row.scopes, toolIds: row.toolIds, expiresAt: new Date(row.expiresAt), authTime: row.authTime === null ? null : new Date(row.authTime) } : null;
+    const row = st.live.get(agentId, userId || null, serverId, now.getTime()) as
+      | { id: string; scopes: string; toolIds: string; expiresAt: number; authTime: number | null }
+      | undefined;
+    return row
+      ? {
+          id: row.id,
+          scopes: row.scopes,
+          toolIds: row.toolIds,
+          expiresAt: new Date(row.expiresAt),
+          authTime: row.authTime === null ? null : new Date(row.authTime),
+        }
+      : null;
   };
   const head = sqliteAuditHead(conn, "token");
   const rows = planBatch(items, claimFailed, live, head);
   for (const r of rows.newSessions) {
-    st.insertSession.run(r.id, r.agentId, r.userId, r.serverId, r.scopes, r.toolIds, r.grantType, ms(r.authTime), ms(r.createdAt), ms(r.lastUsedAt), ms(r.expiresAt), ms(r.reauthDueAt), r.risk, r.tokenCount);
+    st.insertSession.run(
+      r.id,
+      r.agentId,
+      r.userId,
+      r.serverId,
+      r.scopes,
+      r.toolIds,
+      r.grantType,
+      ms(r.authTime),
+      ms(r.createdAt),
+      ms(r.lastUsedAt),
+      ms(r.expiresAt),
+      ms(r.reauthDueAt),
+      r.risk,
+      r.tokenCount,
+    );
   }
   for (const u of rows.sessionUpdates) {
     st.updateSession.run(u.scopes, u.toolIds, ms(u.lastUsedAt), u.risk, u.tokenDelta, u.id);
     if (u.auth) st.updateSessionAuth.run(ms(u.auth.authTime), ms(u.auth.reauthDueAt), u.id);
   }
-  for (const t of rows.tokens) st.insertToken.run(t.id, t.jti, t.kind, t.sessionId, t.clientId, t.audience, t.scopes, ms(t.issuedAt), ms(t.expiresAt));
+  for (const t of rows.tokens)
+    st.insertToken.run(
+      t.id,
+      t.jti,
+      t.kind,
+      t.sessionId,
+      t.clientId,
+      t.audience,
+      t.scopes,
+      ms(t.issuedAt),
+      ms(t.expiresAt),
+    );
   for (const e of rows.audit) insertSqliteAuditRow(conn, e);
   return rows.outcomes;
 }

@@ -56,7 +56,10 @@ export class RevocationListener {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     // A bounded connect: against a database that accepts and never answers, an unbounded one would never retry.
-    const client = new pg.Client({ ...boundedClientConfig(this.opts.url), application_name: LISTENER_APPLICATION_NAME });
+    const client = new pg.Client({
+      ...boundedClientConfig(this.opts.url),
+      application_name: LISTENER_APPLICATION_NAME,
+    });
     let failed = false;
     const fail = () => {
       if (failed) return;

@@ -2,8 +2,15 @@ import pg from "pg";
 import { pgWriter } from "@/lib/db/pg-writer";
 import { parameterCount, pgTimestamp, shiftParameters } from "@/lib/db/raw-values";
 import { lockAuditStreams, pgAuditInsertParameter, pgAuditInsertSql } from "@/lib/db/stores/audit/postgres";
-import { planBatch, sessionKey, type JtiClaim, type LiveSession, type MintRequest, type PendingWrite } from "./mint-batch";
-import type { MintStore } from "./mint-store-sqlite";
+import {
+  planBatch,
+  sessionKey,
+  type JtiClaim,
+  type LiveSession,
+  type MintRequest,
+  type PendingWrite,
+} from "@/lib/tokens/mint-batch";
+import type { MintStore } from "./index";
 
 const ts = (d: Date | null) => (d === null ? null : pgTimestamp(d));
 const epoch = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
@@ -79,34 +86,87 @@ export function postgresMintStore(url: string): MintStore {
       const mints = items.flatMap((it) => (it.type === "mint" ? [it.mint] : []));
       const earliest = mints.length > 0 ? new Date(Math.min(...mints.map((m) => m.now.getTime()))) : null;
       const openWith = earliest ? `${locks.sql}; ${liveSessionsSql(mints, earliest)}` : locks.sql;
-      return writer.transaction(async (client, opened) => {
-        const head = locks.heads(opened.slice(0, 2)).get("token") ?? null;
-        const live = new Map<string, LiveSession[]>();
-        for (const r of (earliest ? opened[2]!.rows : []) as { id: string; agentId: string; userId: string | null; serverId: string; scopes: string; toolIds: string; expiresAt: number; authTime: number | null }[]) {
-          const key = sessionKey(r.agentId, r.userId, r.serverId);
-          const list = live.get(key) ?? [];
-          if (!list.some((s) => s.id === r.id)) list.push({ id: r.id, scopes: r.scopes, toolIds: r.toolIds, expiresAt: new Date(r.expiresAt), authTime: r.authTime === null ? null : new Date(r.authTime) });
-          live.set(key, list);
-        }
-        const claimFailed = await claim(client, items);
-        const rows = planBatch(items, claimFailed, (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null, head);
+      return writer.transaction(
+        async (client, opened) => {
+          const head = locks.heads(opened.slice(0, 2)).get("token") ?? null;
+          const live = new Map<string, LiveSession[]>();
+          for (const r of (earliest ? opened[2]!.rows : []) as {
+            id: string;
+            agentId: string;
+            userId: string | null;
+            serverId: string;
+            scopes: string;
+            toolIds: string;
+            expiresAt: number;
+            authTime: number | null;
+          }[]) {
+            const key = sessionKey(r.agentId, r.userId, r.serverId);
+            const list = live.get(key) ?? [];
+            if (!list.some((s) => s.id === r.id))
+              list.push({
+                id: r.id,
+                scopes: r.scopes,
+                toolIds: r.toolIds,
+                expiresAt: new Date(r.expiresAt),
+                authTime: r.authTime === null ? null : new Date(r.authTime),
+              });
+            live.set(key, list);
+          }
+          const claimFailed = await claim(client, items);
+          const rows = planBatch(
+            items,
+            claimFailed,
+            (key, now) => live.get(key)?.find((s) => s.expiresAt > now) ?? null,
+            head,
+          );
 
-        // Every row of the batch in one statement and one round trip (empty arrays write nothing).
-        const ns = rows.newSessions;
-        const us = rows.sessionUpdates;
-        const tk = rows.tokens;
-        await client.query({ name: "mandate-mint-write", text: WRITE_BATCH, values: [
-          ns.map((r) => r.id), ns.map((r) => r.agentId), ns.map((r) => r.userId), ns.map((r) => r.serverId), ns.map((r) => r.scopes), ns.map((r) => r.toolIds), ns.map((r) => r.grantType),
-          ns.map((r) => ts(r.authTime)), ns.map((r) => ts(r.createdAt)), ns.map((r) => ts(r.lastUsedAt)), ns.map((r) => ts(r.expiresAt)), ns.map((r) => ts(r.reauthDueAt)),
-          ns.map((r) => r.risk), ns.map((r) => r.tokenCount),
-          us.map((u) => u.id), us.map((u) => u.scopes), us.map((u) => u.toolIds), us.map((u) => ts(u.lastUsedAt)), us.map((u) => u.risk), us.map((u) => u.tokenDelta),
-          us.map((u) => u.auth !== null), us.map((u) => ts(u.auth?.authTime ?? null)), us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
-          tk.map((t) => t.id), tk.map((t) => t.jti), tk.map((t) => t.kind), tk.map((t) => t.sessionId), tk.map((t) => t.clientId), tk.map((t) => t.audience),
-          tk.map((t) => t.scopes), tk.map((t) => ts(t.issuedAt)), tk.map((t) => ts(t.expiresAt)),
-          pgAuditInsertParameter(rows.audit),
-        ] });
-        return rows.outcomes;
-      }, { openWith });
+          // Every row of the batch in one statement and one round trip (empty arrays write nothing).
+          const ns = rows.newSessions;
+          const us = rows.sessionUpdates;
+          const tk = rows.tokens;
+          await client.query({
+            name: "mandate-mint-write",
+            text: WRITE_BATCH,
+            values: [
+              ns.map((r) => r.id),
+              ns.map((r) => r.agentId),
+              ns.map((r) => r.userId),
+              ns.map((r) => r.serverId),
+              ns.map((r) => r.scopes),
+              ns.map((r) => r.toolIds),
+              ns.map((r) => r.grantType),
+              ns.map((r) => ts(r.authTime)),
+              ns.map((r) => ts(r.createdAt)),
+              ns.map((r) => ts(r.lastUsedAt)),
+              ns.map((r) => ts(r.expiresAt)),
+              ns.map((r) => ts(r.reauthDueAt)),
+              ns.map((r) => r.risk),
+              ns.map((r) => r.tokenCount),
+              us.map((u) => u.id),
+              us.map((u) => u.scopes),
+              us.map((u) => u.toolIds),
+              us.map((u) => ts(u.lastUsedAt)),
+              us.map((u) => u.risk),
+              us.map((u) => u.tokenDelta),
+              us.map((u) => u.auth !== null),
+              us.map((u) => ts(u.auth?.authTime ?? null)),
+              us.map((u) => ts(u.auth?.reauthDueAt ?? null)),
+              tk.map((t) => t.id),
+              tk.map((t) => t.jti),
+              tk.map((t) => t.kind),
+              tk.map((t) => t.sessionId),
+              tk.map((t) => t.clientId),
+              tk.map((t) => t.audience),
+              tk.map((t) => t.scopes),
+              tk.map((t) => ts(t.issuedAt)),
+              tk.map((t) => ts(t.expiresAt)),
+              pgAuditInsertParameter(rows.audit),
+            ],
+          });
+          return rows.outcomes;
+        },
+        { openWith },
+      );
     },
   };
 }

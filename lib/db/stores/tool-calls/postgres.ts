@@ -1,10 +1,15 @@
 import type { AuditInput, RecordedAuditEvent } from "@/lib/audit/record";
 import { auditStreamsOf, chainAuditBatch } from "@/lib/audit/record-batch";
-import { insertPostgresAuditRows, lockAuditStreams, pgAuditInsertParameter, pgAuditInsertSql } from "@/lib/db/stores/audit/postgres";
+import {
+  insertPostgresAuditRows,
+  lockAuditStreams,
+  pgAuditInsertParameter,
+  pgAuditInsertSql,
+} from "@/lib/db/stores/audit/postgres";
 import { pgTransactionLockExpression } from "@/lib/db/stores/transaction-lock";
 import { pgWriter, type PgWriter } from "@/lib/db/pg-writer";
 import { pgTimestamp, shiftParameters } from "@/lib/db/raw-values";
-import type { SessionUsage, ToolCallStore } from "./call-audit-store";
+import type { SessionUsage, ToolCallStore } from "./index";
 
 /** Adds each session's calls and moves its last use forward (lastUsedAt only moves forward), from usageParameters' three arrays. */
 const TOUCH_SESSIONS = `
@@ -54,7 +59,14 @@ export async function appendAfterHead(
     const result = await writer.query<{ appended: number }>({
       name: "mandate-gateway-append-after-head",
       text: APPEND_AFTER_KNOWN_HEAD,
-      values: [pgAuditInsertParameter(events), `audit:${head.stream}`, head.stream, head.seq, head.hash, ...usageParameters(usage)],
+      values: [
+        pgAuditInsertParameter(events),
+        `audit:${head.stream}`,
+        head.stream,
+        head.seq,
+        head.hash,
+        ...usageParameters(usage),
+      ],
     });
     return result.rows[0]?.appended === events.length ? events : null;
   } catch (e) {
@@ -87,7 +99,12 @@ export function postgresToolCallStore(url: string): ToolCallStore {
       async (client, opened) => {
         const chained = chainAuditBatch(inputs, locks.heads(opened));
         await insertPostgresAuditRows(client, chained);
-        if (usage.size > 0) await client.query({ name: "mandate-gateway-sessions-touch", text: TOUCH_SESSIONS, values: usageParameters(usage) });
+        if (usage.size > 0)
+          await client.query({
+            name: "mandate-gateway-sessions-touch",
+            text: TOUCH_SESSIONS,
+            values: usageParameters(usage),
+          });
         return chained;
       },
       { openWith: locks.sql },
