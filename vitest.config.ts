@@ -17,8 +17,12 @@ export default defineConfig({
           name: "db",
           include: ["tests/db/**/*.test.ts"],
           environment: "node",
-          // Each file creates its own databases; PostgreSQL suites must not share one.
-          fileParallelism: false,
+          // Two files at a time: each creates its own databases (a random PostgreSQL
+          // name, a temporary SQLite file), listens on ephemeral ports and cuts only
+          // its own database's connections, and most of a file's time is spent
+          // waiting on I/O, not on the CPU.
+          fileParallelism: true,
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
