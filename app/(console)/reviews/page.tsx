@@ -11,6 +11,7 @@ import { countText, positionText } from "@/components/ui/data-table/position-tex
 import { DateTime } from "@/components/console/date-time";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
+import { countPendingForReviewer } from "@/lib/reviews/campaign-page";
 import { CAMPAIGNS_SHOWN, countCampaigns, listCampaigns, type CampaignSummary } from "@/lib/reviews/list-campaigns";
 import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { MICRO_TRIGGER_LABELS, type MicroTrigger } from "@/lib/reviews/micro-certification";
@@ -29,9 +30,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     countCampaigns(db, { kind: "campaign", q }),
     listCampaigns(db, { kind: "micro", take: 50 }),
     can(principal, "reviews.decide")
-      ? db.reviewItem.count({
-          where: { reviewerId: principal.userId, status: "pending", campaign: { status: "active" } },
-        })
+      ? countPendingForReviewer(db, principal.userId)
       : null,
   ]);
   return (

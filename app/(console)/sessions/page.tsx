@@ -5,6 +5,7 @@ import { activePeople } from "@/lib/people/active-people";
 import { personOptions } from "@/lib/people/person-option";
 import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { listSessions } from "@/lib/sessions/list-sessions";
+import { sessionFilterOptions } from "@/lib/sessions/session-filter-options";
 import { sessionFiltersSchema } from "@/lib/sessions/session-filters";
 import { can } from "@/lib/auth/principal";
 import { requirePermission } from "@/app/_server/principal";
@@ -17,20 +18,16 @@ import { ExportCsvLink, exportHref } from "@/components/console/export-csv-link"
 export const metadata: Metadata = { title: "Sessions" };
 export const dynamic = "force-dynamic";
 
-/** Filter pickers list this many names at most (the search box reaches the rest). */
-const PICKER_LIMIT = 5000;
-
 export default async function SessionsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const principal = await requirePermission("sessions.view");
   const params = await searchParams;
   const request = parsePageRequest(params);
   const filters = sessionFiltersSchema.parse(params);
   const db = getDb();
-  const [page, agents, users, servers] = await Promise.all([
+  const [page, { agents, servers }, users] = await Promise.all([
     listSessions(db, request, filters),
-    db.agent.findMany({ orderBy: { name: "asc" }, take: PICKER_LIMIT, select: { id: true, name: true, status: true } }),
+    sessionFilterOptions(db),
     activePeople(db),
-    db.mcpServer.findMany({ orderBy: { name: "asc" }, take: PICKER_LIMIT, select: { id: true, name: true } }),
   ]);
   const search = new URLSearchParams(
     Object.entries(params).flatMap(([k, v]) =>

@@ -11,7 +11,7 @@ import { DateTime } from "@/components/console/date-time";
 import { RiskBadge } from "@/components/console/risk-badge";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { campaignProgress } from "@/lib/reviews/campaign-progress";
+import { CAMPAIGN_ITEMS_SHOWN, loadCampaignPage } from "@/lib/reviews/campaign-page";
 import { REVIEWER_POLICY_LABELS, type ReviewerPolicy } from "@/lib/reviews/campaign-schemas";
 import { eligibleReviewers } from "@/lib/reviews/eligible-reviewers";
 import { personOptions } from "@/lib/people/person-option";
@@ -25,28 +25,14 @@ import { CampaignActions } from "./campaign-actions";
 export const metadata: Metadata = { title: "Review campaign" };
 export const dynamic = "force-dynamic";
 
-const ITEMS_SHOWN = 200;
-
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const principal = await requirePermission("reviews.view");
   const { id } = await params;
   const db = getDb();
-  const campaign = await db.reviewCampaign.findUnique({
-    where: { id },
-    include: { createdBy: { select: { email: true } } },
-  });
-  if (!campaign) notFound();
   const manage = can(principal, "reviews.manage");
-  const [progress, items, reviewers] = await Promise.all([
-    campaignProgress(db, id),
-    db.reviewItem.findMany({
-      where: { campaignId: id },
-      orderBy: [{ status: "asc" }, { id: "asc" }],
-      take: ITEMS_SHOWN,
-      include: { reviewer: { select: { email: true, displayName: true } } },
-    }),
-    manage ? eligibleReviewers(db) : [],
-  ]);
+  const [loaded, reviewers] = await Promise.all([loadCampaignPage(db, id), manage ? eligibleReviewers(db) : []]);
+  if (!loaded) notFound();
+  const { campaign, progress, items } = loaded;
   const reviewerOptions = personOptions(reviewers);
   const unassigned = items.filter((i) => !i.reviewerId && i.status === "pending").map((i) => i.id);
   return (
@@ -167,8 +153,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <CardHeader>
               <CardTitle>Items</CardTitle>
               <CardDescription>
-                {progress.total > ITEMS_SHOWN
-                  ? `The first ${ITEMS_SHOWN} of ${progress.total}; the report lists all.`
+                {progress.total > CAMPAIGN_ITEMS_SHOWN
+                  ? `The first ${CAMPAIGN_ITEMS_SHOWN} of ${progress.total}; the report lists all.`
                   : `${progress.total} items.`}
                 {manage && unassigned.length > 0 && campaign.status === "active" ? (
                   <>
