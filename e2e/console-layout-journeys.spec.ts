@@ -3,6 +3,7 @@ import { signIn, storageStateOf } from "./support/accounts";
 import { closedCampaign } from "./support/campaigns";
 import { createLocalAccount } from "./support/db";
 import { createGatewayAgent, gatewayTarget, mint } from "./support/gateway-agent";
+import { pickMany, pickOne } from "./support/combobox";
 
 // The journeys issue 23 found blocked by layout, walked at the narrowest
 // supported window. A loaded shared machine: page loads and hydration take seconds.
@@ -29,7 +30,10 @@ async function openDialog(page: Page, trigger: Locator): Promise<void> {
 test.describe("as on-call", () => {
   test.use({ storageState: storageStateOf("oncall") });
 
-  test("the Sessions list shows Revoke without a sideways scroll, and a session is revoked from its own page", async ({ page, request }) => {
+  test("the Sessions list shows Revoke without a sideways scroll, and a session is revoked from its own page", async ({
+    page,
+    request,
+  }) => {
     // Minting only: no tool call goes upstream.
     const target = gatewayTarget("http://127.0.0.1:9/unused");
     const agent = createGatewayAgent(target, "E2E Layout revoke");
@@ -55,7 +59,9 @@ test.describe("as on-call", () => {
   });
 });
 
-test("a closed campaign keeps Report and CSV on screen, wraps its remediation, and its report names scope, launcher and closer", async ({ page }) => {
+test("a closed campaign keeps Report and CSV on screen, wraps its remediation, and its report names scope, launcher and closer", async ({
+  page,
+}) => {
   const path = await closedCampaign(page, "Marketing Analyst");
   await expectOnScreen(page, page.getByTestId("open-report"));
   await expectOnScreen(page, page.getByTestId("download-csv"));
@@ -77,10 +83,13 @@ test("a reviewer's bulk bar stays below the top bar, reachable mid-list", async 
   const reviewer = createLocalAccount("bulk-bar", "reviewer");
   await page.goto("/reviews/new");
   await page.getByRole("textbox", { name: "Name", exact: true }).fill(`E2E bulk bar ${Date.now()}`);
-  await page.getByRole("listbox", { name: "Agents", exact: true }).selectOption([{ label: "Executive Briefing" }, { label: "Slack Concierge" }]);
+  await pickMany(page, page.getByRole("combobox", { name: "Agents", exact: true }), [
+    "Executive Briefing",
+    "Slack Concierge",
+  ]);
   await page.getByRole("combobox", { name: /^Who reviews each item/ }).selectOption("named");
-  await page.getByRole("listbox", { name: "Named reviewers" }).selectOption([{ label: reviewer.email }]);
-  await page.getByRole("combobox", { name: /^Fallback reviewer/ }).selectOption({ label: reviewer.email });
+  await pickMany(page, page.getByRole("combobox", { name: /^Named reviewers/ }), [reviewer.email]);
+  await pickOne(page, page.getByRole("combobox", { name: /^Fallback reviewer/ }), reviewer.email);
   await page.getByTestId("create-campaign").click();
   await page.getByTestId("launch-campaign").click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Launch" }).click();
@@ -120,12 +129,17 @@ test.describe("in New York", () => {
 
   test("an assignment's expiry is typed in UTC, says so, and shows the person's own clock", async ({ page }) => {
     await page.goto("/entitlements");
-    await page.locator('a[href^="/entitlements/"]:not([href="/entitlements/new"]):not([href^="/entitlements/assignments"])').first().click();
+    await page
+      .locator('a[href^="/entitlements/"]:not([href="/entitlements/new"]):not([href^="/entitlements/assignments"])')
+      .first()
+      .click();
     await page.getByTestId("assign-open").click();
     const dialog = page.getByTestId("assign-dialog");
     const expires = dialog.getByLabel("Expires (UTC)");
     await expect(expires).toBeVisible();
     await expires.fill("2030-01-15T17:00");
-    await expect(dialog.getByTestId("assign-expires-local")).toHaveText("Jan 15, 2030 17:00 UTC is Jan 15, 2030, 12:00 your time (America/New_York).");
+    await expect(dialog.getByTestId("assign-expires-local")).toHaveText(
+      "Jan 15, 2030 17:00 UTC is Jan 15, 2030, 12:00 your time (America/New_York).",
+    );
   });
 });

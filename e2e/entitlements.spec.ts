@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signIn, storageStateOf } from "./support/accounts";
 import { createLocalAccount } from "./support/db";
+import { pickOne } from "./support/combobox";
 
 /** The value of the first <option> whose text contains `text` (labels carry counts and emails, so exact labels are brittle). */
 async function optionValue(page: Page, selectLabel: string, text: string): Promise<string> {
@@ -15,7 +16,10 @@ test.describe("entitlements and assignments", () => {
   const entitlementName = `E2E GitHub triage ${stamp}`;
   const agentName = `E2E Triage Bot ${stamp}`;
 
-  test("create an entitlement, register an agent, and see a second admin assign it", async ({ page: registrar, browser }) => {
+  test("create an entitlement, register an agent, and see a second admin assign it", async ({
+    page: registrar,
+    browser,
+  }) => {
     let page = registrar;
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -38,7 +42,7 @@ test.describe("entitlements and assignments", () => {
     await page.getByTestId("register-agent").click();
     await expect(page.getByRole("heading", { level: 1, name: "Register agent" })).toBeVisible();
     await page.getByLabel("Name").fill(agentName);
-    await page.getByLabel("Owner").selectOption(await optionValue(page, "Owner", "reviewer@acme.example"));
+    await pickOne(page, page.getByLabel("Owner"), "reviewer@acme.example");
     await page.getByLabel("Purpose").fill("Labels and routes new GitHub issues");
     await page.getByLabel("Client authentication").selectOption("client_secret_basic");
     await page.getByTestId("register-agent-submit").click();

@@ -1,15 +1,20 @@
 import { expect, test, type Page } from "@playwright/test";
 import { storageStateOf } from "./support/accounts";
 import { agentAssignment, auditEvents } from "./support/db";
+import { pickMany, pickOne } from "./support/combobox";
 
 const CRM = "Salesforce CRM — Sales assistant";
 const DRIVE = "Google Drive — Writer";
 const SLACK = "Slack — Poster";
 
-const item = (page: Page, subject: string, entitlement: string) => page.getByRole("region", { name: `${subject} — ${entitlement}`, exact: true });
+const item = (page: Page, subject: string, entitlement: string) =>
+  page.getByRole("region", { name: `${subject} — ${entitlement}`, exact: true });
 
 // Signed in as the demo admin (playwright.config.ts); the reviewer works in a second browser context.
-test("a full access certification: create, launch, review (certify, reduce, revoke, bulk), close with remediation, report", async ({ page, browser }) => {
+test("a full access certification: create, launch, review (certify, reduce, revoke, bulk), close with remediation, report", async ({
+  page,
+  browser,
+}) => {
   // Two roles and a dozen round trips on a shared machine.
   test.setTimeout(240_000);
   const since = Date.now();
@@ -20,10 +25,13 @@ test("a full access certification: create, launch, review (certify, reduce, revo
   await page.getByTestId("new-campaign").click();
   await expect(page.getByRole("heading", { level: 1, name: "New review campaign" })).toBeVisible();
   await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
-  await page.getByRole("listbox", { name: "Agents", exact: true }).selectOption([{ label: "Sales Copilot" }, { label: "Security Triage" }]);
+  await pickMany(page, page.getByRole("combobox", { name: "Agents", exact: true }), [
+    "Sales Copilot",
+    "Security Triage",
+  ]);
   await page.getByRole("combobox", { name: /^Who reviews each item/ }).selectOption("named");
-  await page.getByRole("listbox", { name: "Named reviewers" }).selectOption([{ label: "reviewer@acme.example" }]);
-  await page.getByRole("combobox", { name: /^Fallback reviewer/ }).selectOption({ label: "reviewer@acme.example" });
+  await pickMany(page, page.getByRole("combobox", { name: /^Named reviewers/ }), ["reviewer@acme.example"]);
+  await pickOne(page, page.getByRole("combobox", { name: /^Fallback reviewer/ }), "reviewer@acme.example");
   await page.getByTestId("create-campaign").click();
 
   // ── Launch (admin)
@@ -78,7 +86,9 @@ test("a full access certification: create, launch, review (certify, reduce, revo
   // Bulk: the rest (Security Triage's grants) certified at once, with one justification.
   await expect(mine).toHaveCount(4);
   await reviewer.getByRole("checkbox", { name: "Select all on this page" }).check();
-  await reviewer.getByRole("textbox", { name: "Bulk justification" }).fill("Security triage still needs these every day");
+  await reviewer
+    .getByRole("textbox", { name: "Bulk justification" })
+    .fill("Security triage still needs these every day");
   await reviewer.getByTestId("bulk-certify").click();
   // A rubber-stamp warning (many high-risk items at once) needs an explicit confirmation.
   const warning = reviewer.getByTestId("rubber-stamp-warning");
@@ -113,7 +123,9 @@ test("a full access certification: create, launch, review (certify, reduce, revo
   await page.getByTestId("open-report").click();
   await expect(page.getByTestId("report-row")).toHaveCount(7);
   await expect(page.getByTestId("campaign-report")).toContainText("No longer works on sales pipelines");
-  const csv = await page.request.get(page.url().replace(/\/reviews\/([^/]+)\/report$/, "/api/v1/reviews/campaigns/$1/report"));
+  const csv = await page.request.get(
+    page.url().replace(/\/reviews\/([^/]+)\/report$/, "/api/v1/reviews/campaigns/$1/report"),
+  );
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const text = await csv.text();

@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { startMcpTestServer, type McpTestServer } from "../tests/support/mcp-test-server";
 import { createGatewayAgent, gatewayCall, gatewayTarget, mint, type GatewayTarget } from "./support/gateway-agent";
+import { pickOne } from "./support/combobox";
 
 // Signed in as the demo admin (the default project state): admin manages receivers and may revoke.
 
@@ -30,7 +31,10 @@ test.afterAll(async () => {
   await upstream?.close();
 });
 
-test("a session's page shows its tokens, its tool calls, its blast radius and who authorized it", async ({ page, request }) => {
+test("a session's page shows its tokens, its tool calls, its blast radius and who authorized it", async ({
+  page,
+  request,
+}) => {
   const agent = createGatewayAgent(target, "E2E Detail");
   const { token, sid } = await mint(request, target, agent);
   expect(await gatewayCall(request, target, token)).toBe(200);
@@ -52,7 +56,7 @@ test("filters narrow the list to one agent, whose session is revoked from there"
   const agent = createGatewayAgent(target, "E2E Filter");
   const { sid } = await mint(request, target, agent);
   await page.goto("/sessions");
-  await page.getByLabel("Agent", { exact: true }).selectOption({ label: agent.name });
+  await pickOne(page, page.getByRole("combobox", { name: "Agent", exact: true }), agent.name);
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/agentId=/);
   await expect(page.getByTestId("data-table-row")).toHaveCount(1);
@@ -65,14 +69,21 @@ test("filters narrow the list to one agent, whose session is revoked from there"
   await expect(page.getByTestId(`session-link-${sid}`)).toHaveCount(0);
 });
 
-test("Settings → Event receivers: a revocation reaches the receiver as a signed CAEP SET, and the delivery shows as delivered", async ({ page, request, baseURL }) => {
+test("Settings → Event receivers: a revocation reaches the receiver as a signed CAEP SET, and the delivery shows as delivered", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const received: JWTPayload[] = [];
   const jwks = createRemoteJWKSet(new URL(`${baseURL}/oauth/jwks`));
   const receiver: Server = createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
-      if (req.headers.authorization !== "Bearer e2e-receiver" || req.headers["content-type"] !== "application/secevent+jwt") {
+      if (
+        req.headers.authorization !== "Bearer e2e-receiver" ||
+        req.headers["content-type"] !== "application/secevent+jwt"
+      ) {
         res.writeHead(401).end();
         return;
       }
@@ -81,7 +92,9 @@ test("Settings → Event receivers: a revocation reaches the receiver as a signe
           received.push(v.payload);
           res.writeHead(202).end();
         })
-        .catch(() => res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ err: "invalid_key" })));
+        .catch(() =>
+          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ err: "invalid_key" })),
+        );
     });
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
@@ -105,12 +118,15 @@ test("Settings → Event receivers: a revocation reaches the receiver as a signe
     // Every revocation reaches every receiver — the lifecycle sweeper's idle-timeout ends of other e2e sessions
     // too — so look at the SETs about this session. At-least-once: a push whose answer came too late is retried
     // with the same jti (receivers dedupe by jti).
-    const ours = () => received.filter((r) => (r.sub_id as { session?: { id?: string } } | undefined)?.session?.id === sid);
+    const ours = () =>
+      received.filter((r) => (r.sub_id as { session?: { id?: string } } | undefined)?.session?.id === sid);
     await expect.poll(() => ours().length).toBeGreaterThanOrEqual(1);
     expect(new Set(ours().map((r) => r.jti)).size).toBe(1);
     expect(ours()[0]).toMatchObject({
       sub_id: { format: "complex", session: { format: "opaque", id: sid } },
-      events: { "https://schemas.openid.net/secevent/caep/event-type/session-revoked": { reason_admin: { en: "CAEP drill" } } },
+      events: {
+        "https://schemas.openid.net/secevent/caep/event-type/session-revoked": { reason_admin: { en: "CAEP drill" } },
+      },
     });
 
     const row = page.getByTestId("receiver-E2E native server");
@@ -132,5 +148,9 @@ test("Settings → Event receivers: a revocation reaches the receiver as a signe
 test("the SSF transmitter configuration is published", async ({ request }) => {
   const res = await request.get("/.well-known/ssf-configuration");
   expect(res.status()).toBe(200);
-  expect(await res.json()).toMatchObject({ spec_version: "1_0", jwks_uri: expect.stringMatching(/\/oauth\/jwks$/), delivery_methods_supported: ["urn:ietf:rfc:8935"] });
+  expect(await res.json()).toMatchObject({
+    spec_version: "1_0",
+    jwks_uri: expect.stringMatching(/\/oauth\/jwks$/),
+    delivery_methods_supported: ["urn:ietf:rfc:8935"],
+  });
 });

@@ -1,7 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { startMcpTestServer, type McpTestServer } from "../tests/support/mcp-test-server";
 import { storageStateOf } from "./support/accounts";
-import { agentHolding, callThroughGateway, grantTarget, mintFor, sessionRevocations, type GrantTarget } from "./support/tool-grants";
+import {
+  agentHolding,
+  callThroughGateway,
+  grantTarget,
+  mintFor,
+  sessionRevocations,
+  type GrantTarget,
+} from "./support/tool-grants";
+import { pickMany, pickOne } from "./support/combobox";
 
 // The seed's Slack reader bundle: five chat:read tools behind one scope, on a gateway-mode server.
 const ENTITLEMENT = "Slack — Reader";
@@ -23,7 +31,11 @@ test.describe("what the console shows is what the gateway enforces", () => {
 
   test("the entitlement builder shows each tool's scope", async ({ page }) => {
     await page.goto("/entitlements/new");
-    const slack = await page.getByLabel("MCP server").locator("option", { hasText: "Slack" }).first().getAttribute("value");
+    const slack = await page
+      .getByLabel("MCP server")
+      .locator("option", { hasText: "Slack" })
+      .first()
+      .getAttribute("value");
     await page.getByLabel("MCP server").selectOption(slack ?? "");
     const checklist = page.getByTestId("tool-checklist");
     for (const tool of target.tools) {
@@ -34,12 +46,18 @@ test.describe("what the console shows is what the gateway enforces", () => {
     await expect(checklist).toContainText("a scope alone grants nothing");
   });
 
-  test("a reviewer's reduce decision, remediated at close, cuts the live session; the new token reaches only the kept tool", async ({ page, browser, request }) => {
+  test("a reviewer's reduce decision, remediated at close, cuts the live session; the new token reaches only the kept tool", async ({
+    page,
+    browser,
+    request,
+  }) => {
     test.setTimeout(180_000);
     const agent = agentHolding(target, "E2E Slack reader");
     const before = await mintFor(request, target, agent);
     expect(before.claims.scope).toBe("chat:read");
-    expect((before.claims.authorization_details as { actions: string[] }[])[0]!.actions).toEqual(target.tools.map((t) => t.name));
+    expect((before.claims.authorization_details as { actions: string[] }[])[0]!.actions).toEqual(
+      target.tools.map((t) => t.name),
+    );
     expect(await callThroughGateway(request, target, before.token, REMOVED)).toBe(200);
 
     // ── Admin: a campaign over this agent, reviewed by the reviewer.
@@ -47,10 +65,10 @@ test.describe("what the console shows is what the gateway enforces", () => {
     await page.goto("/reviews");
     await page.getByTestId("new-campaign").click();
     await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
-    await page.getByRole("listbox", { name: "Agents", exact: true }).selectOption([{ label: agent.name }]);
+    await pickMany(page, page.getByRole("combobox", { name: "Agents", exact: true }), [agent.name]);
     await page.getByRole("combobox", { name: /^Who reviews each item/ }).selectOption("named");
-    await page.getByRole("listbox", { name: "Named reviewers" }).selectOption([{ label: "reviewer@acme.example" }]);
-    await page.getByRole("combobox", { name: /^Fallback reviewer/ }).selectOption({ label: "reviewer@acme.example" });
+    await pickMany(page, page.getByRole("combobox", { name: /^Named reviewers/ }), ["reviewer@acme.example"]);
+    await pickOne(page, page.getByRole("combobox", { name: /^Fallback reviewer/ }), "reviewer@acme.example");
     await page.getByTestId("create-campaign").click();
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
     await page.getByTestId("launch-campaign").click();
@@ -65,7 +83,11 @@ test.describe("what the console shows is what the gateway enforces", () => {
     await item.getByTestId("reduce").click();
     const dialog = reviewer.getByRole("dialog");
     const boxes = dialog.getByTestId("reduce-tools").locator("label");
-    for (const tool of target.tools) await boxes.filter({ hasText: tool.name }).getByRole("checkbox").setChecked(tool.name === KEPT);
+    for (const tool of target.tools)
+      await boxes
+        .filter({ hasText: tool.name })
+        .getByRole("checkbox")
+        .setChecked(tool.name === KEPT);
     await dialog.getByTestId("confirm-reduce").click();
     await expect(item).toHaveCount(0);
     await reviewerContext.close();
@@ -76,7 +98,9 @@ test.describe("what the console shows is what the gateway enforces", () => {
     const confirm = page.getByRole("alertdialog");
     await confirm.getByRole("textbox").fill("close");
     await confirm.getByRole("button", { name: "Close campaign" }).click();
-    await expect(page.getByTestId("remediation-detail").filter({ hasText: "Assignment narrowed" })).toContainText("1 session revoked");
+    await expect(page.getByTestId("remediation-detail").filter({ hasText: "Assignment narrowed" })).toContainText(
+      "1 session revoked",
+    );
 
     // ── The gateway: the old token is refused at once (its session is revoked), even for the kept tool.
     expect(await callThroughGateway(request, target, before.token, REMOVED)).toBe(401);

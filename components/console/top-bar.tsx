@@ -1,5 +1,6 @@
 import type { ConsoleRole } from "@/lib/auth/permissions";
 import { AccountMenu } from "./account-menu";
+import { GlobalSearch } from "./global-search";
 import { ProductMark } from "./product-mark";
 
 export interface SignedInPerson {
@@ -8,7 +9,7 @@ export interface SignedInPerson {
   roles: ConsoleRole[];
 }
 
-/** The bar above every console page: product name and the signed-in person. */
+/** The bar above every console page: product name, the global search and the signed-in person. */
 export function TopBar({ person }: { person: SignedInPerson }) {
   return (
     <header
@@ -18,7 +19,10 @@ export function TopBar({ person }: { person: SignedInPerson }) {
       <div className="lg:hidden">
         <ProductMark />
       </div>
-      <p className="hidden text-sm text-muted-foreground lg:block">Identity control plane for MCP agents</p>
+      <p className="hidden shrink-0 text-sm text-muted-foreground xl:block">Identity control plane for MCP agents</p>
+      <div className="flex min-w-0 flex-1 justify-end">
+        <GlobalSearch />
+      </div>
       <AccountMenu person={person} />
     </header>
   );

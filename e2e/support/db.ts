@@ -35,7 +35,9 @@ export function findUser(email: string): AccountRow | undefined {
 }
 
 export function rolesOf(userId: string): string[] {
-  return (open().prepare("SELECT role FROM UserRole WHERE userId = ? ORDER BY role").all(userId) as { role: string }[]).map((r) => r.role);
+  return (
+    open().prepare("SELECT role FROM UserRole WHERE userId = ? ORDER BY role").all(userId) as { role: string }[]
+  ).map((r) => r.role);
 }
 
 /**
@@ -45,7 +47,9 @@ export function rolesOf(userId: string): string[] {
  */
 export function createLocalAccount(label: string, role: Role): { id: string; email: string } {
   const d = open();
-  const { passwordHash } = d.prepare("SELECT passwordHash FROM User WHERE email = 'admin@acme.example'").get() as { passwordHash: string };
+  const { passwordHash } = d.prepare("SELECT passwordHash FROM User WHERE email = 'admin@acme.example'").get() as {
+    passwordHash: string;
+  };
   const id = `e2e-${randomUUID()}`;
   const email = `e2e-${label}-${randomUUID().slice(0, 8)}@acme.example`;
   const now = Date.now();
@@ -70,7 +74,9 @@ export interface ConsoleSessionRow {
 
 export function sessionsOf(userId: string): ConsoleSessionRow[] {
   return open()
-    .prepare("SELECT id, userId, createdAt, lastSeenAt, expiresAt, endedAt, endReason FROM ConsoleSession WHERE userId = ? ORDER BY createdAt")
+    .prepare(
+      "SELECT id, userId, createdAt, lastSeenAt, expiresAt, endedAt, endReason FROM ConsoleSession WHERE userId = ? ORDER BY createdAt",
+    )
     .all(userId) as ConsoleSessionRow[];
 }
 
@@ -83,8 +89,10 @@ export function sessionById(id: string): ConsoleSessionRow | undefined {
 /** Moves a session's clock: the app compares these against its own now. */
 export function updateSession(id: string, set: Partial<Pick<ConsoleSessionRow, "lastSeenAt" | "expiresAt">>): void {
   const d = open();
-  if (set.lastSeenAt !== undefined) d.prepare("UPDATE ConsoleSession SET lastSeenAt = ? WHERE id = ?").run(set.lastSeenAt, id);
-  if (set.expiresAt !== undefined) d.prepare("UPDATE ConsoleSession SET expiresAt = ? WHERE id = ?").run(set.expiresAt, id);
+  if (set.lastSeenAt !== undefined)
+    d.prepare("UPDATE ConsoleSession SET lastSeenAt = ? WHERE id = ?").run(set.lastSeenAt, id);
+  if (set.expiresAt !== undefined)
+    d.prepare("UPDATE ConsoleSession SET expiresAt = ? WHERE id = ?").run(set.expiresAt, id);
 }
 
 export interface AuditRow {
@@ -152,9 +160,39 @@ export function createAgent(name: string, ownerId: string): string {
 }
 
 export function agentOwner(agentId: string): string | null {
-  return (open().prepare("SELECT ownerId FROM Agent WHERE id = ?").get(agentId) as { ownerId: string | null } | undefined)?.ownerId ?? null;
+  return (
+    (open().prepare("SELECT ownerId FROM Agent WHERE id = ?").get(agentId) as { ownerId: string | null } | undefined)
+      ?.ownerId ?? null
+  );
 }
 
 export function apiKeyRevokedAt(name: string): number | null {
-  return (open().prepare("SELECT revokedAt FROM ApiKey WHERE name = ?").get(name) as { revokedAt: number | null } | undefined)?.revokedAt ?? null;
+  return (
+    (
+      open().prepare("SELECT revokedAt FROM ApiKey WHERE name = ?").get(name) as
+        | { revokedAt: number | null }
+        | undefined
+    )?.revokedAt ?? null
+  );
+}
+
+/** A review campaign's scope filters, by its (unique in a spec) name. */
+export function campaignScope(name: string): Record<string, unknown> | undefined {
+  const row = open().prepare("SELECT scope FROM ReviewCampaign WHERE name = ?").get(name) as
+    | { scope: string }
+    | undefined;
+  return row ? (JSON.parse(row.scope) as Record<string, unknown>) : undefined;
+}
+
+/** Agents and MCP servers by name, for asserting what a picker submitted. */
+export function agentIdOf(name: string): string | undefined {
+  return (open().prepare("SELECT id FROM Agent WHERE name = ?").get(name) as { id: string } | undefined)?.id;
+}
+export function serverIdOf(name: string): string | undefined {
+  return (open().prepare("SELECT id FROM McpServer WHERE name = ?").get(name) as { id: string } | undefined)?.id;
+}
+
+/** How many agents there are (every status): what the Agents list's total must say. */
+export function agentCount(): number {
+  return (open().prepare("SELECT COUNT(*) AS n FROM Agent").get() as { n: number }).n;
 }

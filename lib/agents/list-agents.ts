@@ -46,5 +46,11 @@ export async function listAgents(db: Db, request: PageRequest): Promise<KeysetPa
         },
       });
     },
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.agent.count({
+        where: { AND: [search, keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

@@ -74,5 +74,11 @@ export async function listAssignments(
       });
       return rows.map(toAssignmentItem);
     },
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.assignment.count({
+        where: { AND: [...where, keysetBy("createdAt", NATURAL_ORDER, direction, dateKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

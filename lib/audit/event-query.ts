@@ -5,6 +5,7 @@
  */
 export {
   countAuditEvents,
+  countAuditEventsWindow,
   findAuditEvent,
   queryAuditEvents,
   queryStreamWindow,

@@ -64,5 +64,13 @@ export async function listDirectoryPeople(db: Db, request: PageRequest): Promise
         updatedAt: r.updatedAt,
       }));
     },
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.user.count({
+        where: {
+          AND: [{ deletedAt: null }, search, keysetBy("displayName", "asc", direction, stringKeyOf(cursor)).past],
+        },
+        take,
+      }),
   );
 }

@@ -42,5 +42,11 @@ export async function listEntitlements(db: Db, request: PageRequest): Promise<Ke
       });
       return entitlements.map(({ _count, ...entitlement }) => ({ ...entitlement, toolCount: _count.tools }));
     },
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.entitlement.count({
+        where: { AND: [search, keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

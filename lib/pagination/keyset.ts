@@ -42,7 +42,32 @@ export type KeysetPage<Row> = {
   nextCursor: string | null;
   /** Cursor for the preceding page; null on the first page. */
   prevCursor: string | null;
+  /** Where the page sits in the whole list ("Showing 51–100 of 312"), when the list can count. */
+  position?: PagePosition;
 };
+
+/**
+ * Counts stop at this many rows: a count is a walk over the matching index
+ * entries, so an uncapped one would make a page of a million-row list cost a
+ * million rows again. Past it the console says "10,000+".
+ */
+export const COUNT_CAP = 10_000;
+
+export type PagePosition = {
+  /** 1-based index of the page's first row in the list. */
+  first: number;
+  /** Rows in the list (with the page's search and filters). */
+  total: number;
+  /** The count reached COUNT_CAP: `first` and `total` are lower bounds. */
+  firstCapped: boolean;
+  totalCapped: boolean;
+};
+
+/**
+ * Counts a list's rows for a window, at most `take` of them: with no cursor,
+ * the whole list; going backward from a cursor, the rows before it.
+ */
+export type CountWindow = (window: KeysetWindow) => Promise<number>;
 
 /** Which way a query walks from its cursor, relative to the list's natural order. */
 export type KeysetDirection = "forward" | "backward";
@@ -157,6 +182,35 @@ export async function loadKeysetPage<Row>(
   request: PageRequest,
   keyOf: (row: Row) => Cursor,
   fetchWindow: (window: KeysetWindow) => Promise<Row[]>,
+  countWindow?: CountWindow,
+): Promise<KeysetPage<Row>> {
+  if (!countWindow) return loadPage(request, keyOf, fetchWindow);
+  // The total does not depend on the page: count it while the page loads.
+  const [page, total] = await Promise.all([
+    loadPage(request, keyOf, fetchWindow),
+    countWindow({ direction: "forward", cursor: null, take: COUNT_CAP }),
+  ]);
+  const firstRow = page.rows[0];
+  const before =
+    page.prevCursor !== null && firstRow !== undefined
+      ? await countWindow({ direction: "backward", cursor: keyOf(firstRow), take: COUNT_CAP })
+      : 0;
+  return {
+    ...page,
+    position: {
+      first: before + 1,
+      // Rows written between the two counts must not make the page end past the total (a capped total stays the cap).
+      total: total >= COUNT_CAP ? total : Math.max(total, before + page.rows.length),
+      firstCapped: before >= COUNT_CAP,
+      totalCapped: total >= COUNT_CAP,
+    },
+  };
+}
+
+async function loadPage<Row>(
+  request: PageRequest,
+  keyOf: (row: Row) => Cursor,
+  fetchWindow: (window: KeysetWindow) => Promise<Row[]>,
 ): Promise<KeysetPage<Row>> {
   const take = request.limit + 1;
 
@@ -230,7 +284,10 @@ export function keysetBy<Field extends string, Value>(
   orderBy: [Record<Field, "asc" | "desc">, { id: "asc" | "desc" }];
 } {
   const order = orderFor(natural, direction);
-  const orderBy = [{ [field]: order } as Record<Field, "asc" | "desc">, { id: order }] as [Record<Field, "asc" | "desc">, { id: "asc" | "desc" }];
+  const orderBy = [{ [field]: order } as Record<Field, "asc" | "desc">, { id: order }] as [
+    Record<Field, "asc" | "desc">,
+    { id: "asc" | "desc" },
+  ];
   if (!boundary) return { past: {}, orderBy };
   const past = pastBoundary(natural, direction, boundary.key);
   return {
@@ -238,15 +295,25 @@ export function keysetBy<Field extends string, Value>(
       AND: [
         // Implied by the OR below; it lets the database seek the (field, id) index to the boundary rather than
         // walk it from the start and filter, which makes a deep page cost as much as every page before it.
-        { [field]: "gt" in past ? { gte: boundary.key } : { lte: boundary.key } } as Record<Field, InclusiveComparison<Value>>,
+        { [field]: "gt" in past ? { gte: boundary.key } : { lte: boundary.key } } as Record<
+          Field,
+          InclusiveComparison<Value>
+        >,
         {
           OR: [
             { [field]: past } as Record<Field, Comparison<Value>>,
-            { [field]: boundary.key, id: pastBoundary(natural, direction, boundary.id) } as Record<Field, Value> & { id: Comparison<string> },
+            { [field]: boundary.key, id: pastBoundary(natural, direction, boundary.id) } as Record<Field, Value> & {
+              id: Comparison<string>;
+            },
           ],
         },
       ],
     },
     orderBy,
   };
+}
+
+/** What a server-paged table needs from a page: its neighbours' cursors, its position and its size. */
+export function pageNavigation<Row>(page: KeysetPage<Row>, request: PageRequest) {
+  return { nextCursor: page.nextCursor, prevCursor: page.prevCursor, position: page.position, pageSize: request.limit };
 }

@@ -1,5 +1,6 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { rolesGranting } from "@/lib/auth/permissions";
+import type { PersonOption } from "@/lib/people/person-option";
 
 /**
  * Active people whose console role lets them decide review items. A reviewer
@@ -13,4 +14,14 @@ export async function eligibleReviewerIds(db: Db | Tx): Promise<Set<string>> {
     select: { userId: true },
   });
   return new Set(rows.map((r) => r.userId));
+}
+
+/** The eligible reviewers themselves, by name (pickers show names with emails), leaving out `except` (the reviewer choosing). */
+export async function eligibleReviewers(db: Db | Tx, except?: string): Promise<PersonOption[]> {
+  const ids = [...(await eligibleReviewerIds(db))].filter((id) => id !== except);
+  return db.user.findMany({
+    where: { id: { in: ids } },
+    orderBy: [{ displayName: "asc" }, { email: "asc" }],
+    select: { id: true, displayName: true, email: true },
+  });
 }

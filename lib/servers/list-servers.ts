@@ -71,5 +71,17 @@ export async function listServers(
         pendingToolCount: pendingOf.get(server.id) ?? 0,
       }));
     },
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.mcpServer.count({
+        where: {
+          AND: [
+            search,
+            opts.pendingOnly ? { tools: { some: { status: "pending" } } } : {},
+            keysetBy("name", NATURAL_ORDER, direction, stringKeyOf(cursor)).past,
+          ],
+        },
+        take,
+      }),
   );
 }

@@ -84,5 +84,11 @@ export async function listSessions(
         scopes: s.scopes.split(" ").filter(Boolean),
       }));
     },
+    // The same filter, counted: the list's total (no cursor) or the rows before the page (backward from its first row).
+    ({ direction, cursor, take }) =>
+      db.agentSession.count({
+        where: { AND: [where, search, keysetBy(field, natural, direction, dateKeyOf(cursor)).past] },
+        take,
+      }),
   );
 }

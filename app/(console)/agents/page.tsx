@@ -5,19 +5,21 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { listAgents } from "@/lib/agents/list-agents";
 import { getDb } from "@/lib/db/client";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { toAgentRow } from "./agent-row";
 import { AgentsTable } from "./agents-table";
 import { InteractiveClientsPanel } from "./interactive-clients-panel";
 import { listInteractiveClients } from "@/lib/interactive/list-interactive-clients";
 import { requirePermission } from "@/app/_server/principal";
+import { ExportCsvLink, exportHref } from "@/components/console/export-csv-link";
 
 export const metadata: Metadata = { title: "Agents" };
 export const dynamic = "force-dynamic";
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const principal = await requirePermission("inventory.view");
-  const request = parsePageRequest(await searchParams);
+  const params = await searchParams;
+  const request = parsePageRequest(params);
   const [page, interactive] = await Promise.all([listAgents(getDb(), request), listInteractiveClients(getDb())]);
   return (
     <>
@@ -25,19 +27,22 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
         title="Agents"
         description="Non-human identities registered as OAuth clients, who owns them and how they authenticate."
         actions={
-          can(principal, "agents.manage") ? (
-            <Button asChild>
-              <Link href="/agents/new" data-testid="register-agent">
-                Register agent
-              </Link>
-            </Button>
-          ) : undefined
+          <>
+            <ExportCsvLink href={exportHref("/api/v1/agents/export", params)} />
+            {can(principal, "agents.manage") ? (
+              <Button asChild>
+                <Link href="/agents/new" data-testid="register-agent">
+                  Register agent
+                </Link>
+              </Button>
+            ) : null}
+          </>
         }
       />
       <InteractiveClientsPanel {...interactive} />
       <AgentsTable
         rows={page.rows.map(toAgentRow)}
-        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
+        pagination={pageNavigation(page, request)}
         query={request.q ?? ""}
       />
     </>

@@ -6,7 +6,7 @@ import { listAuditEvents } from "@/lib/audit/list-events";
 import { inactiveAgentCallFlags } from "@/lib/agents/agent-standing";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { toAuditEventRow } from "./audit-event-row";
 import { AuditNav } from "./audit-nav";
 import { AuditTable } from "./audit-table";
@@ -23,7 +23,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const request = parsePageRequest(params);
   const filter = parseAuditFilter(params);
-  const [page, subjects] = await Promise.all([listAuditEvents(getDb(), request, filter), auditFilterSubjects(getDb(), filter)]);
+  const [page, subjects] = await Promise.all([
+    listAuditEvents(getDb(), request, filter),
+    auditFilterSubjects(getDb(), filter),
+  ]);
   const flags = await inactiveAgentCallFlags(getDb(), page.rows);
   const query = auditFilterParams(filter).toString();
   return (
@@ -38,7 +41,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AuditFilterBar key={query} filter={filter} subjects={subjects} />
       <AuditTable
         rows={page.rows.map((e) => toAuditEventRow(e, flags.get(e.id)))}
-        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
+        pagination={pageNavigation(page, request)}
         query={request.q ?? ""}
         filtered={isFiltered(filter)}
       />

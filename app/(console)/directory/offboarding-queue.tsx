@@ -7,14 +7,22 @@ import { useMemo, useState } from "react";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { DataTable, DataTableColumnHeader } from "@/components/ui/data-table";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormField } from "@/components/ui/form-field";
-import { Select } from "@/components/ui/select";
+import { Combobox } from "@/components/ui/combobox";
 import { Textarea } from "@/components/ui/textarea";
 import { DateTime } from "@/components/console/date-time";
 import { useConsoleAction } from "@/components/console/use-console-action";
-import type { PersonOption } from "@/lib/people/active-people";
+import { personOptions, type PersonOption } from "@/lib/people/person-option";
 import { reassignOwnerAction } from "./actions";
 
 export interface OwnerlessRow {
@@ -50,7 +58,10 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
         <DialogHeader>
           <DialogTitle>Reassign {agent.name}</DialogTitle>
           <DialogDescription>
-            The new owner answers for this agent in reviews and incidents. {agent.status === "suspended" ? "It stays suspended until its new owner reactivates it." : "It leaves the offboarding queue and will not be suspended."}
+            The new owner answers for this agent in reviews and incidents.{" "}
+            {agent.status === "suspended"
+              ? "It stays suspended until its new owner reactivates it."
+              : "It leaves the offboarding queue and will not be suspended."}
           </DialogDescription>
         </DialogHeader>
         <form
@@ -63,17 +74,22 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
           }}
         >
           <FormField label="New owner" required error={errors.ownerId}>
-            <Select value={ownerId} onChange={(e) => setOwnerId(e.target.value)} data-testid="reassign-owner">
-              <option value="">Choose a person…</option>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.displayName} ({p.email})
-                </option>
-              ))}
-            </Select>
+            <Combobox
+              value={ownerId}
+              onValueChange={setOwnerId}
+              options={personOptions(people)}
+              placeholder="Choose a person…"
+              searchPlaceholder="Search people by name or email…"
+              data-testid="reassign-owner"
+            />
           </FormField>
           <FormField label="Reason" required error={errors.reason} description="Recorded in the audit trail.">
-            <Textarea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} data-testid="reassign-reason" />
+            <Textarea
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={500}
+              data-testid="reassign-reason"
+            />
           </FormField>
         </form>
         <DialogFooter>
@@ -87,7 +103,17 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
 }
 
 /** Agents whose owner left the directory, oldest first, with their reassignment. */
-export function OffboardingQueue({ rows, people, canManage, graceDays }: { rows: OwnerlessRow[]; people: PersonOption[]; canManage: boolean; graceDays: number }) {
+export function OffboardingQueue({
+  rows,
+  people,
+  canManage,
+  graceDays,
+}: {
+  rows: OwnerlessRow[];
+  people: PersonOption[];
+  canManage: boolean;
+  graceDays: number;
+}) {
   const columns = useMemo<ColumnDef<OwnerlessRow>[]>(() => {
     const cols: ColumnDef<OwnerlessRow>[] = [
       {
@@ -102,7 +128,11 @@ export function OffboardingQueue({ rows, people, canManage, graceDays }: { rows:
       {
         accessorKey: "status",
         header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-        cell: ({ row }) => <StatusBadge variant={row.original.status === "active" ? "warning" : "neutral"}>{row.original.status}</StatusBadge>,
+        cell: ({ row }) => (
+          <StatusBadge variant={row.original.status === "active" ? "warning" : "neutral"}>
+            {row.original.status}
+          </StatusBadge>
+        ),
       },
       {
         id: "formerOwner",
@@ -124,11 +154,21 @@ export function OffboardingQueue({ rows, people, canManage, graceDays }: { rows:
         id: "suspendsAt",
         accessorFn: (a) => a.suspendsAt ?? "",
         header: ({ column }) => <DataTableColumnHeader column={column} title="Suspended at" />,
-        cell: ({ row }) => (row.original.suspendsAt ? <DateTime iso={row.original.suspendsAt} /> : <span className="text-muted-foreground">Suspended</span>),
+        cell: ({ row }) =>
+          row.original.suspendsAt ? (
+            <DateTime iso={row.original.suspendsAt} />
+          ) : (
+            <span className="text-muted-foreground">Suspended</span>
+          ),
       },
     ];
     if (canManage) {
-      cols.push({ id: "actions", enableSorting: false, header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <ReassignDialog agent={row.original} people={people} /> });
+      cols.push({
+        id: "actions",
+        enableSorting: false,
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row }) => <ReassignDialog agent={row.original} people={people} />,
+      });
     }
     return cols;
   }, [canManage, people]);
@@ -139,7 +179,8 @@ export function OffboardingQueue({ rows, people, canManage, graceDays }: { rows:
           Offboarding queue
         </h2>
         <p className="text-sm text-muted-foreground">
-          Agents whose owner was deactivated or deleted. Each is suspended {graceDays} days after its owner left unless someone takes it over.
+          Agents whose owner was deactivated or deleted. Each is suspended {graceDays} days after its owner left unless
+          someone takes it over.
         </p>
       </div>
       <DataTable
@@ -148,7 +189,13 @@ export function OffboardingQueue({ rows, people, canManage, graceDays }: { rows:
         data={rows}
         getRowId={(a) => a.id}
         searchPlaceholder="Filter by agent or former owner…"
-        emptyState={<EmptyState icon={UserX} title="No ownerless agents" description="When the owner of an agent leaves, the agent appears here to be reassigned." />}
+        emptyState={
+          <EmptyState
+            icon={UserX}
+            title="No ownerless agents"
+            description="When the owner of an agent leaves, the agent appears here to be reassigned."
+          />
+        }
       />
     </section>
   );

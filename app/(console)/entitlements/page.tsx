@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { listEntitlements } from "@/lib/entitlements/list-entitlements";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { EntitlementsTable } from "./entitlements-table";
 import { requirePermission } from "@/app/_server/principal";
 
@@ -38,11 +38,7 @@ export default async function EntitlementsPage({ searchParams }: { searchParams:
           </>
         }
       />
-      <EntitlementsTable
-        rows={page.rows}
-        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
-        query={request.q ?? ""}
-      />
+      <EntitlementsTable rows={page.rows} pagination={pageNavigation(page, request)} query={request.q ?? ""} />
     </>
   );
 }

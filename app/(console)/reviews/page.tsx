@@ -6,10 +6,13 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { DataTableToolbar } from "@/components/ui/data-table/data-table-toolbar";
+import { countText, positionText } from "@/components/ui/data-table/position-text";
 import { DateTime } from "@/components/console/date-time";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { listCampaigns, type CampaignSummary } from "@/lib/reviews/list-campaigns";
+import { CAMPAIGNS_SHOWN, countCampaigns, listCampaigns, type CampaignSummary } from "@/lib/reviews/list-campaigns";
+import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { MICRO_TRIGGER_LABELS, type MicroTrigger } from "@/lib/reviews/micro-certification";
 import { requirePermission } from "@/app/_server/principal";
 import { CampaignStatusBadge } from "./status-badge";
@@ -17,13 +20,19 @@ import { CampaignStatusBadge } from "./status-badge";
 export const metadata: Metadata = { title: "Reviews" };
 export const dynamic = "force-dynamic";
 
-export default async function ReviewsPage() {
+export default async function ReviewsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const principal = await requirePermission("reviews.view");
+  const { q } = parsePageRequest(await searchParams);
   const db = getDb();
-  const [campaigns, micro, myPending] = await Promise.all([
-    listCampaigns(db, { kind: "campaign" }),
+  const [campaigns, total, micro, myPending] = await Promise.all([
+    listCampaigns(db, { kind: "campaign", q }),
+    countCampaigns(db, { kind: "campaign", q }),
     listCampaigns(db, { kind: "micro", take: 50 }),
-    can(principal, "reviews.decide") ? db.reviewItem.count({ where: { reviewerId: principal.userId, status: "pending", campaign: { status: "active" } } }) : null,
+    can(principal, "reviews.decide")
+      ? db.reviewItem.count({
+          where: { reviewerId: principal.userId, status: "pending", campaign: { status: "active" } },
+        })
+      : null,
   ]);
   return (
     <>
@@ -49,22 +58,39 @@ export default async function ReviewsPage() {
           </>
         }
       />
-      {campaigns.length === 0 ? (
+      {campaigns.length === 0 && !q ? (
         <EmptyState
           icon={ClipboardCheck}
           title="No access reviews yet"
           description="Each campaign selects assignments by server, agent, owner, risk or entitlement, routes every item to a reviewer, and records whether the access was certified, reduced or revoked."
         />
       ) : (
-        <CampaignTable rows={campaigns} testId="campaigns" />
+        <div className="grid gap-3">
+          <DataTableToolbar value={q ?? ""} placeholder="Search campaigns by name…" />
+          {campaigns.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No campaign matches “{q}”.</p>
+          ) : (
+            <CampaignTable rows={campaigns} testId="campaigns" />
+          )}
+          <p className="px-1 text-sm text-muted-foreground" data-testid="table-count">
+            {positionText({ first: 1, total, firstCapped: false, totalCapped: false }, campaigns.length)} · newest{" "}
+            {countText(CAMPAIGNS_SHOWN)} shown
+          </p>
+        </div>
       )}
       <Card>
         <CardHeader>
           <CardTitle>Micro-certifications</CardTitle>
-          <CardDescription>One-item reviews opened by an event: an agent&apos;s owner left, a grant went unused, a tool became riskier.</CardDescription>
+          <CardDescription>
+            One-item reviews opened by an event: an agent&apos;s owner left, a grant went unused, a tool became riskier.
+          </CardDescription>
         </CardHeader>
         <CardContent>
-          {micro.length === 0 ? <p className="text-sm text-muted-foreground">None yet.</p> : <CampaignTable rows={micro} testId="micro-campaigns" micro />}
+          {micro.length === 0 ? (
+            <p className="text-sm text-muted-foreground">None yet.</p>
+          ) : (
+            <CampaignTable rows={micro} testId="micro-campaigns" micro />
+          )}
         </CardContent>
       </Card>
     </>
@@ -91,7 +117,9 @@ function CampaignTable({ rows, testId, micro = false }: { rows: CampaignSummary[
               <Link href={`/reviews/${c.id}`} className="font-medium hover:underline">
                 {c.name}
               </Link>
-              {c.recurrenceDays ? <span className="ml-2 text-xs text-muted-foreground">every {c.recurrenceDays} days</span> : null}
+              {c.recurrenceDays ? (
+                <span className="ml-2 text-xs text-muted-foreground">every {c.recurrenceDays} days</span>
+              ) : null}
             </TableCell>
             <TableCell>
               <CampaignStatusBadge status={c.status} />

@@ -3,15 +3,33 @@
 import { useId, useState, useTransition, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
-import { Select } from "@/components/ui/select";
+import { Combobox, type ComboboxOption } from "@/components/ui/combobox";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import { adminReassignItemsAction, reassignItemsAction } from "./actions";
 
 /** Hand items to another reviewer with a note (the server refuses anyone who would review their own access). */
-export function ReassignDialog({ itemIds, reviewers, trigger, asAdmin = false }: { itemIds: string[]; reviewers: { id: string; label: string }[]; trigger: ReactNode; asAdmin?: boolean }) {
+export function ReassignDialog({
+  itemIds,
+  reviewers,
+  trigger,
+  asAdmin = false,
+}: {
+  itemIds: string[];
+  reviewers: ComboboxOption[];
+  trigger: ReactNode;
+  asAdmin?: boolean;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [reviewerId, setReviewerId] = useState("");
@@ -29,19 +47,21 @@ export function ReassignDialog({ itemIds, reviewers, trigger, asAdmin = false }:
         </DialogHeader>
         <div className="grid gap-3">
           <Label htmlFor={`${id}-r`}>New reviewer</Label>
-          <Select id={`${id}-r`} value={reviewerId} onChange={(e) => setReviewerId(e.target.value)}>
-            <option value="" disabled>
-              Choose…
-            </option>
-            {reviewers.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-          </Select>
+          <Combobox
+            id={`${id}-r`}
+            value={reviewerId}
+            onValueChange={setReviewerId}
+            options={reviewers}
+            placeholder="Choose a reviewer…"
+            searchPlaceholder="Search reviewers by name or email…"
+          />
           <Label htmlFor={`${id}-n`}>Note</Label>
           <Textarea id={`${id}-n`} value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} />
-          {error ? <p role="alert" className="text-sm text-destructive" data-testid="reassign-error">{error}</p> : null}
+          {error ? (
+            <p role="alert" className="text-sm text-destructive" data-testid="reassign-error">
+              {error}
+            </p>
+          ) : null}
         </div>
         <DialogFooter>
           <Button
@@ -49,7 +69,11 @@ export function ReassignDialog({ itemIds, reviewers, trigger, asAdmin = false }:
             data-testid="confirm-reassign"
             onClick={() =>
               startTransition(async () => {
-                const r = await (asAdmin ? adminReassignItemsAction : reassignItemsAction)({ itemIds, reviewerId, note });
+                const r = await (asAdmin ? adminReassignItemsAction : reassignItemsAction)({
+                  itemIds,
+                  reviewerId,
+                  note,
+                });
                 if (!r.ok) return setError(r.error.message);
                 toast.success(`Reassigned ${r.data.reassigned}`);
                 setOpen(false);

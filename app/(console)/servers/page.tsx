@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { listServers } from "@/lib/servers/list-servers";
 import { ServersTable } from "./servers-table";
 import { requirePermission } from "@/app/_server/principal";
@@ -39,14 +39,12 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
       {pendingOnly ? (
         <p className="text-sm" data-testid="pending-filter">
           Showing servers with tools pending approval.{" "}
-          <Link href="/servers" className="underline underline-offset-4">Show all servers</Link>
+          <Link href="/servers" className="underline underline-offset-4">
+            Show all servers
+          </Link>
         </p>
       ) : null}
-      <ServersTable
-        rows={page.rows}
-        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
-        query={request.q ?? ""}
-      />
+      <ServersTable rows={page.rows} pagination={pageNavigation(page, request)} query={request.q ?? ""} />
     </>
   );
 }

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db/client";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { activePeople } from "@/lib/people/active-people";
+import { personOptions } from "@/lib/people/person-option";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { listSessions } from "@/lib/sessions/list-sessions";
 import { sessionFiltersSchema } from "@/lib/sessions/session-filters";
 import { can } from "@/lib/auth/principal";
@@ -10,12 +12,13 @@ import { EmergencyRevokeServer, KillAgentButton, RevokeAllOf } from "./scoped-ac
 import { SessionFiltersForm } from "./session-filters-form";
 import { toSessionRow } from "./session-row";
 import { SessionsTable } from "./sessions-table";
+import { ExportCsvLink, exportHref } from "@/components/console/export-csv-link";
 
 export const metadata: Metadata = { title: "Sessions" };
 export const dynamic = "force-dynamic";
 
 /** Filter pickers list this many names at most (the search box reaches the rest). */
-const PICKER_LIMIT = 500;
+const PICKER_LIMIT = 5000;
 
 export default async function SessionsPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const principal = await requirePermission("sessions.view");
@@ -26,11 +29,13 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const [page, agents, users, servers] = await Promise.all([
     listSessions(db, request, filters),
     db.agent.findMany({ orderBy: { name: "asc" }, take: PICKER_LIMIT, select: { id: true, name: true, status: true } }),
-    db.user.findMany({ where: { active: true }, orderBy: { displayName: "asc" }, take: PICKER_LIMIT, select: { id: true, displayName: true } }),
+    activePeople(db),
     db.mcpServer.findMany({ orderBy: { name: "asc" }, take: PICKER_LIMIT, select: { id: true, name: true } }),
   ]);
   const search = new URLSearchParams(
-    Object.entries(params).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : Array.isArray(v) && v[0] ? [[k, v[0]]] : [])),
+    Object.entries(params).flatMap(([k, v]) =>
+      typeof v === "string" ? [[k, v]] : Array.isArray(v) && v[0] ? [[k, v[0]]] : [],
+    ),
   ).toString();
   const canRevoke = can(principal, "sessions.revoke");
   const agent = agents.find((a) => a.id === filters.agentId);
@@ -41,12 +46,17 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       <PageHeader
         title="Sessions"
         description="Agent sessions: who the agent acts for, where, with which scopes, and until when. The list refreshes itself; times are UTC."
+        actions={<ExportCsvLink href={exportHref("/api/v1/sessions/export", params)} />}
       />
       <SessionFiltersForm
         filters={filters}
         q={request.q}
-        agents={agents.map((a) => ({ id: a.id, label: a.status === "active" ? a.name : `${a.name} (${a.status})` }))}
-        users={users.map((u) => ({ id: u.id, label: u.displayName }))}
+        agents={agents.map((a) => ({
+          value: a.id,
+          label: a.name,
+          description: a.status === "active" ? undefined : a.status,
+        }))}
+        users={personOptions(users)}
         servers={servers.map((s) => ({ id: s.id, label: s.name }))}
       />
       {canRevoke && (agent || user || server) ? (
@@ -61,7 +71,10 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
       <SessionsTable
         key={search}
         canRevoke={canRevoke}
-        initial={{ rows: page.rows.map(toSessionRow), pagination: { nextCursor: page.nextCursor, prevCursor: page.prevCursor } }}
+        initial={{
+          rows: page.rows.map(toSessionRow),
+          pagination: pageNavigation(page, request),
+        }}
         search={search}
         query={request.q ?? ""}
       />

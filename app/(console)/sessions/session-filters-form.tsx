@@ -1,4 +1,5 @@
 import { Button } from "@/components/ui/button";
+import { Combobox, type ComboboxOption } from "@/components/ui/combobox";
 import { Select } from "@/components/ui/select";
 import type { SessionFilters } from "@/lib/sessions/session-filters";
 
@@ -14,8 +15,8 @@ export function SessionFiltersForm({
 }: {
   filters: SessionFilters;
   q?: string;
-  agents: Option[];
-  users: Option[];
+  agents: ComboboxOption[];
+  users: ComboboxOption[];
   servers: Option[];
 }) {
   const select = (name: string, label: string, value: string | undefined, options: Option[], any = "Any") => (
@@ -31,17 +32,38 @@ export function SessionFiltersForm({
       </Select>
     </label>
   );
+  // Agents and people run to hundreds: searchable pickers whose hidden inputs submit like the selects did.
+  const picker = (name: string, label: string, value: string | undefined, options: ComboboxOption[], noun: string) => (
+    <div className="grid gap-1 text-xs font-medium text-muted-foreground">
+      <label htmlFor={`session-filter-${name}`}>{label}</label>
+      <Combobox
+        id={`session-filter-${name}`}
+        name={name}
+        defaultValue={value ?? ""}
+        options={options}
+        noneLabel="Any"
+        searchPlaceholder={`Search ${noun}…`}
+        className="h-8 w-48 text-sm font-normal text-foreground"
+      />
+    </div>
+  );
   return (
     <form method="get" action="/sessions" className="flex flex-wrap items-end gap-3" data-testid="session-filters">
       {q ? <input type="hidden" name="q" value={q} /> : null}
-      {select("status", "Status", filters.status, [
-        { id: "active", label: "Live" },
-        { id: "revoked", label: "Revoked" },
-        { id: "expired", label: "Expired" },
-        { id: "all", label: "All" },
-      ], "")}
-      {select("agentId", "Agent", filters.agentId, agents)}
-      {select("userId", "On behalf of", filters.userId, users)}
+      {select(
+        "status",
+        "Status",
+        filters.status,
+        [
+          { id: "active", label: "Live" },
+          { id: "revoked", label: "Revoked" },
+          { id: "expired", label: "Expired" },
+          { id: "all", label: "All" },
+        ],
+        "",
+      )}
+      {picker("agentId", "Agent", filters.agentId, agents, "agents")}
+      {picker("userId", "On behalf of", filters.userId, users, "people by name or email")}
       {select("serverId", "Server", filters.serverId, servers)}
       {select("risk", "Risk", filters.risk, [
         { id: "read", label: "Read" },
@@ -54,10 +76,16 @@ export function SessionFiltersForm({
         { id: "7d", label: "Last 7 days" },
         { id: "older", label: "Over 7 days ago" },
       ])}
-      {select("sort", "Sort", filters.sort, [
-        { id: "started", label: "Newest first" },
-        { id: "expires", label: "Expiring soonest" },
-      ], "")}
+      {select(
+        "sort",
+        "Sort",
+        filters.sort,
+        [
+          { id: "started", label: "Newest first" },
+          { id: "expires", label: "Expiring soonest" },
+        ],
+        "",
+      )}
       <Button type="submit" size="sm" variant="outline">
         Apply filters
       </Button>

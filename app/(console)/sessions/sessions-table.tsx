@@ -12,6 +12,7 @@ import { toast } from "@/components/ui/toast";
 import { revokeSessionsAction } from "./actions";
 import { sessionColumns } from "./columns";
 import type { SessionRow } from "./session-row";
+import type { PagePosition } from "@/lib/pagination/keyset";
 
 /** The live view re-reads its page this often (react-query; paused while the tab is hidden). */
 const REFRESH_MS = 5000;
@@ -42,8 +43,22 @@ export function SessionsTable({
     queryFn: async (): Promise<Page> => {
       const r = await fetch(`/api/v1/sessions?${search}`, { headers: { accept: "application/json" } });
       if (!r.ok) throw new Error(`sessions: HTTP ${r.status}`);
-      const body = (await r.json()) as { data: SessionRow[]; nextCursor: string | null; prevCursor: string | null };
-      return { rows: body.data, pagination: { nextCursor: body.nextCursor, prevCursor: body.prevCursor } };
+      const body = (await r.json()) as {
+        data: SessionRow[];
+        nextCursor: string | null;
+        prevCursor: string | null;
+        position: PagePosition | null;
+        pageSize: number;
+      };
+      return {
+        rows: body.data,
+        pagination: {
+          nextCursor: body.nextCursor,
+          prevCursor: body.prevCursor,
+          position: body.position ?? undefined,
+          pageSize: body.pageSize,
+        },
+      };
     },
     initialData: initial,
     initialDataUpdatedAt: Date.now(),

@@ -5,12 +5,17 @@ import { ChevronLeft, ChevronRight, ChevronsLeft } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import type { PagePosition } from "@/lib/pagination/keyset";
+import { countText, positionText } from "./position-text";
 import { useSearchParamHref } from "./use-search-param-href";
 
-/** Cursors for the neighbouring pages, as the server computed them. */
+/** Cursors for the neighbouring pages, as the server computed them, and where the page sits in the list. */
 export type ServerPagination = {
   nextCursor: string | null;
   prevCursor: string | null;
+  position?: PagePosition | undefined;
+  /** Rows per page (`?limit=`). */
+  pageSize?: number | undefined;
 };
 
 const pageButton = { variant: "outline", size: "sm" } as const;
@@ -28,7 +33,13 @@ function DisabledPageButton({ label, icon }: { label: string; icon: ReactNode })
  * Previous/Next links for a server-paged (keyset) table. They are real links, so
  * pages can be opened in new tabs and the back button walks pages back.
  */
-export function DataTableServerPagination({ pagination, rowCount }: { pagination: ServerPagination; rowCount: number }) {
+export function DataTableServerPagination({
+  pagination,
+  rowCount,
+}: {
+  pagination: ServerPagination;
+  rowCount: number;
+}) {
   const hrefWith = useSearchParamHref();
   const onLaterPage = pagination.prevCursor !== null;
   const prev = <ChevronLeft aria-hidden />;
@@ -40,8 +51,9 @@ export function DataTableServerPagination({ pagination, rowCount }: { pagination
       data-slot="data-table-pagination"
       className="flex flex-wrap items-center justify-between gap-2 px-1"
     >
-      <p className="text-sm text-muted-foreground" aria-live="polite">
-        {rowCount === 1 ? "1 row" : `${rowCount.toLocaleString("en-US")} rows`} on this page
+      <p className="text-sm text-muted-foreground" aria-live="polite" data-testid="table-count">
+        {positionText(pagination.position, rowCount)}
+        {pagination.position && pagination.pageSize ? <span> · {countText(pagination.pageSize)} per page</span> : null}
       </p>
       <div className="flex items-center gap-2">
         {onLaterPage ? (
@@ -82,7 +94,11 @@ export function DataTableClientPagination<TData>({ table }: { table: Table<TData
   const { pageIndex } = table.getState().pagination;
   const pageCount = Math.max(table.getPageCount(), 1);
   return (
-    <nav aria-label="Pagination" data-slot="data-table-pagination" className="flex items-center justify-between gap-2 px-1">
+    <nav
+      aria-label="Pagination"
+      data-slot="data-table-pagination"
+      className="flex items-center justify-between gap-2 px-1"
+    >
       <p className="text-sm text-muted-foreground" aria-live="polite">
         Page {pageIndex + 1} of {pageCount} · {table.getFilteredRowModel().rows.length.toLocaleString("en-US")} rows
       </p>

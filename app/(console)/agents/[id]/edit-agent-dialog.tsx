@@ -3,14 +3,22 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Select } from "@/components/ui/select";
+import { Combobox } from "@/components/ui/combobox";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import { GRANT_TYPE_LABELS, GRANT_TYPES_BY_KIND, type GrantType } from "@/lib/agents/grant-types";
-import type { PersonOption } from "@/lib/people/active-people";
+import { personOptions, type PersonOption } from "@/lib/people/person-option";
 import type { ActionError } from "@/app/_server/action-result";
 import { updateAgentAction } from "../actions";
 import { firstErrors } from "../field-errors";
@@ -63,7 +71,9 @@ export function EditAgentDialog({ agent, people }: { agent: EditableAgent; peopl
       <DialogContent className="sm:max-w-xl">
         <DialogHeader>
           <DialogTitle>Edit agent</DialogTitle>
-          <DialogDescription>Changes are recorded in the audit trail with their before and after values.</DialogDescription>
+          <DialogDescription>
+            Changes are recorded in the audit trail with their before and after values.
+          </DialogDescription>
         </DialogHeader>
         <form action={submit} className="grid gap-4" noValidate>
           {error && !error.fieldErrors ? (
@@ -72,18 +82,18 @@ export function EditAgentDialog({ agent, people }: { agent: EditableAgent; peopl
             </p>
           ) : null}
           <FormField label="Owner" required error={errors.ownerId}>
-            <Select name="ownerId" defaultValue={agent.ownerId ?? ""}>
-              <option value="" disabled>
-                Choose a person…
-              </option>
-              {/* A deactivated owner is not in the list; keep them selectable so saving other fields does not silently reassign. */}
-              {agent.ownerId && !people.some((p) => p.id === agent.ownerId) ? <option value={agent.ownerId}>Current owner (deactivated)</option> : null}
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.displayName} ({p.email})
-                </option>
-              ))}
-            </Select>
+            <Combobox
+              name="ownerId"
+              defaultValue={agent.ownerId ?? ""}
+              options={
+                // A deactivated owner is not in the list; keep them selectable so saving other fields does not silently reassign.
+                agent.ownerId && !people.some((p) => p.id === agent.ownerId)
+                  ? [{ value: agent.ownerId, label: "Current owner (deactivated)" }, ...personOptions(people)]
+                  : personOptions(people)
+              }
+              placeholder="Choose a person…"
+              searchPlaceholder="Search people by name or email…"
+            />
           </FormField>
           <FormField label="Purpose" required error={errors.purpose}>
             <Textarea name="purpose" defaultValue={agent.purpose ?? ""} maxLength={1000} />
@@ -100,10 +110,22 @@ export function EditAgentDialog({ agent, people }: { agent: EditableAgent; peopl
                 {GRANT_TYPE_LABELS[g]}
               </label>
             ))}
-            {errors.allowedGrantTypes ? <p className="text-xs font-medium text-destructive">{errors.allowedGrantTypes}</p> : null}
+            {errors.allowedGrantTypes ? (
+              <p className="text-xs font-medium text-destructive">{errors.allowedGrantTypes}</p>
+            ) : null}
           </fieldset>
-          <FormField label="Maximum token lifetime (seconds)" error={errors.maxTokenLifetimeSeconds} description="60 to 3600.">
-            <Input name="maxTokenLifetimeSeconds" type="number" min={60} max={3600} defaultValue={agent.maxTokenLifetimeSeconds} />
+          <FormField
+            label="Maximum token lifetime (seconds)"
+            error={errors.maxTokenLifetimeSeconds}
+            description="60 to 3600."
+          >
+            <Input
+              name="maxTokenLifetimeSeconds"
+              type="number"
+              min={60}
+              max={3600}
+              defaultValue={agent.maxTokenLifetimeSeconds}
+            />
           </FormField>
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => setOpen(false)} disabled={pending}>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { Combobox } from "@/components/ui/combobox";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -10,7 +11,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from "@/lib/agents/agent-schemas";
 import { GRANT_TYPE_LABELS, GRANT_TYPES_BY_KIND, type GrantType } from "@/lib/agents/grant-types";
-import type { PersonOption } from "@/lib/people/active-people";
+import { personOptions, type PersonOption } from "@/lib/people/person-option";
 import type { ActionError } from "@/app/_server/action-result";
 import { registerAgentAction } from "../actions";
 import { firstErrors } from "../field-errors";
@@ -58,7 +59,8 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
       }
       setError(null);
       toast.success(`Registered ${result.data.clientId}`);
-      if (result.data.clientSecret) setCreated({ id: result.data.id, clientId: result.data.clientId, secret: result.data.clientSecret });
+      if (result.data.clientSecret)
+        setCreated({ id: result.data.id, clientId: result.data.clientId, secret: result.data.clientSecret });
       else router.push(`/agents/${result.data.id}`);
     });
   }
@@ -67,29 +69,43 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
     <>
       <form action={submit} className="grid max-w-2xl gap-5" noValidate data-testid="register-agent-form">
         {error && !error.fieldErrors ? (
-          <p role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+          <p
+            role="alert"
+            className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
+          >
             {error.message}
           </p>
         ) : null}
-        <FormField label="Name" required error={errors.name} description="Its client ID is derived from it: agent-<name>.">
+        <FormField
+          label="Name"
+          required
+          error={errors.name}
+          description="Its client ID is derived from it: agent-<name>."
+        >
           <Input name="name" autoComplete="off" maxLength={80} />
         </FormField>
-        <FormField label="Owner" required error={errors.ownerId} description="The person who answers for this agent in reviews and incidents.">
-          <Select name="ownerId" defaultValue="">
-            <option value="" disabled>
-              Choose a person…
-            </option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.displayName} ({p.email})
-              </option>
-            ))}
-          </Select>
+        <FormField
+          label="Owner"
+          required
+          error={errors.ownerId}
+          description="The person who answers for this agent in reviews and incidents."
+        >
+          <Combobox
+            name="ownerId"
+            options={personOptions(people)}
+            placeholder="Choose a person…"
+            searchPlaceholder="Search people by name or email…"
+          />
         </FormField>
         <FormField label="Purpose" required error={errors.purpose}>
           <Textarea name="purpose" maxLength={1000} />
         </FormField>
-        <FormField label="Kind" required error={errors.kind} description="Autonomous agents act as themselves; delegated agents act for a signed-in person.">
+        <FormField
+          label="Kind"
+          required
+          error={errors.kind}
+          description="Autonomous agents act as themselves; delegated agents act for a signed-in person."
+        >
           <Select name="kind" value={kind} onChange={(e) => changeKind(e.target.value as Kind)}>
             <option value="autonomous">Autonomous</option>
             <option value="delegated">Delegated (on behalf of a user)</option>
@@ -129,7 +145,12 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
               </Select>
             </FormField>
             {keySource === "url" ? (
-              <FormField label="JWKS URL" required error={errors.jwksUri} description="https (http only for localhost).">
+              <FormField
+                label="JWKS URL"
+                required
+                error={errors.jwksUri}
+                description="https (http only for localhost)."
+              >
                 <Input name="jwksUri" type="url" placeholder="https://agent.example.com/.well-known/jwks.json" />
               </FormField>
             ) : (
@@ -139,15 +160,31 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
                 error={errors.jwks}
                 description="Public keys only, each with a kid: ES256 (P-256), EdDSA (Ed25519) or RS256 (≥ 2048 bits)."
               >
-                <Textarea name="jwks" className="min-h-40 font-mono text-xs" placeholder='{"keys":[{"kty":"EC","crv":"P-256","kid":"…","x":"…","y":"…"}]}' />
+                <Textarea
+                  name="jwks"
+                  className="min-h-40 font-mono text-xs"
+                  placeholder='{"keys":[{"kty":"EC","crv":"P-256","kid":"…","x":"…","y":"…"}]}'
+                />
               </FormField>
             )}
           </>
         ) : (
-          <p className="text-sm text-muted-foreground">A 256-bit client secret is generated and shown once after registering.</p>
+          <p className="text-sm text-muted-foreground">
+            A 256-bit client secret is generated and shown once after registering.
+          </p>
         )}
-        <FormField label="Maximum token lifetime (seconds)" error={errors.maxTokenLifetimeSeconds} description="60 to 3600.">
-          <Input name="maxTokenLifetimeSeconds" type="number" min={60} max={3600} defaultValue={DEFAULT_TOKEN_LIFETIME_SECONDS} />
+        <FormField
+          label="Maximum token lifetime (seconds)"
+          error={errors.maxTokenLifetimeSeconds}
+          description="60 to 3600."
+        >
+          <Input
+            name="maxTokenLifetimeSeconds"
+            type="number"
+            min={60}
+            max={3600}
+            defaultValue={DEFAULT_TOKEN_LIFETIME_SECONDS}
+          />
         </FormField>
         <div>
           <Button type="submit" disabled={pending} data-testid="register-agent-submit">

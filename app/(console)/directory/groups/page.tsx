@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/lib/db/client";
 import { listDirectoryGroups } from "@/lib/directory/list-directory-groups";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { requirePermission } from "@/app/_server/principal";
 import { DirectoryNav } from "../directory-nav";
 import { GroupsTable } from "./groups-table";
@@ -16,11 +16,14 @@ export default async function DirectoryGroupsPage({ searchParams }: { searchPara
   const page = await listDirectoryGroups(getDb(), request);
   return (
     <>
-      <PageHeader title="Directory" description="Groups as the IdP provisions them. A membership change applies to effective access at once, and to live sessions at their next token." />
+      <PageHeader
+        title="Directory"
+        description="Groups as the IdP provisions them. A membership change applies to effective access at once, and to live sessions at their next token."
+      />
       <DirectoryNav />
       <GroupsTable
         rows={page.rows.map((g) => ({ ...g, updatedAt: g.updatedAt.toISOString() }))}
-        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
+        pagination={pageNavigation(page, request)}
         query={request.q ?? ""}
       />
     </>

@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { listDirectoryPeople } from "@/lib/directory/list-directory-people";
-import { parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
+import { pageNavigation, parsePageRequest, type SearchParamsRecord } from "@/lib/pagination/keyset";
 import { requirePermission } from "@/app/_server/principal";
 import { DirectoryNav } from "../directory-nav";
 import { PeopleTable } from "./people-table";
@@ -17,11 +17,18 @@ export default async function DirectoryPeoplePage({ searchParams }: { searchPara
   const page = await listDirectoryPeople(getDb(), request);
   return (
     <>
-      <PageHeader title="Directory" description="Everyone the enterprise IdP provisioned or who signed in with SSO. Deactivating someone ends all their access at once." />
+      <PageHeader
+        title="Directory"
+        description="Everyone the enterprise IdP provisioned or who signed in with SSO. Deactivating someone ends all their access at once."
+      />
       <DirectoryNav />
       <PeopleTable
-        rows={page.rows.map((p) => ({ ...p, deactivatedAt: p.deactivatedAt?.toISOString() ?? null, updatedAt: p.updatedAt.toISOString() }))}
-        pagination={{ nextCursor: page.nextCursor, prevCursor: page.prevCursor }}
+        rows={page.rows.map((p) => ({
+          ...p,
+          deactivatedAt: p.deactivatedAt?.toISOString() ?? null,
+          updatedAt: p.updatedAt.toISOString(),
+        }))}
+        pagination={pageNavigation(page, request)}
         query={request.q ?? ""}
         canManage={can(principal, "directory.manage")}
         selfId={principal.userId}

@@ -2,6 +2,7 @@
 
 import type { ColumnDef } from "@tanstack/react-table";
 import { Contact, UserCheck, UserX } from "lucide-react";
+import Link from "next/link";
 import { useMemo } from "react";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -11,6 +12,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
 import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/console/date-time";
+import { personHref } from "@/lib/people/person-option";
 import { deactivatePersonAction, reactivatePersonAction } from "../actions";
 
 export interface PersonRow {
@@ -60,11 +62,18 @@ function PersonActions({ person, selfId }: { person: PersonRow; selfId: string }
       onConfirm={async (reason) => {
         const result = await deactivatePersonAction({ userId: person.id, reason });
         if (!result.ok) return result.error.message;
-        toast.success(`${person.displayName} deactivated: ${result.data.revokedSessions} session(s) revoked, ${result.data.ownerlessAgents} agent(s) to reassign`);
+        toast.success(
+          `${person.displayName} deactivated: ${result.data.revokedSessions} session(s) revoked, ${result.data.ownerlessAgents} agent(s) to reassign`,
+        );
         return null;
       }}
       trigger={
-        <Button variant="ghost" size="sm" className="text-destructive hover:text-destructive" data-testid="deactivate-person">
+        <Button
+          variant="ghost"
+          size="sm"
+          className="text-destructive hover:text-destructive"
+          data-testid="deactivate-person"
+        >
           <UserX aria-hidden />
           Deactivate
         </Button>
@@ -74,7 +83,19 @@ function PersonActions({ person, selfId }: { person: PersonRow; selfId: string }
 }
 
 /** The directory's people, one keyset page at a time (tens of thousands in a large enterprise). */
-export function PeopleTable({ rows, pagination, query, canManage, selfId }: { rows: PersonRow[]; pagination: ServerPagination; query: string; canManage: boolean; selfId: string }) {
+export function PeopleTable({
+  rows,
+  pagination,
+  query,
+  canManage,
+  selfId,
+}: {
+  rows: PersonRow[];
+  pagination: ServerPagination;
+  query: string;
+  canManage: boolean;
+  selfId: string;
+}) {
   const columns = useMemo<ColumnDef<PersonRow>[]>(() => {
     const cols: ColumnDef<PersonRow>[] = [
       {
@@ -82,7 +103,9 @@ export function PeopleTable({ rows, pagination, query, canManage, selfId }: { ro
         header: ({ column }) => <DataTableColumnHeader column={column} title="Person" />,
         cell: ({ row }) => (
           <div className="grid gap-0.5">
-            <span className="font-medium">{row.original.displayName}</span>
+            <Link href={personHref(row.original.id)} className="font-medium hover:underline">
+              {row.original.displayName}
+            </Link>
             <span className="text-xs text-muted-foreground">{row.original.email}</span>
           </div>
         ),
@@ -91,12 +114,24 @@ export function PeopleTable({ rows, pagination, query, canManage, selfId }: { ro
         id: "status",
         accessorFn: (p) => (p.active ? "active" : "deactivated"),
         header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-        cell: ({ row }) => <StatusBadge variant={row.original.active ? "success" : "neutral"}>{row.original.active ? "active" : "deactivated"}</StatusBadge>,
+        cell: ({ row }) => (
+          <StatusBadge variant={row.original.active ? "success" : "neutral"}>
+            {row.original.active ? "active" : "deactivated"}
+          </StatusBadge>
+        ),
       },
       {
         accessorKey: "source",
         header: ({ column }) => <DataTableColumnHeader column={column} title="Source" />,
-        cell: ({ row }) => <Badge variant="muted">{row.original.source === "scim" ? "SCIM" : row.original.source === "sso" ? "SSO (JIT)" : row.original.source}</Badge>,
+        cell: ({ row }) => (
+          <Badge variant="muted">
+            {row.original.source === "scim"
+              ? "SCIM"
+              : row.original.source === "sso"
+                ? "SSO (JIT)"
+                : row.original.source}
+          </Badge>
+        ),
       },
       {
         id: "department",
@@ -109,11 +144,29 @@ export function PeopleTable({ rows, pagination, query, canManage, selfId }: { ro
           </div>
         ),
       },
-      { accessorKey: "groups", header: ({ column }) => <DataTableColumnHeader column={column} title="Groups" />, cell: ({ row }) => <span className="tabular-nums">{row.original.groups}</span> },
-      { accessorKey: "ownedAgents", header: ({ column }) => <DataTableColumnHeader column={column} title="Agents owned" />, cell: ({ row }) => <span className="tabular-nums">{row.original.ownedAgents}</span> },
-      { accessorKey: "updatedAt", header: ({ column }) => <DataTableColumnHeader column={column} title="Changed" />, cell: ({ row }) => <DateTime iso={row.original.updatedAt} stacked /> },
+      {
+        accessorKey: "groups",
+        header: ({ column }) => <DataTableColumnHeader column={column} title="Groups" />,
+        cell: ({ row }) => <span className="tabular-nums">{row.original.groups}</span>,
+      },
+      {
+        accessorKey: "ownedAgents",
+        header: ({ column }) => <DataTableColumnHeader column={column} title="Agents owned" />,
+        cell: ({ row }) => <span className="tabular-nums">{row.original.ownedAgents}</span>,
+      },
+      {
+        accessorKey: "updatedAt",
+        header: ({ column }) => <DataTableColumnHeader column={column} title="Changed" />,
+        cell: ({ row }) => <DateTime iso={row.original.updatedAt} stacked />,
+      },
     ];
-    if (canManage) cols.push({ id: "actions", enableSorting: false, header: () => <span className="sr-only">Actions</span>, cell: ({ row }) => <PersonActions person={row.original} selfId={selfId} /> });
+    if (canManage)
+      cols.push({
+        id: "actions",
+        enableSorting: false,
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row }) => <PersonActions person={row.original} selfId={selfId} />,
+      });
     return cols;
   }, [canManage, selfId]);
   return (
@@ -125,7 +178,13 @@ export function PeopleTable({ rows, pagination, query, canManage, selfId }: { ro
       pagination={pagination}
       searchQuery={query}
       searchPlaceholder="Search by name, email or department…"
-      emptyState={<EmptyState icon={Contact} title="Nobody in the directory" description="People appear when the IdP provisions them over SCIM, or at their first SSO sign-in." />}
+      emptyState={
+        <EmptyState
+          icon={Contact}
+          title="Nobody in the directory"
+          description="People appear when the IdP provisions them over SCIM, or at their first SSO sign-in."
+        />
+      }
     />
   );
 }

@@ -7,6 +7,7 @@ import { DataTableColumnHeader } from "@/components/ui/data-table";
 import { DateTime } from "@/components/console/date-time";
 import type { AssignmentRow } from "./assignment-row";
 import { EndAssignmentButton } from "./end-assignment-button";
+import { personHref } from "@/lib/people/person-option";
 
 export function assignmentColumns(canEnd: boolean): ColumnDef<AssignmentRow>[] {
   const columns: ColumnDef<AssignmentRow>[] = [
@@ -38,6 +39,14 @@ export function assignmentColumns(canEnd: boolean): ColumnDef<AssignmentRow>[] {
               <Link href={`/agents/${a.principal.id}`} className="hover:underline">
                 {a.principal.label}
               </Link>
+            ) : a.principalType === "user" ? (
+              <Link
+                href={personHref(a.principal.id)}
+                className="hover:underline"
+                title={a.principal.detail ?? undefined}
+              >
+                {a.principal.label}
+              </Link>
             ) : (
               <span title={a.principal.detail ?? undefined}>{a.principal.label}</span>
             )}
@@ -48,7 +57,12 @@ export function assignmentColumns(canEnd: boolean): ColumnDef<AssignmentRow>[] {
     {
       accessorKey: "expiresAt",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Until" />,
-      cell: ({ row }) => (row.original.expiresAt ? <DateTime iso={row.original.expiresAt} /> : <span className="text-muted-foreground">No end date</span>),
+      cell: ({ row }) =>
+        row.original.expiresAt ? (
+          <DateTime iso={row.original.expiresAt} />
+        ) : (
+          <span className="text-muted-foreground">No end date</span>
+        ),
     },
     {
       accessorKey: "justification",
@@ -75,7 +89,10 @@ export function assignmentColumns(canEnd: boolean): ColumnDef<AssignmentRow>[] {
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) => (
-        <EndAssignmentButton assignmentId={row.original.id} summary={`${row.original.entitlement.name} for ${row.original.principal.label}`} />
+        <EndAssignmentButton
+          assignmentId={row.original.id}
+          summary={`${row.original.entitlement.name} for ${row.original.principal.label}`}
+        />
       ),
     });
   }

@@ -13,7 +13,8 @@ import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { campaignProgress } from "@/lib/reviews/campaign-progress";
 import { REVIEWER_POLICY_LABELS, type ReviewerPolicy } from "@/lib/reviews/campaign-schemas";
-import { eligibleReviewerIds } from "@/lib/reviews/eligible-reviewers";
+import { eligibleReviewers } from "@/lib/reviews/eligible-reviewers";
+import { personOptions } from "@/lib/people/person-option";
 import { parseSnapshot } from "@/lib/reviews/item-snapshot";
 import { requirePermission } from "@/app/_server/principal";
 import { ReassignDialog } from "../reassign-dialog";
@@ -30,15 +31,23 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const principal = await requirePermission("reviews.view");
   const { id } = await params;
   const db = getDb();
-  const campaign = await db.reviewCampaign.findUnique({ where: { id }, include: { createdBy: { select: { email: true } } } });
+  const campaign = await db.reviewCampaign.findUnique({
+    where: { id },
+    include: { createdBy: { select: { email: true } } },
+  });
   if (!campaign) notFound();
   const manage = can(principal, "reviews.manage");
   const [progress, items, reviewers] = await Promise.all([
     campaignProgress(db, id),
-    db.reviewItem.findMany({ where: { campaignId: id }, orderBy: [{ status: "asc" }, { id: "asc" }], take: ITEMS_SHOWN, include: { reviewer: { select: { email: true } } } }),
-    manage ? eligibleReviewerIds(db).then((ids) => db.user.findMany({ where: { id: { in: [...ids] } }, orderBy: { email: "asc" }, select: { id: true, email: true } })) : [],
+    db.reviewItem.findMany({
+      where: { campaignId: id },
+      orderBy: [{ status: "asc" }, { id: "asc" }],
+      take: ITEMS_SHOWN,
+      include: { reviewer: { select: { email: true, displayName: true } } },
+    }),
+    manage ? eligibleReviewers(db) : [],
   ]);
-  const reviewerOptions = reviewers.map((r) => ({ id: r.id, label: r.email }));
+  const reviewerOptions = personOptions(reviewers);
   const unassigned = items.filter((i) => !i.reviewerId && i.status === "pending").map((i) => i.id);
   return (
     <>
@@ -48,7 +57,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           <span className="flex flex-wrap items-center gap-2">
             <CampaignStatusBadge status={campaign.status} />
             <span>
-              {REVIEWER_POLICY_LABELS[campaign.reviewerPolicy as ReviewerPolicy] ?? campaign.reviewerPolicy} · due <DateTime iso={campaign.dueAt.toISOString()} dateOnly /> · unreviewed items{" "}
+              {REVIEWER_POLICY_LABELS[campaign.reviewerPolicy as ReviewerPolicy] ?? campaign.reviewerPolicy} · due{" "}
+              <DateTime iso={campaign.dueAt.toISOString()} dateOnly /> · unreviewed items{" "}
               {campaign.unreviewedPolicy === "remove" ? "removed" : "kept"} at close
               {campaign.recurrenceDays ? ` · repeats every ${campaign.recurrenceDays} days` : ""}
             </span>
@@ -70,7 +80,14 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
                 </Button>
               </>
             ) : null}
-            {manage ? <CampaignActions campaignId={id} status={campaign.status} unreviewedPolicy={campaign.unreviewedPolicy} failed={progress.remediation.failed} /> : null}
+            {manage ? (
+              <CampaignActions
+                campaignId={id}
+                status={campaign.status}
+                unreviewedPolicy={campaign.unreviewedPolicy}
+                failed={progress.remediation.failed}
+              />
+            ) : null}
           </>
         }
       />
@@ -78,18 +95,48 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       {campaign.status === "launching" ? (
         <p role="status" data-testid="launch-progress" className="rounded-md border bg-muted px-3 py-2 text-sm">
           <AutoRefresh />
-          Launching: {campaign.launchedCount} of {campaign.itemCount} items copied. If it was interrupted, launch again: it starts over.
+          Launching: {campaign.launchedCount} of {campaign.itemCount} items copied. If it was interrupted, launch again:
+          it starts over.
         </p>
       ) : null}
       {campaign.status === "draft" ? (
-        <p className="text-sm text-muted-foreground" data-testid="draft-note">Draft: nothing has been copied yet. Launching takes the snapshot of the assignments in scope.</p>
+        <p className="text-sm text-muted-foreground" data-testid="draft-note">
+          Draft: nothing has been copied yet. Launching takes the snapshot of the assignments in scope.
+        </p>
       ) : (
         <>
           <section aria-label="Progress" className="grid gap-4 sm:grid-cols-4" data-testid="campaign-progress">
-            <StatCard testId="stat-decided" label="Decided" value={progress.percent} suffix="%" icon={CheckCircle2} hint={`${progress.total - progress.pending} of ${progress.total} items`} />
-            <StatCard testId="stat-revoked" label="Revoked / reduced" value={progress.revoked + progress.reduced} icon={ShieldAlert} hint={`${progress.certified} certified`} />
-            <StatCard testId="stat-remediated" label="Remediated" value={progress.remediation.done} icon={CheckCircle2} hint={`${progress.remediation.pending} pending · ${progress.remediation.failed} failed`} tone={progress.remediation.failed ? "attention" : "default"} />
-            <StatCard testId="stat-flagged" label="Rubber-stamp flags" value={progress.flagged} icon={Users} hint="High-risk items certified in a rush" tone={progress.flagged ? "attention" : "default"} />
+            <StatCard
+              testId="stat-decided"
+              label="Decided"
+              value={progress.percent}
+              suffix="%"
+              icon={CheckCircle2}
+              hint={`${progress.total - progress.pending} of ${progress.total} items`}
+            />
+            <StatCard
+              testId="stat-revoked"
+              label="Revoked / reduced"
+              value={progress.revoked + progress.reduced}
+              icon={ShieldAlert}
+              hint={`${progress.certified} certified`}
+            />
+            <StatCard
+              testId="stat-remediated"
+              label="Remediated"
+              value={progress.remediation.done}
+              icon={CheckCircle2}
+              hint={`${progress.remediation.pending} pending · ${progress.remediation.failed} failed`}
+              tone={progress.remediation.failed ? "attention" : "default"}
+            />
+            <StatCard
+              testId="stat-flagged"
+              label="Rubber-stamp flags"
+              value={progress.flagged}
+              icon={Users}
+              hint="High-risk items certified in a rush"
+              tone={progress.flagged ? "attention" : "default"}
+            />
           </section>
           <Card>
             <CardHeader>
@@ -120,11 +167,22 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
             <CardHeader>
               <CardTitle>Items</CardTitle>
               <CardDescription>
-                {progress.total > ITEMS_SHOWN ? `The first ${ITEMS_SHOWN} of ${progress.total}; the report lists all.` : `${progress.total} items.`}
+                {progress.total > ITEMS_SHOWN
+                  ? `The first ${ITEMS_SHOWN} of ${progress.total}; the report lists all.`
+                  : `${progress.total} items.`}
                 {manage && unassigned.length > 0 && campaign.status === "active" ? (
                   <>
                     {" "}
-                    <ReassignDialog asAdmin itemIds={unassigned} reviewers={reviewerOptions} trigger={<Button size="sm" variant="outline" data-testid="assign-unassigned">Assign {unassigned.length} unassigned</Button>} />
+                    <ReassignDialog
+                      asAdmin
+                      itemIds={unassigned}
+                      reviewers={reviewerOptions}
+                      trigger={
+                        <Button size="sm" variant="outline" data-testid="assign-unassigned">
+                          Assign {unassigned.length} unassigned
+                        </Button>
+                      }
+                    />
                   </>
                 ) : null}
               </CardDescription>
@@ -153,13 +211,23 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
                         <TableCell>
                           <RiskBadge risk={i.risk} />
                         </TableCell>
-                        <TableCell>{i.reviewer?.email ?? <span className="text-muted-foreground">unassigned</span>}</TableCell>
+                        <TableCell>
+                          {i.reviewer ? (
+                            <span title={i.reviewer.email}>{i.reviewer.displayName}</span>
+                          ) : (
+                            <span className="text-muted-foreground">unassigned</span>
+                          )}
+                        </TableCell>
                         <TableCell>
                           <DecisionBadge status={i.status} />
                         </TableCell>
                         <TableCell title={i.remediationDetail ?? undefined}>
                           <RemediationBadge status={i.remediationStatus} />
-                          {i.remediationDetail ? <span className="ml-2 text-xs text-muted-foreground" data-testid="remediation-detail">{i.remediationDetail}</span> : null}
+                          {i.remediationDetail ? (
+                            <span className="ml-2 text-xs text-muted-foreground" data-testid="remediation-detail">
+                              {i.remediationDetail}
+                            </span>
+                          ) : null}
                         </TableCell>
                       </TableRow>
                     );

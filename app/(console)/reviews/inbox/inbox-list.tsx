@@ -1,5 +1,6 @@
 "use client";
 
+import type { ComboboxOption } from "@/components/ui/combobox";
 import { Check, Lightbulb, Scissors, Undo2, UserRoundPen, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, useTransition } from "react";
@@ -7,7 +8,15 @@ import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useFocusFirstError } from "@/components/ui/form-field";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import { DateTime } from "@/components/console/date-time";
@@ -45,7 +54,7 @@ export interface InboxEntry {
   decision: { status: string; justification: string | null; decidedAt: string | null } | null;
 }
 
-type Option = { id: string; label: string };
+type Option = ComboboxOption;
 
 /** Sends a decision; a rubber-stamp warning asks the reviewer before sending again with the acknowledgement. */
 function useDecide() {
@@ -68,7 +77,9 @@ function useDecide() {
         return;
       }
       setWarning(null);
-      toast.success(`${r.data.decided} decided${r.data.toSecondLevel ? ` (${r.data.toSecondLevel} sent to the second-level reviewer)` : ""}${r.data.rubberStamp ? " — flagged for audit" : ""}`);
+      toast.success(
+        `${r.data.decided} decided${r.data.toSecondLevel ? ` (${r.data.toSecondLevel} sent to the second-level reviewer)` : ""}${r.data.rubberStamp ? " — flagged for audit" : ""}`,
+      );
       onDone?.();
       router.refresh();
     });
@@ -85,9 +96,18 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
   const allSelected = selected.length === entries.length;
   return (
     <div className="grid gap-4">
-      <div className="sticky top-[calc(var(--console-top-bar-height)+0.5rem)] z-20 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3 shadow-xs" data-testid="bulk-bar" ref={bulkBar}>
+      <div
+        className="sticky top-[calc(var(--console-top-bar-height)+0.5rem)] z-20 flex flex-wrap items-center gap-2 rounded-md border bg-card p-3 shadow-xs"
+        data-testid="bulk-bar"
+        ref={bulkBar}
+      >
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={allSelected} onChange={() => setSelected(allSelected ? [] : entries.map((e) => e.id))} aria-label="Select all on this page" />
+          <input
+            type="checkbox"
+            checked={allSelected}
+            onChange={() => setSelected(allSelected ? [] : entries.map((e) => e.id))}
+            aria-label="Select all on this page"
+          />
           {selected.length} selected
         </label>
         <input
@@ -99,32 +119,69 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
           value={bulkWhy}
           onChange={(e) => setBulkWhy(e.target.value)}
         />
-        <Button size="sm" disabled={pending || selected.length === 0} data-testid="bulk-certify" onClick={() => send({ itemIds: selected, decision: "certify", justification: bulkWhy }, () => setSelected([]))}>
+        <Button
+          size="sm"
+          disabled={pending || selected.length === 0}
+          data-testid="bulk-certify"
+          onClick={() =>
+            send({ itemIds: selected, decision: "certify", justification: bulkWhy }, () => setSelected([]))
+          }
+        >
           <Check aria-hidden /> Certify selected
         </Button>
         <ConfirmDialog
           trigger={
-            <Button size="sm" variant="destructive" disabled={pending || selected.length === 0} data-testid="bulk-revoke">
+            <Button
+              size="sm"
+              variant="destructive"
+              disabled={pending || selected.length === 0}
+              data-testid="bulk-revoke"
+            >
               <X aria-hidden /> Revoke selected
             </Button>
           }
           title={`Revoke ${selected.length} grant${selected.length === 1 ? "" : "s"}?`}
           description="The access is removed, and live sessions using it are revoked, when the campaign closes. Until then you can take the decisions back."
           confirmLabel={`Revoke ${selected.length}`}
-          onConfirm={() => send({ itemIds: selected, decision: "revoke", justification: bulkWhy }, () => setSelected([]))}
+          onConfirm={() =>
+            send({ itemIds: selected, decision: "revoke", justification: bulkWhy }, () => setSelected([]))
+          }
         />
         {bulkError ? (
-          <p id="bulk-justification-error" className="basis-full text-xs font-medium text-destructive" data-testid="bulk-justification-error">
+          <p
+            id="bulk-justification-error"
+            className="basis-full text-xs font-medium text-destructive"
+            data-testid="bulk-justification-error"
+          >
             {bulkError.message}
           </p>
         ) : null}
-        {selected.length > 0 ? <ReassignDialog itemIds={selected} reviewers={reviewers} trigger={<Button size="sm" variant="outline">Reassign selected</Button>} /> : null}
+        {selected.length > 0 ? (
+          <ReassignDialog
+            itemIds={selected}
+            reviewers={reviewers}
+            trigger={
+              <Button size="sm" variant="outline">
+                Reassign selected
+              </Button>
+            }
+          />
+        ) : null}
       </div>
       {warning ? (
-        <div role="alert" data-testid="rubber-stamp-warning" className="grid gap-2 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm">
+        <div
+          role="alert"
+          data-testid="rubber-stamp-warning"
+          className="grid gap-2 rounded-md border border-warning/40 bg-warning/10 p-3 text-sm"
+        >
           <p>{warning.message}</p>
           <div className="flex gap-2">
-            <Button size="sm" data-testid="rubber-stamp-confirm" disabled={pending} onClick={() => send({ ...warning.input, acknowledgeRubberStamp: true }, () => setSelected([]))}>
+            <Button
+              size="sm"
+              data-testid="rubber-stamp-confirm"
+              disabled={pending}
+              onClick={() => send({ ...warning.input, acknowledgeRubberStamp: true }, () => setSelected([]))}
+            >
               I reviewed each one — certify
             </Button>
             <Button size="sm" variant="ghost" onClick={clearWarning}>
@@ -134,13 +191,29 @@ export function InboxList({ entries, reviewers }: { entries: InboxEntry[]; revie
         </div>
       ) : null}
       {entries.map((e) => (
-        <InboxCard key={e.id} entry={e} selected={selected.includes(e.id)} onToggle={() => toggle(e.id)} reviewers={reviewers} />
+        <InboxCard
+          key={e.id}
+          entry={e}
+          selected={selected.includes(e.id)}
+          onToggle={() => toggle(e.id)}
+          reviewers={reviewers}
+        />
       ))}
     </div>
   );
 }
 
-function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEntry; selected: boolean; onToggle: () => void; reviewers: Option[] }) {
+function InboxCard({
+  entry: e,
+  selected,
+  onToggle,
+  reviewers,
+}: {
+  entry: InboxEntry;
+  selected: boolean;
+  onToggle: () => void;
+  reviewers: Option[];
+}) {
   const [why, setWhy] = useState("");
   const { pending, send, justificationError } = useDecide();
   const highRisk = e.risk === "destructive";
@@ -148,13 +221,27 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
   const decision = useRef<HTMLDivElement>(null);
   useFocusFirstError(decision, justificationError);
   return (
-    <section aria-label={`${e.subject} — ${e.entitlement}`} data-testid="inbox-item" className="grid gap-3 rounded-lg border bg-card p-4">
+    <section
+      aria-label={`${e.subject} — ${e.entitlement}`}
+      data-testid="inbox-item"
+      className="grid gap-3 rounded-lg border bg-card p-4"
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <label className="flex items-start gap-3">
-          <input type="checkbox" className="mt-1" checked={selected} onChange={onToggle} aria-label={`Select ${e.subject} — ${e.entitlement}`} />
+          <input
+            type="checkbox"
+            className="mt-1"
+            checked={selected}
+            onChange={onToggle}
+            aria-label={`Select ${e.subject} — ${e.entitlement}`}
+          />
           <span className="grid">
             <span className="font-medium">
-              {e.subject} <span className="text-xs font-normal text-muted-foreground">({e.subjectType}{e.subjectDetail ? ` · ${e.subjectDetail}` : ""})</span>
+              {e.subject}{" "}
+              <span className="text-xs font-normal text-muted-foreground">
+                ({e.subjectType}
+                {e.subjectDetail ? ` · ${e.subjectDetail}` : ""})
+              </span>
               {e.holderStanding ? (
                 <span className="ml-2 align-middle" data-testid="holder-standing">
                   <StatusBadge variant="danger">{e.holderStanding.status}</StatusBadge>
@@ -175,17 +262,27 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
       {e.holderStanding ? (
         <p className="text-sm text-destructive" data-testid="holder-standing-note">
           This agent is {e.holderStanding.status}
-          {e.holderStanding.since ? <> since <DateTime iso={e.holderStanding.since} dateOnly /></> : null}
-          {e.holderStanding.reason ? ` (${e.holderStanding.reason})` : ""}: it reaches nothing now, whatever is decided here.
+          {e.holderStanding.since ? (
+            <>
+              {" "}
+              since <DateTime iso={e.holderStanding.since} dateOnly />
+            </>
+          ) : null}
+          {e.holderStanding.reason ? ` (${e.holderStanding.reason})` : ""}: it reaches nothing now, whatever is decided
+          here.
         </p>
       ) : null}
       <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
         <div>
           <dt className="inline text-muted-foreground">Granted by </dt>
-          <dd className="inline" data-testid="granted-by">{e.grantedBy ?? "unknown"}</dd> on <DateTime iso={e.grantedAt} dateOnly />
+          <dd className="inline" data-testid="granted-by">
+            {e.grantedBy ?? "unknown"}
+          </dd>{" "}
+          on <DateTime iso={e.grantedAt} dateOnly />
           {e.expiresAt ? (
             <>
-              {" "}· expires <DateTime iso={e.expiresAt} dateOnly />
+              {" "}
+              · expires <DateTime iso={e.expiresAt} dateOnly />
             </>
           ) : null}
         </div>
@@ -196,7 +293,9 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
         <div>
           <dt className="inline text-muted-foreground">Use: </dt>
           <dd className="inline" data-testid="usage">
-            {e.subjectType === "group" ? "not tracked for groups" : `${e.used30} of ${e.tools.length} tools used in 30 days, ${e.used90} in 90 days · last use `}
+            {e.subjectType === "group"
+              ? "not tracked for groups"
+              : `${e.used30} of ${e.tools.length} tools used in 30 days, ${e.used90} in 90 days · last use `}
             {e.subjectType === "group" ? null : e.lastUsedAt ? <DateTime iso={e.lastUsedAt} dateOnly /> : "never"}
           </dd>
         </div>
@@ -204,7 +303,9 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           <dt className="inline text-muted-foreground">Peers with the same access: </dt>
           <dd className="inline" data-testid="peers">
             {e.peers.count}
-            {e.peers.sample.length ? ` (${e.peers.sample.join(", ")}${e.peers.count > e.peers.sample.length ? ", …" : ""})` : ""}
+            {e.peers.sample.length
+              ? ` (${e.peers.sample.join(", ")}${e.peers.count > e.peers.sample.length ? ", …" : ""})`
+              : ""}
           </dd>
         </div>
         {e.agentOwner ? (
@@ -216,10 +317,16 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
       </dl>
       <ul className="flex flex-wrap gap-1.5" aria-label="Tools granted">
         {e.tools.map((t) => (
-          <li key={t.toolId} className="inline-flex items-center gap-1.5 rounded-md border px-2 py-1 text-xs" data-testid="inbox-tool">
+          <li
+            key={t.toolId}
+            className="inline-flex items-center gap-1.5 rounded-md border px-2 py-1 text-xs"
+            data-testid="inbox-tool"
+          >
             <span className="font-medium">{t.name}</span>
             <RiskBadge risk={t.risk} />
-            <span className="tabular-nums">{t.calls90 === 0 ? "unused" : `${t.calls30}/${t.calls90} calls (30/90d)`}</span>
+            <span className="tabular-nums">
+              {t.calls90 === 0 ? "unused" : `${t.calls30}/${t.calls90} calls (30/90d)`}
+            </span>
           </li>
         ))}
       </ul>
@@ -229,7 +336,11 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           Recommended: <strong>{e.recommendation.decision}</strong> — {e.recommendation.reason}
         </p>
       ) : null}
-      {e.reassignNote ? <p className="text-sm" data-testid="reassign-note">Note: {e.reassignNote}</p> : null}
+      {e.reassignNote ? (
+        <p className="text-sm" data-testid="reassign-note">
+          Note: {e.reassignNote}
+        </p>
+      ) : null}
       {e.firstDecision ? (
         <p className="text-sm" data-testid="first-decision">
           First-level decision: <strong>{e.firstDecision.status}</strong>
@@ -248,11 +359,20 @@ function InboxCard({ entry: e, selected, onToggle, reviewers }: { entry: InboxEn
           onChange={(ev) => setWhy(ev.target.value)}
         />
         {justificationError ? (
-          <p id={errorId} className="order-last basis-full text-xs font-medium text-destructive" data-testid="justification-error">
+          <p
+            id={errorId}
+            className="order-last basis-full text-xs font-medium text-destructive"
+            data-testid="justification-error"
+          >
             {justificationError.message}
           </p>
         ) : null}
-        <Button size="sm" disabled={pending} data-testid="certify" onClick={() => send({ itemIds: [e.id], decision: "certify", justification: why })}>
+        <Button
+          size="sm"
+          disabled={pending}
+          data-testid="certify"
+          onClick={() => send({ itemIds: [e.id], decision: "certify", justification: why })}
+        >
           <Check aria-hidden /> Certify
         </Button>
         <ReduceDialog entry={e} justification={why} />
@@ -296,13 +416,22 @@ function ReduceDialog({ entry: e, justification }: { entry: InboxEntry; justific
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Keep part of “{e.entitlement}”</DialogTitle>
-          <DialogDescription>Tick the tools {e.subject} keeps; the others are removed from this grant when the campaign closes.</DialogDescription>
+          <DialogDescription>
+            Tick the tools {e.subject} keeps; the others are removed from this grant when the campaign closes.
+          </DialogDescription>
         </DialogHeader>
         <fieldset className="grid gap-2" data-testid="reduce-tools">
           {e.tools.map((t) => (
             <label key={t.toolId} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={kept.includes(t.toolId)} onChange={() => setKept((k) => (k.includes(t.toolId) ? k.filter((x) => x !== t.toolId) : [...k, t.toolId]))} />
-              {t.name} <RiskBadge risk={t.risk} /> <span className="text-xs text-muted-foreground">{t.calls90} calls in 90 days</span>
+              <input
+                type="checkbox"
+                checked={kept.includes(t.toolId)}
+                onChange={() =>
+                  setKept((k) => (k.includes(t.toolId) ? k.filter((x) => x !== t.toolId) : [...k, t.toolId]))
+                }
+              />
+              {t.name} <RiskBadge risk={t.risk} />{" "}
+              <span className="text-xs text-muted-foreground">{t.calls90} calls in 90 days</span>
             </label>
           ))}
         </fieldset>
@@ -310,7 +439,9 @@ function ReduceDialog({ entry: e, justification }: { entry: InboxEntry; justific
           <Button
             disabled={pending || kept.length === 0 || kept.length === e.tools.length}
             data-testid="confirm-reduce"
-            onClick={() => send({ itemIds: [e.id], decision: "reduce", keptToolIds: kept, justification }, () => setOpen(false))}
+            onClick={() =>
+              send({ itemIds: [e.id], decision: "reduce", keptToolIds: kept, justification }, () => setOpen(false))
+            }
           >
             Keep {kept.length} of {e.tools.length}
           </Button>
@@ -320,7 +451,11 @@ function ReduceDialog({ entry: e, justification }: { entry: InboxEntry; justific
   );
 }
 
-const decisionVariant: Record<string, "success" | "warning" | "danger" | "neutral"> = { certified: "success", reduced: "warning", revoked: "danger" };
+const decisionVariant: Record<string, "success" | "warning" | "danger" | "neutral"> = {
+  certified: "success",
+  reduced: "warning",
+  revoked: "danger",
+};
 
 /** The reviewer's decided items in open campaigns, each with its decision and an undo. */
 export function DecidedList({ entries }: { entries: InboxEntry[] }) {
@@ -347,18 +482,29 @@ function DecidedCard({ entry: e }: { entry: InboxEntry }) {
       router.refresh();
     });
   return (
-    <li aria-label={`${e.subject} — ${e.entitlement}`} data-testid="decided-item" className="flex flex-wrap items-center justify-between gap-3 rounded-lg border bg-card p-3">
+    <li
+      aria-label={`${e.subject} — ${e.entitlement}`}
+      data-testid="decided-item"
+      className="flex flex-wrap items-center justify-between gap-3 rounded-lg border bg-card p-3"
+    >
       <div className="grid min-w-0 gap-0.5">
         <span className="font-medium">
-          {e.subject} <span className="text-sm font-normal">· {e.entitlement} on {e.server}</span>
+          {e.subject}{" "}
+          <span className="text-sm font-normal">
+            · {e.entitlement} on {e.server}
+          </span>
         </span>
         <span className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
           <span data-testid="decided-status">
-            <StatusBadge variant={decisionVariant[e.decision?.status ?? ""] ?? "neutral"}>{e.decision?.status ?? "decided"}</StatusBadge>
+            <StatusBadge variant={decisionVariant[e.decision?.status ?? ""] ?? "neutral"}>
+              {e.decision?.status ?? "decided"}
+            </StatusBadge>
           </span>
           {e.decision?.decidedAt ? <DateTime iso={e.decision.decidedAt} /> : null}
           {e.decision?.justification ? <span>— {e.decision.justification}</span> : null}
-          <span>· {e.micro ? "Micro-certification" : e.campaignName}, due <DateTime iso={e.dueAt} dateOnly /></span>
+          <span>
+            · {e.micro ? "Micro-certification" : e.campaignName}, due <DateTime iso={e.dueAt} dateOnly />
+          </span>
         </span>
       </div>
       <Button size="sm" variant="outline" disabled={pending} data-testid="undo-decision" onClick={undo}>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { Combobox, type ComboboxOption, MultiCombobox } from "@/components/ui/combobox";
 import { FormField, useFocusFirstError } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -12,27 +13,43 @@ import { REVIEWER_POLICIES, REVIEWER_POLICY_LABELS, type ReviewerPolicy } from "
 import type { ActionError } from "@/app/_server/action-result";
 import { createCampaignAction } from "../actions";
 
-export interface Option {
-  id: string;
+export type Option = ComboboxOption;
+
+function ScopePicker({
+  name,
+  options,
+  label,
+  noun,
+  error,
+}: {
+  name: string;
+  options: Option[];
   label: string;
-}
-
-const multiClass = "min-h-24 w-full rounded-md border border-input bg-card px-2 py-1 text-sm";
-
-function MultiSelect({ name, options, label }: { name: string; options: Option[]; label: string }) {
+  noun: string;
+  error?: string;
+}) {
   return (
-    <select name={name} multiple aria-label={label} className={multiClass} size={Math.min(6, Math.max(3, options.length))}>
-      {options.map((o) => (
-        <option key={o.id} value={o.id}>
-          {o.label}
-        </option>
-      ))}
-    </select>
+    <FormField label={label} error={error}>
+      <MultiCombobox
+        name={name}
+        label={label}
+        options={options}
+        placeholder="Any"
+        searchPlaceholder={`Search ${noun}…`}
+        data-testid={`scope-${name}`}
+      />
+    </FormField>
   );
 }
 
 /** The campaign definition; the server validates it again (zod) and checks every reviewer can review. */
-export function CampaignForm(props: { servers: Option[]; entitlements: Option[]; agents: Option[]; owners: Option[]; reviewers: Option[] }) {
+export function CampaignForm(props: {
+  servers: Option[];
+  entitlements: Option[];
+  agents: Option[];
+  owners: Option[];
+  reviewers: Option[];
+}) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<ActionError | null>(null);
@@ -82,7 +99,13 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
   return (
     <form ref={formRef} action={submit} className="grid max-w-3xl gap-5" noValidate data-testid="campaign-form">
       {error ? (
-        <p role="alert" data-testid="form-error" data-slot="form-error" tabIndex={-1} className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+        <p
+          role="alert"
+          data-testid="form-error"
+          data-slot="form-error"
+          tabIndex={-1}
+          className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
+        >
           {error.message}
         </p>
       ) : null}
@@ -93,12 +116,32 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
         <Textarea name="description" maxLength={1000} />
       </FormField>
       <fieldset className="grid gap-3 rounded-md border p-4">
-        <legend className="px-1 text-sm font-medium">Scope (every filter chosen must match; none chosen: all live assignments)</legend>
+        <legend className="px-1 text-sm font-medium">
+          Scope (every filter chosen must match; none chosen: all live assignments)
+        </legend>
         <div className="grid gap-3 sm:grid-cols-2">
-          <label className="grid gap-1 text-sm">MCP servers<MultiSelect name="serverIds" options={props.servers} label="MCP servers" /></label>
-          <label className="grid gap-1 text-sm">Entitlements<MultiSelect name="entitlementIds" options={props.entitlements} label="Entitlements" /></label>
-          <label className="grid gap-1 text-sm">Agents<MultiSelect name="agentIds" options={props.agents} label="Agents" /></label>
-          <label className="grid gap-1 text-sm">Agents owned by<MultiSelect name="ownerIds" options={props.owners} label="Agents owned by" /></label>
+          <ScopePicker
+            name="serverIds"
+            options={props.servers}
+            label="MCP servers"
+            noun="servers"
+            error={err("serverIds")}
+          />
+          <ScopePicker
+            name="entitlementIds"
+            options={props.entitlements}
+            label="Entitlements"
+            noun="entitlements"
+            error={err("entitlementIds")}
+          />
+          <ScopePicker name="agentIds" options={props.agents} label="Agents" noun="agents" error={err("agentIds")} />
+          <ScopePicker
+            name="ownerIds"
+            options={props.owners}
+            label="Agents owned by"
+            noun="people by name or email"
+            error={err("ownerIds")}
+          />
         </div>
         <div className="grid gap-3 sm:grid-cols-2">
           <FormField label="Minimum risk">
@@ -112,7 +155,8 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
             <legend className="mb-1 font-medium">Holders</legend>
             {(["agent", "user", "group"] as const).map((t) => (
               <label key={t} className="flex items-center gap-2">
-                <input type="checkbox" name="principalTypes" value={t} /> {t === "agent" ? "Agents" : t === "user" ? "People" : "Groups"}
+                <input type="checkbox" name="principalTypes" value={t} />{" "}
+                {t === "agent" ? "Agents" : t === "user" ? "People" : "Groups"}
               </label>
             ))}
           </fieldset>
@@ -130,38 +174,50 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
           </Select>
         </FormField>
         {policy === "named" ? (
-          <label className="grid gap-1 text-sm">
-            Named reviewers (items shared in turn)
-            <MultiSelect name="namedReviewerIds" options={props.reviewers} label="Named reviewers" />
-            {err("namedReviewerIds") ? <span className="text-xs text-destructive">{err("namedReviewerIds")}</span> : null}
-          </label>
+          <FormField label="Named reviewers (items shared in turn)" error={err("namedReviewerIds")}>
+            <MultiCombobox
+              name="namedReviewerIds"
+              label="Named reviewers"
+              options={props.reviewers}
+              placeholder="Choose reviewers…"
+              searchPlaceholder="Search reviewers by name or email…"
+            />
+          </FormField>
         ) : null}
-        <FormField label="Fallback reviewer" required error={err("fallbackReviewerId")} description="Takes any item whose reviewer is missing, cannot review, or would review their own access.">
-          <Select name="fallbackReviewerId" defaultValue="">
-            <option value="" disabled>
-              Choose…
-            </option>
-            {props.reviewers.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-          </Select>
+        <FormField
+          label="Fallback reviewer"
+          required
+          error={err("fallbackReviewerId")}
+          description="Takes any item whose reviewer is missing, cannot review, or would review their own access."
+        >
+          <Combobox
+            name="fallbackReviewerId"
+            options={props.reviewers}
+            placeholder="Choose a reviewer…"
+            searchPlaceholder="Search reviewers by name or email…"
+          />
         </FormField>
-        <FormField label="Second-level reviewer (optional)" error={err("secondLevelReviewerId")} description="Confirms every first-level decision; theirs is final.">
-          <Select name="secondLevelReviewerId" defaultValue="">
-            <option value="">None</option>
-            {props.reviewers.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-          </Select>
+        <FormField
+          label="Second-level reviewer (optional)"
+          error={err("secondLevelReviewerId")}
+          description="Confirms every first-level decision; theirs is final."
+        >
+          <Combobox
+            name="secondLevelReviewerId"
+            options={props.reviewers}
+            noneLabel="None"
+            searchPlaceholder="Search reviewers by name or email…"
+          />
         </FormField>
       </fieldset>
       <fieldset className="grid gap-3 rounded-md border p-4 sm:grid-cols-2">
         <legend className="px-1 text-sm font-medium">Schedule</legend>
-        <FormField label="Due date" required error={err("dueAt")} description="The campaign is due at the end of this day, UTC.">
+        <FormField
+          label="Due date"
+          required
+          error={err("dueAt")}
+          description="The campaign is due at the end of this day, UTC."
+        >
           <Input name="dueAt" type="date" defaultValue={defaultDue} />
         </FormField>
         <FormField label="Unreviewed items at close" description="Remove treats them as revoked.">
@@ -176,7 +232,11 @@ export function CampaignForm(props: { servers: Option[]; entitlements: Option[];
         <FormField label="Escalate (days after due)" error={err("escalateAfterDays")}>
           <Input name="escalateAfterDays" type="number" min={0} max={365} />
         </FormField>
-        <FormField label="Repeat every (days)" error={err("recurrenceDays")} description="A recurring campaign launches a fresh copy on this cycle.">
+        <FormField
+          label="Repeat every (days)"
+          error={err("recurrenceDays")}
+          description="A recurring campaign launches a fresh copy on this cycle."
+        >
           <Input name="recurrenceDays" type="number" min={1} max={365} />
         </FormField>
       </fieldset>

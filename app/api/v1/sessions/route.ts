@@ -12,7 +12,14 @@ export const GET = defineApiRoute({
   query: sessionFiltersSchema.extend(pageRequestSchema.shape).loose(),
   handler: async ({ req }) => {
     const params = Object.fromEntries(req.nextUrl.searchParams);
-    const page = await listSessions(getDb(), parsePageRequest(params), sessionFiltersSchema.parse(params));
-    return { data: page.rows, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+    const request = parsePageRequest(params);
+    const page = await listSessions(getDb(), request, sessionFiltersSchema.parse(params));
+    return {
+      data: page.rows,
+      nextCursor: page.nextCursor,
+      prevCursor: page.prevCursor,
+      position: page.position ?? null,
+      pageSize: request.limit,
+    };
   },
 });

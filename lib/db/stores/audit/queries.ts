@@ -106,20 +106,42 @@ export async function queryAuditEvents(
   const provider = providerOf(db);
   const b = new SqlBuilder(provider);
   applyFilter(b, filter);
-  if (window.after) {
-    const at = b.bind(window.after.occurredAt);
-    const id = b.bind(window.after.id);
-    const cmp = window.order === "desc" ? "<" : ">";
-    // The first bound is implied by the second; it is there so the planner seeks the (occurredAt, id) index to
-    // the position instead of walking it from the end and filtering (each export batch would re-read every row
-    // before it: quadratic in the export's length).
-    b.clauses.push(`"occurredAt" ${cmp}= ${at}`);
-    b.clauses.push(`("occurredAt" ${cmp} ${at} OR ("occurredAt" = ${at} AND "id" ${cmp} ${id}))`);
-  }
+  applyWindow(b, window);
   const dir = window.order === "desc" ? "DESC" : "ASC";
   const sql = `SELECT ${SELECT_LIST} FROM "AuditEvent" ${b.where()} ORDER BY "occurredAt" ${dir}, "id" ${dir} LIMIT ${b.bind(window.limit)}`;
   const [text, params] = placeholders(provider, sql, b.params);
   return (await poolOf(db).query(text, params)).map(toRecord);
+}
+
+function applyWindow(b: SqlBuilder, window: { order: "asc" | "desc"; after: EventPosition | null }): void {
+  if (!window.after) return;
+  const at = b.bind(window.after.occurredAt);
+  const id = b.bind(window.after.id);
+  const cmp = window.order === "desc" ? "<" : ">";
+  // The first bound is implied by the second; it is there so the planner seeks the (occurredAt, id) index to
+  // the position instead of walking it from the end and filtering (each export batch would re-read every row
+  // before it: quadratic in the export's length).
+  b.clauses.push(`"occurredAt" ${cmp}= ${at}`);
+  b.clauses.push(`("occurredAt" ${cmp} ${at} OR ("occurredAt" = ${at} AND "id" ${cmp} ${id}))`);
+}
+
+/**
+ * How many events of a window match, counting at most `limit` (the timeline's
+ * "Showing 51–100 of 312"): the inner LIMIT stops the index walk there.
+ */
+export async function countAuditEventsWindow(
+  db: Db,
+  filter: AuditFilter,
+  window: { order: "asc" | "desc"; after: EventPosition | null; limit: number },
+): Promise<number> {
+  const provider = providerOf(db);
+  const b = new SqlBuilder(provider);
+  applyFilter(b, filter);
+  applyWindow(b, window);
+  const inner = `SELECT 1 FROM "AuditEvent" ${b.where()} LIMIT ${b.bind(window.limit)}`;
+  const [text, params] = placeholders(provider, `SELECT COUNT(*) AS n FROM (${inner}) AS w`, b.params);
+  const rows = await poolOf(db).query(text, params);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** How many events match (the export's progress total). */
