@@ -5,12 +5,24 @@ import { storageStateOf } from "./support/accounts";
 
 const TOKEN = "e2e-upstream-token";
 const TOOLS: TestTool[] = [
-  { name: "list_builds", title: "List builds", description: "Recent builds", input: { branch: z.string() }, annotations: { readOnlyHint: true } },
+  {
+    name: "list_builds",
+    title: "List builds",
+    description: "Recent builds",
+    input: { branch: z.string() },
+    annotations: { readOnlyHint: true },
+  },
   { name: "trigger_build", description: "Start a build", input: { branch: z.string() } },
-  { name: "delete_artifact", description: "Delete an artifact", input: { id: z.string() }, annotations: { destructiveHint: true } },
+  {
+    name: "delete_artifact",
+    description: "Delete an artifact",
+    input: { id: z.string() },
+    annotations: { destructiveHint: true },
+  },
 ];
 
-const toolRow = (page: Page, name: string) => page.getByRole("row").filter({ has: page.getByText(name, { exact: true }) });
+const toolRow = (page: Page, name: string) =>
+  page.getByRole("row").filter({ has: page.getByText(name, { exact: true }) });
 
 test.describe("MCP servers", () => {
   let upstream: McpTestServer;
@@ -47,7 +59,9 @@ test.describe("MCP servers", () => {
     await page.getByLabel("Upstream credential").fill(TOKEN);
     await page.getByTestId("server-form-submit").click();
     const gatewayUrl = new URL("/mcp/github-enterprise", page.url()).href;
-    await expect(page.getByText(`A gateway server's resource URI is its gateway URL, ${gatewayUrl}:`, { exact: false })).toBeVisible();
+    await expect(
+      page.getByText(`A gateway server's resource URI is its gateway URL, ${gatewayUrl}:`, { exact: false }),
+    ).toBeVisible();
 
     // Left empty it is derived; a duplicate name is refused at the name field once the rest is valid.
     await page.getByLabel("Resource URI").fill("");
@@ -62,7 +76,9 @@ test.describe("MCP servers", () => {
     await expect(page.getByTestId("credential-state")).toHaveText("Stored, encrypted");
     const slug = name.toLowerCase().replace(/ /g, "-");
     await expect(page.getByTestId("gateway-url")).toHaveText(new URL(`/mcp/${slug}`, page.url()).href);
-    await expect(page.getByTestId("server-settings")).toContainText(`Resource URI${new URL(`/mcp/${slug}`, page.url()).href}`);
+    await expect(page.getByTestId("server-settings")).toContainText(
+      `Resource URI${new URL(`/mcp/${slug}`, page.url()).href}`,
+    );
     // The credential never comes back to the browser.
     expect(await page.content()).not.toContain(TOKEN);
 
@@ -93,7 +109,10 @@ test.describe("MCP servers", () => {
     await page.getByTestId("tool-filter-all").click();
 
     // The server adds a tool and drops another: the re-sync shows the diff.
-    upstream.setTools([...TOOLS.filter((t) => t.name !== "delete_artifact"), { name: "cancel_build", description: "Cancel a build", input: { id: z.string() } }]);
+    upstream.setTools([
+      ...TOOLS.filter((t) => t.name !== "delete_artifact"),
+      { name: "cancel_build", description: "Cancel a build", input: { id: z.string() } },
+    ]);
     await page.getByTestId("sync-tools").click();
     await expect(dialog.getByTestId("sync-added")).toHaveText("cancel_build");
     await expect(dialog.getByTestId("sync-removed")).toHaveText("delete_artifact");
@@ -102,6 +121,20 @@ test.describe("MCP servers", () => {
     await expect(toolRow(page, "cancel_build")).toContainText("pending");
     await expect(toolRow(page, "delete_artifact")).toContainText("removed");
     await expect(toolRow(page, "list_builds")).toContainText("approved");
+
+    // A tool's scope is edited in a dialog: a bad one is refused at its field, a good one saved.
+    await toolRow(page, "trigger_build").getByRole("button", { name: "Edit trigger_build" }).click();
+    const edit = page.getByRole("dialog");
+    await edit.getByLabel("Scope").fill("two words");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await expect(
+      edit.getByText("A scope is one word of printable characters, without spaces, quotes or backslashes"),
+    ).toBeVisible();
+    await edit.getByLabel("Scope").fill("builds:trigger");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Saved trigger_build")).toBeVisible();
+    await expect(edit).toHaveCount(0);
+    await expect(toolRow(page, "trigger_build")).toContainText("builds:trigger");
   });
 
   test("deleting a server takes a typed confirmation and is refused while entitlements use it", async ({ page }) => {

@@ -2,13 +2,13 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { gatewayResourceUri } from "@/lib/servers/gateway-resource";
 import { slugOf } from "@/lib/servers/slug";
 import { registerServerAction, updateServerAction } from "./actions";
@@ -30,9 +30,19 @@ export type ServerFormValues = {
 /** `issuer` is MANDATE_ISSUER: a gateway server's resource URI is derived from it and the slug. */
 type Props =
   | { mode: "create"; issuer: string; initial: ServerFormValues }
-  | { mode: "edit"; issuer: string; slug: string; serverId: string; initial: ServerFormValues; hasUpstreamCredential: boolean };
+  | {
+      mode: "edit";
+      issuer: string;
+      slug: string;
+      serverId: string;
+      initial: ServerFormValues;
+      hasUpstreamCredential: boolean;
+    };
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+
+/** What the form sends: the values, plus the credential typed (empty to keep the stored one). */
+type ServerInput = ServerFormValues & { upstreamCredential: string };
 
 /**
  * Register or edit an MCP server. The server action validates with the same
@@ -40,21 +50,34 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? "");
  */
 export function ServerForm(props: Props) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [mode, setMode] = useState(props.initial.enforcementMode);
   const [clearCredential, setClearCredential] = useState(false);
   const [name, setName] = useState(props.initial.name);
   // The slug is fixed at registration; while registering, it follows the name being typed.
   const slug = props.mode === "edit" ? props.slug : slugOf(name);
   const gatewayUrl = gatewayResourceUri(props.issuer, slug || "<name>");
-  const errorOf = (field: string) => errors[field]?.[0];
+  const save = useConsoleAction(
+    (values: ServerInput) =>
+      props.mode === "create"
+        ? registerServerAction(values)
+        : updateServerAction({ ...values, id: props.serverId, clearUpstreamCredential: clearCredential }),
+    {
+      success: (_data, values) =>
+        props.mode === "create" ? `Registered ${values.name.trim()}` : `Saved ${values.name.trim()}`,
+      onSuccess: (data) => router.push(`/servers/${data.id}`),
+    },
+  );
+  const { pending, error } = save;
+  const errorOf = (field: string) => save.fieldErrors[field];
+  // A refusal that names no input (or only the form as a whole) is shown above the form.
+  const fieldless =
+    error !== null && (!error.fieldErrors || Object.keys(error.fieldErrors).every((k) => k === "_form"));
+  const formError = error && fieldless ? (error.fieldErrors?._form?.[0] ?? error.message) : null;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const values = {
+    const values: ServerInput = {
       name: text(form, "name"),
       description: text(form, "description"),
       category: text(form, "category"),
@@ -68,32 +91,29 @@ export function ServerForm(props: Props) {
       ownerEmail: text(form, "ownerEmail"),
       upstreamCredential: clearCredential ? "" : text(form, "upstreamCredential"),
     };
-    startTransition(async () => {
-      const result =
-        props.mode === "create"
-          ? await registerServerAction(values)
-          : await updateServerAction({ ...values, id: props.serverId, clearUpstreamCredential: clearCredential });
-      if (result.ok) {
-        toast.success(props.mode === "create" ? `Registered ${values.name.trim()}` : `Saved ${values.name.trim()}`);
-        router.push(`/servers/${result.data.id}`);
-        router.refresh();
-        return;
-      }
-      setErrors(result.error.fieldErrors ?? {});
-      const fieldless = !result.error.fieldErrors || Object.keys(result.error.fieldErrors).every((k) => k === "_form");
-      setFormError(fieldless ? (result.error.fieldErrors?._form?.[0] ?? result.error.message) : null);
-    });
+    void save.run(values);
   }
 
   const { initial } = props;
   return (
     <form onSubmit={submit} noValidate className="grid max-w-2xl gap-5" data-testid="server-form">
       {formError ? (
-        <p role="alert" data-testid="server-form-error" className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive">
+        <p
+          role="alert"
+          data-testid="server-form-error"
+          className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
+        >
           {formError}
         </p>
       ) : null}
-      <FormField label="Name" required error={errorOf("name")} description={props.mode === "create" ? "Its gateway path and default tool scopes are derived from it." : undefined}>
+      <FormField
+        label="Name"
+        required
+        error={errorOf("name")}
+        description={
+          props.mode === "create" ? "Its gateway path and default tool scopes are derived from it." : undefined
+        }
+      >
         <Input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} autoComplete="off" />
       </FormField>
       <FormField
@@ -115,16 +135,35 @@ export function ServerForm(props: Props) {
           data-testid="resource-uri"
         />
       </FormField>
-      <FormField label="Enforcement" error={errorOf("enforcementMode")} description="Native: the server validates Mandate's tokens itself. Gateway: Mandate fronts it and enforces every tool call.">
-        <Select name="enforcementMode" value={mode} onChange={(e) => setMode(e.target.value === "gateway" ? "gateway" : "native")}>
+      <FormField
+        label="Enforcement"
+        error={errorOf("enforcementMode")}
+        description="Native: the server validates Mandate's tokens itself. Gateway: Mandate fronts it and enforces every tool call."
+      >
+        <Select
+          name="enforcementMode"
+          value={mode}
+          onChange={(e) => setMode(e.target.value === "gateway" ? "gateway" : "native")}
+        >
           <option value="native">Native</option>
           <option value="gateway">Gateway</option>
         </Select>
       </FormField>
       {mode === "gateway" ? (
         <>
-          <FormField label="Upstream URL" required error={errorOf("upstreamUrl")} description="The MCP endpoint the gateway forwards calls to.">
-            <Input name="upstreamUrl" type="url" defaultValue={initial.upstreamUrl} placeholder="https://internal.example.com/mcp" autoComplete="off" />
+          <FormField
+            label="Upstream URL"
+            required
+            error={errorOf("upstreamUrl")}
+            description="The MCP endpoint the gateway forwards calls to."
+          >
+            <Input
+              name="upstreamUrl"
+              type="url"
+              defaultValue={initial.upstreamUrl}
+              placeholder="https://internal.example.com/mcp"
+              autoComplete="off"
+            />
           </FormField>
         </>
       ) : null}
@@ -137,31 +176,64 @@ export function ServerForm(props: Props) {
             : "Optional. Sent as a bearer token to the server when Mandate lists its tools or forwards calls. Stored encrypted; never shown again."
         }
       >
-        <Input name="upstreamCredential" type="password" autoComplete="new-password" disabled={clearCredential} placeholder={props.mode === "edit" && props.hasUpstreamCredential ? "•••••••• (stored)" : ""} />
+        <Input
+          name="upstreamCredential"
+          type="password"
+          autoComplete="new-password"
+          disabled={clearCredential}
+          placeholder={props.mode === "edit" && props.hasUpstreamCredential ? "•••••••• (stored)" : ""}
+        />
       </FormField>
       {props.mode === "edit" && props.hasUpstreamCredential ? (
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="clearUpstreamCredential" checked={clearCredential} onChange={(e) => setClearCredential(e.target.checked)} />
+          <input
+            type="checkbox"
+            name="clearUpstreamCredential"
+            checked={clearCredential}
+            onChange={(e) => setClearCredential(e.target.checked)}
+          />
           Remove the stored credential
         </label>
       ) : null}
       {mode === "native" ? (
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="introspects" defaultChecked={initial.introspects} data-testid="server-introspects" />
+          <input
+            type="checkbox"
+            name="introspects"
+            defaultChecked={initial.introspects}
+            data-testid="server-introspects"
+          />
           It introspects every token with Mandate (RFC 7662), so a revocation reaches it at its next call
         </label>
       ) : null}
-      <FormField label="Authorization server issuer" error={errorOf("authorizationServerIssuer")} description="Optional. The issuer whose tokens the server accepts; for gateway servers, Mandate itself.">
-        <Input name="authorizationServerIssuer" type="url" defaultValue={initial.authorizationServerIssuer} autoComplete="off" />
+      <FormField
+        label="Authorization server issuer"
+        error={errorOf("authorizationServerIssuer")}
+        description="Optional. The issuer whose tokens the server accepts; for gateway servers, Mandate itself."
+      >
+        <Input
+          name="authorizationServerIssuer"
+          type="url"
+          defaultValue={initial.authorizationServerIssuer}
+          autoComplete="off"
+        />
       </FormField>
-      <FormField label="Argument logging" error={errorOf("argumentLogging")} description="What the audit trail keeps of tool-call arguments passing through the gateway.">
+      <FormField
+        label="Argument logging"
+        error={errorOf("argumentLogging")}
+        description="What the audit trail keeps of tool-call arguments passing through the gateway."
+      >
         <Select name="argumentLogging" defaultValue={initial.argumentLogging}>
           <option value="none">None</option>
           <option value="hash">Hash</option>
           <option value="redacted">Redacted</option>
         </Select>
       </FormField>
-      <FormField label="Owner" error={errorOf("ownerEmail")} description="Email of the person accountable for this server.">
+      <FormField
+        label="Owner"
+        error={errorOf("ownerEmail")}
+        description="Email of the person accountable for this server."
+      >
         <Input name="ownerEmail" type="email" defaultValue={initial.ownerEmail} autoComplete="off" />
       </FormField>
       <FormField label="Category" error={errorOf("category")}>

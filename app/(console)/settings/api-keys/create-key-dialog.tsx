@@ -1,9 +1,18 @@
 "use client";
 
 import { Plus } from "lucide-react";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
@@ -21,15 +30,24 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
   const [role, setRole] = useState<ConsoleRole>("auditor");
   const [days, setDays] = useState(DEFAULT_EXPIRY_DAYS);
   const [noExpiry, setNoExpiry] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [pending, startTransition] = useTransition();
+  // The list is not refreshed here: the caller shows the secret first, then brings the list up to date.
+  const create = useConsoleAction(createKey, {
+    refresh: false,
+    onSuccess: (data, input) => {
+      const created = { name: input.name.trim(), key: data.key, kind: "created" as const };
+      setOpen(false);
+      reset();
+      onCreated(created);
+    },
+  });
+  const { pending, fieldErrors: errors } = create;
 
   function reset() {
     setName("");
     setRole("auditor");
     setDays(DEFAULT_EXPIRY_DAYS);
     setNoExpiry(false);
-    setErrors({});
+    create.reset();
   }
 
   return (
@@ -51,8 +69,9 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
         <DialogHeader>
           <DialogTitle>Create an API key</DialogTitle>
           <DialogDescription>
-            A key acts with one console role in the JSON API (/api/v1). Give it the least role that does the job, and an expiry.
-            You hold it: it can do no more than your own roles allow, and it is revoked when you leave or lose that role.
+            A key acts with one console role in the JSON API (/api/v1). Give it the least role that does the job, and an
+            expiry. You hold it: it can do no more than your own roles allow, and it is revoked when you leave or lose
+            that role.
           </DialogDescription>
         </DialogHeader>
         <form
@@ -61,25 +80,32 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            startTransition(async () => {
-              const result = await createKey({ name, role, expiresInDays: noExpiry ? null : days });
-              if (!result.ok) {
-                setErrors(result.error.fieldErrors ?? {});
-                toast.error(result.error.message);
-                return;
-              }
-              const created = { name: name.trim(), key: result.data.key, kind: "created" as const };
-              setOpen(false);
-              reset();
-              onCreated(created);
+            // A refusal is toasted even when it names a field, beside the field's own message.
+            void create.run({ name, role, expiresInDays: noExpiry ? null : days }).then((result) => {
+              if (!result.ok) toast.error(result.error.message);
             });
           }}
         >
-          <FormField label="Name" required error={errors.name?.[0]} description="Who or what uses it, e.g. “Terraform pipeline”.">
-            <Input value={name} onChange={(event) => setName(event.target.value)} maxLength={80} autoComplete="off" data-testid="api-key-name" />
+          <FormField
+            label="Name"
+            required
+            error={errors.name}
+            description="Who or what uses it, e.g. “Terraform pipeline”."
+          >
+            <Input
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              maxLength={80}
+              autoComplete="off"
+              data-testid="api-key-name"
+            />
           </FormField>
-          <FormField label="Role" required error={errors.role?.[0]} description={ROLE_DESCRIPTIONS[role]}>
-            <Select value={role} onChange={(event) => setRole(event.target.value as ConsoleRole)} data-testid="api-key-role">
+          <FormField label="Role" required error={errors.role} description={ROLE_DESCRIPTIONS[role]}>
+            <Select
+              value={role}
+              onChange={(event) => setRole(event.target.value as ConsoleRole)}
+              data-testid="api-key-role"
+            >
               {CONSOLE_ROLES.map((r) => (
                 <option key={r} value={r}>
                   {ROLE_LABELS[r]}
@@ -88,7 +114,7 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
             </Select>
           </FormField>
           <div className="grid gap-2">
-            <FormField label="Expires after (days)" error={errors.expiresInDays?.[0]} description="Between 1 and 365 days.">
+            <FormField label="Expires after (days)" error={errors.expiresInDays} description="Between 1 and 365 days.">
               <Input
                 type="number"
                 inputMode="numeric"
@@ -101,7 +127,12 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
               />
             </FormField>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={noExpiry} onChange={(event) => setNoExpiry(event.target.checked)} className="size-4 accent-primary" />
+              <input
+                type="checkbox"
+                checked={noExpiry}
+                onChange={(event) => setNoExpiry(event.target.checked)}
+                className="size-4 accent-primary"
+              />
               Never expires (not recommended: rotate it by hand)
             </label>
           </div>
@@ -110,7 +141,13 @@ export function CreateKeyDialog({ onCreated }: { onCreated: (secret: RevealedSec
           <Button variant="outline" onClick={() => setOpen(false)} disabled={pending}>
             Cancel
           </Button>
-          <Button type="submit" form="create-api-key-form" disabled={pending} aria-busy={pending} data-testid="submit-api-key">
+          <Button
+            type="submit"
+            form="create-api-key-form"
+            disabled={pending}
+            aria-busy={pending}
+            data-testid="submit-api-key"
+          >
             {pending ? "Creating…" : "Create key"}
           </Button>
         </DialogFooter>

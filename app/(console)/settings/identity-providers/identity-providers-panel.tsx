@@ -2,7 +2,9 @@
 
 import type { ColumnDef } from "@tanstack/react-table";
 import { Fingerprint, KeyRound, Link2, Pencil, Plus, ServerCog, Trash2, X } from "lucide-react";
-import { useMemo, useState, useTransition } from "react";
+import { useMemo, useState } from "react";
+import type { ActionResult } from "@/app/_server/action-result";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -73,6 +75,26 @@ export interface WorkloadRuleRow {
 
 type KeySource = "discovery" | "jwks_uri" | "jwks";
 
+/** What the issuer dialog sends, for adding or (with the row's id) editing. */
+type IssuerInput = {
+  name: string;
+  issuer: string;
+  roles: IssuerRole[];
+  keySource: KeySource;
+  jwksUri: string | null;
+  jwks: string | null;
+  algorithms: IssuerAlgorithm[];
+  userMatch: "sub" | "email";
+  enabled: boolean;
+};
+
+// No router.refresh in this file: every action here revalidates the page itself.
+
+/** A refusal is always a toast here, even one that names a field (these controls have no inline error). */
+const toastRefusal = (result: ActionResult<unknown>) => {
+  if (!result.ok) toast.error(result.error.message);
+};
+
 /** Add (no `row`) or edit an issuer: its URL, roles, where its keys come from, the algorithms it may use. */
 function IssuerDialog({
   row,
@@ -94,8 +116,18 @@ function IssuerDialog({
   const [algorithms, setAlgorithms] = useState<IssuerAlgorithm[]>(row?.algorithms ?? [...DEFAULT_ISSUER_ALGORITHMS]);
   const [userMatch, setUserMatch] = useState<"sub" | "email">(row?.userMatch ?? "sub");
   const [enabled, setEnabled] = useState(row?.enabled ?? true);
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
-  const [pending, startTransition] = useTransition();
+  const save = useConsoleAction<IssuerInput, unknown>(
+    (input) => (row ? updateTrustedIssuerAction({ id: row.id, ...input }) : addTrustedIssuerAction(input)),
+    {
+      refresh: false,
+      success: (_data, input) => (row ? `Saved ${input.name.trim()}` : `Now trusting ${input.issuer.trim()}`),
+      onSuccess: () => onOpenChange(false),
+    },
+  );
+  const { pending } = save;
+  const errors: Record<string, string | undefined> = save.error
+    ? { ...save.fieldErrors, _form: Object.keys(save.error.fieldErrors ?? {}).length ? undefined : save.error.message }
+    : {};
   const toggle = <T,>(list: T[], value: T, on: boolean) => (on ? [...list, value] : list.filter((x) => x !== value));
 
   return (
@@ -113,32 +145,18 @@ function IssuerDialog({
           noValidate
           onSubmit={(event) => {
             event.preventDefault();
-            startTransition(async () => {
-              const input = {
-                name,
-                issuer,
-                roles,
-                keySource,
-                jwksUri: keySource === "jwks_uri" ? jwksUri : null,
-                jwks: keySource === "jwks" ? jwks : null,
-                algorithms,
-                userMatch,
-                enabled,
-              };
-              const result = row
-                ? await updateTrustedIssuerAction({ id: row.id, ...input })
-                : await addTrustedIssuerAction(input);
-              if (!result.ok) {
-                const fe = result.error.fieldErrors ?? {};
-                setErrors({
-                  ...Object.fromEntries(Object.entries(fe).map(([k, v]) => [k, v[0]])),
-                  _form: Object.keys(fe).length ? undefined : result.error.message,
-                });
-                return;
-              }
-              toast.success(row ? `Saved ${name.trim()}` : `Now trusting ${issuer.trim()}`);
-              onOpenChange(false);
-            });
+            const input: IssuerInput = {
+              name,
+              issuer,
+              roles,
+              keySource,
+              jwksUri: keySource === "jwks_uri" ? jwksUri : null,
+              jwks: keySource === "jwks" ? jwks : null,
+              algorithms,
+              userMatch,
+              enabled,
+            };
+            void save.run(input);
           }}
         >
           <FormField label="Name" required error={errors.name} description="As people here know it, e.g. “Okta”.">
@@ -326,10 +344,27 @@ function AgentClientsDialog({
 }) {
   const [agentId, setAgentId] = useState("");
   const [clientId, setClientId] = useState("");
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
-  const [pending, startTransition] = useTransition();
+  const removeClient = useConsoleAction(removeAgentIdpClientAction, { refresh: false, onSuccess: onClose });
+  const addClient = useConsoleAction(addAgentIdpClientAction, {
+    refresh: false,
+    success: "Recorded",
+    onSuccess: () => {
+      setAgentId("");
+      setClientId("");
+      onClose();
+    },
+  });
+  const pending = removeClient.pending || addClient.pending;
+  const errors: Record<string, string | undefined> = addClient.error
+    ? {
+        agentId: addClient.fieldErrors.agentId,
+        clientId:
+          addClient.fieldErrors.clientId ??
+          (Object.keys(addClient.error.fieldErrors ?? {}).length ? undefined : addClient.error.message),
+      }
+    : {};
   return (
-    <Dialog open={row !== null} onOpenChange={(open) => (open || pending ? undefined : (setErrors({}), onClose()))}>
+    <Dialog open={row !== null} onOpenChange={(open) => (open || pending ? undefined : (addClient.reset(), onClose()))}>
       <DialogContent data-testid="idp-agents-dialog" className="sm:max-w-xl">
         <DialogHeader>
           <DialogTitle>Agents at {row?.name}</DialogTitle>
@@ -356,13 +391,7 @@ function AgentClientsDialog({
                     size="icon"
                     className="size-8"
                     title="Remove"
-                    onClick={() =>
-                      startTransition(async () => {
-                        const result = await removeAgentIdpClientAction({ id: c.id });
-                        if (!result.ok) toast.error(result.error.message);
-                        else onClose();
-                      })
-                    }
+                    onClick={() => void removeClient.run({ id: c.id }).then(toastRefusal)}
                   >
                     <X aria-hidden />
                     <span className="sr-only">Remove {c.clientId}</span>
@@ -382,22 +411,7 @@ function AgentClientsDialog({
             noValidate
             onSubmit={(event) => {
               event.preventDefault();
-              startTransition(async () => {
-                const result = await addAgentIdpClientAction({ idpId: row.id, agentId, clientId });
-                if (!result.ok) {
-                  const fe = result.error.fieldErrors ?? {};
-                  setErrors({
-                    agentId: fe.agentId?.[0],
-                    clientId: fe.clientId?.[0] ?? (Object.keys(fe).length ? undefined : result.error.message),
-                  });
-                  return;
-                }
-                setAgentId("");
-                setClientId("");
-                setErrors({});
-                toast.success("Recorded");
-                onClose();
-              });
+              void addClient.run({ idpId: row.id, agentId, clientId });
             }}
           >
             <FormField label="Delegated agent" error={errors.agentId}>
@@ -448,10 +462,29 @@ function WorkloadRulesDialog({
   const [agentId, setAgentId] = useState("");
   const [subject, setSubject] = useState("");
   const [claims, setClaims] = useState("");
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
-  const [pending, startTransition] = useTransition();
+  const removeRule = useConsoleAction(removeWorkloadIdentityAction, { refresh: false, success: "Rule removed" });
+  const addRule = useConsoleAction(addWorkloadIdentityAction, {
+    refresh: false,
+    success: "Rule added",
+    onSuccess: () => {
+      setAgentId("");
+      setSubject("");
+      setClaims("");
+    },
+  });
+  const pending = removeRule.pending || addRule.pending;
+  const fe = addRule.error?.fieldErrors ?? {};
+  const errors: Record<string, string | undefined> = addRule.error
+    ? {
+        agentId: fe.agentId?.[0],
+        subject: fe.subject?.[0],
+        // A claim's error is keyed by its name (claims.<name>): the textarea shows the first.
+        claims: Object.entries(fe).find(([k]) => k === "claims" || k.startsWith("claims."))?.[1][0],
+        _form: fe.idpId?.[0] ?? (Object.keys(fe).length ? undefined : addRule.error.message),
+      }
+    : {};
   const close = () => {
-    setErrors({});
+    addRule.reset();
     onClose();
   };
   return (
@@ -492,13 +525,7 @@ function WorkloadRulesDialog({
                     title="Remove"
                     disabled={pending}
                     data-testid="remove-idp-workload-rule"
-                    onClick={() =>
-                      startTransition(async () => {
-                        const result = await removeWorkloadIdentityAction({ id: r.id });
-                        if (!result.ok) toast.error(result.error.message);
-                        else toast.success("Rule removed");
-                      })
-                    }
+                    onClick={() => void removeRule.run({ id: r.id }).then(toastRefusal)}
                   >
                     <X aria-hidden />
                     <span className="sr-only">Remove the rule for {r.subject}</span>
@@ -516,27 +543,7 @@ function WorkloadRulesDialog({
             noValidate
             onSubmit={(event) => {
               event.preventDefault();
-              startTransition(async () => {
-                const result = await addWorkloadIdentityAction({ idpId: row.id, agentId, subject, claims });
-                if (!result.ok) {
-                  const fe = result.error.fieldErrors ?? {};
-                  const claimError = Object.entries(fe).find(
-                    ([k]) => k === "claims" || k.startsWith("claims."),
-                  )?.[1][0];
-                  setErrors({
-                    agentId: fe.agentId?.[0],
-                    subject: fe.subject?.[0],
-                    claims: claimError,
-                    _form: fe.idpId?.[0] ?? (Object.keys(fe).length ? undefined : result.error.message),
-                  });
-                  return;
-                }
-                setAgentId("");
-                setSubject("");
-                setClaims("");
-                setErrors({});
-                toast.success("Rule added");
-              });
+              void addRule.run({ idpId: row.id, agentId, subject, claims });
             }}
           >
             <FormField label="Autonomous agent" required error={errors.agentId}>
@@ -617,7 +624,16 @@ export function IdentityProvidersPanel({
     for (const r of workloadRules) by.set(r.idpId, [...(by.get(r.idpId) ?? []), r]);
     return by;
   }, [workloadRules]);
-  const [testing, startTest] = useTransition();
+  // One test at a time across the rows: every Test button waits for the one running.
+  const tester = useConsoleAction((r: IdentityProviderRow) => testTrustedIssuerAction({ id: r.id }), {
+    refresh: false,
+    onSuccess: (data, r) => setKeys({ name: r.name, ...data }),
+  });
+  const testing = tester.pending;
+  const remover = useConsoleAction((r: IdentityProviderRow) => removeTrustedIssuerAction({ id: r.id }), {
+    refresh: false,
+    success: (_data, r) => `No longer trusting ${r.name}`,
+  });
   const columns = useMemo<ColumnDef<IdentityProviderRow>[]>(
     () => [
       {
@@ -711,13 +727,7 @@ export function IdentityProvidersPanel({
                 size="sm"
                 disabled={testing}
                 data-testid="test-idp"
-                onClick={() =>
-                  startTest(async () => {
-                    const result = await testTrustedIssuerAction({ id: r.id });
-                    if (!result.ok) toast.error(result.error.message);
-                    else setKeys({ name: r.name, ...result.data });
-                  })
-                }
+                onClick={() => void tester.run(r).then(toastRefusal)}
               >
                 <KeyRound aria-hidden />
                 Test
@@ -738,12 +748,7 @@ export function IdentityProvidersPanel({
                 description="Its tokens are refused from the next request, and the agents' client ids recorded for it are removed. Sessions already started keep running until they end or are revoked."
                 confirmLabel="Remove identity provider"
                 onConfirm={async () => {
-                  const result = await removeTrustedIssuerAction({ id: r.id });
-                  if (!result.ok) {
-                    toast.error(result.error.message);
-                    throw new Error(result.error.code);
-                  }
-                  toast.success(`No longer trusting ${r.name}`);
+                  await remover.runOrThrow(r);
                 }}
                 trigger={
                   <Button

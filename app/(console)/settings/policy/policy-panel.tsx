@@ -2,7 +2,8 @@
 
 import { Download, Upload } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -24,7 +25,32 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [plannedFor, setPlannedFor] = useState<string | null>(null);
   const [credentials, setCredentials] = useState<IssuedCredential[]>([]);
-  const [planning, startPlanning] = useTransition();
+  // Planning writes nothing: nothing to refresh.
+  const planner = useConsoleAction(planPolicyAction, {
+    refresh: false,
+    onSuccess: (data, input) => {
+      setCredentials([]);
+      setOutcome(data.ok ? { kind: "plan", plan: data.plan } : { kind: "issues", issues: data.issues });
+      setPlannedFor(data.ok ? `${input.prune}:${input.yaml}` : null);
+    },
+  });
+  const planning = planner.pending;
+  // Refreshed only when the file was applied: a file refused with issues changed nothing.
+  const applier = useConsoleAction(applyPolicyAction, {
+    refresh: false,
+    onSuccess: (data) => {
+      if (!data.ok) {
+        setOutcome({ kind: "issues", issues: data.issues });
+        setPlannedFor(null);
+        return;
+      }
+      toast.success(data.applied ? `Applied ${data.plan.changes.length} change(s)` : "Nothing to apply");
+      setCredentials(data.credentials);
+      setOutcome(null);
+      setPlannedFor(null);
+      router.refresh();
+    },
+  });
 
   const edit = (text: string) => {
     setYaml(text);
@@ -32,34 +58,14 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
     setPlannedFor(null);
   };
 
+  // The editor has no inline error: a refusal, even of the YAML field, is a toast.
   const plan = () =>
-    startPlanning(async () => {
-      const result = await planPolicyAction({ yaml, prune });
-      if (!result.ok) {
-        toast.error(result.error.fieldErrors?.yaml?.[0] ?? result.error.message);
-        return;
-      }
-      setCredentials([]);
-      setOutcome(result.data.ok ? { kind: "plan", plan: result.data.plan } : { kind: "issues", issues: result.data.issues });
-      setPlannedFor(result.data.ok ? `${prune}:${yaml}` : null);
+    void planner.run({ yaml, prune }).then((result) => {
+      if (!result.ok) toast.error(result.error.fieldErrors?.yaml?.[0] ?? result.error.message);
     });
 
   const apply = async () => {
-    const result = await applyPolicyAction({ yaml, prune });
-    if (!result.ok) {
-      toast.error(result.error.message);
-      throw new Error(result.error.message);
-    }
-    if (!result.data.ok) {
-      setOutcome({ kind: "issues", issues: result.data.issues });
-      setPlannedFor(null);
-      return;
-    }
-    toast.success(result.data.applied ? `Applied ${result.data.plan.changes.length} change(s)` : "Nothing to apply");
-    setCredentials(result.data.credentials);
-    setOutcome(null);
-    setPlannedFor(null);
-    router.refresh();
+    await applier.runOrThrow({ yaml, prune });
   };
 
   const planned = outcome?.kind === "plan" && plannedFor === `${prune}:${yaml}`;
@@ -71,13 +77,18 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
         <CardHeader>
           <CardTitle>Current policy</CardTitle>
           <CardDescription>
-            Servers, tools, agents, entitlements and live assignments as YAML. Upstream credentials and client secrets are never exported.
+            Servers, tools, agents, entitlements and live assignments as YAML. Upstream credentials and client secrets
+            are never exported.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-3">
           <div className="flex flex-wrap gap-2">
             <Button asChild variant="outline">
-              <a data-testid="policy-download" href={`data:application/yaml;charset=utf-8,${encodeURIComponent(exported)}`} download="mandate-policy.yaml">
+              <a
+                data-testid="policy-download"
+                href={`data:application/yaml;charset=utf-8,${encodeURIComponent(exported)}`}
+                download="mandate-policy.yaml"
+              >
                 <Download aria-hidden /> Download YAML
               </a>
             </Button>
@@ -89,7 +100,12 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
           </div>
           <details>
             <summary className="cursor-pointer text-sm text-muted-foreground">Show the export</summary>
-            <pre data-testid="policy-export" className="mt-2 max-h-96 overflow-y-auto whitespace-pre-wrap rounded-md bg-muted p-3 font-mono text-xs [overflow-wrap:anywhere]">{exported}</pre>
+            <pre
+              data-testid="policy-export"
+              className="mt-2 max-h-96 overflow-y-auto whitespace-pre-wrap rounded-md bg-muted p-3 font-mono text-xs [overflow-wrap:anywhere]"
+            >
+              {exported}
+            </pre>
           </details>
         </CardContent>
       </Card>
@@ -99,8 +115,8 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
           <CardHeader>
             <CardTitle>Plan and apply</CardTitle>
             <CardDescription>
-              Paste or upload a policy file, plan it to see what would change, then apply it — all of it in one transaction, or none of it.
-              Assignments the file leaves out are ended.
+              Paste or upload a policy file, plan it to see what would change, then apply it — all of it in one
+              transaction, or none of it. Assignments the file leaves out are ended.
             </CardDescription>
           </CardHeader>
           <CardContent className="grid gap-3">
@@ -137,7 +153,14 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
               />
             </div>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={prune} onChange={(event) => { setPrune(event.target.checked); setOutcome(null); }} />
+              <input
+                type="checkbox"
+                checked={prune}
+                onChange={(event) => {
+                  setPrune(event.target.checked);
+                  setOutcome(null);
+                }}
+              />
               Remove servers, agents and entitlements the file leaves out (prune)
             </label>
             <div className="flex gap-2">
@@ -145,7 +168,11 @@ export function PolicyPanel({ exported, canApply }: { exported: string; canApply
                 {planning ? "Planning…" : "Plan"}
               </Button>
               <ConfirmDialog
-                trigger={<Button variant="destructive" disabled={!planned || changeCount === 0}>Apply</Button>}
+                trigger={
+                  <Button variant="destructive" disabled={!planned || changeCount === 0}>
+                    Apply
+                  </Button>
+                }
                 title="Apply this policy?"
                 description={`${changeCount} change(s) will be made in one transaction, each recorded in the audit trail.${prune ? " Servers, agents and entitlements the file leaves out will be removed." : ""}`}
                 confirmLabel="Apply"
