@@ -440,3 +440,23 @@ export async function testTrustedIssuer(
   if (!row.jwksUri) throw new DomainError("invalid", "This identity provider has no keys configured");
   return { source: row.jwksUri, keys: describeKeys(await fetchJwks(row.jwksUri, deps.fetch ?? fetch), "jwksUri") };
 }
+
+/** The delegated agents whose client ids at an enterprise IdP can be recorded: not retired. */
+export async function listDelegatedAgentOptions(db: Db): Promise<{ id: string; name: string; clientId: string }[]> {
+  return db.agent.findMany({
+    where: { kind: "delegated", status: { not: "retired" } },
+    select: { id: true, name: true, clientId: true },
+    orderBy: { name: "asc" },
+    take: 1000,
+  });
+}
+
+/** Enterprise IdPs a SCIM token can be tied to (its externalIds are then that IdP's subjects). */
+export async function listEnterpriseIdpOptions(db: Db): Promise<{ id: string; name: string }[]> {
+  return db.trustedIdp.findMany({
+    where: { roles: { contains: "enterprise_idp" } },
+    select: { id: true, name: true },
+    orderBy: { name: "asc" },
+    take: 100,
+  });
+}

@@ -1,7 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -16,12 +16,9 @@ import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Combobox } from "@/components/ui/combobox";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { GRANT_TYPE_LABELS, GRANT_TYPES_BY_KIND, type GrantType } from "@/lib/agents/grant-types";
 import { personOptions, type PersonOption } from "@/lib/people/person-option";
-import type { ActionError } from "@/app/_server/action-result";
 import { updateAgentAction } from "../actions";
-import { firstErrors } from "../field-errors";
 
 export interface EditableAgent {
   id: string;
@@ -34,32 +31,20 @@ export interface EditableAgent {
 
 /** Owner, purpose, grants and token lifetime; kind and authentication are fixed (changing them means a new client). */
 export function EditAgentDialog({ agent, people }: { agent: EditableAgent; people: PersonOption[] }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<ActionError | null>(null);
   const [grants, setGrants] = useState<string[]>(agent.allowedGrantTypes);
-  const errors = firstErrors(error);
+  const update = useConsoleAction(updateAgentAction, { success: "Agent saved", onSuccess: () => setOpen(false) });
+  const { pending, error, fieldErrors: errors } = update;
 
   function submit(form: FormData) {
     const text = (name: string) => String(form.get(name) ?? "");
-    startTransition(async () => {
-      const result = await updateAgentAction({
+    void update.run({
         agentId: agent.id,
         // Only a changed owner is sent: the domain checks a new owner is active, an unchanged one is left alone.
         ownerId: text("ownerId") && text("ownerId") !== agent.ownerId ? text("ownerId") : undefined,
         purpose: text("purpose"),
         allowedGrantTypes: grants as GrantType[],
         maxTokenLifetimeSeconds: Number(text("maxTokenLifetimeSeconds")),
-      });
-      if (!result.ok) {
-        setError(result.error);
-        return;
-      }
-      setError(null);
-      setOpen(false);
-      toast.success("Agent saved");
-      router.refresh();
     });
   }
 

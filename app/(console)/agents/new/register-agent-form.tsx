@@ -1,20 +1,18 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
 import { Combobox } from "@/components/ui/combobox";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
-import { toast } from "@/components/ui/toast";
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from "@/lib/agents/agent-schemas";
 import { GRANT_TYPE_LABELS, GRANT_TYPES_BY_KIND, type GrantType } from "@/lib/agents/grant-types";
 import { personOptions, type PersonOption } from "@/lib/people/person-option";
-import type { ActionError } from "@/app/_server/action-result";
 import { registerAgentAction } from "../actions";
-import { firstErrors } from "../field-errors";
 import { SecretDialog } from "../secret-dialog";
 
 type Kind = Exclude<keyof typeof GRANT_TYPES_BY_KIND, "interactive">;
@@ -23,14 +21,21 @@ type KeySource = "url" | "upload";
 
 export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<ActionError | null>(null);
   const [kind, setKind] = useState<Kind>("autonomous");
   const [authMethod, setAuthMethod] = useState<AuthMethod>("private_key_jwt");
   const [keySource, setKeySource] = useState<KeySource>("url");
   const [grants, setGrants] = useState<GrantType[]>([...GRANT_TYPES_BY_KIND.autonomous]);
   const [created, setCreated] = useState<{ id: string; clientId: string; secret: string | null } | null>(null);
-  const errors = firstErrors(error);
+  const registration = useConsoleAction(registerAgentAction, {
+    success: (data) => `Registered ${data.clientId}`,
+    toastErrors: true,
+    refresh: false,
+    onSuccess: (data) => {
+      if (data.clientSecret) setCreated({ id: data.id, clientId: data.clientId, secret: data.clientSecret });
+      else router.push(`/agents/${data.id}`);
+    },
+  });
+  const { pending, error, fieldErrors: errors } = registration;
 
   function changeKind(next: Kind) {
     setKind(next);
@@ -40,8 +45,7 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
 
   function submit(form: FormData) {
     const text = (name: string) => String(form.get(name) ?? "");
-    startTransition(async () => {
-      const result = await registerAgentAction({
+    void registration.run({
         name: text("name"),
         ownerId: text("ownerId"),
         purpose: text("purpose"),
@@ -51,17 +55,6 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
         jwks: authMethod === "private_key_jwt" && keySource === "upload" ? text("jwks") : undefined,
         allowedGrantTypes: grants,
         maxTokenLifetimeSeconds: text("maxTokenLifetimeSeconds"),
-      });
-      if (!result.ok) {
-        setError(result.error);
-        if (!result.error.fieldErrors) toast.error(result.error.message);
-        return;
-      }
-      setError(null);
-      toast.success(`Registered ${result.data.clientId}`);
-      if (result.data.clientSecret)
-        setCreated({ id: result.data.id, clientId: result.data.clientId, secret: result.data.clientSecret });
-      else router.push(`/agents/${result.data.id}`);
     });
   }
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { listTrustedIssuers } from "@/lib/federation/trusted-issuers";
+import { listDelegatedAgentOptions, listTrustedIssuers } from "@/lib/federation/trusted-issuers";
 import { listWorkloadAgentOptions, listWorkloadIdentities } from "@/lib/federation/workload-identities";
 import { requirePermission } from "@/app/_server/principal";
 import { SettingsNav } from "../settings-nav";
@@ -16,12 +16,7 @@ export default async function IdentityProvidersSettingsPage() {
   const db = getDb();
   const [issuers, agents, workloadAgents, workloadRules] = await Promise.all([
     listTrustedIssuers(db),
-    db.agent.findMany({
-      where: { kind: "delegated", status: { not: "retired" } },
-      select: { id: true, name: true, clientId: true },
-      orderBy: { name: "asc" },
-      take: 1000,
-    }),
+    listDelegatedAgentOptions(db),
     listWorkloadAgentOptions(db),
     listWorkloadIdentities(db),
   ]);

@@ -3,6 +3,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { listScimTokens } from "@/lib/directory/scim-tokens";
+import { listEnterpriseIdpOptions } from "@/lib/federation/trusted-issuers";
 import { issuerFromEnv } from "@/lib/oauth/defaults";
 import { requirePermission } from "@/app/_server/principal";
 import { SettingsNav } from "../settings-nav";
@@ -17,7 +18,7 @@ export default async function ScimTokensSettingsPage() {
   const db = getDb();
   const [tokens, idps] = await Promise.all([
     listScimTokens(db),
-    db.trustedIdp.findMany({ where: { roles: { contains: "enterprise_idp" } }, select: { id: true, name: true }, orderBy: { name: "asc" }, take: 100 }),
+    listEnterpriseIdpOptions(db),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
