@@ -16,7 +16,7 @@
  * lib/entitlements/effective-access.ts instead (before/after comparisons).
  */
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { listAgents } from "@/lib/agents/list-agents";

@@ -11,7 +11,6 @@
  * It prints figures only; nothing here asserts on time (machines differ).
  */
 import { loadavg } from "node:os";
-import { join } from "node:path";
 import type { Principal } from "@/lib/auth/principal";
 import { openBulkWriter, type BulkRow } from "@/lib/db/bulk-insert";
 import { createDb, type Db } from "@/lib/db/client";

@@ -19,7 +19,7 @@ import type { OAuthContext } from "@/lib/oauth/context";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { callTool, mintToken, portOf, seedRevocationWorld, type RevocationWorld } from "../support/revocation-fixture";
+import { callTool, mintToken, seedRevocationWorld, type RevocationWorld } from "../support/revocation-fixture";
 import { spawnInstance, type Instance } from "../support/spawn-instance";
 
 const SETTINGS: DrillSettings = { targetMs: 1000, timeoutMs: 3000, probeEveryMs: 20 };
