@@ -33,14 +33,18 @@ export default defineConfig({
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
       ],
     },
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
     // Signed in as the demo admin unless a spec chooses another role or none.
-    { name: "chromium", use: { browserName: "chromium", storageState: ".cache/e2e-auth/admin.json" }, dependencies: ["setup"] },
+    {
+      name: "chromium",
+      use: { browserName: "chromium", storageState: ".cache/e2e-auth/admin.json" },
+      dependencies: ["setup"],
+    },
   ],
   webServer: [
     {

@@ -6,7 +6,9 @@ test.use({ storageState: storageStateOf("auditor") });
 
 /** The event ids the timeline shows, in order (each row's time links to its detail page). */
 async function idsOnPage(page: Page): Promise<string[]> {
-  const hrefs = await page.getByTestId("audit-event-link").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  const hrefs = await page
+    .getByTestId("audit-event-link")
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
   return hrefs.map((h) => h.slice(h.lastIndexOf("/") + 1));
 }
 
@@ -46,7 +48,9 @@ test("the trace of one session runs from its mint through its tool calls", async
   await expect(steps.first()).toHaveAttribute("data-action", "token.minted");
   const actions = await steps.evaluateAll((items) => items.map((li) => li.getAttribute("data-action")));
   expect(actions).toContain("tool.called");
-  await expect(page.getByTestId("trace-tool-calls")).toContainText(String(actions.filter((a) => a === "tool.called").length));
+  await expect(page.getByTestId("trace-tool-calls")).toContainText(
+    String(actions.filter((a) => a === "tool.called").length),
+  );
 });
 
 test("exporting a filtered range downloads exactly the events the view shows, with progress", async ({ page }) => {
@@ -66,9 +70,16 @@ test("exporting a filtered range downloads exactly the events the view shows, wi
     const text = await readFile(file, "utf8");
     const ids =
       format === "jsonl"
-        ? text.trimEnd().split("\n").map((l) => (JSON.parse(l) as { id: string }).id)
+        ? text
+            .trimEnd()
+            .split("\n")
+            .map((l) => (JSON.parse(l) as { id: string }).id)
         : format === "csv"
-          ? text.trimEnd().split("\n").slice(1).map((l) => l.slice(0, l.indexOf(",")))
+          ? text
+              .trimEnd()
+              .split("\n")
+              .slice(1)
+              .map((l) => l.slice(0, l.indexOf(",")))
           : (JSON.parse(text) as { metadata: { uid: string } }[]).map((e) => e.metadata.uid);
     expect(ids, format).toEqual(inView);
     await expect(page.getByText(`Exported ${inView.length} events`).first()).toBeVisible();
@@ -107,7 +118,9 @@ test("an admin sets the audit retention period in Settings, and the change is au
   await context.close();
 });
 
-test("filtering the trail by one agent shows its tool calls, from the timeline and from the agent's page", async ({ page }) => {
+test("filtering the trail by one agent shows its tool calls, from the timeline and from the agent's page", async ({
+  page,
+}) => {
   // The auditor follows a tool call's actor: the trail narrows to that agent by id.
   await page.goto("/audit?action=tool.called");
   const actor = page.getByTestId("data-table-row").first().getByTestId("audit-subject-link").first();
@@ -132,14 +145,24 @@ test("filtering the trail by one agent shows its tool calls, from the timeline a
 test.describe("as an admin", () => {
   test.use({ storageState: storageStateOf("admin") });
 
-  test("the agent page links to the agent's audit trail, sessions and scope review, each filtered to it", async ({ page }) => {
+  test("the agent page links to the agent's audit trail, sessions and scope review, each filtered to it", async ({
+    page,
+  }) => {
     await page.goto("/audit?action=tool.called");
-    const agentHref = await page.getByTestId("data-table-row").first().getByTestId("audit-subject-link").first().getAttribute("href");
+    const agentHref = await page
+      .getByTestId("data-table-row")
+      .first()
+      .getByTestId("audit-subject-link")
+      .first()
+      .getAttribute("href");
     const agentId = new URLSearchParams(agentHref!.split("?")[1]).get("agent")!;
     await page.goto(`/agents/${agentId}`);
     const name = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
     await expect(page.getByTestId("agent-sessions-link")).toHaveAttribute("href", `/sessions?agentId=${agentId}`);
-    await expect(page.getByTestId("agent-scope-review-link")).toHaveAttribute("href", `/access/scope-review/${agentId}`);
+    await expect(page.getByTestId("agent-scope-review-link")).toHaveAttribute(
+      "href",
+      `/access/scope-review/${agentId}`,
+    );
     await page.getByTestId("agent-audit-link").click();
     await expect(page).toHaveURL(new RegExp(`/audit\\?agent=${agentId}`));
     await expect(page.getByTestId("audit-subject-filters")).toContainText(`Agent: ${name}`);

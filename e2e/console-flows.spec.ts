@@ -102,7 +102,9 @@ test("an admin approves a destructive tool only after confirming and saying why"
   expect(events[0]?.reason).toBe("Space archival bot needs it");
 });
 
-test("a reviewer revokes with confirmation, sees the decision kept, and undoes it before the campaign closes", async ({ browser }) => {
+test("a reviewer revokes with confirmation, sees the decision kept, and undoes it before the campaign closes", async ({
+  browser,
+}) => {
   const since = Date.now();
   const agent = createGatewayAgent(target, "E2E Undo");
   const reviewerId = findUser(accountOf("reviewer"))!.id;
@@ -111,7 +113,9 @@ test("a reviewer revokes with confirmation, sees the decision kept, and undoes i
   const entitlementName = withDb((db) => {
     const e = db.prepare("SELECT name FROM Entitlement WHERE id = ?").get(target.entitlementId) as { name: string };
     const tools = db
-      .prepare("SELECT t.id AS toolId, t.name, t.scope, t.risk FROM EntitlementTool et JOIN Tool t ON t.id = et.toolId WHERE et.entitlementId = ?")
+      .prepare(
+        "SELECT t.id AS toolId, t.name, t.scope, t.risk FROM EntitlementTool et JOIN Tool t ON t.id = et.toolId WHERE et.entitlementId = ?",
+      )
       .all(target.entitlementId);
     const now = Date.now();
     const campaignId = `e2e-camp-${suffix}`;
@@ -120,10 +124,25 @@ test("a reviewer revokes with confirmation, sees the decision kept, and undoes i
        VALUES (?, ?, 'campaign', 'active', '{}', 'named', 'keep', ?, 1, 1, ?, ?)`,
     ).run(campaignId, campaignName, now + 14 * 86_400_000, now, now);
     const snapshot = {
-      assignmentId: `e2e-asg-${agent.id.replace("e2e-agent-", "")}`, principalType: "agent", principalId: agent.id, principalLabel: agent.name,
-      principalDetail: agent.clientId, agentKind: "autonomous", agentOwnerId: null, agentOwnerLabel: null, entitlementId: target.entitlementId,
-      entitlementName: e.name, serverId: target.serverId, serverName: target.serverName, serverOwnerId: null, tools, justification: "e2e revocation",
-      grantedById: null, grantedByLabel: null, grantedAt: new Date(now).toISOString(), expiresAt: null,
+      assignmentId: `e2e-asg-${agent.id.replace("e2e-agent-", "")}`,
+      principalType: "agent",
+      principalId: agent.id,
+      principalLabel: agent.name,
+      principalDetail: agent.clientId,
+      agentKind: "autonomous",
+      agentOwnerId: null,
+      agentOwnerLabel: null,
+      entitlementId: target.entitlementId,
+      entitlementName: e.name,
+      serverId: target.serverId,
+      serverName: target.serverName,
+      serverOwnerId: null,
+      tools,
+      justification: "e2e revocation",
+      grantedById: null,
+      grantedByLabel: null,
+      grantedAt: new Date(now).toISOString(),
+      expiresAt: null,
     };
     db.prepare(
       `INSERT INTO ReviewItem (id, campaignId, assignmentId, snapshot, risk, reviewerId, level, status, rubberStampFlag, reminderCount, remediationStatus, createdAt)
@@ -158,7 +177,11 @@ test("a reviewer revokes with confirmation, sees the decision kept, and undoes i
   expect(resets[0]).toMatchObject({ actorId: reviewerId, reason: "Decision taken back: revoked" });
   await context.close();
   // Out of the reviewer's inbox: e2e/reviews.spec.ts counts what it finds there.
-  withDb((db) => db.prepare("UPDATE ReviewCampaign SET status = 'closed', closedAt = ? WHERE name = ?").run(Date.now(), campaignName));
+  withDb((db) =>
+    db
+      .prepare("UPDATE ReviewCampaign SET status = 'closed', closedAt = ? WHERE name = ?")
+      .run(Date.now(), campaignName),
+  );
 });
 
 test("a suspended agent shows its state and reason where its access is shown", async ({ page }) => {
@@ -195,7 +218,9 @@ for (const role of ["reviewer", "oncall", "auditor"] as const) {
         await expect(page.getByTestId("denials-trend")).toBeVisible();
         await expect(page.getByTestId("stat-excess-privilege")).toHaveCount(0);
       }
-      const hrefs = await page.locator("main a[href^='/']").evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute("href")!))]);
+      const hrefs = await page
+        .locator("main a[href^='/']")
+        .evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute("href")!))]);
       expect(hrefs.length).toBeGreaterThan(0);
       for (const href of hrefs) expect((await page.request.get(href)).status(), href).toBe(200);
     });

@@ -5,7 +5,9 @@ import { expect, test } from "@playwright/test";
 // A loaded shared machine: page loads, hydration and drills can take seconds.
 test.slow();
 
-test("the coverage map shows every server's enforcement path and what is missing, searchable and exportable", async ({ page }) => {
+test("the coverage map shows every server's enforcement path and what is missing, searchable and exportable", async ({
+  page,
+}) => {
   await page.goto("/coverage");
   await expect(page.getByRole("heading", { level: 1, name: "Coverage" })).toBeVisible();
   await expect(page.getByTestId("coverage-count")).toHaveText(/^(\d+) of \1 servers$/);
@@ -15,7 +17,9 @@ test("the coverage map shows every server's enforcement path and what is missing
   await expect(slack.getByTestId("coverage-path")).toHaveText("Gateway");
   const github = page.getByTestId("coverage-row-GitHub Enterprise");
   await expect(github.getByTestId("coverage-path")).toHaveText("Native, JWTs only");
-  await expect(github.getByTestId("coverage-revocation-time")).toHaveText("Waits for the token to expire (up to its lifetime)");
+  await expect(github.getByTestId("coverage-revocation-time")).toHaveText(
+    "Waits for the token to expire (up to its lifetime)",
+  );
   await expect(github.getByTestId("coverage-missing")).toContainText("A revocation signal");
 
   await page.getByTestId("coverage-search").fill("slack");
@@ -35,7 +39,9 @@ test("the coverage map shows every server's enforcement path and what is missing
   expect(body.data.rows.find((r) => r.name === "Slack")?.path).toBe("gateway");
 });
 
-test("a drill run from the console revokes a canary, times the gateway's refusal and alerts on a failure", async ({ page }) => {
+test("a drill run from the console revokes a canary, times the gateway's refusal and alerts on a failure", async ({
+  page,
+}) => {
   await page.goto("/coverage");
   const slack = page.getByTestId("coverage-row-Slack");
   // A click before hydration does nothing: retry until the drill has run.

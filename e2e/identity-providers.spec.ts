@@ -5,7 +5,9 @@ import { OIDC_ISSUER } from "./support/sso";
 
 // Settings → Identity providers against a real OpenID provider (the one the SSO
 // specs use, started by playwright.config.ts): Mandate fetches its published keys.
-test("an admin adds an identity provider, tests its keys, records an agent's client id there, and removes it", async ({ page }) => {
+test("an admin adds an identity provider, tests its keys, records an agent's client id there, and removes it", async ({
+  page,
+}) => {
   // A first render of a cold production server can be slow on a busy machine.
   test.setTimeout(150_000);
   const tag = randomUUID().slice(0, 8);
@@ -59,7 +61,9 @@ test("an admin adds an identity provider, tests its keys, records an agent's cli
   await expect(agents).toBeHidden();
   await expect(row.getByTestId("idp-agents")).toHaveText("1 agent");
 
-  expect(auditEvents("trusted_issuer.added", since)).toEqual([expect.objectContaining({ decision: "allow", reason: `Trusted ${issuer} as enterprise_idp, id_jag_issuer` })]);
+  expect(auditEvents("trusted_issuer.added", since)).toEqual([
+    expect.objectContaining({ decision: "allow", reason: `Trusted ${issuer} as enterprise_idp, id_jag_issuer` }),
+  ]);
   expect(auditEvents("trusted_issuer.agent_client_added", since)).toHaveLength(1);
 
   await row.getByTestId("remove-idp").click();
@@ -67,5 +71,7 @@ test("an admin adds an identity provider, tests its keys, records an agent's cli
   await confirm.getByRole("button", { name: "Remove identity provider" }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByTestId("data-table-row").filter({ hasText: name })).toHaveCount(0);
-  expect(auditEvents("trusted_issuer.removed", since)).toEqual([expect.objectContaining({ reason: `No longer trusting ${issuer}` })]);
+  expect(auditEvents("trusted_issuer.removed", since)).toEqual([
+    expect.objectContaining({ reason: `No longer trusting ${issuer}` }),
+  ]);
 });

@@ -7,7 +7,13 @@ import { startMcpTestServer, type McpTestServer } from "../tests/support/mcp-tes
 import { DEMO_PASSWORD } from "./support/accounts";
 import { auditEvents } from "./support/db";
 import {
-  agentByClientId, assign, createInteractiveTarget, createPersonWithoutRole, InMemoryProvider, startCallbackServer, type InteractiveTarget,
+  agentByClientId,
+  assign,
+  createInteractiveTarget,
+  createPersonWithoutRole,
+  InMemoryProvider,
+  startCallbackServer,
+  type InteractiveTarget,
 } from "./support/interactive";
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
@@ -34,7 +40,10 @@ test.describe("interactive MCP clients", () => {
   let clientId: string;
 
   test.beforeAll(async ({ browser }) => {
-    const tools = [{ name: "read_doc", input: {} }, { name: "write_doc", input: {} }];
+    const tools = [
+      { name: "read_doc", input: {} },
+      { name: "write_doc", input: {} },
+    ];
     upstream = await startMcpTestServer({ tools });
     target = createInteractiveTarget(BASE, upstream.url, tools);
     person = createPersonWithoutRole("ide-user");
@@ -43,7 +52,14 @@ test.describe("interactive MCP clients", () => {
     callback = await startCallbackServer();
     clientId = `${host.origin}/e2e/client.json`;
     host.serve("/e2e/client.json", {
-      body: JSON.stringify({ client_id: clientId, client_name: "Acme IDE", client_uri: "https://ide.acme.example", redirect_uris: [callback.url], grant_types: GRANTS, token_endpoint_auth_method: "none" }),
+      body: JSON.stringify({
+        client_id: clientId,
+        client_name: "Acme IDE",
+        client_uri: "https://ide.acme.example",
+        redirect_uris: [callback.url],
+        grant_types: GRANTS,
+        token_endpoint_auth_method: "none",
+      }),
     });
     personContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     personPage = await personContext.newPage();
@@ -78,9 +94,20 @@ test.describe("interactive MCP clients", () => {
     return back.get("code")!;
   }
 
-  test("a client identified by its metadata document waits for approval, then signs a person in and calls a tool through the gateway", async ({ page }) => {
+  test("a client identified by its metadata document waits for approval, then signs a person in and calls a tool through the gateway", async ({
+    page,
+  }) => {
     const started = Date.now();
-    const provider = new InMemoryProvider(callback.url, { client_name: "Acme IDE", redirect_uris: [callback.url], grant_types: GRANTS, token_endpoint_auth_method: "none" }, clientId);
+    const provider = new InMemoryProvider(
+      callback.url,
+      {
+        client_name: "Acme IDE",
+        redirect_uris: [callback.url],
+        grant_types: GRANTS,
+        token_endpoint_auth_method: "none",
+      },
+      clientId,
+    );
     expect(await auth(provider, { serverUrl: target.url })).toBe("REDIRECT");
     expect(provider.opened!.searchParams.get("resource")).toBe(target.url);
     expect(provider.opened!.searchParams.get("code_challenge_method")).toBe("S256");
@@ -132,10 +159,18 @@ test.describe("interactive MCP clients", () => {
     await expect(session).toContainText("interactive client");
     await expect(session).toContainText("E2E ide-user");
 
-    for (const action of ["authorization.requested", "authorization.signed_in", "authorization.code_issued", "agent.approved", "authorization.refused"]) {
+    for (const action of [
+      "authorization.requested",
+      "authorization.signed_in",
+      "authorization.code_issued",
+      "agent.approved",
+      "authorization.refused",
+    ]) {
       expect(auditEvents(action, started).length, action).toBeGreaterThan(0);
     }
-    const mints = auditEvents("token.minted", started).filter((e) => e.actorId === agent.id).map((e) => e.reason);
+    const mints = auditEvents("token.minted", started)
+      .filter((e) => e.actorId === agent.id)
+      .map((e) => e.reason);
     expect(mints).toEqual(["Authorization code redeemed", "Refresh token redeemed and rotated"]);
 
     // The sign-in opened nothing in the console for a person without a role.
@@ -143,10 +178,21 @@ test.describe("interactive MCP clients", () => {
     await expect(personPage).toHaveURL(/\/signin/);
   });
 
-  test("a person without access through the client gets a clear page, and the refusal is audited", async ({ browser }) => {
+  test("a person without access through the client gets a clear page, and the refusal is audited", async ({
+    browser,
+  }) => {
     const started = Date.now();
     const outsider = createPersonWithoutRole("no-access");
-    const provider = new InMemoryProvider(callback.url, { client_name: "Acme IDE", redirect_uris: [callback.url], grant_types: GRANTS, token_endpoint_auth_method: "none" }, clientId);
+    const provider = new InMemoryProvider(
+      callback.url,
+      {
+        client_name: "Acme IDE",
+        redirect_uris: [callback.url],
+        grant_types: GRANTS,
+        token_endpoint_auth_method: "none",
+      },
+      clientId,
+    );
     expect(await auth(provider, { serverUrl: target.url })).toBe("REDIRECT");
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const p = await context.newPage();
@@ -162,14 +208,22 @@ test.describe("interactive MCP clients", () => {
     await context.close();
   });
 
-  test("with dynamic registration switched on, the SDK registers a client and the person authorizes it", async ({ page }) => {
+  test("with dynamic registration switched on, the SDK registers a client and the person authorizes it", async ({
+    page,
+  }) => {
     await page.goto("/settings");
     await page.getByTestId("dcr-toggle").check();
     await page.getByTestId("auto-approve").fill("name:E2E DCR client");
     await page.getByTestId("interactive-clients-save").click();
     await expect(page.getByText("Interactive client settings saved")).toBeVisible();
     try {
-      const provider = new InMemoryProvider(callback.url, { client_name: "E2E DCR client", redirect_uris: [callback.url], grant_types: GRANTS, response_types: ["code"], token_endpoint_auth_method: "none" });
+      const provider = new InMemoryProvider(callback.url, {
+        client_name: "E2E DCR client",
+        redirect_uris: [callback.url],
+        grant_types: GRANTS,
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
+      });
       expect(await auth(provider, { serverUrl: target.url })).toBe("REDIRECT");
       const registered = agentByClientId(provider.clientInformation()!.client_id)!;
       // Named in the auto-approval list: approved at once; it still reaches only what it is granted.
@@ -179,7 +233,9 @@ test.describe("interactive MCP clients", () => {
       expect(await auth(provider, { serverUrl: target.url, authorizationCode: code })).toBe("AUTHORIZED");
       const client = new Client({ name: "e2e-dcr", version: "1.0.0" });
       await client.connect(new StreamableHTTPClientTransport(new URL(target.url), { authProvider: provider }));
-      expect(JSON.stringify((await client.callTool({ name: "write_doc", arguments: {} })).content)).toContain("write_doc called");
+      expect(JSON.stringify((await client.callTool({ name: "write_doc", arguments: {} })).content)).toContain(
+        "write_doc called",
+      );
       await client.close();
     } finally {
       await page.goto("/settings");

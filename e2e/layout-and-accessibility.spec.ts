@@ -135,7 +135,7 @@ for (const role of ROLES) {
     test("every console page fits 1,280 and 1,440 px and passes axe-core", async ({ page }) => {
       test.setTimeout(routes.length * 60_000);
       for (const route of routes) {
-        const urls = route.includes("[") ? addresses?.get(route) ?? [] : [route];
+        const urls = route.includes("[") ? (addresses?.get(route) ?? []) : [route];
         expect.soft(urls.length, `no address for ${route}`).toBeGreaterThan(0);
         for (const url of urls) {
           await test.step(url, async () => {

@@ -34,7 +34,11 @@ test.describe("policy as code", () => {
     const tool = server.tools!.find((t) => t.status === "approved")!;
     const agent = doc.agents.find((a) => a.status === "active" && a.owner !== "admin@acme.example")!;
     doc.entitlements.push({ name: entitlementName, server: server.name, tools: [tool.name] });
-    doc.assignments.push({ entitlement: entitlementName, agent: agent.name, justification: "Added through the policy page in e2e" });
+    doc.assignments.push({
+      entitlement: entitlementName,
+      agent: agent.name,
+      justification: "Added through the policy page in e2e",
+    });
 
     const editor = page.getByTestId("policy-editor");
     await editor.fill(stringify(doc, { lineWidth: 0 }));

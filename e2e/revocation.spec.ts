@@ -1,7 +1,15 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { auditEvents } from "./support/db";
 import { storageStateOf } from "./support/accounts";
-import { createGatewayAgent, gatewayCall, gatewayTarget, introspect as introspectAs, mint, tryMint, type GatewayTarget } from "./support/gateway-agent";
+import {
+  createGatewayAgent,
+  gatewayCall,
+  gatewayTarget,
+  introspect as introspectAs,
+  mint,
+  tryMint,
+  type GatewayTarget,
+} from "./support/gateway-agent";
 import { startMcpTestServer, type McpTestServer } from "../tests/support/mcp-test-server";
 
 // A seeded autonomous agent with a client secret (scripts/seed/org.ts) and a
@@ -68,7 +76,10 @@ test.describe("revocation at the gateway", () => {
     await upstream?.close();
   });
 
-  test("on-call revokes in the console: the very next gateway call and introspection fail", async ({ page, request }) => {
+  test("on-call revokes in the console: the very next gateway call and introspection fail", async ({
+    page,
+    request,
+  }) => {
     const agent = createGatewayAgent(target, "E2E Revoke");
     const { token, sid } = await mint(request, target, agent);
     expect(await gatewayCall(request, target, token)).toBe(200);
@@ -104,7 +115,10 @@ test.describe("revocation at the gateway", () => {
     expect(await gatewayCall(request, target, tb.token)).toBe(401);
   });
 
-  test("suspend agent: the kill switch ends its sessions and the token endpoint refuses it", async ({ page, request }) => {
+  test("suspend agent: the kill switch ends its sessions and the token endpoint refuses it", async ({
+    page,
+    request,
+  }) => {
     const agent = createGatewayAgent(target, "E2E Kill");
     const { token } = await mint(request, target, agent);
     expect(await gatewayCall(request, target, token)).toBe(200);

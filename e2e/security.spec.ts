@@ -8,9 +8,17 @@ test.describe("security headers", () => {
     expect(response?.status()).toBe(200);
     const headers = response!.headers();
     const csp = headers["content-security-policy"] ?? "";
-    const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    const directives = new Map(
+      csp
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values]),
+    );
 
-    const nonce = directives.get("script-src")?.find((v) => v.startsWith("'nonce-"))?.slice("'nonce-".length, -1);
+    const nonce = directives
+      .get("script-src")
+      ?.find((v) => v.startsWith("'nonce-"))
+      ?.slice("'nonce-".length, -1);
     expect(nonce, csp).toBeTruthy();
     expect(directives.get("script-src")).not.toContain("'unsafe-inline'");
     expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
@@ -84,7 +92,9 @@ test.describe("server actions", () => {
     // above was the origin check, not a malformed replay.
     const genuine = await replay(baseURL!);
     expect(genuine.status()).toBeLessThan(400);
-    expect(sessionsOf(account.id)).toEqual([expect.objectContaining({ endedAt: expect.any(Number), endReason: "Signed out" })]);
+    expect(sessionsOf(account.id)).toEqual([
+      expect.objectContaining({ endedAt: expect.any(Number), endReason: "Signed out" }),
+    ]);
     await page.goto("/audit");
     await expect(page).toHaveURL((url) => url.pathname === "/signin");
   });

@@ -2,7 +2,14 @@ import { expect, test, type Browser, type BrowserContextOptions, type Page } fro
 import { consoleSessionPolicy } from "@/lib/auth/console-session-policy";
 import { signInLimits } from "@/lib/auth/sign-in-limits";
 import { accountOf, signIn } from "./support/accounts";
-import { auditEvents, createLocalAccount, sessionById, sessionsOf, updateSession, type ConsoleSessionRow } from "./support/db";
+import {
+  auditEvents,
+  createLocalAccount,
+  sessionById,
+  sessionsOf,
+  updateSession,
+  type ConsoleSessionRow,
+} from "./support/db";
 
 // Signed out unless a test signs in itself. Accounts that a test locks out,
 // signs out everywhere or moves the clock of are its own (support/db.ts), so
@@ -53,7 +60,12 @@ test.describe("console sign-in", () => {
 
     const signIns = auditEvents("console.sign_in", since).filter((e) => e.actorLabel === accountOf("reviewer"));
     expect(signIns).toEqual([
-      expect.objectContaining({ decision: "allow", targetType: "console_session", reason: "Signed in with a local account", clientAddress: "127.0.0.1" }),
+      expect.objectContaining({
+        decision: "allow",
+        targetType: "console_session",
+        reason: "Signed in with a local account",
+        clientAddress: "127.0.0.1",
+      }),
     ]);
   });
 
@@ -69,12 +81,19 @@ test.describe("console sign-in", () => {
     await expectSentToSignIn(page, "/audit");
     expect(sessionsOf(account.id)).toEqual([]);
     expect(auditEvents("console.sign_in_failed", since).filter((e) => e.actorLabel === account.email)).toEqual([
-      expect.objectContaining({ actorId: account.id, decision: "deny", reason: "invalid_credentials", clientAddress: "127.0.0.1" }),
+      expect.objectContaining({
+        actorId: account.id,
+        decision: "deny",
+        reason: "invalid_credentials",
+        clientAddress: "127.0.0.1",
+      }),
     ]);
     expect(auditEvents("console.sign_in", since).filter((e) => e.actorLabel === account.email)).toEqual([]);
   });
 
-  test("after too many failures from one address the account is refused there, even with the right password", async ({ page }) => {
+  test("after too many failures from one address the account is refused there, even with the right password", async ({
+    page,
+  }) => {
     const account = createLocalAccount("locked-out", "auditor");
     const since = Date.now();
     const failures = () => auditEvents("console.sign_in_failed", since).filter((e) => e.actorLabel === account.email);
@@ -93,10 +112,17 @@ test.describe("console sign-in", () => {
     await expect(page.getByTestId("account-menu")).toHaveCount(0);
 
     expect(sessionsOf(account.id)).toEqual([]);
-    expect(failures().map((e) => e.reason)).toEqual([...Array(limits.perAccountAddress).fill("invalid_credentials"), "rate_limited"]);
+    expect(failures().map((e) => e.reason)).toEqual([
+      ...Array(limits.perAccountAddress).fill("invalid_credentials"),
+      "rate_limited",
+    ]);
   });
 
-  test("signing out ends the session: the old cookie no longer opens the console", async ({ page, browser, baseURL }) => {
+  test("signing out ends the session: the old cookie no longer opens the console", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     const account = createLocalAccount("sign-out", "auditor");
     const since = Date.now();
     await signIn(page, account.email);
@@ -138,16 +164,25 @@ test.describe("console sign-in", () => {
     await page.getByTestId("sign-out-everywhere").click();
     const dialog = page.getByRole("alertdialog", { name: "Sign out everywhere?" });
     await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
-    await expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("signedOut") === "everywhere");
+    await expect(page).toHaveURL(
+      (url) => url.pathname === "/signin" && url.searchParams.get("signedOut") === "everywhere",
+    );
     await expect(page.getByTestId("signin-notice")).toHaveText("You are signed out on every device.");
 
     await other.page.goto("/audit");
     await expectSentToSignIn(other.page, "/audit");
     await other.context.close();
 
-    for (const s of sessionsOf(account.id)) expect(s).toMatchObject({ endedAt: expect.any(Number), endReason: "Signed out everywhere" });
+    for (const s of sessionsOf(account.id))
+      expect(s).toMatchObject({ endedAt: expect.any(Number), endReason: "Signed out everywhere" });
     expect(auditEvents("console.sign_out", since).filter((e) => e.onBehalfOfId === account.id)).toEqual([
-      expect.objectContaining({ actorType: "user", actorId: account.id, targetType: "user", targetId: account.id, reason: "Signed out everywhere" }),
+      expect.objectContaining({
+        actorType: "user",
+        actorId: account.id,
+        targetType: "user",
+        targetId: account.id,
+        reason: "Signed out everywhere",
+      }),
     ]);
   });
 
@@ -190,7 +225,10 @@ test.describe("console sign-in", () => {
     updateSession(session.id, { expiresAt: Date.now() - 1000, lastSeenAt: Date.now() });
     await page.goto("/audit");
     await expectSentToSignIn(page, "/audit");
-    expect(sessionById(session.id)).toMatchObject({ endedAt: expect.any(Number), endReason: "Session lifetime reached" });
+    expect(sessionById(session.id)).toMatchObject({
+      endedAt: expect.any(Number),
+      endReason: "Session lifetime reached",
+    });
     expect(auditEvents("console.sign_out", since).filter((e) => e.targetId === session.id)).toEqual([
       expect.objectContaining({ actorType: "system", onBehalfOfId: account.id, reason: "Session lifetime reached" }),
     ]);

@@ -19,7 +19,9 @@ async function kidWithStatus(page: Page, status: "next" | "active" | "retiring")
   return (await row.getByTestId("signing-key-kid").textContent()) ?? "";
 }
 
-test("an admin rotates the signing keys: next starts signing, the old key stays published, a new next key appears in the JWKS", async ({ page }) => {
+test("an admin rotates the signing keys: next starts signing, the old key stays published, a new next key appears in the JWKS", async ({
+  page,
+}) => {
   // The token service creates its first keys (active + next) when first asked for them.
   const initial = await publishedKids(page);
   expect(initial).toHaveLength(2);

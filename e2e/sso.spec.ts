@@ -32,7 +32,9 @@ test("a person known to Mandate signs in with SSO, matched by verified email", a
   const since = Date.now();
 
   await page.goto("/settings");
-  await expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === "/settings");
+  await expect(page).toHaveURL(
+    (url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === "/settings",
+  );
   await signInWithSso(page, email);
 
   await expect(page).toHaveURL((url) => url.pathname === "/settings");
@@ -42,7 +44,9 @@ test("a person known to Mandate signs in with SSO, matched by verified email", a
   await expect(page.getByTestId("account-roles")).toHaveText("Admin");
 
   const signIns = auditEvents("console.sign_in", since).filter((e) => e.actorId === admin.id);
-  expect(signIns).toEqual([expect.objectContaining({ actorLabel: email, decision: "allow", reason: "Signed in with enterprise SSO" })]);
+  expect(signIns).toEqual([
+    expect.objectContaining({ actorLabel: email, decision: "allow", reason: "Signed in with enterprise SSO" }),
+  ]);
   expect(sessionsOf(admin.id).find((s) => s.id === signIns[0]!.targetId)).toMatchObject({ endedAt: null });
   // Still the seeded person, not a second one created for the SSO identity.
   expect(findUser(email)).toMatchObject({ id: admin.id, source: admin.source });
@@ -56,13 +60,21 @@ test("an SSO identity unknown to Mandate is created just in time, without consol
   await signInWithSso(page, email);
 
   await expect(page).toHaveURL((url) => url.pathname === "/signin");
-  await expect(page.getByTestId("signin-notice")).toHaveText("Your account has no console role. Ask a Mandate admin to grant you one.");
+  await expect(page.getByTestId("signin-notice")).toHaveText(
+    "Your account has no console role. Ask a Mandate admin to grant you one.",
+  );
   await page.goto("/");
   await expect(page).toHaveURL((url) => url.pathname === "/signin");
   await expect(page.getByTestId("account-menu")).toHaveCount(0);
 
   const person = findUser(email);
-  expect(person).toMatchObject({ source: "sso", active: 1, idpIssuer: OIDC_ISSUER, idpSubject: email, displayName: expect.stringMatching(/^Newcomer/) });
+  expect(person).toMatchObject({
+    source: "sso",
+    active: 1,
+    idpIssuer: OIDC_ISSUER,
+    idpSubject: email,
+    displayName: expect.stringMatching(/^Newcomer/),
+  });
   expect(rolesOf(person!.id)).toEqual([]);
   expect(sessionsOf(person!.id)).toEqual([]);
   expect(auditEvents("directory.user_provisioned", since).filter((e) => e.targetId === person!.id)).toHaveLength(1);

@@ -19,16 +19,28 @@ const CLIENT_SECRET = process.env.CLIENT_SECRET ?? "wiki-indexer-demo-secret";
 
 async function main(): Promise<void> {
   // The resource URI, as MCP clients learn it: from the server's RFC 9728 metadata.
-  const metadata = (await (await fetch(`${MANDATE_URL}/.well-known/oauth-protected-resource/mcp/team-wiki`)).json()) as { resource: string };
+  const metadata = (await (
+    await fetch(`${MANDATE_URL}/.well-known/oauth-protected-resource/mcp/team-wiki`)
+  ).json()) as { resource: string };
 
-  const config = await oauth.discovery(new URL(MANDATE_URL), CLIENT_ID, undefined, oauth.ClientSecretBasic(CLIENT_SECRET), {
-    execute: MANDATE_URL.startsWith("http://") ? [oauth.allowInsecureRequests] : [],
-  });
+  const config = await oauth.discovery(
+    new URL(MANDATE_URL),
+    CLIENT_ID,
+    undefined,
+    oauth.ClientSecretBasic(CLIENT_SECRET),
+    {
+      execute: MANDATE_URL.startsWith("http://") ? [oauth.allowInsecureRequests] : [],
+    },
+  );
   // RFC 8707 `resource`: the token is for this one server only, with the tools Mandate grants the agent there.
   const token = await oauth.clientCredentialsGrant(config, { resource: metadata.resource, scope: "wiki:search_pages" });
 
   const mcp = new Client({ name: "wiki-indexer", version: "1.0.0" });
-  await mcp.connect(new StreamableHTTPClientTransport(new URL(metadata.resource), { requestInit: { headers: { authorization: `Bearer ${token.access_token}` } } }));
+  await mcp.connect(
+    new StreamableHTTPClientTransport(new URL(metadata.resource), {
+      requestInit: { headers: { authorization: `Bearer ${token.access_token}` } },
+    }),
+  );
   const result = await mcp.callTool({ name: "search_pages", arguments: { query: "release" } });
   console.log(`search_pages → ${JSON.stringify(result.content)}`);
   await mcp.close();

@@ -27,22 +27,34 @@ async function main(): Promise<void> {
   const workloadJwt = (process.env.WORKLOAD_JWT ?? (await readFile(TOKEN_FILE, "utf8"))).trim();
 
   // Where to ask, from Mandate's RFC 8414 metadata; the resource URI from the server's RFC 9728 metadata.
-  const as = (await (await fetch(`${MANDATE_URL}/.well-known/oauth-authorization-server`)).json()) as { token_endpoint: string };
-  const { resource } = (await (await fetch(`${MANDATE_URL}/.well-known/oauth-protected-resource${SERVER_PATH}`)).json()) as { resource: string };
+  const as = (await (await fetch(`${MANDATE_URL}/.well-known/oauth-authorization-server`)).json()) as {
+    token_endpoint: string;
+  };
+  const { resource } = (await (
+    await fetch(`${MANDATE_URL}/.well-known/oauth-protected-resource${SERVER_PATH}`)
+  ).json()) as { resource: string };
 
   // The extension's request: grant_type, assertion and resource, and no client authentication or client_id — the
   // workload JWT is the credential. (A plain POST: OAuth client libraries always send a client_id.)
   const response = await fetch(as.token_endpoint, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion: workloadJwt, resource }),
+    body: new URLSearchParams({
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      assertion: workloadJwt,
+      resource,
+    }),
   });
   const token = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!token.access_token) throw new Error(`${token.error}: ${token.error_description}`);
 
   // From here on it is an ordinary MCP client with a bearer token, limited to the agent's tools on this server.
   const mcp = new Client({ name: "workload-agent", version: "1.0.0" });
-  await mcp.connect(new StreamableHTTPClientTransport(new URL(resource), { requestInit: { headers: { authorization: `Bearer ${token.access_token}` } } }));
+  await mcp.connect(
+    new StreamableHTTPClientTransport(new URL(resource), {
+      requestInit: { headers: { authorization: `Bearer ${token.access_token}` } },
+    }),
+  );
   const { tools } = await mcp.listTools();
   console.log(`tools granted: ${tools.map((t) => t.name).join(", ") || "none"}`);
   await mcp.close();

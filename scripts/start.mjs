@@ -33,8 +33,12 @@ const tsx = join(root, "node_modules/.bin/tsx");
 
 if (!dev) {
   const buildId = join(root, ".next/BUILD_ID");
-  const sources = Math.max(...["app", "components", "lib", "public"].map((d) => newestMtime(join(root, d))),
-    ...["next.config.js", "package.json", "postcss.config.mjs"].map((f) => (existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0)));
+  const sources = Math.max(
+    ...["app", "components", "lib", "public"].map((d) => newestMtime(join(root, d))),
+    ...["next.config.js", "package.json", "postcss.config.mjs"].map((f) =>
+      existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0,
+    ),
+  );
   if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
     console.log("mandate: building the console (first start or sources changed)…");
     run(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"]);

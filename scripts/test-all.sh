@@ -13,8 +13,8 @@ bash scripts/ensure-prereqs.sh
 step "type check"
 node_modules/.bin/tsc --noEmit -p .
 
-step "lint"
-node_modules/.bin/biome lint .
+step "lint and format"
+node_modules/.bin/biome ci .
 
 step "unit tests"
 node_modules/.bin/vitest run --project unit --reporter=default --reporter=json --outputFile="$results/unit.json"

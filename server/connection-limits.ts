@@ -12,7 +12,11 @@ export interface ConnectionLimits {
   keepAliveMs: number;
 }
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersMs: 20_000, requestMs: 60_000, keepAliveMs: 65_000 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersMs: 20_000,
+  requestMs: 60_000,
+  keepAliveMs: 65_000,
+};
 
 /**
  * Bounds on what a connection may hold without doing anything. Node enforces

@@ -70,7 +70,8 @@ export function hasContentCoding(req: IncomingMessage): boolean {
 export function standardHeaderMismatch(req: IncomingMessage, method: string | null, params: unknown): string | null {
   const headerMethod = singleHeader(req, "mcp-method");
   if (headerMethod === "many") return "Mcp-Method is sent more than once";
-  if (headerMethod !== null && headerMethod !== method) return `Mcp-Method header value does not match the body's method`;
+  if (headerMethod !== null && headerMethod !== method)
+    return `Mcp-Method header value does not match the body's method`;
   const headerName = singleHeader(req, "mcp-name");
   if (headerName === "many") return "Mcp-Name is sent more than once";
   if (headerName !== null) {
@@ -101,5 +102,7 @@ function decodeSentinel(value: string): string | null {
 
 /** The address the gateway audits and tells the upstream: the first X-Forwarded-For entry the server layer kept, or the peer. */
 export function clientAddressOf(req: IncomingMessage): string | null {
-  return (req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() || req.socket.remoteAddress || null;
+  return (
+    (req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() || req.socket.remoteAddress || null
+  );
 }

@@ -13,11 +13,23 @@ import { decideToolCall, toolArguments } from "@/lib/gateway/tool-call-decision"
 import { InvalidRequest } from "@/lib/oauth/errors";
 import { bearerChallenge } from "@/lib/gateway/www-authenticate";
 import { normalizeOrigin } from "@/lib/gateway/settings";
-import { clientAddressOf, hasContentCoding, isJsonUtf8ContentType, singleHeader, standardHeaderMismatch } from "./gateway-request";
+import {
+  clientAddressOf,
+  hasContentCoding,
+  isJsonUtf8ContentType,
+  singleHeader,
+  standardHeaderMismatch,
+} from "./gateway-request";
 import { sendJson, type HttpRoute } from "./http-route";
 import { bodyReader } from "./read-body";
 import { transformSseBody } from "./sse-transform";
-import { downstreamHeaders, openUpstream, readUpstreamBody, relayResponse, type ForwardContext } from "./upstream-proxy";
+import {
+  downstreamHeaders,
+  openUpstream,
+  readUpstreamBody,
+  relayResponse,
+  type ForwardContext,
+} from "./upstream-proxy";
 
 const PRM_PREFIX = "/.well-known/oauth-protected-resource/mcp/";
 const MCP_PREFIX = "/mcp/";
@@ -54,7 +66,15 @@ interface Exchange {
 }
 
 /** What a browser client may send and read (CORS), MCP's transport headers included. */
-const CORS_ALLOW_HEADERS = ["authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id", "mcp-method", "mcp-name"];
+const CORS_ALLOW_HEADERS = [
+  "authorization",
+  "content-type",
+  "mcp-session-id",
+  "mcp-protocol-version",
+  "last-event-id",
+  "mcp-method",
+  "mcp-name",
+];
 const CORS_EXPOSE_HEADERS = "Mcp-Session-Id, WWW-Authenticate";
 const CORS_METHODS = "GET, POST, DELETE";
 
@@ -73,18 +93,54 @@ const CORS_METHODS = "GET, POST, DELETE";
 export function gatewayRoutes(gw: Gateway): HttpRoute[] {
   const metadataUrl = (server: GatewayServer) => protectedResourceMetadataUrl(gw.publicBase, server.slug);
 
-  const refuse = (x: Exchange, status: number, id: JsonRpcId | undefined, code: number, message: string, challenge?: string, headers: Record<string, string> = {}) =>
-    sendJson(x.res, status, rpcError(id, code, message), challenge ? { ...headers, "www-authenticate": challenge } : headers);
+  const refuse = (
+    x: Exchange,
+    status: number,
+    id: JsonRpcId | undefined,
+    code: number,
+    message: string,
+    challenge?: string,
+    headers: Record<string, string> = {},
+  ) =>
+    sendJson(
+      x.res,
+      status,
+      rpcError(id, code, message),
+      challenge ? { ...headers, "www-authenticate": challenge } : headers,
+    );
 
   const unauthenticated = (x: Exchange, description?: string) =>
-    refuse(x, 401, undefined, RPC.unauthorized, description ?? "authorization required",
-      bearerChallenge({ resourceMetadata: metadataUrl(x.server), ...(description ? { error: "invalid_token" as const, description } : {}) }));
+    refuse(
+      x,
+      401,
+      undefined,
+      RPC.unauthorized,
+      description ?? "authorization required",
+      bearerChallenge({
+        resourceMetadata: metadataUrl(x.server),
+        ...(description ? { error: "invalid_token" as const, description } : {}),
+      }),
+    );
 
-  type AuditFacts = { allowed: boolean; upstreamFailed?: boolean; toolName: string; reason: string; upstreamStatus: number | null; params: unknown };
+  type AuditFacts = {
+    allowed: boolean;
+    upstreamFailed?: boolean;
+    toolName: string;
+    reason: string;
+    upstreamStatus: number | null;
+    params: unknown;
+  };
   function callRecord(x: Exchange, caller: GatewayCaller, d: AuditFacts): ToolCallRecord {
     return {
-      allowed: d.allowed, upstreamFailed: d.upstreamFailed, server: x.server, caller, toolName: d.toolName, tool: x.server.tools.get(d.toolName) ?? null, reason: d.reason,
-      latencyMs: Math.round((performance.now() - x.started) * 10) / 10, upstreamStatus: d.upstreamStatus,
+      allowed: d.allowed,
+      upstreamFailed: d.upstreamFailed,
+      server: x.server,
+      caller,
+      toolName: d.toolName,
+      tool: x.server.tools.get(d.toolName) ?? null,
+      reason: d.reason,
+      latencyMs: Math.round((performance.now() - x.started) * 10) / 10,
+      upstreamStatus: d.upstreamStatus,
       loggedArguments: loggedArguments(x.server.argumentLogging, toolArguments(d.params)),
       requestId: (x.req.headers["x-request-id"] as string | undefined)?.slice(0, 128) ?? null,
       clientAddress: clientAddressOf(x.req),
@@ -100,7 +156,12 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
   const publicBase = () => new URL(gw.publicBase);
 
   async function upstreamOrFail(x: Exchange, body: Buffer | null, id: JsonRpcId | undefined) {
-    const forward: ForwardContext = { credential: x.server.credential, upstreamSessionId: x.upstreamSessionId, clientAddress: clientAddressOf(x.req), publicBase: publicBase() };
+    const forward: ForwardContext = {
+      credential: x.server.credential,
+      upstreamSessionId: x.upstreamSessionId,
+      clientAddress: clientAddressOf(x.req),
+      publicBase: publicBase(),
+    };
     try {
       const upstream = await openUpstream(x.server.upstreamUrl, x.req, x.res, body, forward);
       if (upstream.statusCode === 401) {
@@ -112,7 +173,8 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
       return upstream;
     } catch {
       // Destroyed: the client left, or a revocation cut the request (open-streams).
-      if (!x.res.headersSent && !x.res.destroyed) refuse(x, 502, id, RPC.upstream, "the upstream server is unreachable");
+      if (!x.res.headersSent && !x.res.destroyed)
+        refuse(x, 502, id, RPC.upstream, "the upstream server is unreachable");
       return null;
     }
   }
@@ -124,7 +186,10 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     const type = String(upstream.headers["content-type"] ?? "").toLowerCase();
     const coding = String(upstream.headers["content-encoding"] ?? "identity").toLowerCase();
     // A list the gateway cannot read must not reach the client unfiltered.
-    if (status === 200 && (coding !== "identity" || !(type.startsWith("application/json") || type.startsWith("text/event-stream")))) {
+    if (
+      status === 200 &&
+      (coding !== "identity" || !(type.startsWith("application/json") || type.startsWith("text/event-stream")))
+    ) {
       upstream.resume();
       refuse(x, 502, id, RPC.upstream, "the upstream answered tools/list in a form the gateway cannot filter");
       return;
@@ -182,10 +247,22 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     }
     if (!checkOrigin(req, res)) return;
     const method = singleHeader(req, "access-control-request-method");
-    const asked = (singleHeader(req, "access-control-request-headers") ?? "").toString().split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+    const asked = (singleHeader(req, "access-control-request-headers") ?? "")
+      .toString()
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
     const unknownHeader = asked.find((h) => !CORS_ALLOW_HEADERS.includes(h) && !h.startsWith("mcp-param-"));
     if (typeof method !== "string" || !CORS_METHODS.split(", ").includes(method) || unknownHeader !== undefined) {
-      sendJson(res, 403, rpcError(undefined, RPC.forbidden, unknownHeader ? `the header ${unknownHeader} is not allowed` : "this method is not allowed"));
+      sendJson(
+        res,
+        403,
+        rpcError(
+          undefined,
+          RPC.forbidden,
+          unknownHeader ? `the header ${unknownHeader} is not allowed` : "this method is not allowed",
+        ),
+      );
       return;
     }
     res.writeHead(204, {
@@ -203,7 +280,9 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
    * rather than wait on the store, and forward nothing.
    */
   const unavailable = (res: ServerResponse, id?: JsonRpcId) =>
-    sendJson(res, 503, rpcError(id, RPC.unavailable, "the gateway cannot reach its database; retry shortly"), { "retry-after": String(STORE_RETRY_AFTER_SECONDS) });
+    sendJson(res, 503, rpcError(id, RPC.unavailable, "the gateway cannot reach its database; retry shortly"), {
+      "retry-after": String(STORE_RETRY_AFTER_SECONDS),
+    });
 
   async function mcp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     // Which instance answered: a revocation drill probes each one and must know it reached the one it meant.
@@ -246,37 +325,73 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     if (req.method === "POST") {
       // Only UTF-8 JSON, sent as is: what the upstream decodes must be what is parsed here.
       if (!isJsonUtf8ContentType(singleHeader(req, "content-type"))) {
-        return refuse(x, 415, null, RPC.invalidRequest, "Content-Type must be application/json (UTF-8, no other charset)", undefined, { accept: "application/json" });
+        return refuse(
+          x,
+          415,
+          null,
+          RPC.invalidRequest,
+          "Content-Type must be application/json (UTF-8, no other charset)",
+          undefined,
+          { accept: "application/json" },
+        );
       }
       if (hasContentCoding(req)) {
-        return refuse(x, 415, null, RPC.invalidRequest, "request bodies must not be content-coded", undefined, { "accept-encoding": "identity" });
+        return refuse(x, 415, null, RPC.invalidRequest, "request bodies must not be content-coded", undefined, {
+          "accept-encoding": "identity",
+        });
       }
       try {
         body = await bodyReader(req, gw.settings.maxBodyBytes)();
       } catch (e) {
-        if (e instanceof InvalidRequest && e.status === 413) return refuse(x, 413, null, RPC.invalidRequest, `request body exceeds ${gw.settings.maxBodyBytes} bytes`);
+        if (e instanceof InvalidRequest && e.status === 413)
+          return refuse(x, 413, null, RPC.invalidRequest, `request body exceeds ${gw.settings.maxBodyBytes} bytes`);
         res.destroy(); // the client went away mid-body: nobody to answer
         return;
       }
       const posted = classifyPosted(body);
       if (posted.kind === "parse_error") return refuse(x, 400, null, RPC.parseError, `parse error: ${posted.detail}`);
-      if (posted.kind === "batch") return refuse(x, 400, null, RPC.invalidRequest, "JSON-RPC batches are not supported (removed in MCP 2025-06-18): send one message per request");
-      if (posted.kind === "invalid") return refuse(x, 400, null, RPC.invalidRequest, `invalid request: ${posted.detail}`);
+      if (posted.kind === "batch")
+        return refuse(
+          x,
+          400,
+          null,
+          RPC.invalidRequest,
+          "JSON-RPC batches are not supported (removed in MCP 2025-06-18): send one message per request",
+        );
+      if (posted.kind === "invalid")
+        return refuse(x, 400, null, RPC.invalidRequest, `invalid request: ${posted.detail}`);
       ({ id, method, params } = posted);
       const mismatch = standardHeaderMismatch(req, method, params);
       if (mismatch) return refuse(x, 400, id, RPC.headerMismatch, `Header mismatch: ${mismatch}`);
     }
 
     // Decided before the revocation check only so a refusal for staleness or revocation can name the tool in the audit.
-    const decision = method === "tools/call" ? (gw.definitions.holdDecision(server, params) ?? decideToolCall(server, caller, params)) : null;
+    const decision =
+      method === "tools/call"
+        ? (gw.definitions.holdDecision(server, params) ?? decideToolCall(server, caller, params))
+        : null;
     const calledTool = decision ? (decision.allow ? decision.tool.name : decision.toolName) : "";
     if (!gw.revocations.isFresh()) {
-      if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: "revocation state stale: failing closed", upstreamStatus: null, params });
-      return refuse(x, 503, id, RPC.unavailable, "the gateway cannot confirm the session is still valid; retry shortly");
+      if (decision)
+        audit(x, caller, {
+          allowed: false,
+          toolName: calledTool,
+          reason: "revocation state stale: failing closed",
+          upstreamStatus: null,
+          params,
+        });
+      return refuse(
+        x,
+        503,
+        id,
+        RPC.unavailable,
+        "the gateway cannot confirm the session is still valid; retry shortly",
+      );
     }
     const revoked = gw.revocations.revokedReason(caller.sessionId, caller.jti);
     if (revoked) {
-      if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: revoked, upstreamStatus: null, params });
+      if (decision)
+        audit(x, caller, { allowed: false, toolName: calledTool, reason: revoked, upstreamStatus: null, params });
       return unauthenticated(x, revoked);
     }
 
@@ -285,20 +400,58 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     if (clientSession !== null) {
       x.upstreamSessionId = clientSession === "many" ? null : gw.mcpSessions.unwrap(clientSession, owner);
       if (x.upstreamSessionId === null) {
-        if (decision) audit(x, caller, { allowed: false, toolName: calledTool, reason: "unknown_session: the Mcp-Session-Id is not one this agent session opened", upstreamStatus: null, params });
+        if (decision)
+          audit(x, caller, {
+            allowed: false,
+            toolName: calledTool,
+            reason: "unknown_session: the Mcp-Session-Id is not one this agent session opened",
+            upstreamStatus: null,
+            params,
+          });
         return refuse(x, 404, id, RPC.sessionNotFound, "session not found");
       }
     }
 
     if (decision && !decision.allow) {
-      audit(x, caller, { allowed: false, toolName: decision.toolName, reason: decision.reason, upstreamStatus: null, params });
-      return refuse(x, 403, id, RPC.forbidden, decision.reason,
-        bearerChallenge({ error: "insufficient_scope", scope: decision.requiredScope, resourceMetadata: metadataUrl(server), description: decision.reason }));
+      audit(x, caller, {
+        allowed: false,
+        toolName: decision.toolName,
+        reason: decision.reason,
+        upstreamStatus: null,
+        params,
+      });
+      return refuse(
+        x,
+        403,
+        id,
+        RPC.forbidden,
+        decision.reason,
+        bearerChallenge({
+          error: "insufficient_scope",
+          scope: decision.requiredScope,
+          resourceMetadata: metadataUrl(server),
+          description: decision.reason,
+        }),
+      );
     }
     if (decision?.allow && !gw.audit.accepting) {
       // Back-pressure from the audit queue (call-audit.ts): no call runs unrecorded.
-      audit(x, caller, { allowed: false, toolName: decision.tool.name, reason: "audit trail backlog full: failing closed", upstreamStatus: null, params });
-      return refuse(x, 503, id, RPC.unavailable, "the gateway cannot record this call right now; retry shortly", undefined, { "retry-after": "1" });
+      audit(x, caller, {
+        allowed: false,
+        toolName: decision.tool.name,
+        reason: "audit trail backlog full: failing closed",
+        upstreamStatus: null,
+        params,
+      });
+      return refuse(
+        x,
+        503,
+        id,
+        RPC.unavailable,
+        "the gateway cannot record this call right now; retry shortly",
+        undefined,
+        { "retry-after": "1" },
+      );
     }
     // From here the request is forwarded: a revocation that arrives while the
     // upstream works, or while its answer is still streaming, ends it.
@@ -309,10 +462,33 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     if (decision?.allow) {
       // The call's event is committed before the upstream is called (CallAuditWriter.commit): no call runs unrecorded.
       try {
-        await gw.audit.commit(callRecord(x, caller, { allowed: true, toolName: decision.tool.name, reason: decision.reason, upstreamStatus: null, params }));
+        await gw.audit.commit(
+          callRecord(x, caller, {
+            allowed: true,
+            toolName: decision.tool.name,
+            reason: decision.reason,
+            upstreamStatus: null,
+            params,
+          }),
+        );
       } catch {
-        audit(x, caller, { allowed: false, toolName: decision.tool.name, reason: "audit trail unavailable: failing closed", upstreamStatus: null, params });
-        if (!res.destroyed) refuse(x, 503, id, RPC.unavailable, "the gateway cannot record this call right now; retry shortly", undefined, { "retry-after": "1" });
+        audit(x, caller, {
+          allowed: false,
+          toolName: decision.tool.name,
+          reason: "audit trail unavailable: failing closed",
+          upstreamStatus: null,
+          params,
+        });
+        if (!res.destroyed)
+          refuse(
+            x,
+            503,
+            id,
+            RPC.unavailable,
+            "the gateway cannot record this call right now; retry shortly",
+            undefined,
+            { "retry-after": "1" },
+          );
         return;
       }
       // Revoked (open-streams cut it) or abandoned while its event was being written: recorded, not forwarded.
@@ -322,8 +498,18 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     const upstream = await upstreamOrFail(x, body, id);
     const status = upstream?.statusCode ?? null;
     if (decision?.allow && (status === null || status < 200 || status >= 300)) {
-      const why = status === null ? "the upstream is unreachable or refused the gateway's credential" : `the upstream answered HTTP ${status}`;
-      audit(x, caller, { allowed: true, upstreamFailed: true, toolName: decision.tool.name, reason: why, upstreamStatus: status, params });
+      const why =
+        status === null
+          ? "the upstream is unreachable or refused the gateway's credential"
+          : `the upstream answered HTTP ${status}`;
+      audit(x, caller, {
+        allowed: true,
+        upstreamFailed: true,
+        toolName: decision.tool.name,
+        reason: why,
+        upstreamStatus: status,
+        params,
+      });
     }
     if (upstream && !res.destroyed) relayResponse(upstream, res, x.bindSession);
     else upstream?.destroy();
@@ -333,7 +519,10 @@ export function gatewayRoutes(gw: Gateway): HttpRoute[] {
     const slug = slugOf(url.pathname, PRM_PREFIX);
     const server = slug ? await gw.directory.bySlug(slug) : null;
     if (!server) return sendJson(res, 404, { error: "not_found" });
-    sendJson(res, 200, protectedResourceMetadata(server, gw.ctx.issuer), { "cache-control": "public, max-age=60", "access-control-allow-origin": "*" });
+    sendJson(res, 200, protectedResourceMetadata(server, gw.ctx.issuer), {
+      "cache-control": "public, max-age=60",
+      "access-control-allow-origin": "*",
+    });
   }
 
   return [

@@ -16,7 +16,12 @@ export function matchRoute(routes: readonly HttpRoute[], pathname: string): Http
   return routes.find((r) => (r.path.endsWith("/*") ? pathname.startsWith(r.path.slice(0, -1)) : r.path === pathname));
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
   // Answered before the request body was read (413, early refusals): Node
   // closes such a connection, so say so — a client that pooled it would

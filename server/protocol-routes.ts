@@ -14,7 +14,8 @@ function toOAuthRequest(req: IncomingMessage, limit: number): OAuthRequest {
   return {
     headers: req.headers,
     readBody: bodyReader(req, limit),
-    clientAddress: (req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() || req.socket.remoteAddress || null,
+    clientAddress:
+      (req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() || req.socket.remoteAddress || null,
     requestId: (req.headers["x-request-id"] as string | undefined)?.slice(0, 128) ?? null,
   };
 }
@@ -27,7 +28,10 @@ function send(res: ServerResponse, r: OAuthResponse): void {
 /** The token service's endpoints, served on plain node:http (see docs in server/http-route.ts). */
 export function protocolRoutes(ctx: OAuthContext): HttpRoute[] {
   const limit = ctx.settings.maxBodyBytes;
-  const post = (path: string, endpoint: (ctx: OAuthContext, req: OAuthRequest) => Promise<OAuthResponse>): HttpRoute => ({
+  const post = (
+    path: string,
+    endpoint: (ctx: OAuthContext, req: OAuthRequest) => Promise<OAuthResponse>,
+  ): HttpRoute => ({
     path,
     methods: ["POST"],
     async handle(req, res) {
@@ -46,7 +50,13 @@ export function protocolRoutes(ctx: OAuthContext): HttpRoute[] {
       },
     },
     post("/oauth/register", registrationEndpoint),
-    { path: "/oauth/jwks", methods: ["GET", "HEAD"], async handle(_req, res) { send(res, await jwksEndpoint(ctx)); } },
+    {
+      path: "/oauth/jwks",
+      methods: ["GET", "HEAD"],
+      async handle(_req, res) {
+        send(res, await jwksEndpoint(ctx));
+      },
+    },
     post("/oauth/token", tokenEndpoint),
     post("/oauth/introspect", introspectionEndpoint),
     post("/oauth/revoke", revocationEndpoint),

@@ -13,8 +13,18 @@ import { ssfRoutes } from "./ssf-routes";
  * A node:http server for the protocol routes, SCIM (and the MCP gateway when given) only — for tests and benchmarks,
  * and the shape server/main.ts mounts in front of Next.
  */
-export function createProtocolServer(ctx: OAuthContext, opts: { trustProxy?: boolean; gateway?: Gateway; limits?: ConnectionLimits } = {}): Server {
-  const routes = [livenessRoute, readinessRoute(ctx.db), ...protocolRoutes(ctx), ...ssfRoutes(ctx), ...(opts.gateway ? gatewayRoutes(opts.gateway) : []), ...scimRoutes(ctx.db, () => ctx.issuer)];
+export function createProtocolServer(
+  ctx: OAuthContext,
+  opts: { trustProxy?: boolean; gateway?: Gateway; limits?: ConnectionLimits } = {},
+): Server {
+  const routes = [
+    livenessRoute,
+    readinessRoute(ctx.db),
+    ...protocolRoutes(ctx),
+    ...ssfRoutes(ctx),
+    ...(opts.gateway ? gatewayRoutes(opts.gateway) : []),
+    ...scimRoutes(ctx.db, () => ctx.issuer),
+  ];
   const server = createServer((req, res) => {
     // Only a configured reverse proxy may tell us the client address (audit trail).
     if (!opts.trustProxy) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";

@@ -19,8 +19,19 @@ export function dispatchRoute(routes: readonly HttpRoute[], req: IncomingMessage
   Promise.resolve(route.handle(req, res, url)).catch((err: unknown) => {
     if (isStoreUnavailable(err)) {
       // Nothing was decided: the same request may succeed once the database answers again.
-      console.error(`mandate: ${url.pathname}: database unavailable (${err instanceof Error ? err.message : String(err)})`);
-      if (!res.headersSent) sendJson(res, 503, { error: "temporarily_unavailable", error_description: "the service cannot reach its database; retry shortly" }, { "retry-after": String(STORE_RETRY_AFTER_SECONDS) });
+      console.error(
+        `mandate: ${url.pathname}: database unavailable (${err instanceof Error ? err.message : String(err)})`,
+      );
+      if (!res.headersSent)
+        sendJson(
+          res,
+          503,
+          {
+            error: "temporarily_unavailable",
+            error_description: "the service cannot reach its database; retry shortly",
+          },
+          { "retry-after": String(STORE_RETRY_AFTER_SECONDS) },
+        );
       else res.destroy();
       return;
     }

@@ -40,7 +40,10 @@ export function scimRoutes(db: Db, issuer: () => string): HttpRoute[] {
           authorization: req.headers.authorization,
           contentType: req.headers["content-type"],
           readBody: bodyReader(req, MAX_SCIM_BODY_BYTES),
-          clientAddress: (req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() || req.socket.remoteAddress || null,
+          clientAddress:
+            (req.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() ||
+            req.socket.remoteAddress ||
+            null,
           requestId: (req.headers["x-request-id"] as string | undefined)?.slice(0, 128) ?? null,
         },
         { base: `${issuer().replace(/\/+$/, "")}${SCIM_BASE_PATH}` },
@@ -48,9 +51,19 @@ export function scimRoutes(db: Db, issuer: () => string): HttpRoute[] {
       send(res, response);
     } catch (e) {
       const unavailable = isStoreUnavailable(e);
-      console.error(`mandate: SCIM ${req.method} ${url.pathname} failed${unavailable ? ": database unavailable" : ""}`, unavailable && e instanceof Error ? e.message : e);
+      console.error(
+        `mandate: SCIM ${req.method} ${url.pathname} failed${unavailable ? ": database unavailable" : ""}`,
+        unavailable && e instanceof Error ? e.message : e,
+      );
       if (res.headersSent) res.destroy();
-      else if (unavailable) send(res, { status: 503, body: scimErrorBody(new ScimError(503, "the service cannot reach its database; nothing was changed, retry shortly")), headers: { "retry-after": String(STORE_RETRY_AFTER_SECONDS) } });
+      else if (unavailable)
+        send(res, {
+          status: 503,
+          body: scimErrorBody(
+            new ScimError(503, "the service cannot reach its database; nothing was changed, retry shortly"),
+          ),
+          headers: { "retry-after": String(STORE_RETRY_AFTER_SECONDS) },
+        });
       else send(res, { status: 500, body: scimErrorBody(new ScimError(500, "internal error; nothing was changed")) });
     }
   };

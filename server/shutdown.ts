@@ -97,15 +97,22 @@ export async function shutDownGracefully(p: ShutdownParts): Promise<void> {
   p.requests.startDraining();
   p.server.closeIdleConnections();
   p.stopLoops?.();
-  if (p.requests.size > 0) log(`waiting up to ${Math.round(p.graceMs / 1000)}s for ${p.requests.size} request(s) in flight`);
+  if (p.requests.size > 0)
+    log(`waiting up to ${Math.round(p.graceMs / 1000)}s for ${p.requests.size} request(s) in flight`);
   if (!(await p.requests.idle(Math.max(0, deadline - Date.now())))) {
     log(`grace period over: cutting ${p.requests.size} request(s) still in flight`);
     p.server.closeAllConnections();
   }
-  await p.closeApp?.().catch((e: unknown) => log(`closing the console failed: ${e instanceof Error ? e.message : String(e)}`));
+  await p
+    .closeApp?.()
+    .catch((e: unknown) => log(`closing the console failed: ${e instanceof Error ? e.message : String(e)}`));
   // Refusal events queued by the requests just finished; allowed calls' events are already committed.
   await p.gateway?.stop();
-  await p.flushThrottles?.().catch((e: unknown) => log(`writing throttled refusal summaries failed: ${e instanceof Error ? e.message : String(e)}`));
+  await p
+    .flushThrottles?.()
+    .catch((e: unknown) =>
+      log(`writing throttled refusal summaries failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   if (p.deliveries) await p.deliveries.stop({ drainWithinMs: Math.max(0, deadline - Date.now()) });
   await p.closeStores();
 }

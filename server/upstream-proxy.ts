@@ -1,8 +1,25 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, which a proxy must not forward. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /**
  * The only client headers the upstream sees, besides those the gateway sets
@@ -14,7 +31,17 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "pro
  * True-Client-IP, a content coding…) can make the upstream read the message,
  * its sender or its path differently from what the gateway decided on.
  */
-const FORWARDED = new Set(["mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id", "user-agent", "x-request-id", "traceparent", "tracestate", "baggage"]);
+const FORWARDED = new Set([
+  "mcp-protocol-version",
+  "mcp-method",
+  "mcp-name",
+  "last-event-id",
+  "user-agent",
+  "x-request-id",
+  "traceparent",
+  "tracestate",
+  "baggage",
+]);
 
 /** Never relayed back: the upstream's own auth challenges would send the client to the wrong authorization server. */
 const NOT_DOWNSTREAM = new Set(["www-authenticate", "set-cookie", "content-length"]);
@@ -24,7 +51,12 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 512 });
 
 function connectionListed(headers: IncomingHttpHeaders): Set<string> {
   const c = headers.connection;
-  return new Set((Array.isArray(c) ? c.join(",") : (c ?? "")).split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    (Array.isArray(c) ? c.join(",") : (c ?? ""))
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** What the gateway itself tells the upstream about the request it forwards. */
@@ -39,7 +71,11 @@ export interface ForwardContext {
   publicBase: URL;
 }
 
-export function upstreamRequestHeaders(req: IncomingMessage, body: Buffer | null, ctx: ForwardContext): OutgoingHttpHeaders {
+export function upstreamRequestHeaders(
+  req: IncomingMessage,
+  body: Buffer | null,
+  ctx: ForwardContext,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && (FORWARDED.has(name) || name.startsWith("mcp-param-"))) out[name] = value;
@@ -60,7 +96,10 @@ export function upstreamRequestHeaders(req: IncomingMessage, body: Buffer | null
 }
 
 /** The upstream's response headers, minus hop-by-hop fields and those listed above. */
-export function downstreamHeaders(upstream: IncomingMessage, sessionId?: (upstreamId: string) => string): OutgoingHttpHeaders {
+export function downstreamHeaders(
+  upstream: IncomingMessage,
+  sessionId?: (upstreamId: string) => string,
+): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.headers);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(upstream.headers)) {
@@ -80,7 +119,13 @@ export function downstreamHeaders(upstream: IncomingMessage, sessionId?: (upstre
  * the client goes away first, the upstream request is torn down too, so a
  * long SSE stream does not outlive its reader.
  */
-export function openUpstream(url: URL, req: IncomingMessage, res: ServerResponse, body: Buffer | null, ctx: ForwardContext): Promise<IncomingMessage> {
+export function openUpstream(
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer | null,
+  ctx: ForwardContext,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const https = url.protocol === "https:";
     const upstreamReq = (https ? httpsRequest : httpRequest)(url, {
@@ -104,7 +149,11 @@ export function openUpstream(url: URL, req: IncomingMessage, res: ServerResponse
  * first bytes in one write; a stream's headers are sent at once, so the
  * client knows the stream is open before its first event.
  */
-export function relayResponse(upstream: IncomingMessage, res: ServerResponse, sessionId?: (upstreamId: string) => string): void {
+export function relayResponse(
+  upstream: IncomingMessage,
+  res: ServerResponse,
+  sessionId?: (upstreamId: string) => string,
+): void {
   const headers = downstreamHeaders(upstream, sessionId);
   const length = upstream.headers["content-length"];
   if (length !== undefined && upstream.headers["transfer-encoding"] === undefined) headers["content-length"] = length;

@@ -21,7 +21,8 @@ const SIGN_IN_MESSAGES: Record<string, string> = {
 };
 
 /** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-const safeCallback = (v: FormDataEntryValue | null) => (typeof v === "string" && /^\/(?!\/)[^\s\\]*$/.test(v) ? v : "/");
+const safeCallback = (v: FormDataEntryValue | null) =>
+  typeof v === "string" && /^\/(?!\/)[^\s\\]*$/.test(v) ? v : "/";
 
 /** Signing in to authorize an MCP client (app/(auth)/authorize) needs no console role; anything else does. */
 const purposeOf = (callbackUrl: string) => (callbackUrl.startsWith("/authorize/") ? "authorize" : "console");
@@ -32,7 +33,12 @@ export async function signInWithPassword(_prev: SignInState, form: FormData): Pr
   const email = String(form.get("email") ?? "");
   const redirectTo = safeCallback(form.get("callbackUrl"));
   try {
-    await signIn("password", { email, password: String(form.get("password") ?? ""), purpose: purposeOf(redirectTo), redirectTo });
+    await signIn("password", {
+      email,
+      password: String(form.get("password") ?? ""),
+      purpose: purposeOf(redirectTo),
+      redirectTo,
+    });
     return { error: null, email };
   } catch (e) {
     unstable_rethrow(e);
@@ -48,7 +54,12 @@ signInWithPassword.meta = { name: "sign-in-with-password", permission: null };
 export async function signInWithSso(form: FormData): Promise<void> {
   const redirectTo = safeCallback(form.get("callbackUrl"));
   // The IdP's callback cannot carry it: a short-lived cookie tells app/_server/auth.ts what this sign-in is for.
-  (await cookies()).set(SIGN_IN_PURPOSE_COOKIE, purposeOf(redirectTo), { httpOnly: true, sameSite: "lax", path: "/api/auth", maxAge: 600 });
+  (await cookies()).set(SIGN_IN_PURPOSE_COOKIE, purposeOf(redirectTo), {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/api/auth",
+    maxAge: 600,
+  });
   await signIn("oidc", { redirectTo });
 }
 signInWithSso.meta = { name: "sign-in-with-sso", permission: null };
@@ -58,7 +69,8 @@ export const signOut = defineAction({
   permission: "overview.view",
   input: z.object({}).optional(),
   handler: async (_input, { principal }) => {
-    if (principal.kind === "user") await endConsoleSession(getDb(), principal.consoleSessionId, "Signed out", principal.userId);
+    if (principal.kind === "user")
+      await endConsoleSession(getDb(), principal.consoleSessionId, "Signed out", principal.userId);
     await endAuthJsSession({ redirectTo: "/signin" });
   },
 });

@@ -1,4 +1,18 @@
-import { AlertTriangle, Ban, Bot, CalendarClock, ClipboardCheck, Gauge, Hourglass, Radio, ScrollText, Server, ShieldCheck, ShieldX, UserX } from "lucide-react";
+import {
+  AlertTriangle,
+  Ban,
+  Bot,
+  CalendarClock,
+  ClipboardCheck,
+  Gauge,
+  Hourglass,
+  Radio,
+  ScrollText,
+  Server,
+  ShieldCheck,
+  ShieldX,
+  UserX,
+} from "lucide-react";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
@@ -39,7 +53,12 @@ export default async function OverviewPage() {
   const seesAudit = can(principal, "audit.view");
   const [summary, queue, denials, expiring, ownerless, revoked, coverage] = await Promise.all([
     getOverviewSummary(db),
-    workQueue(db, { approveTools: can(principal, "tools.approve"), manageAgents: can(principal, "agents.manage"), reviewerId, manageReviews: can(principal, "reviews.manage") }),
+    workQueue(db, {
+      approveTools: can(principal, "tools.approve"),
+      manageAgents: can(principal, "agents.manage"),
+      reviewerId,
+      manageReviews: can(principal, "reviews.manage"),
+    }),
     onCall || seesAudit ? denialsPerDay(db, 7) : null,
     admin ? assignmentsExpiringSoon(db, EXPIRING_SOON_DAYS) : null,
     can(principal, "directory.manage") ? ownerlessAgentCount(db) : null,
@@ -55,10 +74,18 @@ export default async function OverviewPage() {
     <>
       <PageHeader title="Overview" description="Your work first, then where agent access stands right now." />
       {coverage && coverage.failingDrills.length > 0 ? (
-        <div role="status" data-testid="overview-drill-alert" className="flex flex-wrap items-center gap-2 rounded-lg border border-destructive/40 bg-destructive/5 px-4 py-3 text-sm">
+        <div
+          role="status"
+          data-testid="overview-drill-alert"
+          className="flex flex-wrap items-center gap-2 rounded-lg border border-destructive/40 bg-destructive/5 px-4 py-3 text-sm"
+        >
           <AlertTriangle className="size-4 text-destructive" aria-hidden />
-          <span className="font-medium text-destructive">Revocation drill failed on {coverage.failingDrills.map((f) => f.name).join(", ")}.</span>
-          <Link href="/coverage" className="underline">See the coverage map</Link>
+          <span className="font-medium text-destructive">
+            Revocation drill failed on {coverage.failingDrills.map((f) => f.name).join(", ")}.
+          </span>
+          <Link href="/coverage" className="underline">
+            See the coverage map
+          </Link>
         </div>
       ) : null}
       {reviewerId || pendingTotal > 0 ? (
@@ -69,27 +96,56 @@ export default async function OverviewPage() {
           </CardHeader>
           <CardContent className="grid gap-4 md:grid-cols-2">
             {reviewerId ? (
-              <QueuePart title="My pending reviews" count={queue.myReviews} testId="queue-my-reviews" href={linkFor(principal, "/reviews/inbox")} empty="Nothing to review." />
+              <QueuePart
+                title="My pending reviews"
+                count={queue.myReviews}
+                testId="queue-my-reviews"
+                href={linkFor(principal, "/reviews/inbox")}
+                empty="Nothing to review."
+              />
             ) : null}
             {can(principal, "reviews.manage") ? (
-              <QueuePart title="Review items with no reviewer" count={queue.unroutedReviews} testId="queue-unrouted" href={linkFor(principal, "/reviews")} empty="Every item has a reviewer." />
+              <QueuePart
+                title="Review items with no reviewer"
+                count={queue.unroutedReviews}
+                testId="queue-unrouted"
+                href={linkFor(principal, "/reviews")}
+                empty="Every item has a reviewer."
+              />
             ) : null}
             {can(principal, "tools.approve") ? (
-              <QueuePart title="Tools pending approval" count={queue.tools.total} testId="queue-tools" empty="No tool waits for approval.">
+              <QueuePart
+                title="Tools pending approval"
+                count={queue.tools.total}
+                testId="queue-tools"
+                empty="No tool waits for approval."
+              >
                 {queue.tools.sample.map((t) => (
                   <li key={t.id} className="flex flex-wrap items-center gap-2">
-                    <Link href={`/servers/${t.serverId}`} className="font-mono text-xs hover:underline">{t.name}</Link>
+                    <Link href={`/servers/${t.serverId}`} className="font-mono text-xs hover:underline">
+                      {t.name}
+                    </Link>
                     <RiskBadge risk={t.risk} />
-                    <span className="text-xs text-muted-foreground">on {t.serverName}{t.changed ? " · definition changed" : ""}</span>
+                    <span className="text-xs text-muted-foreground">
+                      on {t.serverName}
+                      {t.changed ? " · definition changed" : ""}
+                    </span>
                   </li>
                 ))}
               </QueuePart>
             ) : null}
             {can(principal, "agents.manage") ? (
-              <QueuePart title="Clients pending approval" count={queue.clients.total} testId="queue-clients" empty="No client waits for approval.">
+              <QueuePart
+                title="Clients pending approval"
+                count={queue.clients.total}
+                testId="queue-clients"
+                empty="No client waits for approval."
+              >
                 {queue.clients.sample.map((c) => (
                   <li key={c.id}>
-                    <Link href={`/agents/${c.id}`} className="hover:underline">{c.name}</Link>
+                    <Link href={`/agents/${c.id}`} className="hover:underline">
+                      {c.name}
+                    </Link>
                   </li>
                 ))}
               </QueuePart>
@@ -99,22 +155,68 @@ export default async function OverviewPage() {
       ) : null}
       <section aria-label="Key figures" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         {reviewerId ? (
-          <StatCard testId="stat-my-reviews" label="My pending reviews" value={queue.myReviews} icon={ClipboardCheck} tone="attention" href={linkFor(principal, "/reviews/inbox")} hint="Items waiting for your decision" />
+          <StatCard
+            testId="stat-my-reviews"
+            label="My pending reviews"
+            value={queue.myReviews}
+            icon={ClipboardCheck}
+            tone="attention"
+            href={linkFor(principal, "/reviews/inbox")}
+            hint="Items waiting for your decision"
+          />
         ) : null}
         {onCall ? (
-          <StatCard testId="stat-active-sessions" label="Active sessions" value={summary.activeSessions} icon={Radio} href={linkFor(principal, "/sessions")} hint="Holding live access now" />
+          <StatCard
+            testId="stat-active-sessions"
+            label="Active sessions"
+            value={summary.activeSessions}
+            icon={Radio}
+            href={linkFor(principal, "/sessions")}
+            hint="Holding live access now"
+          />
         ) : null}
         {onCall && revoked !== null ? (
-          <StatCard testId="stat-revoked-24h" label="Sessions revoked (24h)" value={revoked} icon={Ban} href={linkFor(principal, "/audit?action=session.revoked")} hint="By people, reviews and removals of access" />
+          <StatCard
+            testId="stat-revoked-24h"
+            label="Sessions revoked (24h)"
+            value={revoked}
+            icon={Ban}
+            href={linkFor(principal, "/audit?action=session.revoked")}
+            hint="By people, reviews and removals of access"
+          />
         ) : null}
         {denials ? (
-          <StatCard testId="stat-denials-today" label="Denials today" value={deniedToday} icon={ShieldX} tone="attention" href={linkFor(principal, "/audit?decision=deny")} hint="Refused tool calls and token requests (UTC day)" />
+          <StatCard
+            testId="stat-denials-today"
+            label="Denials today"
+            value={deniedToday}
+            icon={ShieldX}
+            tone="attention"
+            href={linkFor(principal, "/audit?decision=deny")}
+            hint="Refused tool calls and token requests (UTC day)"
+          />
         ) : null}
         {expiring !== null ? (
-          <StatCard testId="stat-expiring-soon" label="Expiring soon" value={expiring} icon={CalendarClock} tone="attention" href={linkFor(principal, "/entitlements/assignments?expiring=soon")} hint={`Assignments ending within ${EXPIRING_SOON_DAYS} days`} />
+          <StatCard
+            testId="stat-expiring-soon"
+            label="Expiring soon"
+            value={expiring}
+            icon={CalendarClock}
+            tone="attention"
+            href={linkFor(principal, "/entitlements/assignments?expiring=soon")}
+            hint={`Assignments ending within ${EXPIRING_SOON_DAYS} days`}
+          />
         ) : null}
         {ownerless !== null ? (
-          <StatCard testId="stat-ownerless" label="Ownerless agents" value={ownerless} icon={UserX} tone="attention" href={linkFor(principal, "/directory")} hint="Their owner left: reassign or retire them" />
+          <StatCard
+            testId="stat-ownerless"
+            label="Ownerless agents"
+            value={ownerless}
+            icon={UserX}
+            tone="attention"
+            href={linkFor(principal, "/directory")}
+            hint="Their owner left: reassign or retire them"
+          />
         ) : null}
         <StatCard
           testId="stat-agents"
@@ -124,7 +226,14 @@ export default async function OverviewPage() {
           href={linkFor(principal, "/agents")}
           hint={`${agents.active} active · ${agents.suspended} suspended · ${agents.retired} retired`}
         />
-        <StatCard testId="stat-servers" label="MCP servers" value={summary.mcpServers} icon={Server} href={linkFor(principal, "/servers")} hint="Registered protected resources" />
+        <StatCard
+          testId="stat-servers"
+          label="MCP servers"
+          value={summary.mcpServers}
+          icon={Server}
+          href={linkFor(principal, "/servers")}
+          hint="Registered protected resources"
+        />
         {can(principal, "tools.approve") ? (
           <StatCard
             testId="stat-pending-tools"
@@ -137,7 +246,14 @@ export default async function OverviewPage() {
           />
         ) : null}
         {seesAudit ? (
-          <StatCard testId="stat-audit-24h" label="Audit events (24h)" value={summary.auditEventsLast24h} icon={ScrollText} href={linkFor(principal, "/audit")} hint="Decisions and changes recorded" />
+          <StatCard
+            testId="stat-audit-24h"
+            label="Audit events (24h)"
+            value={summary.auditEventsLast24h}
+            icon={ScrollText}
+            href={linkFor(principal, "/audit")}
+            hint="Decisions and changes recorded"
+          />
         ) : null}
         {can(principal, "scope_review.view") ? (
           <StatCard
@@ -160,7 +276,11 @@ export default async function OverviewPage() {
             icon={ShieldCheck}
             tone="attention"
             href={linkFor(principal, "/coverage")}
-            hint={coverage.totalTraffic === 0 ? `No agent traffic in ${TRAFFIC_DAYS} days` : `Share of ${coverage.totalTraffic} calls in ${TRAFFIC_DAYS} days where a drill proved revocation within ${coverage.targetMs} ms`}
+            hint={
+              coverage.totalTraffic === 0
+                ? `No agent traffic in ${TRAFFIC_DAYS} days`
+                : `Share of ${coverage.totalTraffic} calls in ${TRAFFIC_DAYS} days where a drill proved revocation within ${coverage.targetMs} ms`
+            }
           />
         ) : null}
       </section>
@@ -173,9 +293,17 @@ export default async function OverviewPage() {
           <CardContent>
             <ol className="flex h-28 items-end gap-2" aria-label="Denials per day">
               {denials.map((d) => (
-                <li key={d.day} className="flex flex-1 flex-col items-center gap-1 text-xs" aria-label={`${d.day}: ${d.count}`}>
+                <li
+                  key={d.day}
+                  className="flex flex-1 flex-col items-center gap-1 text-xs"
+                  aria-label={`${d.day}: ${d.count}`}
+                >
                   <span className="tabular-nums">{d.count}</span>
-                  <span className="w-full rounded-sm bg-destructive/60" style={{ height: `${Math.round((d.count / maxDenials) * 64)}px` }} aria-hidden />
+                  <span
+                    className="w-full rounded-sm bg-destructive/60"
+                    style={{ height: `${Math.round((d.count / maxDenials) * 64)}px` }}
+                    aria-hidden
+                  />
                   <span className="text-muted-foreground">{d.day.slice(5)}</span>
                 </li>
               ))}
@@ -187,14 +315,40 @@ export default async function OverviewPage() {
   );
 }
 
-function QueuePart({ title, count, testId, href, empty, children }: { title: string; count: number; testId: string; href?: string; empty: string; children?: ReactNode }) {
+function QueuePart({
+  title,
+  count,
+  testId,
+  href,
+  empty,
+  children,
+}: {
+  title: string;
+  count: number;
+  testId: string;
+  href?: string;
+  empty: string;
+  children?: ReactNode;
+}) {
   return (
     <section aria-label={title} data-testid={testId} className="grid content-start gap-2 rounded-lg border p-3">
       <h3 className="flex items-center justify-between gap-2 text-sm font-medium">
-        {href ? <Link href={href} className="hover:underline">{title}</Link> : title}
-        <span className="tabular-nums text-muted-foreground" data-testid={`${testId}-count`}>{count}</span>
+        {href ? (
+          <Link href={href} className="hover:underline">
+            {title}
+          </Link>
+        ) : (
+          title
+        )}
+        <span className="tabular-nums text-muted-foreground" data-testid={`${testId}-count`}>
+          {count}
+        </span>
       </h3>
-      {count === 0 ? <p className="text-sm text-muted-foreground">{empty}</p> : children ? <ul className="grid gap-1 text-sm">{children}</ul> : null}
+      {count === 0 ? (
+        <p className="text-sm text-muted-foreground">{empty}</p>
+      ) : children ? (
+        <ul className="grid gap-1 text-sm">{children}</ul>
+      ) : null}
     </section>
   );
 }

@@ -45,7 +45,8 @@ export function defineAction<S extends z.ZodType, O>(spec: {
 }): ConsoleAction<z.input<S>, O> {
   const action = async (raw: z.input<S>): Promise<ActionResult<O>> => {
     const principal = await getPrincipal();
-    if (!principal) return { ok: false, error: { code: "unauthenticated", message: "Your session has ended. Sign in again." } };
+    if (!principal)
+      return { ok: false, error: { code: "unauthenticated", message: "Your session has ended. Sign in again." } };
     if (!can(principal, spec.permission)) {
       return { ok: false, error: { code: "forbidden", message: "Your role does not allow this." } };
     }
@@ -66,7 +67,10 @@ export function defineAction<S extends z.ZodType, O>(spec: {
       unstable_rethrow(e);
       if (isDomainError(e)) {
         const code = e.code === "invalid" ? "invalid_input" : e.code;
-        return { ok: false, error: { code, message: e.message, ...(e.field ? { fieldErrors: { [e.field]: [e.message] } } : {}) } };
+        return {
+          ok: false,
+          error: { code, message: e.message, ...(e.field ? { fieldErrors: { [e.field]: [e.message] } } : {}) },
+        };
       }
       console.error(`mandate: action ${spec.name} failed`, e);
       return { ok: false, error: { code: "internal", message: "Something went wrong; nothing was changed." } };

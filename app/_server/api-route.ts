@@ -12,7 +12,10 @@ import { readLimitedText } from "./read-limited-body";
 import { getPrincipal } from "./principal";
 
 /** The console JSON API's one error table. */
-const STATUS: Record<DomainErrorCode | "unauthenticated" | "invalid_input" | "too_large" | "internal" | "unavailable", number> = {
+const STATUS: Record<
+  DomainErrorCode | "unauthenticated" | "invalid_input" | "too_large" | "internal" | "unavailable",
+  number
+> = {
   unauthenticated: 401,
   forbidden: 403,
   separation_of_duties: 403,
@@ -25,15 +28,25 @@ const STATUS: Record<DomainErrorCode | "unauthenticated" | "invalid_input" | "to
   unavailable: 503,
 };
 
-function apiError(code: keyof typeof STATUS, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  return NextResponse.json({ error: { code, message, ...extra } }, { status: STATUS[code], headers: { "cache-control": "no-store", ...headers } });
+function apiError(
+  code: keyof typeof STATUS,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  return NextResponse.json(
+    { error: { code, message, ...extra } },
+    { status: STATUS[code], headers: { "cache-control": "no-store", ...headers } },
+  );
 }
 
 export interface ApiRouteMeta {
   permission: Permission;
 }
 
-export type ApiHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: ApiRouteMeta };
+export type ApiHandler = ((req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>) & {
+  meta: ApiRouteMeta;
+};
 
 /**
  * Every JSON API route is built here: authenticate (admin API key as a
@@ -58,8 +71,15 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
     } catch (e) {
       if (isDomainError(e)) return apiError(e.code, e.message);
       if (isStoreUnavailable(e)) {
-        console.error(`mandate: ${req.method} ${req.nextUrl.pathname}: database unavailable (${e instanceof Error ? e.message : String(e)})`);
-        return apiError("unavailable", "The service cannot reach its database; retry shortly", {}, { "retry-after": String(STORE_RETRY_AFTER_SECONDS) });
+        console.error(
+          `mandate: ${req.method} ${req.nextUrl.pathname}: database unavailable (${e instanceof Error ? e.message : String(e)})`,
+        );
+        return apiError(
+          "unavailable",
+          "The service cannot reach its database; retry shortly",
+          {},
+          { "retry-after": String(STORE_RETRY_AFTER_SECONDS) },
+        );
       }
       console.error(`mandate: ${req.method} ${req.nextUrl.pathname} failed`, e);
       return apiError("internal", "Internal error");
@@ -71,19 +91,36 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
     if (authorization) {
       const [scheme, token] = authorization.split(" ", 2);
       principal = scheme?.toLowerCase() === "bearer" && token ? await authenticateApiKey(getDb(), token) : null;
-      if (!principal) return apiError("unauthenticated", "Invalid, expired or revoked API key", {}, { "www-authenticate": 'Bearer error="invalid_token"' });
+      if (!principal)
+        return apiError(
+          "unauthenticated",
+          "Invalid, expired or revoked API key",
+          {},
+          { "www-authenticate": 'Bearer error="invalid_token"' },
+        );
     } else {
       principal = await getPrincipal();
-      if (!principal) return apiError("unauthenticated", "Sign in, or send an admin API key as a bearer token", {}, { "www-authenticate": "Bearer" });
+      if (!principal)
+        return apiError(
+          "unauthenticated",
+          "Sign in, or send an admin API key as a bearer token",
+          {},
+          { "www-authenticate": "Bearer" },
+        );
     }
     if (!can(principal, spec.permission)) return apiError("forbidden", `This needs the ${spec.permission} permission`);
     const parsed = (spec.query ?? z.object({})).safeParse(Object.fromEntries(req.nextUrl.searchParams));
-    if (!parsed.success) return apiError("invalid_input", "Invalid query parameters", { issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+    if (!parsed.success)
+      return apiError("invalid_input", "Invalid query parameters", {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
     let body: unknown = undefined;
     if (spec.body) {
-      if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json")) return apiError("invalid_input", "Send a JSON body (content-type: application/json)");
+      if (!req.headers.get("content-type")?.toLowerCase().startsWith("application/json"))
+        return apiError("invalid_input", "Send a JSON body (content-type: application/json)");
       const text = await readLimitedText(req, MAX_BODY_BYTES);
-      if (text === null) return apiError("too_large", `The body exceeds ${MAX_BODY_BYTES} bytes`, {}, { connection: "close" });
+      if (text === null)
+        return apiError("too_large", `The body exceeds ${MAX_BODY_BYTES} bytes`, {}, { connection: "close" });
       let json: unknown;
       try {
         json = JSON.parse(text);
@@ -91,10 +128,16 @@ export function defineApiRoute<Q extends z.ZodType, B extends z.ZodType>(spec: {
         return apiError("invalid_input", "Malformed JSON body");
       }
       const b = spec.body.safeParse(json);
-      if (!b.success) return apiError("invalid_input", "Invalid body", { issues: b.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+      if (!b.success)
+        return apiError("invalid_input", "Invalid body", {
+          issues: b.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        });
       body = b.data;
     }
-    const request = { requestId: req.headers.get("x-request-id")?.slice(0, 128) ?? null, clientAddress: clientAddressOf(req.headers) };
+    const request = {
+      requestId: req.headers.get("x-request-id")?.slice(0, 128) ?? null,
+      clientAddress: clientAddressOf(req.headers),
+    };
     const input = { query: parsed.data as z.output<Q>, body: body as z.output<B>, req, params: await ctx.params };
     const result = await withAuditRequestContext(request, () => spec.handler(input, principal));
     // A handler may answer with its own Response (a streamed export); anything else is JSON.

@@ -36,7 +36,12 @@ const providers: NextAuthConfig["providers"] = [
       const clientAddress = clientAddressOf(request.headers);
       // A person without a console role may sign in only to authorize an MCP client: their sign-in never opens the console.
       const requireConsoleRole = credentials.purpose !== "authorize";
-      const result = await authenticateLocal(getDb(), { email: credentials.email, password: credentials.password, clientAddress, requireConsoleRole });
+      const result = await authenticateLocal(getDb(), {
+        email: credentials.email,
+        password: credentials.password,
+        clientAddress,
+        requireConsoleRole,
+      });
       if (!result.ok) throw new SignInRefused(result.reason);
       const sid = await startConsoleSession(getDb(), result.userId, {
         clientAddress,

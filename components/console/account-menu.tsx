@@ -40,12 +40,22 @@ export function AccountMenu({ person }: { person: SignedInPerson }) {
 
   return (
     <div ref={ref} className="relative">
-      <Button variant="ghost" size="sm" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="account-menu">
+      <Button
+        variant="ghost"
+        size="sm"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="account-menu"
+      >
         <UserRound className="size-4" aria-hidden />
         <span className="max-w-48 truncate">{person.displayName}</span>
       </Button>
       {open ? (
-        <div role="menu" className="absolute right-0 top-full z-40 mt-2 w-72 rounded-lg border bg-card p-3 text-sm shadow-lg">
+        <div
+          role="menu"
+          className="absolute right-0 top-full z-40 mt-2 w-72 rounded-lg border bg-card p-3 text-sm shadow-lg"
+        >
           <p className="font-medium">{person.displayName}</p>
           <p className="truncate text-muted-foreground">{person.email}</p>
           <div className="mt-2 flex flex-wrap gap-1" data-testid="account-roles">
@@ -56,7 +66,15 @@ export function AccountMenu({ person }: { person: SignedInPerson }) {
             ))}
           </div>
           <div className="mt-3 grid gap-1 border-t pt-3">
-            <Button role="menuitem" variant="ghost" size="sm" className="justify-start" disabled={pending} onClick={() => run(signOut)} data-testid="sign-out">
+            <Button
+              role="menuitem"
+              variant="ghost"
+              size="sm"
+              className="justify-start"
+              disabled={pending}
+              onClick={() => run(signOut)}
+              data-testid="sign-out"
+            >
               <LogOut className="size-4" aria-hidden /> Sign out
             </Button>
             <ConfirmDialog
@@ -65,7 +83,14 @@ export function AccountMenu({ person }: { person: SignedInPerson }) {
               confirmLabel="Sign out everywhere"
               onConfirm={() => run(signOutEverywhere)}
               trigger={
-                <Button role="menuitem" variant="ghost" size="sm" className="justify-start" disabled={pending} data-testid="sign-out-everywhere">
+                <Button
+                  role="menuitem"
+                  variant="ghost"
+                  size="sm"
+                  className="justify-start"
+                  disabled={pending}
+                  data-testid="sign-out-everywhere"
+                >
                   <MonitorX className="size-4" aria-hidden /> Sign out everywhere
                 </Button>
               }

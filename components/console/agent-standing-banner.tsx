@@ -6,10 +6,22 @@ import { DateTime } from "./date-time";
  * Shown wherever an agent's access is shown while it is suspended or retired: it reaches nothing (the token
  * service refuses it and its sessions were revoked), whatever grants are listed below.
  */
-export function AgentStandingBanner({ standing, agentName, heldTools }: { standing: InactiveStanding; agentName: string; heldTools: number }) {
+export function AgentStandingBanner({
+  standing,
+  agentName,
+  heldTools,
+}: {
+  standing: InactiveStanding;
+  agentName: string;
+  heldTools: number;
+}) {
   const suspended = standing.status === "suspended";
   return (
-    <div role="status" data-testid="agent-standing" className="grid gap-1 rounded-lg border border-destructive/40 bg-destructive/5 p-3 text-sm">
+    <div
+      role="status"
+      data-testid="agent-standing"
+      className="grid gap-1 rounded-lg border border-destructive/40 bg-destructive/5 p-3 text-sm"
+    >
       <p className="flex flex-wrap items-center gap-x-2 font-semibold">
         <Ban aria-hidden className="size-4 text-destructive" />
         {agentName} is {standing.status}
@@ -24,8 +36,12 @@ export function AgentStandingBanner({ standing, agentName, heldTools }: { standi
       <p className="text-muted-foreground">
         It reaches no tools now: token requests are refused and its live sessions were revoked.
         {suspended
-          ? heldTools > 0 ? ` The ${heldTools} tool${heldTools === 1 ? "" : "s"} listed are held, not reachable: they return if it is reactivated.` : ""
-          : heldTools > 0 ? ` The ${heldTools} tool${heldTools === 1 ? "" : "s"} listed are grants left behind, not reachable.` : ""}
+          ? heldTools > 0
+            ? ` The ${heldTools} tool${heldTools === 1 ? "" : "s"} listed are held, not reachable: they return if it is reactivated.`
+            : ""
+          : heldTools > 0
+            ? ` The ${heldTools} tool${heldTools === 1 ? "" : "s"} listed are grants left behind, not reachable.`
+            : ""}
       </p>
     </div>
   );

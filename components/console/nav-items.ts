@@ -37,7 +37,13 @@ export const navSections: NavSection[] = [
     items: [
       { slug: "agents", label: "Agents", href: "/agents", icon: Bot, permission: "inventory.view" },
       { slug: "servers", label: "MCP servers", href: "/servers", icon: Server, permission: "inventory.view" },
-      { slug: "entitlements", label: "Entitlements", href: "/entitlements", icon: KeyRound, permission: "inventory.view" },
+      {
+        slug: "entitlements",
+        label: "Entitlements",
+        href: "/entitlements",
+        icon: KeyRound,
+        permission: "inventory.view",
+      },
       { slug: "access", label: "Access", href: "/access", icon: Network, permission: "inventory.view" },
       { slug: "directory", label: "Directory", href: "/directory", icon: Contact, permission: "people.view" },
     ],

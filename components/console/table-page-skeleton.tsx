@@ -1,7 +1,15 @@
 import { Skeleton } from "@/components/ui/skeleton";
 
 /** What a list page shows while its rows load: the shape of the page, not a spinner. */
-export function TablePageSkeleton({ label, columns = 5, rows = 8 }: { label: string; columns?: number; rows?: number }) {
+export function TablePageSkeleton({
+  label,
+  columns = 5,
+  rows = 8,
+}: {
+  label: string;
+  columns?: number;
+  rows?: number;
+}) {
   return (
     <div className="grid gap-6" aria-busy="true">
       <span className="sr-only" role="status">

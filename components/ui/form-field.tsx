@@ -1,4 +1,12 @@
-import { cloneElement, isValidElement, useEffect, useId, type ReactElement, type ReactNode, type RefObject } from "react";
+import {
+  cloneElement,
+  isValidElement,
+  useEffect,
+  useId,
+  type ReactElement,
+  type ReactNode,
+  type RefObject,
+} from "react";
 import { cn } from "@/lib/utils/cn";
 import { Label } from "./label";
 

@@ -21,7 +21,9 @@ export function PageHeader({ title, description, actions, className }: PageHeade
     >
       <div className="grid min-w-0 gap-1">
         <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]">{title}</h1>
-        {description ? <div className="text-sm text-muted-foreground [overflow-wrap:anywhere]">{description}</div> : null}
+        {description ? (
+          <div className="text-sm text-muted-foreground [overflow-wrap:anywhere]">{description}</div>
+        ) : null}
       </div>
       {actions ? <div className="flex shrink-0 flex-wrap items-center gap-2 sm:justify-end">{actions}</div> : null}
     </div>

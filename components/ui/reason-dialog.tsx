@@ -2,7 +2,15 @@
 
 import { useId, useState, useTransition, type ReactNode } from "react";
 import { Button } from "./button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "./dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "./dialog";
 import { Label } from "./label";
 import { Textarea } from "./textarea";
 
@@ -22,7 +30,15 @@ export type ReasonDialogProps = {
 };
 
 /** A ConfirmDialog that also asks why: for acts that end access, whose reason goes into the audit trail. */
-export function ReasonDialog({ trigger, title, description, confirmLabel, reasonLabel = "Reason", minLength = 3, onConfirm }: ReasonDialogProps) {
+export function ReasonDialog({
+  trigger,
+  title,
+  description,
+  confirmLabel,
+  reasonLabel = "Reason",
+  minLength = 3,
+  onConfirm,
+}: ReasonDialogProps) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);

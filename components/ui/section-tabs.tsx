@@ -17,7 +17,15 @@ export interface SectionTab {
  * Client-only: the icons are components, which cannot cross from a server
  * component, so each area keeps a small "use client" file with its list.
  */
-export function SectionTabs({ label, testIdPrefix, items }: { label: string; testIdPrefix: string; items: readonly SectionTab[] }) {
+export function SectionTabs({
+  label,
+  testIdPrefix,
+  items,
+}: {
+  label: string;
+  testIdPrefix: string;
+  items: readonly SectionTab[];
+}) {
   const pathname = usePathname();
   return (
     <nav aria-label={label} className="-mt-2 border-b">
@@ -34,7 +42,9 @@ export function SectionTabs({ label, testIdPrefix, items }: { label: string; tes
                 aria-current={active ? "page" : undefined}
                 className={cn(
                   "-mb-px flex items-center gap-2 whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium outline-none transition-colors focus-visible:ring-[3px] focus-visible:ring-ring/50",
-                  active ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
+                  active
+                    ? "border-primary text-foreground"
+                    : "border-transparent text-muted-foreground hover:text-foreground",
                 )}
               >
                 <Icon className={cn("size-4", active ? "text-primary" : "text-muted-foreground")} aria-hidden />

@@ -1,7 +1,10 @@
 import { Children, cloneElement, isValidElement, type HTMLAttributes, type ReactElement, type ReactNode } from "react";
 import { cn } from "@/lib/utils/cn";
 
-type SlotProps = HTMLAttributes<HTMLElement> & { children?: ReactNode; [dataAttribute: `data-${string}`]: string | undefined };
+type SlotProps = HTMLAttributes<HTMLElement> & {
+  children?: ReactNode;
+  [dataAttribute: `data-${string}`]: string | undefined;
+};
 
 /**
  * Merges its props onto its only child, so `<Button asChild><Link/></Button>` renders one

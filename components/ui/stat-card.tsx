@@ -28,7 +28,9 @@ export function StatCard({ label, value, suffix, icon: Icon, hint, href, tone = 
         <span
           className={cn(
             "flex size-8 items-center justify-center rounded-md",
-            tone === "attention" && value > 0 ? "bg-warning/15 text-warning-foreground" : "bg-accent text-accent-foreground",
+            tone === "attention" && value > 0
+              ? "bg-warning/15 text-warning-foreground"
+              : "bg-accent text-accent-foreground",
           )}
         >
           <Icon className="size-4" aria-hidden />
@@ -49,7 +51,10 @@ export function StatCard({ label, value, suffix, icon: Icon, hint, href, tone = 
         href={href}
         data-slot="stat-card"
         data-testid={testId}
-        className={cn(className, "hover:border-primary/40 hover:bg-accent/30 focus-visible:ring-[3px] focus-visible:ring-ring/50")}
+        className={cn(
+          className,
+          "hover:border-primary/40 hover:bg-accent/30 focus-visible:ring-[3px] focus-visible:ring-ring/50",
+        )}
       >
         {body}
       </Link>

@@ -54,7 +54,13 @@ export function TableCell({ className, ...props }: ComponentProps<"td">) {
   // Cells wrap (long names, reasons, remediation text) so a table fits its page
   // instead of pushing its last columns, usually the row's actions, off-screen;
   // dates and badges keep themselves on one line.
-  return <td data-slot="table-cell" className={cn("px-3 py-2.5 align-middle [overflow-wrap:anywhere]", className)} {...props} />;
+  return (
+    <td
+      data-slot="table-cell"
+      className={cn("px-3 py-2.5 align-middle [overflow-wrap:anywhere]", className)}
+      {...props}
+    />
+  );
 }
 
 export function TableCaption({ className, ...props }: ComponentProps<"caption">) {

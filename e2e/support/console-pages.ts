@@ -18,7 +18,10 @@ function pageFiles(dir: string): string[] {
 export function consoleRoutes(): string[] {
   return pageFiles(CONSOLE)
     .map((file) => {
-      const segments = relative(CONSOLE, file).split(sep).slice(0, -1).filter((s) => !/^\(.*\)$/.test(s));
+      const segments = relative(CONSOLE, file)
+        .split(sep)
+        .slice(0, -1)
+        .filter((s) => !/^\(.*\)$/.test(s));
       return `/${segments.join("/")}`;
     })
     .sort();

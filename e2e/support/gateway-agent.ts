@@ -32,7 +32,10 @@ export function gatewayTarget(upstreamUrl: string): GatewayTarget {
           ORDER BY s.name, e.name, t.name LIMIT 1`,
       )
       .get() as GatewayTarget;
-    db.prepare("UPDATE McpServer SET upstreamUrl = ?, upstreamCredentialEnc = NULL WHERE id = ?").run(upstreamUrl, row.serverId);
+    db.prepare("UPDATE McpServer SET upstreamUrl = ?, upstreamCredentialEnc = NULL WHERE id = ?").run(
+      upstreamUrl,
+      row.serverId,
+    );
     return row;
   } finally {
     db.close();
@@ -51,7 +54,12 @@ export function createGatewayAgent(target: GatewayTarget, name: string): TestAge
   const db = open();
   try {
     const suffix = randomBytes(4).toString("hex");
-    const agent = { id: `e2e-agent-${suffix}`, clientId: `agent-e2e-${suffix}`, name: `${name} ${suffix}`, secret: `secret-${randomBytes(12).toString("hex")}` };
+    const agent = {
+      id: `e2e-agent-${suffix}`,
+      clientId: `agent-e2e-${suffix}`,
+      name: `${name} ${suffix}`,
+      secret: `secret-${randomBytes(12).toString("hex")}`,
+    };
     const now = Date.now();
     db.prepare(
       `INSERT INTO Agent (id, clientId, name, purpose, kind, status, authMethod, clientSecretHash, allowedGrantTypes, maxTokenLifetimeSeconds, createdAt, updatedAt)
@@ -68,7 +76,11 @@ export function createGatewayAgent(target: GatewayTarget, name: string): TestAge
 
 const basic = (a: TestAgent) => `Basic ${Buffer.from(`${a.clientId}:${a.secret}`).toString("base64")}`;
 
-export async function mint(request: APIRequestContext, target: GatewayTarget, agent: TestAgent): Promise<{ token: string; sid: string }> {
+export async function mint(
+  request: APIRequestContext,
+  target: GatewayTarget,
+  agent: TestAgent,
+): Promise<{ token: string; sid: string }> {
   const res = await request.post("/oauth/token", {
     headers: { authorization: basic(agent), "content-type": "application/x-www-form-urlencoded" },
     data: `grant_type=client_credentials&resource=${encodeURIComponent(target.resourceUri)}&scope=${encodeURIComponent(target.scope)}`,
@@ -80,7 +92,11 @@ export async function mint(request: APIRequestContext, target: GatewayTarget, ag
 }
 
 /** The token endpoint's answer for this agent now (status and error code). */
-export async function tryMint(request: APIRequestContext, target: GatewayTarget, agent: TestAgent): Promise<{ status: number; error?: string }> {
+export async function tryMint(
+  request: APIRequestContext,
+  target: GatewayTarget,
+  agent: TestAgent,
+): Promise<{ status: number; error?: string }> {
   const res = await request.post("/oauth/token", {
     headers: { authorization: basic(agent), "content-type": "application/x-www-form-urlencoded" },
     data: `grant_type=client_credentials&resource=${encodeURIComponent(target.resourceUri)}&scope=${encodeURIComponent(target.scope)}`,
@@ -99,18 +115,35 @@ export async function gatewayCall(request: APIRequestContext, target: GatewayTar
   const until = Date.now() + 10_000;
   for (;;) {
     const res = await request.post(`/mcp/${target.slug}`, {
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
-      data: JSON.stringify({ jsonrpc: "2.0", id: rpcId++, method: "tools/call", params: { name: target.toolName, arguments: {} } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+      },
+      data: JSON.stringify({
+        jsonrpc: "2.0",
+        id: rpcId++,
+        method: "tools/call",
+        params: { name: target.toolName, arguments: {} },
+      }),
     });
     if (res.status() !== 502 || Date.now() > until) return res.status();
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-export async function introspect(request: APIRequestContext, agent: TestAgent, token: string): Promise<{ status: number; active?: boolean }> {
+export async function introspect(
+  request: APIRequestContext,
+  agent: TestAgent,
+  token: string,
+): Promise<{ status: number; active?: boolean }> {
   const res = await request.post("/oauth/introspect", {
     headers: { authorization: basic(agent), "content-type": "application/x-www-form-urlencoded" },
     data: `token=${encodeURIComponent(token)}`,
   });
-  return { status: res.status(), active: res.status() === 200 ? ((await res.json()) as { active: boolean }).active : undefined };
+  return {
+    status: res.status(),
+    active: res.status() === 200 ? ((await res.json()) as { active: boolean }).active : undefined,
+  };
 }

@@ -44,7 +44,12 @@ const provider = new Provider(issuer, {
     return {
       accountId: sub,
       async claims() {
-        return { sub, email: sub.includes("@") ? sub.toLowerCase() : undefined, email_verified: true, name: nameOf(sub) };
+        return {
+          sub,
+          email: sub.includes("@") ? sub.toLowerCase() : undefined,
+          email_verified: true,
+          name: nameOf(sub),
+        };
       },
     };
   },
@@ -54,7 +59,11 @@ const provider = new Provider(issuer, {
 
 // Why a grant was refused is only said here (the client just sees invalid_grant).
 for (const event of ["grant.error", "authorization.error", "server_error"]) {
-  provider.on(event, (_ctx, err) => console.error(`oidc-provider: ${event}: ${err.error_description ?? err.message}${err.error_detail ? ` (${err.error_detail})` : ""}`));
+  provider.on(event, (_ctx, err) =>
+    console.error(
+      `oidc-provider: ${event}: ${err.error_description ?? err.message}${err.error_detail ? ` (${err.error_detail})` : ""}`,
+    ),
+  );
 }
 
 const { hostname, port } = new URL(issuer);

@@ -32,12 +32,27 @@ export function grantTarget(entitlementName: string, upstreamUrl: string): Grant
            FROM Entitlement e JOIN McpServer s ON s.id = e.serverId JOIN EntitlementTool et ON et.entitlementId = e.id JOIN Tool t ON t.id = et.toolId
           WHERE e.name = ? AND s.enforcementMode = 'gateway' AND t.status = 'approved' ORDER BY t.name`,
       )
-      .all(entitlementName) as { serverId: string; slug: string; resourceUri: string; entitlementId: string; toolId: string; toolName: string; scope: string }[];
+      .all(entitlementName) as {
+      serverId: string;
+      slug: string;
+      resourceUri: string;
+      entitlementId: string;
+      toolId: string;
+      toolName: string;
+      scope: string;
+    }[];
     const first = rows[0];
     if (!first) throw new Error(`no gateway entitlement named ${entitlementName} with approved tools`);
-    db.prepare("UPDATE McpServer SET upstreamUrl = ?, upstreamCredentialEnc = NULL WHERE id = ?").run(upstreamUrl, first.serverId);
+    db.prepare("UPDATE McpServer SET upstreamUrl = ?, upstreamCredentialEnc = NULL WHERE id = ?").run(
+      upstreamUrl,
+      first.serverId,
+    );
     return {
-      serverId: first.serverId, slug: first.slug, resourceUri: first.resourceUri, entitlementId: first.entitlementId, entitlementName,
+      serverId: first.serverId,
+      slug: first.slug,
+      resourceUri: first.resourceUri,
+      entitlementId: first.entitlementId,
+      entitlementName,
       tools: rows.map((r) => ({ id: r.toolId, name: r.toolName, scope: r.scope })),
     };
   } finally {
@@ -57,15 +72,20 @@ export function agentHolding(target: GrantTarget, name: string): GrantedAgent {
   const db = open();
   try {
     const suffix = randomBytes(4).toString("hex");
-    const agent = { id: `e2e-tools-${suffix}`, clientId: `agent-tools-${suffix}`, name: `${name} ${suffix}`, secret: `secret-${randomBytes(12).toString("hex")}` };
+    const agent = {
+      id: `e2e-tools-${suffix}`,
+      clientId: `agent-tools-${suffix}`,
+      name: `${name} ${suffix}`,
+      secret: `secret-${randomBytes(12).toString("hex")}`,
+    };
     const now = Date.now();
     db.prepare(
       `INSERT INTO Agent (id, clientId, name, purpose, kind, status, authMethod, clientSecretHash, allowedGrantTypes, maxTokenLifetimeSeconds, createdAt, updatedAt)
        VALUES (?, ?, ?, 'e2e tool grants', 'autonomous', 'active', 'client_secret_basic', ?, 'client_credentials', 300, ?, ?)`,
     ).run(agent.id, agent.clientId, agent.name, createHash("sha256").update(agent.secret).digest("hex"), now, now);
-    db.prepare(`INSERT INTO Assignment (id, entitlementId, principalType, agentId, justification, createdAt) VALUES (?, ?, 'agent', ?, 'e2e tool grants', ?)`).run(
-      `e2e-tools-asg-${suffix}`, target.entitlementId, agent.id, now,
-    );
+    db.prepare(
+      `INSERT INTO Assignment (id, entitlementId, principalType, agentId, justification, createdAt) VALUES (?, ?, 'agent', ?, 'e2e tool grants', ?)`,
+    ).run(`e2e-tools-asg-${suffix}`, target.entitlementId, agent.id, now);
     return agent;
   } finally {
     db.close();
@@ -73,14 +93,24 @@ export function agentHolding(target: GrantTarget, name: string): GrantedAgent {
 }
 
 /** client_credentials for the target's server; the token and its decoded claims. */
-export async function mintFor(request: APIRequestContext, target: GrantTarget, agent: GrantedAgent): Promise<{ token: string; claims: Record<string, unknown> }> {
+export async function mintFor(
+  request: APIRequestContext,
+  target: GrantTarget,
+  agent: GrantedAgent,
+): Promise<{ token: string; claims: Record<string, unknown> }> {
   const res = await request.post("/oauth/token", {
-    headers: { authorization: `Basic ${Buffer.from(`${agent.clientId}:${agent.secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${agent.clientId}:${agent.secret}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
     data: `grant_type=client_credentials&resource=${encodeURIComponent(target.resourceUri)}`,
   });
   expect(res.status()).toBe(200);
   const { access_token: token } = (await res.json()) as { access_token: string };
-  return { token, claims: JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown> };
+  return {
+    token,
+    claims: JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>,
+  };
 }
 
 let rpcId = 1;
@@ -88,12 +118,27 @@ let rpcId = 1;
  * One tools/call of `tool` through the gateway; the HTTP status. Right after grantTarget re-points the server, the
  * gateway may still relay to the upstream it had cached (502): retried for a while. Refusals come back at once.
  */
-export async function callThroughGateway(request: APIRequestContext, target: GrantTarget, token: string, tool: string): Promise<number> {
+export async function callThroughGateway(
+  request: APIRequestContext,
+  target: GrantTarget,
+  token: string,
+  tool: string,
+): Promise<number> {
   const until = Date.now() + 10_000;
   for (;;) {
     const res = await request.post(`/mcp/${target.slug}`, {
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
-      data: JSON.stringify({ jsonrpc: "2.0", id: rpcId++, method: "tools/call", params: { name: tool, arguments: {} } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+      },
+      data: JSON.stringify({
+        jsonrpc: "2.0",
+        id: rpcId++,
+        method: "tools/call",
+        params: { name: tool, arguments: {} },
+      }),
     });
     if (res.status() !== 502 || Date.now() > until) return res.status();
     await new Promise((r) => setTimeout(r, 250));
@@ -104,7 +149,9 @@ export async function callThroughGateway(request: APIRequestContext, target: Gra
 export function sessionRevocations(sessionId: string): { reason: string | null; detail: string | null }[] {
   const db = open();
   try {
-    return db.prepare(`SELECT reason, detail FROM AuditEvent WHERE action = 'session.revoked' AND sessionId = ?`).all(sessionId) as { reason: string | null; detail: string | null }[];
+    return db
+      .prepare(`SELECT reason, detail FROM AuditEvent WHERE action = 'session.revoked' AND sessionId = ?`)
+      .all(sessionId) as { reason: string | null; detail: string | null }[];
   } finally {
     db.close();
   }

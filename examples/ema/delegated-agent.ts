@@ -26,10 +26,16 @@ export async function connectAsPerson(opts: {
   resource: string;
   scope: string;
 }): Promise<DelegatedSession> {
-  const config = await oauth.discovery(new URL(opts.mandateUrl), opts.clientId, undefined, oauth.ClientSecretBasic(opts.clientSecret), {
-    // Only for the local demo over http://; production Mandate is https.
-    execute: opts.mandateUrl.startsWith("http://") ? [oauth.allowInsecureRequests] : [],
-  });
+  const config = await oauth.discovery(
+    new URL(opts.mandateUrl),
+    opts.clientId,
+    undefined,
+    oauth.ClientSecretBasic(opts.clientSecret),
+    {
+      // Only for the local demo over http://; production Mandate is https.
+      execute: opts.mandateUrl.startsWith("http://") ? [oauth.allowInsecureRequests] : [],
+    },
+  );
 
   // 1. ID token → ID-JAG. The audience is the authorization server of the resource: Mandate itself for gateway servers.
   const idJag = await oauth.genericGrantRequest(config, "urn:ietf:params:oauth:grant-type:token-exchange", {
@@ -42,7 +48,10 @@ export async function connectAsPerson(opts: {
   });
 
   // 2. ID-JAG → access token for that one resource.
-  const access = await oauth.genericGrantRequest(config, "urn:ietf:params:oauth:grant-type:jwt-bearer", { assertion: idJag.access_token, scope: opts.scope });
+  const access = await oauth.genericGrantRequest(config, "urn:ietf:params:oauth:grant-type:jwt-bearer", {
+    assertion: idJag.access_token,
+    scope: opts.scope,
+  });
 
   // 3. An MCP session through the gateway, with the token as a bearer.
   const transport = new StreamableHTTPClientTransport(new URL(opts.resource), {
@@ -50,6 +59,8 @@ export async function connectAsPerson(opts: {
   });
   const mcp = new Client({ name: "ema-example-agent", version: "1.0.0" });
   await mcp.connect(transport);
-  const claims = JSON.parse(Buffer.from(access.access_token.split(".")[1] ?? "", "base64url").toString()) as { sid: string };
+  const claims = JSON.parse(Buffer.from(access.access_token.split(".")[1] ?? "", "base64url").toString()) as {
+    sid: string;
+  };
   return { mcp, sessionId: claims.sid };
 }

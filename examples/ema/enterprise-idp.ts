@@ -37,16 +37,33 @@ async function signingKey(file: string): Promise<JWK> {
   }
 }
 
-export async function startExampleIdp(opts: { port: number; clientId: string; clientSecret: string; keyFile: string }): Promise<ExampleIdp> {
+export async function startExampleIdp(opts: {
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  keyFile: string;
+}): Promise<ExampleIdp> {
   // Listen first: with port 0 the issuer is known only once the port is.
   const http: Server = createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve, reject) => http.once("error", reject).listen(opts.port, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
     // The agent is a client of the IdP too: the ID tokens it obtains name it as their audience.
-    clients: [{ client_id: opts.clientId, client_secret: opts.clientSecret, redirect_uris: [REDIRECT_URI], application_type: "native", grant_types: ["authorization_code"], response_types: ["code"] }],
+    clients: [
+      {
+        client_id: opts.clientId,
+        client_secret: opts.clientSecret,
+        redirect_uris: [REDIRECT_URI],
+        application_type: "native",
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
     jwks: { keys: [await signingKey(opts.keyFile)] },
-    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub, email: sub, email_verified: true }) }),
+    findAccount: (_ctx: unknown, sub: string) => ({
+      accountId: sub,
+      claims: () => ({ sub, email: sub, email_verified: true }),
+    }),
     claims: { openid: ["sub"], email: ["email", "email_verified"] },
     conformIdTokenClaims: false, // email in the ID token itself: Mandate matches the person by it
     features: { devInteractions: { enabled: false } },
@@ -60,11 +77,21 @@ export async function startExampleIdp(opts: { port: number; clientId: string; cl
     void (async () => {
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === "login") {
-        await provider.interactionFinished(req, res, { login: { accountId: String(details.params.login_hint) } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: String(details.params.login_hint) } },
+          { mergeWithLastSubmission: false },
+        );
       } else {
         const grant = new provider.Grant({ accountId: details.session?.accountId ?? "", clientId: opts.clientId });
         grant.addOIDCScope("openid email");
-        await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+        await provider.interactionFinished(
+          req,
+          res,
+          { consent: { grantId: await grant.save() } },
+          { mergeWithLastSubmission: true },
+        );
       }
     })().catch((e: unknown) => res.writeHead(500).end(String(e)));
   };
@@ -74,7 +101,10 @@ export async function startExampleIdp(opts: { port: number; clientId: string; cl
     const cookies = new Map<string, string>();
     let url = `${issuer}/auth?${new URLSearchParams({ client_id: opts.clientId, response_type: "code", scope: "openid email", redirect_uri: REDIRECT_URI, login_hint: email, nonce: "n" })}`;
     for (let hop = 0; hop < 10; hop++) {
-      const res = await fetch(url, { redirect: "manual", headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+      const res = await fetch(url, {
+        redirect: "manual",
+        headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+      });
       for (const c of res.headers.getSetCookie()) {
         const [pair = ""] = c.split(";");
         cookies.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
@@ -87,7 +117,11 @@ export async function startExampleIdp(opts: { port: number; clientId: string; cl
       const token = await fetch(`${issuer}/token`, {
         method: "POST",
         headers: { authorization: `Basic ${Buffer.from(`${opts.clientId}:${opts.clientSecret}`).toString("base64")}` },
-        body: new URLSearchParams({ grant_type: "authorization_code", code: next.searchParams.get("code") ?? "", redirect_uri: REDIRECT_URI }),
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code: next.searchParams.get("code") ?? "",
+          redirect_uri: REDIRECT_URI,
+        }),
       });
       return ((await token.json()) as { id_token: string }).id_token;
     }

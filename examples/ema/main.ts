@@ -26,19 +26,30 @@ async function main(): Promise<number> {
   const mandateUrl = (process.env.MANDATE_URL ?? "http://localhost:3000").replace(/\/+$/, "");
   const once = process.argv.includes("--once");
   const idp = await startExampleIdp({
-    port: Number(process.env.EXAMPLE_IDP_PORT ?? 3001), ...AGENT, keyFile: ".cache/examples/enterprise-idp-key.json",
+    port: Number(process.env.EXAMPLE_IDP_PORT ?? 3001),
+    ...AGENT,
+    keyFile: ".cache/examples/enterprise-idp-key.json",
   });
   const wiki = await startWikiServer(Number(process.env.EXAMPLE_WIKI_PORT ?? 3002));
   console.log(`enterprise IdP at ${idp.issuer}, team wiki at ${wiki.url}`);
   try {
     // An MCP client learns the resource URI from the server's RFC 9728 metadata.
     const metadata = await fetch(`${mandateUrl}/.well-known/oauth-protected-resource/mcp/team-wiki`);
-    if (!metadata.ok) throw new Error(`Mandate at ${mandateUrl} does not serve the team wiki (HTTP ${metadata.status}): is \`npm start\` running with the demo data?`);
+    if (!metadata.ok)
+      throw new Error(
+        `Mandate at ${mandateUrl} does not serve the team wiki (HTTP ${metadata.status}): is \`npm start\` running with the demo data?`,
+      );
     const { resource } = (await metadata.json()) as { resource: string };
 
     const idToken = await idp.signIn(PERSON);
     console.log(`signed ${PERSON} in at the enterprise IdP`);
-    const session = await connectAsPerson({ mandateUrl, ...AGENT, idToken, resource, scope: "wiki:search_pages wiki:read_page" });
+    const session = await connectAsPerson({
+      mandateUrl,
+      ...AGENT,
+      idToken,
+      resource,
+      scope: "wiki:search_pages wiki:read_page",
+    });
     console.log(`delegated session ${session.sessionId} is live: ${mandateUrl}/sessions/${session.sessionId}`);
     const { tools } = await session.mcp.listTools();
     console.log(`tools Dana's agent may call: ${tools.map((t) => t.name).join(", ")}`);

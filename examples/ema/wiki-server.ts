@@ -36,7 +36,9 @@ function wikiServer(): Server {
     const args = (params.arguments ?? {}) as Record<string, string>;
     const text =
       params.name === "search_pages"
-        ? Object.keys(PAGES).filter((t) => t.toLowerCase().includes(String(args.query ?? "").toLowerCase())).join("\n") || "No pages found"
+        ? Object.keys(PAGES)
+            .filter((t) => t.toLowerCase().includes(String(args.query ?? "").toLowerCase()))
+            .join("\n") || "No pages found"
         : (PAGES[String(args.title)] ?? "No such page");
     return { content: [{ type: "text", text }] };
   });
@@ -50,7 +52,10 @@ export async function startWikiServer(port: number): Promise<{ url: string; clos
     const server = wikiServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on("close", () => void server.close());
-    server.connect(transport).then(() => transport.handleRequest(req, res), () => res.writeHead(500).end());
+    server.connect(transport).then(
+      () => transport.handleRequest(req, res),
+      () => res.writeHead(500).end(),
+    );
   });
   await new Promise<void>((resolve, reject) => http.once("error", reject).listen(port, "127.0.0.1", resolve));
   return {

@@ -29,7 +29,8 @@ const refusal = (message: string, field?: string) => new DomainError("separation
 
 /** Refuses a console role given by the person who would hold it. */
 export function refuseSelfRoleGrant(grantorId: string | null, userId: string): void {
-  if (grantorId !== null && grantorId === userId) throw refusal("You cannot grant a role to yourself; ask another admin.");
+  if (grantorId !== null && grantorId === userId)
+    throw refusal("You cannot grant a role to yourself; ask another admin.");
 }
 
 /**
@@ -40,18 +41,31 @@ export async function refuseSelfGrant(tx: Tx, grantorId: string | null, target: 
   if (grantorId === null) return;
   switch (target.type) {
     case "user":
-      if (target.id === grantorId) throw refusal("You cannot grant access to yourself; ask another admin.", "principalId");
+      if (target.id === grantorId)
+        throw refusal("You cannot grant access to yourself; ask another admin.", "principalId");
       return;
     case "group":
-      if (await tx.groupMembership.findUnique({ where: { groupId_userId: { groupId: target.id, userId: grantorId } }, select: { userId: true } })) {
+      if (
+        await tx.groupMembership.findUnique({
+          where: { groupId_userId: { groupId: target.id, userId: grantorId } },
+          select: { userId: true },
+        })
+      ) {
         throw refusal("You are a member of this group; another admin must grant it access.", "principalId");
       }
       return;
     case "agent": {
-      const agent = await tx.agent.findUnique({ where: { id: target.id }, select: { ownerId: true, credentialHolderId: true } });
-      if (agent?.ownerId === grantorId) throw refusal("You own this agent; another admin must grant it access.", "principalId");
+      const agent = await tx.agent.findUnique({
+        where: { id: target.id },
+        select: { ownerId: true, credentialHolderId: true },
+      });
+      if (agent?.ownerId === grantorId)
+        throw refusal("You own this agent; another admin must grant it access.", "principalId");
       if (agent?.credentialHolderId === grantorId) {
-        throw refusal("You hold this agent's credential (you registered it or last rotated its secret); another admin must grant it access.", "principalId");
+        throw refusal(
+          "You hold this agent's credential (you registered it or last rotated its secret); another admin must grant it access.",
+          "principalId",
+        );
       }
       return;
     }
@@ -65,7 +79,12 @@ export interface ConflictingGrant {
   grantedById: string;
 }
 
-async function liveGrantsBy(tx: Tx, where: { agentId: string } | { groupId: string }, grantorIds: readonly string[], now: Date): Promise<ConflictingGrant[]> {
+async function liveGrantsBy(
+  tx: Tx,
+  where: { agentId: string } | { groupId: string },
+  grantorIds: readonly string[],
+  now: Date,
+): Promise<ConflictingGrant[]> {
   if (grantorIds.length === 0) return [];
   const rows = await tx.assignment.findMany({
     where: { ...where, grantedById: { in: [...grantorIds] }, ...liveAssignmentWhere(now) },
@@ -99,7 +118,12 @@ export async function refuseAgentHolder(
 }
 
 /** The live grants of a group made by people who are about to become its members. */
-export function grantsToGroupBy(tx: Tx, groupId: string, newMemberIds: readonly string[], now: Date): Promise<ConflictingGrant[]> {
+export function grantsToGroupBy(
+  tx: Tx,
+  groupId: string,
+  newMemberIds: readonly string[],
+  now: Date,
+): Promise<ConflictingGrant[]> {
   return liveGrantsBy(tx, { groupId }, newMemberIds, now);
 }
 
@@ -120,13 +144,24 @@ export async function endConflictingGrants(
     // An assignment's end reason is at most 500 characters; the flag keeps the whole of it.
     const reason = `Separation of duties: ${why}`.slice(0, 500);
     await endAssignmentIn(tx, actor, { assignmentId: grant.assignmentId, reason }, now);
-    await tx.assignment.update({ where: { id: grant.assignmentId }, data: { separationConflictAt: now, separationConflict: why } });
+    await tx.assignment.update({
+      where: { id: grant.assignmentId },
+      data: { separationConflictAt: now, separationConflict: why },
+    });
     await recordAudit(tx, {
-      action: "assignment.separation_conflict", ...actorOf(actor), targetType: "assignment", targetId: grant.assignmentId,
-      targetLabel: grant.entitlement, decision: "info", reason, occurredAt: now,
+      action: "assignment.separation_conflict",
+      ...actorOf(actor),
+      targetType: "assignment",
+      targetId: grant.assignmentId,
+      targetLabel: grant.entitlement,
+      decision: "info",
+      reason,
+      occurredAt: now,
       detail: {
-        grantedById: grant.grantedById, ...cause.detail,
-        before: { separationConflictAt: null, separationConflict: null }, after: { separationConflictAt: now, separationConflict: why },
+        grantedById: grant.grantedById,
+        ...cause.detail,
+        before: { separationConflictAt: null, separationConflict: null },
+        after: { separationConflictAt: now, separationConflict: why },
       },
     });
   }
@@ -142,9 +177,17 @@ export function roleWithin(role: ConsoleRole, holderRoles: readonly ConsoleRole[
 /** Refuses an API key (created or rotated) whose role is beyond what the person who will hold it may do. */
 export async function refuseKeyBeyondHolder(tx: Tx, holderId: string | null, role: ConsoleRole): Promise<void> {
   if (holderId === null) return;
-  const holder = await tx.user.findUnique({ where: { id: holderId }, select: { active: true, deletedAt: true, roles: { select: { role: true } } } });
+  const holder = await tx.user.findUnique({
+    where: { id: holderId },
+    select: { active: true, deletedAt: true, roles: { select: { role: true } } },
+  });
   if (!holder || !holder.active || holder.deletedAt) throw refusal("Only an active person can hold an API key.");
-  if (!roleWithin(role, holder.roles.map((r) => r.role))) {
+  if (
+    !roleWithin(
+      role,
+      holder.roles.map((r) => r.role),
+    )
+  ) {
     throw refusal(
       `You do not hold the ${ROLE_LABELS[role]} role (or one that includes it): an API key can do no more than the person who holds it.`,
       "role",

@@ -45,9 +45,12 @@ export const jwkSetSchema = z.preprocess(
       return value;
     }
   },
-  z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1, "The key set has no keys").max(20, "At most 20 keys") }, {
-    error: "Paste a JWK Set: a JSON object with a keys array",
-  }),
+  z.object(
+    { keys: z.array(z.record(z.string(), z.unknown())).min(1, "The key set has no keys").max(20, "At most 20 keys") },
+    {
+      error: "Paste a JWK Set: a JSON object with a keys array",
+    },
+  ),
 );
 
 export const grantTypesSchema = z.array(z.enum(GRANT_TYPES)).min(1, "Choose at least one grant type");
@@ -71,17 +74,28 @@ export const registerAgentSchema = z
     jwks: z.preprocess(emptyToUndefined, jwkSetSchema.optional()),
     /** Defaults to every grant the kind may use. */
     allowedGrantTypes: grantTypesSchema.optional(),
-    maxTokenLifetimeSeconds: z.preprocess(emptyToUndefined, tokenLifetimeSchema.default(DEFAULT_TOKEN_LIFETIME_SECONDS)),
+    maxTokenLifetimeSeconds: z.preprocess(
+      emptyToUndefined,
+      tokenLifetimeSchema.default(DEFAULT_TOKEN_LIFETIME_SECONDS),
+    ),
   })
   .superRefine((input, ctx) => {
     if (input.authMethod === "private_key_jwt") {
       if (!input.jwksUri && !input.jwks) {
-        ctx.addIssue({ code: "custom", path: ["jwksUri"], message: "private_key_jwt needs a JWKS URL or uploaded public keys" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["jwksUri"],
+          message: "private_key_jwt needs a JWKS URL or uploaded public keys",
+        });
       } else if (input.jwksUri && input.jwks) {
         ctx.addIssue({ code: "custom", path: ["jwks"], message: "Give a JWKS URL or uploaded keys, not both" });
       }
     } else if (input.jwksUri || input.jwks) {
-      ctx.addIssue({ code: "custom", path: ["authMethod"], message: "Keys are only used with private_key_jwt; a client secret is generated instead" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["authMethod"],
+        message: "Keys are only used with private_key_jwt; a client secret is generated instead",
+      });
     }
     const wrong = disallowedGrantTypes(input.kind, input.allowedGrantTypes ?? []);
     if (wrong.length > 0) {
@@ -95,7 +109,10 @@ export const registerAgentSchema = z
       });
     }
   })
-  .transform((input) => ({ ...input, allowedGrantTypes: input.allowedGrantTypes ?? [...GRANT_TYPES_BY_KIND[input.kind]] }));
+  .transform((input) => ({
+    ...input,
+    allowedGrantTypes: input.allowedGrantTypes ?? [...GRANT_TYPES_BY_KIND[input.kind]],
+  }));
 
 export type RegisterAgentInput = z.input<typeof registerAgentSchema>;
 export type RegisterAgent = z.output<typeof registerAgentSchema>;

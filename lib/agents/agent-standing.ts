@@ -15,7 +15,10 @@ export interface InactiveStanding {
  * access they hold is not reachable. The reason and who decided come from the
  * state change's own audit event, the one place they are recorded.
  */
-export async function inactiveStandings(db: Db | Tx, agentIds: readonly string[]): Promise<Map<string, InactiveStanding>> {
+export async function inactiveStandings(
+  db: Db | Tx,
+  agentIds: readonly string[],
+): Promise<Map<string, InactiveStanding>> {
   const out = new Map<string, InactiveStanding>();
   const ids = [...new Set(agentIds)];
   if (ids.length === 0) return out;
@@ -25,7 +28,11 @@ export async function inactiveStandings(db: Db | Tx, agentIds: readonly string[]
   });
   if (agents.length === 0) return out;
   const events = await db.auditEvent.findMany({
-    where: { targetType: "agent", targetId: { in: agents.map((a) => a.id) }, action: { in: ["agent.suspended", "agent.retired"] } },
+    where: {
+      targetType: "agent",
+      targetId: { in: agents.map((a) => a.id) },
+      action: { in: ["agent.suspended", "agent.retired"] },
+    },
     orderBy: { occurredAt: "desc" },
     select: { targetId: true, action: true, actorLabel: true, reason: true },
   });
@@ -33,8 +40,11 @@ export async function inactiveStandings(db: Db | Tx, agentIds: readonly string[]
     const status = a.status as "suspended" | "retired";
     const event = events.find((e) => e.targetId === a.id && e.action === `agent.${status}`);
     out.set(a.id, {
-      agentId: a.id, status, since: status === "retired" ? a.retiredAt : a.suspendedAt,
-      by: event?.actorLabel ?? null, reason: event?.reason ?? null,
+      agentId: a.id,
+      status,
+      since: status === "retired" ? a.retiredAt : a.suspendedAt,
+      by: event?.actorLabel ?? null,
+      reason: event?.reason ?? null,
     });
   }
   return out;
@@ -58,7 +68,10 @@ export async function inactiveAgentCallFlags(
   events: readonly { id: string; action: string; actorType: string; actorId: string | null; occurredAt: Date }[],
 ): Promise<Map<string, { status: InactiveStanding["status"]; after: boolean }>> {
   const calls = events.filter((e) => e.action.startsWith("tool.") && e.actorType === "agent" && e.actorId);
-  const standings = await inactiveStandings(db, calls.map((e) => e.actorId!));
+  const standings = await inactiveStandings(
+    db,
+    calls.map((e) => e.actorId!),
+  );
   const flags = new Map<string, { status: InactiveStanding["status"]; after: boolean }>();
   for (const e of calls) {
     const standing = standings.get(e.actorId!);

@@ -20,7 +20,9 @@ export function slugOf(name: string): string {
 export async function newClientId(tx: Tx, name: string): Promise<string> {
   const base = `agent-${slugOf(name)}`;
   const taken = new Set(
-    (await tx.agent.findMany({ where: { clientId: { startsWith: base } }, select: { clientId: true } })).map((a) => a.clientId),
+    (await tx.agent.findMany({ where: { clientId: { startsWith: base } }, select: { clientId: true } })).map(
+      (a) => a.clientId,
+    ),
   );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;

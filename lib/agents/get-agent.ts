@@ -23,7 +23,12 @@ export interface AgentDetail {
   suspendedAt: Date | null;
   retiredAt: Date | null;
   /** Interactive clients: how they are registered, where they send people back, and when they were approved. */
-  interactive: { registration: string | null; redirectUris: string[]; clientUri: string | null; approvedAt: Date | null } | null;
+  interactive: {
+    registration: string | null;
+    redirectUris: string[];
+    clientUri: string | null;
+    approvedAt: Date | null;
+  } | null;
 }
 
 export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | null> {
@@ -37,8 +42,15 @@ export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | n
   if (!a) return null;
   const jwks = a.jwks as { keys?: { kid?: unknown; alg?: unknown }[] } | null;
   return {
-    id: a.id, name: a.name, clientId: a.clientId, purpose: a.purpose, kind: a.kind, status: a.status, owner: a.owner,
-    credentialHolder: a.credentialHolder, credentialIssuedAt: a.credentialIssuedAt,
+    id: a.id,
+    name: a.name,
+    clientId: a.clientId,
+    purpose: a.purpose,
+    kind: a.kind,
+    status: a.status,
+    owner: a.owner,
+    credentialHolder: a.credentialHolder,
+    credentialIssuedAt: a.credentialIssuedAt,
     authMethod: a.authMethod,
     credentials: {
       jwksUri: a.jwksUri,
@@ -47,11 +59,15 @@ export async function getAgent(db: Db, agentId: string): Promise<AgentDetail | n
     },
     allowedGrantTypes: parseGrantTypes(a.allowedGrantTypes),
     maxTokenLifetimeSeconds: a.maxTokenLifetimeSeconds,
-    createdAt: a.createdAt, suspendedAt: a.suspendedAt, retiredAt: a.retiredAt,
+    createdAt: a.createdAt,
+    suspendedAt: a.suspendedAt,
+    retiredAt: a.retiredAt,
     interactive:
       a.kind === "interactive"
         ? {
-            registration: a.registration, redirectUris: (a.redirectUris ?? "").split(" ").filter(Boolean), approvedAt: a.approvedAt,
+            registration: a.registration,
+            redirectUris: (a.redirectUris ?? "").split(" ").filter(Boolean),
+            approvedAt: a.approvedAt,
             clientUri: (jsonColumnValue(a.clientMetadata) as { client_uri?: string } | null)?.client_uri ?? null,
           }
         : null,

@@ -13,11 +13,21 @@ export async function reactivateAgent(db: Db, actor: Principal, agentId: string,
 /** reactivateAgent inside the caller's transaction: the policy importer applies a whole file in one. */
 export async function reactivateAgentIn(tx: Tx, actor: Principal, agentId: string, now = new Date()): Promise<void> {
   const before = await findAgentOrThrow(tx, agentId);
-  if (before.status !== "suspended") throw new DomainError("conflict", `Only a suspended agent can be reactivated; this one is ${before.status}`);
-  const after = await tx.agent.update({ where: { id: agentId }, data: { status: "active", suspendedAt: null, updatedAt: now } });
+  if (before.status !== "suspended")
+    throw new DomainError("conflict", `Only a suspended agent can be reactivated; this one is ${before.status}`);
+  const after = await tx.agent.update({
+    where: { id: agentId },
+    data: { status: "active", suspendedAt: null, updatedAt: now },
+  });
   await recordAudit(tx, {
-    action: "agent.reactivated", ...actorOf(actor), targetType: "agent", targetId: agentId, targetLabel: before.name,
-    decision: "allow", reason: "Reactivated", occurredAt: now,
+    action: "agent.reactivated",
+    ...actorOf(actor),
+    targetType: "agent",
+    targetId: agentId,
+    targetLabel: before.name,
+    decision: "allow",
+    reason: "Reactivated",
+    occurredAt: now,
     detail: { before: agentSnapshot(before), after: agentSnapshot(after) },
   });
 }

@@ -26,12 +26,22 @@ export interface RegisteredAgent {
  * Separation of duties then keeps them from granting it access, as if they
  * owned it (lib/access/separation-of-duties.ts).
  */
-export async function registerAgent(db: Db, actor: Principal, raw: RegisterAgentInput, now = new Date()): Promise<RegisteredAgent> {
+export async function registerAgent(
+  db: Db,
+  actor: Principal,
+  raw: RegisterAgentInput,
+  now = new Date(),
+): Promise<RegisteredAgent> {
   return db.$transaction((tx) => registerAgentIn(tx, actor, raw, now));
 }
 
 /** registerAgent inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function registerAgentIn(tx: Tx, actor: Principal, raw: RegisterAgentInput, now = new Date()): Promise<RegisteredAgent> {
+export async function registerAgentIn(
+  tx: Tx,
+  actor: Principal,
+  raw: RegisterAgentInput,
+  now = new Date(),
+): Promise<RegisteredAgent> {
   const input = registerAgentSchema.parse(raw);
   const jwks = input.authMethod === "private_key_jwt" && input.jwks ? await validateUploadedJwks(input.jwks) : null;
   const secret = input.authMethod === "private_key_jwt" ? null : generateClientSecret();
@@ -60,8 +70,14 @@ export async function registerAgentIn(tx: Tx, actor: Principal, raw: RegisterAge
     },
   });
   await recordAudit(tx, {
-    action: "agent.registered", ...actorOf(actor), targetType: "agent", targetId: agent.id, targetLabel: agent.name,
-    decision: "allow", reason: `Registered ${agent.kind} agent ${agent.clientId}`, occurredAt: now,
+    action: "agent.registered",
+    ...actorOf(actor),
+    targetType: "agent",
+    targetId: agent.id,
+    targetLabel: agent.name,
+    decision: "allow",
+    reason: `Registered ${agent.kind} agent ${agent.clientId}`,
+    occurredAt: now,
     detail: { before: null, after: agentSnapshot(agent) },
   });
   return { id: agent.id, clientId: agent.clientId, clientSecret: secret?.secret ?? null };

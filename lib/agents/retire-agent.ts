@@ -13,12 +13,24 @@ import { findAgentOrThrow } from "./find-agent";
  * assignment ends with the given reason, its live sessions with them, in the
  * same transaction.
  */
-export async function retireAgent(db: Db, actor: Principal, agentId: string, reason: string, now = new Date()): Promise<{ endedAssignmentIds: string[] }> {
+export async function retireAgent(
+  db: Db,
+  actor: Principal,
+  agentId: string,
+  reason: string,
+  now = new Date(),
+): Promise<{ endedAssignmentIds: string[] }> {
   return revokingTransaction(db, (tx) => retireAgentIn(tx, actor, agentId, reason, now));
 }
 
 /** retireAgent inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function retireAgentIn(tx: Tx, actor: Principal, agentId: string, reason: string, now = new Date()): Promise<{ endedAssignmentIds: string[] }> {
+export async function retireAgentIn(
+  tx: Tx,
+  actor: Principal,
+  agentId: string,
+  reason: string,
+  now = new Date(),
+): Promise<{ endedAssignmentIds: string[] }> {
   const before = await findAgentOrThrow(tx, agentId);
   if (before.status === "retired") throw new DomainError("conflict", "This agent is already retired");
   const endedReason = `Agent retired: ${reason}`;
@@ -29,8 +41,14 @@ export async function retireAgentIn(tx: Tx, actor: Principal, agentId: string, r
     data: { status: "retired", retiredAt: now, clientSecretHash: null, updatedAt: now },
   });
   await recordAudit(tx, {
-    action: "agent.retired", ...actorOf(actor), targetType: "agent", targetId: agentId, targetLabel: before.name,
-    decision: "allow", reason, occurredAt: now,
+    action: "agent.retired",
+    ...actorOf(actor),
+    targetType: "agent",
+    targetId: agentId,
+    targetLabel: before.name,
+    decision: "allow",
+    reason,
+    occurredAt: now,
     detail: { before: agentSnapshot(before), after: { ...agentSnapshot(after), endedAssignmentIds } },
   });
   return { endedAssignmentIds };

@@ -27,7 +27,13 @@ export async function updateAgentIn(tx: Tx, actor: Principal, raw: UpdateAgentIn
   }
   if (input.ownerId !== undefined && input.ownerId !== before.ownerId) {
     const owner = await requireActiveOwner(tx, input.ownerId);
-    await refuseAgentHolder(tx, before.id, { id: owner.id, label: owner.id === personOf(actor) ? "You" : owner.email }, "owner", now);
+    await refuseAgentHolder(
+      tx,
+      before.id,
+      { id: owner.id, label: owner.id === personOf(actor) ? "You" : owner.email },
+      "owner",
+      now,
+    );
   }
   const after = await tx.agent.update({
     where: { id: before.id },
@@ -35,13 +41,21 @@ export async function updateAgentIn(tx: Tx, actor: Principal, raw: UpdateAgentIn
       ...(input.ownerId !== undefined ? { ownerId: input.ownerId, ownerlessSince: null } : {}),
       ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
       ...(input.allowedGrantTypes ? { allowedGrantTypes: input.allowedGrantTypes.join(" ") } : {}),
-      ...(input.maxTokenLifetimeSeconds !== undefined ? { maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds } : {}),
+      ...(input.maxTokenLifetimeSeconds !== undefined
+        ? { maxTokenLifetimeSeconds: input.maxTokenLifetimeSeconds }
+        : {}),
       updatedAt: now,
     },
   });
   await recordAudit(tx, {
-    action: "agent.updated", ...actorOf(actor), targetType: "agent", targetId: after.id, targetLabel: after.name,
-    decision: "allow", reason: "Agent profile changed", occurredAt: now,
+    action: "agent.updated",
+    ...actorOf(actor),
+    targetType: "agent",
+    targetId: after.id,
+    targetLabel: after.name,
+    decision: "allow",
+    reason: "Agent profile changed",
+    occurredAt: now,
     detail: { before: agentSnapshot(before), after: agentSnapshot(after) },
   });
 }

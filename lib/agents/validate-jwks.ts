@@ -43,12 +43,15 @@ export async function validateUploadedJwks(set: { keys: Record<string, unknown>[
     const label = typeof jwk.kid === "string" && jwk.kid ? `Key “${jwk.kid}”` : `Key ${i + 1}`;
     if (jwk.kty === "oct") refuse(`${label} is a symmetric key; upload public keys only`);
     const privateMember = PRIVATE_MEMBERS.find((m) => m in jwk);
-    if (privateMember) refuse(`${label} contains private key material (“${privateMember}”); upload the public key only`);
-    if (typeof jwk.kid !== "string" || jwk.kid.trim() === "") refuse(`${label} has no kid; every key needs one so tokens can name it`);
+    if (privateMember)
+      refuse(`${label} contains private key material (“${privateMember}”); upload the public key only`);
+    if (typeof jwk.kid !== "string" || jwk.kid.trim() === "")
+      refuse(`${label} has no kid; every key needs one so tokens can name it`);
     if (kids.has(jwk.kid)) refuse(`${label}: the kid is used twice`);
     const alg = algorithmOf(jwk);
     if (!alg) refuse(`${label} is not an ES256 (P-256), EdDSA (Ed25519) or RS256 key`);
-    if (jwk.alg !== undefined && jwk.alg !== alg) refuse(`${label} says alg ${String(jwk.alg)}; only ${alg} fits this key`);
+    if (jwk.alg !== undefined && jwk.alg !== alg)
+      refuse(`${label} says alg ${String(jwk.alg)}; only ${alg} fits this key`);
     if (jwk.use !== undefined && jwk.use !== "sig") refuse(`${label} is not a signing key (use: ${String(jwk.use)})`);
     if (alg === "RS256" && typeof jwk.n === "string" && Buffer.from(jwk.n, "base64url").length * 8 < MIN_RSA_BITS) {
       refuse(`${label} is shorter than ${MIN_RSA_BITS} bits`);

@@ -9,7 +9,9 @@ const optionalDate = z.preprocess(
   z.date({ error: "Not a valid date" }).optional(),
 );
 
-const excludedToolIds = z.array(z.string().min(1), { error: "Expected a list of tools" }).transform((ids) => [...new Set(ids)].sort());
+const excludedToolIds = z
+  .array(z.string().min(1), { error: "Expected a list of tools" })
+  .transform((ids) => [...new Set(ids)].sort());
 
 export const createAssignmentSchema = z.object({
   entitlementId: z.string().min(1, "Choose an entitlement"),

@@ -15,24 +15,44 @@ export interface CreatedAssignment {
 }
 
 /** The one principal column an assignment fills; the other two stay null. */
-function principalColumns(type: PrincipalType, id: string): { agentId: string | null; userId: string | null; groupId: string | null } {
-  return { agentId: type === "agent" ? id : null, userId: type === "user" ? id : null, groupId: type === "group" ? id : null };
+function principalColumns(
+  type: PrincipalType,
+  id: string,
+): { agentId: string | null; userId: string | null; groupId: string | null } {
+  return {
+    agentId: type === "agent" ? id : null,
+    userId: type === "user" ? id : null,
+    groupId: type === "group" ? id : null,
+  };
 }
 
 /** Checks the receiving principal and returns its label for the audit trail, plus any warnings. */
-async function checkPrincipal(tx: Tx, type: PrincipalType, id: string, person: string | null): Promise<{ label: string; warnings: string[] }> {
+async function checkPrincipal(
+  tx: Tx,
+  type: PrincipalType,
+  id: string,
+  person: string | null,
+): Promise<{ label: string; warnings: string[] }> {
   const checked = await existingPrincipal(tx, type, id);
   await refuseSelfGrant(tx, person, { type, id });
   return checked;
 }
 
-async function existingPrincipal(tx: Tx, type: PrincipalType, id: string): Promise<{ label: string; warnings: string[] }> {
+async function existingPrincipal(
+  tx: Tx,
+  type: PrincipalType,
+  id: string,
+): Promise<{ label: string; warnings: string[] }> {
   switch (type) {
     case "agent": {
       const agent = await tx.agent.findUnique({ where: { id }, select: { name: true, status: true } });
       if (!agent) throw new DomainError("not_found", "No such agent", "principalId");
-      if (agent.status === "retired") throw new DomainError("conflict", "This agent is retired; it cannot receive access", "principalId");
-      const warnings = agent.status === "suspended" ? ["This agent is suspended: the access takes effect only when it is reactivated."] : [];
+      if (agent.status === "retired")
+        throw new DomainError("conflict", "This agent is retired; it cannot receive access", "principalId");
+      const warnings =
+        agent.status === "suspended"
+          ? ["This agent is suspended: the access takes effect only when it is reactivated."]
+          : [];
       return { label: agent.name, warnings };
     }
     case "user": {
@@ -57,12 +77,22 @@ async function existingPrincipal(tx: Tx, type: PrincipalType, id: string): Promi
  * duties (lib/access/separation-of-duties.ts) — any grant that would reach the actor themselves, or an agent they own
  * or whose credential they hold.
  */
-export async function createAssignment(db: Db, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
+export async function createAssignment(
+  db: Db,
+  actor: Principal,
+  raw: CreateAssignmentInput,
+  now = new Date(),
+): Promise<CreatedAssignment> {
   return db.$transaction((tx) => createAssignmentIn(tx, actor, raw, now));
 }
 
 /** createAssignment inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAssignmentInput, now = new Date()): Promise<CreatedAssignment> {
+export async function createAssignmentIn(
+  tx: Tx,
+  actor: Principal,
+  raw: CreateAssignmentInput,
+  now = new Date(),
+): Promise<CreatedAssignment> {
   const input = createAssignmentSchema.parse(raw);
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw new DomainError("invalid", "The expiry must be in the future", "expiresAt");
@@ -83,7 +113,12 @@ export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAs
   const { label, warnings } = await checkPrincipal(tx, input.principalType, input.principalId, personOf(actor));
   const columns = principalColumns(input.principalType, input.principalId);
   const duplicate = await tx.assignment.findFirst({
-    where: { entitlementId: entitlement.id, principalType: input.principalType, ...columns, ...liveAssignmentWhere(now) },
+    where: {
+      entitlementId: entitlement.id,
+      principalType: input.principalType,
+      ...columns,
+      ...liveAssignmentWhere(now),
+    },
     select: { id: true },
   });
   if (duplicate) throw new DomainError("conflict", "This entitlement is already assigned to them", "principalId");
@@ -101,13 +136,25 @@ export async function createAssignmentIn(tx: Tx, actor: Principal, raw: CreateAs
     },
   });
   await recordAudit(tx, {
-    action: "assignment.created", ...actorOf(actor), targetType: "assignment", targetId: row.id, targetLabel: `${entitlement.name} → ${label}`,
-    decision: "allow", reason: input.justification, occurredAt: now,
+    action: "assignment.created",
+    ...actorOf(actor),
+    targetType: "assignment",
+    targetId: row.id,
+    targetLabel: `${entitlement.name} → ${label}`,
+    decision: "allow",
+    reason: input.justification,
+    occurredAt: now,
     detail: {
       before: null,
       after: {
-        entitlementId: entitlement.id, entitlement: entitlement.name, principalType: input.principalType, principalId: input.principalId,
-        principal: label, expiresAt: row.expiresAt, justification: row.justification, grantedById: row.grantedById,
+        entitlementId: entitlement.id,
+        entitlement: entitlement.name,
+        principalType: input.principalType,
+        principalId: input.principalId,
+        principal: label,
+        expiresAt: row.expiresAt,
+        justification: row.justification,
+        grantedById: row.grantedById,
         ...(excludedToolIds.length > 0 ? { excludedToolIds } : {}),
       },
     },

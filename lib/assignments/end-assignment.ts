@@ -7,7 +7,12 @@ import { revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
 import { endAssignmentSchema, type EndAssignmentInput } from "./assignment-schemas";
 
 /** Ends an assignment now. The row stays, with who-why in the audit trail; ending twice is a no-op. */
-export async function endAssignment(db: Db, actor: Principal, raw: EndAssignmentInput, now = new Date()): Promise<void> {
+export async function endAssignment(
+  db: Db,
+  actor: Principal,
+  raw: EndAssignmentInput,
+  now = new Date(),
+): Promise<void> {
   await revokingTransaction(db, (tx) => endAssignmentIn(tx, actor, raw, now));
 }
 
@@ -16,7 +21,12 @@ export async function endAssignment(db: Db, actor: Principal, raw: EndAssignment
  * that lose a tool with it are revoked in the same transaction (reconcileLiveSessionsIn): open it with
  * `revokingTransaction` so this instance's gateway hears of them at once.
  */
-export async function endAssignmentIn(tx: Tx, actor: Principal, raw: EndAssignmentInput, now = new Date()): Promise<void> {
+export async function endAssignmentIn(
+  tx: Tx,
+  actor: Principal,
+  raw: EndAssignmentInput,
+  now = new Date(),
+): Promise<void> {
   const input = endAssignmentSchema.parse(raw);
   const before = await tx.assignment.findUnique({
     where: { id: input.assignmentId },
@@ -26,15 +36,32 @@ export async function endAssignmentIn(tx: Tx, actor: Principal, raw: EndAssignme
   if (before.endedAt) return;
   await tx.assignment.update({ where: { id: before.id }, data: { endedAt: now, endedReason: input.reason } });
   await recordAudit(tx, {
-    action: "assignment.ended", ...actorOf(actor), targetType: "assignment", targetId: before.id, targetLabel: before.entitlement.name,
-    decision: "allow", reason: input.reason, occurredAt: now,
-    detail: { before: { endedAt: null, endedReason: null, expiresAt: before.expiresAt }, after: { endedAt: now, endedReason: input.reason, expiresAt: before.expiresAt } },
+    action: "assignment.ended",
+    ...actorOf(actor),
+    targetType: "assignment",
+    targetId: before.id,
+    targetLabel: before.entitlement.name,
+    decision: "allow",
+    reason: input.reason,
+    occurredAt: now,
+    detail: {
+      before: { endedAt: null, endedReason: null, expiresAt: before.expiresAt },
+      after: { endedAt: now, endedReason: input.reason, expiresAt: before.expiresAt },
+    },
   });
   const principalId = before.agentId ?? before.userId ?? before.groupId;
   if (!principalId) return;
   await reconcileLiveSessionsIn(
-    tx, actor,
-    { sessions: { ...sessionsOfHolder(before.principalType, principalId), serverId: before.entitlement.serverId }, tools: before.entitlement.tools.map((t) => t.toolId) },
-    { reason: `Assignment ended: ${input.reason}`, now, operation: { kind: "assignment_ended", assignmentIds: [before.id] } },
+    tx,
+    actor,
+    {
+      sessions: { ...sessionsOfHolder(before.principalType, principalId), serverId: before.entitlement.serverId },
+      tools: before.entitlement.tools.map((t) => t.toolId),
+    },
+    {
+      reason: `Assignment ended: ${input.reason}`,
+      now,
+      operation: { kind: "assignment_ended", assignmentIds: [before.id] },
+    },
   );
 }

@@ -11,7 +11,13 @@ type Actor = Pick<AuditInput, "actorType" | "actorId" | "actorLabel">;
  * reads complete on its own, and revokes the live sessions that lose access
  * with them. Rows are kept: ended, not deleted.
  */
-export async function endLiveAssignmentsOfAgent(tx: Tx, actor: Actor, agentId: string, reason: string, now: Date): Promise<string[]> {
+export async function endLiveAssignmentsOfAgent(
+  tx: Tx,
+  actor: Actor,
+  agentId: string,
+  reason: string,
+  now: Date,
+): Promise<string[]> {
   const live = await tx.assignment.findMany({
     where: { agentId, ...liveAssignmentWhere(now) },
     select: { id: true, entitlement: { select: { name: true } } },
@@ -20,12 +26,23 @@ export async function endLiveAssignmentsOfAgent(tx: Tx, actor: Actor, agentId: s
   for (const a of live) {
     await tx.assignment.update({ where: { id: a.id }, data: { endedAt: now, endedReason: reason } });
     await recordAudit(tx, {
-      action: "assignment.ended", ...actor, targetType: "assignment", targetId: a.id, targetLabel: a.entitlement.name,
-      decision: "allow", reason, occurredAt: now,
+      action: "assignment.ended",
+      ...actor,
+      targetType: "assignment",
+      targetId: a.id,
+      targetLabel: a.entitlement.name,
+      decision: "allow",
+      reason,
+      occurredAt: now,
       detail: { before: { endedAt: null, endedReason: null }, after: { endedAt: now, endedReason: reason } },
     });
   }
   // Its live sessions have nothing left to stand on: revoked with the grants.
-  await reconcileLiveSessionsIn(tx, actor, { sessions: { agentId } }, { reason, now, operation: { kind: "assignment_ended", assignmentIds: live.map((a) => a.id) } });
+  await reconcileLiveSessionsIn(
+    tx,
+    actor,
+    { sessions: { agentId } },
+    { reason, now, operation: { kind: "assignment_ended", assignmentIds: live.map((a) => a.id) } },
+  );
   return live.map((a) => a.id);
 }

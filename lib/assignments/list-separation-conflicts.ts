@@ -25,6 +25,11 @@ export async function listSeparationConflicts(db: Db): Promise<{ total: number; 
   ]);
   return {
     total,
-    rows: rows.map((r) => ({ ...toAssignmentItem(r), conflictAt: r.separationConflictAt!, conflict: r.separationConflict ?? "", endedAt: r.endedAt })),
+    rows: rows.map((r) => ({
+      ...toAssignmentItem(r),
+      conflictAt: r.separationConflictAt!,
+      conflict: r.separationConflict ?? "",
+      endedAt: r.endedAt,
+    })),
   };
 }

@@ -13,28 +13,52 @@ import { excludedToolIdsOf, requireValidExclusions } from "./excluded-tools";
  * grant gets (separation of duties included). Live sessions that lose a tool
  * are revoked in the same transaction (reconcileLiveSessionsIn).
  */
-export async function narrowAssignmentIn(tx: Tx, actor: Principal, raw: NarrowAssignmentInput, now = new Date()): Promise<void> {
+export async function narrowAssignmentIn(
+  tx: Tx,
+  actor: Principal,
+  raw: NarrowAssignmentInput,
+  now = new Date(),
+): Promise<void> {
   const input = narrowAssignmentSchema.parse(raw);
   const a = await tx.assignment.findUnique({
     where: { id: input.assignmentId },
     select: {
-      id: true, entitlementId: true, endedAt: true, expiresAt: true, excludedToolIds: true, principalType: true, agentId: true, userId: true, groupId: true,
+      id: true,
+      entitlementId: true,
+      endedAt: true,
+      expiresAt: true,
+      excludedToolIds: true,
+      principalType: true,
+      agentId: true,
+      userId: true,
+      groupId: true,
       entitlement: { select: { name: true, serverId: true } },
     },
   });
   if (!a) throw new DomainError("not_found", "No such assignment");
-  if (a.endedAt || (a.expiresAt && a.expiresAt <= now)) throw new DomainError("conflict", "This assignment has already ended");
+  if (a.endedAt || (a.expiresAt && a.expiresAt <= now))
+    throw new DomainError("conflict", "This assignment has already ended");
   const before = excludedToolIdsOf(a.excludedToolIds).sort();
   const after = input.excludedToolIds;
   if (before.some((id) => !after.includes(id))) {
-    throw new DomainError("conflict", "Narrowing only excludes more tools; to give tools back, grant the entitlement again", "excludedToolIds");
+    throw new DomainError(
+      "conflict",
+      "Narrowing only excludes more tools; to give tools back, grant the entitlement again",
+      "excludedToolIds",
+    );
   }
   if (after.length === before.length) return;
   await requireValidExclusions(tx, a.entitlementId, after);
   await tx.assignment.update({ where: { id: a.id }, data: { excludedToolIds: after } });
   await recordAudit(tx, {
-    action: "assignment.updated", ...actorOf(actor), targetType: "assignment", targetId: a.id, targetLabel: a.entitlement.name,
-    decision: "allow", reason: input.reason, occurredAt: now,
+    action: "assignment.updated",
+    ...actorOf(actor),
+    targetType: "assignment",
+    targetId: a.id,
+    targetLabel: a.entitlement.name,
+    decision: "allow",
+    reason: input.reason,
+    occurredAt: now,
     detail: { before: { excludedToolIds: before }, after: { excludedToolIds: after } },
   });
   // Live sessions holding a tool excluded now lose it at their next call (unless another grant still gives it).
@@ -42,8 +66,16 @@ export async function narrowAssignmentIn(tx: Tx, actor: Principal, raw: NarrowAs
   if (!principalId) return;
   const removed = after.filter((id) => !before.includes(id));
   await reconcileLiveSessionsIn(
-    tx, actor,
-    { sessions: { ...sessionsOfHolder(a.principalType, principalId), serverId: a.entitlement.serverId }, tools: removed },
-    { reason: `Assignment narrowed: ${input.reason}`, now, operation: { kind: "assignment_narrowed", assignmentId: a.id } },
+    tx,
+    actor,
+    {
+      sessions: { ...sessionsOfHolder(a.principalType, principalId), serverId: a.entitlement.serverId },
+      tools: removed,
+    },
+    {
+      reason: `Assignment narrowed: ${input.reason}`,
+      now,
+      operation: { kind: "assignment_narrowed", assignmentId: a.id },
+    },
   );
 }

@@ -26,30 +26,62 @@ export type ResolveSeparationConflictInput = z.input<typeof resolveSeparationCon
  * the acting admin becomes its grantor and must not benefit from it either.
  * "dismiss": the grant stays ended. Either way the flag clears, audited.
  */
-export async function resolveSeparationConflict(db: Db, actor: Principal, raw: ResolveSeparationConflictInput, now = new Date()): Promise<{ assignmentId: string | null }> {
+export async function resolveSeparationConflict(
+  db: Db,
+  actor: Principal,
+  raw: ResolveSeparationConflictInput,
+  now = new Date(),
+): Promise<{ assignmentId: string | null }> {
   const input = resolveSeparationConflictSchema.parse(raw);
   return db.$transaction(async (tx) => {
-    const flagged = await tx.assignment.findUnique({ where: { id: input.assignmentId }, include: { entitlement: { select: { name: true } } } });
-    if (!flagged || !flagged.separationConflictAt) throw new DomainError("not_found", "No such flagged assignment; someone may have resolved it already");
+    const flagged = await tx.assignment.findUnique({
+      where: { id: input.assignmentId },
+      include: { entitlement: { select: { name: true } } },
+    });
+    if (!flagged || !flagged.separationConflictAt)
+      throw new DomainError("not_found", "No such flagged assignment; someone may have resolved it already");
     let granted: string | null = null;
     if (input.resolution === "grant_again") {
-      if (flagged.expiresAt && flagged.expiresAt <= now) throw new DomainError("conflict", "This grant would have expired by now; grant a new one instead");
+      if (flagged.expiresAt && flagged.expiresAt <= now)
+        throw new DomainError("conflict", "This grant would have expired by now; grant a new one instead");
       const principalId = flagged.agentId ?? flagged.userId ?? flagged.groupId;
       if (!principalId) throw new DomainError("conflict", "Whoever held this grant no longer exists");
       const excluded = Array.isArray(flagged.excludedToolIds) ? (flagged.excludedToolIds as string[]) : [];
-      granted = (await createAssignmentIn(tx, actor, {
-        entitlementId: flagged.entitlementId, principalType: flagged.principalType, principalId,
-        expiresAt: flagged.expiresAt ?? undefined, justification: input.justification, ...(excluded.length > 0 ? { excludedToolIds: excluded } : {}),
-      }, now)).id;
+      granted = (
+        await createAssignmentIn(
+          tx,
+          actor,
+          {
+            entitlementId: flagged.entitlementId,
+            principalType: flagged.principalType,
+            principalId,
+            expiresAt: flagged.expiresAt ?? undefined,
+            justification: input.justification,
+            ...(excluded.length > 0 ? { excludedToolIds: excluded } : {}),
+          },
+          now,
+        )
+      ).id;
     }
     await tx.assignment.update({ where: { id: flagged.id }, data: { separationConflictAt: null } });
     await recordAudit(tx, {
-      action: "assignment.separation_conflict_resolved", ...actorOf(actor), targetType: "assignment", targetId: flagged.id,
-      targetLabel: flagged.entitlement.name, decision: "allow", occurredAt: now,
-      reason: input.resolution === "grant_again" ? `Granted again: ${input.justification}` : `Dismissed: ${input.justification}`,
+      action: "assignment.separation_conflict_resolved",
+      ...actorOf(actor),
+      targetType: "assignment",
+      targetId: flagged.id,
+      targetLabel: flagged.entitlement.name,
+      decision: "allow",
+      occurredAt: now,
+      reason:
+        input.resolution === "grant_again"
+          ? `Granted again: ${input.justification}`
+          : `Dismissed: ${input.justification}`,
       detail: {
-        resolution: input.resolution, newAssignmentId: granted, conflict: flagged.separationConflict,
-        before: { separationConflictAt: flagged.separationConflictAt }, after: { separationConflictAt: null },
+        resolution: input.resolution,
+        newAssignmentId: granted,
+        conflict: flagged.separationConflict,
+        before: { separationConflictAt: flagged.separationConflictAt },
+        after: { separationConflictAt: null },
       },
     });
     return { assignmentId: granted };

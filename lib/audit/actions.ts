@@ -146,7 +146,9 @@ export function streamOf(action: AuditAction): string {
     case "key":
       return "token";
     case "tool":
-      return action === "tool.called" || action === "tool.call_refused" || action === "tool.call_failed" ? "gateway" : "admin";
+      return action === "tool.called" || action === "tool.call_refused" || action === "tool.call_failed"
+        ? "gateway"
+        : "admin";
     case "session":
       return "session";
     case "authorization":

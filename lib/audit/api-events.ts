@@ -33,7 +33,12 @@ export async function auditEventsPage(db: Db, filter: AuditFilter, opts: { curso
  * before streaming starts) lets a client show progress; events appended
  * while the export runs are newer than its first batch and so not included.
  */
-export async function auditExportResponse(db: Db, filter: AuditFilter, format: ExportFormat, productVersion: string): Promise<Response> {
+export async function auditExportResponse(
+  db: Db,
+  filter: AuditFilter,
+  format: ExportFormat,
+  productVersion: string,
+): Promise<Response> {
   const total = await countAuditEvents(db, filter);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const extension = format === "csv" ? "csv" : format === "jsonl" ? "jsonl" : "ocsf.json";

@@ -80,7 +80,9 @@ export function chainHash(prevHash: string, e: ChainedFields): string {
     `${scalar(e.actorId)},${scalar(e.actorLabel)},${scalar(e.onBehalfOfId)},${scalar(e.action)},${scalar(e.targetType)},` +
     `${scalar(e.targetId)},${scalar(e.targetLabel)},${scalar(e.decision)},${scalar(e.reason)},${scalar(e.sessionId)},` +
     `${scalar(e.requestId)},${scalar(e.clientAddress)},${canonicalJson(e.detail ?? null)}` +
-    (e.agentId != null || e.personId != null || e.serverId != null ? `,${scalar(e.agentId)},${scalar(e.personId)},${scalar(e.serverId)}]` : "]");
+    (e.agentId != null || e.personId != null || e.serverId != null
+      ? `,${scalar(e.agentId)},${scalar(e.personId)},${scalar(e.serverId)}]`
+      : "]");
   return sha256Hex(`${prevHash}\n${body}`);
 }
 

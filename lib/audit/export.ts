@@ -35,7 +35,11 @@ function jsonOf(e: AuditEventRecord) {
  * The events matching a filter, newest first as the timeline shows them, in
  * keyset batches: memory holds one batch, however many events match.
  */
-export async function* auditEventBatches(db: Db, filter: AuditFilter, batch = BATCH): AsyncGenerator<AuditEventRecord[]> {
+export async function* auditEventBatches(
+  db: Db,
+  filter: AuditFilter,
+  batch = BATCH,
+): AsyncGenerator<AuditEventRecord[]> {
   let after: EventPosition | null = null;
   for (;;) {
     const rows = await queryAuditEvents(db, filter, { order: "desc", after, limit: batch });
@@ -77,7 +81,12 @@ export async function* exportAuditEvents(
 }
 
 /** A web stream of the export, pulled batch by batch as the client reads (back-pressure keeps memory flat). */
-export function exportStream(db: Db, filter: AuditFilter, format: ExportFormat, opts: { productVersion: string }): ReadableStream<Uint8Array> {
+export function exportStream(
+  db: Db,
+  filter: AuditFilter,
+  format: ExportFormat,
+  opts: { productVersion: string },
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const chunks = exportAuditEvents(db, filter, format, opts);
   return new ReadableStream<Uint8Array>({

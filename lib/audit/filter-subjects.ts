@@ -14,12 +14,15 @@ export interface AuditFilterSubject {
 export async function auditFilterSubjects(db: Db, filter: AuditFilter): Promise<AuditFilterSubject[]> {
   const [agent, person, server] = await Promise.all([
     filter.agent ? db.agent.findUnique({ where: { id: filter.agent }, select: { name: true } }) : null,
-    filter.person ? db.user.findUnique({ where: { id: filter.person }, select: { displayName: true, email: true } }) : null,
+    filter.person
+      ? db.user.findUnique({ where: { id: filter.person }, select: { displayName: true, email: true } })
+      : null,
     filter.server ? db.mcpServer.findUnique({ where: { id: filter.server }, select: { name: true } }) : null,
   ]);
   const out: AuditFilterSubject[] = [];
   if (filter.agent) out.push({ kind: "agent", id: filter.agent, name: agent?.name ?? filter.agent });
-  if (filter.person) out.push({ kind: "person", id: filter.person, name: person ? person.displayName || person.email : filter.person });
+  if (filter.person)
+    out.push({ kind: "person", id: filter.person, name: person ? person.displayName || person.email : filter.person });
   if (filter.server) out.push({ kind: "server", id: filter.server, name: server?.name ?? filter.server });
   return out;
 }

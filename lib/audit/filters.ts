@@ -69,7 +69,10 @@ export const auditFilterSchema = z.object({
       .string()
       .optional()
       .transform((v) => {
-        const list = (v ?? "").split(",").map((a) => a.trim()).filter((a) => ACTION_PATTERN.test(a));
+        const list = (v ?? "")
+          .split(",")
+          .map((a) => a.trim())
+          .filter((a) => ACTION_PATTERN.test(a));
         return list.length > 0 ? list.slice(0, 20) : undefined;
       })
       .catch(undefined),

@@ -13,16 +13,28 @@ const CATEGORY_UID = 6;
 /** OCSF API Activity activity_id: 1 Create, 2 Read, 3 Update, 4 Delete, 99 Other. */
 function activityOf(action: string): { id: number; name: string } {
   const verb = action.slice(action.indexOf(".") + 1);
-  if (/^(created|registered|minted|launched|provisioned|bootstrapped|seeded|granted)$/.test(verb)) return { id: 1, name: "Create" };
+  if (/^(created|registered|minted|launched|provisioned|bootstrapped|seeded|granted)$/.test(verb))
+    return { id: 1, name: "Create" };
   if (/^(introspected|called|sign_in)$/.test(verb)) return { id: 2, name: "Read" };
-  if (/^(updated|rotated|synced|tools_synced|approved|rejected|suspended|reactivated|decided|remediated|applied|activated|changed|secret_rotated|group_changed)$/.test(verb)) return { id: 3, name: "Update" };
-  if (/^(deleted|revoked|retired|ended|removed|expired|deactivated|closed|retention_purged|purged)$/.test(verb)) return { id: 4, name: "Delete" };
+  if (
+    /^(updated|rotated|synced|tools_synced|approved|rejected|suspended|reactivated|decided|remediated|applied|activated|changed|secret_rotated|group_changed)$/.test(
+      verb,
+    )
+  )
+    return { id: 3, name: "Update" };
+  if (/^(deleted|revoked|retired|ended|removed|expired|deactivated|closed|retention_purged|purged)$/.test(verb))
+    return { id: 4, name: "Delete" };
   return { id: 99, name: "Other" };
 }
 
 /** OCSF user.type_id: 1 User, 3 System, 99 Other (agents and API keys). */
 function userOf(e: AuditEventRecord) {
-  const type = { user: { id: 1, name: "User" }, system: { id: 3, name: "System" }, agent: { id: 99, name: "Agent" }, apikey: { id: 99, name: "API key" } }[e.actorType];
+  const type = {
+    user: { id: 1, name: "User" },
+    system: { id: 3, name: "System" },
+    agent: { id: 99, name: "Agent" },
+    apikey: { id: 99, name: "API key" },
+  }[e.actorType];
   return { uid: e.actorId ?? undefined, name: e.actorLabel ?? undefined, type_id: type.id, type: type.name };
 }
 
@@ -58,7 +70,10 @@ export function toOcsf(e: AuditEventRecord, product: { version: string }) {
     },
     api: { operation: e.action, request: e.requestId ? { uid: e.requestId } : undefined },
     src_endpoint: e.clientAddress ? { ip: e.clientAddress } : undefined,
-    resources: e.targetId || e.targetLabel ? [{ uid: e.targetId ?? undefined, type: e.targetType ?? undefined, name: e.targetLabel ?? undefined }] : undefined,
+    resources:
+      e.targetId || e.targetLabel
+        ? [{ uid: e.targetId ?? undefined, type: e.targetType ?? undefined, name: e.targetLabel ?? undefined }]
+        : undefined,
     unmapped: {
       on_behalf_of: e.onBehalfOfId ?? undefined,
       agent_id: e.agentId ?? undefined,

@@ -17,7 +17,8 @@ export function scheduleAuditRetention(db: Db, log: (line: string) => void): () 
   const run = async () => {
     try {
       const result = await purgeExpiredAuditEvents(db);
-      if (result.removed > 0) log(`audit retention removed ${result.removed} events older than ${result.cutoff!.toISOString()}`);
+      if (result.removed > 0)
+        log(`audit retention removed ${result.removed} events older than ${result.cutoff!.toISOString()}`);
     } catch (e) {
       log(`audit retention failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -51,7 +51,11 @@ export async function verifyAuditChain(db: Db, opts: { stream?: string } = {}): 
   };
 }
 
-async function verifyStream(db: Db, stream: string, anchor: { throughSeq: number; lastHash: string } | null): Promise<StreamReport> {
+async function verifyStream(
+  db: Db,
+  stream: string,
+  anchor: { throughSeq: number; lastHash: string } | null,
+): Promise<StreamReport> {
   const report: StreamReport = { stream, eventsChecked: 0, fromSeq: null, headSeq: null, firstBroken: null };
   let prevHash: string | null = GENESIS_HASH;
   let expectedSeq = 1;

@@ -25,7 +25,13 @@ export interface KeyHolder {
 export function holderRefusal(role: ConsoleRole, holder: KeyHolder | null): string | null {
   if (!holder || holder.deletedAt) return "its holder was deleted";
   if (!holder.active) return "its holder is deactivated";
-  if (!roleWithin(role, holder.roles.map((r) => r.role))) return `its holder no longer holds the ${role} role`;
+  if (
+    !roleWithin(
+      role,
+      holder.roles.map((r) => r.role),
+    )
+  )
+    return `its holder no longer holds the ${role} role`;
   return null;
 }
 
@@ -47,12 +53,21 @@ export async function revokeKeysBeyondHolderIn(
   });
   const ending = remainingRoles === null ? live : live.filter((k) => !roleWithin(k.role, remainingRoles));
   if (ending.length === 0) return [];
-  await tx.apiKey.updateMany({ where: { id: { in: ending.map((k) => k.id) }, revokedAt: null }, data: { revokedAt: now } });
+  await tx.apiKey.updateMany({
+    where: { id: { in: ending.map((k) => k.id) }, revokedAt: null },
+    data: { revokedAt: now },
+  });
   await recordAuditBatch(
     tx,
     ending.map((k) => ({
-      action: "apikey.revoked" as const, ...actor, targetType: "api_key", targetId: k.id, targetLabel: k.name, decision: "allow" as const,
-      reason, occurredAt: now,
+      action: "apikey.revoked" as const,
+      ...actor,
+      targetType: "api_key",
+      targetId: k.id,
+      targetLabel: k.name,
+      decision: "allow" as const,
+      reason,
+      occurredAt: now,
       detail: { holderId, role: k.role, prefix: k.prefix, before: { revokedAt: null }, after: { revokedAt: now } },
     })),
   );

@@ -71,14 +71,23 @@ export async function resolveConsoleSession(
 ): Promise<SessionCheck> {
   const s = await db.consoleSession.findUnique({
     where: { id: sessionId },
-    include: { user: { select: { id: true, email: true, displayName: true, active: true, roles: { select: { role: true } } } } },
+    include: {
+      user: { select: { id: true, email: true, displayName: true, active: true, roles: { select: { role: true } } } },
+    },
   });
   if (!s) return { ok: false, reason: "unknown" };
   if (s.endedAt) return { ok: false, reason: "ended" };
   const t = now.getTime();
-  const timedOut = t >= s.expiresAt.getTime() ? "expired" : t - s.lastSeenAt.getTime() >= policy.idleTimeoutMs ? "idle_timeout" : null;
+  const timedOut =
+    t >= s.expiresAt.getTime() ? "expired" : t - s.lastSeenAt.getTime() >= policy.idleTimeoutMs ? "idle_timeout" : null;
   if (timedOut) {
-    await endConsoleSession(db, sessionId, timedOut === "expired" ? "Session lifetime reached" : "Idle timeout", null, now);
+    await endConsoleSession(
+      db,
+      sessionId,
+      timedOut === "expired" ? "Session lifetime reached" : "Idle timeout",
+      null,
+      now,
+    );
     return { ok: false, reason: timedOut };
   }
   if (!s.user.active) return { ok: false, reason: "deactivated" };
@@ -89,14 +98,30 @@ export async function resolveConsoleSession(
   }
   return {
     ok: true,
-    principal: { kind: "user", userId: s.user.id, email: s.user.email, displayName: s.user.displayName, roles, consoleSessionId: s.id },
+    principal: {
+      kind: "user",
+      userId: s.user.id,
+      email: s.user.email,
+      displayName: s.user.displayName,
+      roles,
+      consoleSessionId: s.id,
+    },
   };
 }
 
 /** Ends one console session (sign out, timeout). A no-op when already ended. */
-export async function endConsoleSession(db: Db, sessionId: string, reason: string, actorUserId: string | null, now = new Date()): Promise<void> {
+export async function endConsoleSession(
+  db: Db,
+  sessionId: string,
+  reason: string,
+  actorUserId: string | null,
+  now = new Date(),
+): Promise<void> {
   await db.$transaction(async (tx) => {
-    const s = await tx.consoleSession.findUnique({ where: { id: sessionId }, include: { user: { select: { email: true } } } });
+    const s = await tx.consoleSession.findUnique({
+      where: { id: sessionId },
+      include: { user: { select: { email: true } } },
+    });
     if (!s || s.endedAt) return;
     await tx.consoleSession.update({ where: { id: sessionId }, data: { endedAt: now, endReason: reason } });
     await recordAudit(tx, {
@@ -118,12 +143,22 @@ export async function endConsoleSession(db: Db, sessionId: string, reason: strin
  * "Sign out everywhere": ends every open console session of a person — their
  * own choice, or an admin's (a lost laptop, a compromised account).
  */
-export async function endAllConsoleSessions(db: Db, userId: string, actorUserId: string, reason = "Signed out everywhere", now = new Date()): Promise<number> {
+export async function endAllConsoleSessions(
+  db: Db,
+  userId: string,
+  actorUserId: string,
+  reason = "Signed out everywhere",
+  now = new Date(),
+): Promise<number> {
   return db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) throw new DomainError("not_found", "No such person");
-    const actor = actorUserId === userId ? user : await tx.user.findUnique({ where: { id: actorUserId }, select: { email: true } });
-    const { count } = await tx.consoleSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: now, endReason: reason } });
+    const actor =
+      actorUserId === userId ? user : await tx.user.findUnique({ where: { id: actorUserId }, select: { email: true } });
+    const { count } = await tx.consoleSession.updateMany({
+      where: { userId, endedAt: null },
+      data: { endedAt: now, endReason: reason },
+    });
     await recordAudit(tx, {
       action: "console.sign_out",
       actorType: "user",

@@ -27,14 +27,28 @@ let decoyHash: Promise<string> | undefined;
  */
 export async function authenticateLocal(
   db: Db,
-  input: { email: unknown; password: unknown; clientAddress: string | null; /** false: signing in to authorize an MCP client, not to use the console. */ requireConsoleRole?: boolean },
+  input: {
+    email: unknown;
+    password: unknown;
+    clientAddress: string | null /** false: signing in to authorize an MCP client, not to use the console. */;
+    requireConsoleRole?: boolean;
+  },
   limits: SignInLimits = signInLimits(),
   now = new Date(),
 ): Promise<LocalSignInResult> {
   const parsed = localSignInSchema.safeParse(input);
-  const email = parsed.success ? parsed.data.email : String(input.email ?? "").slice(0, 320).trim().toLowerCase();
+  const email = parsed.success
+    ? parsed.data.email
+    : String(input.email ?? "")
+        .slice(0, 320)
+        .trim()
+        .toLowerCase();
 
-  const fail = async (reason: Exclude<LocalSignInResult, { ok: true }>["reason"], userId: string | null, retryAfterSeconds?: number): Promise<LocalSignInResult> => {
+  const fail = async (
+    reason: Exclude<LocalSignInResult, { ok: true }>["reason"],
+    userId: string | null,
+    retryAfterSeconds?: number,
+  ): Promise<LocalSignInResult> => {
     await db.$transaction((tx) =>
       recordAudit(tx, {
         action: "console.sign_in_failed",
@@ -63,10 +77,19 @@ export async function authenticateLocal(
   const knownAddress =
     user && input.clientAddress
       ? (await db.consoleSession.count({
-          where: { userId: user.id, clientAddress: input.clientAddress, createdAt: { gte: new Date(now.getTime() - limits.knownAddressMs) } },
+          where: {
+            userId: user.id,
+            clientAddress: input.clientAddress,
+            createdAt: { gte: new Date(now.getTime() - limits.knownAddressMs) },
+          },
         })) > 0
       : false;
-  const reservation = await reserveSignInAttempt(db, { account: email, clientAddress: input.clientAddress, knownAddress }, limits, now);
+  const reservation = await reserveSignInAttempt(
+    db,
+    { account: email, clientAddress: input.clientAddress, knownAddress },
+    limits,
+    now,
+  );
   if (!reservation.ok) return fail("rate_limited", null, reservation.retryAfterSeconds);
 
   if (!parsed.success) return fail("invalid_credentials", null);

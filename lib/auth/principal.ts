@@ -31,7 +31,11 @@ export function can(principal: Principal | null, permission: Permission): boolea
 }
 
 /** The audit actor fields for a principal. */
-export function actorOf(p: Principal): { actorType: "user" | "apikey" | "system"; actorId: string | null; actorLabel: string } {
+export function actorOf(p: Principal): {
+  actorType: "user" | "apikey" | "system";
+  actorId: string | null;
+  actorLabel: string;
+} {
   switch (p.kind) {
     case "user":
       return { actorType: "user", actorId: p.userId, actorLabel: p.email };

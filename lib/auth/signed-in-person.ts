@@ -17,13 +17,31 @@ export interface SignedInPerson {
  * resolveConsoleSession otherwise: ended, idle, past its lifetime or a
  * deactivated person means nobody.
  */
-export async function signedInPerson(db: Db, sessionId: string, policy: ConsoleSessionPolicy = consoleSessionPolicy(), now = new Date()): Promise<SignedInPerson | null> {
+export async function signedInPerson(
+  db: Db,
+  sessionId: string,
+  policy: ConsoleSessionPolicy = consoleSessionPolicy(),
+  now = new Date(),
+): Promise<SignedInPerson | null> {
   const s = await db.consoleSession.findUnique({
     where: { id: sessionId },
-    select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, endedAt: true, user: { select: { id: true, email: true, displayName: true, active: true } } },
+    select: {
+      id: true,
+      createdAt: true,
+      lastSeenAt: true,
+      expiresAt: true,
+      endedAt: true,
+      user: { select: { id: true, email: true, displayName: true, active: true } },
+    },
   });
   if (!s || s.endedAt || !s.user.active) return null;
   const t = now.getTime();
   if (t >= s.expiresAt.getTime() || t - s.lastSeenAt.getTime() >= policy.idleTimeoutMs) return null;
-  return { userId: s.user.id, email: s.user.email, displayName: s.user.displayName, consoleSessionId: s.id, signedInAt: s.createdAt };
+  return {
+    userId: s.user.id,
+    email: s.user.email,
+    displayName: s.user.displayName,
+    consoleSessionId: s.id,
+    signedInAt: s.createdAt,
+  };
 }

@@ -19,7 +19,10 @@ export interface SsoIdentity {
  * email counts as verified only when the IdP says so (`email_verified: true`,
  * OIDC Core §5.1): an absent claim is no verification.
  */
-export function ssoIdentityOf(issuer: string, profile: Record<string, unknown> | null | undefined): Pick<SsoIdentity, "issuer" | "subject" | "email" | "emailVerified" | "name"> {
+export function ssoIdentityOf(
+  issuer: string,
+  profile: Record<string, unknown> | null | undefined,
+): Pick<SsoIdentity, "issuer" | "subject" | "email" | "emailVerified" | "name"> {
   return {
     issuer,
     subject: String(profile?.sub ?? ""),
@@ -29,7 +32,9 @@ export function ssoIdentityOf(issuer: string, profile: Record<string, unknown> |
   };
 }
 
-export type SsoMatch = { ok: true; userId: string } | { ok: false; reason: "unknown_person" | "deactivated" | "no_console_access" | "email_unverified" };
+export type SsoMatch =
+  | { ok: true; userId: string }
+  | { ok: false; reason: "unknown_person" | "deactivated" | "no_console_access" | "email_unverified" };
 
 /**
  * Maps an enterprise SSO identity to a person: by issuer + subject, else by
@@ -37,19 +42,34 @@ export type SsoMatch = { ok: true; userId: string } | { ok: false; reason: "unkn
  * created just in time when SCIM is not in use (MANDATE_OIDC_JIT, default on),
  * but get no console role: an admin must grant one.
  */
-export async function matchSsoPerson(db: Db, id: SsoIdentity, env: Record<string, string | undefined> = process.env): Promise<SsoMatch> {
+export async function matchSsoPerson(
+  db: Db,
+  id: SsoIdentity,
+  env: Record<string, string | undefined> = process.env,
+): Promise<SsoMatch> {
   const email = id.email?.trim().toLowerCase() ?? null;
   const select = { id: true, active: true, idpSubject: true, roles: { select: { role: true } } } as const;
   let person =
-    (await db.user.findUnique({ where: { idpIssuer_idpSubject: { idpIssuer: id.issuer, idpSubject: id.subject } }, select })) ??
-    (email && id.emailVerified ? await db.user.findUnique({ where: { email }, select }) : null);
+    (await db.user.findUnique({
+      where: { idpIssuer_idpSubject: { idpIssuer: id.issuer, idpSubject: id.subject } },
+      select,
+    })) ?? (email && id.emailVerified ? await db.user.findUnique({ where: { email }, select }) : null);
 
-  const refuse = async (reason: Extract<SsoMatch, { ok: false }>["reason"], userId: string | null): Promise<SsoMatch> => {
+  const refuse = async (
+    reason: Extract<SsoMatch, { ok: false }>["reason"],
+    userId: string | null,
+  ): Promise<SsoMatch> => {
     if (!id.lookupOnly) {
       await db.$transaction((tx) =>
         recordAudit(tx, {
-          action: "console.sign_in_failed", actorType: userId ? "user" : "system", actorId: userId, actorLabel: email ?? id.subject,
-          decision: "deny", reason, clientAddress: id.clientAddress, detail: { method: "oidc", issuer: id.issuer },
+          action: "console.sign_in_failed",
+          actorType: userId ? "user" : "system",
+          actorId: userId,
+          actorLabel: email ?? id.subject,
+          decision: "deny",
+          reason,
+          clientAddress: id.clientAddress,
+          detail: { method: "oidc", issuer: id.issuer },
         }),
       );
     }
@@ -66,8 +86,15 @@ export async function matchSsoPerson(db: Db, id: SsoIdentity, env: Record<string
         select,
       });
       await recordAudit(tx, {
-        action: "directory.user_provisioned", actorType: "system", actorLabel: "mandate", targetType: "user", targetId: u.id,
-        targetLabel: email, decision: "info", reason: "Created just in time at first SSO sign-in", detail: { issuer: id.issuer },
+        action: "directory.user_provisioned",
+        actorType: "system",
+        actorLabel: "mandate",
+        targetType: "user",
+        targetId: u.id,
+        targetLabel: email,
+        decision: "info",
+        reason: "Created just in time at first SSO sign-in",
+        detail: { issuer: id.issuer },
       });
       return u;
     });

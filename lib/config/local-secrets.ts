@@ -18,7 +18,9 @@ export type LocalSecrets = z.infer<typeof secretsSchema>;
 export function ensureSecrets(config: DatabaseConfig, env: NodeJS.ProcessEnv = process.env): void {
   if (env.AUTH_SECRET && env.MANDATE_MASTER_KEY) return;
   if (config.provider === "postgresql") {
-    throw new Error("AUTH_SECRET and MANDATE_MASTER_KEY must be set when running on PostgreSQL (generate each with `openssl rand -base64 32`)");
+    throw new Error(
+      "AUTH_SECRET and MANDATE_MASTER_KEY must be set when running on PostgreSQL (generate each with `openssl rand -base64 32`)",
+    );
   }
   const file = join(dirname(config.file), "secrets.json");
   let secrets: LocalSecrets;

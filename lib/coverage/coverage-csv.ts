@@ -1,8 +1,20 @@
 import type { CoverageMap } from "./coverage-map";
 
 const COLUMNS = [
-  "server", "resource_uri", "enforcement_path", "revocation_time", "proven", "last_drill_at", "last_drill_outcome", "last_drill_slowest_ms",
-  "receivers", "agents", "people", "traffic_30d", "traffic_basis", "missing",
+  "server",
+  "resource_uri",
+  "enforcement_path",
+  "revocation_time",
+  "proven",
+  "last_drill_at",
+  "last_drill_outcome",
+  "last_drill_slowest_ms",
+  "receivers",
+  "agents",
+  "people",
+  "traffic_30d",
+  "traffic_basis",
+  "missing",
 ] as const;
 
 /** RFC 4180: quote a field holding a comma, quote or line break; double its quotes. */
@@ -15,12 +27,25 @@ function field(value: string): string {
 export function coverageCsv(map: CoverageMap): string {
   const lines = [COLUMNS.join(",")];
   for (const r of map.rows) {
-    const receivers = r.receivers.map((x) => `${x.name} <${x.url}> ${x.enabled ? (x.lastStatus ?? "no deliveries") : "disabled"}${x.lastDeliveredAt ? ` last ${x.lastDeliveredAt.toISOString()}` : ""}`);
+    const receivers = r.receivers.map(
+      (x) =>
+        `${x.name} <${x.url}> ${x.enabled ? (x.lastStatus ?? "no deliveries") : "disabled"}${x.lastDeliveredAt ? ` last ${x.lastDeliveredAt.toISOString()}` : ""}`,
+    );
     const values: Record<(typeof COLUMNS)[number], string> = {
-      server: r.name, resource_uri: r.resourceUri, enforcement_path: r.path, revocation_time: r.revocationTime, proven: r.proven ? "yes" : "no",
-      last_drill_at: r.lastDrill?.at.toISOString() ?? "", last_drill_outcome: r.lastDrill?.outcome ?? "", last_drill_slowest_ms: r.lastDrill?.slowestMs?.toString() ?? "",
-      receivers: receivers.join("; "), agents: r.agents.map((a) => a.name).join("; "), people: String(r.people),
-      traffic_30d: String(r.traffic), traffic_basis: r.trafficBasis, missing: r.missing.join("; "),
+      server: r.name,
+      resource_uri: r.resourceUri,
+      enforcement_path: r.path,
+      revocation_time: r.revocationTime,
+      proven: r.proven ? "yes" : "no",
+      last_drill_at: r.lastDrill?.at.toISOString() ?? "",
+      last_drill_outcome: r.lastDrill?.outcome ?? "",
+      last_drill_slowest_ms: r.lastDrill?.slowestMs?.toString() ?? "",
+      receivers: receivers.join("; "),
+      agents: r.agents.map((a) => a.name).join("; "),
+      people: String(r.people),
+      traffic_30d: String(r.traffic),
+      traffic_basis: r.trafficBasis,
+      missing: r.missing.join("; "),
     };
     lines.push(COLUMNS.map((c) => field(values[c])).join(","));
   }

@@ -76,7 +76,11 @@ export async function coverageMap(db: Db, now = new Date(), targetMs = drillSett
     db.mcpServer.findMany({
       orderBy: { name: "asc" },
       select: {
-        id: true, name: true, resourceUri: true, enforcementMode: true, introspects: true,
+        id: true,
+        name: true,
+        resourceUri: true,
+        enforcementMode: true,
+        introspects: true,
         receivers: { select: { id: true, name: true, url: true, enabled: true }, orderBy: { createdAt: "asc" } },
       },
     }),
@@ -86,27 +90,62 @@ export async function coverageMap(db: Db, now = new Date(), targetMs = drillSett
   const receiverIds = servers.flatMap((s) => s.receivers.map((r) => r.id));
 
   const [drills, assignments, toolCalls, mints, refusals, lastDeliveries] = await Promise.all([
-    Promise.all(serverIds.map((id) => db.revocationDrill.findFirst({ where: { serverId: id }, orderBy: { startedAt: "desc" } }))),
+    Promise.all(
+      serverIds.map((id) => db.revocationDrill.findFirst({ where: { serverId: id }, orderBy: { startedAt: "desc" } })),
+    ),
     db.assignment.findMany({
-      where: { endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], entitlement: { serverId: { in: serverIds } } },
+      where: {
+        endedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+        entitlement: { serverId: { in: serverIds } },
+      },
       select: {
-        principalType: true, userId: true, groupId: true, entitlement: { select: { serverId: true } },
+        principalType: true,
+        userId: true,
+        groupId: true,
+        entitlement: { select: { serverId: true } },
         agent: { select: { id: true, name: true, status: true } },
       },
     }),
-    db.auditEvent.groupBy({ by: ["targetId"], where: { action: "tool.called", occurredAt: { gte: since } }, _count: { _all: true } }),
     db.auditEvent.groupBy({
       by: ["targetId"],
-      where: { action: "token.minted", occurredAt: { gte: since }, targetType: "mcp_server", ...(drillAgent ? { NOT: { actorId: drillAgent.id } } : {}) },
+      where: { action: "tool.called", occurredAt: { gte: since } },
       _count: { _all: true },
     }),
-    db.auditEvent.findMany({ where: { action: "token.refused", occurredAt: { gte: since }, reason: { contains: "not a registered MCP server" } }, select: { detail: true } }),
-    Promise.all(receiverIds.map((id) => db.securityEventDelivery.findFirst({ where: { receiverId: id }, orderBy: { createdAt: "desc" }, select: { status: true, deliveredAt: true, lastError: true } }))),
+    db.auditEvent.groupBy({
+      by: ["targetId"],
+      where: {
+        action: "token.minted",
+        occurredAt: { gte: since },
+        targetType: "mcp_server",
+        ...(drillAgent ? { NOT: { actorId: drillAgent.id } } : {}),
+      },
+      _count: { _all: true },
+    }),
+    db.auditEvent.findMany({
+      where: {
+        action: "token.refused",
+        occurredAt: { gte: since },
+        reason: { contains: "not a registered MCP server" },
+      },
+      select: { detail: true },
+    }),
+    Promise.all(
+      receiverIds.map((id) =>
+        db.securityEventDelivery.findFirst({
+          where: { receiverId: id },
+          orderBy: { createdAt: "desc" },
+          select: { status: true, deliveredAt: true, lastError: true },
+        }),
+      ),
+    ),
   ]);
 
   // Tool calls are recorded per tool: which server each tool is on.
   const toolIds = toolCalls.map((t) => t.targetId).filter((id): id is string => id !== null);
-  const tools = toolIds.length ? await db.tool.findMany({ where: { id: { in: toolIds } }, select: { id: true, serverId: true } }) : [];
+  const tools = toolIds.length
+    ? await db.tool.findMany({ where: { id: { in: toolIds } }, select: { id: true, serverId: true } })
+    : [];
   const serverOfTool = new Map(tools.map((t) => [t.id, t.serverId]));
   const callsByServer = new Map<string, number>();
   for (const t of toolCalls) {
@@ -117,7 +156,10 @@ export async function coverageMap(db: Db, now = new Date(), targetMs = drillSett
 
   const groupIds = [...new Set(assignments.map((a) => a.groupId).filter((g): g is string => g !== null))];
   const members = groupIds.length
-    ? await db.groupMembership.findMany({ where: { groupId: { in: groupIds }, user: { active: true } }, select: { groupId: true, userId: true } })
+    ? await db.groupMembership.findMany({
+        where: { groupId: { in: groupIds }, user: { active: true } },
+        select: { groupId: true, userId: true },
+      })
     : [];
   const membersOf = new Map<string, string[]>();
   for (const m of members) membersOf.set(m.groupId, [...(membersOf.get(m.groupId) ?? []), m.userId]);
@@ -126,8 +168,18 @@ export async function coverageMap(db: Db, now = new Date(), targetMs = drillSett
   const rows: CoverageRow[] = servers.map((s, i) => {
     const path = enforcementPathOf(s, s.receivers.filter((r) => r.enabled).length);
     const d = drills[i];
-    const lastDrill: CoverageDrill | null = d ? { id: d.id, at: d.startedAt, outcome: d.outcome as "passed" | "failed", slowestMs: d.slowestMs, targetMs: d.targetMs, reason: d.reason } : null;
-    const recent = d !== null && d !== undefined && now.getTime() - d.startedAt.getTime() <= PROOF_MAX_AGE_DAYS * DAY_MS;
+    const lastDrill: CoverageDrill | null = d
+      ? {
+          id: d.id,
+          at: d.startedAt,
+          outcome: d.outcome as "passed" | "failed",
+          slowestMs: d.slowestMs,
+          targetMs: d.targetMs,
+          reason: d.reason,
+        }
+      : null;
+    const recent =
+      d !== null && d !== undefined && now.getTime() - d.startedAt.getTime() <= PROOF_MAX_AGE_DAYS * DAY_MS;
     const proven = recent && d.outcome === "passed" && d.slowestMs !== null && d.slowestMs <= targetMs;
     const mine = assignments.filter((a) => a.entitlement.serverId === s.id);
     const agents = new Map<string, string>();
@@ -139,15 +191,29 @@ export async function coverageMap(db: Db, now = new Date(), targetMs = drillSett
     }
     const receivers: CoverageReceiver[] = s.receivers.map((r) => {
       const last = deliveryOf.get(r.id) ?? null;
-      return { ...r, lastDeliveredAt: last?.deliveredAt ?? null, lastStatus: last?.status ?? null, lastError: last?.lastError ?? null };
+      return {
+        ...r,
+        lastDeliveredAt: last?.deliveredAt ?? null,
+        lastStatus: last?.status ?? null,
+        lastError: last?.lastError ?? null,
+      };
     });
     const gateway = path === "gateway";
     const traffic = gateway ? (callsByServer.get(s.id) ?? 0) : (mintsByServer.get(s.id) ?? 0);
     return {
-      serverId: s.id, name: s.name, resourceUri: s.resourceUri, path, pathLabel: ENFORCEMENT_PATH_LABELS[path], receivers, lastDrill,
+      serverId: s.id,
+      name: s.name,
+      resourceUri: s.resourceUri,
+      path,
+      pathLabel: ENFORCEMENT_PATH_LABELS[path],
+      receivers,
+      lastDrill,
       revocationTime: revocationTime(path, lastDrill),
-      proven, agents: [...agents].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)), people: people.size,
-      traffic, trafficBasis: gateway ? "tool_calls" : "tokens_minted",
+      proven,
+      agents: [...agents].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      people: people.size,
+      traffic,
+      trafficBasis: gateway ? "tool_calls" : "tokens_minted",
       missing: missingFor(path, receivers, lastDrill, recent, targetMs),
     };
   });
@@ -162,20 +228,38 @@ export async function coverageMap(db: Db, now = new Date(), targetMs = drillSett
   for (const [resource, count] of [...asked].sort(([a], [b]) => a.localeCompare(b))) {
     if (registered.has(resource)) continue;
     rows.push({
-      serverId: null, name: hostOf(resource), resourceUri: resource, path: "unmanaged", pathLabel: ENFORCEMENT_PATH_LABELS.unmanaged, receivers: [], lastDrill: null,
-      revocationTime: "Not governed: Mandate neither mints for it nor sees its calls", proven: false, agents: [], people: 0,
-      traffic: count, trafficBasis: "token_requests",
-      missing: ["Register it as an MCP server (gateway or native) so agents' access to it is granted, enforced and revocable"],
+      serverId: null,
+      name: hostOf(resource),
+      resourceUri: resource,
+      path: "unmanaged",
+      pathLabel: ENFORCEMENT_PATH_LABELS.unmanaged,
+      receivers: [],
+      lastDrill: null,
+      revocationTime: "Not governed: Mandate neither mints for it nor sees its calls",
+      proven: false,
+      agents: [],
+      people: 0,
+      traffic: count,
+      trafficBasis: "token_requests",
+      missing: [
+        "Register it as an MCP server (gateway or native) so agents' access to it is granted, enforced and revocable",
+      ],
     });
   }
 
   const totalTraffic = rows.reduce((n, r) => n + r.traffic, 0);
   const provenTraffic = rows.filter((r) => r.proven).reduce((n, r) => n + r.traffic, 0);
   return {
-    generatedAt: now, targetMs, rows, totalTraffic,
+    generatedAt: now,
+    targetMs,
+    rows,
+    totalTraffic,
     provenTrafficPercent: totalTraffic === 0 ? null : Math.round((provenTraffic / totalTraffic) * 1000) / 10,
     failingDrills: rows
-      .filter((r): r is CoverageRow & { serverId: string; lastDrill: CoverageDrill } => r.serverId !== null && r.lastDrill?.outcome === "failed")
+      .filter(
+        (r): r is CoverageRow & { serverId: string; lastDrill: CoverageDrill } =>
+          r.serverId !== null && r.lastDrill?.outcome === "failed",
+      )
       .map((r) => ({ serverId: r.serverId, name: r.name, at: r.lastDrill.at, reason: r.lastDrill.reason })),
   };
 }
@@ -195,16 +279,27 @@ function revocationTime(path: EnforcementPath, drill: CoverageDrill | null): str
   return `${drill.slowestMs} ms (last drill)`;
 }
 
-function missingFor(path: EnforcementPath, receivers: CoverageReceiver[], drill: CoverageDrill | null, recent: boolean, targetMs: number): string[] {
+function missingFor(
+  path: EnforcementPath,
+  receivers: CoverageReceiver[],
+  drill: CoverageDrill | null,
+  recent: boolean,
+  targetMs: number,
+): string[] {
   const missing: string[] = [];
-  if (path === "native_jwt_only") missing.push("A revocation signal: give it a CAEP receiver, have it introspect tokens, or route it through the gateway");
+  if (path === "native_jwt_only")
+    missing.push(
+      "A revocation signal: give it a CAEP receiver, have it introspect tokens, or route it through the gateway",
+    );
   for (const r of receivers) {
     if (!r.enabled) missing.push(`Receiver ${r.name} is disabled`);
-    else if (r.lastStatus === "failed") missing.push(`Receiver ${r.name} is not accepting events${r.lastError ? ` (${r.lastError})` : ""}`);
+    else if (r.lastStatus === "failed")
+      missing.push(`Receiver ${r.name} is not accepting events${r.lastError ? ` (${r.lastError})` : ""}`);
   }
   if (!drill) missing.push("A revocation drill: none has run");
   else if (drill.outcome === "failed") missing.push("A passing revocation drill: the last one failed");
-  else if (drill.slowestMs !== null && drill.slowestMs > targetMs) missing.push(`Revocation within ${targetMs} ms: the last drill took ${drill.slowestMs} ms`);
+  else if (drill.slowestMs !== null && drill.slowestMs > targetMs)
+    missing.push(`Revocation within ${targetMs} ms: the last drill took ${drill.slowestMs} ms`);
   else if (!recent) missing.push(`A recent revocation drill: the last is over ${PROOF_MAX_AGE_DAYS} days old`);
   return missing;
 }

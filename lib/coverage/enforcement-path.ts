@@ -16,7 +16,10 @@ export const ENFORCEMENT_PATH_LABELS: Record<EnforcementPath | "unmanaged", stri
   unmanaged: "Unmanaged",
 };
 
-export function enforcementPathOf(server: { enforcementMode: "gateway" | "native"; introspects: boolean }, enabledReceivers: number): EnforcementPath {
+export function enforcementPathOf(
+  server: { enforcementMode: "gateway" | "native"; introspects: boolean },
+  enabledReceivers: number,
+): EnforcementPath {
   if (server.enforcementMode === "gateway") return "gateway";
   if (enabledReceivers > 0) return "native_caep";
   return server.introspects ? "native_introspection" : "native_jwt_only";

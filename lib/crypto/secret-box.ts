@@ -28,9 +28,11 @@ export function masterKey(env: Record<string, string | undefined> = process.env)
   const encoded = env.MANDATE_MASTER_KEY?.trim();
   if (!encoded) throw new SecretBoxError("MANDATE_MASTER_KEY is not set");
   // Either alphabet: `openssl rand -base64 32` is what operators will paste.
-  if (!/^[A-Za-z0-9_+/-]+={0,2}$/.test(encoded)) throw new SecretBoxError("MANDATE_MASTER_KEY must be base64url (or base64)");
+  if (!/^[A-Za-z0-9_+/-]+={0,2}$/.test(encoded))
+    throw new SecretBoxError("MANDATE_MASTER_KEY must be base64url (or base64)");
   const key = Buffer.from(encoded, "base64url");
-  if (key.length !== KEY_BYTES) throw new SecretBoxError(`MANDATE_MASTER_KEY must decode to ${KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw new SecretBoxError(`MANDATE_MASTER_KEY must decode to ${KEY_BYTES} bytes, got ${key.length}`);
   return key;
 }
 
@@ -56,7 +58,9 @@ export function open(sealed: string, context: string, key: Buffer = masterKey())
     const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(`${VERSION}:${context}`, "utf8"));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(ciphertextText, "base64url")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(ciphertextText, "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     // GCM reports every failure the same way; so do we, to leak nothing about which part was wrong.
     throw new SecretBoxError("the sealed value cannot be opened: wrong key or context, or it was altered");

@@ -5,13 +5,14 @@ import { isAbsolute, resolve } from "node:path";
  * default; a postgres:// URL in DATABASE_URL selects PostgreSQL, which is how
  * several instances share one store.
  */
-export type DatabaseConfig =
-  | { provider: "sqlite"; file: string }
-  | { provider: "postgresql"; url: string };
+export type DatabaseConfig = { provider: "sqlite"; file: string } | { provider: "postgresql"; url: string };
 
 export const DEFAULT_SQLITE_FILE = "data/mandate.db";
 
-export function resolveDatabaseConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): DatabaseConfig {
+export function resolveDatabaseConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
   if (!url) return { provider: "sqlite", file: resolve(cwd, DEFAULT_SQLITE_FILE) };
   if (/^postgres(ql)?:\/\//i.test(url)) return { provider: "postgresql", url };

@@ -32,7 +32,10 @@ export interface MigrateOptions {
 }
 
 /** Applies pending migrations; idempotent, so the app calls it on every boot. */
-export async function migrateDatabase(config: DatabaseConfig, opts: MigrateOptions = {}): Promise<{ applied: string[] }> {
+export async function migrateDatabase(
+  config: DatabaseConfig,
+  opts: MigrateOptions = {},
+): Promise<{ applied: string[] }> {
   const log = opts.log ?? (() => {});
   const schema = await readSchema(config.provider);
   const apply = () =>
@@ -77,7 +80,8 @@ export interface MigrationStatus {
 export async function migrationStatus(config: DatabaseConfig): Promise<MigrationStatus> {
   const migrationsList = await readMigrations(config.provider);
   const local = migrationsList.migrationDirectories.map((d) => d.path);
-  const allPending = (): MigrationStatus => status({ applied: [], pending: local, failed: [], edited: [], unknown: [] });
+  const allPending = (): MigrationStatus =>
+    status({ applied: [], pending: local, failed: [], edited: [], unknown: [] });
 
   // Without a database (or, on SQLite, a history table: P1014) nothing is applied yet.
   const exists = config.provider === "sqlite" ? existsSync(config.file) : await postgresDatabaseExists(config.url);
@@ -137,7 +141,11 @@ export async function createMigration(
   name: string,
   opts: DriftOptions & { date?: Date } = {},
 ): Promise<{ path: string | null }> {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
   if (!slug) throw new Error(`Invalid migration name "${name}"`);
   const script = await missingSql(provider, opts);
   if (!script) return { path: null };
@@ -161,7 +169,13 @@ async function missingSql(provider: Provider, opts: DriftOptions): Promise<strin
     provider === "sqlite" ? { provider, file: ":memory:" } : { provider, url: opts.serverUrl ?? shadowServerUrl() };
   return withEngine(shadowHost, schema, async (engine) => {
     const from: DiffTarget = { tag: "migrations", ...(await readMigrations(provider, opts.migrationsDir)) };
-    const out = await engine.diff({ from, to: { tag: "schemaDatamodel", files: [schema] }, script: true, exitCode: true, filters: NO_FILTERS });
+    const out = await engine.diff({
+      from,
+      to: { tag: "schemaDatamodel", files: [schema] },
+      script: true,
+      exitCode: true,
+      filters: NO_FILTERS,
+    });
     return out.exitCode === 2 ? (out.stdout ?? "") : "";
   });
 }
@@ -176,7 +190,9 @@ export function shadowServerUrl(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function target(config: DatabaseConfig): ConnectionTarget {
-  return config.provider === "sqlite" ? { provider: "sqlite", file: config.file } : { provider: "postgresql", url: config.url };
+  return config.provider === "sqlite"
+    ? { provider: "sqlite", file: config.file }
+    : { provider: "postgresql", url: config.url };
 }
 
 async function postgresDatabaseExists(url: string): Promise<boolean> {

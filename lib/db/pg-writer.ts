@@ -7,7 +7,10 @@ import { boundedPoolConfig } from "./store-timeouts";
  */
 export interface PgWriter {
   /** Runs `work` inside BEGIN … COMMIT on one connection; rolls back and rethrows when it throws. */
-  transaction<T>(work: (client: pg.PoolClient, opened: pg.QueryResult[]) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  transaction<T>(
+    work: (client: pg.PoolClient, opened: pg.QueryResult[]) => Promise<T>,
+    opts?: TransactionOptions,
+  ): Promise<T>;
   /** One statement on its own (atomic by itself: no BEGIN or COMMIT round trip). */
   query<R extends pg.QueryResultRow>(statement: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
@@ -21,7 +24,12 @@ export interface TransactionOptions {
 }
 
 export function pgWriter(url: string, connections: number): PgWriter {
-  const pool = new pg.Pool({ ...boundedPoolConfig(url), max: connections, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    ...boundedPoolConfig(url),
+    max: connections,
+    idleTimeoutMillis: 5_000,
+    allowExitOnIdle: true,
+  });
   // An idle connection the server ended (restart, test teardown): the pool drops it, the next write opens another.
   pool.on("error", () => {});
   return {

@@ -7,7 +7,8 @@ export function rawDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v;
   if (typeof v === "number" || typeof v === "bigint") return new Date(Number(v));
-  if (typeof v === "string") return /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+  if (typeof v === "string")
+    return /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
   throw new Error(`not a timestamp: ${String(v)}`);
 }
 
@@ -63,7 +64,11 @@ function sqliteForm(sql: string): SqliteForm {
  * it on either store: for SQLite each $n becomes `?` and its value is repeated
  * in the order of appearance.
  */
-export function placeholders(provider: "sqlite" | "postgresql", sql: string, params: readonly unknown[]): [string, unknown[]] {
+export function placeholders(
+  provider: "sqlite" | "postgresql",
+  sql: string,
+  params: readonly unknown[],
+): [string, unknown[]] {
   if (provider === "postgresql") return [sql, [...params]];
   const { text, order } = sqliteForm(sql);
   return [text, order.map((i) => params[i])];

@@ -33,7 +33,9 @@ export interface JobRequest {
   preload?: boolean;
 }
 
-export type JobReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string; code?: string };
+export type JobReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; message: string; code?: string };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -78,7 +80,9 @@ export class SqliteWriteThread {
 
   /** Starts the thread and loads the jobs' modules, so that the first request after a start does not wait for them. */
   async preload(jobs: readonly SqliteJob<never, unknown>[]): Promise<void> {
-    await Promise.all(jobs.map((job) => this.post({ module: job.module, name: job.name, payload: null, preload: true })));
+    await Promise.all(
+      jobs.map((job) => this.post({ module: job.module, name: job.name, payload: null, preload: true })),
+    );
   }
 
   private post(message: Omit<JobRequest, "id">): Promise<unknown> {

@@ -36,7 +36,9 @@ port.on("message", (request: JobRequest) => {
     let reply: JobReply;
     try {
       const fn = await jobFunction(request.module, request.name);
-      const result = request.preload ? null : conn.transaction((payload: unknown) => fn(conn, payload)).immediate(request.payload);
+      const result = request.preload
+        ? null
+        : conn.transaction((payload: unknown) => fn(conn, payload)).immediate(request.payload);
       reply = { id: request.id, ok: true, result };
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));

@@ -55,7 +55,8 @@ class BoundedClient extends pg.Client {
 const baseQuery = pg.Client.prototype.query;
 BoundedClient.prototype.query = function query(this: pg.Client, ...args: unknown[]): unknown {
   const drop = (e: unknown) => {
-    if (e instanceof Error && e.message === READ_TIMEOUT) (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    if (e instanceof Error && e.message === READ_TIMEOUT)
+      (this as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   };
   const last = args.at(-1);
   if (typeof last === "function") {

@@ -15,9 +15,15 @@ export function isStoreUnavailable(err: unknown): boolean {
   for (let e: unknown = err; e && typeof e === "object" && !seen.has(e); e = (e as { cause?: unknown }).cause) {
     seen.add(e);
     if (e instanceof StoreUnavailable) return true;
-    const { code, kind, originalCode, message } = e as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown };
+    const { code, kind, originalCode, message } = e as {
+      code?: unknown;
+      kind?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+    };
     if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || code.startsWith("08"))) return true;
-    if (typeof originalCode === "string" && (UNAVAILABLE_CODES.has(originalCode) || originalCode.startsWith("08"))) return true;
+    if (typeof originalCode === "string" && (UNAVAILABLE_CODES.has(originalCode) || originalCode.startsWith("08")))
+      return true;
     if (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind)) return true;
     if (typeof message === "string" && UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;
   }
@@ -37,7 +43,14 @@ export const STORE_RETRY_AFTER_SECONDS = 1;
 
 const UNAVAILABLE_CODES = new Set([
   // sockets
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
   // PostgreSQL (class 08 connection exceptions are matched by prefix)
   "57P01", // admin_shutdown
   "57P02", // crash_shutdown
@@ -46,9 +59,16 @@ const UNAVAILABLE_CODES = new Set([
   "53300", // too_many_connections
   "55P03", // lock_not_available
   // Prisma: cannot reach the server, timed out, server closed the connection, no connection from the pool in time
-  "P1001", "P1002", "P1008", "P1017", "P2024",
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
   // SQLite: the write lock held past the busy timeout
-  "SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_TIMEOUT", "SQLITE_LOCKED",
+  "SQLITE_BUSY",
+  "SQLITE_BUSY_SNAPSHOT",
+  "SQLITE_BUSY_TIMEOUT",
+  "SQLITE_LOCKED",
 ]);
 
 /** Prisma driver adapters' error kinds for the same conditions. */

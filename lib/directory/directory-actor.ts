@@ -15,11 +15,29 @@ export function consoleDirectoryActor(principal: Principal): DirectoryActor {
   return { ...actorOf(principal), via: "console" };
 }
 
-export function scimDirectoryActor(token: { id: string; name: string; idpIssuer?: string | null }, request: { requestId?: string | null; clientAddress?: string | null } = {}): DirectoryActor {
-  return { actorType: "system", actorId: token.id, actorLabel: `SCIM client ${token.name}`, via: "scim", idpIssuer: token.idpIssuer ?? null, ...request };
+export function scimDirectoryActor(
+  token: { id: string; name: string; idpIssuer?: string | null },
+  request: { requestId?: string | null; clientAddress?: string | null } = {},
+): DirectoryActor {
+  return {
+    actorType: "system",
+    actorId: token.id,
+    actorLabel: `SCIM client ${token.name}`,
+    via: "scim",
+    idpIssuer: token.idpIssuer ?? null,
+    ...request,
+  };
 }
 
 /** The audit fields of an actor (without `via`). */
-export function auditActor(a: DirectoryActor): Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress"> {
-  return { actorType: a.actorType, actorId: a.actorId, actorLabel: a.actorLabel, requestId: a.requestId ?? null, clientAddress: a.clientAddress ?? null };
+export function auditActor(
+  a: DirectoryActor,
+): Pick<AuditInput, "actorType" | "actorId" | "actorLabel" | "requestId" | "clientAddress"> {
+  return {
+    actorType: a.actorType,
+    actorId: a.actorId,
+    actorLabel: a.actorLabel,
+    requestId: a.requestId ?? null,
+    clientAddress: a.clientAddress ?? null,
+  };
 }

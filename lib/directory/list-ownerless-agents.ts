@@ -18,10 +18,22 @@ export async function listOwnerlessAgents(db: Db, graceMs: number, take = 500): 
     where: { ownerlessSince: { not: null }, status: { not: "retired" } },
     orderBy: [{ ownerlessSince: "asc" }, { id: "asc" }],
     take,
-    select: { id: true, name: true, status: true, kind: true, ownerlessSince: true, owner: { select: { id: true, email: true, displayName: true } } },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      kind: true,
+      ownerlessSince: true,
+      owner: { select: { id: true, email: true, displayName: true } },
+    },
   });
   return rows.map((r) => ({
-    id: r.id, name: r.name, status: r.status, kind: r.kind, ownerlessSince: r.ownerlessSince!, formerOwner: r.owner,
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    kind: r.kind,
+    ownerlessSince: r.ownerlessSince!,
+    formerOwner: r.owner,
     suspendsAt: r.status === "active" ? new Date(r.ownerlessSince!.getTime() + graceMs) : null,
   }));
 }

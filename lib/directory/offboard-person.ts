@@ -41,7 +41,11 @@ export interface OffboardingCause {
  * what their groups give); they grant nothing meanwhile because the token
  * service refuses inactive people.
  */
-export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: OffboardingCause): Promise<OffboardingResult> {
+export async function offboardPersonIn(
+  tx: Tx,
+  actor: DirectoryActor,
+  cause: OffboardingCause,
+): Promise<OffboardingResult> {
   const { userId, email, now } = cause;
   const reason = `Offboarding: ${email} was ${cause.event} in the directory (event ${cause.directoryEventId})`;
   const who = auditActor(actor);
@@ -52,9 +56,16 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
   });
 
   // Through the one revocation path: tokens, audit events, the revocation log other instances read, CAEP events.
-  const revoked = await revokeLiveSessionsIn(tx, who, { userId }, {
-    reason, now, operation: { kind: "offboarding", userId, directoryEventId: cause.directoryEventId },
-  });
+  const revoked = await revokeLiveSessionsIn(
+    tx,
+    who,
+    { userId },
+    {
+      reason,
+      now,
+      operation: { kind: "offboarding", userId, directoryEventId: cause.directoryEventId },
+    },
+  );
   const sessionIds = revoked.map((s) => s.id);
   // A key acts for its holder: none outlives them (a reactivated person creates new ones).
   const revokedApiKeyIds = await revokeKeysBeyondHolderIn(tx, who, userId, null, reason, now);
@@ -66,13 +77,26 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
     select: { id: true, entitlement: { select: { name: true } } },
   });
   if (assignments.length > 0) {
-    await tx.assignment.updateMany({ where: { id: { in: assignments.map((a) => a.id) } }, data: { endedAt: now, endedReason: reason } });
+    await tx.assignment.updateMany({
+      where: { id: { in: assignments.map((a) => a.id) } },
+      data: { endedAt: now, endedReason: reason },
+    });
   }
   for (const a of assignments) {
     events.push({
-      action: "assignment.ended", ...who, targetType: "assignment", targetId: a.id, targetLabel: a.entitlement.name,
-      decision: "allow", reason, occurredAt: now,
-      detail: { before: { endedAt: null, endedReason: null }, after: { endedAt: now, endedReason: reason }, directoryEventId: cause.directoryEventId },
+      action: "assignment.ended",
+      ...who,
+      targetType: "assignment",
+      targetId: a.id,
+      targetLabel: a.entitlement.name,
+      decision: "allow",
+      reason,
+      occurredAt: now,
+      detail: {
+        before: { endedAt: null, endedReason: null },
+        after: { endedAt: now, endedReason: reason },
+        directoryEventId: cause.directoryEventId,
+      },
     });
   }
 
@@ -87,9 +111,20 @@ export async function offboardPersonIn(tx: Tx, actor: DirectoryActor, cause: Off
   for (const a of owned) {
     // The hook point for a one-item access review per ownerless agent (access certifications).
     events.push({
-      action: "agent.owner_departed", ...who, targetType: "agent", targetId: a.id, targetLabel: a.name, decision: "info",
-      reason, occurredAt: now,
-      detail: { ownerId: userId, before: { ownerlessSince: null }, after: { ownerlessSince: now }, directoryEventId: cause.directoryEventId },
+      action: "agent.owner_departed",
+      ...who,
+      targetType: "agent",
+      targetId: a.id,
+      targetLabel: a.name,
+      decision: "info",
+      reason,
+      occurredAt: now,
+      detail: {
+        ownerId: userId,
+        before: { ownerlessSince: null },
+        after: { ownerlessSince: now },
+        directoryEventId: cause.directoryEventId,
+      },
     });
   }
   if (events.length > 0) await recordAuditBatch(tx, events);

@@ -20,17 +20,37 @@ export type ReassignAgentOwnerInput = z.infer<typeof reassignAgentOwnerSchema>;
  * A suspended agent stays suspended: its new owner reactivates it on the
  * agent's page once they have looked at it.
  */
-export async function reassignAgentOwner(db: Db, actor: Principal, input: ReassignAgentOwnerInput, now = new Date()): Promise<void> {
+export async function reassignAgentOwner(
+  db: Db,
+  actor: Principal,
+  input: ReassignAgentOwnerInput,
+  now = new Date(),
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const before = await tx.agent.findUnique({ where: { id: input.agentId } });
     if (!before) throw new DomainError("not_found", "No such agent");
     if (before.status === "retired") throw new DomainError("conflict", "This agent is retired");
     const owner = await requireActiveOwner(tx, input.ownerId);
-    await refuseAgentHolder(tx, before.id, { id: owner.id, label: owner.id === personOf(actor) ? "You" : owner.email }, "owner", now);
-    const after = await tx.agent.update({ where: { id: before.id }, data: { ownerId: owner.id, ownerlessSince: null, updatedAt: now } });
+    await refuseAgentHolder(
+      tx,
+      before.id,
+      { id: owner.id, label: owner.id === personOf(actor) ? "You" : owner.email },
+      "owner",
+      now,
+    );
+    const after = await tx.agent.update({
+      where: { id: before.id },
+      data: { ownerId: owner.id, ownerlessSince: null, updatedAt: now },
+    });
     await recordAudit(tx, {
-      action: "agent.owner_reassigned", ...actorOf(actor), targetType: "agent", targetId: before.id, targetLabel: before.name,
-      decision: "allow", reason: input.reason, occurredAt: now,
+      action: "agent.owner_reassigned",
+      ...actorOf(actor),
+      targetType: "agent",
+      targetId: before.id,
+      targetLabel: before.name,
+      decision: "allow",
+      reason: input.reason,
+      occurredAt: now,
       detail: {
         before: { ...agentSnapshot(before), ownerlessSince: before.ownerlessSince },
         after: { ...agentSnapshot(after), ownerlessSince: null },

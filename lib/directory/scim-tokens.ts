@@ -38,16 +38,39 @@ function generateToken(): { token: string; prefix: string } {
 }
 
 /** Issues a SCIM bearer credential; the returned token is shown once and never stored. */
-export async function createScimToken(db: Db, actor: Principal, input: z.input<typeof createScimTokenSchema>, now = new Date()): Promise<{ id: string; token: string }> {
+export async function createScimToken(
+  db: Db,
+  actor: Principal,
+  input: z.input<typeof createScimTokenSchema>,
+  now = new Date(),
+): Promise<{ id: string; token: string }> {
   const { name, trustedIdpId } = createScimTokenSchema.parse(input);
   const { token, prefix } = generateToken();
   const id = await db.$transaction(async (tx) => {
-    const idp = trustedIdpId ? await tx.trustedIdp.findUnique({ where: { id: trustedIdpId }, select: { id: true, issuer: true } }) : null;
+    const idp = trustedIdpId
+      ? await tx.trustedIdp.findUnique({ where: { id: trustedIdpId }, select: { id: true, issuer: true } })
+      : null;
     if (trustedIdpId && !idp) throw new DomainError("invalid", "No such identity provider", "trustedIdpId");
-    const row = await tx.scimToken.create({ data: { name, prefix, secretHash: hashToken(token), createdById: personOf(actor), createdAt: now, trustedIdpId: idp?.id ?? null } });
+    const row = await tx.scimToken.create({
+      data: {
+        name,
+        prefix,
+        secretHash: hashToken(token),
+        createdById: personOf(actor),
+        createdAt: now,
+        trustedIdpId: idp?.id ?? null,
+      },
+    });
     await recordAudit(tx, {
-      action: "directory.scim_token_created", ...actorOf(actor), targetType: "scim_token", targetId: row.id, targetLabel: name,
-      decision: "allow", reason: "SCIM provisioning credential issued", occurredAt: now, detail: { after: { name, prefix, idpIssuer: idp?.issuer ?? null } },
+      action: "directory.scim_token_created",
+      ...actorOf(actor),
+      targetType: "scim_token",
+      targetId: row.id,
+      targetLabel: name,
+      decision: "allow",
+      reason: "SCIM provisioning credential issued",
+      occurredAt: now,
+      detail: { after: { name, prefix, idpIssuer: idp?.issuer ?? null } },
     });
     return row.id;
   });
@@ -55,7 +78,12 @@ export async function createScimToken(db: Db, actor: Principal, input: z.input<t
 }
 
 /** Replaces a token with a new secret under the same name; the old one stops working at once. */
-export async function rotateScimToken(db: Db, actor: Principal, id: string, now = new Date()): Promise<{ id: string; token: string }> {
+export async function rotateScimToken(
+  db: Db,
+  actor: Principal,
+  id: string,
+  now = new Date(),
+): Promise<{ id: string; token: string }> {
   const { token, prefix } = generateToken();
   return db.$transaction(async (tx) => {
     const old = await tx.scimToken.findUnique({ where: { id } });
@@ -63,11 +91,25 @@ export async function rotateScimToken(db: Db, actor: Principal, id: string, now 
     if (old.revokedAt) throw new DomainError("conflict", "This token is revoked; issue a new one instead");
     await tx.scimToken.update({ where: { id }, data: { revokedAt: now } });
     const row = await tx.scimToken.create({
-      data: { name: old.name, prefix, secretHash: hashToken(token), createdById: personOf(actor), createdAt: now, rotatedFromId: old.id, trustedIdpId: old.trustedIdpId },
+      data: {
+        name: old.name,
+        prefix,
+        secretHash: hashToken(token),
+        createdById: personOf(actor),
+        createdAt: now,
+        rotatedFromId: old.id,
+        trustedIdpId: old.trustedIdpId,
+      },
     });
     await recordAudit(tx, {
-      action: "directory.scim_token_rotated", ...actorOf(actor), targetType: "scim_token", targetId: row.id, targetLabel: old.name,
-      decision: "allow", reason: "Secret rotated; the previous secret is revoked", occurredAt: now,
+      action: "directory.scim_token_rotated",
+      ...actorOf(actor),
+      targetType: "scim_token",
+      targetId: row.id,
+      targetLabel: old.name,
+      decision: "allow",
+      reason: "Secret rotated; the previous secret is revoked",
+      occurredAt: now,
       detail: { before: { id: old.id, prefix: old.prefix }, after: { id: row.id, prefix } },
     });
     return { id: row.id, token };
@@ -81,8 +123,15 @@ export async function revokeScimToken(db: Db, actor: Principal, id: string, now 
     if (old.revokedAt) return;
     await tx.scimToken.update({ where: { id }, data: { revokedAt: now } });
     await recordAudit(tx, {
-      action: "directory.scim_token_revoked", ...actorOf(actor), targetType: "scim_token", targetId: id, targetLabel: old.name,
-      decision: "allow", reason: "Revoked", occurredAt: now, detail: { before: { revokedAt: null }, after: { revokedAt: now } },
+      action: "directory.scim_token_revoked",
+      ...actorOf(actor),
+      targetType: "scim_token",
+      targetId: id,
+      targetLabel: old.name,
+      decision: "allow",
+      reason: "Revoked",
+      occurredAt: now,
+      detail: { before: { revokedAt: null }, after: { revokedAt: now } },
     });
   });
 }
@@ -101,7 +150,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** The SCIM client behind a bearer token; null when unknown, malformed or revoked. */
 export async function authenticateScimToken(db: Db, presented: string, now = new Date()): Promise<ScimClient | null> {
   if (!TOKEN_PATTERN.test(presented)) return null;
-  const row = await db.scimToken.findUnique({ where: { secretHash: hashToken(presented) }, include: { trustedIdp: { select: { issuer: true } } } });
+  const row = await db.scimToken.findUnique({
+    where: { secretHash: hashToken(presented) },
+    include: { trustedIdp: { select: { issuer: true } } },
+  });
   if (!row || row.revokedAt) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.scimToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });

@@ -26,25 +26,48 @@ export async function setPersonActiveIn(
   if (before.active === active) return null;
   const after = await tx.user.update({
     where: { id: before.id },
-    data: active ? { active: true, deactivatedAt: null, updatedAt: now } : { active: false, deactivatedAt: now, updatedAt: now },
+    data: active
+      ? { active: true, deactivatedAt: null, updatedAt: now }
+      : { active: false, deactivatedAt: now, updatedAt: now },
   });
   const event = await recordAudit(tx, {
-    action: active ? "directory.user_reactivated" : "directory.user_deactivated", ...auditActor(actor), targetType: "user",
-    targetId: before.id, targetLabel: before.email, decision: "allow", occurredAt: now,
+    action: active ? "directory.user_reactivated" : "directory.user_deactivated",
+    ...auditActor(actor),
+    targetType: "user",
+    targetId: before.id,
+    targetLabel: before.email,
+    decision: "allow",
+    occurredAt: now,
     reason: reason ?? (active ? `Reactivated via ${actor.via}` : `Deactivated via ${actor.via}`),
     detail: { via: actor.via, before: personSnapshot(before), after: personSnapshot(after) },
   });
   if (active) {
     // The agents they still own and that were not suspended meanwhile are theirs again.
-    await tx.agent.updateMany({ where: { ownerId: before.id, ownerlessSince: { not: null }, status: "active" }, data: { ownerlessSince: null } });
+    await tx.agent.updateMany({
+      where: { ownerId: before.id, ownerlessSince: { not: null }, status: "active" },
+      data: { ownerlessSince: null },
+    });
     return null;
   }
-  return offboardPersonIn(tx, actor, { userId: before.id, email: before.email, event: "deactivated", directoryEventId: event.id, now });
+  return offboardPersonIn(tx, actor, {
+    userId: before.id,
+    email: before.email,
+    event: "deactivated",
+    directoryEventId: event.id,
+    now,
+  });
 }
 
 /** Deactivates a person from the console: the cascade runs in the same transaction. */
-export async function deactivatePerson(db: Db, actor: DirectoryActor & { personId?: string | null }, userId: string, reason: string, now = new Date()): Promise<OffboardingResult | null> {
-  if (actor.personId && actor.personId === userId) throw new DomainError("separation_of_duties", "You cannot deactivate yourself.");
+export async function deactivatePerson(
+  db: Db,
+  actor: DirectoryActor & { personId?: string | null },
+  userId: string,
+  reason: string,
+  now = new Date(),
+): Promise<OffboardingResult | null> {
+  if (actor.personId && actor.personId === userId)
+    throw new DomainError("separation_of_duties", "You cannot deactivate yourself.");
   const result = await db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId } });
     if (!before || before.deletedAt) throw new DomainError("not_found", "No such person");
@@ -69,5 +92,9 @@ async function refuseLastAdmin(tx: Tx, userId: string): Promise<void> {
   const isAdmin = await tx.userRole.findUnique({ where: { userId_role: { userId, role: "admin" } } });
   if (!isAdmin) return;
   const admins = await tx.userRole.count({ where: { role: "admin", user: { active: true } } });
-  if (admins <= 1) throw new DomainError("separation_of_duties", "This is the last admin: grant the admin role to someone else first.");
+  if (admins <= 1)
+    throw new DomainError(
+      "separation_of_duties",
+      "This is the last admin: grant the admin role to someone else first.",
+    );
 }

@@ -24,10 +24,19 @@ export async function sweepOwnerlessAgents(db: Db, opts: { now: Date; graceMs: n
         take: BATCH,
       });
       for (const before of due) {
-        const after = await tx.agent.update({ where: { id: before.id }, data: { status: "suspended", suspendedAt: opts.now, updatedAt: opts.now } });
+        const after = await tx.agent.update({
+          where: { id: before.id },
+          data: { status: "suspended", suspendedAt: opts.now, updatedAt: opts.now },
+        });
         await recordAudit(tx, {
-          action: "agent.suspended", actorType: "system", actorLabel: "mandate ownerless-agent sweeper", targetType: "agent",
-          targetId: before.id, targetLabel: before.name, decision: "allow", occurredAt: opts.now,
+          action: "agent.suspended",
+          actorType: "system",
+          actorLabel: "mandate ownerless-agent sweeper",
+          targetType: "agent",
+          targetId: before.id,
+          targetLabel: before.name,
+          decision: "allow",
+          occurredAt: opts.now,
           reason: `Ownerless since ${before.ownerlessSince!.toISOString()} and not reassigned within the grace period`,
           detail: { before: agentSnapshot(before), after: agentSnapshot(after), ownerlessSince: before.ownerlessSince },
         });
@@ -44,7 +53,10 @@ export async function sweepOwnerlessAgents(db: Db, opts: { now: Date; graceMs: n
  * sweepOwnerlessAgents with their own clock). Failures are logged and retried
  * at the next tick.
  */
-export function startOwnerlessSweeper(db: Db, opts: { intervalMs: number; graceMs: number; clock?: () => Date }): () => void {
+export function startOwnerlessSweeper(
+  db: Db,
+  opts: { intervalMs: number; graceMs: number; clock?: () => Date },
+): () => void {
   const clock = opts.clock ?? (() => new Date());
   let running = false;
   const tick = async () => {

@@ -18,17 +18,32 @@ const CANARY_LIFETIME_SECONDS = 120;
 /** The drill agent, created on first use. */
 export async function ensureDrillAgent(db: Db): Promise<ClientAgent> {
   const select = {
-    id: true, clientId: true, name: true, kind: true, status: true, authMethod: true, jwksUri: true, jwks: true,
-    clientSecretHash: true, allowedGrantTypes: true, maxTokenLifetimeSeconds: true,
+    id: true,
+    clientId: true,
+    name: true,
+    kind: true,
+    status: true,
+    authMethod: true,
+    jwksUri: true,
+    jwks: true,
+    clientSecretHash: true,
+    allowedGrantTypes: true,
+    maxTokenLifetimeSeconds: true,
   } as const;
   const found = await db.agent.findUnique({ where: { clientId: DRILL_CLIENT_ID }, select });
   if (found) return found as ClientAgent;
   try {
     return (await db.agent.create({
       data: {
-        clientId: DRILL_CLIENT_ID, name: DRILL_AGENT_NAME, kind: "autonomous", status: "active", authMethod: "private_key_jwt",
-        purpose: "Built in. Mints a canary token with no tools for each revocation drill, revokes it and measures how fast every enforcement point refuses it. Holds no credential.",
-        allowedGrantTypes: "client_credentials", maxTokenLifetimeSeconds: CANARY_LIFETIME_SECONDS,
+        clientId: DRILL_CLIENT_ID,
+        name: DRILL_AGENT_NAME,
+        kind: "autonomous",
+        status: "active",
+        authMethod: "private_key_jwt",
+        purpose:
+          "Built in. Mints a canary token with no tools for each revocation drill, revokes it and measures how fast every enforcement point refuses it. Holds no credential.",
+        allowedGrantTypes: "client_credentials",
+        maxTokenLifetimeSeconds: CANARY_LIFETIME_SECONDS,
       },
       select,
     })) as ClientAgent;

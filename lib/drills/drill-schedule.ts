@@ -20,7 +20,11 @@ export function drillScheduleHours(env: NodeJS.ProcessEnv = process.env): number
  * is still self-contained: its own canary, its own result). A failed drill
  * is an alert in the audit trail (`drill.failed`). Returns a stop function.
  */
-export function scheduleRevocationDrills(ctx: OAuthContext, log: (line: string) => void, hours = drillScheduleHours()): () => void {
+export function scheduleRevocationDrills(
+  ctx: OAuthContext,
+  log: (line: string) => void,
+  hours = drillScheduleHours(),
+): () => void {
   if (hours <= 0) return () => {};
   const everyMs = hours * 3_600_000;
   let timer: NodeJS.Timeout | undefined;
@@ -32,7 +36,9 @@ export function scheduleRevocationDrills(ctx: OAuthContext, log: (line: string) 
       if (servers > 0) {
         const reports = await runDrills(ctx, DRILL_SCHEDULE_ACTOR, { serverIds: "all", trigger: "schedule" });
         const failed = reports.filter((r) => r.outcome === "failed");
-        log(`revocation drills: ${reports.length - failed.length} of ${reports.length} servers passed${failed.length ? ` (failed: ${failed.map((r) => r.serverName).join(", ")})` : ""}`);
+        log(
+          `revocation drills: ${reports.length - failed.length} of ${reports.length} servers passed${failed.length ? ` (failed: ${failed.map((r) => r.serverName).join(", ")})` : ""}`,
+        );
       }
     } catch (e) {
       log(`revocation drills failed to run: ${e instanceof Error ? e.message : String(e)}`);

@@ -15,5 +15,9 @@ function positive(env: Record<string, string | undefined>, name: string, fallbac
 
 export function drillSettings(env: Record<string, string | undefined> = process.env): DrillSettings {
   const targetMs = positive(env, "MANDATE_DRILL_TARGET_MS", 1000);
-  return { targetMs, timeoutMs: Math.max(targetMs, positive(env, "MANDATE_DRILL_TIMEOUT_MS", 10_000)), probeEveryMs: 25 };
+  return {
+    targetMs,
+    timeoutMs: Math.max(targetMs, positive(env, "MANDATE_DRILL_TIMEOUT_MS", 10_000)),
+    probeEveryMs: 25,
+  };
 }

@@ -8,5 +8,9 @@ export async function listDrills(db: Db, opts: { serverId?: string; limit: numbe
     orderBy: { startedAt: "desc" },
     take: opts.limit,
   });
-  return rows.map((r) => ({ ...r, outcome: r.outcome as DrillOutcome, results: (r.results ?? []) as unknown as DrillPoint[] }));
+  return rows.map((r) => ({
+    ...r,
+    outcome: r.outcome as DrillOutcome,
+    results: (r.results ?? []) as unknown as DrillPoint[],
+  }));
 }

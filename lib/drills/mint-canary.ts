@@ -22,13 +22,32 @@ export interface Canary {
  */
 export async function mintCanary(ctx: OAuthContext, server: CatalogServer, now = new Date()): Promise<Canary> {
   const agent = await ensureDrillAgent(ctx.db);
-  if (agent.status !== "active") throw new DomainError("conflict", `The drill agent is ${agent.status}: reactivate it to run drills`);
+  if (agent.status !== "active")
+    throw new DomainError("conflict", `The drill agent is ${agent.status}: reactivate it to run drills`);
   const minted = await mintClientCredentialsToken(
     {
-      ctx, agent, now, claims: [], form: new Map(),
+      ctx,
+      agent,
+      now,
+      claims: [],
+      form: new Map(),
       req: { headers: {}, readBody: async () => Buffer.alloc(0), clientAddress: null, requestId: null },
     },
-    { server, scopes: [], tools: [], maxSessionSeconds: agent.maxTokenLifetimeSeconds, reauthIntervalSeconds: null, until: null, risk: "read" },
+    {
+      server,
+      scopes: [],
+      tools: [],
+      maxSessionSeconds: agent.maxTokenLifetimeSeconds,
+      reauthIntervalSeconds: null,
+      until: null,
+      risk: "read",
+    },
   );
-  return { token: minted.response.access_token, sessionId: minted.sessionId, jti: minted.jti, expiresAt: minted.expiresAt, agentId: agent.id };
+  return {
+    token: minted.response.access_token,
+    sessionId: minted.sessionId,
+    jti: minted.jti,
+    expiresAt: minted.expiresAt,
+    agentId: agent.id,
+  };
 }

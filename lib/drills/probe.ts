@@ -32,14 +32,21 @@ function unopenedSessionAnswer(body: string): boolean {
   }
 }
 
-export async function probeMcp(url: string, token: string, opts: { gateway?: boolean; timeoutMs?: number } = {}): Promise<ProbeOutcome> {
+export async function probeMcp(
+  url: string,
+  token: string,
+  opts: { gateway?: boolean; timeoutMs?: number } = {},
+): Promise<ProbeOutcome> {
   let r: Response;
   try {
     r = await fetch(url, {
       method: "POST",
       headers: {
-        "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18",
-        authorization: `Bearer ${token}`, "user-agent": "mandate-revocation-drill",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token}`,
+        "user-agent": "mandate-revocation-drill",
         ...(opts.gateway ? { "mcp-session-id": UNOPENED_SESSION } : {}),
       },
       body: JSON.stringify({ jsonrpc: "2.0", id: rpcId++, method: "tools/list", params: {} }),
@@ -47,7 +54,12 @@ export async function probeMcp(url: string, token: string, opts: { gateway?: boo
       redirect: "manual",
     });
   } catch (e) {
-    return { kind: "unavailable", status: null, instanceId: null, why: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e) };
+    return {
+      kind: "unavailable",
+      status: null,
+      instanceId: null,
+      why: e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
+    };
   }
   // Only the gateway's own answer is read (it is small); any other body is drained to free the connection.
   const body = opts.gateway ? await r.text().catch(() => "") : (await r.arrayBuffer().catch(() => undefined), "");
@@ -60,9 +72,16 @@ export async function probeMcp(url: string, token: string, opts: { gateway?: boo
   // A gateway that cannot confirm the session fails closed with 503: not a refusal of this token in particular.
   if (opts.gateway) {
     // Past every check of the token, stopped at the unopened session: accepted.
-    if (r.status === 404 && instanceId !== null && unopenedSessionAnswer(body)) return { kind: "accepted", status: 404, instanceId };
-    if (r.status === 404 && instanceId !== null) return { kind: "unavailable", status: 404, instanceId, why: "the gateway does not know this server (HTTP 404)" };
-    return { kind: "unavailable", status: r.status, instanceId, why: instanceId === null ? `HTTP ${r.status} from something that is not a Mandate gateway` : `HTTP ${r.status}` };
+    if (r.status === 404 && instanceId !== null && unopenedSessionAnswer(body))
+      return { kind: "accepted", status: 404, instanceId };
+    if (r.status === 404 && instanceId !== null)
+      return { kind: "unavailable", status: 404, instanceId, why: "the gateway does not know this server (HTTP 404)" };
+    return {
+      kind: "unavailable",
+      status: r.status,
+      instanceId,
+      why: instanceId === null ? `HTTP ${r.status} from something that is not a Mandate gateway` : `HTTP ${r.status}`,
+    };
   }
   if (r.status === 404) return { kind: "unavailable", status: 404, instanceId, why: "HTTP 404: no MCP endpoint here" };
   if (r.status === 503) return { kind: "unavailable", status: 503, instanceId, why: "HTTP 503 (failing closed)" };

@@ -34,13 +34,17 @@ interface Probe {
   instanceId?: string;
   receiverId?: string;
   /** Once: has the revocation taken effect here? A string says why not yet (the last thing seen). */
-  check(): Promise<{ refused: true; detail: string; at?: number } | { refused: false; detail: string; final?: boolean }>;
+  check(): Promise<
+    { refused: true; detail: string; at?: number } | { refused: false; detail: string; final?: boolean }
+  >;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function describe(o: ProbeOutcome): string {
-  return o.kind === "accepted" ? `accepted (HTTP ${o.status})` : `${o.kind === "refused" ? "refused" : "not reachable"}: ${o.why}`;
+  return o.kind === "accepted"
+    ? `accepted (HTTP ${o.status})`
+    : `${o.kind === "refused" ? "refused" : "not reachable"}: ${o.why}`;
 }
 
 /**
@@ -57,7 +61,11 @@ export async function runDrills(
     input.serverIds === "all"
       ? (await ctx.db.mcpServer.findMany({ orderBy: { name: "asc" }, select: { id: true } })).map((s) => s.id)
       : [...new Set(input.serverIds)];
-  if (ids.length === 0) throw new DomainError("invalid", input.serverIds === "all" ? "No MCP server is registered" : "Choose at least one server");
+  if (ids.length === 0)
+    throw new DomainError(
+      "invalid",
+      input.serverIds === "all" ? "No MCP server is registered" : "Choose at least one server",
+    );
   const reports: DrillReport[] = [];
   for (const id of ids) reports.push(await runDrill(ctx, actor, id, input.trigger, settings));
   return reports;
@@ -80,13 +88,29 @@ export async function runDrills(
  * or `drill.failed` (decision deny — the alert a SIEM pages on) when a point
  * did not refuse within the target or could not be measured.
  */
-export async function runDrill(ctx: OAuthContext, actor: Principal, serverId: string, trigger: DrillTrigger, settings: DrillSettings = drillSettings()): Promise<DrillReport> {
+export async function runDrill(
+  ctx: OAuthContext,
+  actor: Principal,
+  serverId: string,
+  trigger: DrillTrigger,
+  settings: DrillSettings = drillSettings(),
+): Promise<DrillReport> {
   const { db } = ctx;
   const row = await db.mcpServer.findUnique({
     where: { id: serverId },
     select: {
-      id: true, name: true, slug: true, resourceUri: true, enforcementMode: true, authorizationServerIssuer: true, introspects: true,
-      receivers: { where: { enabled: true }, select: { id: true, name: true, url: true }, orderBy: { createdAt: "asc" } },
+      id: true,
+      name: true,
+      slug: true,
+      resourceUri: true,
+      enforcementMode: true,
+      authorizationServerIssuer: true,
+      introspects: true,
+      receivers: {
+        where: { enabled: true },
+        select: { id: true, name: true, url: true },
+        orderBy: { createdAt: "asc" },
+      },
     },
   });
   if (!row) throw new DomainError("not_found", "No such MCP server");
@@ -94,13 +118,30 @@ export async function runDrill(ctx: OAuthContext, actor: Principal, serverId: st
   const path = enforcementPathOf(server, server.receivers.length);
   const drillId = timeOrderedId();
   const startedAt = new Date();
-  const base = { id: drillId, serverId: server.id, serverName: server.name, enforcementPath: path, trigger, requestedBy: personOf(actor) ?? actorOf(actor).actorLabel, startedAt, targetMs: settings.targetMs };
+  const base = {
+    id: drillId,
+    serverId: server.id,
+    serverName: server.name,
+    enforcementPath: path,
+    trigger,
+    requestedBy: personOf(actor) ?? actorOf(actor).actorLabel,
+    startedAt,
+    targetMs: settings.targetMs,
+  };
 
   let canary: Canary;
   try {
     canary = await mintCanary(ctx, server, startedAt);
   } catch (e) {
-    return store(db, actor, { ...base, revokedAt: null, finishedAt: new Date(), results: [] }, { problems: [`The canary token could not be minted: ${e instanceof Error ? e.message : String(e)}`], remarks: [] });
+    return store(
+      db,
+      actor,
+      { ...base, revokedAt: null, finishedAt: new Date(), results: [] },
+      {
+        problems: [`The canary token could not be minted: ${e instanceof Error ? e.message : String(e)}`],
+        remarks: [],
+      },
+    );
   }
 
   const results: DrillPoint[] = [];
@@ -112,14 +153,23 @@ export async function runDrill(ctx: OAuthContext, actor: Principal, serverId: st
     const t0 = Date.now();
     revokedAt = new Date(t0);
     await revokingTransaction(db, (tx) =>
-      revokeLiveSessionsIn(tx, actor, { id: canary.sessionId, agentId: canary.agentId }, {
-        reason: `Revocation drill ${drillId}: canary on ${server.name}`, now: revokedAt!, operation: { kind: "drill", drillId },
-      }),
+      revokeLiveSessionsIn(
+        tx,
+        actor,
+        { id: canary.sessionId, agentId: canary.agentId },
+        {
+          reason: `Revocation drill ${drillId}: canary on ${server.name}`,
+          now: revokedAt!,
+          operation: { kind: "drill", drillId },
+        },
+      ),
     );
     if (path === "native_caep") {
       // The outbox is delivered by any instance's worker within its poll; one pass now, as that worker would
       // (deliveries are leased, so nothing is pushed twice), times the push itself rather than the poll.
-      void new SecurityEventDeliveryWorker(db, { keys: ctx.keys, issuer: () => ctx.issuer }).deliverDue().catch(() => 0);
+      void new SecurityEventDeliveryWorker(db, { keys: ctx.keys, issuer: () => ctx.issuer })
+        .deliverDue()
+        .catch(() => 0);
     }
     results.push(...(await Promise.all(probes.map((p) => measure(p, t0, settings)))));
   } catch (e) {
@@ -129,15 +179,25 @@ export async function runDrill(ctx: OAuthContext, actor: Principal, serverId: st
       // Never leave a canary alive, whatever failed.
       revokedAt = new Date();
       await revokingTransaction(db, (tx) =>
-        revokeLiveSessionsIn(tx, actor, { id: canary.sessionId, agentId: canary.agentId }, {
-          reason: `Revocation drill ${drillId}: canary on ${server.name} (drill stopped)`, now: revokedAt!, operation: { kind: "drill", drillId },
-        }),
+        revokeLiveSessionsIn(
+          tx,
+          actor,
+          { id: canary.sessionId, agentId: canary.agentId },
+          {
+            reason: `Revocation drill ${drillId}: canary on ${server.name} (drill stopped)`,
+            now: revokedAt!,
+            operation: { kind: "drill", drillId },
+          },
+        ),
       ).catch(() => []);
     }
   }
   if (path === "native_jwt_only") {
     results.push({
-      kind: "token_expiry", label: "token lifetime", ok: false, ms: null,
+      kind: "token_expiry",
+      label: "token lifetime",
+      ok: false,
+      ms: null,
       detail: `${server.name} trusts Mandate's JWTs only: a revoked token keeps working until it expires, up to ${ctx.settings.accessTokenMaxSeconds} s. Give it a CAEP receiver, have it introspect, or put it behind the gateway.`,
     });
   }
@@ -156,15 +216,29 @@ interface Notes {
 }
 
 /** Step 2: the points to measure, each shown to accept the canary first (a point that never did cannot prove a refusal). */
-async function proveAccepted(ctx: OAuthContext, server: DrilledServer, path: EnforcementPath, canary: Canary, results: DrillPoint[], notes: Notes): Promise<Probe[]> {
+async function proveAccepted(
+  ctx: OAuthContext,
+  server: DrilledServer,
+  path: EnforcementPath,
+  canary: Canary,
+  results: DrillPoint[],
+  notes: Notes,
+): Promise<Probe[]> {
   const probes: Probe[] = [];
   const failedBefore = (p: Omit<DrillPoint, "ok" | "ms" | "detail">, why: string) =>
-    results.push({ ...p, ok: false, ms: null, detail: `The canary was not accepted before the revocation (${why}): nothing could be measured here.` });
+    results.push({
+      ...p,
+      ok: false,
+      ms: null,
+      detail: `The canary was not accepted before the revocation (${why}): nothing could be measured here.`,
+    });
 
   if (path === "gateway") {
     const instances = await liveInstances(ctx.db);
     if (instances.length === 0) {
-      notes.problems.push(`No gateway instance has reported in the last ${INSTANCE_GONE_AFTER_MS / 1000} s: start the server, or set MANDATE_INSTANCE_URL so instances can be reached.`);
+      notes.problems.push(
+        `No gateway instance has reported in the last ${INSTANCE_GONE_AFTER_MS / 1000} s: start the server, or set MANDATE_INSTANCE_URL so instances can be reached.`,
+      );
     }
     for (const instance of instances) {
       const url = `${instance.url}/mcp/${encodeURIComponent(server.slug)}`;
@@ -176,15 +250,21 @@ async function proveAccepted(ctx: OAuthContext, server: DrilledServer, path: Enf
         continue;
       }
       if (before.instanceId !== instance.id) {
-        failedBefore(point, `another instance answered at its address (${before.instanceId ?? "no Mandate-Instance header"})`);
+        failedBefore(
+          point,
+          `another instance answered at its address (${before.instanceId ?? "no Mandate-Instance header"})`,
+        );
         continue;
       }
       probes.push({
         ...point,
         async check() {
           const o = await probeMcp(url, canary.token, { gateway: true });
-          if (o.instanceId !== null && o.instanceId !== instance.id) return { refused: false, detail: `another instance answered (${o.instanceId})` };
-          return o.kind === "refused" ? { refused: true, detail: `refused: ${o.why}` } : { refused: false, detail: o.kind === "accepted" ? "still accepted" : describe(o) };
+          if (o.instanceId !== null && o.instanceId !== instance.id)
+            return { refused: false, detail: `another instance answered (${o.instanceId})` };
+          return o.kind === "refused"
+            ? { refused: true, detail: `refused: ${o.why}` }
+            : { refused: false, detail: o.kind === "accepted" ? "still accepted" : describe(o) };
         },
       });
     }
@@ -200,24 +280,41 @@ async function proveAccepted(ctx: OAuthContext, server: DrilledServer, path: Enf
       ...introspection,
       async check() {
         const s = await inspectToken(ctx, canary.token, new Date());
-        return s.active ? { refused: false, detail: "still active" } : { refused: true, detail: `inactive: ${s.reason}` };
+        return s.active
+          ? { refused: false, detail: "still active" }
+          : { refused: true, detail: `inactive: ${s.reason}` };
       },
     });
   }
 
   for (const receiver of path === "native_caep" ? server.receivers : []) {
     probes.push({
-      kind: "caep_receiver", label: `CAEP receiver ${receiver.name} (${receiver.url})`, receiverId: receiver.id,
+      kind: "caep_receiver",
+      label: `CAEP receiver ${receiver.name} (${receiver.url})`,
+      receiverId: receiver.id,
       async check() {
         const d = await ctx.db.securityEventDelivery.findFirst({
           where: { receiverId: receiver.id, sessionId: canary.sessionId },
           select: { status: true, deliveredAt: true, lastHttpStatus: true, lastError: true, attempts: true },
         });
         if (!d) return { refused: false, detail: "no session-revoked event was queued for this receiver" };
-        if (d.status === "delivered" && d.deliveredAt) return { refused: true, detail: `acknowledged (HTTP ${d.lastHttpStatus ?? "2xx"})`, at: d.deliveredAt.getTime() };
+        if (d.status === "delivered" && d.deliveredAt)
+          return {
+            refused: true,
+            detail: `acknowledged (HTTP ${d.lastHttpStatus ?? "2xx"})`,
+            at: d.deliveredAt.getTime(),
+          };
         const last = d.lastError ? `; last attempt: ${d.lastError}` : "";
-        if (d.status === "failed") return { refused: false, final: true, detail: `the receiver did not accept the session-revoked event after ${d.attempts} attempt(s)${last}` };
-        return { refused: false, detail: `the session-revoked event was not acknowledged (${d.attempts} attempt(s)${last})` };
+        if (d.status === "failed")
+          return {
+            refused: false,
+            final: true,
+            detail: `the receiver did not accept the session-revoked event after ${d.attempts} attempt(s)${last}`,
+          };
+        return {
+          refused: false,
+          detail: `the session-revoked event was not acknowledged (${d.attempts} attempt(s)${last})`,
+        };
       },
     });
   }
@@ -230,13 +327,17 @@ async function proveAccepted(ctx: OAuthContext, server: DrilledServer, path: Enf
       ...native,
       async check() {
         const o = await probeMcp(server.resourceUri, canary.token);
-        return o.kind === "refused" ? { refused: true, detail: `refused: ${o.why}` } : { refused: false, detail: `the revoked canary was ${describe(o)}` };
+        return o.kind === "refused"
+          ? { refused: true, detail: `refused: ${o.why}` }
+          : { refused: false, detail: `the revoked canary was ${describe(o)}` };
       },
     });
   } else if (path === "native_jwt_only") {
     notes.remarks.push(`${server.name} could not be probed at ${server.resourceUri} (${describe(before)}).`);
   } else {
-    notes.remarks.push(`${server.name} itself could not be probed at ${server.resourceUri} (${describe(before)}): only Mandate's side of its revocation signal was measured.`);
+    notes.remarks.push(
+      `${server.name} itself could not be probed at ${server.resourceUri} (${describe(before)}): only Mandate's side of its revocation signal was measured.`,
+    );
   }
   return probes;
 }
@@ -257,7 +358,12 @@ async function measure(p: Probe, t0: number, settings: DrillSettings): Promise<D
     if (seen.refused) {
       const ms = Math.max(0, (seen.at ?? now) - t0);
       const ok = ms <= settings.targetMs;
-      return { ...point, ok, ms, detail: ok ? seen.detail : `${seen.detail}, after ${ms} ms: slower than the ${settings.targetMs} ms target` };
+      return {
+        ...point,
+        ok,
+        ms,
+        detail: ok ? seen.detail : `${seen.detail}, after ${ms} ms: slower than the ${settings.targetMs} ms target`,
+      };
     }
     last = seen.detail;
     if (seen.final || now >= deadline) break;
@@ -280,23 +386,54 @@ async function store(
   const slowestMs = times.length > 0 && times.every((t): t is number => t !== null) ? Math.max(...times) : null;
   const slowest = d.results.find((r) => r.ms === slowestMs);
   const reason = passed
-    ? [`Refused at every enforcement point within ${d.targetMs} ms (slowest ${slowestMs} ms: ${slowest?.label}).`, ...notes.remarks].join(" ")
-    : [...notes.problems, ...failing.map((r) => `${r.label}: ${r.detail}`), ...notes.remarks].join(" ") || "No enforcement point could be measured.";
+    ? [
+        `Refused at every enforcement point within ${d.targetMs} ms (slowest ${slowestMs} ms: ${slowest?.label}).`,
+        ...notes.remarks,
+      ].join(" ")
+    : [...notes.problems, ...failing.map((r) => `${r.label}: ${r.detail}`), ...notes.remarks].join(" ") ||
+      "No enforcement point could be measured.";
   const report: DrillReport = { ...d, outcome: passed ? "passed" : "failed", slowestMs, reason };
   await db.$transaction(async (tx) => {
     await tx.revocationDrill.create({
       data: {
-        id: report.id, serverId: report.serverId, serverName: report.serverName, enforcementPath: report.enforcementPath, trigger: report.trigger,
-        requestedBy: report.requestedBy, startedAt: report.startedAt, revokedAt: report.revokedAt, finishedAt: report.finishedAt, targetMs: report.targetMs,
-        outcome: report.outcome, slowestMs: report.slowestMs, reason: report.reason.slice(0, 4000), results: report.results as never,
+        id: report.id,
+        serverId: report.serverId,
+        serverName: report.serverName,
+        enforcementPath: report.enforcementPath,
+        trigger: report.trigger,
+        requestedBy: report.requestedBy,
+        startedAt: report.startedAt,
+        revokedAt: report.revokedAt,
+        finishedAt: report.finishedAt,
+        targetMs: report.targetMs,
+        outcome: report.outcome,
+        slowestMs: report.slowestMs,
+        reason: report.reason.slice(0, 4000),
+        results: report.results as never,
       },
     });
     await recordAudit(tx, {
-      action: passed ? "drill.passed" : "drill.failed", ...actorOf(actor), targetType: "mcp_server", targetId: report.serverId, targetLabel: report.serverName,
-      decision: passed ? "allow" : "deny", reason: report.reason.slice(0, 1000), occurredAt: report.finishedAt,
+      action: passed ? "drill.passed" : "drill.failed",
+      ...actorOf(actor),
+      targetType: "mcp_server",
+      targetId: report.serverId,
+      targetLabel: report.serverName,
+      decision: passed ? "allow" : "deny",
+      reason: report.reason.slice(0, 1000),
+      occurredAt: report.finishedAt,
       detail: {
-        drill_id: report.id, trigger: report.trigger, enforcement_path: report.enforcementPath, target_ms: report.targetMs, slowest_ms: report.slowestMs,
-        points: report.results.map((r) => ({ kind: r.kind, label: r.label, ok: r.ok, ms: r.ms, ...(r.instanceId ? { instance: r.instanceId } : {}) })),
+        drill_id: report.id,
+        trigger: report.trigger,
+        enforcement_path: report.enforcementPath,
+        target_ms: report.targetMs,
+        slowest_ms: report.slowestMs,
+        points: report.results.map((r) => ({
+          kind: r.kind,
+          label: r.label,
+          ok: r.ok,
+          ms: r.ms,
+          ...(r.instanceId ? { instance: r.instanceId } : {}),
+        })),
       },
     });
   });

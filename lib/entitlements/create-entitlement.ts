@@ -6,12 +6,22 @@ import { createEntitlementSchema, type CreateEntitlementInput } from "./entitlem
 import { requireGrantableTools } from "./require-grantable-tools";
 
 /** Creates an entitlement; its risk is derived from its tools (the highest), never set by hand. */
-export async function createEntitlement(db: Db, actor: Principal, raw: CreateEntitlementInput, now = new Date()): Promise<{ id: string }> {
+export async function createEntitlement(
+  db: Db,
+  actor: Principal,
+  raw: CreateEntitlementInput,
+  now = new Date(),
+): Promise<{ id: string }> {
   return db.$transaction((tx) => createEntitlementIn(tx, actor, raw, now));
 }
 
 /** createEntitlement inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function createEntitlementIn(tx: Tx, actor: Principal, raw: CreateEntitlementInput, now = new Date()): Promise<{ id: string }> {
+export async function createEntitlementIn(
+  tx: Tx,
+  actor: Principal,
+  raw: CreateEntitlementInput,
+  now = new Date(),
+): Promise<{ id: string }> {
   const input = createEntitlementSchema.parse(raw);
   if (await tx.entitlement.findUnique({ where: { name: input.name }, select: { id: true } })) {
     throw new DomainError("conflict", "An entitlement with this name already exists", "name");
@@ -31,13 +41,25 @@ export async function createEntitlementIn(tx: Tx, actor: Principal, raw: CreateE
     },
   });
   await recordAudit(tx, {
-    action: "entitlement.created", ...actorOf(actor), targetType: "entitlement", targetId: row.id, targetLabel: row.name,
-    decision: "allow", reason: `${tools.length} tool(s) on ${server.name}, risk ${risk}`, occurredAt: now,
+    action: "entitlement.created",
+    ...actorOf(actor),
+    targetType: "entitlement",
+    targetId: row.id,
+    targetLabel: row.name,
+    decision: "allow",
+    reason: `${tools.length} tool(s) on ${server.name}, risk ${risk}`,
+    occurredAt: now,
     detail: {
       before: null,
       after: {
-        name: row.name, description: row.description, serverId: server.id, maxSessionSeconds: row.maxSessionSeconds,
-        reauthIntervalSeconds: row.reauthIntervalSeconds, toolIds: tools.map((t) => t.id), tools: tools.map((t) => t.name), risk,
+        name: row.name,
+        description: row.description,
+        serverId: server.id,
+        maxSessionSeconds: row.maxSessionSeconds,
+        reauthIntervalSeconds: row.reauthIntervalSeconds,
+        toolIds: tools.map((t) => t.id),
+        tools: tools.map((t) => t.name),
+        risk,
       },
     },
   });

@@ -8,6 +8,10 @@ export interface EntitlementOption {
 
 /** Entitlements for pickers (the Assign dialog, list filters), by name. */
 export async function entitlementOptions(db: Db): Promise<EntitlementOption[]> {
-  const rows = await db.entitlement.findMany({ orderBy: { name: "asc" }, take: 2000, select: { id: true, name: true, server: { select: { name: true } } } });
+  const rows = await db.entitlement.findMany({
+    orderBy: { name: "asc" },
+    take: 2000,
+    select: { id: true, name: true, server: { select: { name: true } } },
+  });
   return rows.map((e) => ({ id: e.id, name: e.name, serverName: e.server.name }));
 }

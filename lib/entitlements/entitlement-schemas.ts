@@ -17,7 +17,12 @@ const sessionSecondsSchema = z.coerce
 /** Optional: how old a person's sign-in may be before the agent must send them back to re-authenticate. */
 const reauthSecondsSchema = z.preprocess(
   (value) => (value === null ? undefined : emptyToUndefined(value)),
-  z.coerce.number().int("Whole seconds").min(60, "At least a minute").max(MAX_SESSION_SECONDS, "At most 24 hours").optional(),
+  z.coerce
+    .number()
+    .int("Whole seconds")
+    .min(60, "At least a minute")
+    .max(MAX_SESSION_SECONDS, "At most 24 hours")
+    .optional(),
 );
 
 const entitlementFields = {

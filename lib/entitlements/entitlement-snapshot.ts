@@ -11,8 +11,13 @@ export async function entitlementSnapshot(tx: Tx, entitlementId: string) {
   if (!e) throw new DomainError("not_found", "No such entitlement");
   const tools = e.tools.map((t) => t.tool).sort((a, b) => a.name.localeCompare(b.name));
   return {
-    name: e.name, description: e.description, serverId: e.serverId, maxSessionSeconds: e.maxSessionSeconds,
-    reauthIntervalSeconds: e.reauthIntervalSeconds, toolIds: tools.map((t) => t.id), tools: tools.map((t) => t.name),
+    name: e.name,
+    description: e.description,
+    serverId: e.serverId,
+    maxSessionSeconds: e.maxSessionSeconds,
+    reauthIntervalSeconds: e.reauthIntervalSeconds,
+    toolIds: tools.map((t) => t.id),
+    tools: tools.map((t) => t.name),
     risk: highestRisk(tools.map((t) => ({ risk: t.risk as Risk }))),
   };
 }

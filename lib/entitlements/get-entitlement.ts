@@ -21,14 +21,25 @@ export async function getEntitlement(db: Db, entitlementId: string): Promise<Ent
     where: { id: entitlementId },
     include: {
       server: { select: { id: true, name: true, resourceUri: true } },
-      tools: { select: { tool: { select: { id: true, name: true, title: true, scope: true, risk: true, status: true } } } },
+      tools: {
+        select: { tool: { select: { id: true, name: true, title: true, scope: true, risk: true, status: true } } },
+      },
     },
   });
   if (!e) return null;
-  const tools = e.tools.map((t) => ({ ...t.tool, risk: t.tool.risk as Risk })).sort((a, b) => a.name.localeCompare(b.name));
+  const tools = e.tools
+    .map((t) => ({ ...t.tool, risk: t.tool.risk as Risk }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return {
-    id: e.id, name: e.name, description: e.description, server: e.server, maxSessionSeconds: e.maxSessionSeconds,
-    reauthIntervalSeconds: e.reauthIntervalSeconds, tools, risk: highestRisk(tools.filter((t) => t.status === "approved")),
-    createdAt: e.createdAt, updatedAt: e.updatedAt,
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    server: e.server,
+    maxSessionSeconds: e.maxSessionSeconds,
+    reauthIntervalSeconds: e.reauthIntervalSeconds,
+    tools,
+    risk: highestRisk(tools.filter((t) => t.status === "approved")),
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
   };
 }

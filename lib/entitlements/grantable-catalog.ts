@@ -14,7 +14,11 @@ export async function grantableCatalog(db: Db): Promise<GrantableServer[]> {
     select: {
       id: true,
       name: true,
-      tools: { where: { status: "approved" }, orderBy: { name: "asc" }, select: { id: true, name: true, title: true, scope: true, risk: true } },
+      tools: {
+        where: { status: "approved" },
+        orderBy: { name: "asc" },
+        select: { id: true, name: true, title: true, scope: true, risk: true },
+      },
     },
   });
   return servers.map((s) => ({ ...s, tools: s.tools.map((t) => ({ ...t, risk: t.risk as Risk })) }));

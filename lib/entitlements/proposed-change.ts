@@ -58,5 +58,11 @@ export interface WhatIfSummary {
   gains: IdentityChange[];
   losses: IdentityChange[];
   sessionsLosingTools: SessionLosingTools[];
-  counts: { identitiesGaining: number; identitiesLosing: number; toolsGained: number; toolsLost: number; sessions: number };
+  counts: {
+    identitiesGaining: number;
+    identitiesLosing: number;
+    toolsGained: number;
+    toolsLost: number;
+    sessions: number;
+  };
 }

@@ -14,15 +14,28 @@ import { requireGrantableTools } from "./require-grantable-tools";
  * carries the tool list before and after, and live sessions holding a tool it
  * no longer grants are revoked in the same transaction.
  */
-export async function updateEntitlement(db: Db, actor: Principal, raw: UpdateEntitlementInput, now = new Date()): Promise<void> {
+export async function updateEntitlement(
+  db: Db,
+  actor: Principal,
+  raw: UpdateEntitlementInput,
+  now = new Date(),
+): Promise<void> {
   await revokingTransaction(db, (tx) => updateEntitlementIn(tx, actor, raw, now));
 }
 
 /** updateEntitlement inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function updateEntitlementIn(tx: Tx, actor: Principal, raw: UpdateEntitlementInput, now = new Date()): Promise<void> {
+export async function updateEntitlementIn(
+  tx: Tx,
+  actor: Principal,
+  raw: UpdateEntitlementInput,
+  now = new Date(),
+): Promise<void> {
   const input = updateEntitlementSchema.parse(raw);
   const before = await entitlementSnapshot(tx, input.entitlementId);
-  if (input.name !== before.name && (await tx.entitlement.findUnique({ where: { name: input.name }, select: { id: true } }))) {
+  if (
+    input.name !== before.name &&
+    (await tx.entitlement.findUnique({ where: { name: input.name }, select: { id: true } }))
+  ) {
     throw new DomainError("conflict", "An entitlement with this name already exists", "name");
   }
   const { tools } = await requireGrantableTools(tx, before.serverId, input.toolIds);
@@ -40,15 +53,28 @@ export async function updateEntitlementIn(tx: Tx, actor: Principal, raw: UpdateE
   });
   const after = await entitlementSnapshot(tx, input.entitlementId);
   await recordAudit(tx, {
-    action: "entitlement.updated", ...actorOf(actor), targetType: "entitlement", targetId: input.entitlementId, targetLabel: after.name,
-    decision: "allow", reason: "Entitlement changed", occurredAt: now, detail: { before, after },
+    action: "entitlement.updated",
+    ...actorOf(actor),
+    targetType: "entitlement",
+    targetId: input.entitlementId,
+    targetLabel: after.name,
+    decision: "allow",
+    reason: "Entitlement changed",
+    occurredAt: now,
+    detail: { before, after },
   });
   // Its holders' live sessions lose the tools it no longer grants (unless another grant still gives them).
   const removed = before.toolIds.filter((id) => !after.toolIds.includes(id));
   if (removed.length > 0) {
     await reconcileLiveSessionsIn(
-      tx, actor, { sessions: { serverId: before.serverId }, tools: removed },
-      { reason: `Entitlement ${after.name} changed: ${removed.length} tool(s) removed`, now, operation: { kind: "entitlement_changed", entitlementId: input.entitlementId } },
+      tx,
+      actor,
+      { sessions: { serverId: before.serverId }, tools: removed },
+      {
+        reason: `Entitlement ${after.name} changed: ${removed.length} tool(s) removed`,
+        now,
+        operation: { kind: "entitlement_changed", entitlementId: input.entitlementId },
+      },
     );
   }
 }

@@ -8,7 +8,14 @@ import {
   type EffectiveAccess,
   type ReachableTool,
 } from "./effective-access";
-import type { AffectedIdentity, ChangedTool, IdentityChange, ProposedChange, SessionLosingTools, WhatIfSummary } from "./proposed-change";
+import type {
+  AffectedIdentity,
+  ChangedTool,
+  IdentityChange,
+  ProposedChange,
+  SessionLosingTools,
+  WhatIfSummary,
+} from "./proposed-change";
 
 /**
  * What-if preview: who would gain or lose which tools if a change were made.
@@ -58,7 +65,10 @@ interface Scope {
   userIds: Set<string>;
 }
 
-type Identity = { kind: "agent"; agentId: string } | { kind: "user"; userId: string } | { kind: "agent_for_user"; agentId: string; userId: string };
+type Identity =
+  | { kind: "agent"; agentId: string }
+  | { kind: "user"; userId: string }
+  | { kind: "agent_for_user"; agentId: string; userId: string };
 
 const keyOf = (i: Identity): string =>
   i.kind === "agent" ? `a:${i.agentId}` : i.kind === "user" ? `u:${i.userId}` : `p:${i.agentId}:${i.userId}`;
@@ -68,7 +78,12 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
 
   // Agents already holding the entitlement: their own reach, and their reach for anyone, may move.
   const holders = await tx.assignment.findMany({
-    where: { entitlementId: scope.entitlementId, principalType: "agent", endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+    where: {
+      entitlementId: scope.entitlementId,
+      principalType: "agent",
+      endedAt: null,
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+    },
     select: { agentId: true },
   });
   for (const h of holders) if (h.agentId) scope.agentIds.add(h.agentId);
@@ -81,14 +96,26 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
       serverId: scope.serverId,
       OR: [{ agentId: { in: [...scope.agentIds] } }, { userId: { in: [...scope.userIds] } }],
     },
-    select: { id: true, agentId: true, userId: true, scopes: true, toolIds: true, server: { select: { name: true, resourceUri: true } } },
+    select: {
+      id: true,
+      agentId: true,
+      userId: true,
+      scopes: true,
+      toolIds: true,
+      server: { select: { name: true, resourceUri: true } },
+    },
   });
 
   const identities = new Map<string, Identity>();
   const add = (i: Identity) => identities.set(keyOf(i), i);
   for (const agentId of scope.agentIds) add({ kind: "agent", agentId });
   for (const userId of scope.userIds) add({ kind: "user", userId });
-  for (const s of sessions) add(s.userId ? { kind: "agent_for_user", agentId: s.agentId, userId: s.userId } : { kind: "agent", agentId: s.agentId });
+  for (const s of sessions)
+    add(
+      s.userId
+        ? { kind: "agent_for_user", agentId: s.agentId, userId: s.userId }
+        : { kind: "agent", agentId: s.agentId },
+    );
 
   const before = await accessOf(tx, identities, now);
   await apply(tx, change, now);
@@ -97,7 +124,8 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
   const gains: { identity: Identity; tools: ReachableTool[] }[] = [];
   const losses: { identity: Identity; tools: ReachableTool[] }[] = [];
   for (const [key, identity] of identities) {
-    const b = toolsById(before.get(key)), a = toolsById(after.get(key));
+    const b = toolsById(before.get(key)),
+      a = toolsById(after.get(key));
     const gained = [...a.values()].filter((t) => !b.has(t.toolId));
     const lost = [...b.values()].filter((t) => !a.has(t.toolId));
     if (gained.length) gains.push({ identity, tools: gained });
@@ -106,24 +134,51 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
 
   // A live session is revoked when it loses a tool it holds (what its tokens carry), as the reconciliation that
   // follows the real change does. Only what this change takes away counts: a tool already unreachable before is not its doing.
-  const sessionsLosing: { id: string; agentId: string; userId: string | null; serverName: string; toolsLost: string[] }[] = [];
+  const sessionsLosing: {
+    id: string;
+    agentId: string;
+    userId: string | null;
+    serverName: string;
+    toolsLost: string[];
+  }[] = [];
   for (const s of sessions) {
-    const key = keyOf(s.userId ? { kind: "agent_for_user", agentId: s.agentId, userId: s.userId } : { kind: "agent", agentId: s.agentId });
-    const had = toolsById(before.get(key)), keeps = toolsById(after.get(key));
+    const key = keyOf(
+      s.userId
+        ? { kind: "agent_for_user", agentId: s.agentId, userId: s.userId }
+        : { kind: "agent", agentId: s.agentId },
+    );
+    const had = toolsById(before.get(key)),
+      keeps = toolsById(after.get(key));
     const heldIds = s.toolIds.split(" ").filter(Boolean);
     // Sessions recorded before tools were: held what their scopes covered on that server.
     const scopes = new Set(s.scopes.split(" "));
-    const held = heldIds.length > 0 ? heldIds : [...had.values()].filter((t) => t.resourceUri === s.server.resourceUri && scopes.has(t.scope)).map((t) => t.toolId);
-    const toolsLost = held.filter((id) => had.has(id) && !keeps.has(id)).map((id) => had.get(id)!.toolName).sort();
-    if (toolsLost.length) sessionsLosing.push({ id: s.id, agentId: s.agentId, userId: s.userId, serverName: s.server.name, toolsLost });
+    const held =
+      heldIds.length > 0
+        ? heldIds
+        : [...had.values()]
+            .filter((t) => t.resourceUri === s.server.resourceUri && scopes.has(t.scope))
+            .map((t) => t.toolId);
+    const toolsLost = held
+      .filter((id) => had.has(id) && !keeps.has(id))
+      .map((id) => had.get(id)!.toolName)
+      .sort();
+    if (toolsLost.length)
+      sessionsLosing.push({ id: s.id, agentId: s.agentId, userId: s.userId, serverName: s.server.name, toolsLost });
   }
 
-  const labels = await labelsOf(tx, [...gains, ...losses].map((c) => c.identity), sessionsLosing);
+  const labels = await labelsOf(
+    tx,
+    [...gains, ...losses].map((c) => c.identity),
+    sessionsLosing,
+  );
   const describeChanges = (changes: typeof gains): IdentityChange[] =>
     changes
       .map((c) => ({ identity: labels.identity(c.identity), tools: c.tools.map(toChangedTool).sort(byRiskThenName) }))
-      .sort((x, y) => x.identity.kind.localeCompare(y.identity.kind) || x.identity.label.localeCompare(y.identity.label));
-  const g = describeChanges(gains), l = describeChanges(losses);
+      .sort(
+        (x, y) => x.identity.kind.localeCompare(y.identity.kind) || x.identity.label.localeCompare(y.identity.label),
+      );
+  const g = describeChanges(gains),
+    l = describeChanges(losses);
   const sessionsLosingTools: SessionLosingTools[] = sessionsLosing.map((s) => ({
     sessionId: s.id,
     agent: { id: s.agentId, name: labels.agent(s.agentId) },
@@ -147,16 +202,26 @@ async function simulate(tx: Tx, change: ProposedChange, now: Date): Promise<What
 
 /** The entitlement a change touches and the principals it touches directly (a group stands for its members). */
 async function scopeOf(tx: Tx, change: ProposedChange, now: Date): Promise<Scope> {
-  const scope = (entitlementId: string, serverId: string): Scope => ({ entitlementId, serverId, agentIds: new Set(), userIds: new Set() });
+  const scope = (entitlementId: string, serverId: string): Scope => ({
+    entitlementId,
+    serverId,
+    agentIds: new Set(),
+    userIds: new Set(),
+  });
   const addPrincipal = async (s: Scope, type: "agent" | "user" | "group", id: string) => {
     if (type === "agent") s.agentIds.add(id);
     else if (type === "user") s.userIds.add(id);
-    else for (const m of await tx.groupMembership.findMany({ where: { groupId: id }, select: { userId: true } })) s.userIds.add(m.userId);
+    else
+      for (const m of await tx.groupMembership.findMany({ where: { groupId: id }, select: { userId: true } }))
+        s.userIds.add(m.userId);
   };
 
   switch (change.kind) {
     case "assign": {
-      const entitlement = await tx.entitlement.findUnique({ where: { id: change.entitlementId }, select: { id: true, serverId: true } });
+      const entitlement = await tx.entitlement.findUnique({
+        where: { id: change.entitlementId },
+        select: { id: true, serverId: true },
+      });
       if (!entitlement) throw new DomainError("not_found", "That entitlement no longer exists.", "entitlementId");
       const exists =
         change.principalType === "agent"
@@ -172,7 +237,14 @@ async function scopeOf(tx: Tx, change: ProposedChange, now: Date): Promise<Scope
     case "end_assignment": {
       const a = await tx.assignment.findUnique({
         where: { id: change.assignmentId },
-        select: { endedAt: true, principalType: true, agentId: true, userId: true, groupId: true, entitlement: { select: { id: true, serverId: true } } },
+        select: {
+          endedAt: true,
+          principalType: true,
+          agentId: true,
+          userId: true,
+          groupId: true,
+          entitlement: { select: { id: true, serverId: true } },
+        },
       });
       if (!a) throw new DomainError("not_found", "That assignment no longer exists.", "assignmentId");
       if (a.endedAt) throw new DomainError("conflict", "That assignment has already ended.", "assignmentId");
@@ -181,11 +253,15 @@ async function scopeOf(tx: Tx, change: ProposedChange, now: Date): Promise<Scope
       return s;
     }
     case "set_entitlement_tools": {
-      const entitlement = await tx.entitlement.findUnique({ where: { id: change.entitlementId }, select: { id: true, serverId: true } });
+      const entitlement = await tx.entitlement.findUnique({
+        where: { id: change.entitlementId },
+        select: { id: true, serverId: true },
+      });
       if (!entitlement) throw new DomainError("not_found", "That entitlement no longer exists.", "entitlementId");
       const wanted = [...new Set(change.toolIds)];
       const onServer = await tx.tool.count({ where: { id: { in: wanted }, serverId: entitlement.serverId } });
-      if (onServer !== wanted.length) throw new DomainError("invalid", "Every tool must belong to the entitlement's MCP server.", "toolIds");
+      if (onServer !== wanted.length)
+        throw new DomainError("invalid", "Every tool must belong to the entitlement's MCP server.", "toolIds");
       const s = scope(entitlement.id, entitlement.serverId);
       const live = await tx.assignment.findMany({
         where: { entitlementId: entitlement.id, endedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
@@ -214,19 +290,25 @@ async function apply(tx: Tx, change: ProposedChange, now: Date): Promise<void> {
       });
       return;
     case "end_assignment":
-      await tx.assignment.update({ where: { id: change.assignmentId }, data: { endedAt: now, endedReason: "What-if preview" } });
+      await tx.assignment.update({
+        where: { id: change.assignmentId },
+        data: { endedAt: now, endedReason: "What-if preview" },
+      });
       return;
     case "set_entitlement_tools":
       await tx.entitlementTool.deleteMany({ where: { entitlementId: change.entitlementId } });
       if (change.toolIds.length) {
-        await tx.entitlementTool.createMany({ data: [...new Set(change.toolIds)].map((toolId) => ({ entitlementId: change.entitlementId, toolId })) });
+        await tx.entitlementTool.createMany({
+          data: [...new Set(change.toolIds)].map((toolId) => ({ entitlementId: change.entitlementId, toolId })),
+        });
       }
       return;
   }
 }
 
 async function accessOf(tx: Tx, identities: Map<string, Identity>, now: Date): Promise<Map<string, EffectiveAccess>> {
-  const agentIds = new Set<string>(), userIds = new Set<string>();
+  const agentIds = new Set<string>(),
+    userIds = new Set<string>();
   for (const i of identities.values()) {
     if (i.kind !== "user") agentIds.add(i.agentId);
     if (i.kind !== "agent") userIds.add(i.userId);
@@ -239,7 +321,11 @@ async function accessOf(tx: Tx, identities: Map<string, Identity>, now: Date): P
   for (const [key, i] of identities) {
     result.set(
       key,
-      i.kind === "agent" ? agents.get(i.agentId)! : i.kind === "user" ? users.get(i.userId)! : intersectAccess(agents.get(i.agentId)!, users.get(i.userId)!),
+      i.kind === "agent"
+        ? agents.get(i.agentId)!
+        : i.kind === "user"
+          ? users.get(i.userId)!
+          : intersectAccess(agents.get(i.agentId)!, users.get(i.userId)!),
     );
   }
   return result;
@@ -258,7 +344,8 @@ function byRiskThenName(a: ChangedTool, b: ChangedTool): number {
 }
 
 async function labelsOf(tx: Tx, identities: Identity[], sessions: { agentId: string; userId: string | null }[]) {
-  const agentIds = new Set<string>(), userIds = new Set<string>();
+  const agentIds = new Set<string>(),
+    userIds = new Set<string>();
   for (const i of identities) {
     if (i.kind !== "user") agentIds.add(i.agentId);
     if (i.kind !== "agent") userIds.add(i.userId);
@@ -281,7 +368,12 @@ async function labelsOf(tx: Tx, identities: Identity[], sessions: { agentId: str
     identity(i: Identity): AffectedIdentity {
       if (i.kind === "agent") return { kind: "agent", agentId: i.agentId, label: agent(i.agentId) };
       if (i.kind === "user") return { kind: "user", userId: i.userId, label: user(i.userId) };
-      return { kind: "agent_for_user", agentId: i.agentId, userId: i.userId, label: `${agent(i.agentId)} for ${user(i.userId)}` };
+      return {
+        kind: "agent_for_user",
+        agentId: i.agentId,
+        userId: i.userId,
+        label: `${agent(i.agentId)} for ${user(i.userId)}`,
+      };
     },
   };
 }

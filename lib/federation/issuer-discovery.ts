@@ -9,7 +9,11 @@ const MAX_BYTES = 256 * 1024;
 async function getJson(fetchFn: FetchLike, url: string, field: string): Promise<Record<string, unknown> | null> {
   let res: Response;
   try {
-    res = await fetchFn(url, { headers: { accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetchFn(url, {
+      headers: { accept: "application/json" },
+      redirect: "error",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (e) {
     throw new DomainError("invalid", `Could not reach ${url}: ${e instanceof Error ? e.message : String(e)}`, field);
   }
@@ -47,12 +51,21 @@ export function metadataUrls(issuer: string): string[] {
  * `issuer` must be exactly the issuer asked for (OIDC Discovery §4.3,
  * RFC 8414 §3.3): otherwise another party's keys could be trusted under this name.
  */
-export async function discoverJwksUri(issuer: string, fetchFn: FetchLike = fetch): Promise<{ jwksUri: string; metadataUrl: string }> {
+export async function discoverJwksUri(
+  issuer: string,
+  fetchFn: FetchLike = fetch,
+): Promise<{ jwksUri: string; metadataUrl: string }> {
   for (const url of metadataUrls(issuer)) {
     const meta = await getJson(fetchFn, url, "issuer");
     if (!meta) continue;
-    if (meta.issuer !== issuer) throw new DomainError("invalid", `The metadata at ${url} names issuer ${JSON.stringify(meta.issuer)}, not ${issuer}`, "issuer");
-    if (typeof meta.jwks_uri !== "string") throw new DomainError("invalid", `The metadata at ${url} has no jwks_uri`, "issuer");
+    if (meta.issuer !== issuer)
+      throw new DomainError(
+        "invalid",
+        `The metadata at ${url} names issuer ${JSON.stringify(meta.issuer)}, not ${issuer}`,
+        "issuer",
+      );
+    if (typeof meta.jwks_uri !== "string")
+      throw new DomainError("invalid", `The metadata at ${url} has no jwks_uri`, "issuer");
     return { jwksUri: meta.jwks_uri, metadataUrl: url };
   }
   throw new DomainError("invalid", `No OpenID Connect or RFC 8414 metadata found for ${issuer}`, "issuer");
@@ -75,12 +88,18 @@ export async function fetchJwks(jwksUri: string, fetchFn: FetchLike = fetch): Pr
 /** The keys of a JWK Set, checked to be public: a set that carries private key material is refused. */
 export function describeKeys(jwks: unknown, field = "jwks"): PublishedKey[] {
   const keys = typeof jwks === "object" && jwks !== null ? (jwks as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || keys.length === 0) throw new DomainError("invalid", "A JWK Set needs a non-empty \"keys\" array", field);
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new DomainError("invalid", 'A JWK Set needs a non-empty "keys" array', field);
   return keys.map((k: unknown) => {
     if (typeof k !== "object" || k === null) throw new DomainError("invalid", "Every key must be a JSON object", field);
     const key = k as Record<string, unknown>;
     if (typeof key.kty !== "string") throw new DomainError("invalid", "Every key needs a kty", field);
-    if ("d" in key || "p" in key || "k" in key) throw new DomainError("invalid", "The JWK Set contains private or symmetric key material; give only public keys", field);
+    if ("d" in key || "p" in key || "k" in key)
+      throw new DomainError(
+        "invalid",
+        "The JWK Set contains private or symmetric key material; give only public keys",
+        field,
+      );
     const str = (v: unknown) => (typeof v === "string" ? v : null);
     return { kid: str(key.kid), kty: key.kty, alg: str(key.alg), use: str(key.use) };
   });

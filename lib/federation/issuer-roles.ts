@@ -23,7 +23,18 @@ export function hasIssuerRole(stored: string, role: IssuerRole): boolean {
 }
 
 /** JWS algorithms an issuer may be allowed: asymmetric only (RFC 8725 §3.1–3.2: no `none`, no HMAC with public keys). */
-export const ISSUER_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] as const;
+export const ISSUER_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+] as const;
 export type IssuerAlgorithm = (typeof ISSUER_ALGORITHMS)[number];
 export const DEFAULT_ISSUER_ALGORITHMS: readonly IssuerAlgorithm[] = ["RS256", "ES256", "EdDSA", "PS256"];
 

@@ -8,9 +8,14 @@ import { canonicalJson } from "@/lib/servers/canonical-json";
  * an HMAC-SHA-256 of their canonical JSON (to match a known call without
  * keeping it), or their shape with every value replaced.
  */
-export function loggedArguments(mode: "none" | "hash" | "redacted", args: Record<string, unknown> | undefined, key: () => Buffer = argumentHashKey): Record<string, unknown> {
+export function loggedArguments(
+  mode: "none" | "hash" | "redacted",
+  args: Record<string, unknown> | undefined,
+  key: () => Buffer = argumentHashKey,
+): Record<string, unknown> {
   if (mode === "none" || args === undefined) return {};
-  if (mode === "hash") return { argumentsHmacSha256: createHmac("sha256", key()).update(canonicalJson(args)).digest("hex") };
+  if (mode === "hash")
+    return { argumentsHmacSha256: createHmac("sha256", key()).update(canonicalJson(args)).digest("hex") };
   return { arguments: redact(args) };
 }
 
@@ -26,12 +31,17 @@ let derived: { from: string; key: Buffer } | undefined;
  */
 export function argumentHashKey(env: Record<string, string | undefined> = process.env): Buffer {
   const from = env.MANDATE_MASTER_KEY ?? "";
-  if (derived?.from !== from) derived = { from, key: Buffer.from(hkdfSync("sha256", masterKey(env), Buffer.alloc(0), "mandate audit argument hmac v1", 32)) };
+  if (derived?.from !== from)
+    derived = {
+      from,
+      key: Buffer.from(hkdfSync("sha256", masterKey(env), Buffer.alloc(0), "mandate audit argument hmac v1", 32)),
+    };
   return derived.key;
 }
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
   return "[redacted]";
 }

@@ -42,7 +42,10 @@ export interface GatewayServer {
  * two intervals (an idle server) is read before it is used.
  */
 export class GatewayDirectory {
-  private readonly entries = new Map<string, { server: GatewayServer | null; until: number; loading?: Promise<GatewayServer | null> }>();
+  private readonly entries = new Map<
+    string,
+    { server: GatewayServer | null; until: number; loading?: Promise<GatewayServer | null> }
+  >();
 
   constructor(
     private readonly db: Db,
@@ -60,7 +63,10 @@ export class GatewayDirectory {
     return loading;
   }
 
-  private reload(slug: string, stale: { server: GatewayServer | null; until: number } | undefined): Promise<GatewayServer | null> {
+  private reload(
+    slug: string,
+    stale: { server: GatewayServer | null; until: number } | undefined,
+  ): Promise<GatewayServer | null> {
     const loading = this.load(slug).then(
       (server) => {
         if (this.entries.size > 10_000) this.entries.clear();
@@ -85,11 +91,25 @@ export class GatewayDirectory {
     const row = await this.db.mcpServer.findUnique({
       where: { slug },
       select: {
-        id: true, name: true, slug: true, resourceUri: true, enforcementMode: true, upstreamUrl: true, upstreamCredentialEnc: true, argumentLogging: true,
+        id: true,
+        name: true,
+        slug: true,
+        resourceUri: true,
+        enforcementMode: true,
+        upstreamUrl: true,
+        upstreamCredentialEnc: true,
+        argumentLogging: true,
         tools: {
           select: {
-            id: true, name: true, scope: true, risk: true, status: true,
-            description: true, inputSchema: true, approvedDefinitionHash: true, definitionChangedAt: true,
+            id: true,
+            name: true,
+            scope: true,
+            risk: true,
+            status: true,
+            description: true,
+            inputSchema: true,
+            approvedDefinitionHash: true,
+            definitionChangedAt: true,
           },
         },
       },
@@ -105,17 +125,35 @@ export class GatewayDirectory {
       row.tools.map((t) => [
         t.name,
         {
-          id: t.id, name: t.name, scope: t.scope, risk: t.risk, approved: t.status === "approved",
-          pinnedHash: t.status === "approved" ? pinnedDefinitionHash({ name: t.name, description: t.description, inputSchema: t.inputSchema, approvedDefinitionHash: t.approvedDefinitionHash }) : null,
+          id: t.id,
+          name: t.name,
+          scope: t.scope,
+          risk: t.risk,
+          approved: t.status === "approved",
+          pinnedHash:
+            t.status === "approved"
+              ? pinnedDefinitionHash({
+                  name: t.name,
+                  description: t.description,
+                  inputSchema: t.inputSchema,
+                  approvedDefinitionHash: t.approvedDefinitionHash,
+                })
+              : null,
           changedSinceApproval: t.status === "pending" && t.definitionChangedAt !== null,
         },
       ]),
     );
     const scopes = [...new Set([...tools.values()].filter((t) => t.approved).map((t) => t.scope))].sort();
     return {
-      id: row.id, name: row.name, slug: row.slug, resourceUri: row.resourceUri, upstreamUrl,
+      id: row.id,
+      name: row.name,
+      slug: row.slug,
+      resourceUri: row.resourceUri,
+      upstreamUrl,
       credential: row.upstreamCredentialEnc ? openUpstreamCredential(row.id, row.upstreamCredentialEnc) : null,
-      argumentLogging: row.argumentLogging, tools, scopes,
+      argumentLogging: row.argumentLogging,
+      tools,
+      scopes,
     };
   }
 }

@@ -43,8 +43,14 @@ export class Gateway {
     this.tokens = new TokenVerifier(ctx.keys, () => ctx.issuer, this.settings.tokenCacheMs);
     this.revocations = new RevocationState(ctx.db, this.settings);
     this.revocations.onNewRevocation((r) => this.streams.revoke(r));
-    this.definitions = new ToolDefinitionWatch((toolId, observed) => recordToolDefinitionChange(ctx.db, toolId, observed, { kind: "gateway" }));
-    this.audit = new CallAuditWriter(ctx.db, { flushMs: this.settings.auditFlushMs, batchSize: this.settings.auditBatchSize, maxBacklog: this.settings.auditMaxBacklog });
+    this.definitions = new ToolDefinitionWatch((toolId, observed) =>
+      recordToolDefinitionChange(ctx.db, toolId, observed, { kind: "gateway" }),
+    );
+    this.audit = new CallAuditWriter(ctx.db, {
+      flushMs: this.settings.auditFlushMs,
+      batchSize: this.settings.auditBatchSize,
+      maxBacklog: this.settings.auditMaxBacklog,
+    });
   }
 
   /** Loads the revocation state; until it has, every request is refused (fail closed). */

@@ -20,7 +20,11 @@ export interface GatewayInstanceRow {
  * crashed instance's row ages out after INSTANCE_GONE_AFTER_MS. A failed
  * heartbeat is retried at the next beat: it must never stop the gateway.
  */
-export function startInstanceHeartbeat(db: Db, instance: { id: string; url: string }, everyMs = HEARTBEAT_MS): () => Promise<void> {
+export function startInstanceHeartbeat(
+  db: Db,
+  instance: { id: string; url: string },
+  everyMs = HEARTBEAT_MS,
+): () => Promise<void> {
   const startedAt = new Date();
   let stopping: Promise<void> | null = null;
   const beat = async () => {
@@ -41,7 +45,10 @@ export function startInstanceHeartbeat(db: Db, instance: { id: string; url: stri
   // Idempotent: every caller waits for the one removal.
   return () => {
     clearInterval(timer);
-    stopping ??= db.gatewayInstance.deleteMany({ where: { id: instance.id } }).then(() => undefined, () => undefined);
+    stopping ??= db.gatewayInstance.deleteMany({ where: { id: instance.id } }).then(
+      () => undefined,
+      () => undefined,
+    );
     return stopping;
   };
 }

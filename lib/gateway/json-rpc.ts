@@ -49,23 +49,37 @@ const DISPATCH_PARAMS = new Set(["name", "arguments", "uri", "_meta"]);
 export function classifyPosted(body: Buffer): PostedMessage {
   const parsed = parseStrictJson(body);
   if (!parsed.ok) {
-    return parsed.problem === "duplicate_member" ? { kind: "invalid", detail: parsed.detail } : { kind: "parse_error", detail: parsed.detail };
+    return parsed.problem === "duplicate_member"
+      ? { kind: "invalid", detail: parsed.detail }
+      : { kind: "parse_error", detail: parsed.detail };
   }
   const value = parsed.value;
   if (Array.isArray(value)) return { kind: "batch" };
   if (value === null || typeof value !== "object") return { kind: "invalid", detail: "not a JSON-RPC 2.0 message" };
   const m = value as Record<string, unknown>;
   const lookalike = caseVariant(m, ENVELOPE);
-  if (lookalike) return { kind: "invalid", detail: `the member "${lookalike}" differs only in letter case from a JSON-RPC member` };
+  if (lookalike)
+    return { kind: "invalid", detail: `the member "${lookalike}" differs only in letter case from a JSON-RPC member` };
   if (m.jsonrpc !== "2.0") return { kind: "invalid", detail: "not a JSON-RPC 2.0 message" };
   const id = m.id;
-  if (id !== undefined && id !== null && typeof id !== "string" && typeof id !== "number") return { kind: "invalid", detail: "id must be a string, a number or null" };
-  if (m.method !== undefined && typeof m.method !== "string") return { kind: "invalid", detail: "method must be a string" };
+  if (id !== undefined && id !== null && typeof id !== "string" && typeof id !== "number")
+    return { kind: "invalid", detail: "id must be a string, a number or null" };
+  if (m.method !== undefined && typeof m.method !== "string")
+    return { kind: "invalid", detail: "method must be a string" };
   if (m.params !== null && typeof m.params === "object" && !Array.isArray(m.params)) {
     const inParams = caseVariant(m.params as Record<string, unknown>, DISPATCH_PARAMS);
-    if (inParams) return { kind: "invalid", detail: `the params member "${inParams}" differs only in letter case from "${foldName(inParams)}"` };
+    if (inParams)
+      return {
+        kind: "invalid",
+        detail: `the params member "${inParams}" differs only in letter case from "${foldName(inParams)}"`,
+      };
   }
-  return { kind: "message", id: id as JsonRpcId | undefined, method: (m.method as string | undefined) ?? null, params: m.params };
+  return {
+    kind: "message",
+    id: id as JsonRpcId | undefined,
+    method: (m.method as string | undefined) ?? null,
+    params: m.params,
+  };
 }
 
 /** A member whose folded name is one of `names` without being spelled exactly so. */
@@ -76,6 +90,10 @@ function caseVariant(object: Record<string, unknown>, names: ReadonlySet<string>
   return null;
 }
 
-export function rpcError(id: JsonRpcId | undefined, code: number, message: string): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string } } {
+export function rpcError(
+  id: JsonRpcId | undefined,
+  code: number,
+  message: string,
+): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string } } {
   return { jsonrpc: "2.0", id: id ?? null, error: { code, message } };
 }

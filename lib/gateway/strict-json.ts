@@ -69,13 +69,19 @@ function scanMembers(text: string): Extract<StrictJson, { ok: false }> | null {
       }
       const raw = text.slice(start, i + 1);
       const decoded = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-      if (escaped && !decoded.isWellFormed()) return { ok: false, problem: "unpaired_surrogate", detail: "a string holds an unpaired surrogate escape" };
+      if (escaped && !decoded.isWellFormed())
+        return { ok: false, problem: "unpaired_surrogate", detail: "a string holds an unpaired surrogate escape" };
       let j = i + 1;
       while (j < n && isBlank(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) === 0x3a /* : */) {
         const names = objects.at(-1);
         if (names) {
-          if (names.has(decoded)) return { ok: false, problem: "duplicate_member", detail: `the member name ${JSON.stringify(decoded.slice(0, 64))} appears twice in one object` };
+          if (names.has(decoded))
+            return {
+              ok: false,
+              problem: "duplicate_member",
+              detail: `the member name ${JSON.stringify(decoded.slice(0, 64))} appears twice in one object`,
+            };
           names.add(decoded);
         }
       }

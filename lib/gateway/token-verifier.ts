@@ -38,7 +38,12 @@ export class TokenVerifier {
     } else {
       if (hit) this.cache.delete(token);
       // Our own process signs these: no clock skew to tolerate.
-      const checked = await verifyOwnToken(this.keys, token, { issuer: this.issuer(), typ: TYP_ACCESS_TOKEN, now: new Date(now), clockSkewSeconds: 0 });
+      const checked = await verifyOwnToken(this.keys, token, {
+        issuer: this.issuer(),
+        typ: TYP_ACCESS_TOKEN,
+        now: new Date(now),
+        clockSkewSeconds: 0,
+      });
       if (!checked.ok) return { ok: false, reason: checked.reason };
       const read = callerOf(checked.payload);
       if (!read) return { ok: false, reason: "token lacks client_id, sid or scope" };
@@ -55,7 +60,8 @@ export class TokenVerifier {
 function callerOf(p: JWTPayload): GatewayCaller | null {
   const clientId = typeof p.client_id === "string" ? p.client_id : null;
   const sid = typeof p.sid === "string" ? p.sid : null;
-  if (!clientId || !sid || typeof p.aud !== "string" || typeof p.jti !== "string" || typeof p.exp !== "number") return null;
+  if (!clientId || !sid || typeof p.aud !== "string" || typeof p.jti !== "string" || typeof p.exp !== "number")
+    return null;
   const scope = typeof p.scope === "string" ? p.scope : "";
   return {
     clientId,

@@ -30,7 +30,8 @@ export class ToolDefinitionWatch {
 
   constructor(
     private readonly record: (toolId: string, observed: ObservedDefinition) => Promise<unknown>,
-    private readonly onError: (e: unknown) => void = (e) => console.error("mandate: recording a changed tool definition failed:", e instanceof Error ? e.message : e),
+    private readonly onError: (e: unknown) => void = (e) =>
+      console.error("mandate: recording a changed tool definition failed:", e instanceof Error ? e.message : e),
   ) {}
 
   /** A tools/list result without the approved tools whose listed definition is not the approved one (and without repeated names). */
@@ -65,7 +66,12 @@ export class ToolDefinitionWatch {
     const observed = this.held.get(tool.id);
     const heldHere = tool.approved && observed !== undefined && observed !== tool.pinnedHash;
     if (!heldHere && tool.changedSinceApproval !== true) return null;
-    return { allow: false, tool, toolName: tool.name, reason: `tool_definition_changed: ${tool.name} changed since it was approved; pending re-approval` };
+    return {
+      allow: false,
+      tool,
+      toolName: tool.name,
+      reason: `tool_definition_changed: ${tool.name} changed since it was approved; pending re-approval`,
+    };
   }
 
   private matchesPinned(tool: GatewayTool, listed: unknown): boolean {
@@ -109,7 +115,19 @@ function nameOf(listed: unknown): string | null {
 
 /** A listed tool reduced as the tool sync reduces it (lib/servers/list-upstream-tools.ts), so both hash alike. */
 function definitionOfListed(listed: unknown): ObservedDefinition {
-  const t = listed as { name: string; title?: unknown; description?: unknown; inputSchema?: unknown; annotations?: { title?: unknown } };
-  const title = typeof t.title === "string" ? t.title : typeof t.annotations?.title === "string" ? t.annotations.title : null;
-  return { name: t.name, title, description: typeof t.description === "string" ? t.description : null, inputSchema: t.inputSchema ?? null };
+  const t = listed as {
+    name: string;
+    title?: unknown;
+    description?: unknown;
+    inputSchema?: unknown;
+    annotations?: { title?: unknown };
+  };
+  const title =
+    typeof t.title === "string" ? t.title : typeof t.annotations?.title === "string" ? t.annotations.title : null;
+  return {
+    name: t.name,
+    title,
+    description: typeof t.description === "string" ? t.description : null,
+    inputSchema: t.inputSchema ?? null,
+  };
 }

@@ -18,11 +18,25 @@ export interface AuthorizationRefusal {
 /** `authorization.refused`, in the caller's transaction. */
 export async function recordAuthorizationRefusalIn(tx: Tx | Db, r: AuthorizationRefusal): Promise<void> {
   await recordAudit(tx, {
-    action: "authorization.refused", actorType: r.userId ? "user" : r.agent ? "agent" : "system",
-    actorId: r.userId ?? r.agent?.id ?? null, actorLabel: (r.userEmail ?? r.agent?.name ?? r.clientId ?? "unidentified client").slice(0, 300),
-    onBehalfOfId: r.userId ?? null, targetType: r.authorizationId ? "authorization" : null, targetId: r.authorizationId ?? null,
-    decision: "deny", reason: `${r.error}: ${r.description}`.slice(0, 1000), clientAddress: r.clientAddress ?? null, requestId: r.requestId ?? null,
-    occurredAt: r.occurredAt, detail: { endpoint: "authorization", error: r.error, error_description: r.description, client_id: r.clientId?.slice(0, 300) ?? null, agent_id: r.agent?.id ?? null },
+    action: "authorization.refused",
+    actorType: r.userId ? "user" : r.agent ? "agent" : "system",
+    actorId: r.userId ?? r.agent?.id ?? null,
+    actorLabel: (r.userEmail ?? r.agent?.name ?? r.clientId ?? "unidentified client").slice(0, 300),
+    onBehalfOfId: r.userId ?? null,
+    targetType: r.authorizationId ? "authorization" : null,
+    targetId: r.authorizationId ?? null,
+    decision: "deny",
+    reason: `${r.error}: ${r.description}`.slice(0, 1000),
+    clientAddress: r.clientAddress ?? null,
+    requestId: r.requestId ?? null,
+    occurredAt: r.occurredAt,
+    detail: {
+      endpoint: "authorization",
+      error: r.error,
+      error_description: r.description,
+      client_id: r.clientId?.slice(0, 300) ?? null,
+      agent_id: r.agent?.id ?? null,
+    },
   });
 }
 
@@ -39,7 +53,10 @@ export async function recordAuthorizationRefusal(db: Db, r: AuthorizationRefusal
     if (!throttle) {
       throttle = new RefusalThrottle((s) => {
         void recordAuthorizationRefusalIn(db, {
-          error: s.error, clientId: null, agent: null, clientAddress: s.clientAddress,
+          error: s.error,
+          clientId: null,
+          agent: null,
+          clientAddress: s.clientAddress,
           description: `${s.count} further refusals (${s.error}) of unidentified clients ${s.clientAddress ? "from this address" : "from many addresses"} in the last ${s.windowSeconds}s, recorded as this one event`,
         }).catch((e: unknown) => console.error("mandate: could not record suppressed authorization refusals", e));
       });

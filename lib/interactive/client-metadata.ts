@@ -22,12 +22,21 @@ export const interactiveClientMetadataSchema = z.object({
       }
     }),
   client_name: z.string().trim().min(1).max(120).optional(),
-  client_uri: z.url({ protocol: /^https$/ }).max(500).optional(),
-  logo_uri: z.url({ protocol: /^https$/ }).max(500).optional(),
+  client_uri: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .optional(),
+  logo_uri: z
+    .url({ protocol: /^https$/ })
+    .max(500)
+    .optional(),
   grant_types: z
     .array(z.string())
     .default(["authorization_code"])
-    .refine((g) => g.every((t) => (INTERACTIVE_GRANT_TYPES as readonly string[]).includes(t)), "grant_types: only authorization_code and refresh_token")
+    .refine(
+      (g) => g.every((t) => (INTERACTIVE_GRANT_TYPES as readonly string[]).includes(t)),
+      "grant_types: only authorization_code and refresh_token",
+    )
     .refine((g) => g.includes("authorization_code"), "grant_types: authorization_code is required"),
   response_types: z
     .array(z.string())
@@ -51,7 +60,11 @@ export function metadataProblem(error: z.ZodError): string {
 /** What the console and the consent screen show of a client's metadata. */
 export function publicMetadata(m: InteractiveClientMetadata): Record<string, unknown> {
   return {
-    client_name: m.client_name ?? null, client_uri: m.client_uri ?? null, logo_uri: m.logo_uri ?? null,
-    software_id: m.software_id ?? null, software_version: m.software_version ?? null, redirect_uris: m.redirect_uris,
+    client_name: m.client_name ?? null,
+    client_uri: m.client_uri ?? null,
+    logo_uri: m.logo_uri ?? null,
+    software_id: m.software_id ?? null,
+    software_version: m.software_version ?? null,
+    redirect_uris: m.redirect_uris,
   };
 }

@@ -18,13 +18,25 @@ export interface InteractiveClientSummary {
 }
 
 /** The Agents page's interactive clients: pending approval first, with who uses them now. */
-export async function listInteractiveClients(db: Db, now = new Date(), take = 100): Promise<{ clients: InteractiveClientSummary[]; pending: number; total: number }> {
+export async function listInteractiveClients(
+  db: Db,
+  now = new Date(),
+  take = 100,
+): Promise<{ clients: InteractiveClientSummary[]; pending: number; total: number }> {
   const [agents, pending, total] = await Promise.all([
     db.agent.findMany({
       where: { kind: "interactive", status: { not: "retired" } },
       orderBy: [{ approvedAt: { sort: "asc", nulls: "first" } }, { name: "asc" }],
       take,
-      select: { id: true, name: true, clientId: true, status: true, registration: true, redirectUris: true, createdAt: true },
+      select: {
+        id: true,
+        name: true,
+        clientId: true,
+        status: true,
+        registration: true,
+        redirectUris: true,
+        createdAt: true,
+      },
     }),
     db.agent.count({ where: { kind: "interactive", status: "pending" } }),
     db.agent.count({ where: { kind: "interactive", status: { not: "retired" } } }),
@@ -40,11 +52,18 @@ export async function listInteractiveClients(db: Db, now = new Date(), take = 10
     const mine = live.filter((l) => l.agentId === a.id);
     const uris = splitRedirectUris(a.redirectUris);
     return {
-      ...a, redirectUris: uris, localRedirect: uris.some(isLocalRedirect),
-      people: mine.filter((l) => l.userId !== null).length, liveSessions: mine.reduce((n, l) => n + l._count._all, 0),
+      ...a,
+      redirectUris: uris,
+      localRedirect: uris.some(isLocalRedirect),
+      people: mine.filter((l) => l.userId !== null).length,
+      liveSessions: mine.reduce((n, l) => n + l._count._all, 0),
     };
   });
   // Pending approval first, then by name.
-  clients.sort((x, y) => Number(y.status === "pending") - Number(x.status === "pending") || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  clients.sort(
+    (x, y) =>
+      Number(y.status === "pending") - Number(x.status === "pending") ||
+      (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+  );
   return { clients, pending, total };
 }

@@ -25,7 +25,8 @@ export function redirectUriProblem(uri: string): RedirectUriProblem | null {
   if (url.protocol === "https:") return null;
   if (url.protocol === "http:") return LOOPBACK_HOSTS.has(url.hostname) ? null : "may use http only on a loopback host";
   const scheme = url.protocol.slice(0, -1);
-  if (["javascript", "data", "file", "vbscript", "blob", "about", "ws", "wss"].includes(scheme)) return `may not use the ${scheme} scheme`;
+  if (["javascript", "data", "file", "vbscript", "blob", "about", "ws", "wss"].includes(scheme))
+    return `may not use the ${scheme} scheme`;
   // RFC 8252 §7.1: private-use schemes are reverse domain names the app controls.
   return scheme.includes(".") ? null : "must be https, http on a loopback host, or a reverse-domain private-use scheme";
 }
@@ -53,11 +54,17 @@ export function matchesRegisteredRedirect(requested: string, registered: readonl
   return registered.some((r) => {
     try {
       const reg = new URL(r);
-      return reg.protocol === "http:" && reg.hostname === req.hostname && reg.pathname === req.pathname && reg.search === req.search;
+      return (
+        reg.protocol === "http:" &&
+        reg.hostname === req.hostname &&
+        reg.pathname === req.pathname &&
+        reg.search === req.search
+      );
     } catch {
       return false;
     }
   });
 }
 
-export const splitRedirectUris = (stored: string | null | undefined): string[] => (stored ? stored.split(" ").filter(Boolean) : []);
+export const splitRedirectUris = (stored: string | null | undefined): string[] =>
+  stored ? stored.split(" ").filter(Boolean) : [];

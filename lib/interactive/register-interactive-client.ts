@@ -14,7 +14,8 @@ export interface NewInteractiveClient {
   clientAddress?: string | null;
 }
 
-const isUniqueViolation = (e: unknown) => typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2002";
+const isUniqueViolation = (e: unknown) =>
+  typeof e === "object" && e !== null && (e as { code?: unknown }).code === "P2002";
 
 /** "Claude (claude.ai)": the client's own name, made unique with its host or a number. */
 async function uniqueName(tx: Tx, metadata: InteractiveClientMetadata, clientId: string): Promise<string> {
@@ -50,12 +51,16 @@ export async function registerInteractiveClient(db: Db, input: NewInteractiveCli
         data: {
           clientId: input.clientId,
           name: await uniqueName(tx, input.metadata, input.clientId),
-          purpose: input.metadata.client_uri ? `Interactive MCP client (${input.metadata.client_uri})` : "Interactive MCP client",
+          purpose: input.metadata.client_uri
+            ? `Interactive MCP client (${input.metadata.client_uri})`
+            : "Interactive MCP client",
           kind: "interactive",
           status: approve ? "active" : "pending",
           authMethod: input.authMethod,
           clientSecretHash: input.clientSecretHash ?? null,
-          allowedGrantTypes: input.metadata.grant_types.includes("refresh_token") ? "authorization_code refresh_token" : "authorization_code",
+          allowedGrantTypes: input.metadata.grant_types.includes("refresh_token")
+            ? "authorization_code refresh_token"
+            : "authorization_code",
           redirectUris: input.metadata.redirect_uris.join(" "),
           registration: input.registration,
           clientMetadata: publicMetadata(input.metadata) as never,
@@ -64,16 +69,33 @@ export async function registerInteractiveClient(db: Db, input: NewInteractiveCli
           updatedAt: now,
         },
       });
-      const system = { actorType: "system" as const, actorLabel: input.registration === "cimd" ? "client metadata document" : "dynamic client registration" };
+      const system = {
+        actorType: "system" as const,
+        actorLabel: input.registration === "cimd" ? "client metadata document" : "dynamic client registration",
+      };
       await recordAudit(tx, {
-        action: "agent.registered", ...system, targetType: "agent", targetId: agent.id, targetLabel: agent.name, decision: "allow",
+        action: "agent.registered",
+        ...system,
+        targetType: "agent",
+        targetId: agent.id,
+        targetLabel: agent.name,
+        decision: "allow",
         reason: `Interactive client ${input.clientId.slice(0, 200)} seen for the first time (${input.registration === "cimd" ? "client ID metadata document" : "RFC 7591 registration"}); ${approve ? "approved by the auto-approval policy" : "pending approval"}`,
-        clientAddress: input.clientAddress ?? null, occurredAt: now, detail: { before: null, after: agentSnapshot(agent), metadata: publicMetadata(input.metadata) },
+        clientAddress: input.clientAddress ?? null,
+        occurredAt: now,
+        detail: { before: null, after: agentSnapshot(agent), metadata: publicMetadata(input.metadata) },
       });
       if (approve) {
         await recordAudit(tx, {
-          action: "agent.approved", actorType: "system", actorLabel: "auto-approval policy", targetType: "agent", targetId: agent.id, targetLabel: agent.name,
-          decision: "allow", reason: "Listed in Settings → Interactive clients → auto-approve", occurredAt: now,
+          action: "agent.approved",
+          actorType: "system",
+          actorLabel: "auto-approval policy",
+          targetType: "agent",
+          targetId: agent.id,
+          targetLabel: agent.name,
+          decision: "allow",
+          reason: "Listed in Settings → Interactive clients → auto-approve",
+          occurredAt: now,
         });
       }
       return agent;
@@ -90,16 +112,35 @@ export async function registerInteractiveClient(db: Db, input: NewInteractiveCli
  * A metadata document changed since it was last read (new redirect URIs, a
  * new name): the agent follows it, and the change is audited.
  */
-export async function refreshInteractiveClientMetadata(db: Db, agent: Agent, metadata: InteractiveClientMetadata, now = new Date()): Promise<Agent> {
+export async function refreshInteractiveClientMetadata(
+  db: Db,
+  agent: Agent,
+  metadata: InteractiveClientMetadata,
+  now = new Date(),
+): Promise<Agent> {
   const redirectUris = metadata.redirect_uris.join(" ");
   const after = publicMetadata(metadata);
-  if (agent.redirectUris === redirectUris && JSON.stringify(agent.clientMetadata) === JSON.stringify(after)) return agent;
+  if (agent.redirectUris === redirectUris && JSON.stringify(agent.clientMetadata) === JSON.stringify(after))
+    return agent;
   return db.$transaction(async (tx) => {
-    const updated = await tx.agent.update({ where: { id: agent.id }, data: { redirectUris, clientMetadata: after as never, updatedAt: now } });
+    const updated = await tx.agent.update({
+      where: { id: agent.id },
+      data: { redirectUris, clientMetadata: after as never, updatedAt: now },
+    });
     await recordAudit(tx, {
-      action: "agent.updated", actorType: "system", actorLabel: "client metadata document", targetType: "agent", targetId: agent.id, targetLabel: agent.name,
-      decision: "info", reason: "The client's metadata document changed", occurredAt: now,
-      detail: { before: { redirectUris: agent.redirectUris, metadata: agent.clientMetadata }, after: { redirectUris, metadata: after } },
+      action: "agent.updated",
+      actorType: "system",
+      actorLabel: "client metadata document",
+      targetType: "agent",
+      targetId: agent.id,
+      targetLabel: agent.name,
+      decision: "info",
+      reason: "The client's metadata document changed",
+      occurredAt: now,
+      detail: {
+        before: { redirectUris: agent.redirectUris, metadata: agent.clientMetadata },
+        after: { redirectUris, metadata: after },
+      },
     });
     return updated;
   });

@@ -53,7 +53,11 @@ export function autoApproved(policy: RegistrationPolicy, clientId: string, clien
 }
 
 /** Changes the policy; audited with before and after in the same transaction. */
-export async function setRegistrationPolicy(db: Db, actor: Principal, raw: z.input<typeof registrationPolicySchema>): Promise<RegistrationPolicy> {
+export async function setRegistrationPolicy(
+  db: Db,
+  actor: Principal,
+  raw: z.input<typeof registrationPolicySchema>,
+): Promise<RegistrationPolicy> {
   const value = registrationPolicySchema.parse(raw);
   const before = await registrationPolicy(db);
   await db.$transaction(async (tx) => {
@@ -63,8 +67,14 @@ export async function setRegistrationPolicy(db: Db, actor: Principal, raw: z.inp
       update: { value: value as never },
     });
     await recordAudit(tx, {
-      action: "agent.registration_policy_changed", ...actorOf(actor), targetType: "setting", targetId: REGISTRATION_POLICY_KEY,
-      targetLabel: "Interactive clients", decision: "allow", reason: "Console change", detail: { before, after: value },
+      action: "agent.registration_policy_changed",
+      ...actorOf(actor),
+      targetType: "setting",
+      targetId: REGISTRATION_POLICY_KEY,
+      targetLabel: "Interactive clients",
+      decision: "allow",
+      reason: "Console change",
+      detail: { before, after: value },
     });
   });
   return value;

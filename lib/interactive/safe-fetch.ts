@@ -40,7 +40,8 @@ export function isPublicAddress(address: string): boolean {
   } catch {
     return false;
   }
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() === "unicast";
 }
 
@@ -55,15 +56,24 @@ function mayConnect(host: string, address: string, limits: SafeFetchLimits): boo
  */
 function guardedLookup(host: string, limits: SafeFetchLimits): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, family: options.family as number | undefined }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, "", 0);
-      const refused = addresses.find((a) => !mayConnect(host, a.address, limits));
-      if (refused || addresses.length === 0) {
-        return callback(Object.assign(new SafeFetchError(`${host} resolves to a non-public address`), { code: "EADDRNOTPUBLIC" }), "", 0);
-      }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
+    dnsLookup(
+      hostname,
+      { all: true, family: options.family as number | undefined },
+      (err, addresses: LookupAddress[]) => {
+        if (err) return callback(err, "", 0);
+        const refused = addresses.find((a) => !mayConnect(host, a.address, limits));
+        if (refused || addresses.length === 0) {
+          return callback(
+            Object.assign(new SafeFetchError(`${host} resolves to a non-public address`), { code: "EADDRNOTPUBLIC" }),
+            "",
+            0,
+          );
+        }
+        if ((options as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+    );
   };
 }
 
@@ -72,7 +82,11 @@ function guardedLookup(host: string, limits: SafeFetchLimits): LookupFunction {
  * `maxBytes`, the whole exchange bounded by `timeoutMs`, and no address but a
  * public one (or a configured host's) ever connected to.
  */
-export function safeFetch(rawUrl: string, limits: SafeFetchLimits, accept = "application/json"): Promise<SafeFetchResponse> {
+export function safeFetch(
+  rawUrl: string,
+  limits: SafeFetchLimits,
+  accept = "application/json",
+): Promise<SafeFetchResponse> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -82,7 +96,8 @@ export function safeFetch(rawUrl: string, limits: SafeFetchLimits, accept = "app
   if (url.protocol !== "https:") return Promise.reject(new SafeFetchError("only https URLs are fetched"));
   const host = url.hostname.replace(/^\[|\]$/g, "");
   // Node connects to an IP literal without a lookup: check it here.
-  if (isIP(host) && !mayConnect(host, host, limits)) return Promise.reject(new SafeFetchError(`${host} is not a public address`));
+  if (isIP(host) && !mayConnect(host, host, limits))
+    return Promise.reject(new SafeFetchError(`${host} is not a public address`));
 
   return new Promise<SafeFetchResponse>((resolve, reject) => {
     let settled = false;
@@ -118,7 +133,9 @@ export function safeFetch(rawUrl: string, limits: SafeFetchLimits, accept = "app
           }
           chunks.push(chunk);
         });
-        res.on("end", () => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })));
+        res.on("end", () =>
+          finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })),
+        );
         res.on("error", (e) => finish(() => reject(new SafeFetchError(e.message))));
       },
     );

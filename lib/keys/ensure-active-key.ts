@@ -16,12 +16,43 @@ export async function ensureActiveKey(db: Db, alg: SigningAlg, now = new Date())
     await lockSigningKeys(tx);
     // Another instance may have won the race while we generated.
     if ((await tx.signingKey.count({ where: { status: "active" } })) > 0) return;
-    await tx.signingKey.create({ data: { ...active, publicJwk: active.publicJwk as object, status: "active", createdAt: now, activatedAt: now } });
-    await recordAudit(tx, { action: "key.created", actorType: "system", actorLabel: "token service", targetType: "signing_key", targetId: active.kid, decision: "info", detail: { alg, status: "active" }, occurredAt: now });
-    await recordAudit(tx, { action: "key.activated", actorType: "system", actorLabel: "token service", targetType: "signing_key", targetId: active.kid, decision: "info", reason: "first key of the ring", occurredAt: now });
+    await tx.signingKey.create({
+      data: { ...active, publicJwk: active.publicJwk as object, status: "active", createdAt: now, activatedAt: now },
+    });
+    await recordAudit(tx, {
+      action: "key.created",
+      actorType: "system",
+      actorLabel: "token service",
+      targetType: "signing_key",
+      targetId: active.kid,
+      decision: "info",
+      detail: { alg, status: "active" },
+      occurredAt: now,
+    });
+    await recordAudit(tx, {
+      action: "key.activated",
+      actorType: "system",
+      actorLabel: "token service",
+      targetType: "signing_key",
+      targetId: active.kid,
+      decision: "info",
+      reason: "first key of the ring",
+      occurredAt: now,
+    });
     if ((await tx.signingKey.count({ where: { status: "next" } })) === 0) {
-      await tx.signingKey.create({ data: { ...next, publicJwk: next.publicJwk as object, status: "next", createdAt: now } });
-      await recordAudit(tx, { action: "key.created", actorType: "system", actorLabel: "token service", targetType: "signing_key", targetId: next.kid, decision: "info", detail: { alg, status: "next" }, occurredAt: now });
+      await tx.signingKey.create({
+        data: { ...next, publicJwk: next.publicJwk as object, status: "next", createdAt: now },
+      });
+      await recordAudit(tx, {
+        action: "key.created",
+        actorType: "system",
+        actorLabel: "token service",
+        targetType: "signing_key",
+        targetId: next.kid,
+        decision: "info",
+        detail: { alg, status: "next" },
+        occurredAt: now,
+      });
     }
   });
 }

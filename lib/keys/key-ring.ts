@@ -34,7 +34,10 @@ export class KeyRing {
   private readonly publicKeys = new Map<string, Promise<CryptoKey>>();
   private readonly settings: TokenServiceSettings;
 
-  constructor(private readonly db: Db, settings: Partial<TokenServiceSettings> = {}) {
+  constructor(
+    private readonly db: Db,
+    settings: Partial<TokenServiceSettings> = {},
+  ) {
     this.settings = { ...tokenServiceSettings(), ...settings };
   }
 
@@ -44,7 +47,8 @@ export class KeyRing {
   }
 
   private async current(): Promise<RingEntry[]> {
-    if (Date.now() - this.loadedAt < this.settings.keyRingRefreshSeconds * 1000 && this.entries.length > 0) return this.entries;
+    if (Date.now() - this.loadedAt < this.settings.keyRingRefreshSeconds * 1000 && this.entries.length > 0)
+      return this.entries;
     this.loading ??= this.load().finally(() => (this.loading = null));
     await this.loading;
     return this.entries;
@@ -66,7 +70,12 @@ export class KeyRing {
       orderBy: { createdAt: "desc" },
       select: { kid: true, alg: true, status: true, publicJwk: true, privateKeyEnc: true, publishUntil: true },
     });
-    return rows.map((r) => ({ ...r, alg: r.alg as SigningAlg, status: r.status as RingEntry["status"], publicJwk: r.publicJwk as JWK }));
+    return rows.map((r) => ({
+      ...r,
+      alg: r.alg as SigningAlg,
+      status: r.status as RingEntry["status"],
+      publicJwk: r.publicJwk as JWK,
+    }));
   }
 
   /** The key that signs now. */
@@ -83,7 +92,9 @@ export class KeyRing {
 
   /** RFC 7517 JWK Set of the published keys: next, active, and retiring until publishUntil. */
   async jwks(now = new Date()): Promise<{ keys: JWK[] }> {
-    const published = (await this.current()).filter((e) => e.status !== "retiring" || (e.publishUntil !== null && e.publishUntil > now));
+    const published = (await this.current()).filter(
+      (e) => e.status !== "retiring" || (e.publishUntil !== null && e.publishUntil > now),
+    );
     return { keys: published.map((e) => e.publicJwk) };
   }
 
@@ -95,7 +106,9 @@ export class KeyRing {
   async verificationKey(kid: string | undefined, alg: string | undefined, now = new Date()): Promise<CryptoKey | null> {
     if (!kid) return null;
     const entry = (await this.current()).find(
-      (e) => e.kid === kid && (e.status === "active" || (e.status === "retiring" && e.publishUntil !== null && e.publishUntil > now)),
+      (e) =>
+        e.kid === kid &&
+        (e.status === "active" || (e.status === "retiring" && e.publishUntil !== null && e.publishUntil > now)),
     );
     if (!entry || entry.alg !== alg) return null;
     let key = this.publicKeys.get(kid);

@@ -21,7 +21,17 @@ const ORDER: Record<SigningKeyStatus, number> = { next: 0, active: 1, retiring: 
 export async function listSigningKeys(db: Db): Promise<SigningKeyItem[]> {
   const rows = await db.signingKey.findMany({
     orderBy: { createdAt: "desc" },
-    select: { kid: true, alg: true, status: true, createdAt: true, activatedAt: true, retiringAt: true, publishUntil: true },
+    select: {
+      kid: true,
+      alg: true,
+      status: true,
+      createdAt: true,
+      activatedAt: true,
+      retiringAt: true,
+      publishUntil: true,
+    },
   });
-  return rows.map((r) => ({ ...r, status: r.status as SigningKeyStatus })).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  return rows
+    .map((r) => ({ ...r, status: r.status as SigningKeyStatus }))
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
 }

@@ -14,7 +14,10 @@ export interface NewSigningKey {
 
 /** Generates a key pair; only its public half ever leaves this function unsealed. */
 export async function newSigningKey(alg: SigningAlg): Promise<NewSigningKey> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}) });
+  const { publicKey, privateKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}),
+  });
   const kid = randomBytes(12).toString("base64url");
   const jwk = await exportJWK(publicKey);
   return {

@@ -43,16 +43,31 @@ export async function rotateSigningKeys(db: Db, opts: RotationOptions = {}): Pro
   const lifetime = opts.maxTokenLifetimeSeconds ?? Math.max(settings.accessTokenMaxSeconds, settings.idJagSeconds);
   const publishUntil = new Date(now.getTime() + (lifetime + settings.clockSkewSeconds) * 1000);
   const fresh = await newSigningKey(alg);
-  const actor = { actorType: opts.actorId ? ("user" as const) : ("system" as const), actorId: opts.actorId ?? null, actorLabel: opts.actorLabel ?? "key rotation", occurredAt: now };
+  const actor = {
+    actorType: opts.actorId ? ("user" as const) : ("system" as const),
+    actorId: opts.actorId ?? null,
+    actorLabel: opts.actorLabel ?? "key rotation",
+    occurredAt: now,
+  };
 
   return db.$transaction(async (tx) => {
     await lockSigningKeys(tx);
     const result: RotationResult = { activated: null, retiring: null, retired: [], created: null };
 
-    const expired = await tx.signingKey.findMany({ where: { status: "retiring", publishUntil: { lte: now } }, select: { kid: true } });
+    const expired = await tx.signingKey.findMany({
+      where: { status: "retiring", publishUntil: { lte: now } },
+      select: { kid: true },
+    });
     for (const k of expired) {
       await tx.signingKey.update({ where: { kid: k.kid }, data: { status: "retired" } });
-      await recordAudit(tx, { ...actor, action: "key.retired", targetType: "signing_key", targetId: k.kid, decision: "info", reason: "past publishUntil" });
+      await recordAudit(tx, {
+        ...actor,
+        action: "key.retired",
+        targetType: "signing_key",
+        targetId: k.kid,
+        decision: "info",
+        reason: "past publishUntil",
+      });
       result.retired.push(k.kid);
     }
 
@@ -68,17 +83,36 @@ export async function rotateSigningKeys(db: Db, opts: RotationOptions = {}): Pro
       }
       const active = await tx.signingKey.findMany({ where: { status: "active" }, select: { kid: true } });
       for (const a of active) {
-        await tx.signingKey.update({ where: { kid: a.kid }, data: { status: "retiring", retiringAt: now, publishUntil } });
+        await tx.signingKey.update({
+          where: { kid: a.kid },
+          data: { status: "retiring", retiringAt: now, publishUntil },
+        });
         result.retiring = a.kid;
       }
       await tx.signingKey.update({ where: { kid: next.kid }, data: { status: "active", activatedAt: now } });
-      await recordAudit(tx, { ...actor, action: "key.activated", targetType: "signing_key", targetId: next.kid, decision: "info", detail: { retiring: result.retiring, publishUntil: publishUntil.toISOString() } });
+      await recordAudit(tx, {
+        ...actor,
+        action: "key.activated",
+        targetType: "signing_key",
+        targetId: next.kid,
+        decision: "info",
+        detail: { retiring: result.retiring, publishUntil: publishUntil.toISOString() },
+      });
       result.activated = next.kid;
     }
 
     if ((await tx.signingKey.count({ where: { status: "next" } })) === 0) {
-      await tx.signingKey.create({ data: { ...fresh, publicJwk: fresh.publicJwk as object, status: "next", createdAt: now } });
-      await recordAudit(tx, { ...actor, action: "key.created", targetType: "signing_key", targetId: fresh.kid, decision: "info", detail: { alg, status: "next" } });
+      await tx.signingKey.create({
+        data: { ...fresh, publicJwk: fresh.publicJwk as object, status: "next", createdAt: now },
+      });
+      await recordAudit(tx, {
+        ...actor,
+        action: "key.created",
+        targetType: "signing_key",
+        targetId: fresh.kid,
+        decision: "info",
+        detail: { alg, status: "next" },
+      });
       result.created = fresh.kid;
     }
     return result;

@@ -46,7 +46,13 @@ export function grantedToolNames(claim: unknown, resource: string): Set<string> 
   for (const detail of claim) {
     if (detail === null || typeof detail !== "object") continue;
     const { type, locations, actions } = detail as { type?: unknown; locations?: unknown; actions?: unknown };
-    if (type !== MCP_TOOLS_TYPE || !Array.isArray(locations) || !locations.includes(resource) || !Array.isArray(actions)) continue;
+    if (
+      type !== MCP_TOOLS_TYPE ||
+      !Array.isArray(locations) ||
+      !locations.includes(resource) ||
+      !Array.isArray(actions)
+    )
+      continue;
     for (const a of actions) if (typeof a === "string") tools.add(a);
   }
   return tools;

@@ -1,5 +1,9 @@
 import { readFileSync } from "node:fs";
-import { interactiveClientMetadataSchema, metadataProblem, type InteractiveClientMetadata } from "@/lib/interactive/client-metadata";
+import {
+  interactiveClientMetadataSchema,
+  metadataProblem,
+  type InteractiveClientMetadata,
+} from "@/lib/interactive/client-metadata";
 import { safeFetch, SafeFetchError, type SafeFetchLimits } from "@/lib/interactive/safe-fetch";
 
 /**
@@ -21,7 +25,10 @@ export function clientMetadataDocumentSettings(env: NodeJS.ProcessEnv = process.
     return Number.isFinite(v) && v > 0 ? v : fallback;
   };
   return {
-    allowPrivateHosts: (env.MANDATE_CIMD_ALLOW_PRIVATE_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
+    allowPrivateHosts: (env.MANDATE_CIMD_ALLOW_PRIVATE_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     timeoutMs: num("MANDATE_CIMD_TIMEOUT_MS", 5000),
     // The draft recommends a small limit (5 KB); real documents are a few hundred bytes.
     maxBytes: num("MANDATE_CIMD_MAX_BYTES", 5 * 1024),
@@ -72,7 +79,11 @@ const cache = new Map<string, Cached>();
 const MAX_CACHED = 1000;
 
 /** Seconds the response may be reused (RFC 9111 max-age / Expires), within the settings' bounds. */
-export function cacheSecondsOf(headers: Record<string, string | string[] | undefined>, s: Pick<ClientMetadataDocumentSettings, "minCacheSeconds" | "maxCacheSeconds">, now = Date.now()): number {
+export function cacheSecondsOf(
+  headers: Record<string, string | string[] | undefined>,
+  s: Pick<ClientMetadataDocumentSettings, "minCacheSeconds" | "maxCacheSeconds">,
+  now = Date.now(),
+): number {
   const header = (name: string) => {
     const v = headers[name];
     return Array.isArray(v) ? v.join(", ") : v;
@@ -103,7 +114,11 @@ export function clearClientMetadataCache(): void {
  * when the URL is not a valid client id URL, the fetch is refused or fails,
  * or the document breaks the rules.
  */
-export async function fetchClientMetadataDocument(clientId: string, settings: ClientMetadataDocumentSettings, now = Date.now()): Promise<InteractiveClientMetadata> {
+export async function fetchClientMetadataDocument(
+  clientId: string,
+  settings: ClientMetadataDocumentSettings,
+  now = Date.now(),
+): Promise<InteractiveClientMetadata> {
   const problem = clientIdUrlProblem(clientId);
   if (problem) throw new ClientMetadataDocumentError(`client_id URL ${problem}`);
   const hit = cache.get(clientId);
@@ -113,12 +128,18 @@ export async function fetchClientMetadataDocument(clientId: string, settings: Cl
   try {
     res = await safeFetch(clientId, settings);
   } catch (e) {
-    throw new ClientMetadataDocumentError(`client metadata document could not be fetched: ${e instanceof SafeFetchError ? e.message : "network error"}`);
+    throw new ClientMetadataDocumentError(
+      `client metadata document could not be fetched: ${e instanceof SafeFetchError ? e.message : "network error"}`,
+    );
   }
   // Draft §4: 200 only (redirects are not followed), JSON only.
   if (res.status !== 200) throw new ClientMetadataDocumentError(`client metadata document answered HTTP ${res.status}`);
-  const type = String(res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) throw new ClientMetadataDocumentError("client metadata document is not application/json");
+  const type = String(res.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
+  if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type))
+    throw new ClientMetadataDocumentError("client metadata document is not application/json");
   let doc: unknown;
   try {
     doc = JSON.parse(res.body.toString("utf8"));
@@ -134,15 +155,21 @@ export async function fetchClientMetadataDocument(clientId: string, settings: Cl
 
 /** Draft §4.1 and its security considerations, then RFC 7591's own rules. */
 export function checkDocument(doc: unknown, clientId: string): InteractiveClientMetadata {
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new ClientMetadataDocumentError("client metadata document is not a JSON object");
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw new ClientMetadataDocumentError("client metadata document is not a JSON object");
   const d = doc as Record<string, unknown>;
-  if (d.client_id !== clientId) throw new ClientMetadataDocumentError("client metadata document's client_id is not its own URL");
+  if (d.client_id !== clientId)
+    throw new ClientMetadataDocumentError("client metadata document's client_id is not its own URL");
   // No shared secret can exist with a client nobody registered.
-  if ("client_secret" in d || "client_secret_expires_at" in d) throw new ClientMetadataDocumentError("client metadata document must not contain a client secret");
+  if ("client_secret" in d || "client_secret_expires_at" in d)
+    throw new ClientMetadataDocumentError("client metadata document must not contain a client secret");
   const parsed = interactiveClientMetadataSchema.safeParse(d);
-  if (!parsed.success) throw new ClientMetadataDocumentError(`client metadata document: ${metadataProblem(parsed.error)}`);
+  if (!parsed.success)
+    throw new ClientMetadataDocumentError(`client metadata document: ${metadataProblem(parsed.error)}`);
   if (parsed.data.token_endpoint_auth_method !== "none") {
-    throw new ClientMetadataDocumentError("client metadata document: token_endpoint_auth_method must be none (Mandate serves such clients as public clients)");
+    throw new ClientMetadataDocumentError(
+      "client metadata document: token_endpoint_auth_method must be none (Mandate serves such clients as public clients)",
+    );
   }
   return parsed.data;
 }

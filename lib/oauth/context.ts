@@ -35,7 +35,12 @@ export interface OAuthResponse {
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): OAuthResponse {
   return {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", pragma: "no-cache", ...headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      pragma: "no-cache",
+      ...headers,
+    },
     body: JSON.stringify(body),
   };
 }

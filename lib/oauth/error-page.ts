@@ -8,7 +8,12 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * to that redirect URI (it would make Mandate an open redirector). The page
  * names the OAuth error code so that a person can quote it to their admin.
  */
-export function authorizationErrorPage(status: number, error: string, description: string, headline: string): OAuthResponse {
+export function authorizationErrorPage(
+  status: number,
+  error: string,
+  description: string,
+  headline: string,
+): OAuthResponse {
   const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(headline)} · Mandate</title>
@@ -21,19 +26,30 @@ h1{font-size:1.25rem;margin:0 0 8px}p{line-height:1.5;margin:8px 0}code{backgrou
   return {
     status,
     headers: {
-      "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "x-frame-options": "DENY",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'", "referrer-policy": "no-referrer",
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      "referrer-policy": "no-referrer",
     },
     body,
   };
 }
 
 /** RFC 6749 §4.1.2.1 error response: to the client's (verified) redirect URI, with `state` and RFC 9207 `iss`. */
-export function redirectWithError(redirectUri: string, params: { error: string; description: string; state: string | null; issuer: string }): OAuthResponse {
+export function redirectWithError(
+  redirectUri: string,
+  params: { error: string; description: string; state: string | null; issuer: string },
+): OAuthResponse {
   const url = new URL(redirectUri);
   url.searchParams.set("error", params.error);
   url.searchParams.set("error_description", params.description);
   if (params.state !== null) url.searchParams.set("state", params.state);
   url.searchParams.set("iss", params.issuer);
-  return { status: 303, headers: { location: url.toString(), "cache-control": "no-store", "referrer-policy": "no-referrer" }, body: "" };
+  return {
+    status: 303,
+    headers: { location: url.toString(), "cache-control": "no-store", "referrer-policy": "no-referrer" },
+    body: "",
+  };
 }

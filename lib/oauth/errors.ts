@@ -18,7 +18,13 @@ export class OAuthError extends Error {
    * `error_detail` (lib/helpers/errors.js).
    */
   protected publicDescription?: string;
-  constructor(status: number, error: string, description: string, extra: Record<string, string | number> = {}, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    error: string,
+    description: string,
+    extra: Record<string, string | number> = {},
+    headers: Record<string, string> = {},
+  ) {
     super(description);
     this.name = "OAuthError";
     this.status = status;
@@ -52,7 +58,13 @@ export class InvalidClient extends OAuthError {
    * nor what state it is in.
    */
   constructor(detail: string, usedBasic = false) {
-    super(401, "invalid_client", detail, {}, usedBasic ? { "www-authenticate": 'Basic realm="mandate", charset="UTF-8"' } : {});
+    super(
+      401,
+      "invalid_client",
+      detail,
+      {},
+      usedBasic ? { "www-authenticate": 'Basic realm="mandate", charset="UTF-8"' } : {},
+    );
     this.publicDescription = CLIENT_AUTH_FAILED;
   }
 }
@@ -132,18 +144,34 @@ export interface WireResponse {
 
 /** The one way an error leaves the token service. Unknown errors become a detail-free server_error. */
 export function serializeOAuthError(err: unknown): WireResponse {
-  const e = err instanceof OAuthError && err.expose ? err : isStoreUnavailable(err) ? new TemporarilyUnavailable(STORE_RETRY_AFTER_SECONDS) : new ServerError();
-  const body = e.expose ? { error: e.error, error_description: e.wireDescription, ...e.extra } : { error: "server_error", error_description: "internal error" };
+  const e =
+    err instanceof OAuthError && err.expose
+      ? err
+      : isStoreUnavailable(err)
+        ? new TemporarilyUnavailable(STORE_RETRY_AFTER_SECONDS)
+        : new ServerError();
+  const body = e.expose
+    ? { error: e.error, error_description: e.wireDescription, ...e.extra }
+    : { error: "server_error", error_description: "internal error" };
   return {
     status: e.status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", pragma: "no-cache", ...e.headers },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      pragma: "no-cache",
+      ...e.headers,
+    },
     body: JSON.stringify(body),
   };
 }
 
 /** The refusal code and description recorded in the audit trail (unexposed errors are recorded as server_error). */
 export function refusalOf(err: unknown): { error: string; description: string } {
-  if (!(err instanceof OAuthError) && isStoreUnavailable(err)) return { error: "temporarily_unavailable", description: err instanceof Error ? err.message.slice(0, 500) : "database unavailable" };
+  if (!(err instanceof OAuthError) && isStoreUnavailable(err))
+    return {
+      error: "temporarily_unavailable",
+      description: err instanceof Error ? err.message.slice(0, 500) : "database unavailable",
+    };
   if (err instanceof OAuthError && err.expose) return { error: err.error, description: err.message };
   return { error: "server_error", description: err instanceof Error ? err.message.slice(0, 500) : "internal error" };
 }

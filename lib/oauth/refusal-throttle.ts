@@ -36,7 +36,11 @@ export class RefusalThrottle<About = unknown> {
 
   constructor(
     private readonly onSuppressed: (s: SuppressedRefusals<About>) => void | Promise<unknown>,
-    private readonly opts: { perWindow: number; windowMs: number; maxKeys: number } = { perWindow: 20, windowMs: 60_000, maxKeys: 10_000 },
+    private readonly opts: { perWindow: number; windowMs: number; maxKeys: number } = {
+      perWindow: 20,
+      windowMs: 60_000,
+      maxKeys: 10_000,
+    },
     private readonly clock: () => number = Date.now,
   ) {
     this.windowStart = clock();
@@ -58,7 +62,10 @@ export class RefusalThrottle<About = unknown> {
     entry.seen += 1;
     if (entry.seen <= this.opts.perWindow) return true;
     // The summary is written when the window closes, even if nothing else arrives.
-    this.timer ??= setTimeout(() => void this.flush(), Math.max(0, this.windowStart + this.opts.windowMs - this.clock())).unref();
+    this.timer ??= setTimeout(
+      () => void this.flush(),
+      Math.max(0, this.windowStart + this.opts.windowMs - this.clock()),
+    ).unref();
     return false;
   }
 
@@ -69,11 +76,19 @@ export class RefusalThrottle<About = unknown> {
     const windowSeconds = Math.round((this.clock() - this.windowStart) / 1000);
     for (const e of this.counts.values()) {
       if (e.seen <= this.opts.perWindow) continue;
-      const summary: SuppressedRefusals<About> = { clientAddress: e.clientAddress, error: e.error, count: e.seen - this.opts.perWindow, windowSeconds };
+      const summary: SuppressedRefusals<About> = {
+        clientAddress: e.clientAddress,
+        error: e.error,
+        count: e.seen - this.opts.perWindow,
+        windowSeconds,
+      };
       if (e.subject !== null) Object.assign(summary, { subject: e.subject, about: e.about });
       const written = this.onSuppressed(summary);
       if (written) {
-        const settled = written.then(() => undefined, () => undefined);
+        const settled = written.then(
+          () => undefined,
+          () => undefined,
+        );
         this.writes.add(settled);
         void settled.then(() => this.writes.delete(settled));
       }

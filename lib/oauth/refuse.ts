@@ -14,10 +14,19 @@ import { flushAtShutdown, RefusalThrottle } from "./refusal-throttle";
  * credentials) beyond a per-address and client allowance are summarised, not
  * recorded one by one, so junk traffic cannot flood the audit trail.
  */
-export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown, endpoint: Refusal["endpoint"], claimed: ClaimedClient, grantType: string | null): Promise<OAuthResponse> {
+export async function refuse(
+  ctx: OAuthContext,
+  req: OAuthRequest,
+  err: unknown,
+  endpoint: Refusal["endpoint"],
+  claimed: ClaimedClient,
+  grantType: string | null,
+): Promise<OAuthResponse> {
   if (!(err instanceof OAuthError) && isStoreUnavailable(err)) {
     // The store is not answering: this refusal cannot be recorded (waiting to try would only delay the answer).
-    console.error(`mandate: ${endpoint} endpoint: database unavailable (${err instanceof Error ? err.message : String(err)})`);
+    console.error(
+      `mandate: ${endpoint} endpoint: database unavailable (${err instanceof Error ? err.message : String(err)})`,
+    );
     return serializeOAuthError(err);
   }
   if (!(err instanceof OAuthError && err.expose)) console.error(`mandate: ${endpoint} endpoint failed`, err);
@@ -26,12 +35,29 @@ export async function refuse(ctx: OAuthContext, req: OAuthRequest, err: unknown,
   const { error, description } = refusalOf(err);
   // A refusal its sender did not authenticate for costs them nothing, even when it names a known client: bounded per
   // address and client (see RefusalThrottle).
-  if (!claimed.authenticated && !throttleOf(ctx).admit(req.clientAddress ?? null, error, claimed.agent?.clientId ?? null, claimed.agent ?? undefined)) {
+  if (
+    !claimed.authenticated &&
+    !throttleOf(ctx).admit(
+      req.clientAddress ?? null,
+      error,
+      claimed.agent?.clientId ?? null,
+      claimed.agent ?? undefined,
+    )
+  ) {
     return serializeOAuthError(err);
   }
   const refusal: Refusal = {
-    endpoint, error, description, grantType, clientId: claimed.clientId, agent: claimed.agent, clientAddress: req.clientAddress, requestId: req.requestId,
-    ...(err instanceof InvalidTarget && err.unregisteredResource ? { unregisteredResource: err.unregisteredResource } : {}),
+    endpoint,
+    error,
+    description,
+    grantType,
+    clientId: claimed.clientId,
+    agent: claimed.agent,
+    clientAddress: req.clientAddress,
+    requestId: req.requestId,
+    ...(err instanceof InvalidTarget && err.unregisteredResource
+      ? { unregisteredResource: err.unregisteredResource }
+      : {}),
   };
   try {
     // With the request's pending claims: a client assertion is spent even when the grant is refused,
@@ -54,10 +80,16 @@ function throttleOf(ctx: OAuthContext): RefusalThrottle<ClientAgent> {
       new RefusalThrottle<ClientAgent>((s) => {
         const who = s.subject ? `unauthenticated requests naming client ${s.subject}` : "unidentified clients";
         const refusal: Refusal = {
-          endpoint: "token", error: s.error, clientAddress: s.clientAddress, clientId: s.subject ?? null, agent: s.about ?? null,
+          endpoint: "token",
+          error: s.error,
+          clientAddress: s.clientAddress,
+          clientId: s.subject ?? null,
+          agent: s.about ?? null,
           description: `${s.count} further refusals (${s.error}) of ${who} ${s.clientAddress ? "from this address" : "from many addresses"} in the last ${s.windowSeconds}s, recorded as this one event`,
         };
-        return writer.refuse(refusal, []).catch((e: unknown) => console.error("mandate: could not record suppressed refusals", e));
+        return writer
+          .refuse(refusal, [])
+          .catch((e: unknown) => console.error("mandate: could not record suppressed refusals", e));
       }),
     );
     throttles.set(ctx.db, throttle);

@@ -9,12 +9,19 @@ type RemoteSet = ReturnType<typeof createRemoteJWKSet>;
  */
 export class RemoteJwks {
   private readonly sets = new Map<string, RemoteSet>();
-  constructor(private readonly options: { timeoutDuration?: number; cooldownDuration?: number; cacheMaxAge?: number } = {}) {}
+  constructor(
+    private readonly options: { timeoutDuration?: number; cooldownDuration?: number; cacheMaxAge?: number } = {},
+  ) {}
 
   get(uri: string): RemoteSet {
     let set = this.sets.get(uri);
     if (!set) {
-      set = createRemoteJWKSet(new URL(uri), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000, ...this.options });
+      set = createRemoteJWKSet(new URL(uri), {
+        timeoutDuration: 3000,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+        ...this.options,
+      });
       this.sets.set(uri, set);
     }
     return set;

@@ -11,7 +11,11 @@ export class SecretAttempts {
   private failures = new Map<string, { count: number; since: number }>();
 
   constructor(
-    private readonly opts: { perWindow: number; windowMs: number; maxKeys: number } = { perWindow: 10, windowMs: 60_000, maxKeys: 10_000 },
+    private readonly opts: { perWindow: number; windowMs: number; maxKeys: number } = {
+      perWindow: 10,
+      windowMs: 60_000,
+      maxKeys: 10_000,
+    },
     private readonly clock: () => number = Date.now,
   ) {}
 

@@ -22,15 +22,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * days of tool calls).
  */
 export async function getOverviewSummary(db: Db, now: Date = new Date()): Promise<OverviewSummary> {
-  const [agentsByStatus, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h, excess] = await Promise.all([
-    // The built-in drill agent is not one of the organisation's agents.
-    db.agent.groupBy({ by: ["status"], where: notDrillAgent, _count: { _all: true } }),
-    db.mcpServer.count(),
-    db.tool.count({ where: { status: "pending" } }),
-    db.agentSession.count({ where: activeSessionFilter(now) }),
-    db.auditEvent.count({ where: { occurredAt: { gte: new Date(now.getTime() - DAY_MS) } } }),
-    excessPrivilege(db, now),
-  ]);
+  const [agentsByStatus, mcpServers, toolsPendingApproval, activeSessions, auditEventsLast24h, excess] =
+    await Promise.all([
+      // The built-in drill agent is not one of the organisation's agents.
+      db.agent.groupBy({ by: ["status"], where: notDrillAgent, _count: { _all: true } }),
+      db.mcpServer.count(),
+      db.tool.count({ where: { status: "pending" } }),
+      db.agentSession.count({ where: activeSessionFilter(now) }),
+      db.auditEvent.count({ where: { occurredAt: { gte: new Date(now.getTime() - DAY_MS) } } }),
+      excessPrivilege(db, now),
+    ]);
 
   const agents: OverviewSummary["agents"] = { pending: 0, active: 0, suspended: 0, retired: 0, total: 0 };
   for (const group of agentsByStatus) {

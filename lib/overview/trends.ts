@@ -16,14 +16,20 @@ export async function denialsPerDay(db: Db, days = 7, now = new Date()): Promise
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const starts = Array.from({ length: days }, (_, i) => today - (days - 1 - i) * DAY_MS);
   const counts = await Promise.all(
-    starts.map((start) => db.auditEvent.count({ where: { decision: "deny", occurredAt: { gte: new Date(start), lt: new Date(start + DAY_MS) } } })),
+    starts.map((start) =>
+      db.auditEvent.count({
+        where: { decision: "deny", occurredAt: { gte: new Date(start), lt: new Date(start + DAY_MS) } },
+      }),
+    ),
   );
   return starts.map((start, i) => ({ day: new Date(start).toISOString().slice(0, 10), count: counts[i]! }));
 }
 
 /** Live assignments that end within `withinDays` days. */
 export async function assignmentsExpiringSoon(db: Db, withinDays: number, now = new Date()): Promise<number> {
-  return db.assignment.count({ where: { endedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + withinDays * DAY_MS) } } });
+  return db.assignment.count({
+    where: { endedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + withinDays * DAY_MS) } },
+  });
 }
 
 /** Agents whose owner left and that are not retired (the offboarding queue). */

@@ -38,19 +38,47 @@ export async function workQueue(db: Db, scope: WorkScope): Promise<WorkQueue> {
     scope.approveTools ? db.tool.count({ where: pendingTool }) : 0,
     scope.approveTools
       ? db.tool.findMany({
-          where: pendingTool, orderBy: [{ firstSeenAt: "asc" }, { id: "asc" }], take: SAMPLE,
-          select: { id: true, name: true, risk: true, definitionChangedAt: true, server: { select: { id: true, name: true } } },
+          where: pendingTool,
+          orderBy: [{ firstSeenAt: "asc" }, { id: "asc" }],
+          take: SAMPLE,
+          select: {
+            id: true,
+            name: true,
+            risk: true,
+            definitionChangedAt: true,
+            server: { select: { id: true, name: true } },
+          },
         })
       : [],
     scope.manageAgents ? db.agent.count({ where: { status: "pending" } }) : 0,
-    scope.manageAgents ? db.agent.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" }, take: SAMPLE, select: { id: true, name: true } }) : [],
-    scope.reviewerId ? db.reviewItem.count({ where: { reviewerId: scope.reviewerId, status: "pending", campaign: { status: "active" } } }) : 0,
-    scope.manageReviews ? db.reviewItem.count({ where: { reviewerId: null, status: "pending", campaign: { status: "active" } } }) : 0,
+    scope.manageAgents
+      ? db.agent.findMany({
+          where: { status: "pending" },
+          orderBy: { createdAt: "asc" },
+          take: SAMPLE,
+          select: { id: true, name: true },
+        })
+      : [],
+    scope.reviewerId
+      ? db.reviewItem.count({
+          where: { reviewerId: scope.reviewerId, status: "pending", campaign: { status: "active" } },
+        })
+      : 0,
+    scope.manageReviews
+      ? db.reviewItem.count({ where: { reviewerId: null, status: "pending", campaign: { status: "active" } } })
+      : 0,
   ]);
   return {
     tools: {
       total: toolTotal,
-      sample: tools.map((t) => ({ id: t.id, name: t.name, risk: t.risk, serverId: t.server.id, serverName: t.server.name, changed: t.definitionChangedAt !== null })),
+      sample: tools.map((t) => ({
+        id: t.id,
+        name: t.name,
+        risk: t.risk,
+        serverId: t.server.id,
+        serverName: t.server.name,
+        changed: t.definitionChangedAt !== null,
+      })),
     },
     clients: { total: clientTotal, sample: clients },
     myReviews,

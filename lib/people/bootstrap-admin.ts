@@ -31,7 +31,11 @@ export interface BootstrapAdminResult {
  * Runs outside the console (the repo CLI), so the separation-of-duty rule for
  * console grants does not apply; the audit trail records that it happened.
  */
-export async function bootstrapAdmin(db: Db, raw: BootstrapAdminInput, now = new Date()): Promise<BootstrapAdminResult> {
+export async function bootstrapAdmin(
+  db: Db,
+  raw: BootstrapAdminInput,
+  now = new Date(),
+): Promise<BootstrapAdminResult> {
   const parsed = bootstrapAdminSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -46,7 +50,10 @@ export async function bootstrapAdmin(db: Db, raw: BootstrapAdminInput, now = new
       select: { id: true, active: true, passwordHash: true, roles: { select: { role: true } } },
     });
     if (existing && !existing.active) {
-      throw new DomainError("conflict", `${input.email} is deactivated; reactivate them in the directory first, or bootstrap another person`);
+      throw new DomainError(
+        "conflict",
+        `${input.email} is deactivated; reactivate them in the directory first, or bootstrap another person`,
+      );
     }
     const before = existing ? existing.roles.map((r) => r.role) : [];
     const user = existing
@@ -56,7 +63,8 @@ export async function bootstrapAdmin(db: Db, raw: BootstrapAdminInput, now = new
           select: { id: true },
         });
     const granted = !before.includes("admin");
-    if (granted) await tx.userRole.create({ data: { userId: user.id, role: "admin", grantedBy: null, createdAt: now } });
+    if (granted)
+      await tx.userRole.create({ data: { userId: user.id, role: "admin", grantedBy: null, createdAt: now } });
     await recordAudit(tx, {
       action: "console.admin_bootstrapped",
       actorType: "system",
@@ -65,7 +73,11 @@ export async function bootstrapAdmin(db: Db, raw: BootstrapAdminInput, now = new
       targetId: user.id,
       targetLabel: input.email,
       decision: "allow",
-      reason: [existing ? "Existing person" : "New local person", granted ? "granted the admin role" : "already an admin", "password set"].join("; "),
+      reason: [
+        existing ? "Existing person" : "New local person",
+        granted ? "granted the admin role" : "already an admin",
+        "password set",
+      ].join("; "),
       detail: {
         created: !existing,
         passwordSet: true,

@@ -9,6 +9,11 @@ import { runPolicy } from "./run-policy";
  * `policy.applied` event summarising the file. Re-plans first: the plan shown
  * earlier may be stale. Idempotent: an unchanged file writes nothing.
  */
-export async function applyPolicy(db: Db, principal: Principal, text: string, opts: PolicyOptions = {}): Promise<ApplyResult> {
+export async function applyPolicy(
+  db: Db,
+  principal: Principal,
+  text: string,
+  opts: PolicyOptions = {},
+): Promise<ApplyResult> {
   return runPolicy(db, principal, text, { ...opts, commit: true });
 }

@@ -11,7 +11,10 @@ import { DomainError } from "@/lib/errors/domain-error";
  * agents). Without it, the system, labelled with the OS user who ran the
  * command: shell access to the deployment is already full control of it.
  */
-export async function cliPrincipal(db: Db, opts: { as?: string; osUser: string; permission?: Permission }): Promise<Principal> {
+export async function cliPrincipal(
+  db: Db,
+  opts: { as?: string; osUser: string; permission?: Permission },
+): Promise<Principal> {
   if (!opts.as) return { kind: "system", label: `mandate policy (OS user ${opts.osUser})`, roles: ["admin"] };
   const email = opts.as.trim().toLowerCase();
   const person = await db.user.findUnique({ where: { email }, include: { roles: { select: { role: true } } } });
@@ -19,7 +22,19 @@ export async function cliPrincipal(db: Db, opts: { as?: string; osUser: string; 
   const roles = person.roles.map((r) => r.role as ConsoleRole);
   const permission = opts.permission ?? "policy.apply";
   if (!permissionsOf(roles).has(permission)) {
-    throw new DomainError("forbidden", permission === "policy.apply" ? `${email} may not apply policy (needs the admin role)` : `${email} lacks the ${permission} permission`);
+    throw new DomainError(
+      "forbidden",
+      permission === "policy.apply"
+        ? `${email} may not apply policy (needs the admin role)`
+        : `${email} lacks the ${permission} permission`,
+    );
   }
-  return { kind: "user", userId: person.id, email: person.email, displayName: person.displayName, roles, consoleSessionId: "cli" };
+  return {
+    kind: "user",
+    userId: person.id,
+    email: person.email,
+    displayName: person.displayName,
+    roles,
+    consoleSessionId: "cli",
+  };
 }

@@ -9,7 +9,12 @@ import { runPolicy } from "./run-policy";
  * transaction that is rolled back, so the domain's own checks (approved
  * tools, retired agents, separation of duties for `principal`) run too.
  */
-export async function planPolicy(db: Db, principal: Principal, text: string, opts: PolicyOptions = {}): Promise<PlanResult> {
+export async function planPolicy(
+  db: Db,
+  principal: Principal,
+  text: string,
+  opts: PolicyOptions = {},
+): Promise<PlanResult> {
   const result = await runPolicy(db, principal, text, { ...opts, commit: false });
   return result.ok ? { ok: true, plan: result.plan } : result;
 }

@@ -10,7 +10,10 @@ export interface PolicySource {
 
 /** "servers[0].tools[2].scope" */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    "",
+  );
 }
 
 /** The line of the deepest node on the path that exists: a missing key is reported at its entry. */
@@ -24,7 +27,9 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
 }
 
 /** Parses YAML, or returns its syntax errors with their lines. */
-export function parsePolicySource(text: string): { ok: true; source: PolicySource } | { ok: false; issues: PolicyIssue[] } {
+export function parsePolicySource(
+  text: string,
+): { ok: true; source: PolicySource } | { ok: false; issues: PolicyIssue[] } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -29,7 +29,9 @@ export async function campaignProgress(db: Db, campaignId: string): Promise<Camp
     db.reviewItem.count({ where: { campaignId, rubberStampFlag: true } }),
   ]);
   const s = Object.fromEntries(byStatus.map((g) => [g.status, g._count._all])) as Partial<Record<string, number>>;
-  const r = Object.fromEntries(byRemediation.map((g) => [g.remediationStatus, g._count._all])) as Partial<Record<string, number>>;
+  const r = Object.fromEntries(byRemediation.map((g) => [g.remediationStatus, g._count._all])) as Partial<
+    Record<string, number>
+  >;
   const total = byStatus.reduce((n, g) => n + g._count._all, 0);
   const people = await db.user.findMany({
     where: { id: { in: [...new Set(byReviewer.map((g) => g.reviewerId).filter((x): x is string => !!x))] } },
@@ -39,14 +41,23 @@ export async function campaignProgress(db: Db, campaignId: string): Promise<Camp
   const reviewers = new Map<string, ReviewerProgress>();
   for (const g of byReviewer) {
     const key = g.reviewerId ?? "";
-    const row = reviewers.get(key) ?? { reviewerId: g.reviewerId, label: g.reviewerId ? (emailOf.get(g.reviewerId) ?? g.reviewerId) : "Unassigned", pending: 0, decided: 0 };
+    const row = reviewers.get(key) ?? {
+      reviewerId: g.reviewerId,
+      label: g.reviewerId ? (emailOf.get(g.reviewerId) ?? g.reviewerId) : "Unassigned",
+      pending: 0,
+      decided: 0,
+    };
     if (g.status === "pending") row.pending += g._count._all;
     else row.decided += g._count._all;
     reviewers.set(key, row);
   }
   const pending = s.pending ?? 0;
   return {
-    total, pending, certified: s.certified ?? 0, revoked: s.revoked ?? 0, reduced: s.reduced ?? 0,
+    total,
+    pending,
+    certified: s.certified ?? 0,
+    revoked: s.revoked ?? 0,
+    reduced: s.reduced ?? 0,
     percent: total === 0 ? 100 : Math.round(((total - pending) / total) * 1000) / 10,
     remediation: { pending: r.pending ?? 0, done: r.done ?? 0, failed: r.failed ?? 0 },
     flagged,

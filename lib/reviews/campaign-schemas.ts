@@ -23,11 +23,17 @@ export const campaignScopeSchema = z.object({
   entitlementIds: ids.default([]),
   /** Only assignments whose highest-risk tool is at least this. */
   minRisk: z.enum(["read", "write", "destructive"]).optional(),
-  principalTypes: z.array(z.enum(["agent", "user", "group"])).max(3).default([]),
+  principalTypes: z
+    .array(z.enum(["agent", "user", "group"]))
+    .max(3)
+    .default([]),
 });
 export type CampaignScope = z.output<typeof campaignScopeSchema>;
 
-const optionalDays = z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number().int().min(1).max(365).optional());
+const optionalDays = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v),
+  z.number().int().min(1).max(365).optional(),
+);
 
 export const createCampaignSchema = z
   .object({
@@ -41,10 +47,16 @@ export const createCampaignSchema = z
     unreviewedPolicy: z.enum(UNREVIEWED_POLICIES).default("keep"),
     dueAt: z.preprocess((v) => (typeof v === "string" && v ? new Date(v) : v), z.date({ error: "Choose a due date" })),
     reminderIntervalDays: optionalDays,
-    escalateAfterDays: z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number().int().min(0).max(365).optional()),
+    escalateAfterDays: z.preprocess(
+      (v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v),
+      z.number().int().min(0).max(365).optional(),
+    ),
     recurrenceDays: optionalDays,
   })
-  .refine((c) => c.reviewerPolicy !== "named" || c.namedReviewerIds.length > 0, { message: "Name at least one reviewer", path: ["namedReviewerIds"] });
+  .refine((c) => c.reviewerPolicy !== "named" || c.namedReviewerIds.length > 0, {
+    message: "Name at least one reviewer",
+    path: ["namedReviewerIds"],
+  });
 export type CreateCampaignInput = z.input<typeof createCampaignSchema>;
 
 export const DECISIONS = ["certify", "revoke", "reduce"] as const;

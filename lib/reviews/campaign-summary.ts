@@ -25,15 +25,38 @@ const PRINCIPAL_LABELS = { agent: "Agents", user: "People", group: "Groups" } as
  * events the trail shows, so the report and the trail cannot disagree.
  */
 export async function campaignSummary(db: Db, campaignId: string): Promise<CampaignSummary | null> {
-  const campaign = await db.reviewCampaign.findUnique({ where: { id: campaignId }, include: { createdBy: { select: { email: true } } } });
+  const campaign = await db.reviewCampaign.findUnique({
+    where: { id: campaignId },
+    include: { createdBy: { select: { email: true } } },
+  });
   if (!campaign) return null;
   const parsed = campaignScopeSchema.safeParse(campaign.scope);
   const scope = parsed.success ? parsed.data : campaignScopeSchema.parse({});
   const [servers, agents, owners, entitlements, events] = await Promise.all([
-    scope.serverIds.length ? db.mcpServer.findMany({ where: { id: { in: scope.serverIds } }, select: { name: true }, orderBy: { name: "asc" } }) : [],
-    scope.agentIds.length ? db.agent.findMany({ where: { id: { in: scope.agentIds } }, select: { name: true }, orderBy: { name: "asc" } }) : [],
-    scope.ownerIds.length ? db.user.findMany({ where: { id: { in: scope.ownerIds } }, select: { displayName: true }, orderBy: { displayName: "asc" } }) : [],
-    scope.entitlementIds.length ? db.entitlement.findMany({ where: { id: { in: scope.entitlementIds } }, select: { name: true }, orderBy: { name: "asc" } }) : [],
+    scope.serverIds.length
+      ? db.mcpServer.findMany({
+          where: { id: { in: scope.serverIds } },
+          select: { name: true },
+          orderBy: { name: "asc" },
+        })
+      : [],
+    scope.agentIds.length
+      ? db.agent.findMany({ where: { id: { in: scope.agentIds } }, select: { name: true }, orderBy: { name: "asc" } })
+      : [],
+    scope.ownerIds.length
+      ? db.user.findMany({
+          where: { id: { in: scope.ownerIds } },
+          select: { displayName: true },
+          orderBy: { displayName: "asc" },
+        })
+      : [],
+    scope.entitlementIds.length
+      ? db.entitlement.findMany({
+          where: { id: { in: scope.entitlementIds } },
+          select: { name: true },
+          orderBy: { name: "asc" },
+        })
+      : [],
     db.auditEvent.findMany({
       where: { targetId: campaignId, action: { in: ["review.campaign_launched", "review.campaign_closed"] } },
       orderBy: { occurredAt: "desc" },

@@ -6,13 +6,24 @@ import { createCampaignSchema, type CreateCampaignInput } from "./campaign-schem
 import { eligibleReviewerIds } from "./eligible-reviewers";
 
 /** Creates a draft campaign (nothing is snapshotted until launch). */
-export async function createCampaign(db: Db, actor: Principal, raw: CreateCampaignInput, now = new Date()): Promise<{ id: string }> {
+export async function createCampaign(
+  db: Db,
+  actor: Principal,
+  raw: CreateCampaignInput,
+  now = new Date(),
+): Promise<{ id: string }> {
   const input = createCampaignSchema.parse(raw);
-  if (input.dueAt.getTime() <= now.getTime()) throw new DomainError("invalid", "The due date must be in the future", "dueAt");
+  if (input.dueAt.getTime() <= now.getTime())
+    throw new DomainError("invalid", "The due date must be in the future", "dueAt");
   return db.$transaction(async (tx) => {
     const eligible = await eligibleReviewerIds(tx);
     const check = (id: string | undefined, field: string) => {
-      if (id && !eligible.has(id)) throw new DomainError("invalid", "This person cannot review: they need an active account with the reviewer role", field);
+      if (id && !eligible.has(id))
+        throw new DomainError(
+          "invalid",
+          "This person cannot review: they need an active account with the reviewer role",
+          field,
+        );
     };
     check(input.fallbackReviewerId, "fallbackReviewerId");
     check(input.secondLevelReviewerId, "secondLevelReviewerId");
@@ -40,8 +51,14 @@ export async function createCampaign(db: Db, actor: Principal, raw: CreateCampai
       },
     });
     await recordAudit(tx, {
-      action: "review.campaign_created", ...person, targetType: "review_campaign", targetId: row.id, targetLabel: row.name,
-      decision: "info", occurredAt: now, detail: { before: null, after: { ...input, dueAt: input.dueAt.toISOString() } },
+      action: "review.campaign_created",
+      ...person,
+      targetType: "review_campaign",
+      targetId: row.id,
+      targetLabel: row.name,
+      decision: "info",
+      occurredAt: now,
+      detail: { before: null, after: { ...input, dueAt: input.dueAt.toISOString() } },
     });
     return { id: row.id };
   });

@@ -13,28 +13,57 @@ import { reviewerFacts, selfReviewReason } from "./self-review";
  * new reviewer must be able to review (reviewer role, active) and must not be
  * reviewing their own access.
  */
-export async function reassignItems(db: Db, actor: Principal, raw: ReassignInput, now = new Date()): Promise<{ reassigned: number }> {
+export async function reassignItems(
+  db: Db,
+  actor: Principal,
+  raw: ReassignInput,
+  now = new Date(),
+): Promise<{ reassigned: number }> {
   const input = reassignSchema.parse(raw);
   const person = personOf(actor);
   const manager = can(actor, "reviews.manage");
   return db.$transaction(async (tx) => {
-    const items = await tx.reviewItem.findMany({ where: { id: { in: input.itemIds } }, include: { campaign: { select: { status: true } } } });
-    if (items.length !== new Set(input.itemIds).size) throw new DomainError("not_found", "Some of these items do not exist");
+    const items = await tx.reviewItem.findMany({
+      where: { id: { in: input.itemIds } },
+      include: { campaign: { select: { status: true } } },
+    });
+    if (items.length !== new Set(input.itemIds).size)
+      throw new DomainError("not_found", "Some of these items do not exist");
     if (!(await eligibleReviewerIds(tx)).has(input.reviewerId)) {
-      throw new DomainError("invalid", "This person cannot review: they need an active account with the reviewer role", "reviewerId");
+      throw new DomainError(
+        "invalid",
+        "This person cannot review: they need an active account with the reviewer role",
+        "reviewerId",
+      );
     }
     const target = await tx.user.findUniqueOrThrow({ where: { id: input.reviewerId }, select: { email: true } });
     const facts = (await reviewerFacts(tx, [input.reviewerId], now)).get(input.reviewerId)!;
     for (const item of items) {
-      if (!manager && item.reviewerId !== person) throw new DomainError("forbidden", "You can only reassign items assigned to you");
-      if (item.status !== "pending" || item.campaign.status !== "active") throw new DomainError("conflict", "Only pending items of an active campaign can be reassigned");
+      if (!manager && item.reviewerId !== person)
+        throw new DomainError("forbidden", "You can only reassign items assigned to you");
+      if (item.status !== "pending" || item.campaign.status !== "active")
+        throw new DomainError("conflict", "Only pending items of an active campaign can be reassigned");
       const why = selfReviewReason(input.reviewerId, parseSnapshot(item.snapshot), facts);
-      if (why) throw new DomainError("separation_of_duties", `${target.email} cannot review one of these items: ${why}`, "reviewerId");
+      if (why)
+        throw new DomainError(
+          "separation_of_duties",
+          `${target.email} cannot review one of these items: ${why}`,
+          "reviewerId",
+        );
     }
     for (const item of items) {
-      await tx.reviewItem.update({ where: { id: item.id }, data: { reviewerId: input.reviewerId, reassignNote: input.note } });
+      await tx.reviewItem.update({
+        where: { id: item.id },
+        data: { reviewerId: input.reviewerId, reassignNote: input.note },
+      });
       await recordAudit(tx, {
-        action: "review.reassigned", ...actorOf(actor), targetType: "review_item", targetId: item.id, decision: "info", reason: input.note, occurredAt: now,
+        action: "review.reassigned",
+        ...actorOf(actor),
+        targetType: "review_item",
+        targetId: item.id,
+        decision: "info",
+        reason: input.note,
+        occurredAt: now,
         detail: { before: { reviewerId: item.reviewerId }, after: { reviewerId: input.reviewerId } },
       });
     }

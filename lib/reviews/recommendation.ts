@@ -29,6 +29,10 @@ export function recommend(e: RecommendationEvidence): Recommendation | null {
   if (e.now.getTime() - e.grantedAt.getTime() < UNUSED_DAYS * DAY_MS) return null;
   const used = e.tools.filter((t) => t.calls90 > 0).length;
   if (used === 0) return { decision: "revoke", reason: `unused for ${UNUSED_DAYS} days` };
-  if (used < e.tools.length) return { decision: "reduce", reason: `${e.tools.length - used} of ${e.tools.length} tools unused for ${UNUSED_DAYS} days` };
+  if (used < e.tools.length)
+    return {
+      decision: "reduce",
+      reason: `${e.tools.length - used} of ${e.tools.length} tools unused for ${UNUSED_DAYS} days`,
+    };
   return { decision: "certify", reason: `every tool used in the last ${UNUSED_DAYS} days` };
 }

@@ -42,7 +42,12 @@ export interface AuditActor {
  * of the agent holding a removed tool are revoked in it, as a review's
  * remediation does.
  */
-export async function removeUnusedAccess(db: Db, raw: RemoveUnusedAccessInput, actor: AuditActor, now: Date = new Date()): Promise<RemoveUnusedResult[]> {
+export async function removeUnusedAccess(
+  db: Db,
+  raw: RemoveUnusedAccessInput,
+  actor: AuditActor,
+  now: Date = new Date(),
+): Promise<RemoveUnusedResult[]> {
   const input = removeUnusedAccessSchema.parse(raw);
   const reason = scopeReviewReason(input.reason);
   return revokingTransaction(db, async (tx) => {
@@ -52,30 +57,60 @@ export async function removeUnusedAccess(db: Db, raw: RemoveUnusedAccessInput, a
   });
 }
 
-async function removeUnusedAccessIn(tx: Tx, assignmentId: string, reason: string, actor: AuditActor, now: Date): Promise<RemoveUnusedResult> {
+async function removeUnusedAccessIn(
+  tx: Tx,
+  assignmentId: string,
+  reason: string,
+  actor: AuditActor,
+  now: Date,
+): Promise<RemoveUnusedResult> {
   const a = await tx.assignment.findUnique({
     where: { id: assignmentId },
-    select: { id: true, agentId: true, endedAt: true, expiresAt: true, excludedToolIds: true, entitlement: { select: { name: true } }, agent: { select: { name: true } } },
+    select: {
+      id: true,
+      agentId: true,
+      endedAt: true,
+      expiresAt: true,
+      excludedToolIds: true,
+      entitlement: { select: { name: true } },
+      agent: { select: { name: true } },
+    },
   });
   if (!a) throw new DomainError("not_found", "That assignment no longer exists.");
   if (!a.agentId) throw new DomainError("invalid", "Scope review only removes access granted to agents.");
-  if (a.endedAt || (a.expiresAt && a.expiresAt <= now)) throw new DomainError("conflict", "That assignment has already ended.");
+  if (a.endedAt || (a.expiresAt && a.expiresAt <= now))
+    throw new DomainError("conflict", "That assignment has already ended.");
 
   const review = await agentScopeReview(tx, a.agentId, now);
   const server = review?.servers.find((s) => s.assignments.some((x) => x.assignmentId === assignmentId));
   const reviewed = server?.assignments.find((x) => x.assignmentId === assignmentId);
-  if (!server || !reviewed) throw new DomainError("conflict", "That assignment grants no tools any more; nothing to remove.");
-  if (reviewed.tooNewToJudge) throw new DomainError("conflict", "That assignment is less than 90 days old: too new to call its tools unused.");
-  if (reviewed.unusedToolIds.length === 0) throw new DomainError("conflict", "Every tool of that assignment was used in the last 90 days.");
+  if (!server || !reviewed)
+    throw new DomainError("conflict", "That assignment grants no tools any more; nothing to remove.");
+  if (reviewed.tooNewToJudge)
+    throw new DomainError("conflict", "That assignment is less than 90 days old: too new to call its tools unused.");
+  if (reviewed.unusedToolIds.length === 0)
+    throw new DomainError("conflict", "Every tool of that assignment was used in the last 90 days.");
 
   const unused = new Set(reviewed.unusedToolIds);
-  const removedTools = reviewed.tools.filter((t) => unused.has(t.toolId)).map((t) => ({ toolId: t.toolId, toolName: t.toolName }));
+  const removedTools = reviewed.tools
+    .filter((t) => unused.has(t.toolId))
+    .map((t) => ({ toolId: t.toolId, toolName: t.toolName }));
   const targetLabel = `${a.agent?.name ?? a.agentId} — ${a.entitlement.name}`;
-  const base = { ...actor, targetType: "assignment", targetId: a.id, targetLabel, decision: "allow" as const, reason, occurredAt: now };
+  const base = {
+    ...actor,
+    targetType: "assignment",
+    targetId: a.id,
+    targetLabel,
+    decision: "allow" as const,
+    reason,
+    occurredAt: now,
+  };
   // The agent's live sessions holding a removed tool lose it now, not when their tokens expire.
   const reconcile = () =>
     reconcileLiveSessionsIn(
-      tx, actor, { sessions: { agentId: a.agentId!, serverId: server.serverId }, tools: [...unused] },
+      tx,
+      actor,
+      { sessions: { agentId: a.agentId!, serverId: server.serverId }, tools: [...unused] },
       { reason, now, operation: { kind: "access_removed", serverId: server.serverId, assignmentId: a.id } },
     );
 

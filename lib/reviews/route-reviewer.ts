@@ -13,8 +13,16 @@ export interface RoutingContext {
 const NO_FACTS: ReviewerFacts = { groupIds: new Set(), entitlementIds: new Set() };
 
 /** May this person review this item: active reviewer-role holder, and not self-review. */
-export function mayReview(ctx: Pick<RoutingContext, "eligible" | "facts">, personId: string | null | undefined, snap: ItemSnapshot): personId is string {
-  return !!personId && ctx.eligible.has(personId) && selfReviewReason(personId, snap, ctx.facts.get(personId) ?? NO_FACTS) === null;
+export function mayReview(
+  ctx: Pick<RoutingContext, "eligible" | "facts">,
+  personId: string | null | undefined,
+  snap: ItemSnapshot,
+): personId is string {
+  return (
+    !!personId &&
+    ctx.eligible.has(personId) &&
+    selfReviewReason(personId, snap, ctx.facts.get(personId) ?? NO_FACTS) === null
+  );
 }
 
 /**
@@ -22,7 +30,12 @@ export function mayReview(ctx: Pick<RoutingContext, "eligible" | "facts">, perso
  * else the fallback reviewer, else nobody (an admin reassigns). Named
  * reviewers share the items in turn (`turn` rotates them).
  */
-export function routeReviewer(ctx: RoutingContext, snap: ItemSnapshot, managerId: string | null, turn: number): string | null {
+export function routeReviewer(
+  ctx: RoutingContext,
+  snap: ItemSnapshot,
+  managerId: string | null,
+  turn: number,
+): string | null {
   let candidates: (string | null)[];
   switch (ctx.policy) {
     case "agent_owner":

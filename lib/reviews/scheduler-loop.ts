@@ -36,7 +36,8 @@ export function startReviewScheduler(db: Db, opts: SchedulerLoopOptions): () => 
       const now = new Date();
       if (!(await takeLease(db, Math.max(1000, opts.intervalMs - 1000), now))) return;
       const run: SchedulerRun = await runReviewScheduler(db, { now, unusedDays: opts.unusedDays });
-      if (run.reminders || run.escalated || run.launched.length || run.remediated || run.microOpened) opts.log?.(`review scheduler: ${JSON.stringify(run)}`);
+      if (run.reminders || run.escalated || run.launched.length || run.remediated || run.microOpened)
+        opts.log?.(`review scheduler: ${JSON.stringify(run)}`);
     } catch (e) {
       opts.log?.(`review scheduler failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -42,22 +42,46 @@ export async function runReviewScheduler(db: Db, opts: SchedulerOptions = {}): P
   const now = opts.now ?? new Date();
   const actor = actorOf(SCHEDULER_PRINCIPAL);
   const run: SchedulerRun = { reminders: 0, escalated: 0, launched: [], remediated: 0, microOpened: 0 };
-  const active = await db.reviewCampaign.findMany({ where: { status: "active" }, select: { id: true, name: true, dueAt: true, reminderIntervalDays: true, escalateAfterDays: true, fallbackReviewerId: true, secondLevelReviewerId: true } });
+  const active = await db.reviewCampaign.findMany({
+    where: { status: "active" },
+    select: {
+      id: true,
+      name: true,
+      dueAt: true,
+      reminderIntervalDays: true,
+      escalateAfterDays: true,
+      fallbackReviewerId: true,
+      secondLevelReviewerId: true,
+    },
+  });
 
   for (const c of active) {
     if (c.reminderIntervalDays) {
       const before = new Date(now.getTime() - c.reminderIntervalDays * DAY_MS);
       const due = await db.reviewItem.findMany({
-        where: { campaignId: c.id, status: "pending", reviewerId: { not: null }, OR: [{ remindedAt: { lte: before } }, { remindedAt: null, createdAt: { lte: before } }] },
+        where: {
+          campaignId: c.id,
+          status: "pending",
+          reviewerId: { not: null },
+          OR: [{ remindedAt: { lte: before } }, { remindedAt: null, createdAt: { lte: before } }],
+        },
         select: { id: true, reviewerId: true },
       });
       const byReviewer = new Map<string, string[]>();
       for (const i of due) byReviewer.set(i.reviewerId!, [...(byReviewer.get(i.reviewerId!) ?? []), i.id]);
       for (const [reviewerId, ids] of byReviewer) {
         await db.$transaction(async (tx) => {
-          await tx.reviewItem.updateMany({ where: { id: { in: ids } }, data: { remindedAt: now, reminderCount: { increment: 1 } } });
+          await tx.reviewItem.updateMany({
+            where: { id: { in: ids } },
+            data: { remindedAt: now, reminderCount: { increment: 1 } },
+          });
           await recordAudit(tx, {
-            action: "review.reminder_sent", ...actor, targetType: "user", targetId: reviewerId, decision: "info", occurredAt: now,
+            action: "review.reminder_sent",
+            ...actor,
+            targetType: "user",
+            targetId: reviewerId,
+            decision: "info",
+            occurredAt: now,
             reason: `${ids.length} pending item${ids.length === 1 ? "" : "s"} in “${c.name}”, due ${c.dueAt.toISOString()}`,
             detail: { campaignId: c.id, items: ids.length },
           });
@@ -66,7 +90,10 @@ export async function runReviewScheduler(db: Db, opts: SchedulerOptions = {}): P
       }
     }
     if (c.escalateAfterDays !== null && c.dueAt.getTime() + c.escalateAfterDays * DAY_MS <= now.getTime()) {
-      const overdue = await db.reviewItem.findMany({ where: { campaignId: c.id, status: "pending", escalatedAt: null }, select: { id: true, reviewerId: true, snapshot: true } });
+      const overdue = await db.reviewItem.findMany({
+        where: { campaignId: c.id, status: "pending", escalatedAt: null },
+        select: { id: true, reviewerId: true, snapshot: true },
+      });
       if (overdue.length === 0) continue;
       const eligible = await eligibleReviewerIds(db);
       const targets = [c.secondLevelReviewerId, c.fallbackReviewerId].filter((x): x is string => !!x);
@@ -75,11 +102,24 @@ export async function runReviewScheduler(db: Db, opts: SchedulerOptions = {}): P
         const snap = parseSnapshot(item.snapshot);
         const to = targets.find((t) => t !== item.reviewerId && mayReview({ eligible, facts }, t, snap)) ?? null;
         await db.$transaction(async (tx) => {
-          await tx.reviewItem.update({ where: { id: item.id }, data: { escalatedAt: now, ...(to ? { reviewerId: to, reassignNote: "Escalated: overdue" } : {}) } });
+          await tx.reviewItem.update({
+            where: { id: item.id },
+            data: { escalatedAt: now, ...(to ? { reviewerId: to, reassignNote: "Escalated: overdue" } : {}) },
+          });
           await recordAudit(tx, {
-            action: "review.escalated", ...actor, targetType: "review_item", targetId: item.id, targetLabel: `${snap.principalLabel} — ${snap.entitlementName}`,
-            decision: "info", occurredAt: now, reason: to ? "Overdue: moved to the escalation reviewer" : "Overdue: no other reviewer may take it",
-            detail: { campaignId: c.id, before: { reviewerId: item.reviewerId }, after: { reviewerId: to ?? item.reviewerId } },
+            action: "review.escalated",
+            ...actor,
+            targetType: "review_item",
+            targetId: item.id,
+            targetLabel: `${snap.principalLabel} — ${snap.entitlementName}`,
+            decision: "info",
+            occurredAt: now,
+            reason: to ? "Overdue: moved to the escalation reviewer" : "Overdue: no other reviewer may take it",
+            detail: {
+              campaignId: c.id,
+              before: { reviewerId: item.reviewerId },
+              after: { reviewerId: to ?? item.reviewerId },
+            },
           });
         });
         run.escalated++;
@@ -87,23 +127,41 @@ export async function runReviewScheduler(db: Db, opts: SchedulerOptions = {}): P
     }
   }
 
-  const recurring = await db.reviewCampaign.findMany({ where: { nextRunAt: { lte: now }, recurrenceDays: { not: null } } });
+  const recurring = await db.reviewCampaign.findMany({
+    where: { nextRunAt: { lte: now }, recurrenceDays: { not: null } },
+  });
   for (const t of recurring) {
     const span = t.launchedAt ? t.dueAt.getTime() - t.launchedAt.getTime() : 14 * DAY_MS;
     const created = await db.reviewCampaign.create({
       data: {
-        name: `${t.name} — ${now.toISOString().slice(0, 10)}`, description: t.description, scope: t.scope as object, reviewerPolicy: t.reviewerPolicy,
-        namedReviewerIds: (t.namedReviewerIds ?? undefined) as object | undefined, fallbackReviewerId: t.fallbackReviewerId, secondLevelReviewerId: t.secondLevelReviewerId,
-        unreviewedPolicy: t.unreviewedPolicy, dueAt: new Date(now.getTime() + span), reminderIntervalDays: t.reminderIntervalDays,
-        escalateAfterDays: t.escalateAfterDays, templateId: t.id, createdById: t.createdById, createdAt: now,
+        name: `${t.name} — ${now.toISOString().slice(0, 10)}`,
+        description: t.description,
+        scope: t.scope as object,
+        reviewerPolicy: t.reviewerPolicy,
+        namedReviewerIds: (t.namedReviewerIds ?? undefined) as object | undefined,
+        fallbackReviewerId: t.fallbackReviewerId,
+        secondLevelReviewerId: t.secondLevelReviewerId,
+        unreviewedPolicy: t.unreviewedPolicy,
+        dueAt: new Date(now.getTime() + span),
+        reminderIntervalDays: t.reminderIntervalDays,
+        escalateAfterDays: t.escalateAfterDays,
+        templateId: t.id,
+        createdById: t.createdById,
+        createdAt: now,
       },
     });
-    await db.reviewCampaign.update({ where: { id: t.id }, data: { nextRunAt: new Date(now.getTime() + (t.recurrenceDays ?? 1) * DAY_MS) } });
+    await db.reviewCampaign.update({
+      where: { id: t.id },
+      data: { nextRunAt: new Date(now.getTime() + (t.recurrenceDays ?? 1) * DAY_MS) },
+    });
     await launchCampaign(db, SCHEDULER_PRINCIPAL, created.id, { now });
     run.launched.push(created.id);
   }
 
-  const stuck = await db.reviewItem.groupBy({ by: ["campaignId"], where: { remediationStatus: "pending", campaign: { status: "closed" } } });
+  const stuck = await db.reviewItem.groupBy({
+    by: ["campaignId"],
+    where: { remediationStatus: "pending", campaign: { status: "closed" } },
+  });
   for (const { campaignId } of stuck) run.remediated += (await remediatePending(db, actor, campaignId, now)).length;
 
   if (opts.unusedDays && opts.unusedDays > 0) {
@@ -111,7 +169,11 @@ export async function runReviewScheduler(db: Db, opts: SchedulerOptions = {}): P
     const lastAt = typeof last?.value === "string" ? Date.parse(last.value) : 0;
     if (now.getTime() - lastAt >= (opts.unusedScanEveryMs ?? DAY_MS)) {
       run.microOpened = await scanUnusedGrants(db, opts.unusedDays, now, actor);
-      await db.setting.upsert({ where: { key: UNUSED_SCAN_SETTING }, create: { key: UNUSED_SCAN_SETTING, value: now.toISOString() }, update: { value: now.toISOString() } });
+      await db.setting.upsert({
+        where: { key: UNUSED_SCAN_SETTING },
+        create: { key: UNUSED_SCAN_SETTING, value: now.toISOString() },
+        update: { value: now.toISOString() },
+      });
     }
   }
   return run;

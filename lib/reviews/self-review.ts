@@ -27,8 +27,14 @@ export interface ReviewerFacts {
  */
 export function selfReviewReason(reviewerId: string, snap: ItemSnapshot, facts: ReviewerFacts): string | null {
   if (snap.principalType === "user" && snap.principalId === reviewerId) return "the access is theirs";
-  if (snap.principalType === "group" && facts.groupIds.has(snap.principalId)) return "they belong to the group that holds the access";
-  if (snap.principalType === "agent" && snap.agentKind === "delegated" && snap.agentOwnerId === reviewerId && facts.entitlementIds.has(snap.entitlementId)) {
+  if (snap.principalType === "group" && facts.groupIds.has(snap.principalId))
+    return "they belong to the group that holds the access";
+  if (
+    snap.principalType === "agent" &&
+    snap.agentKind === "delegated" &&
+    snap.agentOwnerId === reviewerId &&
+    facts.entitlementIds.has(snap.entitlementId)
+  ) {
     return "they own this delegated agent and hold the same access: the agent acts for them with it";
   }
   if (snap.grantedById === reviewerId) return "they granted this access";
@@ -36,18 +42,30 @@ export function selfReviewReason(reviewerId: string, snap: ItemSnapshot, facts: 
 }
 
 /** ReviewerFacts for several people in two queries. */
-export async function reviewerFacts(db: Db | Tx, userIds: readonly string[], now: Date): Promise<Map<string, ReviewerFacts>> {
+export async function reviewerFacts(
+  db: Db | Tx,
+  userIds: readonly string[],
+  now: Date,
+): Promise<Map<string, ReviewerFacts>> {
   const ids = [...new Set(userIds)];
-  const result = new Map<string, { groupIds: Set<string>; entitlementIds: Set<string> }>(ids.map((id) => [id, { groupIds: new Set(), entitlementIds: new Set() }]));
+  const result = new Map<string, { groupIds: Set<string>; entitlementIds: Set<string> }>(
+    ids.map((id) => [id, { groupIds: new Set(), entitlementIds: new Set() }]),
+  );
   if (ids.length === 0) return result;
-  const memberships = await db.groupMembership.findMany({ where: { userId: { in: ids } }, select: { userId: true, groupId: true } });
+  const memberships = await db.groupMembership.findMany({
+    where: { userId: { in: ids } },
+    select: { userId: true, groupId: true },
+  });
   const membersOf = new Map<string, string[]>();
   for (const m of memberships) {
     result.get(m.userId)?.groupIds.add(m.groupId);
     membersOf.set(m.groupId, [...(membersOf.get(m.groupId) ?? []), m.userId]);
   }
   const held = await db.assignment.findMany({
-    where: { ...liveAssignmentWhere(now), AND: [{ OR: [{ userId: { in: ids } }, { groupId: { in: [...membersOf.keys()] } }] }] },
+    where: {
+      ...liveAssignmentWhere(now),
+      AND: [{ OR: [{ userId: { in: ids } }, { groupId: { in: [...membersOf.keys()] } }] }],
+    },
     select: { userId: true, groupId: true, entitlementId: true },
   });
   for (const a of held) {

@@ -19,7 +19,12 @@ export interface DeliverySettings {
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
-  pollMs: 1000, maxAttempts: 8, backoffMs: 1000, maxBackoffMs: 5 * 60_000, timeoutMs: 5000, leaseMs: 30_000,
+  pollMs: 1000,
+  maxAttempts: 8,
+  backoffMs: 1000,
+  maxBackoffMs: 5 * 60_000,
+  timeoutMs: 5000,
+  leaseMs: 30_000,
 };
 
 const BATCH = 50;
@@ -84,7 +89,9 @@ export class SecurityEventDeliveryWorker {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       void this.deliverDue()
-        .catch((e: unknown) => console.error("mandate: security event delivery failed", e instanceof Error ? e.message : e))
+        .catch((e: unknown) =>
+          console.error("mandate: security event delivery failed", e instanceof Error ? e.message : e),
+        )
         .finally(() => this.schedule());
     }, this.settings.pollMs);
     this.timer.unref();
@@ -115,13 +122,28 @@ export class SecurityEventDeliveryWorker {
       const outcome = await this.push(d.receiver, d.payload);
       const attempts = d.attempts + 1;
       if (outcome.ok) {
-        await this.db.securityEventDelivery.update({ where: { id: d.id }, data: { status: "delivered", attempts, deliveredAt: new Date(), lastHttpStatus: outcome.status, lastError: null } });
+        await this.db.securityEventDelivery.update({
+          where: { id: d.id },
+          data: {
+            status: "delivered",
+            attempts,
+            deliveredAt: new Date(),
+            lastHttpStatus: outcome.status,
+            lastError: null,
+          },
+        });
       } else {
         const final = outcome.permanent || attempts >= this.settings.maxAttempts;
         const delay = Math.min(this.settings.backoffMs * 2 ** (attempts - 1), this.settings.maxBackoffMs);
         await this.db.securityEventDelivery.update({
           where: { id: d.id },
-          data: { status: final ? "failed" : "pending", attempts, lastHttpStatus: outcome.status, lastError: outcome.error.slice(0, 500), nextAttemptAt: new Date(Date.now() + delay) },
+          data: {
+            status: final ? "failed" : "pending",
+            attempts,
+            lastHttpStatus: outcome.status,
+            lastError: outcome.error.slice(0, 500),
+            nextAttemptAt: new Date(Date.now() + delay),
+          },
         });
       }
     }
@@ -136,15 +158,29 @@ export class SecurityEventDeliveryWorker {
     let set: string;
     try {
       const claims = JSON.parse(payload) as Record<string, unknown>;
-      set = await signToken(this.signer.keys, SET_TYP, { ...claims, iss: this.signer.issuer(), iat: Math.floor(Date.now() / 1000), aud: receiver.url });
+      set = await signToken(this.signer.keys, SET_TYP, {
+        ...claims,
+        iss: this.signer.issuer(),
+        iat: Math.floor(Date.now() / 1000),
+        aud: receiver.url,
+      });
     } catch (e) {
-      return { ok: false, permanent: false, status: null, error: `signing failed: ${e instanceof Error ? e.message : String(e)}` };
+      return {
+        ok: false,
+        permanent: false,
+        status: null,
+        error: `signing failed: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
     const auth = receiverAuthHeader(receiver);
     try {
       const r = await fetch(receiver.url, {
         method: "POST",
-        headers: { "content-type": "application/secevent+jwt", accept: "application/json", ...(auth ? { authorization: auth } : {}) },
+        headers: {
+          "content-type": "application/secevent+jwt",
+          accept: "application/json",
+          ...(auth ? { authorization: auth } : {}),
+        },
         body: set,
         redirect: "manual",
         signal: AbortSignal.timeout(this.settings.timeoutMs),

@@ -15,8 +15,15 @@ export async function assertServerUnique(
   if (await tx.mcpServer.findFirst({ where: { name: fields.name, ...notSelf }, select: { id: true } })) {
     throw new DomainError("conflict", `A server named “${fields.name}” is already registered`, "name");
   }
-  if (fields.slug && (await tx.mcpServer.findFirst({ where: { slug: fields.slug, ...notSelf }, select: { id: true } }))) {
-    throw new DomainError("conflict", `Another server already uses the gateway path /mcp/${fields.slug}; choose a more distinct name`, "name");
+  if (
+    fields.slug &&
+    (await tx.mcpServer.findFirst({ where: { slug: fields.slug, ...notSelf }, select: { id: true } }))
+  ) {
+    throw new DomainError(
+      "conflict",
+      `Another server already uses the gateway path /mcp/${fields.slug}; choose a more distinct name`,
+      "name",
+    );
   }
   if (await tx.mcpServer.findFirst({ where: { resourceUri: fields.resourceUri, ...notSelf }, select: { id: true } })) {
     throw new DomainError("conflict", "Another server is already registered with this resource URI", "resourceUri");

@@ -12,7 +12,12 @@ import { toolSnapshot } from "./tool-snapshot";
  * separate, separately audited step. Its definition (description, input
  * schema) stays unknown until the next sync fills it in.
  */
-export async function declareToolIn(tx: Tx, principal: Principal, serverId: string, raw: { name: string; risk: string; scope: string }): Promise<{ id: string }> {
+export async function declareToolIn(
+  tx: Tx,
+  principal: Principal,
+  serverId: string,
+  raw: { name: string; risk: string; scope: string },
+): Promise<{ id: string }> {
   const input = updateToolSchema.parse({ toolId: raw.name, risk: raw.risk, scope: raw.scope });
   const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { id: true, name: true } });
   if (!server) throw new DomainError("not_found", "This server no longer exists");

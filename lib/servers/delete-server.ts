@@ -12,7 +12,11 @@ import { serverSnapshot } from "./server-snapshot";
  * admin must remove them first, knowingly. The database's Restrict rule
  * backs this check up against a race.
  */
-export async function deleteServer(db: Db, principal: Principal, raw: { id: string; confirmName: string }): Promise<{ name: string }> {
+export async function deleteServer(
+  db: Db,
+  principal: Principal,
+  raw: { id: string; confirmName: string },
+): Promise<{ name: string }> {
   try {
     return await revokingTransaction(db, (tx) => deleteServerIn(tx, principal, raw));
   } catch (e) {
@@ -25,23 +29,44 @@ export async function deleteServer(db: Db, principal: Principal, raw: { id: stri
 }
 
 /** deleteServer inside the caller's transaction: the policy importer's --prune removes servers in its one transaction. */
-export async function deleteServerIn(tx: Tx, principal: Principal, raw: { id: string; confirmName: string }): Promise<{ name: string }> {
+export async function deleteServerIn(
+  tx: Tx,
+  principal: Principal,
+  raw: { id: string; confirmName: string },
+): Promise<{ name: string }> {
   const input = deleteServerSchema.parse(raw);
   const server = await tx.mcpServer.findUnique({ where: { id: input.id } });
   if (!server) throw new DomainError("not_found", "This server no longer exists");
   if (input.confirmName !== server.name) {
     throw new DomainError("invalid", `Type the server's name, ${server.name}, to confirm`, "confirmName");
   }
-  const entitlements = await tx.entitlement.findMany({ where: { serverId: server.id }, select: { name: true }, orderBy: { name: "asc" }, take: 4 });
+  const entitlements = await tx.entitlement.findMany({
+    where: { serverId: server.id },
+    select: { name: true },
+    orderBy: { name: "asc" },
+    take: 4,
+  });
   if (entitlements.length > 0) {
     const total = await tx.entitlement.count({ where: { serverId: server.id } });
-    throw new DomainError("conflict", stillReferenced(server.name, entitlements.map((e) => e.name), total));
+    throw new DomainError(
+      "conflict",
+      stillReferenced(
+        server.name,
+        entitlements.map((e) => e.name),
+        total,
+      ),
+    );
   }
   const toolCount = await tx.tool.count({ where: { serverId: server.id } });
   // No entitlement grants its tools, so no session should be live on it; any that is ends here, logged for the
   // gateways, before the delete takes its rows with it.
   const now = new Date();
-  await revokeLiveSessionsIn(tx, principal, { serverId: server.id, expiresAt: { gt: now } }, { reason: `Server ${server.name} deleted`, now, operation: { kind: "server_deleted", serverId: server.id } });
+  await revokeLiveSessionsIn(
+    tx,
+    principal,
+    { serverId: server.id, expiresAt: { gt: now } },
+    { reason: `Server ${server.name} deleted`, now, operation: { kind: "server_deleted", serverId: server.id } },
+  );
   await tx.mcpServer.delete({ where: { id: server.id } });
   await recordAudit(tx, {
     action: "server.deleted",
@@ -56,7 +81,10 @@ export async function deleteServerIn(tx: Tx, principal: Principal, raw: { id: st
 }
 
 function stillReferenced(server: string, names: string[], total: number): string {
-  const shown = names.slice(0, 3).map((n) => `“${n}”`).join(", ");
+  const shown = names
+    .slice(0, 3)
+    .map((n) => `“${n}”`)
+    .join(", ");
   const more = total > 3 ? ` and ${total - 3} more` : "";
   return `${server} cannot be deleted: ${total === 1 ? "the entitlement" : `${total} entitlements`} ${shown}${more} still grant${total === 1 ? "s" : ""} its tools. Delete or move ${total === 1 ? "it" : "them"} first.`;
 }

@@ -23,7 +23,12 @@ type ResourceFields = { enforcementMode: "native" | "gateway"; resourceUri?: str
  */
 export function resolveResourceUri(fields: ResourceFields, slug: string, issuer: string): string {
   if (fields.enforcementMode === "native") {
-    if (!fields.resourceUri) throw new DomainError("invalid", "A native server needs its resource URI: the URL where agents reach it", "resourceUri");
+    if (!fields.resourceUri)
+      throw new DomainError(
+        "invalid",
+        "A native server needs its resource URI: the URL where agents reach it",
+        "resourceUri",
+      );
     return fields.resourceUri;
   }
   const derived = gatewayResourceUri(issuer, slug);

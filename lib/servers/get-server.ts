@@ -50,7 +50,8 @@ export type ServerDetail = {
 
 const STATUS_ORDER: Record<ToolStatus, number> = { pending: 0, approved: 1, rejected: 2, removed: 3 };
 /** Changed definitions first: an agent relied on them, and they are held until decided. */
-const rank = (t: { status: ToolStatus; definitionChangedAt: Date | null }) => (t.status === "pending" && t.definitionChangedAt ? -1 : STATUS_ORDER[t.status]);
+const rank = (t: { status: ToolStatus; definitionChangedAt: Date | null }) =>
+  t.status === "pending" && t.definitionChangedAt ? -1 : STATUS_ORDER[t.status];
 
 export async function getServer(db: Db, id: string): Promise<ServerDetail | null> {
   const server = await db.mcpServer.findUnique({
@@ -95,7 +96,14 @@ export async function getServer(db: Db, id: string): Promise<ServerDetail | null
         lastSeenAt: t.lastSeenAt.toISOString(),
         definitionChanged:
           t.status === "pending" && t.definitionChangedAt
-            ? { at: t.definitionChangedAt.toISOString(), approvedDefinition: (t.approvedDefinition as ToolDefinition | null) ?? { title: null, description: null, inputSchema: null } }
+            ? {
+                at: t.definitionChangedAt.toISOString(),
+                approvedDefinition: (t.approvedDefinition as ToolDefinition | null) ?? {
+                  title: null,
+                  description: null,
+                  inputSchema: null,
+                },
+              }
             : null,
         definition: definitionOf(t),
         definitionHash: toolDefinitionHash(t),

@@ -29,7 +29,10 @@ const MAX_TOOLS = 5_000;
  * page — must finish within `timeoutMs`. Failures become a DomainError whose
  * message tells the admin what to check.
  */
-export async function listUpstreamTools(source: ToolSource, opts: { timeoutMs?: number } = {}): Promise<UpstreamTool[]> {
+export async function listUpstreamTools(
+  source: ToolSource,
+  opts: { timeoutMs?: number } = {},
+): Promise<UpstreamTool[]> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error("deadline")), timeoutMs);
@@ -37,7 +40,8 @@ export async function listUpstreamTools(source: ToolSource, opts: { timeoutMs?: 
   const transport = new StreamableHTTPClientTransport(new URL(source.url), {
     requestInit: { headers },
     // Every HTTP request of the exchange is cut off at the deadline, including a stalled response body.
-    fetch: (url, init) => fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal }),
+    fetch: (url, init) =>
+      fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal }),
   });
   const client = new Client({ name: "mandate-tool-sync", version: "1.0.0" });
   const requestOptions = { timeout: timeoutMs, signal: deadline.signal };
@@ -57,13 +61,18 @@ export async function listUpstreamTools(source: ToolSource, opts: { timeoutMs?: 
           annotations: { readOnlyHint: t.annotations?.readOnlyHint, destructiveHint: t.annotations?.destructiveHint },
         });
       }
-      if (tools.length > MAX_TOOLS) throw new DomainError("invalid", `${source.url} lists more than ${MAX_TOOLS} tools; Mandate stops there`);
+      if (tools.length > MAX_TOOLS)
+        throw new DomainError("invalid", `${source.url} lists more than ${MAX_TOOLS} tools; Mandate stops there`);
       cursor = result.nextCursor;
       if (!cursor) return tools;
-      if (seenCursors.has(cursor)) throw new DomainError("invalid", `${source.url} sent the same page cursor twice; its tool list cannot be read`);
+      if (seenCursors.has(cursor))
+        throw new DomainError("invalid", `${source.url} sent the same page cursor twice; its tool list cannot be read`);
       seenCursors.add(cursor);
     }
-    throw new DomainError("invalid", `${source.url} kept paging its tool list past ${MAX_PAGES} pages; Mandate stops there`);
+    throw new DomainError(
+      "invalid",
+      `${source.url} kept paging its tool list past ${MAX_PAGES} pages; Mandate stops there`,
+    );
   } catch (e) {
     if (e instanceof DomainError) throw e;
     throw new DomainError("invalid", explain(source.url, e, deadline.signal.aborted, timeoutMs));
@@ -80,11 +89,14 @@ function explain(url: string, e: unknown, timedOut: boolean, timeoutMs: number):
   if (status === 401 || status === 403) {
     return `${url} refused the request (HTTP ${status}): check the upstream credential`;
   }
-  if (typeof status === "number" && status >= 300 && status < 600) return `${url} answered HTTP ${status}; is this the server's MCP endpoint?`;
+  if (typeof status === "number" && status >= 300 && status < 600)
+    return `${url} answered HTTP ${status}; is this the server's MCP endpoint?`;
   const cause = socketErrorCode(e);
   if (cause === "ECONNREFUSED") return `Could not connect to ${url}: connection refused`;
-  if (cause === "ENOTFOUND" || cause === "EAI_AGAIN") return `Could not connect to ${url}: the host name does not resolve`;
-  const message = e instanceof Error ? e.message + (e.cause instanceof Error ? ` (${e.cause.message})` : "") : String(e);
+  if (cause === "ENOTFOUND" || cause === "EAI_AGAIN")
+    return `Could not connect to ${url}: the host name does not resolve`;
+  const message =
+    e instanceof Error ? e.message + (e.cause instanceof Error ? ` (${e.cause.message})` : "") : String(e);
   return `Could not list the tools of ${url}: ${message.slice(0, 300)}`;
 }
 

@@ -7,7 +7,9 @@ import { definitionOf, pinnedDefinitionHash, type ToolDefinition } from "./tool-
 import { toolDefinitionHash } from "./tool-definition-hash";
 
 /** Who saw the change: the gateway relaying a tools/list, or a tool sync (console, CLI). */
-export type DefinitionChangeSource = { kind: "gateway"; instance?: string } | { kind: "sync"; actor: { actorType: "user" | "apikey" | "system"; actorId: string | null; actorLabel: string } };
+export type DefinitionChangeSource =
+  | { kind: "gateway"; instance?: string }
+  | { kind: "sync"; actor: { actorType: "user" | "apikey" | "system"; actorId: string | null; actorLabel: string } };
 
 export type ObservedDefinition = ToolDefinition & { name: string };
 
@@ -28,7 +30,13 @@ export type ObservedDefinition = ToolDefinition & { name: string };
  * deployments SHOULD implement tool snapshot tracking and require
  * re-authorization when a tool changes.
  */
-export async function recordToolDefinitionChangeIn(tx: Tx, toolId: string, observed: ObservedDefinition, source: DefinitionChangeSource, now = new Date()): Promise<boolean> {
+export async function recordToolDefinitionChangeIn(
+  tx: Tx,
+  toolId: string,
+  observed: ObservedDefinition,
+  source: DefinitionChangeSource,
+  now = new Date(),
+): Promise<boolean> {
   const row = await tx.tool.findUnique({ where: { id: toolId }, include: { server: { select: { name: true } } } });
   if (!row || row.status !== "approved") return false;
   const pinned = pinnedDefinitionHash(row);
@@ -38,13 +46,28 @@ export async function recordToolDefinitionChangeIn(tx: Tx, toolId: string, obser
   const { count } = await tx.tool.updateMany({
     where: { id: row.id, status: "approved", updatedAt: row.updatedAt },
     data: {
-      status: "pending", approvedById: null, approvedAt: null,
-      approvedDefinition: approved as never, approvedDefinitionHash: pinned, definitionChangedAt: now,
-      title: observed.title, description: observed.description, inputSchema: (observed.inputSchema ?? undefined) as never, definitionHash: hash, lastSeenAt: now,
+      status: "pending",
+      approvedById: null,
+      approvedAt: null,
+      approvedDefinition: approved as never,
+      approvedDefinitionHash: pinned,
+      definitionChangedAt: now,
+      title: observed.title,
+      description: observed.description,
+      inputSchema: (observed.inputSchema ?? undefined) as never,
+      definitionHash: hash,
+      lastSeenAt: now,
     },
   });
   if (count === 0) return false;
-  const actor = source.kind === "gateway" ? { actorType: "system" as const, actorId: null, actorLabel: source.instance ? `gateway (${source.instance})` : "gateway" } : source.actor;
+  const actor =
+    source.kind === "gateway"
+      ? {
+          actorType: "system" as const,
+          actorId: null,
+          actorLabel: source.instance ? `gateway (${source.instance})` : "gateway",
+        }
+      : source.actor;
   await recordAudit(tx, {
     action: "tool.definition_changed",
     ...actor,
@@ -52,7 +75,8 @@ export async function recordToolDefinitionChangeIn(tx: Tx, toolId: string, obser
     targetId: row.id,
     targetLabel: `${row.server.name} / ${row.name}`,
     decision: "info",
-    reason: "The server lists a definition that differs from the approved one: approval withdrawn until an admin re-approves it",
+    reason:
+      "The server lists a definition that differs from the approved one: approval withdrawn until an admin re-approves it",
     occurredAt: now,
     detail: {
       serverId: row.serverId,
@@ -68,12 +92,23 @@ export async function recordToolDefinitionChangeIn(tx: Tx, toolId: string, obser
   });
   // The approval is withdrawn: live sessions holding the tool lose it now, like a rejection.
   await reconcileLiveSessionsIn(
-    tx, actor, { sessions: { serverId: row.serverId }, tools: [row.id] },
-    { reason: `Tool ${row.server.name} / ${row.name} changed its definition: approval withdrawn`, now, operation: { kind: "tool_withdrawn", serverId: row.serverId, toolIds: [row.id] } },
+    tx,
+    actor,
+    { sessions: { serverId: row.serverId }, tools: [row.id] },
+    {
+      reason: `Tool ${row.server.name} / ${row.name} changed its definition: approval withdrawn`,
+      now,
+      operation: { kind: "tool_withdrawn", serverId: row.serverId, toolIds: [row.id] },
+    },
   );
   return true;
 }
 
-export function recordToolDefinitionChange(db: Db, toolId: string, observed: ObservedDefinition, source: DefinitionChangeSource): Promise<boolean> {
+export function recordToolDefinitionChange(
+  db: Db,
+  toolId: string,
+  observed: ObservedDefinition,
+  source: DefinitionChangeSource,
+): Promise<boolean> {
   return revokingTransaction(db, (tx) => recordToolDefinitionChangeIn(tx, toolId, observed, source));
 }

@@ -18,16 +18,29 @@ export type RegisteredServer = { id: string; slug: string };
  * Registers an MCP server. Validates again here (the console validated
  * already) because the YAML importer and the API call this directly.
  */
-export async function registerServer(db: Db, principal: Principal, raw: RegisterServerInput, issuer = issuerFromEnv()): Promise<RegisteredServer> {
+export async function registerServer(
+  db: Db,
+  principal: Principal,
+  raw: RegisterServerInput,
+  issuer = issuerFromEnv(),
+): Promise<RegisteredServer> {
   try {
     return await db.$transaction((tx) => registerServerIn(tx, principal, raw, issuer));
   } catch (e) {
-    rethrowUniqueViolation(e, "Another server with this name or resource URI was registered at the same moment; reload and try again");
+    rethrowUniqueViolation(
+      e,
+      "Another server with this name or resource URI was registered at the same moment; reload and try again",
+    );
   }
 }
 
 /** registerServer inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function registerServerIn(tx: Tx, principal: Principal, raw: RegisterServerInput, issuer = issuerFromEnv()): Promise<RegisteredServer> {
+export async function registerServerIn(
+  tx: Tx,
+  principal: Principal,
+  raw: RegisterServerInput,
+  issuer = issuerFromEnv(),
+): Promise<RegisteredServer> {
   const input = registerServerSchema.parse(raw);
   const slug = slugOf(input.name);
   const resourceUri = resolveResourceUri(input, slug, issuer);

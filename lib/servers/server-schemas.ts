@@ -70,18 +70,34 @@ const serverFields = {
   upstreamCredential: optional(upstreamCredentialSchema),
 };
 
-type ModeFields = { enforcementMode: "native" | "gateway"; upstreamUrl?: string | undefined; resourceUri?: string | undefined };
+type ModeFields = {
+  enforcementMode: "native" | "gateway";
+  upstreamUrl?: string | undefined;
+  resourceUri?: string | undefined;
+};
 
 /** Gateway mode needs somewhere to forward to; native mode has no upstream to name. */
 function checkMode(value: ModeFields, ctx: z.RefinementCtx): void {
   if (value.enforcementMode === "gateway" && !value.upstreamUrl) {
-    ctx.addIssue({ code: "custom", path: ["upstreamUrl"], message: "A gateway server needs the upstream URL Mandate forwards calls to" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["upstreamUrl"],
+      message: "A gateway server needs the upstream URL Mandate forwards calls to",
+    });
   }
   if (value.enforcementMode === "native" && !value.resourceUri) {
-    ctx.addIssue({ code: "custom", path: ["resourceUri"], message: "A native server needs its resource URI: the URL where agents reach it" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["resourceUri"],
+      message: "A native server needs its resource URI: the URL where agents reach it",
+    });
   }
   if (value.enforcementMode === "native" && value.upstreamUrl) {
-    ctx.addIssue({ code: "custom", path: ["upstreamUrl"], message: "Only gateway servers have an upstream URL; clear it or choose gateway mode" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["upstreamUrl"],
+      message: "Only gateway servers have an upstream URL; clear it or choose gateway mode",
+    });
   }
 }
 
@@ -99,7 +115,11 @@ export const updateServerSchema = z
   .superRefine(checkMode)
   .superRefine((value, ctx) => {
     if (value.clearUpstreamCredential && value.upstreamCredential) {
-      ctx.addIssue({ code: "custom", path: ["upstreamCredential"], message: "Either enter a new credential or remove the stored one, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["upstreamCredential"],
+        message: "Either enter a new credential or remove the stored one, not both",
+      });
     }
   });
 export type UpdateServerInput = z.input<typeof updateServerSchema>;

@@ -6,7 +6,9 @@ import type { ToolRisk } from "@/lib/db/generated/sqlite/enums";
  * this is only a starting point the admin reviews before approving: a tool
  * that says nothing is assumed to write, never merely to read.
  */
-export function suggestedRisk(annotations: { readOnlyHint?: boolean; destructiveHint?: boolean } | undefined): ToolRisk {
+export function suggestedRisk(
+  annotations: { readOnlyHint?: boolean; destructiveHint?: boolean } | undefined,
+): ToolRisk {
   if (annotations?.readOnlyHint === true) return "read";
   if (annotations?.destructiveHint === true) return "destructive";
   return "write";

@@ -97,10 +97,19 @@ export async function syncTools(
             result.added.push(tool.name);
             continue;
           }
-          const definition = { title: tool.title, description: tool.description, inputSchema: tool.inputSchema as never, definitionHash: hash, lastSeenAt: now };
+          const definition = {
+            title: tool.title,
+            description: tool.description,
+            inputSchema: tool.inputSchema as never,
+            definitionHash: hash,
+            lastSeenAt: now,
+          };
           if (existing.status === "removed") {
             // A tool that comes back is reviewed again: it may not be the tool that was once approved.
-            await tx.tool.update({ where: { id: existing.id }, data: { ...definition, status: "pending", approvedById: null, approvedAt: null } });
+            await tx.tool.update({
+              where: { id: existing.id },
+              data: { ...definition, status: "pending", approvedById: null, approvedAt: null },
+            });
             result.added.push(tool.name);
             continue;
           }
@@ -115,7 +124,13 @@ export async function syncTools(
               await tx.tool.update({ where: { id: existing.id }, data: definition });
               result.unchanged.push(tool.name);
             } else {
-              await recordToolDefinitionChangeIn(tx, existing.id, { name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.inputSchema }, { kind: "sync", actor: actorOf(principal) }, now);
+              await recordToolDefinitionChangeIn(
+                tx,
+                existing.id,
+                { name: tool.name, title: tool.title, description: tool.description, inputSchema: tool.inputSchema },
+                { kind: "sync", actor: actorOf(principal) },
+                now,
+              );
               result.changed.push({ ...change, statusBefore: "approved", statusAfter: "pending" });
             }
             continue;
@@ -155,8 +170,14 @@ export async function syncTools(
         });
         if (withdrawn.length > 0) {
           await reconcileLiveSessionsIn(
-            tx, principal, { sessions: { serverId: server.id }, tools: withdrawn },
-            { reason: `Tools of ${server.name} withdrawn by a sync (removed by the server, or changed and back to pending)`, now, operation: { kind: "tool_withdrawn", serverId: server.id, toolIds: withdrawn } },
+            tx,
+            principal,
+            { sessions: { serverId: server.id }, tools: withdrawn },
+            {
+              reason: `Tools of ${server.name} withdrawn by a sync (removed by the server, or changed and back to pending)`,
+              now,
+              operation: { kind: "tool_withdrawn", serverId: server.id, toolIds: withdrawn },
+            },
           );
         }
         return result;
@@ -175,7 +196,10 @@ function credentialOf(server: { id: string; upstreamCredentialEnc: string | null
     return openUpstreamCredential(server.id, server.upstreamCredentialEnc);
   } catch (e) {
     if (e instanceof SecretBoxError) {
-      throw new DomainError("invalid", "The stored upstream credential cannot be decrypted (was the master key changed?); enter it again in the server's settings");
+      throw new DomainError(
+        "invalid",
+        "The stored upstream credential cannot be decrypted (was the master key changed?); enter it again in the server's settings",
+      );
     }
     throw e;
   }
@@ -184,7 +208,8 @@ function credentialOf(server: { id: string; upstreamCredentialEnc: string | null
 function assertDistinctNames(url: string, tools: UpstreamTool[]): void {
   const seen = new Set<string>();
   for (const t of tools) {
-    if (seen.has(t.name)) throw new DomainError("invalid", `${url} lists the tool “${t.name}” twice; tool names must be unique`);
+    if (seen.has(t.name))
+      throw new DomainError("invalid", `${url} lists the tool “${t.name}” twice; tool names must be unique`);
     seen.add(t.name);
   }
 }

@@ -8,6 +8,8 @@ import { canonicalJson } from "./canonical-json";
  */
 export function toolDefinitionHash(tool: { name: string; description?: string | null; inputSchema?: unknown }): string {
   return createHash("sha256")
-    .update(canonicalJson({ name: tool.name, description: tool.description ?? null, inputSchema: tool.inputSchema ?? null }))
+    .update(
+      canonicalJson({ name: tool.name, description: tool.description ?? null, inputSchema: tool.inputSchema ?? null }),
+    )
     .digest("hex");
 }

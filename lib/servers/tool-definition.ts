@@ -4,7 +4,11 @@ import { toolDefinitionHash } from "./tool-definition-hash";
 export type ToolDefinition = { title: string | null; description: string | null; inputSchema: unknown };
 
 /** The definition a stored tool row holds. */
-export function definitionOf(tool: { title: string | null; description: string | null; inputSchema: unknown }): ToolDefinition {
+export function definitionOf(tool: {
+  title: string | null;
+  description: string | null;
+  inputSchema: unknown;
+}): ToolDefinition {
   return { title: tool.title, description: tool.description, inputSchema: tool.inputSchema ?? null };
 }
 
@@ -16,6 +20,11 @@ export function definitionOf(tool: { title: string | null; description: string |
  * definition (declared by a policy file) pins that absence: whatever the
  * server lists differs and waits for an admin, as a sync does.
  */
-export function pinnedDefinitionHash(tool: { name: string; description: string | null; inputSchema: unknown; approvedDefinitionHash: string | null }): string {
+export function pinnedDefinitionHash(tool: {
+  name: string;
+  description: string | null;
+  inputSchema: unknown;
+  approvedDefinitionHash: string | null;
+}): string {
   return tool.approvedDefinitionHash ?? toolDefinitionHash(tool);
 }

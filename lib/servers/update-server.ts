@@ -17,24 +17,43 @@ import { sealUpstreamCredential } from "./upstream-credential";
  * a new one is given or its removal is asked for — the console never has the
  * old one to send back.
  */
-export async function updateServer(db: Db, principal: Principal, raw: UpdateServerInput, issuer = issuerFromEnv()): Promise<{ id: string }> {
+export async function updateServer(
+  db: Db,
+  principal: Principal,
+  raw: UpdateServerInput,
+  issuer = issuerFromEnv(),
+): Promise<{ id: string }> {
   try {
     return await db.$transaction((tx) => updateServerIn(tx, principal, raw, issuer));
   } catch (e) {
-    rethrowUniqueViolation(e, "Another server with this name or resource URI was saved at the same moment; reload and try again");
+    rethrowUniqueViolation(
+      e,
+      "Another server with this name or resource URI was saved at the same moment; reload and try again",
+    );
   }
 }
 
 /** updateServer inside the caller's transaction: the policy importer applies a whole file in one. */
-export async function updateServerIn(tx: Tx, principal: Principal, raw: UpdateServerInput, issuer = issuerFromEnv()): Promise<{ id: string }> {
+export async function updateServerIn(
+  tx: Tx,
+  principal: Principal,
+  raw: UpdateServerInput,
+  issuer = issuerFromEnv(),
+): Promise<{ id: string }> {
   const input = updateServerSchema.parse(raw);
-  const newCredentialEnc = input.upstreamCredential ? sealUpstreamCredential(input.id, input.upstreamCredential) : undefined;
+  const newCredentialEnc = input.upstreamCredential
+    ? sealUpstreamCredential(input.id, input.upstreamCredential)
+    : undefined;
   const before = await tx.mcpServer.findUnique({ where: { id: input.id } });
   if (!before) throw new DomainError("not_found", "This server no longer exists");
   const resourceUri = resolveResourceUri(input, before.slug, issuer);
   await assertServerUnique(tx, { name: input.name, resourceUri }, input.id);
   const ownerId = await resolveOwner(tx, input.ownerEmail);
-  const credential = newCredentialEnc ? "replaced" : input.clearUpstreamCredential && before.upstreamCredentialEnc ? "removed" : "kept";
+  const credential = newCredentialEnc
+    ? "replaced"
+    : input.clearUpstreamCredential && before.upstreamCredentialEnc
+      ? "removed"
+      : "kept";
   const after = await tx.mcpServer.update({
     where: { id: input.id },
     data: {
@@ -48,7 +67,9 @@ export async function updateServerIn(tx: Tx, principal: Principal, raw: UpdateSe
       ...(credential === "replaced" ? { upstreamCredentialEnc: newCredentialEnc } : {}),
       ...(credential === "removed" ? { upstreamCredentialEnc: null } : {}),
       argumentLogging: input.argumentLogging,
-      ...(input.introspects !== undefined || input.enforcementMode === "gateway" ? { introspects: input.enforcementMode === "native" && (input.introspects ?? false) } : {}),
+      ...(input.introspects !== undefined || input.enforcementMode === "gateway"
+        ? { introspects: input.enforcementMode === "native" && (input.introspects ?? false) }
+        : {}),
       ownerId,
     },
   });

@@ -18,7 +18,10 @@ export async function updateTool(db: Db, principal: Principal, raw: UpdateToolIn
 /** updateTool inside the caller's transaction: the policy importer applies a whole file in one. */
 export async function updateToolIn(tx: Tx, principal: Principal, raw: UpdateToolInput): Promise<{ id: string }> {
   const input = updateToolSchema.parse(raw);
-  const before = await tx.tool.findUnique({ where: { id: input.toolId }, include: { server: { select: { name: true } } } });
+  const before = await tx.tool.findUnique({
+    where: { id: input.toolId },
+    include: { server: { select: { name: true } } },
+  });
   if (!before) throw new DomainError("not_found", "This tool no longer exists");
   const after = await tx.tool.update({
     where: { id: before.id },

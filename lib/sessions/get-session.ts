@@ -1,5 +1,9 @@
 import type { Db } from "@/lib/db/client";
-import { effectiveAccessOfAgent, effectiveAccessOnBehalfOf, type ReachableTool } from "@/lib/entitlements/effective-access";
+import {
+  effectiveAccessOfAgent,
+  effectiveAccessOnBehalfOf,
+  type ReachableTool,
+} from "@/lib/entitlements/effective-access";
 import { DomainError } from "@/lib/errors/domain-error";
 
 const RECENT_CALLS = 100;
@@ -36,7 +40,15 @@ export interface SessionDetail {
     user: { id: string; displayName: string; email: string } | null;
     server: { id: string; name: string; resourceUri: string };
   };
-  tokens: { id: string; jti: string; kind: string; scopes: string; issuedAt: Date; expiresAt: Date; revokedAt: Date | null }[];
+  tokens: {
+    id: string;
+    jti: string;
+    kind: string;
+    scopes: string;
+    issuedAt: Date;
+    expiresAt: Date;
+    revokedAt: Date | null;
+  }[];
   /** Newest first, from the audit trail. */
   toolCalls: SessionAuditEntry[];
   /** Mints and revocations: who authorized what, and who ended it. */
@@ -50,7 +62,16 @@ export interface SessionDetail {
   grantedTools: { id: string; name: string; scope: string; status: string }[];
 }
 
-const auditSelect = { id: true, action: true, occurredAt: true, actorLabel: true, decision: true, reason: true, targetLabel: true, detail: true } as const;
+const auditSelect = {
+  id: true,
+  action: true,
+  occurredAt: true,
+  actorLabel: true,
+  decision: true,
+  reason: true,
+  targetLabel: true,
+  detail: true,
+} as const;
 
 /** One session with its tokens, its tool calls, its blast radius and its authorization history. */
 export async function getSessionDetail(db: Db, sessionId: string, now = new Date()): Promise<SessionDetail> {
@@ -66,22 +87,38 @@ export async function getSessionDetail(db: Db, sessionId: string, now = new Date
   const grantedIds = s.toolIds.split(" ").filter(Boolean);
   const [tokens, toolCalls, authorizations, access, granted] = await Promise.all([
     db.issuedToken.findMany({
-      where: { sessionId }, orderBy: { issuedAt: "desc" }, take: 200,
+      where: { sessionId },
+      orderBy: { issuedAt: "desc" },
+      take: 200,
       select: { id: true, jti: true, kind: true, scopes: true, issuedAt: true, expiresAt: true, revokedAt: true },
     }),
     db.auditEvent.findMany({
-      where: { sessionId, action: { in: ["tool.called", "tool.call_refused", "tool.call_failed"] } }, orderBy: { occurredAt: "desc" }, take: RECENT_CALLS, select: auditSelect,
+      where: { sessionId, action: { in: ["tool.called", "tool.call_refused", "tool.call_failed"] } },
+      orderBy: { occurredAt: "desc" },
+      take: RECENT_CALLS,
+      select: auditSelect,
     }),
     db.auditEvent.findMany({
-      where: { sessionId, action: { in: ["token.minted", "session.revoked", "session.expired", "token.revoked"] } }, orderBy: { occurredAt: "asc" }, take: 200, select: auditSelect,
+      where: { sessionId, action: { in: ["token.minted", "session.revoked", "session.expired", "token.revoked"] } },
+      orderBy: { occurredAt: "asc" },
+      take: 200,
+      select: auditSelect,
     }),
     s.userId ? effectiveAccessOnBehalfOf(db, s.agentId, s.userId, now) : effectiveAccessOfAgent(db, s.agentId, now),
     grantedIds.length > 0
-      ? db.tool.findMany({ where: { id: { in: grantedIds } }, orderBy: { name: "asc" }, select: { id: true, name: true, scope: true, status: true } })
+      ? db.tool.findMany({
+          where: { id: { in: grantedIds } },
+          orderBy: { name: "asc" },
+          select: { id: true, name: true, scope: true, status: true },
+        })
       : [],
   ]);
   return {
-    session: { ...s, scopes: s.scopes.split(" ").filter(Boolean), status: s.status === "active" && s.expiresAt <= now ? "expired" : s.status },
+    session: {
+      ...s,
+      scopes: s.scopes.split(" ").filter(Boolean),
+      status: s.status === "active" && s.expiresAt <= now ? "expired" : s.status,
+    },
     tokens,
     toolCalls,
     authorizations,

@@ -12,6 +12,11 @@ export type KillAgentInput = z.infer<typeof killAgentSchema>;
  * refuses it from the commit on) and revoke all its live sessions, in one
  * transaction. The same as suspending from the agent's page, with a reason.
  */
-export async function killAgent(db: Db, actor: Principal, input: KillAgentInput, now = new Date()): Promise<{ revoked: string[] }> {
+export async function killAgent(
+  db: Db,
+  actor: Principal,
+  input: KillAgentInput,
+  now = new Date(),
+): Promise<{ revoked: string[] }> {
   return { revoked: await suspendAgent(db, actor, input.agentId, now, input.reason) };
 }

@@ -1,7 +1,16 @@
 import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/sqlite/client";
-import { effectiveAccessOfAgents, effectiveAccessOfUsers, type EffectiveAccess } from "@/lib/entitlements/effective-access";
-import { revokeLiveSessionsIn, type RevocationOperation, type RevokedSession, type Revoker } from "./revoke-live-sessions";
+import {
+  effectiveAccessOfAgents,
+  effectiveAccessOfUsers,
+  type EffectiveAccess,
+} from "@/lib/entitlements/effective-access";
+import {
+  revokeLiveSessionsIn,
+  type RevocationOperation,
+  type RevokedSession,
+  type Revoker,
+} from "./revoke-live-sessions";
 
 /**
  * Which live sessions an access change may have cut, and (when known) which
@@ -26,7 +35,10 @@ const PRINCIPALS_PER_READ = 2000;
 const TOOLS_IN_SQL = 100;
 
 /** The live sessions reached through a grant held by this principal (a group: through its members). */
-export function sessionsOfHolder(principalType: "agent" | "user" | "group", principalId: string): Prisma.AgentSessionWhereInput {
+export function sessionsOfHolder(
+  principalType: "agent" | "user" | "group",
+  principalId: string,
+): Prisma.AgentSessionWhereInput {
   if (principalType === "agent") return { agentId: principalId };
   if (principalType === "user") return { userId: principalId };
   return { user: { memberships: { some: { groupId: principalId } } } };
@@ -36,7 +48,8 @@ const split = (list: string) => list.split(" ").filter(Boolean);
 
 async function inChunks<K, V>(keys: readonly K[], read: (part: K[]) => Promise<Map<K, V>>): Promise<Map<K, V>> {
   const out = new Map<K, V>();
-  for (let i = 0; i < keys.length; i += PRINCIPALS_PER_READ) for (const [k, v] of await read(keys.slice(i, i + PRINCIPALS_PER_READ))) out.set(k, v);
+  for (let i = 0; i < keys.length; i += PRINCIPALS_PER_READ)
+    for (const [k, v] of await read(keys.slice(i, i + PRINCIPALS_PER_READ))) out.set(k, v);
   return out;
 }
 
@@ -63,7 +76,12 @@ const scopesOn = (access: EffectiveAccess | undefined, serverId: string): Set<st
  * process's bus after commit; inside `deferReconciliation` the work waits for
  * the caller's flush.
  */
-export async function reconcileLiveSessionsIn(tx: Tx, actor: Revoker, affected: AffectedSessions, opts: ReconcileOptions): Promise<RevokedSession[]> {
+export async function reconcileLiveSessionsIn(
+  tx: Tx,
+  actor: Revoker,
+  affected: AffectedSessions,
+  opts: ReconcileOptions,
+): Promise<RevokedSession[]> {
   const deferred = deferredOf.get(tx);
   if (deferred) {
     deferred.push(affected);
@@ -73,7 +91,9 @@ export async function reconcileLiveSessionsIn(tx: Tx, actor: Revoker, affected: 
   const tools = affected.tools ? [...new Set(affected.tools)] : null;
   if (tools && tools.length === 0) return [];
   const holding: Prisma.AgentSessionWhereInput[] =
-    tools && tools.length <= TOOLS_IN_SQL ? [{ OR: [{ toolIds: "" }, ...tools.map((id) => ({ toolIds: { contains: id } }))] }] : [];
+    tools && tools.length <= TOOLS_IN_SQL
+      ? [{ OR: [{ toolIds: "" }, ...tools.map((id) => ({ toolIds: { contains: id } }))] }]
+      : [];
   const live = await tx.agentSession.findMany({
     where: { AND: [affected.sessions, { status: "active", expiresAt: { gt: now } }, ...holding] },
     select: { id: true, agentId: true, userId: true, serverId: true, scopes: true, toolIds: true },
@@ -105,7 +125,8 @@ export async function reconcileLiveSessionsIn(tx: Tx, actor: Revoker, affected: 
     } else {
       const byAgent = scopesOn(agents.get(s.agentId), s.serverId);
       const byUser = s.userId ? scopesOn(users.get(s.userId), s.serverId) : null;
-      if (split(s.scopes).some((scope) => !byAgent.has(scope) || (byUser !== null && !byUser.has(scope)))) losing.push(s.id);
+      if (split(s.scopes).some((scope) => !byAgent.has(scope) || (byUser !== null && !byUser.has(scope))))
+        losing.push(s.id);
     }
   }
   if (losing.length === 0) return [];
@@ -122,7 +143,11 @@ const deferredOf = new WeakMap<Tx, AffectedSessions[]>();
  * changes in one transaction whose net effect is what counts. Nothing is
  * reconciled when `fn` throws.
  */
-export async function deferReconciliation<T>(tx: Tx, fn: () => Promise<T>, flush: { actor: Revoker } & ReconcileOptions | null): Promise<{ result: T; revoked: RevokedSession[] }> {
+export async function deferReconciliation<T>(
+  tx: Tx,
+  fn: () => Promise<T>,
+  flush: ({ actor: Revoker } & ReconcileOptions) | null,
+): Promise<{ result: T; revoked: RevokedSession[] }> {
   const pending: AffectedSessions[] = [];
   deferredOf.set(tx, pending);
   let result: T;

@@ -31,7 +31,13 @@ export interface ScopedRevokeResult {
  * Revokes every live session of an agent, of a person (all agents acting on
  * their behalf) or on a server, with their tokens, in one transaction.
  */
-export async function revokeSessionsOf(db: Db, actor: Principal, input: RevokeSessionsOfInput, now = new Date(), emergency = false): Promise<ScopedRevokeResult> {
+export async function revokeSessionsOf(
+  db: Db,
+  actor: Principal,
+  input: RevokeSessionsOfInput,
+  now = new Date(),
+  emergency = false,
+): Promise<ScopedRevokeResult> {
   const result = await db.$transaction(async (tx) => {
     let label: string;
     let operation: RevocationOperation;
@@ -47,9 +53,18 @@ export async function revokeSessionsOf(db: Db, actor: Principal, input: RevokeSe
     } else {
       const server = await tx.mcpServer.findUnique({ where: { id: input.serverId }, select: { name: true } });
       if (!server) throw new DomainError("not_found", "No such server");
-      [label, operation, where] = [server.name, { kind: "server", serverId: input.serverId, emergency }, { serverId: input.serverId }];
+      [label, operation, where] = [
+        server.name,
+        { kind: "server", serverId: input.serverId, emergency },
+        { serverId: input.serverId },
+      ];
     }
-    const revoked = await revokeLiveSessionsIn(tx, actor, { ...where, expiresAt: { gt: now } }, { reason: input.reason, now, operation });
+    const revoked = await revokeLiveSessionsIn(
+      tx,
+      actor,
+      { ...where, expiresAt: { gt: now } },
+      { reason: input.reason, now, operation },
+    );
     return { label, revoked: revoked.map((s) => s.id) };
   });
   announceRevoked(result.revoked);
@@ -57,9 +72,15 @@ export async function revokeSessionsOf(db: Db, actor: Principal, input: RevokeSe
 }
 
 /** "Revoke everything on this server": refused unless the typed name matches the server's. */
-export async function emergencyRevokeServer(db: Db, actor: Principal, input: EmergencyRevokeServerInput, now = new Date()): Promise<ScopedRevokeResult> {
+export async function emergencyRevokeServer(
+  db: Db,
+  actor: Principal,
+  input: EmergencyRevokeServerInput,
+  now = new Date(),
+): Promise<ScopedRevokeResult> {
   const server = await db.mcpServer.findUnique({ where: { id: input.serverId }, select: { name: true } });
   if (!server) throw new DomainError("not_found", "No such server");
-  if (server.name !== input.confirmName) throw new DomainError("invalid", `Type "${server.name}" exactly to confirm`, "confirmName");
+  if (server.name !== input.confirmName)
+    throw new DomainError("invalid", `Type "${server.name}" exactly to confirm`, "confirmName");
   return revokeSessionsOf(db, actor, { of: "server", serverId: input.serverId, reason: input.reason }, now, true);
 }

@@ -25,12 +25,22 @@ export interface RevokeResult {
  * with it). After the commit the in-process bus tells this process's gateway
  * at once; other instances hear the PostgreSQL NOTIFY or catch up by poll.
  */
-export async function revokeSessions(db: Db, actor: Principal, input: RevokeSessionsInput, now = new Date()): Promise<RevokeResult> {
+export async function revokeSessions(
+  db: Db,
+  actor: Principal,
+  input: RevokeSessionsInput,
+  now = new Date(),
+): Promise<RevokeResult> {
   const ids = [...new Set(input.sessionIds)];
   const result = await db.$transaction(async (tx) => {
     const found = await tx.agentSession.findMany({ where: { id: { in: ids } }, select: { id: true } });
     if (found.length !== ids.length) throw new DomainError("not_found", "Some of these sessions do not exist");
-    const revoked = await revokeLiveSessionsIn(tx, actor, { id: { in: ids } }, { reason: input.reason, now, operation: { kind: "sessions" } });
+    const revoked = await revokeLiveSessionsIn(
+      tx,
+      actor,
+      { id: { in: ids } },
+      { reason: input.reason, now, operation: { kind: "sessions" } },
+    );
     const revokedIds = new Set(revoked.map((s) => s.id));
     return { revoked: ids.filter((id) => revokedIds.has(id)), alreadyEnded: ids.filter((id) => !revokedIds.has(id)) };
   });

@@ -21,7 +21,12 @@ export const sessionFiltersSchema = z.object({
 });
 export type SessionFilters = z.infer<typeof sessionFiltersSchema>;
 
-const AGE_MS: Record<(typeof SESSION_AGE_FILTERS)[number], number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, older: 7 * 86_400_000 };
+const AGE_MS: Record<(typeof SESSION_AGE_FILTERS)[number], number> = {
+  "1h": 3_600_000,
+  "24h": 86_400_000,
+  "7d": 7 * 86_400_000,
+  older: 7 * 86_400_000,
+};
 
 /**
  * The `where` for a set of filters. "expired" includes sessions whose status
@@ -32,7 +37,8 @@ export function sessionWhere(filters: SessionFilters, now: Date): Prisma.AgentSe
   const and: Prisma.AgentSessionWhereInput[] = [];
   if (filters.status === "active") and.push(activeSessionFilter(now));
   else if (filters.status === "revoked") and.push({ status: "revoked" });
-  else if (filters.status === "expired") and.push({ OR: [{ status: "expired" }, { status: "active", expiresAt: { lte: now } }] });
+  else if (filters.status === "expired")
+    and.push({ OR: [{ status: "expired" }, { status: "active", expiresAt: { lte: now } }] });
   if (filters.agentId) and.push({ agentId: filters.agentId });
   if (filters.userId) and.push({ userId: filters.userId });
   if (filters.serverId) and.push({ serverId: filters.serverId });

@@ -74,11 +74,17 @@ export async function registeredServer(db: Db, resource: string | undefined): Pr
  * path carries its entitlement's), read from the same catalogue version: no
  * query of its own.
  */
-export function decideGrant(access: EffectiveAccess, server: TargetServer, requested: readonly string[], within?: ReadonlySet<string>): GrantDecision {
+export function decideGrant(
+  access: EffectiveAccess,
+  server: TargetServer,
+  requested: readonly string[],
+  within?: ReadonlySet<string>,
+): GrantDecision {
   const onServer = access.tools.filter((t) => t.resourceUri === server.resourceUri);
   if (onServer.length === 0) throw new InvalidTarget("no access to this resource");
   const candidates = within ? onServer.filter((t) => within.has(t.toolName)) : onServer;
-  if (candidates.length === 0) throw new InvalidScope("none of the assertion's tools is still granted for this resource");
+  if (candidates.length === 0)
+    throw new InvalidScope("none of the assertion's tools is still granted for this resource");
   const reachable = new Set(candidates.map((t) => t.scope));
   const scopes = requested.length === 0 ? [...reachable].sort() : requested.filter((s) => reachable.has(s));
   if (scopes.length === 0) throw new InvalidScope("none of the requested scopes is granted for this resource");

@@ -4,8 +4,22 @@ import { TYP_ACCESS_TOKEN, TYP_ID_JAG } from "@/lib/oauth/defaults";
 import { verifyOwnToken } from "./verify-own-token";
 
 export type TokenState =
-  | { active: true; payload: JWTPayload; kind: "access_token" | "id_jag" | "refresh_token"; tokenId: string; sessionId: string; expiresAt: Date }
-  | { active: false; reason: string; payload?: JWTPayload; tokenId?: string; sessionId?: string; revokedAt?: Date | null };
+  | {
+      active: true;
+      payload: JWTPayload;
+      kind: "access_token" | "id_jag" | "refresh_token";
+      tokenId: string;
+      sessionId: string;
+      expiresAt: Date;
+    }
+  | {
+      active: false;
+      reason: string;
+      payload?: JWTPayload;
+      tokenId?: string;
+      sessionId?: string;
+      revokedAt?: Date | null;
+    };
 
 /**
  * Is this one of our tokens, and is it still good? Signature, then the store:
@@ -25,12 +39,31 @@ export async function inspectToken(ctx: OAuthContext, token: string, now: Date):
   const jti = checked.payload.jti ?? "";
   const row = await ctx.db.issuedToken.findUnique({
     where: { jti },
-    select: { id: true, kind: true, sessionId: true, expiresAt: true, revokedAt: true, session: { select: { status: true, expiresAt: true } } },
+    select: {
+      id: true,
+      kind: true,
+      sessionId: true,
+      expiresAt: true,
+      revokedAt: true,
+      session: { select: { status: true, expiresAt: true } },
+    },
   });
   if (!row) return { active: false, reason: "unknown token", payload: checked.payload };
   const base = { payload: checked.payload, tokenId: row.id, sessionId: row.sessionId, revokedAt: row.revokedAt };
   if (row.revokedAt) return { active: false, reason: "revoked", ...base };
   if (row.expiresAt <= now) return { active: false, reason: "expired", ...base };
-  if (row.session.status !== "active" || row.session.expiresAt <= now) return { active: false, reason: `session ${row.session.status === "active" ? "ended" : row.session.status}`, ...base };
-  return { active: true, payload: checked.payload, kind: row.kind, tokenId: row.id, sessionId: row.sessionId, expiresAt: row.expiresAt };
+  if (row.session.status !== "active" || row.session.expiresAt <= now)
+    return {
+      active: false,
+      reason: `session ${row.session.status === "active" ? "ended" : row.session.status}`,
+      ...base,
+    };
+  return {
+    active: true,
+    payload: checked.payload,
+    kind: row.kind,
+    tokenId: row.id,
+    sessionId: row.sessionId,
+    expiresAt: row.expiresAt,
+  };
 }

@@ -23,7 +23,9 @@ export interface ReplayRefusal {
 
 /** The error a replayed claim's request is answered with. */
 export function replayError(replay: ReplayRefusal): OAuthError {
-  return replay.error === "invalid_client" ? new InvalidClient(replay.description) : new InvalidGrant(replay.description);
+  return replay.error === "invalid_client"
+    ? new InvalidClient(replay.description)
+    : new InvalidGrant(replay.description);
 }
 
 /** What one mint writes (see `planBatch` for the rules). */
@@ -103,7 +105,8 @@ function union(current: string, added: readonly string[]): string {
   return [...new Set([...current.split(" ").filter(Boolean), ...added])].sort().join(" ");
 }
 
-export const sessionKey = (agentId: string, userId: string | null, serverId: string): string => `${agentId}\u0000${userId ?? ""}\u0000${serverId}`;
+export const sessionKey = (agentId: string, userId: string | null, serverId: string): string =>
+  `${agentId}\u0000${userId ?? ""}\u0000${serverId}`;
 
 interface SessionState {
   id: string;
@@ -142,7 +145,9 @@ export function planBatch(
     const failed = claimFailed[i];
     if (failed) {
       const { error, description } = failed.replay;
-      append(refusalAuditInput({ ...item.refusal, error, description }, item.type === "mint" ? item.mint.now : item.at));
+      append(
+        refusalAuditInput({ ...item.refusal, error, description }, item.type === "mint" ? item.mint.now : item.at),
+      );
       out.outcomes.push({ type: "replayed", replay: failed.replay });
       return;
     }
@@ -154,7 +159,10 @@ export function planBatch(
     const m = item.mint;
     const { decision, now } = m;
     const key = sessionKey(m.agent.id, m.user?.id ?? null, decision.server.id);
-    const reauthDueAt = m.authTime && decision.reauthIntervalSeconds ? new Date(m.authTime.getTime() + decision.reauthIntervalSeconds * 1000) : null;
+    const reauthDueAt =
+      m.authTime && decision.reauthIntervalSeconds
+        ? new Date(m.authTime.getTime() + decision.reauthIntervalSeconds * 1000)
+        : null;
     let state = touched.get(key);
     if (!state || state.expiresAt <= now) {
       const live = liveSession(key, now);
@@ -163,31 +171,76 @@ export function planBatch(
     if (state) {
       const scopes = union(state.scopes, decision.scopes);
       // The session records every tool any of its tokens grants: a removal is checked against all of them.
-      const toolIds = union(state.toolIds, decision.tools.map((t) => t.id));
+      const toolIds = union(
+        state.toolIds,
+        decision.tools.map((t) => t.id),
+      );
       const fresher = m.authTime !== null && (!state.authTime || m.authTime > state.authTime);
       state.scopes = scopes;
       state.toolIds = toolIds;
       if (fresher) state.authTime = m.authTime;
       if (state.row) {
-        Object.assign(state.row, { scopes, toolIds, lastUsedAt: now, risk: decision.risk, tokenCount: state.row.tokenCount + 1 });
+        Object.assign(state.row, {
+          scopes,
+          toolIds,
+          lastUsedAt: now,
+          risk: decision.risk,
+          tokenCount: state.row.tokenCount + 1,
+        });
         if (fresher) Object.assign(state.row, { authTime: m.authTime, reauthDueAt });
       } else {
         if (!state.update) {
-          state.update = { id: state.id, scopes, toolIds, lastUsedAt: now, tokenDelta: 0, risk: decision.risk, auth: null };
+          state.update = {
+            id: state.id,
+            scopes,
+            toolIds,
+            lastUsedAt: now,
+            tokenDelta: 0,
+            risk: decision.risk,
+            auth: null,
+          };
           out.sessionUpdates.push(state.update);
         }
-        Object.assign(state.update, { scopes, toolIds, lastUsedAt: now, risk: decision.risk, tokenDelta: state.update.tokenDelta + 1 });
+        Object.assign(state.update, {
+          scopes,
+          toolIds,
+          lastUsedAt: now,
+          risk: decision.risk,
+          tokenDelta: state.update.tokenDelta + 1,
+        });
         if (fresher && m.authTime) state.update.auth = { authTime: m.authTime, reauthDueAt };
       }
     } else {
       const maxEnd = now.getTime() + decision.maxSessionSeconds * 1000;
       const row: NewSessionRow = {
-        id: timeOrderedId(now.getTime()), agentId: m.agent.id, userId: m.user?.id ?? null, serverId: decision.server.id,
-        scopes: [...decision.scopes].sort().join(" "), toolIds: union("", decision.tools.map((t) => t.id)), grantType: m.grantType, authTime: m.authTime, createdAt: now, lastUsedAt: now,
-        expiresAt: new Date(decision.until ? Math.min(maxEnd, decision.until.getTime()) : maxEnd), reauthDueAt, risk: decision.risk, tokenCount: 1,
+        id: timeOrderedId(now.getTime()),
+        agentId: m.agent.id,
+        userId: m.user?.id ?? null,
+        serverId: decision.server.id,
+        scopes: [...decision.scopes].sort().join(" "),
+        toolIds: union(
+          "",
+          decision.tools.map((t) => t.id),
+        ),
+        grantType: m.grantType,
+        authTime: m.authTime,
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: new Date(decision.until ? Math.min(maxEnd, decision.until.getTime()) : maxEnd),
+        reauthDueAt,
+        risk: decision.risk,
+        tokenCount: 1,
       };
       out.newSessions.push(row);
-      state = { id: row.id, scopes: row.scopes, toolIds: row.toolIds, expiresAt: row.expiresAt, authTime: row.authTime, row, update: null };
+      state = {
+        id: row.id,
+        scopes: row.scopes,
+        toolIds: row.toolIds,
+        expiresAt: row.expiresAt,
+        authTime: row.authTime,
+        row,
+        update: null,
+      };
     }
     touched.set(key, state);
     // No token outlives its session, nor the grants behind its tools: a session extended by this mint keeps its own
@@ -196,20 +249,39 @@ export function planBatch(
     if (decision.until) ends.push(decision.until.getTime());
     const expiresAt = new Date(Math.min(...ends));
     out.tokens.push({
-      id: timeOrderedId(now.getTime()), jti: m.jti, kind: m.kind, sessionId: state.id, clientId: m.agent.clientId, audience: m.audience,
-      scopes: decision.scopes.join(" "), issuedAt: now, expiresAt,
+      id: timeOrderedId(now.getTime()),
+      jti: m.jti,
+      kind: m.kind,
+      sessionId: state.id,
+      clientId: m.agent.clientId,
+      audience: m.audience,
+      scopes: decision.scopes.join(" "),
+      issuedAt: now,
+      expiresAt,
     });
     let refreshExpiresAt: Date | undefined;
     if (m.refreshToken) {
       // Bound to the session: it ends with it (revocation, maximum session) and when re-authentication is due.
       refreshExpiresAt = new Date(Math.min(state.expiresAt.getTime(), reauthDueAt ? reauthDueAt.getTime() : Infinity));
       out.tokens.push({
-        id: timeOrderedId(now.getTime()), jti: m.refreshToken.jti, kind: "refresh_token", sessionId: state.id, clientId: m.agent.clientId, audience: m.audience,
-        scopes: decision.scopes.join(" "), issuedAt: now, expiresAt: refreshExpiresAt,
+        id: timeOrderedId(now.getTime()),
+        jti: m.refreshToken.jti,
+        kind: "refresh_token",
+        sessionId: state.id,
+        clientId: m.agent.clientId,
+        audience: m.audience,
+        scopes: decision.scopes.join(" "),
+        issuedAt: now,
+        expiresAt: refreshExpiresAt,
       });
     }
     append(mintAuditInput(m, state.id, expiresAt, refreshExpiresAt));
-    out.outcomes.push({ type: "minted", sessionId: state.id, expiresAt, ...(refreshExpiresAt ? { refreshExpiresAt } : {}) });
+    out.outcomes.push({
+      type: "minted",
+      sessionId: state.id,
+      expiresAt,
+      ...(refreshExpiresAt ? { refreshExpiresAt } : {}),
+    });
   });
   return out;
 }

@@ -31,7 +31,13 @@ export function refusalAuditInput(r: Refusal, occurredAt?: Date): AuditInput {
     reason: `${r.error}: ${r.description}`.slice(0, 1000),
     clientAddress: r.clientAddress ?? null,
     requestId: r.requestId ?? null,
-    detail: { endpoint: r.endpoint, error: r.error, error_description: r.description, grant_type: r.grantType ?? null, client_id: r.clientId?.slice(0, 300) ?? null,
-      ...(r.unregisteredResource ? { unregistered_resource: r.unregisteredResource } : {}) },
+    detail: {
+      endpoint: r.endpoint,
+      error: r.error,
+      error_description: r.description,
+      grant_type: r.grantType ?? null,
+      client_id: r.clientId?.slice(0, 300) ?? null,
+      ...(r.unregisteredResource ? { unregistered_resource: r.unregisteredResource } : {}),
+    },
   };
 }

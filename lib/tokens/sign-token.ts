@@ -27,6 +27,9 @@ export async function signToken(keys: KeyRing, typ: string, claims: JWTPayload):
     headers.set(headerKey, (header = b64(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ }))));
   }
   const input = `${header}.${b64(JSON.stringify(claims))}`;
-  const signature = signer.alg === "ES256" ? sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" }) : sign(null, Buffer.from(input), key);
+  const signature =
+    signer.alg === "ES256"
+      ? sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" })
+      : sign(null, Buffer.from(input), key);
   return `${input}.${signature.toString("base64url")}`;
 }

@@ -10,7 +10,11 @@ export type OwnTokenCheck = { ok: true; payload: JWTPayload } | { ok: false; rea
  * followed, `alg` must be the key's own (no `none`, no HS* with a public key
  * as secret), and `typ` must be the expected one.
  */
-export async function verifyOwnToken(keys: KeyRing, token: string, opts: { issuer: string; typ: string; audience?: string; now?: Date; clockSkewSeconds?: number }): Promise<OwnTokenCheck> {
+export async function verifyOwnToken(
+  keys: KeyRing,
+  token: string,
+  opts: { issuer: string; typ: string; audience?: string; now?: Date; clockSkewSeconds?: number },
+): Promise<OwnTokenCheck> {
   let header;
   try {
     header = decodeProtectedHeader(token);
@@ -29,7 +33,8 @@ export async function verifyOwnToken(keys: KeyRing, token: string, opts: { issue
       currentDate: opts.now,
     });
     // Exact, single-valued audience: a token for several audiences is not ours to accept.
-    if (opts.audience !== undefined && payload.aud !== opts.audience) return { ok: false, reason: "aud: unexpected audience" };
+    if (opts.audience !== undefined && payload.aud !== opts.audience)
+      return { ok: false, reason: "aud: unexpected audience" };
     return { ok: true, payload };
   } catch (e) {
     return { ok: false, reason: describeJoseError(e) };

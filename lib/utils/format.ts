@@ -13,7 +13,12 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",
 });
 
-const dateFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-US", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  timeZone: "UTC",
+});
 
 /** "Nov 27, 2026 17:25 UTC": every time the console shows names its zone, so 17:00 is never taken for local time. */
 export function formatDateTime(iso: string): string {
@@ -50,4 +55,3 @@ export function formatDuration(totalSeconds: number): string {
   ].filter(Boolean);
   return parts.length ? parts.slice(0, 2).join(" ") : "0s";
 }
-

@@ -30,9 +30,22 @@ const MIX: { action: AuditAction; weight: number; decision: "allow" | "deny" | "
   { action: "assignment.created", weight: 1, decision: "allow" },
   { action: "console.sign_in", weight: 2, decision: "allow" },
 ];
-const REFUSALS = ["scope not granted", "session revoked", "tool not approved", "assignment expired", "rate limited", "agent suspended"];
-const TOOLS = Array.from({ length: 150 }, (_, i) => ({ id: `tool_${i.toString(36).padStart(4, "0")}`, name: `tool_${i}` }));
-const AGENTS = Array.from({ length: 400 }, (_, i) => ({ id: `agent_${i.toString(36).padStart(4, "0")}`, name: `Agent ${i}` }));
+const REFUSALS = [
+  "scope not granted",
+  "session revoked",
+  "tool not approved",
+  "assignment expired",
+  "rate limited",
+  "agent suspended",
+];
+const TOOLS = Array.from({ length: 150 }, (_, i) => ({
+  id: `tool_${i.toString(36).padStart(4, "0")}`,
+  name: `tool_${i}`,
+}));
+const AGENTS = Array.from({ length: 400 }, (_, i) => ({
+  id: `agent_${i.toString(36).padStart(4, "0")}`,
+  name: `Agent ${i}`,
+}));
 const PEOPLE = Array.from({ length: 300 }, (_, i) => `person${i}@acme.example`);
 
 export async function writeAuditDataSet(
@@ -63,11 +76,15 @@ export async function writeAuditDataSet(
     const agentEvent = m.action.startsWith("tool.") || m.action.startsWith("token.") || m.action === "session.revoked";
     const tool = rnd.pick(TOOLS);
     const fields: ChainedFields = {
-      id: rnd.idAt(at), occurredAt: new Date(at), stream, seq: head.seq + 1,
+      id: rnd.idAt(at),
+      occurredAt: new Date(at),
+      stream,
+      seq: head.seq + 1,
       actorType: agentEvent ? "agent" : "user",
       actorId: agentEvent ? session.agent.id : null,
       actorLabel: agentEvent ? session.agent.name : rnd.pick(PEOPLE),
-      onBehalfOfId: null, action: m.action,
+      onBehalfOfId: null,
+      action: m.action,
       targetType: m.action.startsWith("tool.") ? "tool" : m.action.startsWith("token.") ? "mcp_server" : "session",
       targetId: m.action.startsWith("tool.") ? tool.id : session.id,
       targetLabel: m.action.startsWith("tool.") ? tool.name : null,
@@ -81,7 +98,8 @@ export async function writeAuditDataSet(
     const hash = chainHash(head.hash, fields);
     heads.set(stream, { seq: fields.seq, hash });
     rows.push({ ...fields, prevHash: head.hash, hash });
-    if (i === Math.floor(opts.count / 2)) Object.assign(sample, { actor: session.agent.id, session: session.id, target: tool.id });
+    if (i === Math.floor(opts.count / 2))
+      Object.assign(sample, { actor: session.agent.id, session: session.id, target: tool.id });
     if (rows.length >= batchSize) {
       await writer.insert("AuditEvent", T.AuditEvent, rows);
       rows = [];
@@ -89,5 +107,12 @@ export async function writeAuditDataSet(
     }
   }
   if (rows.length > 0) await writer.insert("AuditEvent", T.AuditEvent, rows);
-  return { count: opts.count, from, to: opts.now, sampleActor: sample.actor, sampleSession: sample.session, sampleTarget: sample.target };
+  return {
+    count: opts.count,
+    from,
+    to: opts.now,
+    sampleActor: sample.actor,
+    sampleSession: sample.session,
+    sampleTarget: sample.target,
+  };
 }

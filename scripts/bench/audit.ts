@@ -43,13 +43,18 @@ const PURGE_DAYS = Number(process.env.AUDIT_BENCH_PURGE_DAYS ?? 30);
 const DAY = 86_400_000;
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
 /** AuditEvent's secondary indexes (name and DDL): dropped for the load and built once after it, as a restore would. */
 async function secondaryIndexes(store: Store, db: Db): Promise<{ name: string; sql: string }[]> {
   return store === "sqlite"
-    ? db.$queryRawUnsafe(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'AuditEvent' AND sql IS NOT NULL`)
-    : db.$queryRawUnsafe(`SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'AuditEvent' AND indexname <> 'AuditEvent_pkey'`);
+    ? db.$queryRawUnsafe(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'AuditEvent' AND sql IS NOT NULL`,
+      )
+    : db.$queryRawUnsafe(
+        `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'AuditEvent' AND indexname <> 'AuditEvent_pkey'`,
+      );
 }
 
 async function generate(store: Store, db: Db, config: Parameters<typeof openBulkWriter>[0]): Promise<AuditDataSet> {
@@ -59,19 +64,28 @@ async function generate(store: Store, db: Db, config: Parameters<typeof openBulk
   try {
     for (const i of indexes) await writer.exec(`DROP INDEX "${i.name}"`);
     const set = await writeAuditDataSet(writer, {
-      count: EVENTS[store], days: 90, now: Date.now(),
+      count: EVENTS[store],
+      days: 90,
+      now: Date.now(),
       progress: (n) => {
-        if (n % 200_000 === 0) process.stdout.write(`  ${store}: ${n.toLocaleString("en-US")} events written (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+        if (n % 200_000 === 0)
+          process.stdout.write(
+            `  ${store}: ${n.toLocaleString("en-US")} events written (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+          );
       },
     });
     const indexing = performance.now();
     if (writer.provider === "postgresql") await writer.exec(`SET maintenance_work_mem = '1GB'`);
     for (const i of indexes) await writer.exec(i.sql);
-    console.log(`  ${store}: built ${indexes.length} indexes in ${((performance.now() - indexing) / 1000).toFixed(1)} s`);
+    console.log(
+      `  ${store}: built ${indexes.length} indexes in ${((performance.now() - indexing) / 1000).toFixed(1)} s`,
+    );
     if (writer.provider === "postgresql") await writer.exec(`ANALYZE "AuditEvent"`);
     else await writer.exec("ANALYZE");
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${store}: generated ${set.count.toLocaleString("en-US")} chained events in ${seconds.toFixed(1)} s (${Math.round(set.count / seconds).toLocaleString("en-US")}/s)`);
+    console.log(
+      `${store}: generated ${set.count.toLocaleString("en-US")} chained events in ${seconds.toFixed(1)} s (${Math.round(set.count / seconds).toLocaleString("en-US")}/s)`,
+    );
     return set;
   } finally {
     await writer.close();
@@ -107,10 +121,14 @@ async function pages(store: Store, db: Db, set: AuditDataSet): Promise<void> {
     }
     times.sort((a, b) => a - b);
     all.push(...times);
-    console.log(`  ${store} page [${label}]: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`);
+    console.log(
+      `  ${store} page [${label}]: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`,
+    );
   }
   all.sort((a, b) => a - b);
-  console.log(`${store}: filtered page over ${set.count.toLocaleString("en-US")} events — all filters p50 ${quantile(all, 0.5).toFixed(1)} ms, p95 ${quantile(all, 0.95).toFixed(1)} ms (${all.length} pages)`);
+  console.log(
+    `${store}: filtered page over ${set.count.toLocaleString("en-US")} events — all filters p50 ${quantile(all, 0.5).toFixed(1)} ms, p95 ${quantile(all, 0.95).toFixed(1)} ms (${all.length} pages)`,
+  );
 }
 
 /** The newest EXPORT_EVENTS events (the data set is spread evenly over its span), or every event when there are fewer. */
@@ -137,7 +155,8 @@ async function exportRange(store: Store, db: Db, set: AuditDataSet): Promise<voi
     // Also per chunk: on SQLite the reads are synchronous and the interval sampler may never get a turn.
     const rss = process.memoryUsage().rss;
     peak = Math.max(peak, rss);
-    while (tenths.length < 10 && lines >= ((tenths.length + 1) * expected) / 10) tenths.push(mb(rss).replace(" MB", ""));
+    while (tenths.length < 10 && lines >= ((tenths.length + 1) * expected) / 10)
+      tenths.push(mb(rss).replace(" MB", ""));
   }
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
@@ -188,18 +207,48 @@ async function mintLoad(url: string, basic: string, seconds: number): Promise<nu
  * chained, off the request path, with the session usage update), as a busy gateway in the same instance
  * would, until `stop`. Returns the rate actually written.
  */
-async function appendLoad(db: Db, server: GatewayServer, tool: GatewayTool, sessionId: string, rate: number, stop: () => boolean): Promise<number> {
+async function appendLoad(
+  db: Db,
+  server: GatewayServer,
+  tool: GatewayTool,
+  sessionId: string,
+  rate: number,
+  stop: () => boolean,
+): Promise<number> {
   const settings = gatewaySettings();
-  const writer = new CallAuditWriter(db, { flushMs: settings.auditFlushMs, batchSize: settings.auditBatchSize, maxBacklog: settings.auditMaxBacklog });
-  const caller: GatewayCaller = { clientId: "bench-appender", userSubject: null, sessionId, jti: "bench", audience: server.resourceUri, scopes: new Set([tool.scope]), tools: new Set([tool.name]), expiresAtMs: Date.now() + 3_600_000 };
+  const writer = new CallAuditWriter(db, {
+    flushMs: settings.auditFlushMs,
+    batchSize: settings.auditBatchSize,
+    maxBacklog: settings.auditMaxBacklog,
+  });
+  const caller: GatewayCaller = {
+    clientId: "bench-appender",
+    userSubject: null,
+    sessionId,
+    jti: "bench",
+    audience: server.resourceUri,
+    scopes: new Set([tool.scope]),
+    tools: new Set([tool.name]),
+    expiresAtMs: Date.now() + 3_600_000,
+  };
   let added = 0;
   const started = Date.now();
   while (!stop()) {
     const due = Math.floor(((Date.now() - started) / 1000) * rate);
     for (; added < due; added++) {
       writer.add({
-        allowed: true, server, caller, toolName: tool.name, tool, reason: "scope granted", latencyMs: 1, upstreamStatus: 200,
-        loggedArguments: {}, requestId: null, clientAddress: "127.0.0.1", occurredAt: new Date(),
+        allowed: true,
+        server,
+        caller,
+        toolName: tool.name,
+        tool,
+        reason: "scope granted",
+        latencyMs: 1,
+        upstreamStatus: 200,
+        loggedArguments: {},
+        requestId: null,
+        clientAddress: "127.0.0.1",
+        occurredAt: new Date(),
       });
     }
     await new Promise((r) => setTimeout(r, 5));
@@ -209,14 +258,29 @@ async function appendLoad(db: Db, server: GatewayServer, tool: GatewayTool, sess
 }
 
 async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
-  const server = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: "https://mcp.bench.example/docs", enforcementMode: "gateway" } });
-  const tool = await db.tool.create({ data: { serverId: server.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-  const ent = await db.entitlement.create({ data: { name: "docs", serverId: server.id, tools: { create: [{ toolId: tool.id }] } } });
+  const server = await db.mcpServer.create({
+    data: { name: "Docs", slug: "docs", resourceUri: "https://mcp.bench.example/docs", enforcementMode: "gateway" },
+  });
+  const tool = await db.tool.create({
+    data: { serverId: server.id, name: "read_doc", scope: "docs.read", status: "approved" },
+  });
+  const ent = await db.entitlement.create({
+    data: { name: "docs", serverId: server.id, tools: { create: [{ toolId: tool.id }] } },
+  });
   const secret = randomBytes(16).toString("hex");
   const agent = await db.agent.create({
-    data: { clientId: "bench-basic", name: "bench-basic", kind: "autonomous", authMethod: "client_secret_basic", clientSecretHash: createHash("sha256").update(secret).digest("hex"), allowedGrantTypes: "client_credentials" },
+    data: {
+      clientId: "bench-basic",
+      name: "bench-basic",
+      kind: "autonomous",
+      authMethod: "client_secret_basic",
+      clientSecretHash: createHash("sha256").update(secret).digest("hex"),
+      allowedGrantTypes: "client_credentials",
+    },
   });
-  await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: agent.id, justification: "bench" } });
+  await db.assignment.create({
+    data: { entitlementId: ent.id, principalType: "agent", agentId: agent.id, justification: "bench" },
+  });
   const ctx = createOAuthContext(db, { issuer: "http://placeholder" });
   const http = createProtocolServer(ctx);
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
@@ -225,13 +289,33 @@ async function appendUnderTokenLoad(store: Store, db: Db): Promise<void> {
   const basic = `Basic ${Buffer.from(`bench-basic:${secret}`).toString("base64")}`;
   try {
     // Warm-up: signing keys, JIT.
-    for (let i = 0; i < 50; i++) await (await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: "grant_type=client_credentials&resource=https%3A%2F%2Fmcp.bench.example%2Fdocs" })).arrayBuffer();
+    for (let i = 0; i < 50; i++)
+      await (
+        await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
+          body: "grant_type=client_credentials&resource=https%3A%2F%2Fmcp.bench.example%2Fdocs",
+        })
+      ).arrayBuffer();
     const session = await db.agentSession.findFirstOrThrow({ where: { agentId: agent.id }, select: { id: true } });
     const gatewayServer: GatewayServer = {
-      id: server.id, name: server.name, slug: server.slug, resourceUri: server.resourceUri, upstreamUrl: new URL("http://127.0.0.1:1/"), credential: null,
-      argumentLogging: "none", tools: new Map(), scopes: ["docs.read"],
+      id: server.id,
+      name: server.name,
+      slug: server.slug,
+      resourceUri: server.resourceUri,
+      upstreamUrl: new URL("http://127.0.0.1:1/"),
+      credential: null,
+      argumentLogging: "none",
+      tools: new Map(),
+      scopes: ["docs.read"],
     };
-    const gatewayTool: GatewayTool = { id: tool.id, name: tool.name, scope: tool.scope, risk: tool.risk, approved: true };
+    const gatewayTool: GatewayTool = {
+      id: tool.id,
+      name: tool.name,
+      scope: tool.scope,
+      risk: tool.risk,
+      approved: true,
+    };
     // Rounds alternate (alone, with appends) so that drift on a shared machine (autovacuum after the load,
     // other processes) falls on both alike; BENCH_SECONDS is split into ROUNDS of each.
     const ROUNDS = Math.max(3, Math.round(SECONDS / 5));

@@ -5,8 +5,18 @@
  */
 import { readFileSync } from "node:fs";
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) throw new Error("usage: cpu-profile-summary <file.cpuprofile> [N]");
@@ -24,7 +34,8 @@ const where = (url: string) => {
   const local = /\/wt-[^/]+\/(.*)$|\/work\/main\/(.*)$/.exec(url);
   return local ? (local[1] ?? local[2] ?? url) : url || "(native/vm)";
 };
-const fnKey = (n: ProfileNode) => `${n.callFrame.functionName || "(anonymous)"}  ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+const fnKey = (n: ProfileNode) =>
+  `${n.callFrame.functionName || "(anonymous)"}  ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 const fns = new Map<string, number>();

@@ -48,56 +48,135 @@ const freshSqlite = () => freshDatabase("sqlite", { migrate: false });
 const freshPostgres = () => freshDatabase("postgresql", { migrate: false });
 
 const pad = (n: number, w = 5) => String(n).padStart(w, "0");
-const WORDS = ["Relay", "Scout", "Copilot", "Auditor", "Planner", "Indexer", "Courier", "Sentinel", "Broker", "Curator"];
+const WORDS = [
+  "Relay",
+  "Scout",
+  "Copilot",
+  "Auditor",
+  "Planner",
+  "Indexer",
+  "Courier",
+  "Sentinel",
+  "Broker",
+  "Curator",
+];
 
 /** The bench enterprise: owners, 10 servers × 250 tools, 500 entitlements, one heavy agent, 10k agents. */
 function buildRows(now: Date): Record<keyof typeof T, BulkRow[]> & { heavyAgentId: string } {
-  const users: BulkRow[] = [], servers: BulkRow[] = [], tools: BulkRow[] = [], agents: BulkRow[] = [];
-  const entitlements: BulkRow[] = [], entitlementTools: BulkRow[] = [], assignments: BulkRow[] = [];
+  const users: BulkRow[] = [],
+    servers: BulkRow[] = [],
+    tools: BulkRow[] = [],
+    agents: BulkRow[] = [];
+  const entitlements: BulkRow[] = [],
+    entitlementTools: BulkRow[] = [],
+    assignments: BulkRow[] = [];
   for (let i = 0; i < OWNERS; i++) {
-    users.push({ id: `u${pad(i)}`, email: `owner${i}@bench.example`, displayName: `Owner ${i}`, active: true, source: "seed", createdAt: now, updatedAt: now });
+    users.push({
+      id: `u${pad(i)}`,
+      email: `owner${i}@bench.example`,
+      displayName: `Owner ${i}`,
+      active: true,
+      source: "seed",
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   const toolsPerServer = (ENTITLEMENTS * TOOLS_PER_ENTITLEMENT) / SERVERS;
   for (let s = 0; s < SERVERS; s++) {
     servers.push({
-      id: `s${pad(s)}`, name: `Server ${s}`, slug: `server-${s}`, resourceUri: `https://mcp${s}.bench.example/mcp`,
-      enforcementMode: "gateway", argumentLogging: "none", createdAt: now, updatedAt: now,
+      id: `s${pad(s)}`,
+      name: `Server ${s}`,
+      slug: `server-${s}`,
+      resourceUri: `https://mcp${s}.bench.example/mcp`,
+      enforcementMode: "gateway",
+      argumentLogging: "none",
+      createdAt: now,
+      updatedAt: now,
     });
     for (let t = 0; t < toolsPerServer; t++) {
       tools.push({
-        id: `t${pad(s)}-${pad(t)}`, serverId: `s${pad(s)}`, name: `tool_${t}`, risk: (["read", "write", "destructive"] as const)[t % 3],
-        scope: `s${s}:scope${t % 40}`, status: "approved", firstSeenAt: now, lastSeenAt: now, updatedAt: now,
+        id: `t${pad(s)}-${pad(t)}`,
+        serverId: `s${pad(s)}`,
+        name: `tool_${t}`,
+        risk: (["read", "write", "destructive"] as const)[t % 3],
+        scope: `s${s}:scope${t % 40}`,
+        status: "approved",
+        firstSeenAt: now,
+        lastSeenAt: now,
+        updatedAt: now,
       });
     }
   }
   for (let e = 0; e < ENTITLEMENTS; e++) {
     const s = e % SERVERS;
     const base = Math.floor(e / SERVERS) * TOOLS_PER_ENTITLEMENT;
-    entitlements.push({ id: `e${pad(e)}`, name: `Entitlement ${e}`, serverId: `s${pad(s)}`, maxSessionSeconds: 28_800, createdAt: now, updatedAt: now });
-    for (let k = 0; k < TOOLS_PER_ENTITLEMENT; k++) entitlementTools.push({ entitlementId: `e${pad(e)}`, toolId: `t${pad(s)}-${pad(base + k)}` });
+    entitlements.push({
+      id: `e${pad(e)}`,
+      name: `Entitlement ${e}`,
+      serverId: `s${pad(s)}`,
+      maxSessionSeconds: 28_800,
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (let k = 0; k < TOOLS_PER_ENTITLEMENT; k++)
+      entitlementTools.push({ entitlementId: `e${pad(e)}`, toolId: `t${pad(s)}-${pad(base + k)}` });
   }
   const agent = (id: string, name: string) => ({
-    id, clientId: `client-${id}`, name, kind: "autonomous", status: "active", ownerId: `u${pad(Number(id.slice(1)) % OWNERS)}`,
-    authMethod: "private_key_jwt", allowedGrantTypes: "client_credentials", maxTokenLifetimeSeconds: 300, createdAt: now, updatedAt: now,
+    id,
+    clientId: `client-${id}`,
+    name,
+    kind: "autonomous",
+    status: "active",
+    ownerId: `u${pad(Number(id.slice(1)) % OWNERS)}`,
+    authMethod: "private_key_jwt",
+    allowedGrantTypes: "client_credentials",
+    maxTokenLifetimeSeconds: 300,
+    createdAt: now,
+    updatedAt: now,
   });
   const heavyAgentId = "a99999";
   agents.push(agent(heavyAgentId, "Heavy Agent"));
   for (let e = 0; e < ENTITLEMENTS; e++) {
-    assignments.push({ id: `h${pad(e)}`, entitlementId: `e${pad(e)}`, principalType: "agent", agentId: heavyAgentId, justification: "bench", createdAt: now });
+    assignments.push({
+      id: `h${pad(e)}`,
+      entitlementId: `e${pad(e)}`,
+      principalType: "agent",
+      agentId: heavyAgentId,
+      justification: "bench",
+      createdAt: now,
+    });
   }
   for (let i = 0; i < AGENTS - 1; i++) {
     const id = `a${pad(i)}`;
     agents.push(agent(id, `${WORDS[i % WORDS.length]} ${pad(i)}`));
     // Three grants each, so the Assignment indexes hold a realistic 30k rows.
     for (let k = 0; k < 3; k++) {
-      assignments.push({ id: `g${pad(i)}-${k}`, entitlementId: `e${pad((i * 7 + k * 131) % ENTITLEMENTS)}`, principalType: "agent", agentId: id, justification: "bench", createdAt: now });
+      assignments.push({
+        id: `g${pad(i)}-${k}`,
+        entitlementId: `e${pad((i * 7 + k * 131) % ENTITLEMENTS)}`,
+        principalType: "agent",
+        agentId: id,
+        justification: "bench",
+        createdAt: now,
+      });
     }
   }
   const empty: BulkRow[] = [];
   return {
-    User: users, Group: empty, GroupMembership: empty, UserRole: empty, McpServer: servers, Tool: tools, Agent: agents,
-    Entitlement: entitlements, EntitlementTool: entitlementTools, Assignment: assignments, AgentSession: empty, IssuedToken: empty,
-    AuditEvent: empty, heavyAgentId,
+    User: users,
+    Group: empty,
+    GroupMembership: empty,
+    UserRole: empty,
+    McpServer: servers,
+    Tool: tools,
+    Agent: agents,
+    Entitlement: entitlements,
+    EntitlementTool: entitlementTools,
+    Assignment: assignments,
+    AgentSession: empty,
+    IssuedToken: empty,
+    AuditEvent: empty,
+    heavyAgentId,
   };
 }
 
@@ -125,11 +204,16 @@ const drainGcEntries = () => new Promise<void>((resolve) => setTimeout(resolve, 
  * busy machine wall time mostly measures waiting for a core, while CPU time
  * (everything, for SQLite; the client side only, for PostgreSQL) does not.
  */
-async function time(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number; p99: number; cpu50: number } & GcFigures> {
+async function time(
+  runs: number,
+  warmup: number,
+  fn: () => Promise<unknown>,
+): Promise<{ p50: number; p95: number; p99: number; cpu50: number } & GcFigures> {
   for (let i = 0; i < warmup; i++) await fn();
   await drainGcEntries();
   gcPauses.length = 0;
-  const samples: number[] = [], cpu: number[] = [];
+  const samples: number[] = [],
+    cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -139,10 +223,20 @@ async function time(runs: number, warmup: number, fn: () => Promise<unknown>): P
     cpu.push((c.user + c.system) / 1000);
   }
   await drainGcEntries();
-  const gc = { gcCount: gcPauses.length, gcTotal: gcPauses.reduce((a, b) => a + b, 0), gcMax: Math.max(0, ...gcPauses) };
+  const gc = {
+    gcCount: gcPauses.length,
+    gcTotal: gcPauses.reduce((a, b) => a + b, 0),
+    gcMax: Math.max(0, ...gcPauses),
+  };
   samples.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), cpu50: percentile(cpu, 50), ...gc };
+  return {
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    p99: percentile(samples, 99),
+    cpu50: percentile(cpu, 50),
+    ...gc,
+  };
 }
 
 interface Line extends GcFigures {
@@ -162,7 +256,15 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
   const rows = buildRows(now);
   const writer = await openBulkWriter(fresh.config);
   try {
-    for (const table of ["User", "McpServer", "Tool", "Agent", "Entitlement", "EntitlementTool", "Assignment"] as const) {
+    for (const table of [
+      "User",
+      "McpServer",
+      "Tool",
+      "Agent",
+      "Entitlement",
+      "EntitlementTool",
+      "Assignment",
+    ] as const) {
       await writer.insert(table, T[table], rows[table]);
     }
     await writer.exec("ANALYZE");
@@ -175,15 +277,23 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
   try {
     if (args.only !== "list") {
       const check = await effectiveAccessOfAgent(db, rows.heavyAgentId, now);
-      if (check.tools.length !== ENTITLEMENTS * TOOLS_PER_ENTITLEMENT) throw new Error(`expected ${ENTITLEMENTS * TOOLS_PER_ENTITLEMENT} tools, got ${check.tools.length}`);
+      if (check.tools.length !== ENTITLEMENTS * TOOLS_PER_ENTITLEMENT)
+        throw new Error(`expected ${ENTITLEMENTS * TOOLS_PER_ENTITLEMENT} tools, got ${check.tools.length}`);
       const access = await time(RUNS.access, WARMUP.access, () => effectiveAccessOfAgent(db, rows.heavyAgentId, now));
-      lines.push({ db: provider, what: `effective access, agent with ${ENTITLEMENTS} assignments (${check.tools.length} tools)`, runs: RUNS.access, ...access, target: TARGET_MS.access });
+      lines.push({
+        db: provider,
+        what: `effective access, agent with ${ENTITLEMENTS} assignments (${check.tools.length} tools)`,
+        runs: RUNS.access,
+        ...access,
+        target: TARGET_MS.access,
+      });
     }
     if (args.only === "access") return lines;
 
     const first: PageRequest = { limit: 50 };
     const firstPage = await listAgents(db, first);
-    if (firstPage.rows.length !== 50 || !firstPage.nextCursor) throw new Error("the agents list should have a full first page");
+    if (firstPage.rows.length !== 50 || !firstPage.nextCursor)
+      throw new Error("the agents list should have a full first page");
     const after = decodeCursor(firstPage.nextCursor)!;
     const search: PageRequest = { limit: 50, q: "sentinel 01" };
     const found = await listAgents(db, search);
@@ -193,7 +303,14 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
       { what: `agents list, search "${search.q}"`, req: search },
       { what: "agents list, keyset next page", req: { limit: 50, after } satisfies PageRequest },
     ];
-    for (const l of list) lines.push({ db: provider, what: l.what, runs: RUNS.list, ...(await time(RUNS.list, WARMUP.list, () => listAgents(db, l.req))), target: TARGET_MS.list });
+    for (const l of list)
+      lines.push({
+        db: provider,
+        what: l.what,
+        runs: RUNS.list,
+        ...(await time(RUNS.list, WARMUP.list, () => listAgents(db, l.req))),
+        target: TARGET_MS.list,
+      });
   } finally {
     await db.$disconnect();
   }
@@ -217,8 +334,14 @@ async function main(): Promise<void> {
   }
   const ms = (v: number) => v.toFixed(2).padStart(8);
   const width = Math.max(...all.map((l) => l.what.length));
-  console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(" ")} (figures are wall-clock per call, in ms)`);
-  console.log(`${"database".padEnd(10)} ${"query".padEnd(width)}  runs      p50      p95      p99  cpu p50  target  p95 ok   gc n  gc total   gc max`);
+  console.log(
+    `\nload average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(" ")} (figures are wall-clock per call, in ms)`,
+  );
+  console.log(
+    `${"database".padEnd(10)} ${"query".padEnd(width)}  runs      p50      p95      p99  cpu p50  target  p95 ok   gc n  gc total   gc max`,
+  );
   for (const l of all) {
     console.log(
       `${l.db.padEnd(10)} ${l.what.padEnd(width)}  ${String(l.runs).padStart(4)} ${ms(l.p50)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.cpu50)}  ≤${String(l.target).padStart(4)}   ${(l.p95 <= l.target ? "yes" : "NO").padEnd(4)} ${String(l.gcCount).padStart(5)} ${ms(l.gcTotal)} ${ms(l.gcMax)}`,

@@ -48,7 +48,8 @@ const ROUNDS = Number(args.rounds);
 const LOAD_MS = Number(args.seconds) * 1000;
 const CONNECTIONS = Number(args.connections);
 const OUTAGE_MS = Number(args["outage-seconds"]) * 1000;
-const STORES: Provider[] = args.store === "sqlite" || args.store === "postgresql" ? [args.store] : ["sqlite", "postgresql"];
+const STORES: Provider[] =
+  args.store === "sqlite" || args.store === "postgresql" ? [args.store] : ["sqlite", "postgresql"];
 const ISSUER = "http://mandate.faults";
 
 const ms = (v: number | null) => (v === null ? "—" : `${v.toFixed(0)} ms`);
@@ -65,10 +66,21 @@ async function crashes(store: Provider): Promise<void> {
   };
   const rounds: CrashRound[] = [];
   try {
-    console.log(`\n(1) kill -9 under gateway load — ${store}, ${CONNECTIONS} connections × ${LOAD_MS / 1000}s per round`);
-    console.log("    round  answered 200  without event  executed upstream  executed w/o event  oldest lost answer  in flight  restart→200  chain");
+    console.log(
+      `\n(1) kill -9 under gateway load — ${store}, ${CONNECTIONS} connections × ${LOAD_MS / 1000}s per round`,
+    );
+    console.log(
+      "    round  answered 200  without event  executed upstream  executed w/o event  oldest lost answer  in flight  restart→200  chain",
+    );
     for (let i = 0; i < ROUNDS; i++) {
-      const { round, restarted } = await crashUnderLoad({ db, world, env, issuer: ISSUER, connections: CONNECTIONS, loadMs: LOAD_MS });
+      const { round, restarted } = await crashUnderLoad({
+        db,
+        world,
+        env,
+        issuer: ISSUER,
+        connections: CONNECTIONS,
+        loadMs: LOAD_MS,
+      });
       await restarted.stop();
       rounds.push(round);
       console.log(
@@ -80,7 +92,9 @@ async function crashes(store: Provider): Promise<void> {
     const answered = rounds.reduce((n, r) => n + r.answered, 0);
     const lost = rounds.reduce((n, r) => n + r.answeredUnrecorded.length, 0);
     const executedLost = rounds.reduce((n, r) => n + r.executedUnrecorded.length, 0);
-    console.log(`    events lost per call answered 200: ${lost}/${answered} (${((lost / Math.max(1, answered)) * 100).toFixed(3)}%); executed upstream without an event: ${executedLost}`);
+    console.log(
+      `    events lost per call answered 200: ${lost}/${answered} (${((lost / Math.max(1, answered)) * 100).toFixed(3)}%); executed upstream without an event: ${executedLost}`,
+    );
   } finally {
     await world.close();
     await db.$disconnect();
@@ -121,8 +135,15 @@ async function outage(): Promise<void> {
           (
             await fetch(`${instance.url}/oauth/token`, {
               method: "POST",
-              headers: { authorization: `Basic ${Buffer.from(`agent-two:${AGENT_SECRET}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-              body: new URLSearchParams({ grant_type: "client_credentials", resource: `${ISSUER}/mcp/docs`, scope: "docs.read" }),
+              headers: {
+                authorization: `Basic ${Buffer.from(`agent-two:${AGENT_SECRET}`).toString("base64")}`,
+                "content-type": "application/x-www-form-urlencoded",
+              },
+              body: new URLSearchParams({
+                grant_type: "client_credentials",
+                resource: `${ISSUER}/mcp/docs`,
+                scope: "docs.read",
+              }),
             })
           ).status,
       },
@@ -132,8 +153,18 @@ async function outage(): Promise<void> {
           (
             await fetch(`${instance.url}/mcp/docs`, {
               method: "POST",
-              headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${token}` },
-              body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: {} } }),
+              headers: {
+                "content-type": "application/json",
+                accept: "application/json, text/event-stream",
+                "mcp-protocol-version": "2025-06-18",
+                authorization: `Bearer ${token}`,
+              },
+              body: JSON.stringify({
+                jsonrpc: "2.0",
+                id: 1,
+                method: "tools/call",
+                params: { name: "read_doc", arguments: {} },
+              }),
             })
           ).status,
       },
@@ -141,7 +172,9 @@ async function outage(): Promise<void> {
     ];
 
     console.log(`\n(2) PostgreSQL outage through a proxy, ${OUTAGE_MS / 1000}s each, 2 loops per endpoint`);
-    console.log("    fault      endpoint              fault→first 503  longest wait  other answers        back→first 200");
+    console.log(
+      "    fault      endpoint              fault→first 503  longest wait  other answers        back→first 200",
+    );
     for (const mode of ["refuse", "blackhole"] as FaultMode[]) {
       const seen = new Map<string, Observation[]>(probes.map((p) => [p.name, []]));
       let running = true;
@@ -170,7 +203,13 @@ async function outage(): Promise<void> {
         const obs = seen.get(p.name)!;
         const during = obs.filter((o) => o.at >= faultAt || o.at + o.tookMs >= faultAt);
         const first503 = during.find((o) => o.status === 503);
-        const other = [...new Set(during.filter((o) => o.status !== 200 && o.status !== 503).map((o) => (o.status === 0 ? "no answer" : String(o.status))))];
+        const other = [
+          ...new Set(
+            during
+              .filter((o) => o.status !== 200 && o.status !== 503)
+              .map((o) => (o.status === 0 ? "no answer" : String(o.status))),
+          ),
+        ];
         const firstBack = obs.find((o) => o.at >= backAt && o.status === 200);
         const longest = Math.max(0, ...during.map((o) => o.tookMs));
         console.log(
@@ -179,7 +218,9 @@ async function outage(): Promise<void> {
         );
       }
     }
-    console.log(`    the process ${instance.process.exitCode === null ? "kept running throughout" : `EXITED (${instance.process.exitCode})`}`);
+    console.log(
+      `    the process ${instance.process.exitCode === null ? "kept running throughout" : `EXITED (${instance.process.exitCode})`}`,
+    );
   } finally {
     await proxy.set("pass");
     await instance.stop();
@@ -191,7 +232,11 @@ async function outage(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:faults — ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} (shared machine: figures under load)`);
+  console.log(
+    `bench:faults — ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (shared machine: figures under load)`,
+  );
   if (!args.only || args.only === "crash") for (const store of STORES) await crashes(store);
   if (!args.only || args.only === "outage") await outage();
   console.log(`

@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     const relay = nullRelay(new URL(process.env.BENCH_UPSTREAM_URL ?? ""), process.env.BENCH_UPSTREAM_SECRET ?? "");
     const [mandate] = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
     server.removeAllListeners("request");
-    server.on("request", (req: IncomingMessage, res: ServerResponse) => (req.url?.startsWith("/mcp/") ? relay(req, res) : mandate!(req, res)));
+    server.on("request", (req: IncomingMessage, res: ServerResponse) =>
+      req.url?.startsWith("/mcp/") ? relay(req, res) : mandate!(req, res),
+    );
   }
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
@@ -51,8 +53,15 @@ async function main(): Promise<void> {
   const stats = () => {
     const u = process.cpuUsage();
     const out = {
-      cpu: u.user + u.system, rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, auditBacklog: gateway.audit.backlog,
-      loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gcPauses: gc.pauses, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs,
+      cpu: u.user + u.system,
+      rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
+      auditBacklog: gateway.audit.backlog,
+      loopP99Ms: loop.percentile(99) / 1e6,
+      loopMaxMs: loop.max / 1e6,
+      gcPauses: gc.pauses,
+      gcTotalMs: gc.totalMs,
+      gcMaxMs: gc.maxMs,
     };
     loop.reset();
     Object.assign(gc, { pauses: 0, totalMs: 0, maxMs: 0 });
@@ -80,7 +89,14 @@ function nullRelay(upstream: URL, secret: string): (req: IncomingMessage, res: S
   const agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
   return (req, res) => {
     const out = request(
-      { host: upstream.hostname, port: upstream.port, path: upstream.pathname, method: req.method, agent, headers: { ...req.headers, host: upstream.host, authorization: `Bearer ${secret}` } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: upstream.pathname,
+        method: req.method,
+        agent,
+        headers: { ...req.headers, host: upstream.host, authorization: `Bearer ${secret}` },
+      },
       (reply) => {
         res.writeHead(reply.statusCode ?? 502, reply.headers);
         reply.pipe(res);

@@ -31,7 +31,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function sdkServer(): McpServer {
   const mcp = new McpServer({ name: "bench-upstream", version: "1.0.0" });
-  mcp.registerTool("read_doc", { inputSchema: { id: z.string() } }, async () => ({ content: [{ type: "text", text: "read_doc called" }] }));
+  mcp.registerTool("read_doc", { inputSchema: { id: z.string() } }, async () => ({
+    content: [{ type: "text", text: "read_doc called" }],
+  }));
   return mcp;
 }
 
@@ -45,7 +47,11 @@ const http = createServer((req, res) => {
     const parsed: unknown = body.length > 0 ? JSON.parse(body.toString("utf8")) : undefined;
     if (KIND === "raw") {
       const msg = parsed as { id: number; params: { name: string } };
-      const out = JSON.stringify({ jsonrpc: "2.0", id: msg.id, result: { content: [{ type: "text", text: `${msg.params.name} called` }] } });
+      const out = JSON.stringify({
+        jsonrpc: "2.0",
+        id: msg.id,
+        result: { content: [{ type: "text", text: `${msg.params.name} called` }] },
+      });
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(out) }).end(out);
       return;
     }

@@ -47,7 +47,17 @@ const CLIENT_SECRET = "bench-secret-" + randomBytes(16).toString("hex");
 
 // ───────────── child processes
 
-interface Stats { cpu: number; rss: number; heapUsed: number; auditBacklog: number; loopP99Ms: number; loopMaxMs: number; gcPauses: number; gcTotalMs: number; gcMaxMs: number }
+interface Stats {
+  cpu: number;
+  rss: number;
+  heapUsed: number;
+  auditBacklog: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcPauses: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+}
 
 class Child {
   private waiting: ((m: Record<string, unknown>) => void)[] = [];
@@ -55,7 +65,11 @@ class Child {
     proc.on("message", (m: Record<string, unknown>) => this.waiting.shift()?.(m));
   }
 
-  static async start(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ child: Child; ready: Record<string, unknown> }> {
+  static async start(
+    script: string,
+    env: Record<string, string>,
+    execArgv: string[] = [],
+  ): Promise<{ child: Child; ready: Record<string, unknown> }> {
     const proc = fork(script, [], {
       execArgv: ["--import", "tsx", ...execArgv],
       env: { ...process.env, ...env, NODE_ENV: "production" },
@@ -84,10 +98,38 @@ process.on("exit", () => {
 
 // ───────────── load
 
-interface Target { name: string; port: number; path: string; headers: () => OutgoingHttpHeaders; agent: Agent }
-interface Stalls { loopP99Ms: number; loopMaxMs: number; gcPauses: number; gcTotalMs: number; gcMaxMs: number }
-interface Tally { latencies: number[]; failed: Map<string, number>; ms: number; cpuGateway: number; cpuUpstream: number; cpuLoad: number; stalls: Stalls }
-const tally = (): Tally => ({ latencies: [], failed: new Map(), ms: 0, cpuGateway: 0, cpuUpstream: 0, cpuLoad: 0, stalls: { loopP99Ms: 0, loopMaxMs: 0, gcPauses: 0, gcTotalMs: 0, gcMaxMs: 0 } });
+interface Target {
+  name: string;
+  port: number;
+  path: string;
+  headers: () => OutgoingHttpHeaders;
+  agent: Agent;
+}
+interface Stalls {
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcPauses: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+}
+interface Tally {
+  latencies: number[];
+  failed: Map<string, number>;
+  ms: number;
+  cpuGateway: number;
+  cpuUpstream: number;
+  cpuLoad: number;
+  stalls: Stalls;
+}
+const tally = (): Tally => ({
+  latencies: [],
+  failed: new Map(),
+  ms: 0,
+  cpuGateway: 0,
+  cpuUpstream: 0,
+  cpuLoad: 0,
+  stalls: { loopP99Ms: 0, loopMaxMs: 0, gcPauses: 0, gcTotalMs: 0, gcMaxMs: 0 },
+});
 
 /** The gateway's event-loop stalls over one round (its stats reset on every report). */
 function addStalls(into: Tally, s: Stats): void {
@@ -99,24 +141,46 @@ function addStalls(into: Tally, s: Stats): void {
   t.gcMaxMs = Math.max(t.gcMaxMs, s.gcMaxMs);
 }
 
-const callBody = Buffer.from(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: { id: "d1" } } }));
+const callBody = Buffer.from(
+  JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "read_doc", arguments: { id: "d1" } },
+  }),
+);
 
 /** null when the call succeeded, else why not (HTTP status, or the error). */
 function once(t: Target): Promise<string | null> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: t.port, path: t.path, method: "POST", agent: t.agent, headers: t.headers() }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(res.statusCode === 200 && Buffer.concat(chunks).includes("read_doc called") ? null : `HTTP ${res.statusCode}`));
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: "127.0.0.1", port: t.port, path: t.path, method: "POST", agent: t.agent, headers: t.headers() },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve(
+            res.statusCode === 200 && Buffer.concat(chunks).includes("read_doc called")
+              ? null
+              : `HTTP ${res.statusCode}`,
+          ),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(callBody);
   });
 }
 
 /** Runs `load` for `ms` and charges every process's CPU, and the gateway's stalls, over it to `into`. */
-async function charged(ms: number, into: Tally, gateway: Child, upstream: Child, load: () => Promise<void>): Promise<void> {
+async function charged(
+  ms: number,
+  into: Tally,
+  gateway: Child,
+  upstream: Child,
+  load: () => Promise<void>,
+): Promise<void> {
   const [g0, u0] = await Promise.all([gateway.ask("stats"), upstream.ask("cpu")]);
   const l0 = process.cpuUsage();
   await load();
@@ -137,12 +201,21 @@ async function timed(t: Target, since: number, into: Tally): Promise<void> {
 }
 
 /** `connections` closed loops against one target for `ms`. */
-function round(t: Target, connections: number, ms: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+function round(
+  t: Target,
+  connections: number,
+  ms: number,
+  into: Tally,
+  gateway: Child,
+  upstream: Child,
+): Promise<void> {
   return charged(ms, into, gateway, upstream, async () => {
     const end = performance.now() + ms;
-    await Promise.all(Array.from({ length: connections }, async () => {
-      while (performance.now() < end) await timed(t, performance.now(), into);
-    }));
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < end) await timed(t, performance.now(), into);
+      }),
+    );
   });
 }
 
@@ -151,20 +224,30 @@ function round(t: Target, connections: number, ms: number, into: Tally, gateway:
  * schedule; a late reply delays only its own loop's next send). Latency counts from the call's scheduled time,
  * so a stall is charged to every call it delayed (no coordinated omission).
  */
-function pacedRound(t: Target, connections: number, ms: number, rate: number, into: Tally, gateway: Child, upstream: Child): Promise<void> {
+function pacedRound(
+  t: Target,
+  connections: number,
+  ms: number,
+  rate: number,
+  into: Tally,
+  gateway: Child,
+  upstream: Child,
+): Promise<void> {
   return charged(ms, into, gateway, upstream, async () => {
     const start = performance.now();
     const interval = (connections * 1000) / rate;
-    await Promise.all(Array.from({ length: connections }, async (_, c) => {
-      for (let k = 0; ; k++) {
-        const due = start + (c / connections) * interval + k * interval;
-        if (due >= start + ms) break;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        // A timer may fire a little early: the call then counts from when it was sent.
-        await timed(t, Math.min(due, performance.now()), into);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: connections }, async (_, c) => {
+        for (let k = 0; ; k++) {
+          const due = start + (c / connections) * interval + k * interval;
+          if (due >= start + ms) break;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          // A timer may fire a little early: the call then counts from when it was sent.
+          await timed(t, Math.min(due, performance.now()), into);
+        }
+      }),
+    );
   });
 }
 
@@ -178,9 +261,16 @@ function summary(t: Tally) {
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   const calls = sorted.length;
   return {
-    calls, failed: [...t.failed].map(([why, n]) => `${n} ${why}`).join(", ") || "0", perSecond: calls / (t.ms / 1000), p50: q(0.5), p99: q(0.99),
+    calls,
+    failed: [...t.failed].map(([why, n]) => `${n} ${why}`).join(", ") || "0",
+    perSecond: calls / (t.ms / 1000),
+    p50: q(0.5),
+    p99: q(0.99),
     // µs of CPU per successful call, per process
-    gatewayUs: t.cpuGateway / calls, upstreamUs: t.cpuUpstream / calls, loadUs: t.cpuLoad / calls, stalls: t.stalls,
+    gatewayUs: t.cpuGateway / calls,
+    upstreamUs: t.cpuUpstream / calls,
+    loadUs: t.cpuLoad / calls,
+    stalls: t.stalls,
   };
 }
 
@@ -189,52 +279,112 @@ function summary(t: Tally) {
 async function main(): Promise<void> {
   const fresh = await freshDatabase(STORE);
   const db = createDb(fresh.config);
-  const { child: upstream, ready: up } = await Child.start("scripts/bench/gateway-upstream.ts", { BENCH_UPSTREAM: UPSTREAM_KIND, BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET });
+  const { child: upstream, ready: up } = await Child.start("scripts/bench/gateway-upstream.ts", {
+    BENCH_UPSTREAM: UPSTREAM_KIND,
+    BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET,
+  });
   children.push(upstream.proc);
-  const profileArgs = [...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
+  const profileArgs = [
+    ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    ...(process.env.BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+  ];
   const { child: gateway, ready: gw } = await Child.start(
     "scripts/bench/gateway-server.ts",
-    { BENCH_DB_CONFIG: JSON.stringify(fresh.config), BENCH_GATEWAY: GATEWAY_KIND, BENCH_UPSTREAM_URL: String(up.url), BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET },
+    {
+      BENCH_DB_CONFIG: JSON.stringify(fresh.config),
+      BENCH_GATEWAY: GATEWAY_KIND,
+      BENCH_UPSTREAM_URL: String(up.url),
+      BENCH_UPSTREAM_SECRET: UPSTREAM_SECRET,
+    },
     profileArgs,
   );
   children.push(gateway.proc);
   const upstreamUrl = new URL(String(up.url));
   const issuer = `http://127.0.0.1:${String(gw.port)}`;
   try {
-    const row = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: upstreamUrl.href } });
-    await db.mcpServer.update({ where: { id: row.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(row.id, UPSTREAM_SECRET) } });
-    const tool = await db.tool.create({ data: { serverId: row.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-    const ent = await db.entitlement.create({ data: { name: "docs", serverId: row.id, tools: { create: [{ toolId: tool.id }] } } });
-    const agent = await db.agent.create({
-      data: { clientId: "bench-agent", name: "bench-agent", kind: "autonomous", authMethod: "client_secret_basic", clientSecretHash: createHash("sha256").update(CLIENT_SECRET).digest("hex"), allowedGrantTypes: "client_credentials" },
+    const row = await db.mcpServer.create({
+      data: {
+        name: "Docs",
+        slug: "docs",
+        resourceUri: `${issuer}/mcp/docs`,
+        enforcementMode: "gateway",
+        upstreamUrl: upstreamUrl.href,
+      },
     });
-    await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: agent.id, justification: "bench" } });
+    await db.mcpServer.update({
+      where: { id: row.id },
+      data: { upstreamCredentialEnc: sealUpstreamCredential(row.id, UPSTREAM_SECRET) },
+    });
+    const tool = await db.tool.create({
+      data: { serverId: row.id, name: "read_doc", scope: "docs.read", status: "approved" },
+    });
+    const ent = await db.entitlement.create({
+      data: { name: "docs", serverId: row.id, tools: { create: [{ toolId: tool.id }] } },
+    });
+    const agent = await db.agent.create({
+      data: {
+        clientId: "bench-agent",
+        name: "bench-agent",
+        kind: "autonomous",
+        authMethod: "client_secret_basic",
+        clientSecretHash: createHash("sha256").update(CLIENT_SECRET).digest("hex"),
+        allowedGrantTypes: "client_credentials",
+      },
+    });
+    await db.assignment.create({
+      data: { entitlementId: ent.id, principalType: "agent", agentId: agent.id, justification: "bench" },
+    });
 
     // Access tokens live 5 minutes: a long run re-mints before expiry, as an agent would.
     let token = { value: "", renewAt: 0 };
     const mint = async () => {
       const r = await fetch(`${issuer}/oauth/token`, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`bench-agent:${CLIENT_SECRET}`).toString("base64")}` },
-        body: new URLSearchParams({ grant_type: "client_credentials", resource: `${issuer}/mcp/docs`, scope: "docs.read" }),
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from(`bench-agent:${CLIENT_SECRET}`).toString("base64")}`,
+        },
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          resource: `${issuer}/mcp/docs`,
+          scope: "docs.read",
+        }),
       });
       const t = (await r.json()) as { access_token: string; expires_in: number };
       token = { value: t.access_token, renewAt: Date.now() + (t.expires_in - 60) * 1000 };
     };
     await mint();
 
-    const mcpHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "content-length": callBody.length };
+    const mcpHeaders = {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-06-18",
+      "content-length": callBody.length,
+    };
     const target = (name: string, port: number, path: string, auth: () => string, sockets: number): Target => ({
-      name, port, path, agent: new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets }),
+      name,
+      port,
+      path,
+      agent: new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets }),
       headers: () => ({ ...mcpHeaders, authorization: auth() }),
     });
     const targets = (sockets: number) => ({
-      direct: target("direct", Number(upstreamUrl.port), upstreamUrl.pathname, () => `Bearer ${UPSTREAM_SECRET}`, sockets),
+      direct: target(
+        "direct",
+        Number(upstreamUrl.port),
+        upstreamUrl.pathname,
+        () => `Bearer ${UPSTREAM_SECRET}`,
+        sockets,
+      ),
       gateway: target("gateway", Number(gw.port), "/mcp/docs", () => `Bearer ${token.value}`, sockets),
     });
 
-    console.log(`gateway bench: tools/call, ${UPSTREAM_KIND} upstream (own process), ${GATEWAY_KIND === "passthrough" ? "a bare relay in the gateway's place (BENCH_GATEWAY=passthrough: no token check, decision or audit)" : `gateway (own process, ${STORE} store)`}, load generator here; node ${process.version}`);
-    console.log(`  ${CONNECTIONS} connections × ${SECONDS}s per target, then 1 connection × ${LOW_SECONDS}s per target; rounds of ${ROUND_SECONDS}s alternate direct/gateway`);
+    console.log(
+      `gateway bench: tools/call, ${UPSTREAM_KIND} upstream (own process), ${GATEWAY_KIND === "passthrough" ? "a bare relay in the gateway's place (BENCH_GATEWAY=passthrough: no token check, decision or audit)" : `gateway (own process, ${STORE} store)`}, load generator here; node ${process.version}`,
+    );
+    console.log(
+      `  ${CONNECTIONS} connections × ${SECONDS}s per target, then 1 connection × ${LOW_SECONDS}s per target; rounds of ${ROUND_SECONDS}s alternate direct/gateway`,
+    );
 
     const rssTimeline: { at: number; rss: number; heap: number }[] = [];
     const t0 = Date.now();
@@ -250,7 +400,9 @@ async function main(): Promise<void> {
       const direct = tally();
       const through = tally();
       const run = (t: Target, ms: number, into: Tally) =>
-        rate ? pacedRound(t, connections, ms, rate, into, gateway, upstream) : round(t, connections, ms, into, gateway, upstream);
+        rate
+          ? pacedRound(t, connections, ms, rate, into, gateway, upstream)
+          : round(t, connections, ms, into, gateway, upstream);
       // Warm both paths (connections, JIT, the gateway's caches) before measuring.
       await run(ts.direct, 500, tally());
       await run(ts.gateway, 500, tally());
@@ -299,14 +451,20 @@ async function main(): Promise<void> {
     console.log(`\n${CONNECTIONS} connections (throughput; latency includes queueing):`);
     console.log(line("direct to upstream", loaded.direct));
     console.log(line("through the gateway", loaded.through));
-    console.log(`  added latency: p50 ${ms(loaded.through.p50 - loaded.direct.p50)}, p99 ${ms(loaded.through.p99 - loaded.direct.p99)}; throughput ratio gateway/direct ${(loaded.through.perSecond / loaded.direct.perSecond).toFixed(2)}`);
+    console.log(
+      `  added latency: p50 ${ms(loaded.through.p50 - loaded.direct.p50)}, p99 ${ms(loaded.through.p99 - loaded.direct.p99)}; throughput ratio gateway/direct ${(loaded.through.perSecond / loaded.direct.perSecond).toFixed(2)}`,
+    );
     console.log(cpu("direct to upstream", loaded.direct));
     console.log(cpu("through the gateway", loaded.through));
 
-    console.log(`\n${CONNECTIONS} connections offering a fixed ${pacedRate} calls/s (${Math.round((pacedRate / loaded.through.perSecond) * 100)}% of the gateway's capacity above; latency from each call's scheduled time):`);
+    console.log(
+      `\n${CONNECTIONS} connections offering a fixed ${pacedRate} calls/s (${Math.round((pacedRate / loaded.through.perSecond) * 100)}% of the gateway's capacity above; latency from each call's scheduled time):`,
+    );
     console.log(line("direct to upstream", paced.direct));
     console.log(line("through the gateway", paced.through));
-    console.log(`  added latency: p50 ${ms(paced.through.p50 - paced.direct.p50)}, p99 ${ms(paced.through.p99 - paced.direct.p99)}  [target p50 ≤ 1 ms, p99 ≤ 5 ms]`);
+    console.log(
+      `  added latency: p50 ${ms(paced.through.p50 - paced.direct.p50)}, p99 ${ms(paced.through.p99 - paced.direct.p99)}  [target p50 ≤ 1 ms, p99 ≤ 5 ms]`,
+    );
     const pairs = paced.pairs;
     console.log(
       `  added p99 per pair of neighbouring ${ROUND_SECONDS}s rounds (${pairs.length} pairs): median ${ms(pairs[pairs.length >> 1] ?? NaN)}, range ${ms(pairs[0] ?? NaN)} … ${ms(pairs[pairs.length - 1] ?? NaN)}` +
@@ -317,7 +475,9 @@ async function main(): Promise<void> {
     console.log(`\n1 connection (no queue: the gateway's own cost per call):`);
     console.log(line("direct to upstream", single.direct));
     console.log(line("through the gateway", single.through));
-    console.log(`  added latency: p50 ${ms(single.through.p50 - single.direct.p50)}, p99 ${ms(single.through.p99 - single.direct.p99)}`);
+    console.log(
+      `  added latency: p50 ${ms(single.through.p50 - single.direct.p50)}, p99 ${ms(single.through.p99 - single.direct.p99)}`,
+    );
     console.log(cpu("through the gateway", single.through));
 
     const mb = (b: number) => (b / 2 ** 20).toFixed(0);
@@ -329,10 +489,16 @@ async function main(): Promise<void> {
     // A trend over less than a minute or two is noise (GC, allocator warm-up): the soak is BENCH_SECONDS=300.
     if (second.length >= 3 && second.at(-1)!.at - second[0]!.at >= 60) {
       const growth = (second.at(-1)!.rss - second[0]!.rss) / 2 ** 20 / ((second.at(-1)!.at - second[0]!.at) / 60);
-      console.log(`  RSS trend over the second half: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB/min; max ${mb(Math.max(...rssTimeline.map((s) => s.rss)))} MB`);
+      console.log(
+        `  RSS trend over the second half: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB/min; max ${mb(Math.max(...rssTimeline.map((s) => s.rss)))} MB`,
+      );
     }
-    console.log(`  idle gateway CPU after the run (revocation polls): ${(idleCpuPerSecond / 1000).toFixed(1)} ms/s; audit backlog at stop ${finalStats.auditBacklog}`);
-    console.log(`  tool.called events written: ${audited} of ${loaded.through.calls + single.through.calls} measured calls (+ warm-up)`);
+    console.log(
+      `  idle gateway CPU after the run (revocation polls): ${(idleCpuPerSecond / 1000).toFixed(1)} ms/s; audit backlog at stop ${finalStats.auditBacklog}`,
+    );
+    console.log(
+      `  tool.called events written: ${audited} of ${loaded.through.calls + single.through.calls} measured calls (+ warm-up)`,
+    );
 
     console.log(`
 How to read this:

@@ -44,33 +44,113 @@ const freshPostgres = () => freshDatabase("postgresql", { migrate: false });
 const pad = (n: number, w = 5) => String(n).padStart(w, "0");
 
 function buildRows(now: Date): Partial<Record<keyof typeof T, BulkRow[]>> {
-  const User: BulkRow[] = [], UserRole: BulkRow[] = [], McpServer: BulkRow[] = [], Tool: BulkRow[] = [], Agent: BulkRow[] = [];
-  const Entitlement: BulkRow[] = [], EntitlementTool: BulkRow[] = [], Assignment: BulkRow[] = [], AuditEvent: BulkRow[] = [];
-  for (let i = 0; i < OWNERS; i++) User.push({ id: `u${pad(i)}`, email: `owner${i}@bench.example`, displayName: `Owner ${i}`, active: true, source: "seed", createdAt: now, updatedAt: now });
+  const User: BulkRow[] = [],
+    UserRole: BulkRow[] = [],
+    McpServer: BulkRow[] = [],
+    Tool: BulkRow[] = [],
+    Agent: BulkRow[] = [];
+  const Entitlement: BulkRow[] = [],
+    EntitlementTool: BulkRow[] = [],
+    Assignment: BulkRow[] = [],
+    AuditEvent: BulkRow[] = [];
+  for (let i = 0; i < OWNERS; i++)
+    User.push({
+      id: `u${pad(i)}`,
+      email: `owner${i}@bench.example`,
+      displayName: `Owner ${i}`,
+      active: true,
+      source: "seed",
+      createdAt: now,
+      updatedAt: now,
+    });
   for (let i = 0; i < REVIEWERS; i++) {
-    User.push({ id: `r${pad(i)}`, email: `reviewer${i}@bench.example`, displayName: `Reviewer ${i}`, active: true, source: "seed", createdAt: now, updatedAt: now });
+    User.push({
+      id: `r${pad(i)}`,
+      email: `reviewer${i}@bench.example`,
+      displayName: `Reviewer ${i}`,
+      active: true,
+      source: "seed",
+      createdAt: now,
+      updatedAt: now,
+    });
     UserRole.push({ userId: `r${pad(i)}`, role: "reviewer", createdAt: now });
   }
-  User.push({ id: "admin", email: "admin@bench.example", displayName: "Admin", active: true, source: "seed", createdAt: now, updatedAt: now });
+  User.push({
+    id: "admin",
+    email: "admin@bench.example",
+    displayName: "Admin",
+    active: true,
+    source: "seed",
+    createdAt: now,
+    updatedAt: now,
+  });
   UserRole.push({ userId: "admin", role: "admin", createdAt: now });
   for (let s = 0; s < SERVERS; s++) {
-    McpServer.push({ id: `s${pad(s)}`, name: `Server ${s}`, slug: `server-${s}`, resourceUri: `https://mcp${s}.bench.example/mcp`, enforcementMode: "gateway", argumentLogging: "none", ownerId: `u${pad(s)}`, createdAt: now, updatedAt: now });
+    McpServer.push({
+      id: `s${pad(s)}`,
+      name: `Server ${s}`,
+      slug: `server-${s}`,
+      resourceUri: `https://mcp${s}.bench.example/mcp`,
+      enforcementMode: "gateway",
+      argumentLogging: "none",
+      ownerId: `u${pad(s)}`,
+      createdAt: now,
+      updatedAt: now,
+    });
     for (let t = 0; t < TOOLS_PER_SERVER; t++) {
-      Tool.push({ id: `t${pad(s)}-${pad(t)}`, serverId: `s${pad(s)}`, name: `tool_${t}`, risk: (["read", "write", "destructive"] as const)[t % 3], scope: `s${s}:t${t}`, status: "approved", firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+      Tool.push({
+        id: `t${pad(s)}-${pad(t)}`,
+        serverId: `s${pad(s)}`,
+        name: `tool_${t}`,
+        risk: (["read", "write", "destructive"] as const)[t % 3],
+        scope: `s${s}:t${t}`,
+        status: "approved",
+        firstSeenAt: now,
+        lastSeenAt: now,
+        updatedAt: now,
+      });
     }
   }
   for (let e = 0; e < ENTITLEMENTS; e++) {
     const s = e % SERVERS;
-    Entitlement.push({ id: `e${pad(e)}`, name: `Entitlement ${e}`, serverId: `s${pad(s)}`, maxSessionSeconds: 28_800, createdAt: now, updatedAt: now });
+    Entitlement.push({
+      id: `e${pad(e)}`,
+      name: `Entitlement ${e}`,
+      serverId: `s${pad(s)}`,
+      maxSessionSeconds: 28_800,
+      createdAt: now,
+      updatedAt: now,
+    });
     const base = Math.floor(e / SERVERS) % (TOOLS_PER_SERVER - TOOLS_PER_ENTITLEMENT);
-    for (let k = 0; k < TOOLS_PER_ENTITLEMENT; k++) EntitlementTool.push({ entitlementId: `e${pad(e)}`, toolId: `t${pad(s)}-${pad(base + k)}` });
+    for (let k = 0; k < TOOLS_PER_ENTITLEMENT; k++)
+      EntitlementTool.push({ entitlementId: `e${pad(e)}`, toolId: `t${pad(s)}-${pad(base + k)}` });
   }
   const old = new Date(now.getTime() - 120 * DAY);
   for (let i = 0; i < AGENTS; i++) {
     const id = `a${pad(i)}`;
-    Agent.push({ id, clientId: `client-${id}`, name: `Agent ${pad(i)}`, kind: "autonomous", status: "active", ownerId: `u${pad(i % OWNERS)}`, authMethod: "private_key_jwt", allowedGrantTypes: "client_credentials", maxTokenLifetimeSeconds: 300, createdAt: old, updatedAt: old });
+    Agent.push({
+      id,
+      clientId: `client-${id}`,
+      name: `Agent ${pad(i)}`,
+      kind: "autonomous",
+      status: "active",
+      ownerId: `u${pad(i % OWNERS)}`,
+      authMethod: "private_key_jwt",
+      allowedGrantTypes: "client_credentials",
+      maxTokenLifetimeSeconds: 300,
+      createdAt: old,
+      updatedAt: old,
+    });
     for (let k = 0; k < GRANTS_PER_AGENT; k++) {
-      Assignment.push({ id: `g${pad(i)}-${k}`, entitlementId: `e${pad((i * 7 + k * 61) % ENTITLEMENTS)}`, principalType: "agent", agentId: id, justification: "bench grant", grantedById: "admin", createdAt: old });
+      Assignment.push({
+        id: `g${pad(i)}-${k}`,
+        entitlementId: `e${pad((i * 7 + k * 61) % ENTITLEMENTS)}`,
+        principalType: "agent",
+        agentId: id,
+        justification: "bench grant",
+        grantedById: "admin",
+        createdAt: old,
+      });
     }
   }
   // Tool calls in the last 90 days, for the inbox's usage evidence.
@@ -79,9 +159,18 @@ function buildRows(now: Date): Partial<Record<keyof typeof T, BulkRow[]>> {
     const e = (i * 7) % ENTITLEMENTS;
     const at = new Date(now.getTime() - ((n % 85) + 1) * DAY);
     AuditEvent.push({
-      id: timeOrderedId(at.getTime()), occurredAt: at, stream: "gateway", seq: n + 1, actorType: "agent", actorId: `a${pad(i)}`, action: "tool.called",
-      targetType: "tool", targetId: `t${pad(e % SERVERS)}-${pad(Math.floor(e / SERVERS) % (TOOLS_PER_SERVER - TOOLS_PER_ENTITLEMENT))}`, decision: "allow",
-      prevHash: "0", hash: "0",
+      id: timeOrderedId(at.getTime()),
+      occurredAt: at,
+      stream: "gateway",
+      seq: n + 1,
+      actorType: "agent",
+      actorId: `a${pad(i)}`,
+      action: "tool.called",
+      targetType: "tool",
+      targetId: `t${pad(e % SERVERS)}-${pad(Math.floor(e / SERVERS) % (TOOLS_PER_SERVER - TOOLS_PER_ENTITLEMENT))}`,
+      decision: "allow",
+      prevHash: "0",
+      hash: "0",
     });
   }
   return { User, UserRole, McpServer, Tool, Agent, Entitlement, EntitlementTool, Assignment, AuditEvent };
@@ -118,7 +207,17 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
   const rows = buildRows(now);
   const writer = await openBulkWriter(fresh.config);
   try {
-    for (const table of ["User", "UserRole", "McpServer", "Tool", "Agent", "Entitlement", "EntitlementTool", "Assignment", "AuditEvent"] as const) {
+    for (const table of [
+      "User",
+      "UserRole",
+      "McpServer",
+      "Tool",
+      "Agent",
+      "Entitlement",
+      "EntitlementTool",
+      "Assignment",
+      "AuditEvent",
+    ] as const) {
       await writer.insert(table, T[table], rows[table] ?? []);
     }
     await writer.exec("ANALYZE");
@@ -126,13 +225,29 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
     await writer.close();
   }
   const db: Db = createDb(fresh.config);
-  const admin: Principal = { kind: "user", userId: "admin", email: "admin@bench.example", displayName: "Admin", roles: ["admin"], consoleSessionId: "bench" };
+  const admin: Principal = {
+    kind: "user",
+    userId: "admin",
+    email: "admin@bench.example",
+    displayName: "Admin",
+    roles: ["admin"],
+    consoleSessionId: "bench",
+  };
   const lines: Line[] = [];
   try {
-    const { id } = await createCampaign(db, admin, {
-      name: "Bench campaign", scope: {}, reviewerPolicy: "named", namedReviewerIds: Array.from({ length: REVIEWERS }, (_, i) => `r${pad(i)}`),
-      fallbackReviewerId: "r00000", dueAt: new Date(now.getTime() + 30 * DAY),
-    }, now);
+    const { id } = await createCampaign(
+      db,
+      admin,
+      {
+        name: "Bench campaign",
+        scope: {},
+        reviewerPolicy: "named",
+        namedReviewerIds: Array.from({ length: REVIEWERS }, (_, i) => `r${pad(i)}`),
+        fallbackReviewerId: "r00000",
+        dueAt: new Date(now.getTime() + 30 * DAY),
+      },
+      now,
+    );
     const t0 = performance.now();
     let lastPrinted = -1;
     const result = await launchCampaign(db, admin, id, {
@@ -141,13 +256,23 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
         const pct = total === 0 ? 100 : Math.floor((done / total) * 10) * 10;
         if (pct !== lastPrinted) {
           lastPrinted = pct;
-          console.log(`  ${provider} launch: ${done.toLocaleString("en")} / ${total.toLocaleString("en")} items (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+          console.log(
+            `  ${provider} launch: ${done.toLocaleString("en")} / ${total.toLocaleString("en")} items (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+          );
         }
       },
     });
     const launchMs = performance.now() - t0;
-    if (result.items !== AGENTS * GRANTS_PER_AGENT) throw new Error(`expected ${AGENTS * GRANTS_PER_AGENT} items, got ${result.items}`);
-    lines.push({ db: provider, what: `launch over ${result.items.toLocaleString("en")} assignments (one run)`, p50: launchMs, p95: launchMs, p99: launchMs, target: TARGET.launchMs });
+    if (result.items !== AGENTS * GRANTS_PER_AGENT)
+      throw new Error(`expected ${AGENTS * GRANTS_PER_AGENT} items, got ${result.items}`);
+    lines.push({
+      db: provider,
+      what: `launch over ${result.items.toLocaleString("en")} assignments (one run)`,
+      p50: launchMs,
+      p95: launchMs,
+      p99: launchMs,
+      target: TARGET.launchMs,
+    });
 
     // As autovacuum / SQLite's optimizer would after a 50k-row insert: plans need the new table's statistics.
     await db.$executeRawUnsafe("ANALYZE");
@@ -156,9 +281,24 @@ async function benchOne(fresh: Fresh, now: Date): Promise<Line[]> {
     const first = await reviewerInbox(db, reviewer, { now });
     if (first.items.length !== 50 || !first.nextCursor) throw new Error("expected a full first inbox page");
     // A cursor half-way through the reviewer's items.
-    const middle = await db.reviewItem.findFirst({ where: { reviewerId: reviewer }, orderBy: { id: "asc" }, skip: Math.floor(held / 2), select: { id: true } });
-    lines.push({ db: provider, what: `reviewer inbox, first page (${held.toLocaleString("en")} items held)`, ...(await time(() => reviewerInbox(db, reviewer, { now }))), target: TARGET.inboxMs });
-    lines.push({ db: provider, what: "reviewer inbox, keyset page half-way", ...(await time(() => reviewerInbox(db, reviewer, { now, cursor: middle?.id }))), target: TARGET.inboxMs });
+    const middle = await db.reviewItem.findFirst({
+      where: { reviewerId: reviewer },
+      orderBy: { id: "asc" },
+      skip: Math.floor(held / 2),
+      select: { id: true },
+    });
+    lines.push({
+      db: provider,
+      what: `reviewer inbox, first page (${held.toLocaleString("en")} items held)`,
+      ...(await time(() => reviewerInbox(db, reviewer, { now }))),
+      target: TARGET.inboxMs,
+    });
+    lines.push({
+      db: provider,
+      what: "reviewer inbox, keyset page half-way",
+      ...(await time(() => reviewerInbox(db, reviewer, { now, cursor: middle?.id }))),
+      target: TARGET.inboxMs,
+    });
   } finally {
     await db.$disconnect();
   }
@@ -179,10 +319,16 @@ async function main(): Promise<void> {
   }
   const ms = (v: number) => v.toFixed(1).padStart(9);
   const width = Math.max(...all.map((l) => l.what.length));
-  console.log(`\nload average ${loadavg().map((v) => v.toFixed(1)).join(" ")} (wall-clock ms; inbox: ${RUNS} runs after ${WARMUP} warm-up)`);
+  console.log(
+    `\nload average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(" ")} (wall-clock ms; inbox: ${RUNS} runs after ${WARMUP} warm-up)`,
+  );
   console.log(`${"database".padEnd(10)} ${"what".padEnd(width)}       p50       p95       p99   target  p95 ok`);
   for (const l of all) {
-    console.log(`${l.db.padEnd(10)} ${l.what.padEnd(width)} ${ms(l.p50)} ${ms(l.p95)} ${ms(l.p99)}  ≤${String(l.target).padStart(6)}  ${l.p95 <= l.target ? "yes" : "NO"}`);
+    console.log(
+      `${l.db.padEnd(10)} ${l.what.padEnd(width)} ${ms(l.p50)} ${ms(l.p95)} ${ms(l.p99)}  ≤${String(l.target).padStart(6)}  ${l.p95 <= l.target ? "yes" : "NO"}`,
+    );
   }
 }
 

@@ -53,7 +53,11 @@ interface Minute {
 const minute = (): Minute => ({ latencies: [], ok: 0, failed: new Map() });
 
 async function main(): Promise<void> {
-  console.log(`bench:soak — ${MINUTES} min, ${STORE}, ${CONNECTIONS} loops; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `bench:soak — ${MINUTES} min, ${STORE}, ${CONNECTIONS} loops; ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const fresh = await freshDatabase(STORE);
   const db = createDb(fresh.config);
   const world = await seedRevocationWorld(db, ISSUER);
@@ -94,9 +98,17 @@ async function main(): Promise<void> {
     loops.push(
       (async () => {
         for (let n = 0; Date.now() < end; n++) {
-          if (c % 2 === 0) await record("tools/call", async () => (await callTool(instance.url, await freshToken())) === 200);
-          else if (n % 4 === 3) await record("introspect", async () => introspect(instance.url, "agent-one", await freshToken()));
-          else await record("mint", async () => (await mintToken(instance.url, c % 4 === 1 ? "agent-one" : "agent-two", AGENT_SECRET, ISSUER)).status === 200);
+          if (c % 2 === 0)
+            await record("tools/call", async () => (await callTool(instance.url, await freshToken())) === 200);
+          else if (n % 4 === 3)
+            await record("introspect", async () => introspect(instance.url, "agent-one", await freshToken()));
+          else
+            await record(
+              "mint",
+              async () =>
+                (await mintToken(instance.url, c % 4 === 1 ? "agent-one" : "agent-two", AGENT_SECRET, ISSUER))
+                  .status === 200,
+            );
         }
       })(),
     );
@@ -108,7 +120,10 @@ async function main(): Promise<void> {
         await record("revoke", async () => {
           const t = await mintToken(instance.url, "agent-two", AGENT_SECRET, ISSUER);
           if ((await callTool(instance.url, t.token)) !== 200) return false;
-          await fetch(`${instance.url}/test/revoke`, { method: "POST", body: JSON.stringify({ sessionId: t.sid }) }).then((r) => r.arrayBuffer());
+          await fetch(`${instance.url}/test/revoke`, {
+            method: "POST",
+            body: JSON.stringify({ sessionId: t.sid }),
+          }).then((r) => r.arrayBuffer());
           return (await callTool(instance.url, t.token)) === 401;
         });
         await new Promise((r) => setTimeout(r, 2000));
@@ -119,7 +134,9 @@ async function main(): Promise<void> {
   const samples: { minute: number; rssMb: number }[] = [];
   const started = processStats(pid);
   samples.push({ minute: 0, rssMb: started.rssMb });
-  console.log(`  min   requests  failed  p50 ms  p99 ms  RSS MB  CPU s/min   (RSS at start ${started.rssMb.toFixed(0)} MB)`);
+  console.log(
+    `  min   requests  failed  p50 ms  p99 ms  RSS MB  CPU s/min   (RSS at start ${started.rssMb.toFixed(0)} MB)`,
+  );
   let lastCpu = started.cpuS;
   const t0 = Date.now();
   for (let m = 1; m <= Math.ceil(MINUTES); m++) {
@@ -143,7 +160,9 @@ async function main(): Promise<void> {
   const second = samples.slice(Math.floor(samples.length / 2));
   const span = second.at(-1)!.minute - second[0]!.minute;
   const trend = span > 0 ? (second.at(-1)!.rssMb - second[0]!.rssMb) / span : NaN;
-  console.log(`  RSS: start ${samples[0]!.rssMb.toFixed(0)} MB, end ${samples.at(-1)!.rssMb.toFixed(0)} MB, max ${Math.max(...samples.map((s) => s.rssMb)).toFixed(0)} MB; trend over the second half ${Number.isFinite(trend) ? `${trend >= 0 ? "+" : ""}${trend.toFixed(2)} MB/min` : "— (run longer)"}`);
+  console.log(
+    `  RSS: start ${samples[0]!.rssMb.toFixed(0)} MB, end ${samples.at(-1)!.rssMb.toFixed(0)} MB, max ${Math.max(...samples.map((s) => s.rssMb)).toFixed(0)} MB; trend over the second half ${Number.isFinite(trend) ? `${trend >= 0 ? "+" : ""}${trend.toFixed(2)} MB/min` : "— (run longer)"}`,
+  );
   await instance.stop();
   await world.close();
   await db.$disconnect();

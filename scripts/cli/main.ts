@@ -31,7 +31,19 @@ import { reviewsTickCommand } from "./commands/reviews-tick";
 import { toolsCommand } from "./commands/tools";
 import { promptSecret } from "./prompt";
 
-const COMMANDS: readonly Command[] = [createAdmin, exportPolicyCommand, planPolicyCommand, applyPolicyCommand, reviewsTickCommand, auditCommand, toolsCommand, apiKeyCommand, scimTokenCommand, drillCommand, idpCommand];
+const COMMANDS: readonly Command[] = [
+  createAdmin,
+  exportPolicyCommand,
+  planPolicyCommand,
+  applyPolicyCommand,
+  reviewsTickCommand,
+  auditCommand,
+  toolsCommand,
+  apiKeyCommand,
+  scimTokenCommand,
+  drillCommand,
+  idpCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -68,7 +80,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
       console.error(`${command.name}: ${e.message}\nusage: npm run mandate -- ${command.name} ${command.usage}`);
       return 2;
     }

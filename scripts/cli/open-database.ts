@@ -8,7 +8,9 @@ export async function openMigratedDatabase(io: CliIo): Promise<{ db: Db; label: 
   const config = resolveDatabaseConfig(io.env);
   const status = await migrationStatus(config);
   if (!status.upToDate) {
-    io.log(`${describeDatabase(config)} is not migrated (${status.pending.length} pending). Run \`npm run db:migrate\` first.`);
+    io.log(
+      `${describeDatabase(config)} is not migrated (${status.pending.length} pending). Run \`npm run db:migrate\` first.`,
+    );
     return null;
   }
   return { db: createDb(config), label: describeDatabase(config) };

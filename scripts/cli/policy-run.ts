@@ -16,8 +16,14 @@ export async function withPolicyFile(
   body: (ctx: { db: Db; principal: Principal; text: string; prune: boolean; file: string }) => Promise<number>,
 ): Promise<number> {
   const { values } = parseArgs({
-    args, strict: true, allowPositionals: false,
-    options: { file: { type: "string", short: "f" }, prune: { type: "boolean", default: false }, as: { type: "string" } },
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      file: { type: "string", short: "f" },
+      prune: { type: "boolean", default: false },
+      as: { type: "string" },
+    },
   });
   if (!values.file) throw new UsageError("-f FILE is required");
   let text: string;

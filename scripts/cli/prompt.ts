@@ -5,7 +5,11 @@ let typedAhead = "";
  * Reads a line from the terminal without echoing it (a password). Only for a
  * TTY: raw mode lets us swallow the keystrokes. Ctrl+C cancels.
  */
-export function promptSecret(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Promise<string> {
+export function promptSecret(
+  question: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WriteStream = process.stdout,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = "";
     const finish = () => {

@@ -32,7 +32,8 @@ async function main(args: string[]): Promise<number> {
       list("EDITED", s.edited);
       list("UNKNOWN", s.unknown);
       if (s.edited.length) console.log("Edited migrations were changed after being applied; restore them.");
-      if (s.unknown.length) console.log("Unknown migrations are recorded in the database but missing from this checkout.");
+      if (s.unknown.length)
+        console.log("Unknown migrations are recorded in the database but missing from this checkout.");
       console.log(s.upToDate ? "Database is up to date." : s.pending.length ? "Run `npm run db:migrate`." : "");
       return s.upToDate ? 0 : 1;
     }
@@ -40,7 +41,10 @@ async function main(args: string[]): Promise<number> {
       const providers = providerOption(rest);
       let drift = false;
       for (const provider of providers) {
-        const where = provider === "postgresql" ? ` (shadow database on ${describeDatabase({ provider, url: shadowServerUrl() })})` : "";
+        const where =
+          provider === "postgresql"
+            ? ` (shadow database on ${describeDatabase({ provider, url: shadowServerUrl() })})`
+            : "";
         const report = await checkDrift(provider);
         if (report.inSync) {
           console.log(`${provider}: migrations match the models${where}`);

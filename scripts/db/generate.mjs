@@ -62,11 +62,15 @@ function generate() {
   };
   const prismaBin = join(root, "node_modules/prisma/build/index.js");
   for (const provider of PROVIDERS) {
-    execFileSync(process.execPath, [prismaBin, "generate", "--schema", join(root, "prisma", provider, "schema.prisma")], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    execFileSync(
+      process.execPath,
+      [prismaBin, "generate", "--schema", join(root, "prisma", provider, "schema.prisma")],
+      {
+        cwd: root,
+        env,
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
   }
   console.log(`mandate: generated Prisma clients for ${PROVIDERS.join(" and ")}`);
 }

@@ -29,7 +29,11 @@ export interface EmaExampleOptions {
   ownerId: string | null;
 }
 
-export function emaExampleOptionsFromEnv(env: NodeJS.ProcessEnv, issuer: string, ownerId: string | null): EmaExampleOptions {
+export function emaExampleOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  issuer: string,
+  ownerId: string | null,
+): EmaExampleOptions {
   return {
     issuer,
     idpIssuer: env.MANDATE_EXAMPLE_IDP_ISSUER?.trim() || "http://127.0.0.1:3001",
@@ -43,16 +47,35 @@ export async function seedEmaExample(db: Db, opts: EmaExampleOptions): Promise<v
   await db.$transaction(async (tx) => {
     // The IdP names people by their email as `sub`; Mandate matches them by (issuer, subject).
     const idp = await tx.trustedIdp.create({
-      data: { name: "Example enterprise IdP", issuer: opts.idpIssuer, jwksUri: `${opts.idpIssuer}/jwks`, roles: "enterprise_idp", userMatch: "sub" },
+      data: {
+        name: "Example enterprise IdP",
+        issuer: opts.idpIssuer,
+        jwksUri: `${opts.idpIssuer}/jwks`,
+        roles: "enterprise_idp",
+        userMatch: "sub",
+      },
     });
     const dana = await tx.user.create({
-      data: { email: person.email, displayName: person.displayName, department: "Engineering", idpIssuer: opts.idpIssuer, idpSubject: person.email },
+      data: {
+        email: person.email,
+        displayName: person.displayName,
+        department: "Engineering",
+        idpIssuer: opts.idpIssuer,
+        idpSubject: person.email,
+      },
     });
     const wiki = await tx.mcpServer.create({
       data: {
-        name: server.name, slug: server.slug, resourceUri: gatewayResourceUri(opts.issuer, server.slug), enforcementMode: "gateway",
-        upstreamUrl: opts.wikiUrl, authorizationServerIssuer: opts.issuer, argumentLogging: "hash", ownerId: opts.ownerId,
-        description: "The example MCP server of `npm run example:ema` (examples/ema/wiki-server.ts)", category: "Knowledge",
+        name: server.name,
+        slug: server.slug,
+        resourceUri: gatewayResourceUri(opts.issuer, server.slug),
+        enforcementMode: "gateway",
+        upstreamUrl: opts.wikiUrl,
+        authorizationServerIssuer: opts.issuer,
+        argumentLogging: "hash",
+        ownerId: opts.ownerId,
+        description: "The example MCP server of `npm run example:ema` (examples/ema/wiki-server.ts)",
+        category: "Knowledge",
       },
     });
     const now = new Date();
@@ -61,19 +84,37 @@ export async function seedEmaExample(db: Db, opts: EmaExampleOptions): Promise<v
       tools.push(
         await tx.tool.create({
           data: {
-            serverId: wiki.id, name: t.name, description: t.description, inputSchema: t.inputSchema, risk: "read", scope: `wiki:${t.name}`,
-            status: "approved", approvedAt: now, approvedById: opts.ownerId, definitionHash: toolDefinitionHash(t),
+            serverId: wiki.id,
+            name: t.name,
+            description: t.description,
+            inputSchema: t.inputSchema,
+            risk: "read",
+            scope: `wiki:${t.name}`,
+            status: "approved",
+            approvedAt: now,
+            approvedById: opts.ownerId,
+            definitionHash: toolDefinitionHash(t),
           },
         }),
       );
     }
     const entitlement = await tx.entitlement.create({
-      data: { name: "Team wiki read", description: "Search and read the team wiki", serverId: wiki.id, tools: { create: tools.map((t) => ({ toolId: t.id })) } },
+      data: {
+        name: "Team wiki read",
+        description: "Search and read the team wiki",
+        serverId: wiki.id,
+        tools: { create: tools.map((t) => ({ toolId: t.id })) },
+      },
     });
     const assistant = await tx.agent.create({
       data: {
-        clientId: delegated.clientId, name: delegated.name, kind: "delegated", ownerId: opts.ownerId, authMethod: "client_secret_basic",
-        clientSecretHash: hashClientSecret(delegated.clientSecret), allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}`,
+        clientId: delegated.clientId,
+        name: delegated.name,
+        kind: "delegated",
+        ownerId: opts.ownerId,
+        authMethod: "client_secret_basic",
+        clientSecretHash: hashClientSecret(delegated.clientSecret),
+        allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}`,
         purpose: "Answers questions from the team wiki for the person it acts for (examples/ema)",
       },
     });
@@ -81,15 +122,26 @@ export async function seedEmaExample(db: Db, opts: EmaExampleOptions): Promise<v
     await tx.agentIdpClient.create({ data: { agentId: assistant.id, idpId: idp.id, clientId: delegated.clientId } });
     const indexer = await tx.agent.create({
       data: {
-        clientId: autonomous.clientId, name: autonomous.name, kind: "autonomous", ownerId: opts.ownerId, authMethod: "client_secret_basic",
-        clientSecretHash: hashClientSecret(autonomous.clientSecret), allowedGrantTypes: "client_credentials",
+        clientId: autonomous.clientId,
+        name: autonomous.name,
+        kind: "autonomous",
+        ownerId: opts.ownerId,
+        authMethod: "client_secret_basic",
+        clientSecretHash: hashClientSecret(autonomous.clientSecret),
+        allowedGrantTypes: "client_credentials",
         purpose: "Indexes the team wiki every night (examples/autonomous-agent.ts)",
       },
     });
     // A delegated agent reaches what both it and the person may: grant the wiki to each.
     const justification = "Example of the EMA flow (npm run example:ema)";
-    await tx.assignment.create({ data: { entitlementId: entitlement.id, principalType: "user", userId: dana.id, justification } });
-    await tx.assignment.create({ data: { entitlementId: entitlement.id, principalType: "agent", agentId: assistant.id, justification } });
-    await tx.assignment.create({ data: { entitlementId: entitlement.id, principalType: "agent", agentId: indexer.id, justification } });
+    await tx.assignment.create({
+      data: { entitlementId: entitlement.id, principalType: "user", userId: dana.id, justification },
+    });
+    await tx.assignment.create({
+      data: { entitlementId: entitlement.id, principalType: "agent", agentId: assistant.id, justification },
+    });
+    await tx.assignment.create({
+      data: { entitlementId: entitlement.id, principalType: "agent", agentId: indexer.id, justification },
+    });
   });
 }

@@ -32,9 +32,27 @@ const { values: args } = parseArgs({
 
 /** Child tables first, so deletes never trip a foreign key. */
 const DELETE_ORDER = [
-  "ReviewItem", "ReviewCampaign", "IssuedToken", "AgentSession", "SeenJti", "Assignment", "EntitlementTool",
-  "Entitlement", "Tool", "McpServer", "Agent", "ApiKey", "ConsoleSession", "UserRole", "GroupMembership",
-  "Group", "User", "SigningKey", "TrustedIdp", "Setting", "AuditEvent",
+  "ReviewItem",
+  "ReviewCampaign",
+  "IssuedToken",
+  "AgentSession",
+  "SeenJti",
+  "Assignment",
+  "EntitlementTool",
+  "Entitlement",
+  "Tool",
+  "McpServer",
+  "Agent",
+  "ApiKey",
+  "ConsoleSession",
+  "UserRole",
+  "GroupMembership",
+  "Group",
+  "User",
+  "SigningKey",
+  "TrustedIdp",
+  "Setting",
+  "AuditEvent",
 ] as const;
 
 async function main(): Promise<void> {
@@ -54,7 +72,9 @@ async function main(): Promise<void> {
     return;
   }
   if (existing > 0 && !args.reset) {
-    throw new Error("the database already has data: run `npm run seed -- --reset` to replace it with the demo (this deletes everything)");
+    throw new Error(
+      "the database already has data: run `npm run seed -- --reset` to replace it with the demo (this deletes everything)",
+    );
   }
 
   const writer = await openBulkWriter(config);
@@ -64,7 +84,9 @@ async function main(): Promise<void> {
       if (writer.provider === "postgresql") {
         // --reset replaces the whole demo, audit trail included: the one other way past
         // the trail's append-only trigger than the retention job (see the audit_immutable migration).
-        await writer.exec(`BEGIN; SET LOCAL mandate.audit_purge = 'on'; TRUNCATE ${DELETE_ORDER.map((t) => `"${t}"`).join(", ")} CASCADE; COMMIT`);
+        await writer.exec(
+          `BEGIN; SET LOCAL mandate.audit_purge = 'on'; TRUNCATE ${DELETE_ORDER.map((t) => `"${t}"`).join(", ")} CASCADE; COMMIT`,
+        );
       } else {
         for (const t of DELETE_ORDER) await writer.exec(`DELETE FROM "${t}"`);
       }
@@ -72,12 +94,25 @@ async function main(): Promise<void> {
     const now = Date.now();
     const rnd = new Random(Number(args.seed));
     const org = buildOrg(rnd, now, await hashPassword(DEMO_PASSWORD));
-    const orgTables: TableName[] = ["User", "Group", "GroupMembership", "UserRole", "McpServer", "Tool", "Agent", "Entitlement", "EntitlementTool", "Assignment"];
+    const orgTables: TableName[] = [
+      "User",
+      "Group",
+      "GroupMembership",
+      "UserRole",
+      "McpServer",
+      "Tool",
+      "Agent",
+      "Entitlement",
+      "EntitlementTool",
+      "Assignment",
+    ];
     for (const table of orgTables) {
       // Managers point at earlier rows, so people go in as one ordered batch.
       await writer.insert(table, T[table], org.rows[table] ?? []);
     }
-    log(`  ${org.userIds.length} people · ${org.rows.Group!.length} groups · ${org.servers.length} MCP servers · ${org.tools.length} tools · ${org.entitlements.length} entitlements · ${org.agents.length} agents · ${org.assignments.length} assignments`);
+    log(
+      `  ${org.userIds.length} people · ${org.rows.Group!.length} groups · ${org.servers.length} MCP servers · ${org.tools.length} tools · ${org.entitlements.length} entitlements · ${org.agents.length} agents · ${org.assignments.length} assignments`,
+    );
 
     const scale = args.scale;
     const plan = {
@@ -85,12 +120,21 @@ async function main(): Promise<void> {
       events: Number(args.events ?? (scale ? 10_000_000 : 60_000)),
       windowDays: 90,
     };
-    if (!Number.isInteger(plan.sessions) || plan.sessions < 1 || !Number.isInteger(plan.events) || plan.events < plan.sessions) {
+    if (
+      !Number.isInteger(plan.sessions) ||
+      plan.sessions < 1 ||
+      !Number.isInteger(plan.events) ||
+      plan.events < plan.sessions
+    ) {
       throw new Error("--sessions and --events must be positive integers, with at least as many events as sessions");
     }
-    log(`  writing ${plan.sessions.toLocaleString("en")} sessions and ~${plan.events.toLocaleString("en")} audit events`);
+    log(
+      `  writing ${plan.sessions.toLocaleString("en")} sessions and ~${plan.events.toLocaleString("en")} audit events`,
+    );
     const history = await writeHistory(writer, org, rnd, now, plan, log);
-    log(`  ${history.sessions.toLocaleString("en")} sessions (${history.activeSessions} live) · ${history.tokens.toLocaleString("en")} tokens · ${history.events.toLocaleString("en")} audit events`);
+    log(
+      `  ${history.sessions.toLocaleString("en")} sessions (${history.activeSessions} live) · ${history.tokens.toLocaleString("en")} tokens · ${history.events.toLocaleString("en")} audit events`,
+    );
     // Fresh statistics, so the planner picks the indexes at once.
     await writer.exec("ANALYZE");
   } finally {
@@ -99,7 +143,11 @@ async function main(): Promise<void> {
   // The trusted IdP, server and agents `npm run example:ema` uses (see README “Try the EMA flow”).
   const exampleDb = createDb(config);
   try {
-    const admin = await exampleDb.user.findFirst({ where: { roles: { some: { role: "admin" } } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+    const admin = await exampleDb.user.findFirst({
+      where: { roles: { some: { role: "admin" } } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    });
     await seedEmaExample(exampleDb, emaExampleOptionsFromEnv(process.env, issuerFromEnv(), admin?.id ?? null));
   } finally {
     await exampleDb.$disconnect();

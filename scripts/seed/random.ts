@@ -31,7 +31,10 @@ export class Random {
   }
   hex(bytes: number): string {
     let s = "";
-    for (let i = 0; i < bytes; i++) s += Math.floor(this.next() * 256).toString(16).padStart(2, "0");
+    for (let i = 0; i < bytes; i++)
+      s += Math.floor(this.next() * 256)
+        .toString(16)
+        .padStart(2, "0");
     return s;
   }
   /** A UUIDv7-shaped id with the given time and seeded randomness (deterministic, time-ordered). */

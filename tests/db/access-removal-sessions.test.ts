@@ -15,7 +15,16 @@ import { PROVIDERS } from "../support/databases";
 import { scimClient, GROUP_SCHEMA } from "../support/scim-client";
 import { suiteDatabase } from "../support/suite-database";
 import {
-  ADMIN, CHAT_TOOLS, callTool, createAgent, mintAutonomous, mintDelegated, revokeToken, startToolGrantWorld, upstreamCalls, type ToolGrantWorld,
+  ADMIN,
+  CHAT_TOOLS,
+  callTool,
+  createAgent,
+  mintAutonomous,
+  mintDelegated,
+  revokeToken,
+  startToolGrantWorld,
+  upstreamCalls,
+  type ToolGrantWorld,
 } from "../support/tool-grant-world";
 
 /**
@@ -55,7 +64,11 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
     expect((await callTool(world, t.token, CHAT_TOOLS.search)).status).toBe(200);
 
     await revokingTransaction(suite.db, (tx) =>
-      narrowAssignmentIn(tx, ADMIN, { assignmentId: agent.assignmentIds[0]!, excludedToolIds: [world.ids.tools.search], reason: "search is not needed" }),
+      narrowAssignmentIn(tx, ADMIN, {
+        assignmentId: agent.assignmentIds[0]!,
+        excludedToolIds: [world.ids.tools.search],
+        reason: "search is not needed",
+      }),
     );
     const before = upstreamCalls(world, CHAT_TOOLS.list);
     // Every call of the session is refused now, not only the removed tool's: the agent mints again for what remains.
@@ -93,10 +106,17 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
     const other = await createAgent(world, [world.ids.entitlements.list]);
     const t = await mintAutonomous(world, holder.clientId);
     const o = await mintAutonomous(world, other.clientId);
-    await decideTool(suite.db, admin, "reject", { toolId: world.ids.tools.post, reason: "posting is off for everyone" });
+    await decideTool(suite.db, admin, "reject", {
+      toolId: world.ids.tools.post,
+      reason: "posting is off for everyone",
+    });
     try {
       expect((await callTool(world, t.token, CHAT_TOOLS.post)).status).toBe(401);
-      await expectRevokedBy(t.sid, { kind: "tool_withdrawn", serverId: world.ids.server, toolIds: [world.ids.tools.post] });
+      await expectRevokedBy(t.sid, {
+        kind: "tool_withdrawn",
+        serverId: world.ids.server,
+        toolIds: [world.ids.tools.post],
+      });
       expect((await callTool(world, o.token, CHAT_TOOLS.list)).status).toBe(200);
     } finally {
       await decideTool(suite.db, admin, "approve", { toolId: world.ids.tools.post });
@@ -105,7 +125,11 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
 
   it("an entitlement edited to drop a tool cuts the sessions holding it; sessions holding only kept tools go on", async () => {
     const ent = await suite.db.entitlement.create({
-      data: { name: "chat-read-edit", serverId: world.ids.server, tools: { create: [{ toolId: world.ids.tools.list }, { toolId: world.ids.tools.history }] } },
+      data: {
+        name: "chat-read-edit",
+        serverId: world.ids.server,
+        tools: { create: [{ toolId: world.ids.tools.list }, { toolId: world.ids.tools.history }] },
+      },
     });
     const a = await createAgent(world, [ent.id]);
     const b = await createAgent(world, [ent.id]);
@@ -114,7 +138,12 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
     // b's session holds list_channels only: the scope requested narrows nothing here, so narrow it by hand first.
     await suite.db.agentSession.update({ where: { id: narrow.sid }, data: { toolIds: world.ids.tools.list } });
 
-    await updateEntitlement(suite.db, admin, { entitlementId: ent.id, name: ent.name, toolIds: [world.ids.tools.list], maxSessionSeconds: ent.maxSessionSeconds });
+    await updateEntitlement(suite.db, admin, {
+      entitlementId: ent.id,
+      name: ent.name,
+      toolIds: [world.ids.tools.list],
+      maxSessionSeconds: ent.maxSessionSeconds,
+    });
     expect((await callTool(world, holding.token, CHAT_TOOLS.list)).status).toBe(401);
     await expectRevokedBy(holding.sid, { kind: "entitlement_changed", entitlementId: ent.id });
     expect(await suite.db.auditEvent.count({ where: { action: "session.revoked", sessionId: narrow.sid } })).toBe(0);
@@ -123,14 +152,30 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
   it("a person removed from a group via SCIM loses, in their agents' live sessions, what the group gave", async () => {
     const base = `${world.issuer}/scim/v2`;
     const scim = scimClient(base, (await createScimToken(suite.db, ADMIN, { name: "Okta" })).token);
-    const user = await scim.post("/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "erin@acme.example", name: { givenName: "Erin", familyName: "Lee" }, active: true });
+    const user = await scim.post("/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "erin@acme.example",
+      name: { givenName: "Erin", familyName: "Lee" },
+      active: true,
+    });
     expect(user.status).toBe(201);
     const erinId = String(user.body.id);
     await suite.db.user.update({ where: { id: erinId }, data: { idpIssuer: world.idp.issuer, idpSubject: "erin" } });
-    const group = await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Support", members: [{ value: erinId }] });
+    const group = await scim.post("/Groups", {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Support",
+      members: [{ value: erinId }],
+    });
     expect(group.status).toBe(201);
     const groupId = String(group.body.id);
-    await suite.db.assignment.create({ data: { entitlementId: world.ids.entitlements.read, principalType: "group", groupId, justification: "support reads chat" } });
+    await suite.db.assignment.create({
+      data: {
+        entitlementId: world.ids.entitlements.read,
+        principalType: "group",
+        groupId,
+        justification: "support reads chat",
+      },
+    });
     const agent = await createAgent(world, [world.ids.entitlements.read], "delegated");
     const { access } = await mintDelegated(world, agent.clientId, "erin");
     expect(access.status).toBe(200);
@@ -152,7 +197,8 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
     // granted again in the same file: no loss, so its session is kept).
     const doc = parse(await exportPolicy(suite.db)) as { assignments: { agent?: string; justification?: string }[] };
     doc.assignments = doc.assignments.filter((a) => a.agent !== agent.clientId);
-    for (const a of doc.assignments) if (a.agent === regranted.clientId) a.justification = "Still lists channels, renewed by the file";
+    for (const a of doc.assignments)
+      if (a.agent === regranted.clientId) a.justification = "Still lists channels, renewed by the file";
     const applied = await applyPolicy(suite.db, admin, stringify(doc));
     if (!applied.ok) throw new Error(JSON.stringify(applied.issues));
     expect(await suite.db.assignment.count({ where: { agentId: regranted.id, endedAt: { not: null } } })).toBe(1);
@@ -165,7 +211,15 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
   it("a grant that expires: no token outlives it, and the sweeper cuts the live sessions holding its tools", async () => {
     const agent = await createAgent(world, [world.ids.entitlements.list]);
     const soon = new Date(Date.now() + 60_000);
-    const grant = await suite.db.assignment.create({ data: { entitlementId: world.ids.entitlements.post, principalType: "agent", agentId: agent.id, justification: "a minute", expiresAt: soon } });
+    const grant = await suite.db.assignment.create({
+      data: {
+        entitlementId: world.ids.entitlements.post,
+        principalType: "agent",
+        agentId: agent.id,
+        justification: "a minute",
+        expiresAt: soon,
+      },
+    });
     // A session opened on the lasting grant, then extended by a mint that includes the expiring one.
     const lasting = await mintAutonomous(world, agent.clientId, "chat:read");
     const both = await mintAutonomous(world, agent.clientId);
@@ -178,7 +232,9 @@ describe.each(PROVIDERS)("removals of access reach live sessions on %s", (provid
     expect(result.lostAccess).toEqual([both.sid]);
     await expectRevokedBy(both.sid, { kind: "assignment_expired", assignmentIds: [grant.id] });
     // A later pass finds nothing more to do.
-    expect((await expireSessions(suite.db, { idleTimeoutMs: 3_600_000 }, new Date(soon.getTime() + 2_000))).lostAccess).toEqual([]);
+    expect(
+      (await expireSessions(suite.db, { idleTimeoutMs: 3_600_000 }, new Date(soon.getTime() + 2_000))).lostAccess,
+    ).toEqual([]);
   });
 
   it("/oauth/revoke reaches the gateway at once through the one revocation path: that token only, logged for the other instances", async () => {

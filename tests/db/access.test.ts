@@ -20,7 +20,26 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
   let fresh: FreshDatabase;
   let db: Db;
   const now = new Date();
-  const ids = {} as Record<"server" | "t1" | "t2" | "t3" | "t4" | "reader" | "extra" | "all" | "ana" | "ben" | "sales" | "copilot" | "bot" | "copilotReader" | "anaReader" | "session" | "admin", string>;
+  const ids = {} as Record<
+    | "server"
+    | "t1"
+    | "t2"
+    | "t3"
+    | "t4"
+    | "reader"
+    | "extra"
+    | "all"
+    | "ana"
+    | "ben"
+    | "sales"
+    | "copilot"
+    | "bot"
+    | "copilotReader"
+    | "anaReader"
+    | "session"
+    | "admin",
+    string
+  >;
 
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
@@ -28,33 +47,105 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
     const admin = await db.user.create({ data: { email: "admin@test.example", displayName: "Admin" } });
     const ana = await db.user.create({ data: { email: "ana@test.example", displayName: "Ana" } });
     const ben = await db.user.create({ data: { email: "ben@test.example", displayName: "Ben" } });
-    const sales = await db.group.create({ data: { displayName: "Sales", members: { create: [{ userId: ana.id }, { userId: ben.id }] } } });
-    const server = await db.mcpServer.create({ data: { name: "CRM", slug: "crm", resourceUri: "https://crm.test/mcp", enforcementMode: "gateway" } });
+    const sales = await db.group.create({
+      data: { displayName: "Sales", members: { create: [{ userId: ana.id }, { userId: ben.id }] } },
+    });
+    const server = await db.mcpServer.create({
+      data: { name: "CRM", slug: "crm", resourceUri: "https://crm.test/mcp", enforcementMode: "gateway" },
+    });
     const tools = [];
-    for (const [n, risk] of [["t1", "read"], ["t2", "write"], ["t3", "destructive"], ["t4", "read"]] as const) {
-      tools.push(await db.tool.create({ data: { serverId: server.id, name: n, risk, scope: `crm:${n}`, status: "approved" } }));
+    for (const [n, risk] of [
+      ["t1", "read"],
+      ["t2", "write"],
+      ["t3", "destructive"],
+      ["t4", "read"],
+    ] as const) {
+      tools.push(
+        await db.tool.create({ data: { serverId: server.id, name: n, risk, scope: `crm:${n}`, status: "approved" } }),
+      );
     }
     const [t1, t2, t3, t4] = tools.map((t) => t.id) as [string, string, string, string];
     const ent = (name: string, toolIds: string[]) =>
-      db.entitlement.create({ data: { name, serverId: server.id, tools: { create: toolIds.map((toolId) => ({ toolId })) } } });
+      db.entitlement.create({
+        data: { name, serverId: server.id, tools: { create: toolIds.map((toolId) => ({ toolId })) } },
+      });
     const reader = await ent("CRM — Reader", [t1, t2]);
     const extra = await ent("CRM — Extra", [t3]);
     const all = await ent("CRM — All", [t1, t2, t3, t4]);
-    const copilot = await db.agent.create({ data: { clientId: "copilot", name: "Copilot", kind: "delegated", authMethod: "private_key_jwt", allowedGrantTypes: "x" } });
-    const bot = await db.agent.create({ data: { clientId: "bot", name: "Bot", kind: "autonomous", authMethod: "private_key_jwt", allowedGrantTypes: "client_credentials" } });
+    const copilot = await db.agent.create({
+      data: {
+        clientId: "copilot",
+        name: "Copilot",
+        kind: "delegated",
+        authMethod: "private_key_jwt",
+        allowedGrantTypes: "x",
+      },
+    });
+    const bot = await db.agent.create({
+      data: {
+        clientId: "bot",
+        name: "Bot",
+        kind: "autonomous",
+        authMethod: "private_key_jwt",
+        allowedGrantTypes: "client_credentials",
+      },
+    });
     const old = new Date(now.getTime() - 200 * DAY);
-    const copilotReader = await db.assignment.create({ data: { entitlementId: reader.id, principalType: "agent", agentId: copilot.id, justification: "t", createdAt: old } });
-    const anaReader = await db.assignment.create({ data: { entitlementId: reader.id, principalType: "user", userId: ana.id, justification: "t", createdAt: old } });
+    const copilotReader = await db.assignment.create({
+      data: {
+        entitlementId: reader.id,
+        principalType: "agent",
+        agentId: copilot.id,
+        justification: "t",
+        createdAt: old,
+      },
+    });
+    const anaReader = await db.assignment.create({
+      data: { entitlementId: reader.id, principalType: "user", userId: ana.id, justification: "t", createdAt: old },
+    });
     const session = await db.agentSession.create({
-      data: { id: "sess-ana", agentId: copilot.id, userId: ana.id, serverId: server.id, scopes: "crm:t1 crm:t2", toolIds: `${t1} ${t2}`, grantType: "jwt-bearer", expiresAt: new Date(now.getTime() + 3_600_000) },
+      data: {
+        id: "sess-ana",
+        agentId: copilot.id,
+        userId: ana.id,
+        serverId: server.id,
+        scopes: "crm:t1 crm:t2",
+        toolIds: `${t1} ${t2}`,
+        grantType: "jwt-bearer",
+        expiresAt: new Date(now.getTime() + 3_600_000),
+      },
     });
     // Same scopes, but its tokens carry t1 only: losing t2 does not revoke it.
     await db.agentSession.create({
-      data: { id: "sess-ana-t1", agentId: copilot.id, userId: ana.id, serverId: server.id, scopes: "crm:t1", toolIds: t1, grantType: "jwt-bearer", expiresAt: new Date(now.getTime() + 3_600_000) },
+      data: {
+        id: "sess-ana-t1",
+        agentId: copilot.id,
+        userId: ana.id,
+        serverId: server.id,
+        scopes: "crm:t1",
+        toolIds: t1,
+        grantType: "jwt-bearer",
+        expiresAt: new Date(now.getTime() + 3_600_000),
+      },
     });
     Object.assign(ids, {
-      server: server.id, t1, t2, t3, t4, reader: reader.id, extra: extra.id, all: all.id, ana: ana.id, ben: ben.id, sales: sales.id,
-      copilot: copilot.id, bot: bot.id, copilotReader: copilotReader.id, anaReader: anaReader.id, session: session.id, admin: admin.id,
+      server: server.id,
+      t1,
+      t2,
+      t3,
+      t4,
+      reader: reader.id,
+      extra: extra.id,
+      all: all.id,
+      ana: ana.id,
+      ben: ben.id,
+      sales: sales.id,
+      copilot: copilot.id,
+      bot: bot.id,
+      copilotReader: copilotReader.id,
+      anaReader: anaReader.id,
+      session: session.id,
+      admin: admin.id,
     });
   });
 
@@ -70,7 +161,11 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
   const namesOf = (tools: { toolName: string }[]) => tools.map((t) => t.toolName).sort();
 
   it("previews assigning to a group: every member gains, nobody loses", async () => {
-    const summary = await previewChange(db, { kind: "assign", entitlementId: ids.extra, principalType: "group", principalId: ids.sales }, now);
+    const summary = await previewChange(
+      db,
+      { kind: "assign", entitlementId: ids.extra, principalType: "group", principalId: ids.sales },
+      now,
+    );
     const gainers = summary.gains.map((g) => g.identity.label).sort();
     expect(gainers).toEqual(["Ana", "Ben"]);
     for (const g of summary.gains) expect(namesOf(g.tools)).toEqual(["t3"]);
@@ -87,13 +182,29 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
     expect(losses.get("Copilot for Ana")).toEqual(["t1", "t2"]);
     expect(losses.has("Ana")).toBe(false);
     expect(summary.sessionsLosingTools).toEqual([
-      { sessionId: ids.session, agent: { id: ids.copilot, name: "Copilot" }, user: { id: ids.ana, displayName: "Ana" }, serverName: "CRM", toolsLost: ["t1", "t2"] },
-      { sessionId: "sess-ana-t1", agent: { id: ids.copilot, name: "Copilot" }, user: { id: ids.ana, displayName: "Ana" }, serverName: "CRM", toolsLost: ["t1"] },
+      {
+        sessionId: ids.session,
+        agent: { id: ids.copilot, name: "Copilot" },
+        user: { id: ids.ana, displayName: "Ana" },
+        serverName: "CRM",
+        toolsLost: ["t1", "t2"],
+      },
+      {
+        sessionId: "sess-ana-t1",
+        agent: { id: ids.copilot, name: "Copilot" },
+        user: { id: ids.ana, displayName: "Ana" },
+        serverName: "CRM",
+        toolsLost: ["t1"],
+      },
     ]);
   });
 
   it("previews changing an entitlement's tools: holders gain the added and lose the removed", async () => {
-    const summary = await previewChange(db, { kind: "set_entitlement_tools", entitlementId: ids.reader, toolIds: [ids.t1, ids.t4] }, now);
+    const summary = await previewChange(
+      db,
+      { kind: "set_entitlement_tools", entitlementId: ids.reader, toolIds: [ids.t1, ids.t4] },
+      now,
+    );
     const gains = new Map(summary.gains.map((g) => [g.identity.label, namesOf(g.tools)]));
     const losses = new Map(summary.losses.map((l) => [l.identity.label, namesOf(l.tools)]));
     for (const who of ["Copilot", "Ana", "Copilot for Ana"]) {
@@ -105,15 +216,25 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
   });
 
   it("refuses a preview of tools from another server and of an ended assignment", async () => {
-    const other = await db.mcpServer.create({ data: { name: "Other", slug: "other", resourceUri: "https://other.test/mcp", enforcementMode: "native" } });
+    const other = await db.mcpServer.create({
+      data: { name: "Other", slug: "other", resourceUri: "https://other.test/mcp", enforcementMode: "native" },
+    });
     const foreign = await db.tool.create({ data: { serverId: other.id, name: "x", scope: "o:x", status: "approved" } });
-    await expect(previewChange(db, { kind: "set_entitlement_tools", entitlementId: ids.reader, toolIds: [foreign.id] }, now)).rejects.toMatchObject({ code: "invalid" });
-    await expect(previewChange(db, { kind: "end_assignment", assignmentId: "no-such-assignment" }, now)).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      previewChange(db, { kind: "set_entitlement_tools", entitlementId: ids.reader, toolIds: [foreign.id] }, now),
+    ).rejects.toMatchObject({ code: "invalid" });
+    await expect(
+      previewChange(db, { kind: "end_assignment", assignmentId: "no-such-assignment" }, now),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("leaves the database exactly as it was after any preview", async () => {
     const before = await snapshot();
-    await previewChange(db, { kind: "assign", entitlementId: ids.all, principalType: "agent", principalId: ids.copilot }, now);
+    await previewChange(
+      db,
+      { kind: "assign", entitlementId: ids.all, principalType: "agent", principalId: ids.copilot },
+      now,
+    );
     await previewChange(db, { kind: "end_assignment", assignmentId: ids.anaReader }, now);
     await previewChange(db, { kind: "set_entitlement_tools", entitlementId: ids.reader, toolIds: [] }, now);
     expect(await snapshot()).toEqual(before);
@@ -125,12 +246,39 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
 
     beforeAll(async () => {
       const old = new Date(now.getTime() - 200 * DAY);
-      botAll = (await db.assignment.create({ data: { entitlementId: ids.all, principalType: "agent", agentId: ids.bot, justification: "t", createdAt: old } })).id;
-      botExtra = (await db.assignment.create({ data: { entitlementId: ids.extra, principalType: "agent", agentId: ids.bot, justification: "t", createdAt: old } })).id;
+      botAll = (
+        await db.assignment.create({
+          data: {
+            entitlementId: ids.all,
+            principalType: "agent",
+            agentId: ids.bot,
+            justification: "t",
+            createdAt: old,
+          },
+        })
+      ).id;
+      botExtra = (
+        await db.assignment.create({
+          data: {
+            entitlementId: ids.extra,
+            principalType: "agent",
+            agentId: ids.bot,
+            justification: "t",
+            createdAt: old,
+          },
+        })
+      ).id;
       const call = (toolId: string, daysAgo: number) =>
         recordAudit(db, {
-          action: "tool.called", actorType: "agent", actorId: ids.bot, actorLabel: "Bot", targetType: "tool", targetId: toolId,
-          decision: "allow", detail: { server: ids.server, tool: toolId, risk: "read" }, occurredAt: new Date(now.getTime() - daysAgo * DAY),
+          action: "tool.called",
+          actorType: "agent",
+          actorId: ids.bot,
+          actorLabel: "Bot",
+          targetType: "tool",
+          targetId: toolId,
+          decision: "allow",
+          detail: { server: ids.server, tool: toolId, risk: "read" },
+          occurredAt: new Date(now.getTime() - daysAgo * DAY),
         });
       await call(ids.t1, 10); // counts for 30 and 90 days
       await call(ids.t1, 12);
@@ -138,8 +286,28 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
       await call(ids.t3, 120); // for neither
       // Bot's live sessions on the CRM: one holding an unused tool (t4), one holding only t1, which it uses.
       const expiresAt = new Date(now.getTime() + 3_600_000);
-      await db.agentSession.create({ data: { id: "sess-bot-t4", agentId: ids.bot, serverId: ids.server, scopes: "crm:t1 crm:t4", toolIds: `${ids.t1} ${ids.t4}`, grantType: "client_credentials", expiresAt } });
-      await db.agentSession.create({ data: { id: "sess-bot-t1", agentId: ids.bot, serverId: ids.server, scopes: "crm:t1", toolIds: ids.t1, grantType: "client_credentials", expiresAt } });
+      await db.agentSession.create({
+        data: {
+          id: "sess-bot-t4",
+          agentId: ids.bot,
+          serverId: ids.server,
+          scopes: "crm:t1 crm:t4",
+          toolIds: `${ids.t1} ${ids.t4}`,
+          grantType: "client_credentials",
+          expiresAt,
+        },
+      });
+      await db.agentSession.create({
+        data: {
+          id: "sess-bot-t1",
+          agentId: ids.bot,
+          serverId: ids.server,
+          scopes: "crm:t1",
+          toolIds: ids.t1,
+          grantType: "client_credentials",
+          expiresAt,
+        },
+      });
     });
     const REASON = "Quarterly right-sizing";
 
@@ -167,7 +335,10 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
       expect(event.reason).toBe(scopeReviewReason(REASON));
       expect(event.reason).toContain(REASON);
       expect(event.actorId).toBe(ids.admin);
-      expect(event.detail).toMatchObject({ before: { excludedToolIds: [] }, after: { excludedToolIds: expect.arrayContaining([ids.t3, ids.t4]) } });
+      expect(event.detail).toMatchObject({
+        before: { excludedToolIds: [] },
+        after: { excludedToolIds: expect.arrayContaining([ids.t3, ids.t4]) },
+      });
       // Bot now reaches t1, t2 through "All" and t3 through "Extra".
       expect((await effectiveAccessOfAgent(db, ids.bot, now)).tools.map((t) => t.toolName)).toEqual(["t1", "t2", "t3"]);
       // Right-sizing cuts live sessions as a closed campaign does: the one holding t4 is revoked, with the reason.
@@ -181,7 +352,9 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
       const actor = { actorType: "user" as const, actorId: ids.admin, actorLabel: "admin@test.example" };
       await expect(removeUnusedAccess(db, { assignmentIds: [botExtra], reason: " " }, actor, now)).rejects.toThrow();
       // botAll has nothing unused left: the whole batch is refused, botExtra included.
-      await expect(removeUnusedAccess(db, { assignmentIds: [botExtra, botAll], reason: REASON }, actor, now)).rejects.toMatchObject({ code: "conflict" });
+      await expect(
+        removeUnusedAccess(db, { assignmentIds: [botExtra, botAll], reason: REASON }, actor, now),
+      ).rejects.toMatchObject({ code: "conflict" });
       expect((await db.assignment.findUniqueOrThrow({ where: { id: botExtra } })).endedAt).toBeNull();
     });
 
@@ -193,16 +366,31 @@ describe.each(PROVIDERS)("effective access and scope review on %s", (provider) =
       expect(a.endedAt?.getTime()).toBe(now.getTime());
       expect(a.endedReason).toBe(scopeReviewReason(REASON));
       const event = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.ended", targetId: botExtra } });
-      expect(event.detail).toMatchObject({ before: { endedAt: null }, after: { endedReason: scopeReviewReason(REASON) } });
+      expect(event.detail).toMatchObject({
+        before: { endedAt: null },
+        after: { endedReason: scopeReviewReason(REASON) },
+      });
       expect((await effectiveAccessOfAgent(db, ids.bot, now)).tools.map((t) => t.toolName)).toEqual(["t1", "t2"]);
       // Nothing left to remove: a second click is refused, not repeated.
-      await expect(removeUnusedAccess(db, { assignmentIds: [botAll], reason: REASON }, actor, now)).rejects.toMatchObject({ code: "conflict" });
+      await expect(
+        removeUnusedAccess(db, { assignmentIds: [botAll], reason: REASON }, actor, now),
+      ).rejects.toMatchObject({ code: "conflict" });
     });
 
     it("refuses to judge an assignment younger than 90 days", async () => {
-      const fresh = await db.assignment.create({ data: { entitlementId: ids.extra, principalType: "agent", agentId: ids.bot, justification: "t", createdAt: new Date(now.getTime() - 5 * DAY) } });
+      const fresh = await db.assignment.create({
+        data: {
+          entitlementId: ids.extra,
+          principalType: "agent",
+          agentId: ids.bot,
+          justification: "t",
+          createdAt: new Date(now.getTime() - 5 * DAY),
+        },
+      });
       const actor = { actorType: "user" as const, actorId: ids.admin, actorLabel: "admin@test.example" };
-      await expect(removeUnusedAccess(db, { assignmentIds: [fresh.id], reason: REASON }, actor, now)).rejects.toMatchObject({ code: "conflict" });
+      await expect(
+        removeUnusedAccess(db, { assignmentIds: [fresh.id], reason: REASON }, actor, now),
+      ).rejects.toMatchObject({ code: "conflict" });
     });
   });
 });

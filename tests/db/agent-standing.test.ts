@@ -26,9 +26,26 @@ describe.each(PROVIDERS)("inactive agent standing on %s", (provider) => {
   });
 
   const agent = (name: string) =>
-    db.agent.create({ data: { clientId: name, name, kind: "autonomous", authMethod: "private_key_jwt", allowedGrantTypes: "client_credentials" } });
+    db.agent.create({
+      data: {
+        clientId: name,
+        name,
+        kind: "autonomous",
+        authMethod: "private_key_jwt",
+        allowedGrantTypes: "client_credentials",
+      },
+    });
   const call = (agentId: string, at: Date) =>
-    recordAudit(db, { action: "tool.called", actorType: "agent", actorId: agentId, actorLabel: "x", targetType: "tool", targetId: "t", decision: "allow", occurredAt: at });
+    recordAudit(db, {
+      action: "tool.called",
+      actorType: "agent",
+      actorId: agentId,
+      actorLabel: "x",
+      targetType: "tool",
+      targetId: "t",
+      decision: "allow",
+      occurredAt: at,
+    });
 
   it("says since when, by whom and why an agent was suspended; nothing for an active one", async () => {
     const active = await agent("active-bot");
@@ -36,7 +53,11 @@ describe.each(PROVIDERS)("inactive agent standing on %s", (provider) => {
     await suspendAgent(db, admin, suspended.id, t0, "Leaked credential INC-7");
     expect(await inactiveStanding(db, active.id)).toBeNull();
     expect(await inactiveStanding(db, suspended.id)).toEqual({
-      agentId: suspended.id, status: "suspended", since: t0, by: "standing test", reason: "Leaked credential INC-7",
+      agentId: suspended.id,
+      status: "suspended",
+      since: t0,
+      by: "standing test",
+      reason: "Leaked credential INC-7",
     });
   });
 

@@ -39,19 +39,36 @@ describe.each(PROVIDERS)("API keys end with their holder on %s", (provider) => {
   async function person(roles: ConsoleRole[]): Promise<Principal & { kind: "user" }> {
     const n = ++seq;
     const row = await db.user.create({
-      data: { email: `holder${n}@keys.test`, displayName: `Holder ${n}`, source: "local", roles: { create: roles.map((role) => ({ role })) } },
+      data: {
+        email: `holder${n}@keys.test`,
+        displayName: `Holder ${n}`,
+        source: "local",
+        roles: { create: roles.map((role) => ({ role })) },
+      },
     });
-    return { kind: "user", userId: row.id, email: row.email, displayName: row.displayName, roles, consoleSessionId: `cs-${n}` };
+    return {
+      kind: "user",
+      userId: row.id,
+      email: row.email,
+      displayName: row.displayName,
+      roles,
+      consoleSessionId: `cs-${n}`,
+    };
   }
   let admin: Principal & { kind: "user" };
 
   const me = async (key: string) => {
-    const res = await getMe(new NextRequest("http://mandate.test/api/v1/me", { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({}) });
+    const res = await getMe(
+      new NextRequest("http://mandate.test/api/v1/me", { headers: { authorization: `Bearer ${key}` } }),
+      { params: Promise.resolve({}) },
+    );
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
-  const key = (actor: Principal, role: ConsoleRole, name = `${role} key ${++seq}`) => createApiKey(db, actor, { name, role, expiresInDays: 30 });
+  const key = (actor: Principal, role: ConsoleRole, name = `${role} key ${++seq}`) =>
+    createApiKey(db, actor, { name, role, expiresInDays: 30 });
   const revokedAt = async (id: string) => (await db.apiKey.findUniqueOrThrow({ where: { id } })).revokedAt;
-  const revocation = (id: string) => db.auditEvent.findFirstOrThrow({ where: { action: "apikey.revoked", targetId: id } });
+  const revocation = (id: string) =>
+    db.auditEvent.findFirstOrThrow({ where: { action: "apikey.revoked", targetId: id } });
 
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
@@ -75,10 +92,16 @@ describe.each(PROVIDERS)("API keys end with their holder on %s", (provider) => {
 
   it("refuses a key whose role is beyond its holder's: an admin alone may not hold a reviewer key", async () => {
     const keys = await db.apiKey.count();
-    await expect(key(admin, "reviewer")).rejects.toMatchObject({ name: "DomainError", code: "separation_of_duties", field: "role", message: expect.stringMatching(/Reviewer role/) });
+    await expect(key(admin, "reviewer")).rejects.toMatchObject({
+      name: "DomainError",
+      code: "separation_of_duties",
+      field: "role",
+      message: expect.stringMatching(/Reviewer role/),
+    });
     expect(await db.apiKey.count()).toBe(keys);
     // Roles an admin's permissions include are fine; a person who also reviews may hold a reviewer key.
-    for (const role of ["admin", "oncall", "auditor"] as const) expect((await me((await key(admin, role)).key)).status).toBe(200);
+    for (const role of ["admin", "oncall", "auditor"] as const)
+      expect((await me((await key(admin, role)).key)).status).toBe(200);
     const lead = await person(["admin", "reviewer"]);
     expect((await me((await key(lead, "reviewer")).key)).body).toMatchObject({ roles: ["reviewer"] });
   });
@@ -89,15 +112,26 @@ describe.each(PROVIDERS)("API keys end with their holder on %s", (provider) => {
     const others = await key(admin, "admin");
     expect((await me(k1.key)).status).toBe(200);
 
-    const result = await deactivatePerson(db, { ...consoleDirectoryActor(admin), personId: admin.userId }, p.userId, "Left the company");
+    const result = await deactivatePerson(
+      db,
+      { ...consoleDirectoryActor(admin), personId: admin.userId },
+      p.userId,
+      "Left the company",
+    );
     expect(result?.revokedApiKeyIds.sort()).toEqual([k1.id, k2.id].sort());
     for (const k of [k1, k2]) {
       const res = await me(k.key);
       expect(res.status).toBe(401);
       expect(await revokedAt(k.id)).toBeInstanceOf(Date);
     }
-    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "directory.user_deactivated", targetId: p.userId } });
-    expect(await revocation(k1.id)).toMatchObject({ actorId: admin.userId, decision: "allow", reason: expect.stringContaining(event.id) });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "directory.user_deactivated", targetId: p.userId },
+    });
+    expect(await revocation(k1.id)).toMatchObject({
+      actorId: admin.userId,
+      decision: "allow",
+      reason: expect.stringContaining(event.id),
+    });
     expect((await revocation(k1.id)).detail).toMatchObject({ holderId: p.userId, role: "admin" });
     // Nobody else's keys are touched, and reactivation does not bring them back.
     expect((await me(others.key)).status).toBe(200);
@@ -109,9 +143,14 @@ describe.each(PROVIDERS)("API keys end with their holder on %s", (provider) => {
     const p = await person(["admin"]);
     const q = await person(["auditor"]);
     const [kp, kq] = [await key(p, "oncall"), await key(q, "auditor")];
-    expect((await scim.patch(`/Users/${p.userId}`, [{ op: "replace", path: "active", value: false }])).status).toBe(200);
+    expect((await scim.patch(`/Users/${p.userId}`, [{ op: "replace", path: "active", value: false }])).status).toBe(
+      200,
+    );
     expect((await me(kp.key)).status).toBe(401);
-    expect(await revocation(kp.id)).toMatchObject({ actorLabel: "SCIM client Okta", reason: expect.stringMatching(/^Offboarding: .* was deactivated/) });
+    expect(await revocation(kp.id)).toMatchObject({
+      actorLabel: "SCIM client Okta",
+      reason: expect.stringMatching(/^Offboarding: .* was deactivated/),
+    });
     expect((await scim.del(`/Users/${q.userId}`)).status).toBe(204);
     expect((await me(kq.key)).status).toBe(401);
     expect(await revocation(kq.id)).toMatchObject({ reason: expect.stringMatching(/was deleted/) });
@@ -125,9 +164,14 @@ describe.each(PROVIDERS)("API keys end with their holder on %s", (provider) => {
     // On-call may revoke sessions, which an auditor may not: that key goes too.
     expect((await me(kOncall.key)).status).toBe(401);
     expect((await me(kAuditor.key)).body).toMatchObject({ roles: ["auditor"] });
-    const removed = await db.auditEvent.findFirstOrThrow({ where: { action: "console.role_removed", targetId: p.userId } });
+    const removed = await db.auditEvent.findFirstOrThrow({
+      where: { action: "console.role_removed", targetId: p.userId },
+    });
     for (const k of [kAdmin, kOncall]) {
-      expect(await revocation(k.id)).toMatchObject({ actorId: admin.userId, reason: expect.stringMatching(new RegExp(`lost the admin role \\(event ${removed.id}\\)`)) });
+      expect(await revocation(k.id)).toMatchObject({
+        actorId: admin.userId,
+        reason: expect.stringMatching(new RegExp(`lost the admin role \\(event ${removed.id}\\)`)),
+      });
     }
     expect(await revokedAt(kAuditor.id)).toBeNull();
     // Given the role back, the ended keys stay ended.
@@ -145,8 +189,14 @@ describe.each(PROVIDERS)("API keys end with their holder on %s", (provider) => {
       expect((await me(k.key)).status).toBe(401);
       expect(await revokedAt(k.id)).toBeInstanceOf(Date);
     }
-    expect(await revocation(kp.id)).toMatchObject({ actorType: "system", decision: "deny", reason: "Refused at use and revoked: its holder is deactivated" });
-    expect((await revocation(kq.id)).reason).toBe("Refused at use and revoked: its holder no longer holds the oncall role");
+    expect(await revocation(kp.id)).toMatchObject({
+      actorType: "system",
+      decision: "deny",
+      reason: "Refused at use and revoked: its holder is deactivated",
+    });
+    expect((await revocation(kq.id)).reason).toBe(
+      "Refused at use and revoked: its holder no longer holds the oncall role",
+    );
     // Presented again: still refused, revoked once.
     expect((await me(kp.key)).status).toBe(401);
     expect(await db.auditEvent.count({ where: { action: "apikey.revoked", targetId: kp.id } })).toBe(1);

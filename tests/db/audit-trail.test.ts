@@ -51,7 +51,18 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     try {
       const rnd = new Random(7);
       const org = buildOrg(rnd, now, "scrypt$stub", 60);
-      const tables: TableName[] = ["User", "Group", "GroupMembership", "UserRole", "McpServer", "Tool", "Agent", "Entitlement", "EntitlementTool", "Assignment"];
+      const tables: TableName[] = [
+        "User",
+        "Group",
+        "GroupMembership",
+        "UserRole",
+        "McpServer",
+        "Tool",
+        "Agent",
+        "Entitlement",
+        "EntitlementTool",
+        "Assignment",
+      ];
       for (const t of tables) await writer.insert(t, T[t], org.rows[t] ?? []);
       await writeHistory(writer, org, rnd, now, { sessions: 150, events: 1500, windowDays: 20 }, () => {});
     } finally {
@@ -66,11 +77,26 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
 
   it("fills the request id and client address from the console request being served", async () => {
     const e = await withAuditRequestContext({ requestId: "req-123", clientAddress: "192.0.2.7" }, () =>
-      db.$transaction((tx) => recordAudit(tx, { action: "agent.updated", actorType: "user", actorLabel: "admin@acme.example", decision: "allow" })),
+      db.$transaction((tx) =>
+        recordAudit(tx, {
+          action: "agent.updated",
+          actorType: "user",
+          actorLabel: "admin@acme.example",
+          decision: "allow",
+        }),
+      ),
     );
     expect(e).toMatchObject({ requestId: "req-123", clientAddress: "192.0.2.7" });
     const explicit = await withAuditRequestContext({ requestId: "req-outer", clientAddress: "192.0.2.7" }, () =>
-      db.$transaction((tx) => recordAudit(tx, { action: "token.refused", actorType: "agent", decision: "deny", requestId: "req-own", clientAddress: "198.51.100.1" })),
+      db.$transaction((tx) =>
+        recordAudit(tx, {
+          action: "token.refused",
+          actorType: "agent",
+          decision: "deny",
+          requestId: "req-own",
+          clientAddress: "198.51.100.1",
+        }),
+      ),
     );
     expect(explicit).toMatchObject({ requestId: "req-own", clientAddress: "198.51.100.1" });
   });
@@ -86,7 +112,9 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
 
     const someone = page.rows[0]!;
     const byActor = await listAuditEvents(db, { limit: 200 }, { actor: someone.actorLabel! });
-    expect(byActor.rows.every((r) => r.actorLabel === someone.actorLabel || r.actorId === someone.actorLabel)).toBe(true);
+    expect(byActor.rows.every((r) => r.actorLabel === someone.actorLabel || r.actorId === someone.actorLabel)).toBe(
+      true,
+    );
     const byText = await listAuditEvents(db, { limit: 50, q: someone.actorLabel!.slice(1, 6).toUpperCase() });
     expect(byText.rows.some((r) => r.id === someone.id || r.actorLabel === someone.actorLabel)).toBe(true);
 
@@ -103,25 +131,63 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     const other = await db.agent.findFirstOrThrow({ where: { id: { not: agent.id } } });
     const at = new Date(now + 60_000);
     const call = await recordAudit(db, {
-      action: "tool.called", actorType: "agent", actorId: agent.id, actorLabel: agent.name, targetType: "tool", targetId: "tool-x",
-      targetLabel: "Some server / read", decision: "allow", sessionId: session.id, serverId: session.serverId, occurredAt: at,
+      action: "tool.called",
+      actorType: "agent",
+      actorId: agent.id,
+      actorLabel: agent.name,
+      targetType: "tool",
+      targetId: "tool-x",
+      targetLabel: "Some server / read",
+      decision: "allow",
+      sessionId: session.id,
+      serverId: session.serverId,
+      occurredAt: at,
     });
     const change = await recordAudit(db, {
-      action: "agent.updated", actorType: "user", actorId: "admin-x", actorLabel: "admin@acme.example", targetType: "agent", targetId: agent.id,
-      targetLabel: agent.name, decision: "allow", occurredAt: at,
+      action: "agent.updated",
+      actorType: "user",
+      actorId: "admin-x",
+      actorLabel: "admin@acme.example",
+      targetType: "agent",
+      targetId: agent.id,
+      targetLabel: agent.name,
+      decision: "allow",
+      occurredAt: at,
     });
     const unrelated = await recordAudit(db, {
-      action: "agent.updated", actorType: "user", actorId: "admin-x", actorLabel: "admin@acme.example", targetType: "agent", targetId: other.id,
-      targetLabel: other.name, decision: "allow", occurredAt: at,
+      action: "agent.updated",
+      actorType: "user",
+      actorId: "admin-x",
+      actorLabel: "admin@acme.example",
+      targetType: "agent",
+      targetId: other.id,
+      targetLabel: other.name,
+      decision: "allow",
+      occurredAt: at,
     });
     // Revoked through the one revocation path: the event's target is the session, its subject the agent.
     await revokingTransaction(db, (tx) =>
-      revokeLiveSessionsIn(tx, { actorType: "user", actorId: "oncall-x", actorLabel: "oncall@acme.example" }, { id: session.id }, {
-        reason: "test", now: at, operation: { kind: "sessions" },
-      }),
+      revokeLiveSessionsIn(
+        tx,
+        { actorType: "user", actorId: "oncall-x", actorLabel: "oncall@acme.example" },
+        { id: session.id },
+        {
+          reason: "test",
+          now: at,
+          operation: { kind: "sessions" },
+        },
+      ),
     );
-    const revoked = await db.auditEvent.findFirstOrThrow({ where: { action: "session.revoked", sessionId: session.id } });
-    expect(revoked).toMatchObject({ targetType: "session", targetId: session.id, agentId: agent.id, serverId: session.serverId, personId: session.userId });
+    const revoked = await db.auditEvent.findFirstOrThrow({
+      where: { action: "session.revoked", sessionId: session.id },
+    });
+    expect(revoked).toMatchObject({
+      targetType: "session",
+      targetId: session.id,
+      agentId: agent.id,
+      serverId: session.serverId,
+      personId: session.userId,
+    });
     expect(call).toMatchObject({ agentId: agent.id, serverId: session.serverId });
     expect(change.agentId).toBe(agent.id);
 
@@ -137,7 +203,10 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
   });
 
   it("traces one session from its mint through its tool calls, in order", async () => {
-    const minted = await db.auditEvent.findFirst({ where: { action: "token.minted", sessionId: { not: null } }, orderBy: { occurredAt: "desc" } });
+    const minted = await db.auditEvent.findFirst({
+      where: { action: "token.minted", sessionId: { not: null } },
+      orderBy: { occurredAt: "desc" },
+    });
     const trace = await traceSession(db, minted!.sessionId!);
     expect(trace.events.length).toBe(await db.auditEvent.count({ where: { sessionId: minted!.sessionId! } }));
     expect(trace.events[0]!.action).toBe("token.minted");
@@ -152,7 +221,10 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     expect(view.length).toBeGreaterThan(20);
 
     const jsonl = await collect(exportAuditEvents(db, filter, "jsonl", { productVersion: "test", batch: 17 }));
-    const lines = jsonl.trimEnd().split("\n").map((l) => JSON.parse(l) as { id: string; hash: string });
+    const lines = jsonl
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; hash: string });
     expect(lines.map((l) => l.id)).toEqual(view);
 
     const csv = await collect(exportAuditEvents(db, filter, "csv", { productVersion: "test", batch: 17 }));
@@ -160,11 +232,15 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     expect(rows[0]).toMatch(/^id,occurredAt,stream,seq,/);
     expect(rows.slice(1).map((r) => r.slice(0, r.indexOf(",")))).toEqual(view);
 
-    const ocsf = JSON.parse(await collect(exportAuditEvents(db, filter, "ocsf", { productVersion: "test", batch: 17 }))) as Array<{ class_uid: number; metadata: { uid: string }; type_uid: number }>;
+    const ocsf = JSON.parse(
+      await collect(exportAuditEvents(db, filter, "ocsf", { productVersion: "test", batch: 17 })),
+    ) as Array<{ class_uid: number; metadata: { uid: string }; type_uid: number }>;
     expect(ocsf.map((o) => o.metadata.uid)).toEqual(view);
     expect(ocsf.every((o) => o.class_uid === 6003 && Math.floor(o.type_uid / 100) === 6003)).toBe(true);
 
-    const empty = JSON.parse(await collect(exportAuditEvents(db, { session: "no-such-session" }, "ocsf", { productVersion: "test" })));
+    const empty = JSON.parse(
+      await collect(exportAuditEvents(db, { session: "no-such-session" }, "ocsf", { productVersion: "test" })),
+    );
     expect(empty).toEqual([]);
   });
 
@@ -173,12 +249,23 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     const at = new Date(now - 1000);
     await db.$transaction((tx) =>
       recordAudit(tx, {
-        action: "token.refused", actorType: "system", actorId: null, actorLabel: '=HYPERLINK("https://evil.example","x")',
-        targetType: "client", targetId: null, targetLabel: "@SUM(1+1)", decision: "deny", reason: "+invalid_client: -x",
-        requestId, clientAddress: "\t=1+1", occurredAt: at,
+        action: "token.refused",
+        actorType: "system",
+        actorId: null,
+        actorLabel: '=HYPERLINK("https://evil.example","x")',
+        targetType: "client",
+        targetId: null,
+        targetLabel: "@SUM(1+1)",
+        decision: "deny",
+        reason: "+invalid_client: -x",
+        requestId,
+        clientAddress: "\t=1+1",
+        occurredAt: at,
       }),
     );
-    const csv = await collect(exportAuditEvents(db, { q: requestId, from: new Date(now - 2000) }, "csv", { productVersion: "test" }));
+    const csv = await collect(
+      exportAuditEvents(db, { q: requestId, from: new Date(now - 2000) }, "csv", { productVersion: "test" }),
+    );
     const [header, row] = csv.trimEnd().split("\n");
     const cells = row!.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ""));
     const col = (name: string) => cells[header!.split(",").indexOf(name)]!;
@@ -210,7 +297,9 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
   const onPostgres = provider === "postgresql" ? it : ((() => undefined) as unknown as typeof it);
   onPostgres("refuses UPDATE, DELETE and TRUNCATE of audit events on PostgreSQL", async () => {
     const e = await db.auditEvent.findFirstOrThrow({ orderBy: { occurredAt: "asc" } });
-    await expect(db.auditEvent.update({ where: { id: e.id }, data: { reason: "edited" } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.update({ where: { id: e.id }, data: { reason: "edited" } })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.auditEvent.delete({ where: { id: e.id } })).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = $1`, e.id)).rejects.toThrow(/append-only/);
     await expect(db.$executeRawUnsafe(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
@@ -236,7 +325,9 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     const recorded = await db.auditEvent.findMany({ where: { action: "audit.retention_purged" } });
     expect(recorded).toHaveLength(1);
     expect(purges.map((p) => p.eventId).filter(Boolean)).toEqual([recorded[0]!.id]);
-    expect(await db.auditEvent.count({ where: { occurredAt: { lt: cutoff }, NOT: { action: "audit.retention_purged" } } })).toBeLessThan(old);
+    expect(
+      await db.auditEvent.count({ where: { occurredAt: { lt: cutoff }, NOT: { action: "audit.retention_purged" } } }),
+    ).toBeLessThan(old);
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 
@@ -269,8 +360,13 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
 
     // Removing the oldest retained event any other way is caught.
     const gateway = report.perStream.find((s) => s.stream === "gateway")!;
-    const first = await db.auditEvent.findUniqueOrThrow({ where: { stream_seq: { stream: "gateway", seq: gateway.fromSeq! } } });
+    const first = await db.auditEvent.findUniqueOrThrow({
+      where: { stream_seq: { stream: "gateway", seq: gateway.fromSeq! } },
+    });
     await tamperWithAudit(db, (tx) => tx.auditEvent.delete({ where: { id: first.id } }));
-    expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ problem: "unanchored_start", seq: first.seq + 1 });
+    expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({
+      problem: "unanchored_start",
+      seq: first.seq + 1,
+    });
   });
 });

@@ -2,7 +2,12 @@ import { createHash } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "@/lib/auth/api-keys";
-import { endAllConsoleSessions, endConsoleSession, resolveConsoleSession, startConsoleSession } from "@/lib/auth/console-sessions";
+import {
+  endAllConsoleSessions,
+  endConsoleSession,
+  resolveConsoleSession,
+  startConsoleSession,
+} from "@/lib/auth/console-sessions";
 import type { ConsoleSessionPolicy } from "@/lib/auth/console-session-policy";
 import { authenticateLocal } from "@/lib/auth/local-sign-in";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
@@ -39,7 +44,10 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
 
   type Person = { id: string; email: string; displayName: string };
   let seq = 0;
-  async function person(roles: ConsoleRole[], opts: { password?: boolean; active?: boolean; email?: string } = {}): Promise<Person> {
+  async function person(
+    roles: ConsoleRole[],
+    opts: { password?: boolean; active?: boolean; email?: string } = {},
+  ): Promise<Person> {
     const n = ++seq;
     const email = opts.email ?? `person${n}@console-access.test`;
     return db.user.create({
@@ -55,14 +63,26 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
   }
   const asUser = (p: Person, roles: ConsoleRole[]): Principal => ({
-    kind: "user", userId: p.id, email: p.email, displayName: p.displayName, roles, consoleSessionId: "test-session",
+    kind: "user",
+    userId: p.id,
+    email: p.email,
+    displayName: p.displayName,
+    roles,
+    consoleSessionId: "test-session",
   });
   /** Sorted by name: PostgreSQL orders an enum by declaration, SQLite by text. */
-  const rolesOf = async (userId: string) => (await db.userRole.findMany({ where: { userId } })).map((r) => r.role).sort();
+  const rolesOf = async (userId: string) =>
+    (await db.userRole.findMany({ where: { userId } })).map((r) => r.role).sort();
   const lastEvent = (action: string, targetId?: string) =>
-    db.auditEvent.findFirstOrThrow({ where: { action, ...(targetId ? { targetId } : {}) }, orderBy: [{ stream: "asc" }, { seq: "desc" }] });
+    db.auditEvent.findFirstOrThrow({
+      where: { action, ...(targetId ? { targetId } : {}) },
+      orderBy: [{ stream: "asc" }, { seq: "desc" }],
+    });
   const refusal = async (p: Promise<unknown>) => {
-    const e = await p.then(() => null, (err: unknown) => err);
+    const e = await p.then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(DomainError);
     return e as DomainError;
   };
@@ -85,10 +105,21 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
 
   describe("admin API keys", () => {
     it("creates a key that authenticates, and records when it was last used", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "CI pipeline", role: "auditor", expiresInDays: 30 }, T0);
+      const { id, key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "CI pipeline", role: "auditor", expiresInDays: 30 },
+        T0,
+      );
       expect(key).toMatch(/^mdt_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/);
       const principal = await authenticateApiKey(db, key, at(5 * MIN));
-      expect(principal).toEqual({ kind: "apikey", apiKeyId: id, name: "CI pipeline", roles: ["auditor"], createdById: admin.id });
+      expect(principal).toEqual({
+        kind: "apikey",
+        apiKeyId: id,
+        name: "CI pipeline",
+        roles: ["auditor"],
+        createdById: admin.id,
+      });
       const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
       expect(row.lastUsedAt?.getTime()).toBe(at(5 * MIN).getTime());
       expect(row.expiresAt?.getTime()).toBe(at(30 * DAY).getTime());
@@ -98,7 +129,12 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
 
     it("stores only the key's hash, never the key", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "Hash probe", role: "oncall", expiresInDays: null }, T0);
+      const { id, key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "Hash probe", role: "oncall", expiresInDays: null },
+        T0,
+      );
       const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
       expect(row.secretHash).toBe(createHash("sha256").update(key).digest("hex"));
       const secretPart = key.split("_").slice(2).join("_");
@@ -116,17 +152,31 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       const rotated = await rotateApiKey(db, adminActor, old.id, at(DAY));
       expect(rotated.key).not.toBe(old.key);
       expect(await authenticateApiKey(db, old.key, at(DAY + 1))).toBeNull();
-      expect(await authenticateApiKey(db, rotated.key, at(DAY + 1))).toMatchObject({ apiKeyId: rotated.id, roles: ["oncall"] });
-      const [before, after] = await Promise.all([db.apiKey.findUniqueOrThrow({ where: { id: old.id } }), db.apiKey.findUniqueOrThrow({ where: { id: rotated.id } })]);
+      expect(await authenticateApiKey(db, rotated.key, at(DAY + 1))).toMatchObject({
+        apiKeyId: rotated.id,
+        roles: ["oncall"],
+      });
+      const [before, after] = await Promise.all([
+        db.apiKey.findUniqueOrThrow({ where: { id: old.id } }),
+        db.apiKey.findUniqueOrThrow({ where: { id: rotated.id } }),
+      ]);
       expect(before.revokedAt?.getTime()).toBe(at(DAY).getTime());
       expect(after).toMatchObject({ name: "Rotated", role: "oncall", rotatedFromId: old.id, createdById: admin.id });
       expect(after.expiresAt?.getTime()).toBe(before.expiresAt?.getTime());
-      expect((await lastEvent("apikey.rotated", rotated.id)).detail).toMatchObject({ before: { id: old.id }, after: { id: rotated.id } });
+      expect((await lastEvent("apikey.rotated", rotated.id)).detail).toMatchObject({
+        before: { id: old.id },
+        after: { id: rotated.id },
+      });
       expect((await refusal(rotateApiKey(db, adminActor, old.id, at(DAY + 2)))).code).toBe("conflict");
     });
 
     it("revokes: the key stops working and the change is audited", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "Revoked", role: "auditor", expiresInDays: 30 }, T0);
+      const { id, key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "Revoked", role: "auditor", expiresInDays: 30 },
+        T0,
+      );
       expect(await authenticateApiKey(db, key, at(MIN))).not.toBeNull();
       await revokeApiKey(db, adminActor, id, at(2 * MIN));
       expect(await authenticateApiKey(db, key, at(3 * MIN))).toBeNull();
@@ -140,7 +190,12 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
 
     it("refuses an expired key", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "Short-lived", role: "auditor", expiresInDays: 1 }, T0);
+      const { id, key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "Short-lived", role: "auditor", expiresInDays: 1 },
+        T0,
+      );
       expect(await authenticateApiKey(db, key, at(DAY - 1))).not.toBeNull();
       expect(await authenticateApiKey(db, key, at(DAY))).toBeNull();
       expect((await listApiKeys(db, at(DAY))).find((k) => k.id === id)?.status).toBe("expired");
@@ -148,9 +203,23 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
 
     it("returns null for malformed or unknown keys", async () => {
-      const { key } = await createApiKey(db, adminActor, { name: "Shape probe", role: "auditor", expiresInDays: 1 }, T0);
+      const { key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "Shape probe", role: "auditor", expiresInDays: 1 },
+        T0,
+      );
       const last = key.at(-1) === "A" ? "B" : "A";
-      for (const presented of ["", "mdt_", "Bearer " + key, key + "x", key.slice(0, -1), ` ${key}`, key.replace("mdt_", "mdk_"), key.slice(0, -1) + last]) {
+      for (const presented of [
+        "",
+        "mdt_",
+        "Bearer " + key,
+        key + "x",
+        key.slice(0, -1),
+        ` ${key}`,
+        key.replace("mdt_", "mdk_"),
+        key.slice(0, -1) + last,
+      ]) {
         expect(await authenticateApiKey(db, presented, at(MIN)), JSON.stringify(presented)).toBeNull();
       }
     });
@@ -162,15 +231,29 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       await grantConsoleRole(db, adminActor, bob.id, "oncall");
       expect(await rolesOf(bob.id)).toEqual(["oncall", "reviewer"]);
       const event = await lastEvent("console.role_granted", bob.id);
-      expect(event).toMatchObject({ actorType: "user", actorId: admin.id, actorLabel: admin.email, targetLabel: bob.email, decision: "allow" });
+      expect(event).toMatchObject({
+        actorType: "user",
+        actorId: admin.id,
+        actorLabel: admin.email,
+        targetLabel: bob.email,
+        decision: "allow",
+      });
       expect(event.detail).toEqual({ before: { roles: ["reviewer"] }, after: { roles: ["reviewer", "oncall"] } });
-      expect((await db.userRole.findUniqueOrThrow({ where: { userId_role: { userId: bob.id, role: "oncall" } } })).grantedBy).toBe(admin.id);
+      expect(
+        (await db.userRole.findUniqueOrThrow({ where: { userId_role: { userId: bob.id, role: "oncall" } } })).grantedBy,
+      ).toBe(admin.id);
     });
 
     it("refuses a self-grant (separation of duties), also through an API key its creator made", async () => {
       const before = await db.auditEvent.count({ where: { action: "console.role_granted" } });
       expect((await refusal(grantConsoleRole(db, adminActor, admin.id, "auditor"))).code).toBe("separation_of_duties");
-      const key: Principal = { kind: "apikey", apiKeyId: "k", name: "admin's key", roles: ["admin"], createdById: admin.id };
+      const key: Principal = {
+        kind: "apikey",
+        apiKeyId: "k",
+        name: "admin's key",
+        roles: ["admin"],
+        createdById: admin.id,
+      };
       expect((await refusal(grantConsoleRole(db, key, admin.id, "auditor"))).code).toBe("separation_of_duties");
       expect(await rolesOf(admin.id)).toEqual(["admin"]);
       expect(await db.auditEvent.count({ where: { action: "console.role_granted" } })).toBe(before);
@@ -207,8 +290,22 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       const p = await person(["reviewer", "auditor"]);
       const sid = await startConsoleSession(db, p.id, ctx, policy, T0);
       const check = await resolveConsoleSession(db, sid, policy, at(MIN));
-      expect(check).toEqual({ ok: true, principal: { kind: "user", userId: p.id, email: p.email, displayName: p.displayName, roles: expect.arrayContaining(["reviewer", "auditor"]), consoleSessionId: sid } });
-      expect(await lastEvent("console.sign_in", sid)).toMatchObject({ actorId: p.id, clientAddress: "192.0.2.10", decision: "allow" });
+      expect(check).toEqual({
+        ok: true,
+        principal: {
+          kind: "user",
+          userId: p.id,
+          email: p.email,
+          displayName: p.displayName,
+          roles: expect.arrayContaining(["reviewer", "auditor"]),
+          consoleSessionId: sid,
+        },
+      });
+      expect(await lastEvent("console.sign_in", sid)).toMatchObject({
+        actorId: p.id,
+        clientAddress: "192.0.2.10",
+        decision: "allow",
+      });
     });
 
     it("ends an idle session, audited as a system sign-out", async () => {
@@ -220,16 +317,24 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       const row = await db.consoleSession.findUniqueOrThrow({ where: { id: sid } });
       expect(row).toMatchObject({ endReason: "Idle timeout" });
       expect(row.endedAt?.getTime()).toBe(at(10 * MIN).getTime());
-      expect(await lastEvent("console.sign_out", sid)).toMatchObject({ actorType: "system", onBehalfOfId: p.id, reason: "Idle timeout" });
+      expect(await lastEvent("console.sign_out", sid)).toMatchObject({
+        actorType: "system",
+        onBehalfOfId: p.id,
+        reason: "Idle timeout",
+      });
       expect(await resolveConsoleSession(db, sid, policy, at(10 * MIN + 1))).toEqual({ ok: false, reason: "ended" });
     });
 
     it("keeps an active session alive until its absolute lifetime", async () => {
       const p = await person(["oncall"]);
       const sid = await startConsoleSession(db, p.id, ctx, policy, T0);
-      for (let m = 9; m < 60; m += 9) expect((await resolveConsoleSession(db, sid, policy, at(m * MIN))).ok, `minute ${m}`).toBe(true);
+      for (let m = 9; m < 60; m += 9)
+        expect((await resolveConsoleSession(db, sid, policy, at(m * MIN))).ok, `minute ${m}`).toBe(true);
       expect(await resolveConsoleSession(db, sid, policy, at(60 * MIN))).toEqual({ ok: false, reason: "expired" });
-      expect(await lastEvent("console.sign_out", sid)).toMatchObject({ actorType: "system", reason: "Session lifetime reached" });
+      expect(await lastEvent("console.sign_out", sid)).toMatchObject({
+        actorType: "system",
+        reason: "Session lifetime reached",
+      });
     });
 
     it("signs a person out everywhere at once", async () => {
@@ -243,7 +348,13 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       for (const sid of sids) expect((await resolveConsoleSession(db, sid, policy, at(3 * MIN))).ok).toBe(false);
       expect((await resolveConsoleSession(db, untouched, policy, at(3 * MIN))).ok).toBe(true);
       const event = await lastEvent("console.sign_out", p.id);
-      expect(event).toMatchObject({ actorType: "user", actorId: admin.id, actorLabel: admin.email, targetType: "user", onBehalfOfId: p.id });
+      expect(event).toMatchObject({
+        actorType: "user",
+        actorId: admin.id,
+        actorLabel: admin.email,
+        targetType: "user",
+        onBehalfOfId: p.id,
+      });
       expect(event.detail).toEqual({ sessionsEnded: 2, everywhere: true });
       expect((await refusal(endAllConsoleSessions(db, "no-such-person", admin.id))).code).toBe("not_found");
     });
@@ -265,14 +376,32 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
   });
 
   describe("local sign-in", () => {
-    const limits: SignInLimits = { windowMs: 5 * MIN, perAccountAddress: 3, perAddress: 5, perAccount: 3, maxBackoffMs: 2 * MIN, knownAddressMs: 30 * DAY };
-    const signIn = (email: string, password: string, clientAddress: string | null, now: Date) => authenticateLocal(db, { email, password, clientAddress }, limits, now);
+    const limits: SignInLimits = {
+      windowMs: 5 * MIN,
+      perAccountAddress: 3,
+      perAddress: 5,
+      perAccount: 3,
+      maxBackoffMs: 2 * MIN,
+      knownAddressMs: 30 * DAY,
+    };
+    const signIn = (email: string, password: string, clientAddress: string | null, now: Date) =>
+      authenticateLocal(db, { email, password, clientAddress }, limits, now);
 
     it("refuses a wrong password, audited as console.sign_in_failed", async () => {
       const p = await person(["reviewer"]);
-      expect(await signIn(p.email, "wrong-password", "198.51.100.1", T0)).toEqual({ ok: false, reason: "invalid_credentials" });
-      const event = await db.auditEvent.findFirstOrThrow({ where: { action: "console.sign_in_failed", actorLabel: p.email } });
-      expect(event).toMatchObject({ decision: "deny", reason: "invalid_credentials", clientAddress: "198.51.100.1", targetId: p.id });
+      expect(await signIn(p.email, "wrong-password", "198.51.100.1", T0)).toEqual({
+        ok: false,
+        reason: "invalid_credentials",
+      });
+      const event = await db.auditEvent.findFirstOrThrow({
+        where: { action: "console.sign_in_failed", actorLabel: p.email },
+      });
+      expect(event).toMatchObject({
+        decision: "deny",
+        reason: "invalid_credentials",
+        clientAddress: "198.51.100.1",
+        targetId: p.id,
+      });
       expect(await signIn(p.email.toUpperCase(), PASSWORD, "198.51.100.1", at(1))).toEqual({ ok: true, userId: p.id });
     });
 
@@ -288,13 +417,20 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       const p = await person(["reviewer"]);
       const attacker = "203.0.113.7";
       for (let i = 1; i <= limits.perAccountAddress; i++) {
-        expect(await signIn(p.email, "wrong-password", attacker, at(i * 1000))).toMatchObject({ ok: false, reason: "invalid_credentials" });
+        expect(await signIn(p.email, "wrong-password", attacker, at(i * 1000))).toMatchObject({
+          ok: false,
+          reason: "invalid_credentials",
+        });
       }
       const limited = await signIn(p.email, PASSWORD, attacker, at(MIN));
       expect(limited).toMatchObject({ ok: false, reason: "rate_limited" });
       // The first failure (at second 1) leaves the 5-minute window at 5:01.
       expect((limited as { retryAfterSeconds: number }).retryAfterSeconds).toBe(4 * 60 + 1);
-      expect(await db.auditEvent.count({ where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "rate_limited" } })).toBe(1);
+      expect(
+        await db.auditEvent.count({
+          where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "rate_limited" },
+        }),
+      ).toBe(1);
       expect(await signIn(p.email, PASSWORD, attacker, at(5 * MIN + 1001))).toEqual({ ok: true, userId: p.id });
     });
 
@@ -305,9 +441,16 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       const guesses = limits.perAccount + 3;
       for (let i = 0; i < guesses; i++) {
         const wait = accountBackoffMs(i, limits);
-        if (wait > 0) expect(await signIn(p.email, "wrong-password", `198.18.0.${i}`, at(t + wait - 1))).toMatchObject({ ok: false, reason: "rate_limited" });
+        if (wait > 0)
+          expect(await signIn(p.email, "wrong-password", `198.18.0.${i}`, at(t + wait - 1))).toMatchObject({
+            ok: false,
+            reason: "rate_limited",
+          });
         t += wait;
-        expect(await signIn(p.email, "wrong-password", `198.18.0.${i}`, at(t))).toMatchObject({ ok: false, reason: "invalid_credentials" });
+        expect(await signIn(p.email, "wrong-password", `198.18.0.${i}`, at(t))).toMatchObject({
+          ok: false,
+          reason: "invalid_credentials",
+        });
       }
       // 1 s, 2 s, 4 s … after the free failures.
       expect(accountBackoffMs(guesses, limits)).toBe(8000);
@@ -322,12 +465,21 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     it("lets the owner in at once from a known device (an address they signed in from) while strangers guess", async () => {
       const p = await person(["reviewer"]);
       const home = "192.0.2.10";
-      await startConsoleSession(db, p.id, { clientAddress: home, userAgent: "test", method: "password" }, { idleTimeoutMs: 10 * MIN, absoluteLifetimeMs: 60 * MIN }, T0);
+      await startConsoleSession(
+        db,
+        p.id,
+        { clientAddress: home, userAgent: "test", method: "password" },
+        { idleTimeoutMs: 10 * MIN, absoluteLifetimeMs: 60 * MIN },
+        T0,
+      );
       for (let i = 0; i < limits.perAccount + 4; i++) {
         await signIn(p.email, "wrong-password", `198.18.1.${i}`, at(MIN + i * 10));
       }
       const t = MIN + 100;
-      expect(await signIn(p.email, PASSWORD, "198.51.100.78", at(t))).toMatchObject({ ok: false, reason: "rate_limited" });
+      expect(await signIn(p.email, PASSWORD, "198.51.100.78", at(t))).toMatchObject({
+        ok: false,
+        reason: "rate_limited",
+      });
       expect(await signIn(p.email, PASSWORD, home, at(t))).toEqual({ ok: true, userId: p.id });
     });
 
@@ -336,20 +488,35 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       const address = "203.0.113.50";
       await Promise.all(Array.from({ length: 12 }, () => signIn(p.email, "wrong-password", address, T0)));
       expect(await signIn(p.email, PASSWORD, address, at(1000))).toMatchObject({ ok: false, reason: "rate_limited" });
-      const reasons = await db.auditEvent.groupBy({ by: ["reason"], where: { action: "console.sign_in_failed", actorLabel: p.email }, _count: true });
-      expect(Object.fromEntries(reasons.map((r) => [r.reason, r._count]))).toEqual({ invalid_credentials: limits.perAccountAddress, rate_limited: 13 - limits.perAccountAddress });
+      const reasons = await db.auditEvent.groupBy({
+        by: ["reason"],
+        where: { action: "console.sign_in_failed", actorLabel: p.email },
+        _count: true,
+      });
+      expect(Object.fromEntries(reasons.map((r) => [r.reason, r._count]))).toEqual({
+        invalid_credentials: limits.perAccountAddress,
+        rate_limited: 13 - limits.perAccountAddress,
+      });
     });
 
     it("checks no more passwords than the limit when guesses arrive at once (per account, from many addresses)", async () => {
       const p = await person(["reviewer"]);
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => signIn(p.email, "wrong-password", `203.0.114.${i}`, T0)));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => signIn(p.email, "wrong-password", `203.0.114.${i}`, T0)),
+      );
       expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(12 - limits.perAccount);
-      expect(await db.auditEvent.count({ where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "invalid_credentials" } })).toBe(limits.perAccount);
+      expect(
+        await db.auditEvent.count({
+          where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "invalid_credentials" },
+        }),
+      ).toBe(limits.perAccount);
     });
 
     it("checks no more passwords than the limit when guesses arrive at once (per address, over many accounts)", async () => {
       const address = "203.0.113.60";
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => signIn(`spray${i}@console-access.test`, "guess", address, T0)));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => signIn(`spray${i}@console-access.test`, "guess", address, T0)),
+      );
       expect(results.filter((r) => !r.ok && r.reason === "invalid_credentials")).toHaveLength(limits.perAddress);
       expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(12 - limits.perAddress);
     });
@@ -368,44 +535,87 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     it("refuses a person without a console role after checking the password", async () => {
       const p = await person([]);
       expect(await signIn(p.email, PASSWORD, "198.51.100.3", T0)).toEqual({ ok: false, reason: "no_console_access" });
-      expect(await db.auditEvent.count({ where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "no_console_access" } })).toBe(1);
+      expect(
+        await db.auditEvent.count({
+          where: { action: "console.sign_in_failed", actorLabel: p.email, reason: "no_console_access" },
+        }),
+      ).toBe(1);
     });
   });
 
   describe("admin bootstrap (create-admin)", () => {
     it("creates a local admin with a password, audited as the system", async () => {
-      const result = await bootstrapAdmin(db, { email: "  Root@Console-Access.test ", name: "Root Admin", password: "a-long-enough-pass" }, T0);
+      const result = await bootstrapAdmin(
+        db,
+        { email: "  Root@Console-Access.test ", name: "Root Admin", password: "a-long-enough-pass" },
+        T0,
+      );
       expect(result).toMatchObject({ created: true, granted: true });
-      const user = await db.user.findUniqueOrThrow({ where: { email: "root@console-access.test" }, include: { roles: true } });
+      const user = await db.user.findUniqueOrThrow({
+        where: { email: "root@console-access.test" },
+        include: { roles: true },
+      });
       expect(user).toMatchObject({ displayName: "Root Admin", source: "local", active: true });
       expect(user.roles.map((r) => r.role)).toEqual(["admin"]);
       expect(await verifyPassword("a-long-enough-pass", user.passwordHash!)).toBe(true);
       const event = await lastEvent("console.admin_bootstrapped", user.id);
-      expect(event).toMatchObject({ actorType: "system", actorId: null, decision: "allow", targetLabel: "root@console-access.test" });
-      expect(event.detail).toEqual({ created: true, passwordSet: true, before: null, after: { roles: ["admin"], hadPassword: true } });
+      expect(event).toMatchObject({
+        actorType: "system",
+        actorId: null,
+        decision: "allow",
+        targetLabel: "root@console-access.test",
+      });
+      expect(event.detail).toEqual({
+        created: true,
+        passwordSet: true,
+        before: null,
+        after: { roles: ["admin"], hadPassword: true },
+      });
       expect(JSON.stringify(event)).not.toContain("a-long-enough-pass");
-      expect(await authenticateLocal(db, { email: "root@console-access.test", password: "a-long-enough-pass", clientAddress: null }, undefined, at(MIN))).toEqual({ ok: true, userId: user.id });
+      expect(
+        await authenticateLocal(
+          db,
+          { email: "root@console-access.test", password: "a-long-enough-pass", clientAddress: null },
+          undefined,
+          at(MIN),
+        ),
+      ).toEqual({ ok: true, userId: user.id });
     });
 
     it("finds an existing person, keeps their name and roles, adds admin and sets the password", async () => {
       const p = await person(["reviewer"], { password: false });
-      const result = await bootstrapAdmin(db, { email: p.email, name: "Ignored Name", password: "another-long-pass" }, T0);
+      const result = await bootstrapAdmin(
+        db,
+        { email: p.email, name: "Ignored Name", password: "another-long-pass" },
+        T0,
+      );
       expect(result).toEqual({ userId: p.id, created: false, granted: true });
       expect(await rolesOf(p.id)).toEqual(["admin", "reviewer"]);
       expect((await db.user.findUniqueOrThrow({ where: { id: p.id } })).displayName).toBe(p.displayName);
-      expect((await lastEvent("console.admin_bootstrapped", p.id)).detail).toMatchObject({ before: { roles: ["reviewer"], hadPassword: false }, after: { roles: ["reviewer", "admin"] } });
+      expect((await lastEvent("console.admin_bootstrapped", p.id)).detail).toMatchObject({
+        before: { roles: ["reviewer"], hadPassword: false },
+        after: { roles: ["reviewer", "admin"] },
+      });
       // Again: already an admin, only the password changes.
-      expect(await bootstrapAdmin(db, { email: p.email, name: "x", password: "a-third-long-pass" }, at(MIN))).toEqual({ userId: p.id, created: false, granted: false });
+      expect(await bootstrapAdmin(db, { email: p.email, name: "x", password: "a-third-long-pass" }, at(MIN))).toEqual({
+        userId: p.id,
+        created: false,
+        granted: false,
+      });
       expect(await db.userRole.count({ where: { userId: p.id, role: "admin" } })).toBe(1);
     });
 
     it("refuses a short password and a deactivated person, writing nothing", async () => {
       const users = await db.user.count();
       const events = await db.auditEvent.count();
-      const short = await refusal(bootstrapAdmin(db, { email: "short@console-access.test", name: "Short", password: "elevenchars" }));
+      const short = await refusal(
+        bootstrapAdmin(db, { email: "short@console-access.test", name: "Short", password: "elevenchars" }),
+      );
       expect(short).toMatchObject({ code: "invalid", field: "password" });
       const off = await person([], { active: false });
-      expect((await refusal(bootstrapAdmin(db, { email: off.email, name: "Off", password: "a-long-enough-pass" }))).code).toBe("conflict");
+      expect(
+        (await refusal(bootstrapAdmin(db, { email: off.email, name: "Off", password: "a-long-enough-pass" }))).code,
+      ).toBe("conflict");
       expect(await db.user.count()).toBe(users + 1);
       expect(await db.auditEvent.count()).toBe(events);
       expect(await rolesOf(off.id)).toEqual([]);
@@ -423,12 +633,20 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
       holder.__mandateDb = previous;
     });
     const call = (handler: typeof getMe, path: string, key?: string) =>
-      handler(new NextRequest(`http://mandate.test${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }), { params: Promise.resolve({}) });
+      handler(
+        new NextRequest(`http://mandate.test${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }),
+        { params: Promise.resolve({}) },
+      );
 
     it("tells a key who it is, with its role's permissions", async () => {
       // A reviewer key needs a holder who reviews: an admin alone may not decide reviews.
       const lead = await person(["admin", "reviewer"]);
-      const { id, key } = await createApiKey(db, asUser(lead, ["admin", "reviewer"]), { name: "Reviewer bot", role: "reviewer", expiresInDays: 1 }, new Date());
+      const { id, key } = await createApiKey(
+        db,
+        asUser(lead, ["admin", "reviewer"]),
+        { name: "Reviewer bot", role: "reviewer", expiresInDays: 1 },
+        new Date(),
+      );
       const res = await call(getMe, "/api/v1/me", key);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { kind: string; id: string; roles: string[]; permissions: string[] };
@@ -440,7 +658,12 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
 
     it("lists keys for an admin key, without secrets", async () => {
-      const { key } = await createApiKey(db, adminActor, { name: "Admin bot", role: "admin", expiresInDays: 1 }, new Date());
+      const { key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "Admin bot", role: "admin", expiresInDays: 1 },
+        new Date(),
+      );
       const res = await call(getApiKeys, "/api/v1/api-keys", key);
       expect(res.status).toBe(200);
       const text = await res.text();
@@ -450,7 +673,12 @@ describe.each(PROVIDERS)("console access on %s", (provider) => {
     });
 
     it("answers 401 with a bearer challenge for a revoked, malformed or missing key", async () => {
-      const { id, key } = await createApiKey(db, adminActor, { name: "Soon revoked", role: "admin", expiresInDays: 1 }, new Date());
+      const { id, key } = await createApiKey(
+        db,
+        adminActor,
+        { name: "Soon revoked", role: "admin", expiresInDays: 1 },
+        new Date(),
+      );
       await revokeApiKey(db, adminActor, id);
       for (const presented of [key, "not-a-key"]) {
         const res = await call(getMe, "/api/v1/me", presented);

@@ -20,8 +20,17 @@ describe.each(PROVIDERS)("console JSON API request bodies on %s", (provider) => 
   beforeAll(async () => {
     previous = holder.__mandateDb;
     holder.__mandateDb = suite.db;
-    const admin = await suite.db.user.create({ data: { email: "admin@body.test", displayName: "Admin", roles: { create: [{ role: "admin" }] } } });
-    const actor: Principal = { kind: "user", userId: admin.id, email: admin.email, displayName: "Admin", roles: ["admin"], consoleSessionId: "cs" };
+    const admin = await suite.db.user.create({
+      data: { email: "admin@body.test", displayName: "Admin", roles: { create: [{ role: "admin" }] } },
+    });
+    const actor: Principal = {
+      kind: "user",
+      userId: admin.id,
+      email: admin.email,
+      displayName: "Admin",
+      roles: ["admin"],
+      consoleSessionId: "cs",
+    };
     ({ key } = await createApiKey(suite.db, actor, { name: "Body probe", role: "oncall", expiresInDays: 1 }));
   });
   afterAll(() => {
@@ -32,7 +41,10 @@ describe.each(PROVIDERS)("console JSON API request bodies on %s", (provider) => 
   const post = (body: BodyInit, headers: Record<string, string> = {}) =>
     revokeSessions(
       new NextRequest("http://mandate.test/api/v1/sessions/revoke", {
-        method: "POST", body, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, duplex: "half",
+        method: "POST",
+        body,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
+        duplex: "half",
       } as ConstructorParameters<typeof NextRequest>[1]),
       { params: Promise.resolve({}) },
     );

@@ -28,9 +28,27 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     try {
       const rnd = new Random(42);
       org = buildOrg(rnd, now, "scrypt$stub", 120);
-      const tables: TableName[] = ["User", "Group", "GroupMembership", "UserRole", "McpServer", "Tool", "Agent", "Entitlement", "EntitlementTool", "Assignment"];
+      const tables: TableName[] = [
+        "User",
+        "Group",
+        "GroupMembership",
+        "UserRole",
+        "McpServer",
+        "Tool",
+        "Agent",
+        "Entitlement",
+        "EntitlementTool",
+        "Assignment",
+      ];
       for (const t of tables) await writer.insert(t, T[t], org.rows[t] ?? []);
-      historyCounts = await writeHistory(writer, org, rnd, now, { sessions: 400, events: 4000, windowDays: 30 }, () => {});
+      historyCounts = await writeHistory(
+        writer,
+        org,
+        rnd,
+        now,
+        { sessions: 400, events: 4000, windowDays: 30 },
+        () => {},
+      );
     } finally {
       await writer.close();
     }
@@ -49,7 +67,10 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     expect(await db.user.count()).toBe(120);
     expect(await db.agentSession.count()).toBe(historyCounts.sessions);
     expect(await db.auditEvent.count()).toBe(historyCounts.events);
-    const agent = await db.agent.findUniqueOrThrow({ where: { name: "Release Captain" }, include: { owner: true, assignments: { include: { entitlement: { include: { tools: true } } } } } });
+    const agent = await db.agent.findUniqueOrThrow({
+      where: { name: "Release Captain" },
+      include: { owner: true, assignments: { include: { entitlement: { include: { tools: true } } } } },
+    });
     expect(agent.kind).toBe("autonomous");
     expect(agent.owner?.email).toMatch(/@acme\.example$/);
     expect(agent.createdAt).toBeInstanceOf(Date);
@@ -85,7 +106,11 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     let cursor: { occurredAt: Date; id: string } | undefined;
     for (;;) {
       const page: { id: string; occurredAt: Date }[] = await db.auditEvent.findMany({
-        where: cursor ? { OR: [{ occurredAt: { lt: cursor.occurredAt } }, { occurredAt: cursor.occurredAt, id: { lt: cursor.id } }] } : {},
+        where: cursor
+          ? {
+              OR: [{ occurredAt: { lt: cursor.occurredAt } }, { occurredAt: cursor.occurredAt, id: { lt: cursor.id } }],
+            }
+          : {},
         orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
         take: 500,
         select: { id: true, occurredAt: true },
@@ -105,8 +130,14 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     const before = await db.auditEvent.count({ where: { stream: "admin" } });
     const appended = await db.$transaction((tx) =>
       recordAudit(tx, {
-        action: "agent.updated", actorType: "user", actorId: org.adminId, actorLabel: "admin@acme.example",
-        targetType: "agent", targetId: org.agents[0]!.id, decision: "allow", reason: "Console change",
+        action: "agent.updated",
+        actorType: "user",
+        actorId: org.adminId,
+        actorLabel: "admin@acme.example",
+        targetType: "agent",
+        targetId: org.agents[0]!.id,
+        decision: "allow",
+        reason: "Console change",
         detail: { before: { purpose: "old" }, after: { purpose: "new" } },
       }),
     );
@@ -119,7 +150,14 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
   it("keeps concurrent appenders of one stream in one unbroken chain", async () => {
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        db.$transaction((tx) => recordAudit(tx, { action: "entitlement.updated", actorType: "system", decision: "info", reason: `concurrent ${i}` })),
+        db.$transaction((tx) =>
+          recordAudit(tx, {
+            action: "entitlement.updated",
+            actorType: "system",
+            decision: "info",
+            reason: `concurrent ${i}`,
+          }),
+        ),
       ),
     );
     expect((await verifyAuditChain(db, { stream: "admin" })).firstBroken).toBeNull();
@@ -139,7 +177,9 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
   it("refuses an unknown audit action and writes nothing", async () => {
     const count = await db.auditEvent.count();
     await expect(
-      db.$transaction((tx) => recordAudit(tx, { action: "agent.teleported" as never, actorType: "system", decision: "info" })),
+      db.$transaction((tx) =>
+        recordAudit(tx, { action: "agent.teleported" as never, actorType: "system", decision: "info" }),
+      ),
     ).rejects.toThrow();
     expect(await db.auditEvent.count()).toBe(count);
   });
@@ -149,8 +189,13 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     const [, e2, , e4, e5, e6] = events;
     if (!e2 || !e4 || !e5 || !e6) throw new Error("expected gateway events");
     const original = e2.reason;
-    await tamperWithAudit(db, (tx) => tx.auditEvent.update({ where: { id: e2.id }, data: { reason: "nothing to see here" } }));
-    expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ seq: e2.seq, problem: "hash_mismatch" });
+    await tamperWithAudit(db, (tx) =>
+      tx.auditEvent.update({ where: { id: e2.id }, data: { reason: "nothing to see here" } }),
+    );
+    expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({
+      seq: e2.seq,
+      problem: "hash_mismatch",
+    });
     await tamperWithAudit(db, (tx) => tx.auditEvent.update({ where: { id: e2.id }, data: { reason: original } }));
     expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toBeNull();
 
@@ -163,6 +208,9 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ seq: e5.seq });
 
     await tamperWithAudit(db, (tx) => tx.auditEvent.delete({ where: { id: e4.id } }));
-    expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({ seq: e4.seq + 1, problem: "sequence_gap" });
+    expect((await verifyAuditChain(db, { stream: "gateway" })).firstBroken).toMatchObject({
+      seq: e4.seq + 1,
+      problem: "sequence_gap",
+    });
   });
 });

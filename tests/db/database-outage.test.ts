@@ -69,18 +69,43 @@ describe("a database outage on postgresql", () => {
   const mint = async () => {
     const r = await fetch(`${instance.url}/oauth/token`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`agent-one:${AGENT_SECRET}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", resource: `${ISSUER}/mcp/docs`, scope: "docs.read" }),
+      headers: {
+        authorization: `Basic ${Buffer.from(`agent-one:${AGENT_SECRET}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        resource: `${ISSUER}/mcp/docs`,
+        scope: "docs.read",
+      }),
     });
-    return { status: r.status, retryAfter: r.headers.get("retry-after"), body: (await r.json()) as { access_token?: string; error?: string } };
+    return {
+      status: r.status,
+      retryAfter: r.headers.get("retry-after"),
+      body: (await r.json()) as { access_token?: string; error?: string },
+    };
   };
   const call = async (token: string) => {
     const r = await fetch(`${instance.url}/mcp/docs`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "read_doc", arguments: {} } }),
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "read_doc", arguments: {} },
+      }),
     });
-    return { status: r.status, retryAfter: r.headers.get("retry-after"), body: (await r.json()) as { id?: unknown; error?: { code: number } } };
+    return {
+      status: r.status,
+      retryAfter: r.headers.get("retry-after"),
+      body: (await r.json()) as { id?: unknown; error?: { code: number } },
+    };
   };
   const ready = async () => (await fetch(`${instance.url}/readyz`)).status;
 
@@ -155,7 +180,9 @@ describe("a database outage on postgresql", () => {
       proxy.dropAll(); // connections reset
       await new Promise((r) => setTimeout(r, 300));
       // The server ends them itself (57P01 admin_shutdown, as a fast stop does), idle and busy ones alike.
-      await db.$queryRawUnsafe("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      await db.$queryRawUnsafe(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+      );
     }
     cutting = false;
     await load;
@@ -168,11 +195,23 @@ describe("a database outage on postgresql", () => {
     let previous: Db | undefined;
     let throughProxy: Db;
     let key: string;
-    const env = { connect: process.env.MANDATE_DB_CONNECT_TIMEOUT_MS, statement: process.env.MANDATE_DB_STATEMENT_TIMEOUT_MS };
+    const env = {
+      connect: process.env.MANDATE_DB_CONNECT_TIMEOUT_MS,
+      statement: process.env.MANDATE_DB_STATEMENT_TIMEOUT_MS,
+    };
 
     beforeAll(async () => {
-      const admin = await db.user.create({ data: { email: "admin@outage.test", displayName: "Admin", roles: { create: [{ role: "admin" }] } } });
-      const actor: Principal = { kind: "user", userId: admin.id, email: admin.email, displayName: "Admin", roles: ["admin"], consoleSessionId: "cs" };
+      const admin = await db.user.create({
+        data: { email: "admin@outage.test", displayName: "Admin", roles: { create: [{ role: "admin" }] } },
+      });
+      const actor: Principal = {
+        kind: "user",
+        userId: admin.id,
+        email: admin.email,
+        displayName: "Admin",
+        roles: ["admin"],
+        consoleSessionId: "cs",
+      };
       ({ key } = await createApiKey(db, actor, { name: "Outage probe", role: "auditor", expiresInDays: 1 }));
       process.env.MANDATE_DB_CONNECT_TIMEOUT_MS = String(CONNECT_MS);
       process.env.MANDATE_DB_STATEMENT_TIMEOUT_MS = String(STATEMENT_MS);
@@ -189,7 +228,10 @@ describe("a database outage on postgresql", () => {
       if (env.connect === undefined) delete process.env.MANDATE_DB_CONNECT_TIMEOUT_MS;
       if (env.statement === undefined) delete process.env.MANDATE_DB_STATEMENT_TIMEOUT_MS;
     });
-    const me = () => getMe(new NextRequest("http://mandate.test/api/v1/me", { headers: { authorization: `Bearer ${key}` } }), { params: Promise.resolve({}) });
+    const me = () =>
+      getMe(new NextRequest("http://mandate.test/api/v1/me", { headers: { authorization: `Bearer ${key}` } }), {
+        params: Promise.resolve({}),
+      });
 
     it("answers a JSON 503 with Retry-After while the database is stopped or frozen, not an empty 500", async () => {
       expect((await me()).status).toBe(200);
@@ -203,7 +245,8 @@ describe("a database outage on postgresql", () => {
         await proxy.set("pass");
       }
       const t0 = performance.now();
-      while ((await me()).status !== 200 && performance.now() - t0 < RECOVER_WITHIN_MS) await new Promise((r) => setTimeout(r, 50));
+      while ((await me()).status !== 200 && performance.now() - t0 < RECOVER_WITHIN_MS)
+        await new Promise((r) => setTimeout(r, 50));
       expect((await me()).status).toBe(200);
     });
   });

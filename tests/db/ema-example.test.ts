@@ -28,7 +28,11 @@ async function freePort(): Promise<number> {
 }
 
 /** The example's output so far, and a way to wait for a line matching a pattern. */
-function watch(child: ChildProcess): { text: () => string; waitFor: (re: RegExp, ms: number) => Promise<RegExpMatchArray>; exited: Promise<number | null> } {
+function watch(child: ChildProcess): {
+  text: () => string;
+  waitFor: (re: RegExp, ms: number) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+} {
   let out = "";
   const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onData = (chunk: Buffer) => {
@@ -51,9 +55,14 @@ function watch(child: ChildProcess): { text: () => string; waitFor: (re: RegExp,
       new Promise((resolve, reject) => {
         const m = out.match(re);
         if (m) return resolve(m);
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; the example printed:\n${out}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${re}; the example printed:\n${out}`)),
+          ms,
+        );
         waiters.push({ re, resolve: (x) => (clearTimeout(timer), resolve(x)) });
-        void exited.then(() => setTimeout(() => reject(new Error(`the example exited before ${re}; it printed:\n${out}`)), 50));
+        void exited.then(() =>
+          setTimeout(() => reject(new Error(`the example exited before ${re}; it printed:\n${out}`)), 50),
+        );
       }),
   };
 }
@@ -95,12 +104,24 @@ describe.each(PROVIDERS)("the EMA example on %s", (provider) => {
   });
 
   // Two tsx processes start here: generous time on a loaded machine.
-  it("signs the demo person in, runs the agent through token exchange, jwt-bearer and the gateway, and stops it when its session is revoked", { timeout: 240_000 }, async () => {
+  it("signs the demo person in, runs the agent through token exchange, jwt-bearer and the gateway, and stops it when its session is revoked", {
+    timeout: 240_000,
+  }, async () => {
     const [idpPort, wikiPort] = [await freePort(), await freePort()];
-    await seedEmaExample(db, { issuer, idpIssuer: `http://127.0.0.1:${idpPort}`, wikiUrl: `http://127.0.0.1:${wikiPort}/mcp`, ownerId: null });
+    await seedEmaExample(db, {
+      issuer,
+      idpIssuer: `http://127.0.0.1:${idpPort}`,
+      wikiUrl: `http://127.0.0.1:${wikiPort}/mcp`,
+      ownerId: null,
+    });
 
     child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "examples/ema/main.ts"], {
-      env: { ...process.env, MANDATE_URL: issuer, EXAMPLE_IDP_PORT: String(idpPort), EXAMPLE_WIKI_PORT: String(wikiPort) },
+      env: {
+        ...process.env,
+        MANDATE_URL: issuer,
+        EXAMPLE_IDP_PORT: String(idpPort),
+        EXAMPLE_WIKI_PORT: String(wikiPort),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const example = watch(child);
@@ -114,16 +135,28 @@ describe.each(PROVIDERS)("the EMA example on %s", (provider) => {
     expect(row, `session ${sid} in ${JSON.stringify(page.rows)}`).toBeDefined();
     expect(JSON.stringify(row)).toContain(EMA_EXAMPLE.delegated.name);
     expect(JSON.stringify(row)).toContain(EMA_EXAMPLE.server.name);
-    const session = await db.agentSession.findUniqueOrThrow({ where: { id: sid }, include: { agent: true, user: true } });
-    expect(session).toMatchObject({ status: "active", agent: { clientId: EMA_EXAMPLE.delegated.clientId }, user: { email: EMA_EXAMPLE.person.email } });
+    const session = await db.agentSession.findUniqueOrThrow({
+      where: { id: sid },
+      include: { agent: true, user: true },
+    });
+    expect(session).toMatchObject({
+      status: "active",
+      agent: { clientId: EMA_EXAMPLE.delegated.clientId },
+      user: { email: EMA_EXAMPLE.person.email },
+    });
 
     // While the example serves the wiki, the autonomous example reaches it with client_credentials.
-    const autonomous = watch(spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "examples/autonomous-agent.ts"], {
-      env: { ...process.env, MANDATE_URL: issuer }, stdio: ["ignore", "pipe", "pipe"],
-    }));
+    const autonomous = watch(
+      spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "examples/autonomous-agent.ts"], {
+        env: { ...process.env, MANDATE_URL: issuer },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     expect(await autonomous.exited, autonomous.text()).toBe(0);
     expect(autonomous.text()).toMatch(/search_pages → .*Release checklist/);
-    expect(await db.agentSession.count({ where: { agent: { clientId: EMA_EXAMPLE.autonomous.clientId }, userId: null } })).toBe(1);
+    expect(
+      await db.agentSession.count({ where: { agent: { clientId: EMA_EXAMPLE.autonomous.clientId }, userId: null } }),
+    ).toBe(1);
 
     await revokeSessions(db, ONCALL, { sessionIds: [sid], reason: "Trying out revocation" });
     await example.waitFor(/refused: the session was revoked/, 15_000);

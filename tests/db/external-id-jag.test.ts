@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MCP_TOOLS_TYPE } from "@/lib/oauth/authorization-details";
 import { PROVIDERS } from "../support/databases";
 import { suiteDatabase } from "../support/suite-database";
-import { CHAT_TOOLS, callTool, createAgent, redeemJag, sdkClient, startToolGrantWorld, upstreamCalls, type ToolGrantWorld } from "../support/tool-grant-world";
+import {
+  CHAT_TOOLS,
+  callTool,
+  createAgent,
+  redeemJag,
+  sdkClient,
+  startToolGrantWorld,
+  upstreamCalls,
+  type ToolGrantWorld,
+} from "../support/tool-grant-world";
 
 /**
  * The enterprise IdP (a real oidc-provider, publishing its keys at its
@@ -18,12 +27,23 @@ describe.each(PROVIDERS)("external ID-JAGs on %s", (provider) => {
 
   beforeAll(async () => {
     world = await startToolGrantWorld(suite.db);
-    await suite.db.trustedIdp.update({ where: { issuer: world.idp.issuer }, data: { roles: "enterprise_idp id_jag_issuer" } });
-    const person = await suite.db.user.create({ data: { email: "fay@acme.example", displayName: "Fay", idpIssuer: world.idp.issuer, idpSubject: "00u-fay" } });
+    await suite.db.trustedIdp.update({
+      where: { issuer: world.idp.issuer },
+      data: { roles: "enterprise_idp id_jag_issuer" },
+    });
+    const person = await suite.db.user.create({
+      data: { email: "fay@acme.example", displayName: "Fay", idpIssuer: world.idp.issuer, idpSubject: "00u-fay" },
+    });
     personId = person.id;
     // Fay reaches list + search; the agent reaches the three read tools and post.
     await suite.db.assignment.create({
-      data: { entitlementId: world.ids.entitlements.read, principalType: "user", userId: person.id, justification: "test grant", excludedToolIds: [world.ids.tools.history] },
+      data: {
+        entitlementId: world.ids.entitlements.read,
+        principalType: "user",
+        userId: person.id,
+        justification: "test grant",
+        excludedToolIds: [world.ids.tools.history],
+      },
     });
   });
   afterAll(async () => {
@@ -31,7 +51,17 @@ describe.each(PROVIDERS)("external ID-JAGs on %s", (provider) => {
   });
 
   const jagFor = (clientId: string, claims: Record<string, unknown> = {}, opts?: { typ?: string }) =>
-    world.idp.signIdJag({ sub: "00u-fay", aud: world.issuer, client_id: clientId, resource: world.resource, scope: "chat:read chat:write", ...claims }, opts);
+    world.idp.signIdJag(
+      {
+        sub: "00u-fay",
+        aud: world.issuer,
+        client_id: clientId,
+        resource: world.resource,
+        scope: "chat:read chat:write",
+        ...claims,
+      },
+      opts,
+    );
 
   it("redeems the IdP's ID-JAG once for a token whose tools are its scopes ∩ Mandate's access, usable with the MCP SDK", async () => {
     const agent = await createAgent(world, [world.ids.entitlements.read, world.ids.entitlements.post], "delegated");
@@ -39,14 +69,25 @@ describe.each(PROVIDERS)("external ID-JAGs on %s", (provider) => {
     const access = await redeemJag(world, agent.clientId, jag);
     expect(access.status).toBe(200);
     // chat:write is in the ID-JAG and the agent's grants, but Fay has no post: Mandate's policy decides.
-    const tools = [{ type: MCP_TOOLS_TYPE, locations: [world.resource], actions: [CHAT_TOOLS.list, CHAT_TOOLS.search] }];
-    expect(access.claims).toMatchObject({ iss: world.issuer, sub: personId, aud: world.resource, scope: "chat:read", act: { sub: agent.clientId }, authorization_details: tools });
+    const tools = [
+      { type: MCP_TOOLS_TYPE, locations: [world.resource], actions: [CHAT_TOOLS.list, CHAT_TOOLS.search] },
+    ];
+    expect(access.claims).toMatchObject({
+      iss: world.issuer,
+      sub: personId,
+      aud: world.resource,
+      scope: "chat:read",
+      act: { sub: agent.clientId },
+      authorization_details: tools,
+    });
     const session = await suite.db.agentSession.findUniqueOrThrow({ where: { id: access.sid } });
     expect(session).toMatchObject({ userId: personId, status: "active" });
 
     const mcp = await sdkClient(world, access.token);
     try {
-      expect((await mcp.listTools()).tools.map((t) => t.name).sort()).toEqual([CHAT_TOOLS.list, CHAT_TOOLS.search].sort());
+      expect((await mcp.listTools()).tools.map((t) => t.name).sort()).toEqual(
+        [CHAT_TOOLS.list, CHAT_TOOLS.search].sort(),
+      );
       const before = upstreamCalls(world, CHAT_TOOLS.search);
       await mcp.callTool({ name: CHAT_TOOLS.search, arguments: {} });
       expect(upstreamCalls(world, CHAT_TOOLS.search)).toBe(before + 1);
@@ -70,7 +111,11 @@ describe.each(PROVIDERS)("external ID-JAGs on %s", (provider) => {
       expect(r.token).toBe("");
     };
     await refused(other.clientId, await jagFor(agent.clientId));
-    await refused(agent.clientId, await jagFor(agent.clientId, { resource: "https://elsewhere.example/mcp" }), "invalid_target");
+    await refused(
+      agent.clientId,
+      await jagFor(agent.clientId, { resource: "https://elsewhere.example/mcp" }),
+      "invalid_target",
+    );
     await refused(agent.clientId, await jagFor(agent.clientId, { aud: "https://another-as.example" }));
     await refused(agent.clientId, await jagFor(agent.clientId, {}, { typ: "JWT" }));
     const now = Math.floor(Date.now() / 1000);
@@ -82,7 +127,10 @@ describe.each(PROVIDERS)("external ID-JAGs on %s", (provider) => {
     try {
       await refused(agent.clientId, await jagFor(agent.clientId));
     } finally {
-      await suite.db.trustedIdp.update({ where: { issuer: world.idp.issuer }, data: { roles: "enterprise_idp id_jag_issuer" } });
+      await suite.db.trustedIdp.update({
+        where: { issuer: world.idp.issuer },
+        data: { roles: "enterprise_idp id_jag_issuer" },
+      });
     }
   });
 });

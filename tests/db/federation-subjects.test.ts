@@ -53,21 +53,43 @@ describe.each(PROVIDERS)("enterprise IdP subjects and binding on %s", (provider)
     // An IdP whose tokens carry an email that it has not verified (no email_verified claim).
     emailIdp = await startEnterpriseIdp({ claims: (sub) => ({ sub, email: `${sub}@acme.example` }) });
 
-    const docs = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" } });
-    const read = await db.tool.create({ data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-    const ent = await db.entitlement.create({ data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } } });
+    const docs = await db.mcpServer.create({
+      data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" },
+    });
+    const read = await db.tool.create({
+      data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" },
+    });
+    const ent = await db.entitlement.create({
+      data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } },
+    });
     docsEntitlement = ent.id;
     for (const name of ["assistant", "other"] as const) {
       const row = await db.agent.create({
-        data: { clientId: name, name, kind: "delegated", authMethod: "client_secret_basic", clientSecretHash: sha256(SECRET), allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}` },
+        data: {
+          clientId: name,
+          name,
+          kind: "delegated",
+          authMethod: "client_secret_basic",
+          clientSecretHash: sha256(SECRET),
+          allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}`,
+        },
       });
       agents[name] = row.id;
-      await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: row.id, justification: "test" } });
+      await db.assignment.create({
+        data: { entitlementId: ent.id, principalType: "agent", agentId: row.id, justification: "test" },
+      });
     }
     await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri } });
-    await db.trustedIdp.create({ data: { name: "Email IdP", issuer: emailIdp.issuer, jwksUri: emailIdp.jwksUri, userMatch: "email" } });
+    await db.trustedIdp.create({
+      data: { name: "Email IdP", issuer: emailIdp.issuer, jwksUri: emailIdp.jwksUri, userMatch: "email" },
+    });
     // Each agent is its own client at each IdP, named after its Mandate client id.
-    for (const [iss, id] of [[idp.issuer, agents.assistant], [idp.issuer, agents.other], [emailIdp.issuer, agents.assistant]] as const) await bindAgentToIdp(db, iss, id);
+    for (const [iss, id] of [
+      [idp.issuer, agents.assistant],
+      [idp.issuer, agents.other],
+      [emailIdp.issuer, agents.assistant],
+    ] as const)
+      await bindAgentToIdp(db, iss, id);
   });
 
   afterAll(async () => {
@@ -78,13 +100,22 @@ describe.each(PROVIDERS)("enterprise IdP subjects and binding on %s", (provider)
     await fresh?.drop();
   });
 
-  const entitle = (userId: string) => db.assignment.create({ data: { entitlementId: docsEntitlement, principalType: "user", userId, justification: "test" } });
+  const entitle = (userId: string) =>
+    db.assignment.create({
+      data: { entitlementId: docsEntitlement, principalType: "user", userId, justification: "test" },
+    });
 
   /** SCIM provisioning with a token that says which IdP its externalIds belong to (or none). */
   async function provision(login: string, externalId: string, opts: { forIdp: string | null }): Promise<string> {
     const idpRow = opts.forIdp ? await db.trustedIdp.findUniqueOrThrow({ where: { issuer: opts.forIdp } }) : null;
-    const { token } = await createScimToken(db, ADMIN, { name: `Okta ${randomBytes(3).toString("hex")}`, trustedIdpId: idpRow?.id ?? null });
-    const res = await scimClient(`${issuer}/scim/v2`, token).post("/Users", oktaUser(login, "Test", "Person", { externalId }));
+    const { token } = await createScimToken(db, ADMIN, {
+      name: `Okta ${randomBytes(3).toString("hex")}`,
+      trustedIdpId: idpRow?.id ?? null,
+    });
+    const res = await scimClient(`${issuer}/scim/v2`, token).post(
+      "/Users",
+      oktaUser(login, "Test", "Person", { externalId }),
+    );
     expect(res.status).toBe(201);
     const id = String(res.body.id);
     await entitle(id);
@@ -92,13 +123,22 @@ describe.each(PROVIDERS)("enterprise IdP subjects and binding on %s", (provider)
   }
 
   const configFor = (clientId: string) =>
-    client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+    client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(SECRET), {
+      execute: [client.allowInsecureRequests],
+    });
 
   /** Token exchange as `clientId`: the ID-JAG, or the OAuth error the server answered. */
-  async function exchange(clientId: string, subjectToken: string): Promise<{ jag?: string; error?: string; description?: string }> {
+  async function exchange(
+    clientId: string,
+    subjectToken: string,
+  ): Promise<{ jag?: string; error?: string; description?: string }> {
     try {
       const res = await client.genericGrantRequest(await configFor(clientId), GRANT_TOKEN_EXCHANGE, {
-        requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: subjectToken, subject_token_type: TOKEN_TYPE_ID_TOKEN, audience: issuer, resource: RESOURCE,
+        requested_token_type: TOKEN_TYPE_ID_JAG,
+        subject_token: subjectToken,
+        subject_token_type: TOKEN_TYPE_ID_TOKEN,
+        audience: issuer,
+        resource: RESOURCE,
       });
       return { jag: res.access_token };
     } catch (e) {
@@ -115,24 +155,39 @@ describe.each(PROVIDERS)("enterprise IdP subjects and binding on %s", (provider)
 
     const stolen = await exchange("assistant", issuedToOther);
     expect(stolen).toMatchObject({ error: "invalid_grant" });
-    const refusal = await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } });
+    const refusal = await db.auditEvent.findFirstOrThrow({
+      where: { action: "token.refused" },
+      orderBy: { seq: "desc" },
+    });
     expect(refusal).toMatchObject({ actorLabel: "assistant", decision: "deny" });
     expect(refusal.reason).toContain("issued to another client");
 
     // An IdP client that is no agent's at all is refused the same way.
-    expect(await exchange("assistant", await idp.idToken(sub, { clientId: "unbound-app" }))).toMatchObject({ error: "invalid_grant" });
+    expect(await exchange("assistant", await idp.idToken(sub, { clientId: "unbound-app" }))).toMatchObject({
+      error: "invalid_grant",
+    });
     expect(await exchange("other", issuedToOther)).toMatchObject({ jag: expect.any(String) });
   });
 
   it("matches a SCIM-provisioned person by (issuer, subject) before they ever sign in, and names them so in the ID-JAG", async () => {
     const sub = `00u${randomBytes(6).toString("hex")}`;
     const personId = await provision(`new-${sub}@acme.example`, sub, { forIdp: idp.issuer });
-    expect(await db.user.findUniqueOrThrow({ where: { id: personId } })).toMatchObject({ source: "scim", idpIssuer: idp.issuer, idpSubject: sub, externalId: sub });
+    expect(await db.user.findUniqueOrThrow({ where: { id: personId } })).toMatchObject({
+      source: "scim",
+      idpIssuer: idp.issuer,
+      idpSubject: sub,
+      externalId: sub,
+    });
 
     const { jag } = await exchange("assistant", await idp.idToken(sub, { clientId: "assistant" }));
     expect(jag).toBeDefined();
     expect(decodeProtectedHeader(jag!).typ).toBe("oauth-id-jag+jwt");
-    expect(decodeJwt(jag!)).toMatchObject({ sub, sub_id: { format: "iss_sub", iss: idp.issuer, sub }, client_id: "assistant", resource: RESOURCE });
+    expect(decodeJwt(jag!)).toMatchObject({
+      sub,
+      sub_id: { format: "iss_sub", iss: idp.issuer, sub },
+      client_id: "assistant",
+      resource: RESOURCE,
+    });
 
     // The ID-JAG redeems for a token acting for that very person.
     const at = await client.genericGrantRequest(await configFor("assistant"), GRANT_JWT_BEARER, { assertion: jag! });
@@ -143,7 +198,11 @@ describe.each(PROVIDERS)("enterprise IdP subjects and binding on %s", (provider)
   it("does not match by externalId a person provisioned by a SCIM client that speaks for no IdP", async () => {
     const sub = `00u${randomBytes(6).toString("hex")}`;
     const personId = await provision(`anon-${sub}@acme.example`, sub, { forIdp: null });
-    expect(await db.user.findUniqueOrThrow({ where: { id: personId } })).toMatchObject({ idpIssuer: null, idpSubject: null, externalId: sub });
+    expect(await db.user.findUniqueOrThrow({ where: { id: personId } })).toMatchObject({
+      idpIssuer: null,
+      idpSubject: null,
+      externalId: sub,
+    });
     const refused = await exchange("assistant", await idp.idToken(sub, { clientId: "assistant" }));
     expect(refused).toMatchObject({ error: "invalid_grant" });
   });
@@ -156,7 +215,9 @@ describe.each(PROVIDERS)("enterprise IdP subjects and binding on %s", (provider)
     expect(decodeJwt(unverified).email_verified).toBeUndefined();
     const refused = await exchange("assistant", unverified);
     expect(refused).toMatchObject({ error: "invalid_grant" });
-    expect((await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason).toContain("no verified email");
+    expect(
+      (await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason,
+    ).toContain("no verified email");
   });
 
   it("follows a key rotation at the IdP: a token signed with the new key is accepted without a restart", async () => {

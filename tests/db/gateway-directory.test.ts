@@ -9,7 +9,15 @@ describe.each(PROVIDERS)("the gateway's server directory on %s", (provider) => {
   const rename = (slug: string, name: string) => suite.db.mcpServer.update({ where: { slug }, data: { name } });
 
   it("answers from an entry that expired less than an interval ago while one read refreshes it", async () => {
-    await suite.db.mcpServer.create({ data: { name: "Before", slug: "swr", resourceUri: "https://swr.example/mcp", enforcementMode: "gateway", upstreamUrl: "http://127.0.0.1:1/mcp" } });
+    await suite.db.mcpServer.create({
+      data: {
+        name: "Before",
+        slug: "swr",
+        resourceUri: "https://swr.example/mcp",
+        enforcementMode: "gateway",
+        upstreamUrl: "http://127.0.0.1:1/mcp",
+      },
+    });
     const directory = new GatewayDirectory(suite.db, TTL);
     const t0 = Date.now();
     expect((await directory.bySlug("swr", t0))?.name).toBe("Before");
@@ -27,7 +35,15 @@ describe.each(PROVIDERS)("the gateway's server directory on %s", (provider) => {
   });
 
   it("reads before answering once the entry is older than two intervals, and for a slug it has not seen", async () => {
-    await suite.db.mcpServer.create({ data: { name: "Old", slug: "idle", resourceUri: "https://idle.example/mcp", enforcementMode: "gateway", upstreamUrl: "http://127.0.0.1:1/mcp" } });
+    await suite.db.mcpServer.create({
+      data: {
+        name: "Old",
+        slug: "idle",
+        resourceUri: "https://idle.example/mcp",
+        enforcementMode: "gateway",
+        upstreamUrl: "http://127.0.0.1:1/mcp",
+      },
+    });
     const directory = new GatewayDirectory(suite.db, TTL);
     const t0 = Date.now();
     expect((await directory.bySlug("idle", t0))?.name).toBe("Old");

@@ -32,7 +32,12 @@ const admin: Principal = { kind: "system", label: "gateway-one-message test", ro
  * charset its Content-Type names, and inflates gzip) in front of a stateless
  * StreamableHTTPServerTransport. It records what it executed.
  */
-async function startExpressUpstream(): Promise<{ url: string; calls: string[]; headers: IncomingMessage["headers"][]; close(): Promise<void> }> {
+async function startExpressUpstream(): Promise<{
+  url: string;
+  calls: string[];
+  headers: IncomingMessage["headers"][];
+  close(): Promise<void>;
+}> {
   const calls: string[] = [];
   const headers: IncomingMessage["headers"][] = [];
   const app = createMcpExpressApp();
@@ -44,10 +49,14 @@ async function startExpressUpstream(): Promise<{ url: string; calls: string[]; h
     }
     const mcp = new McpServer({ name: "repos-upstream", version: "1.0.0" });
     for (const name of ["read_issues", "delete_repo"]) {
-      mcp.registerTool(name, { description: `${name} on a repository`, inputSchema: { repo: z.string().optional() } }, async () => {
-        calls.push(name);
-        return { content: [{ type: "text", text: `${name} executed` }] };
-      });
+      mcp.registerTool(
+        name,
+        { description: `${name} on a repository`, inputSchema: { repo: z.string().optional() } },
+        async () => {
+          calls.push(name);
+          return { content: [{ type: "text", text: `${name} executed` }] };
+        },
+      );
     }
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on("close", () => void transport.close().then(() => mcp.close()));
@@ -85,42 +94,79 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
     ctx = createOAuthContext(db, { issuer: "http://placeholder" });
-    gateway = new Gateway(ctx, { revocationPollMs: 50, revocationStaleAfterMs: 5_000, directoryTtlMs: 60_000, allowedOrigins: new Set([ALLOWED_ORIGIN]) });
+    gateway = new Gateway(ctx, {
+      revocationPollMs: 50,
+      revocationStaleAfterMs: 5_000,
+      directoryTtlMs: 60_000,
+      allowedOrigins: new Set([ALLOWED_ORIGIN]),
+    });
     server = createProtocolServer(ctx, { gateway });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     Object.assign(ctx, { issuer });
 
     repos = await startExpressUpstream();
-    notes = await startMcpTestServer({ stateful: true, tools: [{ name: "take_note", description: "Take a note", input: { note: z.string().optional() } }] });
+    notes = await startMcpTestServer({
+      stateful: true,
+      tools: [{ name: "take_note", description: "Take a note", input: { note: z.string().optional() } }],
+    });
 
     // Registered, synced and approved the way an admin does it.
     const reposRow = await db.mcpServer.create({
-      data: { name: "Repos", slug: "repos", resourceUri: `${issuer}/mcp/repos`, enforcementMode: "gateway", upstreamUrl: repos.url, authorizationServerIssuer: issuer },
+      data: {
+        name: "Repos",
+        slug: "repos",
+        resourceUri: `${issuer}/mcp/repos`,
+        enforcementMode: "gateway",
+        upstreamUrl: repos.url,
+        authorizationServerIssuer: issuer,
+      },
     });
-    await db.mcpServer.update({ where: { id: reposRow.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(reposRow.id, REPOS_SECRET) } });
+    await db.mcpServer.update({
+      where: { id: reposRow.id },
+      data: { upstreamCredentialEnc: sealUpstreamCredential(reposRow.id, REPOS_SECRET) },
+    });
     const notesRow = await db.mcpServer.create({
-      data: { name: "Notes", slug: "notes", resourceUri: `${issuer}/mcp/notes`, enforcementMode: "gateway", upstreamUrl: notes.url, authorizationServerIssuer: issuer },
+      data: {
+        name: "Notes",
+        slug: "notes",
+        resourceUri: `${issuer}/mcp/notes`,
+        enforcementMode: "gateway",
+        upstreamUrl: notes.url,
+        authorizationServerIssuer: issuer,
+      },
     });
     for (const row of [reposRow, notesRow]) {
       await syncTools(db, admin, row.id);
-      for (const t of await db.tool.findMany({ where: { serverId: row.id } })) await decideTool(db, admin, "approve", { toolId: t.id });
+      for (const t of await db.tool.findMany({ where: { serverId: row.id } }))
+        await decideTool(db, admin, "approve", { toolId: t.id });
     }
     const tool = (serverId: string, name: string) => db.tool.findFirstOrThrow({ where: { serverId, name } });
     const readIssues = await tool(reposRow.id, "read_issues");
     const takeNote = await tool(notesRow.id, "take_note");
-    const repoRead = await db.entitlement.create({ data: { name: "repos-read", serverId: reposRow.id, tools: { create: [{ toolId: readIssues.id }] } } });
-    const notesWrite = await db.entitlement.create({ data: { name: "notes", serverId: notesRow.id, tools: { create: [{ toolId: takeNote.id }] } } });
+    const repoRead = await db.entitlement.create({
+      data: { name: "repos-read", serverId: reposRow.id, tools: { create: [{ toolId: readIssues.id }] } },
+    });
+    const notesWrite = await db.entitlement.create({
+      data: { name: "notes", serverId: notesRow.id, tools: { create: [{ toolId: takeNote.id }] } },
+    });
 
     for (const a of Object.values(agents)) {
       a.secret = randomBytes(16).toString("hex");
       const row = await db.agent.create({
         data: {
-          clientId: a.clientId, name: a.clientId, kind: "autonomous", authMethod: "client_secret_basic",
-          clientSecretHash: createHash("sha256").update(a.secret).digest("hex"), allowedGrantTypes: "client_credentials",
+          clientId: a.clientId,
+          name: a.clientId,
+          kind: "autonomous",
+          authMethod: "client_secret_basic",
+          clientSecretHash: createHash("sha256").update(a.secret).digest("hex"),
+          allowedGrantTypes: "client_credentials",
         },
       });
-      for (const e of [repoRead, notesWrite]) await db.assignment.create({ data: { entitlementId: e.id, principalType: "agent", agentId: row.id, justification: "test" } });
+      for (const e of [repoRead, notesWrite])
+        await db.assignment.create({
+          data: { entitlementId: e.id, principalType: "agent", agentId: row.id, justification: "test" },
+        });
     }
     await gateway.start();
   });
@@ -139,7 +185,10 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
   async function mint(agent: { clientId: string; secret: string }, slug: string): Promise<string> {
     const r = await fetch(`${issuer}/oauth/token`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`${agent.clientId}:${agent.secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${agent.clientId}:${agent.secret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ grant_type: "client_credentials", resource: `${issuer}/mcp/${slug}` }),
     });
     expect(r.status).toBe(200);
@@ -147,20 +196,40 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
   }
 
   /** Raw bytes to the gateway, exactly as given (fetch would re-encode a string body). */
-  function send(slug: string, body: Buffer | string, headers: Record<string, string>, method = "POST"): Promise<{ status: number; headers: IncomingMessage["headers"]; text: string }> {
+  function send(
+    slug: string,
+    body: Buffer | string,
+    headers: Record<string, string>,
+    method = "POST",
+  ): Promise<{ status: number; headers: IncomingMessage["headers"]; text: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${issuer}/mcp/${slug}`, { method, headers: { accept: "application/json, text/event-stream", ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-      });
+      const req = httpRequest(
+        `${issuer}/mcp/${slug}`,
+        { method, headers: { accept: "application/json, text/event-stream", ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
   }
 
-  const json = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, "content-type": "application/json", ...extra });
-  const toolsCall = (name: string) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } });
+  const json = (token: string, extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+    ...extra,
+  });
+  const toolsCall = (name: string) =>
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } });
 
   /**
    * One body, two messages. As UTF-8 it is `visible`, with a string in
@@ -168,9 +237,17 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
    * early and a second `method` and `params` (tools/call delete_repo) follow,
    * which JSON.parse keeps — a message the SDK's schema accepts.
    */
-  function utf7Smuggle(visible: { jsonrpc: "2.0"; id: number; method: string; params?: Record<string, unknown> }): Buffer {
+  function utf7Smuggle(visible: {
+    jsonrpc: "2.0";
+    id: number;
+    method: string;
+    params?: Record<string, unknown>;
+  }): Buffer {
     const hidden = `"}},"method":"tools/call","params":{"name":"delete_repo","arguments":{},"_meta":{"k":"`;
-    const text = JSON.stringify({ ...visible, params: { ...visible.params, _meta: { k: "PLACEHOLDER" } } }).replace("PLACEHOLDER", hidden.replaceAll('"', "+ACI-"));
+    const text = JSON.stringify({ ...visible, params: { ...visible.params, _meta: { k: "PLACEHOLDER" } } }).replace(
+      "PLACEHOLDER",
+      hidden.replaceAll('"', "+ACI-"),
+    );
     expect(text.endsWith('"}}}')).toBe(true);
     const body = Buffer.from(text, "utf8");
     // As UTF-8 it is the visible message (the upstream's UTF-7 reading is shown by the test below).
@@ -183,12 +260,21 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
   it("refuses the charset=utf-7 smuggle that made the SDK's Express upstream run delete_repo, and never forwards it", async () => {
     const token = await mint(agents.reader, "repos");
     const listSmuggle = utf7Smuggle({ jsonrpc: "2.0", id: 1, method: "tools/list" });
-    const callSmuggle = utf7Smuggle({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "read_issues", arguments: {} } });
+    const callSmuggle = utf7Smuggle({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "read_issues", arguments: {} },
+    });
 
     // The upstream really is vulnerable: sent to it directly, the tools/list body runs delete_repo.
     const direct = await fetch(repos.url, {
       method: "POST",
-      headers: { authorization: `Bearer ${REPOS_SECRET}`, "content-type": "application/json; charset=utf-7", accept: "application/json, text/event-stream" },
+      headers: {
+        authorization: `Bearer ${REPOS_SECRET}`,
+        "content-type": "application/json; charset=utf-7",
+        accept: "application/json, text/event-stream",
+      },
       body: new Uint8Array(listSmuggle),
     });
     expect(direct.status).toBe(200);
@@ -197,7 +283,13 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     const forwardedBefore = repos.headers.length;
 
     for (const body of [listSmuggle, callSmuggle]) {
-      for (const type of ["application/json; charset=utf-7", "application/json;charset=UTF-7", 'application/json; charset="utf-16le"', "text/plain", "application/json; charset=utf-8; x=1"]) {
+      for (const type of [
+        "application/json; charset=utf-7",
+        "application/json;charset=UTF-7",
+        'application/json; charset="utf-16le"',
+        "text/plain",
+        "application/json; charset=utf-8; x=1",
+      ]) {
         const r = await send("repos", body, json(token, { "content-type": type }));
         expect(r.status, type).toBe(415);
         expect(JSON.parse(r.text)).toMatchObject({ jsonrpc: "2.0", error: { code: -32600 } });
@@ -223,18 +315,74 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     const token = await mint(agents.reader, "repos");
     const before = repos.headers.length;
     const refusals: [string, Buffer | string, number, number][] = [
-      ["byte order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(toolsCall("read_issues"))]), 400, -32700],
-      ["invalid UTF-8", Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{"q":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}}')]), 400, -32700],
-      ["unpaired surrogate", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{"q":"\\ud800"}}}', 400, -32700],
+      [
+        "byte order mark",
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(toolsCall("read_issues"))]),
+        400,
+        -32700,
+      ],
+      [
+        "invalid UTF-8",
+        Buffer.concat([
+          Buffer.from(
+            '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{"q":"',
+          ),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('"}}}'),
+        ]),
+        400,
+        -32700,
+      ],
+      [
+        "unpaired surrogate",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{"q":"\\ud800"}}}',
+        400,
+        -32700,
+      ],
       // JSON.parse keeps the last params, a first-wins parser the first: two different tools.
-      ["duplicate params", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_repo","arguments":{}},"params":{"name":"read_issues","arguments":{}}}', 400, -32600],
-      ["duplicate name", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_repo","name":"read_issues","arguments":{}}}', 400, -32600],
-      ["duplicate method, one escaped", '{"jsonrpc":"2.0","id":1,"method":"tools/call","\\u006dethod":"tools/list","params":{"name":"delete_repo","arguments":{}}}', 400, -32600],
-      ["duplicate argument", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{"repo":"a","repo":"b"}}}', 400, -32600],
+      [
+        "duplicate params",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_repo","arguments":{}},"params":{"name":"read_issues","arguments":{}}}',
+        400,
+        -32600,
+      ],
+      [
+        "duplicate name",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_repo","name":"read_issues","arguments":{}}}',
+        400,
+        -32600,
+      ],
+      [
+        "duplicate method, one escaped",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","\\u006dethod":"tools/list","params":{"name":"delete_repo","arguments":{}}}',
+        400,
+        -32600,
+      ],
+      [
+        "duplicate argument",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{"repo":"a","repo":"b"}}}',
+        400,
+        -32600,
+      ],
       // A case-insensitive decoder (Go's encoding/json) reads "Method" as the method.
-      ["Method", '{"jsonrpc":"2.0","id":1,"method":"tools/list","Method":"tools/call","params":{"name":"delete_repo","arguments":{}}}', 400, -32600],
-      ["PARAMS", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{}},"PARAMS":{"name":"delete_repo"}}', 400, -32600],
-      ["Name in params", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","Name":"delete_repo","arguments":{}}}', 400, -32600],
+      [
+        "Method",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/list","Method":"tools/call","params":{"name":"delete_repo","arguments":{}}}',
+        400,
+        -32600,
+      ],
+      [
+        "PARAMS",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","arguments":{}},"PARAMS":{"name":"delete_repo"}}',
+        400,
+        -32600,
+      ],
+      [
+        "Name in params",
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_issues","Name":"delete_repo","arguments":{}}}',
+        400,
+        -32600,
+      ],
       ["ID", '{"jsonrpc":"2.0","ID":1,"method":"tools/list"}', 400, -32600],
       ["JSONRPC, long s", '{"jsonrpc":"2.0","id":1,"method":"tools/list","paramſ":{}}', 400, -32600],
     ];
@@ -269,7 +417,11 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     expect(repos.headers.length).toBe(before);
     // Agreeing headers (plain and Base64 sentinel) pass, and reach the upstream as sent.
     const sentinel = `=?base64?${Buffer.from("read_issues").toString("base64")}?=`;
-    const ok = await send("repos", toolsCall("read_issues"), json(token, { "mcp-method": "tools/call", "mcp-name": sentinel, "mcp-protocol-version": "2025-06-18" }));
+    const ok = await send(
+      "repos",
+      toolsCall("read_issues"),
+      json(token, { "mcp-method": "tools/call", "mcp-name": sentinel, "mcp-protocol-version": "2025-06-18" }),
+    );
     expect(ok.status).toBe(200);
     expect(repos.headers.at(-1)).toMatchObject({ "mcp-method": "tools/call", "mcp-name": sentinel });
   });
@@ -277,12 +429,31 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
   it("sends the upstream only MCP's headers and its own forwarding headers, never the client's identity claims", async () => {
     const token = await mint(agents.reader, "repos");
     const spoofed = {
-      "x-forwarded-for": "10.6.6.6", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", "x-forwarded-user": "root",
-      "x-real-ip": "10.6.6.6", "true-client-ip": "10.6.6.6", forwarded: "for=10.6.6.6;host=evil.example", "x-remote-user": "root",
-      "x-original-url": "/admin", "x-rewrite-url": "/admin", "x-http-method-override": "DELETE", "accept-charset": "utf-7",
-      accept: "text/html", cookie: "session=stolen", "x-custom": "anything",
+      "x-forwarded-for": "10.6.6.6",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      "x-forwarded-user": "root",
+      "x-real-ip": "10.6.6.6",
+      "true-client-ip": "10.6.6.6",
+      forwarded: "for=10.6.6.6;host=evil.example",
+      "x-remote-user": "root",
+      "x-original-url": "/admin",
+      "x-rewrite-url": "/admin",
+      "x-http-method-override": "DELETE",
+      "accept-charset": "utf-7",
+      accept: "text/html",
+      cookie: "session=stolen",
+      "x-custom": "anything",
     };
-    const r = await send("repos", toolsCall("read_issues"), json(token, { ...spoofed, "mcp-protocol-version": "2025-06-18", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }));
+    const r = await send(
+      "repos",
+      toolsCall("read_issues"),
+      json(token, {
+        ...spoofed,
+        "mcp-protocol-version": "2025-06-18",
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      }),
+    );
     expect(r.status).toBe(200);
     const seen = repos.headers.at(-1)!;
     for (const name of Object.keys(spoofed)) {
@@ -302,24 +473,48 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
   it("refuses a browser Origin that is not allowed (403, DNS rebinding) and serves CORS to an allowed one", async () => {
     const token = await mint(agents.reader, "repos");
     const before = repos.headers.length;
-    for (const origin of ["http://evil.example", "null", `${ALLOWED_ORIGIN}.evil.example`, "http://agents.acme.example"]) {
+    for (const origin of [
+      "http://evil.example",
+      "null",
+      `${ALLOWED_ORIGIN}.evil.example`,
+      "http://agents.acme.example",
+    ]) {
       const r = await send("repos", toolsCall("read_issues"), json(token, { origin }));
       expect(r.status, origin).toBe(403);
       expect(JSON.parse(r.text)).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32003 } });
       expect(r.headers["access-control-allow-origin"]).toBeUndefined();
     }
     expect(repos.headers.length).toBe(before);
-    const refusedPreflight = await send("repos", "", { origin: "http://evil.example", "access-control-request-method": "POST" }, "OPTIONS");
+    const refusedPreflight = await send(
+      "repos",
+      "",
+      { origin: "http://evil.example", "access-control-request-method": "POST" },
+      "OPTIONS",
+    );
     expect(refusedPreflight.status).toBe(403);
 
     // The preflight a browser MCP client sends, then its request.
-    const preflight = await send("repos", "", { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, mcp-protocol-version, mcp-session-id" }, "OPTIONS");
+    const preflight = await send(
+      "repos",
+      "",
+      {
+        origin: ALLOWED_ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, mcp-protocol-version, mcp-session-id",
+      },
+      "OPTIONS",
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers["access-control-allow-origin"]).toBe(ALLOWED_ORIGIN);
     expect(preflight.headers["access-control-allow-methods"]).toBe("GET, POST, DELETE");
     expect(preflight.headers["access-control-allow-headers"]).toContain("mcp-session-id");
     expect(preflight.headers["access-control-allow-headers"]).toContain("last-event-id");
-    const asked = await send("repos", "", { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "x-evil" }, "OPTIONS");
+    const asked = await send(
+      "repos",
+      "",
+      { origin: ALLOWED_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "x-evil" },
+      "OPTIONS",
+    );
     expect(asked.status).toBe(403);
 
     const allowed = await send("repos", toolsCall("read_issues"), json(token, { origin: ALLOWED_ORIGIN }));
@@ -328,7 +523,10 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     expect(allowed.headers["access-control-expose-headers"]).toBe("Mcp-Session-Id, WWW-Authenticate");
     expect(repos.headers.at(-1)!.origin).toBeUndefined();
     // A refusal is readable by the browser client too: its challenge tells it where to get a token.
-    const unauthenticated = await send("repos", toolsCall("read_issues"), { "content-type": "application/json", origin: ALLOWED_ORIGIN });
+    const unauthenticated = await send("repos", toolsCall("read_issues"), {
+      "content-type": "application/json",
+      origin: ALLOWED_ORIGIN,
+    });
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.headers["access-control-allow-origin"]).toBe(ALLOWED_ORIGIN);
   });
@@ -336,14 +534,21 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
   // ───────────── item 7: an MCP session belongs to the agent session that opened it
 
   it("answers 404 to another agent using or DELETE-ing an MCP session; the owner's session lives on, on any instance", async () => {
-    const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/notes`), { requestInit: { headers: { authorization: `Bearer ${await mint(agents.reader, "notes")}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/notes`), {
+      requestInit: { headers: { authorization: `Bearer ${await mint(agents.reader, "notes")}` } },
+    });
     const owner = new Client({ name: "owner", version: "1.0.0" });
     const opened = notes.requests.length;
     await owner.connect(transport);
     await owner.callTool({ name: "take_note", arguments: { note: "mine" } });
     const sessionId = transport.sessionId!;
     // The client holds a bound id, not the upstream's.
-    const upstreamIds = new Set(notes.requests.slice(opened).map((h) => h["mcp-session-id"]).filter(Boolean));
+    const upstreamIds = new Set(
+      notes.requests
+        .slice(opened)
+        .map((h) => h["mcp-session-id"])
+        .filter(Boolean),
+    );
     expect(upstreamIds.size).toBe(1);
     expect(upstreamIds.has(sessionId)).toBe(false);
     expect(sessionId).toMatch(/^m1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
@@ -351,20 +556,45 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     const intruder = await mint(agents.other, "notes");
     const before = notes.requests.length;
     const call = toolsCall("take_note");
-    const used = await send("notes", call, json(intruder, { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" }));
+    const used = await send(
+      "notes",
+      call,
+      json(intruder, { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" }),
+    );
     expect(used.status).toBe(404);
     expect(JSON.parse(used.text)).toMatchObject({ error: { code: -32001, message: "session not found" } });
-    const deleted = await send("notes", "", { authorization: `Bearer ${intruder}`, "mcp-session-id": sessionId }, "DELETE");
+    const deleted = await send(
+      "notes",
+      "",
+      { authorization: `Bearer ${intruder}`, "mcp-session-id": sessionId },
+      "DELETE",
+    );
     expect(deleted.status).toBe(404);
-    const streamed = await send("notes", "", { authorization: `Bearer ${intruder}`, "mcp-session-id": sessionId, accept: "text/event-stream" }, "GET");
+    const streamed = await send(
+      "notes",
+      "",
+      { authorization: `Bearer ${intruder}`, "mcp-session-id": sessionId, accept: "text/event-stream" },
+      "GET",
+    );
     expect(streamed.status).toBe(404);
     // The upstream's own id, or a tampered one, is no better.
-    for (const forged of [[...upstreamIds][0] as string, sessionId.slice(0, -2) + (sessionId.endsWith("A") ? "BA" : "AA")]) {
-      const r = await send("notes", call, json(await mint(agents.reader, "notes"), { "mcp-session-id": forged, "mcp-protocol-version": "2025-06-18" }));
+    for (const forged of [
+      [...upstreamIds][0] as string,
+      sessionId.slice(0, -2) + (sessionId.endsWith("A") ? "BA" : "AA"),
+    ]) {
+      const r = await send(
+        "notes",
+        call,
+        json(await mint(agents.reader, "notes"), { "mcp-session-id": forged, "mcp-protocol-version": "2025-06-18" }),
+      );
       expect(r.status).toBe(404);
     }
     expect(notes.requests.length).toBe(before);
-    const refused = await gateway.audit.flush().then(() => db.auditEvent.findMany({ where: { action: "tool.call_refused", reason: { startsWith: "unknown_session" } } }));
+    const refused = await gateway.audit
+      .flush()
+      .then(() =>
+        db.auditEvent.findMany({ where: { action: "tool.call_refused", reason: { startsWith: "unknown_session" } } }),
+      );
     expect(refused.length).toBeGreaterThanOrEqual(1);
 
     // A second instance on the same database accepts the owner's session with no shared state but the master key.
@@ -377,7 +607,12 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
       const token = await mint(agents.reader, "notes");
       const viaOther = await fetch(`http://127.0.0.1:${port}/mcp/notes`, {
         method: "POST",
-        headers: { ...json(token), accept: "application/json, text/event-stream", "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
+        headers: {
+          ...json(token),
+          accept: "application/json, text/event-stream",
+          "mcp-session-id": sessionId,
+          "mcp-protocol-version": "2025-06-18",
+        },
         body: call,
       });
       expect(viaOther.status).toBe(200);
@@ -388,9 +623,13 @@ describe.each(PROVIDERS)("gateway: one message, one owner per MCP session, on %s
     }
 
     // The owner still works, and ends its own session.
-    expect((await owner.callTool({ name: "take_note", arguments: { note: "still mine" } })).content).toEqual([{ type: "text", text: "take_note called" }]);
+    expect((await owner.callTool({ name: "take_note", arguments: { note: "still mine" } })).content).toEqual([
+      { type: "text", text: "take_note called" },
+    ]);
     await transport.terminateSession();
     await owner.close();
-    expect(notes.requests.some((h) => h[":method"] === "DELETE" && upstreamIds.has(h["mcp-session-id"] as string))).toBe(true);
+    expect(
+      notes.requests.some((h) => h[":method"] === "DELETE" && upstreamIds.has(h["mcp-session-id"] as string)),
+    ).toBe(true);
   });
 });

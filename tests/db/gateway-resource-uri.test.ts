@@ -57,8 +57,12 @@ describe.each(PROVIDERS)("gateway resource URIs on %s", (provider) => {
     agent = { clientId: "agent-resource", jwk: await exportJWK(privateKey) };
     await db.agent.create({
       data: {
-        clientId: agent.clientId, name: "Resource agent", kind: "autonomous", authMethod: "private_key_jwt",
-        jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: "ES256", use: "sig" }] }, allowedGrantTypes: "client_credentials",
+        clientId: agent.clientId,
+        name: "Resource agent",
+        kind: "autonomous",
+        authMethod: "private_key_jwt",
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: "ES256", use: "sig" }] },
+        allowedGrantTypes: "client_credentials",
       },
     });
     await gateway.start();
@@ -74,15 +78,34 @@ describe.each(PROVIDERS)("gateway resource URIs on %s", (provider) => {
 
   /** One approved tool on the server, granted to the agent. */
   async function grant(serverId: string, slug: string): Promise<void> {
-    const tool = await db.tool.create({ data: { serverId, name: "read_page", scope: `${slug}.read`, status: "approved", risk: "read", ...recordedDefinition(tools[0]!, true) } });
-    const entitlement = await db.entitlement.create({ data: { name: `${slug}-read`, serverId, tools: { create: [{ toolId: tool.id }] } } });
+    const tool = await db.tool.create({
+      data: {
+        serverId,
+        name: "read_page",
+        scope: `${slug}.read`,
+        status: "approved",
+        risk: "read",
+        ...recordedDefinition(tools[0]!, true),
+      },
+    });
+    const entitlement = await db.entitlement.create({
+      data: { name: `${slug}-read`, serverId, tools: { create: [{ toolId: tool.id }] } },
+    });
     const agentRow = await db.agent.findUniqueOrThrow({ where: { clientId: agent.clientId } });
-    await db.assignment.create({ data: { entitlementId: entitlement.id, principalType: "agent", agentId: agentRow.id, justification: "test" } });
+    await db.assignment.create({
+      data: { entitlementId: entitlement.id, principalType: "agent", agentId: agentRow.id, justification: "test" },
+    });
   }
 
   /** The MCP SDK client, knowing only the gateway URL: it discovers everything else through the RFC 9728 metadata. */
   async function sdkCall(slug: string): Promise<unknown> {
-    const authProvider = new PrivateKeyJwtProvider({ clientId: agent.clientId, privateKey: agent.jwk, algorithm: "ES256", scope: `${slug}.read`, expectedIssuer: issuer });
+    const authProvider = new PrivateKeyJwtProvider({
+      clientId: agent.clientId,
+      privateKey: agent.jwk,
+      algorithm: "ES256",
+      scope: `${slug}.read`,
+      expectedIssuer: issuer,
+    });
     const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/${slug}`), { authProvider });
     const client = new Client({ name: "resource-uri-test", version: "1.0.0" });
     try {
@@ -94,11 +117,18 @@ describe.each(PROVIDERS)("gateway resource URIs on %s", (provider) => {
   }
 
   it("derives a gateway server's resource URI from the issuer, and the SDK client accepts its metadata and calls through", async () => {
-    const { id, slug } = await registerServer(db, SYSTEM, { name: "Wiki", enforcementMode: "gateway", upstreamUrl: upstream.url }, issuer);
+    const { id, slug } = await registerServer(
+      db,
+      SYSTEM,
+      { name: "Wiki", enforcementMode: "gateway", upstreamUrl: upstream.url },
+      issuer,
+    );
     expect(slug).toBe("wiki");
     const row = await db.mcpServer.findUniqueOrThrow({ where: { id } });
     expect(row.resourceUri).toBe(`${issuer}/mcp/wiki`);
-    const metadata = (await (await fetch(`${issuer}/.well-known/oauth-protected-resource/mcp/wiki`)).json()) as { resource: string };
+    const metadata = (await (await fetch(`${issuer}/.well-known/oauth-protected-resource/mcp/wiki`)).json()) as {
+      resource: string;
+    };
     expect(metadata.resource).toBe(`${issuer}/mcp/wiki`);
     await grant(id, slug);
     expect(await sdkCall("wiki")).toMatchObject({ content: [{ type: "text", text: "read_page called" }] });
@@ -106,7 +136,12 @@ describe.each(PROVIDERS)("gateway resource URIs on %s", (provider) => {
 
   it("refuses any other resource URI for a gateway server on save, naming the gateway URL, and writes nothing", async () => {
     const before = await db.mcpServer.count();
-    const refused = await registerServer(db, SYSTEM, { name: "Docs", resourceUri: README_EXAMPLE, enforcementMode: "gateway", upstreamUrl: upstream.url }, issuer).then(
+    const refused = await registerServer(
+      db,
+      SYSTEM,
+      { name: "Docs", resourceUri: README_EXAMPLE, enforcementMode: "gateway", upstreamUrl: upstream.url },
+      issuer,
+    ).then(
       () => null,
       (e: unknown) => e,
     );
@@ -115,21 +150,39 @@ describe.each(PROVIDERS)("gateway resource URIs on %s", (provider) => {
     expect((refused as DomainError).message).toContain(`${issuer}/mcp/docs`);
     expect(await db.mcpServer.count()).toBe(before);
     // The gateway URL itself (even with a trailing slash) is accepted and stored exactly.
-    const { id } = await registerServer(db, SYSTEM, { name: "Docs", resourceUri: `${issuer}/mcp/docs/`, enforcementMode: "gateway", upstreamUrl: upstream.url }, issuer);
+    const { id } = await registerServer(
+      db,
+      SYSTEM,
+      { name: "Docs", resourceUri: `${issuer}/mcp/docs/`, enforcementMode: "gateway", upstreamUrl: upstream.url },
+      issuer,
+    );
     expect((await db.mcpServer.findUniqueOrThrow({ where: { id } })).resourceUri).toBe(`${issuer}/mcp/docs`);
   });
 
   it("shows why: the SDK client refuses a server stored with another resource URI, until saving it derives the gateway URL", async () => {
     // A row written before resource URIs were derived (as the README's old example did).
     const legacy = await db.mcpServer.create({
-      data: { name: "Legacy wiki", slug: "legacy-wiki", resourceUri: README_EXAMPLE, enforcementMode: "gateway", upstreamUrl: upstream.url },
+      data: {
+        name: "Legacy wiki",
+        slug: "legacy-wiki",
+        resourceUri: README_EXAMPLE,
+        enforcementMode: "gateway",
+        upstreamUrl: upstream.url,
+      },
     });
     await grant(legacy.id, legacy.slug);
     await expect(sdkCall("legacy-wiki")).rejects.toThrow(/Protected resource .* does not match/);
     expect(upstream.messages.filter((m) => (m as { method?: string }).method === "tools/call")).toHaveLength(1);
 
-    await updateServer(db, SYSTEM, { id: legacy.id, name: "Legacy wiki", enforcementMode: "gateway", upstreamUrl: upstream.url }, issuer);
-    expect((await db.mcpServer.findUniqueOrThrow({ where: { id: legacy.id } })).resourceUri).toBe(`${issuer}/mcp/legacy-wiki`);
+    await updateServer(
+      db,
+      SYSTEM,
+      { id: legacy.id, name: "Legacy wiki", enforcementMode: "gateway", upstreamUrl: upstream.url },
+      issuer,
+    );
+    expect((await db.mcpServer.findUniqueOrThrow({ where: { id: legacy.id } })).resourceUri).toBe(
+      `${issuer}/mcp/legacy-wiki`,
+    );
     expect(await sdkCall("legacy-wiki")).toMatchObject({ content: [{ type: "text", text: "read_page called" }] });
   });
 });

@@ -55,27 +55,40 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
     ctx = createOAuthContext(db, { issuer: "http://placeholder" });
-    gateway = new Gateway(ctx, { revocationPollMs: 50, revocationStaleAfterMs: STALE_AFTER_MS, directoryTtlMs: 60_000 });
+    gateway = new Gateway(ctx, {
+      revocationPollMs: 50,
+      revocationStaleAfterMs: STALE_AFTER_MS,
+      directoryTtlMs: 60_000,
+    });
     server = createProtocolServer(ctx, { gateway });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     Object.assign(ctx, { issuer });
 
     const plain = (name: string) => ({ name, input: { id: z.string().optional(), note: z.string().optional() } });
-    const docsTools = [plain("read_doc"), plain("write_doc"), plain("admin_doc"), plain("pending_tool"), plain("unlisted_tool")];
+    const docsTools = [
+      plain("read_doc"),
+      plain("write_doc"),
+      plain("admin_doc"),
+      plain("pending_tool"),
+      plain("unlisted_tool"),
+    ];
     docs = await startMcpTestServer({ requireBearer: DOCS_SECRET, tools: docsTools });
     const liveTools: TestTool[] = [
-        {
-          name: "watch",
-          input: { topic: z.string() },
-          // Sends one progress event, then holds the response until the test releases it:
-          // the client seeing the first event before the end proves the gateway streams.
-          handler: async (_args, extra) => {
-            await extra.sendNotification({ method: "notifications/progress", params: { progressToken: String(extra._meta?.progressToken ?? "p"), progress: 1, total: 2 } });
-            await new Promise<void>((r) => (release = r));
-            return { content: [{ type: "text", text: "watch done" }] };
-          },
+      {
+        name: "watch",
+        input: { topic: z.string() },
+        // Sends one progress event, then holds the response until the test releases it:
+        // the client seeing the first event before the end proves the gateway streams.
+        handler: async (_args, extra) => {
+          await extra.sendNotification({
+            method: "notifications/progress",
+            params: { progressToken: String(extra._meta?.progressToken ?? "p"), progress: 1, total: 2 },
+          });
+          await new Promise<void>((r) => (release = r));
+          return { content: [{ type: "text", text: "watch done" }] };
         },
+      },
     ];
     live = await startMcpTestServer({ requireBearer: LIVE_SECRET, sse: true, tools: liveTools });
 
@@ -83,15 +96,44 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     notes = await startMcpTestServer({ stateful: true, tools: notesTools });
 
     const docsRow = await db.mcpServer.create({
-      data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: docs.url, argumentLogging: "hash", authorizationServerIssuer: issuer },
+      data: {
+        name: "Docs",
+        slug: "docs",
+        resourceUri: `${issuer}/mcp/docs`,
+        enforcementMode: "gateway",
+        upstreamUrl: docs.url,
+        argumentLogging: "hash",
+        authorizationServerIssuer: issuer,
+      },
     });
-    await db.mcpServer.update({ where: { id: docsRow.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(docsRow.id, DOCS_SECRET) } });
+    await db.mcpServer.update({
+      where: { id: docsRow.id },
+      data: { upstreamCredentialEnc: sealUpstreamCredential(docsRow.id, DOCS_SECRET) },
+    });
     const liveRow = await db.mcpServer.create({
-      data: { name: "Live", slug: "live", resourceUri: `${issuer}/mcp/live`, enforcementMode: "gateway", upstreamUrl: live.url, argumentLogging: "redacted", authorizationServerIssuer: issuer },
+      data: {
+        name: "Live",
+        slug: "live",
+        resourceUri: `${issuer}/mcp/live`,
+        enforcementMode: "gateway",
+        upstreamUrl: live.url,
+        argumentLogging: "redacted",
+        authorizationServerIssuer: issuer,
+      },
     });
-    await db.mcpServer.update({ where: { id: liveRow.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(liveRow.id, LIVE_SECRET) } });
+    await db.mcpServer.update({
+      where: { id: liveRow.id },
+      data: { upstreamCredentialEnc: sealUpstreamCredential(liveRow.id, LIVE_SECRET) },
+    });
     const notesRow = await db.mcpServer.create({
-      data: { name: "Notes", slug: "notes", resourceUri: `${issuer}/mcp/notes`, enforcementMode: "gateway", upstreamUrl: notes.url, authorizationServerIssuer: issuer },
+      data: {
+        name: "Notes",
+        slug: "notes",
+        resourceUri: `${issuer}/mcp/notes`,
+        enforcementMode: "gateway",
+        upstreamUrl: notes.url,
+        authorizationServerIssuer: issuer,
+      },
     });
     ids.docs = docsRow.id;
     ids.live = liveRow.id;
@@ -99,7 +141,16 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     // Each tool as a sync stores it and an approval pins it (tools/list answers are held to that definition).
     const offered = new Map([...docsTools, ...liveTools, ...notesTools].map((t) => [t.name, t]));
     const tool = (serverId: string, name: string, scope: string, status: "approved" | "pending" = "approved") =>
-      db.tool.create({ data: { serverId, name, scope, status, risk: "read", ...recordedDefinition(offered.get(name)!, status === "approved") } });
+      db.tool.create({
+        data: {
+          serverId,
+          name,
+          scope,
+          status,
+          risk: "read",
+          ...recordedDefinition(offered.get(name)!, status === "approved"),
+        },
+      });
     const readDoc = await tool(docsRow.id, "read_doc", "docs.read");
     const writeDoc = await tool(docsRow.id, "write_doc", "docs.write");
     await tool(docsRow.id, "admin_doc", "docs.admin");
@@ -112,13 +163,33 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     const publicJwk = { ...(await exportJWK(publicKey)), alg: "ES256", use: "sig" };
     agent = { clientId: "agent-gw", key: privateKey, jwk: await exportJWK(privateKey) };
     const agentRow = await db.agent.create({
-      data: { clientId: agent.clientId, name: "Gateway agent", kind: "autonomous", authMethod: "private_key_jwt", jwks: { keys: [publicJwk] }, allowedGrantTypes: "client_credentials" },
+      data: {
+        clientId: agent.clientId,
+        name: "Gateway agent",
+        kind: "autonomous",
+        authMethod: "private_key_jwt",
+        jwks: { keys: [publicJwk] },
+        allowedGrantTypes: "client_credentials",
+      },
     });
     ids.agent = agentRow.id;
-    const docsRw = await db.entitlement.create({ data: { name: "docs-rw", serverId: docsRow.id, tools: { create: [{ toolId: readDoc.id }, { toolId: writeDoc.id }] } } });
-    const liveEnt = await db.entitlement.create({ data: { name: "live", serverId: liveRow.id, tools: { create: [{ toolId: watch.id }] } } });
-    const notesEnt = await db.entitlement.create({ data: { name: "notes", serverId: notesRow.id, tools: { create: [{ toolId: takeNote.id }] } } });
-    for (const e of [docsRw, liveEnt, notesEnt]) await db.assignment.create({ data: { entitlementId: e.id, principalType: "agent", agentId: agentRow.id, justification: "test" } });
+    const docsRw = await db.entitlement.create({
+      data: {
+        name: "docs-rw",
+        serverId: docsRow.id,
+        tools: { create: [{ toolId: readDoc.id }, { toolId: writeDoc.id }] },
+      },
+    });
+    const liveEnt = await db.entitlement.create({
+      data: { name: "live", serverId: liveRow.id, tools: { create: [{ toolId: watch.id }] } },
+    });
+    const notesEnt = await db.entitlement.create({
+      data: { name: "notes", serverId: notesRow.id, tools: { create: [{ toolId: takeNote.id }] } },
+    });
+    for (const e of [docsRw, liveEnt, notesEnt])
+      await db.assignment.create({
+        data: { entitlementId: e.id, principalType: "agent", agentId: agentRow.id, justification: "test" },
+      });
 
     await gateway.start();
   });
@@ -138,19 +209,41 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
   /** A token minted through the token service by openid-client (private_key_jwt). */
   async function mint(slug: string, scope: string): Promise<{ token: string; sid: string; jti: string }> {
-    const config = await client.discovery(new URL(issuer), agent.clientId, undefined, client.PrivateKeyJwt({ key: agent.key }), { execute: [client.allowInsecureRequests] });
-    const t = await client.genericGrantRequest(config, "client_credentials", { scope, resource: `${issuer}/mcp/${slug}` });
-    const { sid, jti } = JSON.parse(Buffer.from(t.access_token.split(".")[1] ?? "", "base64url").toString()) as { sid: string; jti: string };
+    const config = await client.discovery(
+      new URL(issuer),
+      agent.clientId,
+      undefined,
+      client.PrivateKeyJwt({ key: agent.key }),
+      { execute: [client.allowInsecureRequests] },
+    );
+    const t = await client.genericGrantRequest(config, "client_credentials", {
+      scope,
+      resource: `${issuer}/mcp/${slug}`,
+    });
+    const { sid, jti } = JSON.parse(Buffer.from(t.access_token.split(".")[1] ?? "", "base64url").toString()) as {
+      sid: string;
+      jti: string;
+    };
     return { token: t.access_token, sid, jti };
   }
 
   let nextId = 1;
-  const call = (name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: "2.0", id: nextId++, method: "tools/call", params: { name, arguments: args } });
+  const call = (name: string, args: Record<string, unknown> = {}) => ({
+    jsonrpc: "2.0",
+    id: nextId++,
+    method: "tools/call",
+    params: { name, arguments: args },
+  });
 
   function post(slug: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${issuer}/mcp/${slug}`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", ...headers },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        ...headers,
+      },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
   }
@@ -163,8 +256,12 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ client_id: agent.clientId, sid: "expired-session", scope: "docs.read" })
       .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: "at+jwt" })
-      .setIssuer(issuer).setAudience(`${issuer}/mcp/docs`).setSubject(agent.clientId).setJti(randomUUID())
-      .setIssuedAt(now - 600).setExpirationTime(now - 300)
+      .setIssuer(issuer)
+      .setAudience(`${issuer}/mcp/docs`)
+      .setSubject(agent.clientId)
+      .setJti(randomUUID())
+      .setIssuedAt(now - 600)
+      .setExpirationTime(now - 300)
       .sign(signer.key);
   }
 
@@ -174,7 +271,12 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   }
 
   /** One HTTP exchange the SDK client made (discovery, token, MCP). */
-  interface Seen { method: string; path: string; status: number; wwwAuthenticate: string | null }
+  interface Seen {
+    method: string;
+    path: string;
+    status: number;
+    wwwAuthenticate: string | null;
+  }
 
   /**
    * An MCP SDK client that starts with no token and no knowledge of Mandate:
@@ -183,15 +285,37 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
    * server's RFC 9728 metadata and Mandate's RFC 8414 metadata, then mints
    * with client_credentials and a signed client assertion.
    */
-  async function sdkClient(slug: string, scope: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport; provider: PrivateKeyJwtProvider; seen: Seen[] }> {
+  async function sdkClient(
+    slug: string,
+    scope: string,
+  ): Promise<{
+    client: Client;
+    transport: StreamableHTTPClientTransport;
+    provider: PrivateKeyJwtProvider;
+    seen: Seen[];
+  }> {
     const seen: Seen[] = [];
     const recording: FetchLike = async (url, init) => {
       const r = await fetch(url, init);
-      seen.push({ method: init?.method ?? "GET", path: new URL(String(url)).pathname, status: r.status, wwwAuthenticate: r.headers.get("www-authenticate") });
+      seen.push({
+        method: init?.method ?? "GET",
+        path: new URL(String(url)).pathname,
+        status: r.status,
+        wwwAuthenticate: r.headers.get("www-authenticate"),
+      });
       return r;
     };
-    const provider = new PrivateKeyJwtProvider({ clientId: agent.clientId, privateKey: agent.jwk, algorithm: "ES256", scope, expectedIssuer: issuer });
-    const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/${slug}`), { authProvider: provider, fetch: recording });
+    const provider = new PrivateKeyJwtProvider({
+      clientId: agent.clientId,
+      privateKey: agent.jwk,
+      algorithm: "ES256",
+      scope,
+      expectedIssuer: issuer,
+    });
+    const transport = new StreamableHTTPClientTransport(new URL(`${issuer}/mcp/${slug}`), {
+      authProvider: provider,
+      fetch: recording,
+    });
     const c = new Client({ name: "gateway-test-agent", version: "1.0.0" });
     await c.connect(transport);
     return { client: c, transport, provider, seen };
@@ -206,7 +330,11 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
   /** Every tools/call the upstream received, by tool name. */
   const upstreamCalls = (s: McpTestServer, tool: string) =>
-    s.messages.filter((m) => (m as { method?: string; params?: { name?: string } }).method === "tools/call" && (m as { params?: { name?: string } }).params?.name === tool).length;
+    s.messages.filter(
+      (m) =>
+        (m as { method?: string; params?: { name?: string } }).method === "tools/call" &&
+        (m as { params?: { name?: string } }).params?.name === tool,
+    ).length;
 
   // ───────────── discovery
 
@@ -222,9 +350,20 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect((await fetch(`${issuer}/.well-known/oauth-protected-resource/mcp/nope`)).status).toBe(404);
 
     // Mandate's RFC 8414 metadata, as MCP clients read it: the authorization code flow, for interactive clients.
-    const asMeta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
-    expect(asMeta).toMatchObject({ issuer, authorization_endpoint: `${issuer}/oauth/authorize`, response_types_supported: ["code"], code_challenge_methods_supported: ["S256"] });
-    const authorize = await fetch(`${issuer}/oauth/authorize?response_type=code&client_id=${agent.clientId}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`, { redirect: "manual" });
+    const asMeta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(asMeta).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      response_types_supported: ["code"],
+      code_challenge_methods_supported: ["S256"],
+    });
+    const authorize = await fetch(
+      `${issuer}/oauth/authorize?response_type=code&client_id=${agent.clientId}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`,
+      { redirect: "manual" },
+    );
     // Never a redirect to an unregistered URI (RFC 6749 §4.1.2.1); an autonomous agent is no interactive client.
     expect(authorize.status).toBe(400);
     expect(authorize.headers.get("location")).toBeNull();
@@ -233,7 +372,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     const before = docs.requests.length;
     const r = await post("docs", call("read_doc"));
     expect(r.status).toBe(401);
-    expect(r.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/docs"`);
+    expect(r.headers.get("www-authenticate")).toBe(
+      `Bearer resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/docs"`,
+    );
     expect(docs.requests.length).toBe(before);
   });
 
@@ -245,11 +386,15 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       // The discovery path the SDK took: challenged, then RFC 9728, then RFC 8414, then the token endpoint.
       const first = seen[0]!;
       expect(first).toMatchObject({ method: "POST", path: "/mcp/docs", status: 401 });
-      expect(first.wwwAuthenticate).toContain(`resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/docs"`);
+      expect(first.wwwAuthenticate).toContain(
+        `resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/docs"`,
+      );
       const paths = seen.map((s) => `${s.status} ${s.path}`);
       const at = (p: string) => paths.indexOf(p);
       expect(at("200 /.well-known/oauth-protected-resource/mcp/docs")).toBeGreaterThan(0);
-      expect(at("200 /.well-known/oauth-authorization-server")).toBeGreaterThan(at("200 /.well-known/oauth-protected-resource/mcp/docs"));
+      expect(at("200 /.well-known/oauth-authorization-server")).toBeGreaterThan(
+        at("200 /.well-known/oauth-protected-resource/mcp/docs"),
+      );
       expect(at("200 /oauth/token")).toBeGreaterThan(at("200 /.well-known/oauth-authorization-server"));
       expect(claimsOf(provider)).toMatchObject({ aud: `${issuer}/mcp/docs`, scope: "docs.read" });
 
@@ -270,9 +415,16 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   it("refuses the SDK client's out-of-scope call with 403 insufficient_scope and never forwards it", async () => {
     const { client: c, seen } = await sdkClient("docs", "docs.read");
     try {
-      const before = { write: upstreamCalls(docs, "write_doc"), admin: upstreamCalls(docs, "admin_doc"), messages: docs.messages.length };
+      const before = {
+        write: upstreamCalls(docs, "write_doc"),
+        admin: upstreamCalls(docs, "admin_doc"),
+        messages: docs.messages.length,
+      };
       // The SDK answers insufficient_scope by re-authorising once (its provider's scope is fixed), then gives up.
-      const refused = await c.callTool({ name: "write_doc", arguments: { id: "d1" } }).then(() => null, (e: unknown) => e);
+      const refused = await c.callTool({ name: "write_doc", arguments: { id: "d1" } }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(refused).toBeInstanceOf(StreamableHTTPError);
       expect((refused as StreamableHTTPError).code).toBe(403);
       const challenges = seen.filter((s) => s.status === 403).map((s) => s.wwwAuthenticate);
@@ -285,7 +437,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       expect(upstreamCalls(docs, "admin_doc")).toBe(before.admin);
       expect(docs.messages.length).toBe(before.messages);
       // Still usable for what it may do.
-      expect((await c.callTool({ name: "read_doc", arguments: {} })).content).toEqual([{ type: "text", text: "read_doc called" }]);
+      expect((await c.callTool({ name: "read_doc", arguments: {} })).content).toEqual([
+        { type: "text", text: "read_doc called" },
+      ]);
     } finally {
       await c.close();
     }
@@ -296,7 +450,10 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     try {
       await c.callTool({ name: "read_doc", arguments: {} });
       const old = claimsOf(provider);
-      await db.agentSession.update({ where: { id: old.sid }, data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" } });
+      await db.agentSession.update({
+        where: { id: old.sid },
+        data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" },
+      });
       revocationBus.onRevoked(old.sid);
       const before = upstreamCalls(docs, "read_doc");
       const seenBefore = seen.length;
@@ -344,7 +501,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       let progressed!: () => void;
       const progress = new Promise<void>((r) => (progressed = r));
       let settled = false;
-      const result = c.callTool({ name: "watch", arguments: { topic: "deploys" } }, undefined, { onprogress: () => progressed() }).finally(() => (settled = true));
+      const result = c
+        .callTool({ name: "watch", arguments: { topic: "deploys" } }, undefined, { onprogress: () => progressed() })
+        .finally(() => (settled = true));
       await progress;
       // The upstream handler is still blocked on `release`: the event was relayed before the response ended.
       expect(settled).toBe(false);
@@ -382,9 +541,20 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
   it("passes everything that is not a tool call through unchanged (initialize, ping, notifications)", async () => {
     const { token } = await mint("docs", "docs.read");
-    const init = await post("docs", { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }, bearer(token));
+    const init = await post(
+      "docs",
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+      },
+      bearer(token),
+    );
     expect(init.status).toBe(200);
-    expect(((await init.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe("mandate-test-server");
+    expect(((await init.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe(
+      "mandate-test-server",
+    );
     const ping = await post("docs", { jsonrpc: "2.0", id: 2, method: "ping" }, bearer(token));
     expect(await ping.json()).toEqual({ jsonrpc: "2.0", id: 2, result: {} });
     const note = await post("docs", { jsonrpc: "2.0", method: "notifications/initialized" }, bearer(token));
@@ -404,8 +574,14 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       expect(docs.messages.at(-1)).toEqual(message);
       return r;
     };
-    await forwarded({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7, reason: "user gave up" } }, 202);
-    await forwarded({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: "p", progress: 1 } }, 202);
+    await forwarded(
+      { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7, reason: "user gave up" } },
+      202,
+    );
+    await forwarded(
+      { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: "p", progress: 1 } },
+      202,
+    );
     // A client's answer to a server request (sampling, elicitation) has no method.
     await forwarded({ jsonrpc: "2.0", id: "server-req-1", result: { action: "decline" } }, 202);
     // What the upstream answers, the client gets — byte for byte the JSON a direct call returns.
@@ -414,7 +590,12 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
       const via = await forwarded(message, 200);
       const direct = await fetch(docs.url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${DOCS_SECRET}` },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2025-06-18",
+          authorization: `Bearer ${DOCS_SECRET}`,
+        },
         body: JSON.stringify(message),
       });
       expect(await via.json(), method).toEqual(await direct.json());
@@ -435,7 +616,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     await transport.terminateSession();
     await c.close();
     expect(saw("DELETE")).toBe(true);
-    expect(notes.requests.filter((h) => h[":method"] === "POST" && h["mcp-session-id"] === sid).length).toBeGreaterThanOrEqual(2);
+    expect(
+      notes.requests.filter((h) => h[":method"] === "POST" && h["mcp-session-id"] === sid).length,
+    ).toBeGreaterThanOrEqual(2);
     // No credential configured for Notes: the upstream gets no Authorization at all, never the client's.
     expect(notes.authorizations.every((a) => a === undefined)).toBe(true);
   });
@@ -453,7 +636,16 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(((await batch.json()) as { error: { code: number } }).error.code).toBe(-32600);
     const notRpc = await post("docs", { hello: "world" }, bearer(token));
     expect(notRpc.status).toBe(400);
-    const big = await post("docs", { jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "read_doc", arguments: { note: "x".repeat(1024 * 1024) } } }, bearer(token));
+    const big = await post(
+      "docs",
+      {
+        jsonrpc: "2.0",
+        id: 9,
+        method: "tools/call",
+        params: { name: "read_doc", arguments: { note: "x".repeat(1024 * 1024) } },
+      },
+      bearer(token),
+    );
     expect(big.status).toBe(413);
     expect(docs.requests.length).toBe(before);
   });
@@ -463,10 +655,21 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     const before = docs.requests.length;
     const url = new URL(`${issuer}/mcp/docs`);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        url,
+        {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       const chunk = Buffer.alloc(64 * 1024, "x");
       req.write('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_doc","arguments":{"note":"');
@@ -481,9 +684,14 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   it("refuses an unauthenticated GET stream or DELETE with 401, without forwarding", async () => {
     const before = notes.requests.length;
     for (const method of ["GET", "DELETE"]) {
-      const r = await fetch(`${issuer}/mcp/notes`, { method, headers: { accept: "text/event-stream", "mcp-session-id": "guessed-session" } });
+      const r = await fetch(`${issuer}/mcp/notes`, {
+        method,
+        headers: { accept: "text/event-stream", "mcp-session-id": "guessed-session" },
+      });
       expect(r.status, method).toBe(401);
-      expect(r.headers.get("www-authenticate"), method).toBe(`Bearer resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/notes"`);
+      expect(r.headers.get("www-authenticate"), method).toBe(
+        `Bearer resource_metadata="${issuer}/.well-known/oauth-protected-resource/mcp/notes"`,
+      );
     }
     expect(notes.requests.length).toBe(before);
   });
@@ -513,7 +721,10 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
   it("refuses a session revoked in the store on its next call (poll), and one announced on the bus at once", async () => {
     const a = await mint("docs", "docs.read");
     expect((await post("docs", call("read_doc"), bearer(a.token))).status).toBe(200);
-    await db.agentSession.update({ where: { id: a.sid }, data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" } });
+    await db.agentSession.update({
+      where: { id: a.sid },
+      data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" },
+    });
     let status = 200;
     for (let i = 0; i < 40 && status !== 401; i++) {
       await new Promise((r) => setTimeout(r, 25));
@@ -534,7 +745,10 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect((await post("docs", call("read_doc"), bearer(b.token))).status).toBe(200);
     const before = docs.calls.length;
     // As the console does: commit, then announce; the next request comes before any poll could see it.
-    await db.agentSession.update({ where: { id: b.sid }, data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" } });
+    await db.agentSession.update({
+      where: { id: b.sid },
+      data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" },
+    });
     revocationBus.onRevoked(b.sid);
     const r = await post("docs", call("read_doc"), bearer(b.token));
     expect(r.status).toBe(401);
@@ -548,7 +762,14 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
 
   it("streams an SSE response: the first event arrives before the tool has finished", async () => {
     const { token } = await mint("live", "live.watch");
-    const r = await post("live", { ...call("watch", { topic: "deploys" }), params: { name: "watch", arguments: { topic: "deploys" }, _meta: { progressToken: "p1" } } }, bearer(token));
+    const r = await post(
+      "live",
+      {
+        ...call("watch", { topic: "deploys" }),
+        params: { name: "watch", arguments: { topic: "deploys" }, _meta: { progressToken: "p1" } },
+      },
+      bearer(token),
+    );
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toContain("text/event-stream");
     const reader = r.body!.getReader();
@@ -562,7 +783,8 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(text).toContain("notifications/progress");
     expect(text).not.toContain("watch done"); // still held upstream
     release();
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      text += decoder.decode(chunk.value, { stream: true });
     expect(text).toContain("watch done");
   });
 
@@ -573,12 +795,16 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     const reader = r.body!.getReader();
     await reader.read(); // the first event: the stream is open
     expect(gateway.streams.size).toBe(1);
-    await db.agentSession.update({ where: { id: sid }, data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" } });
+    await db.agentSession.update({
+      where: { id: sid },
+      data: { status: "revoked", revokedAt: new Date(), revokedReason: "test" },
+    });
     revocationBus.onRevoked(sid);
     // The gateway cuts the stream: the reader ends (or errors) without the tool's answer.
     let rest = "";
     try {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        rest += new TextDecoder().decode(chunk.value);
     } catch {
       // a cut connection surfaces as an error on some runtimes
     }
@@ -612,7 +838,14 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(called).toHaveLength(1);
     expect(refused).toHaveLength(1);
     // The agent by its id and name, as every other event names it; the agent, person and server ids beside the tool.
-    expect(called[0]).toMatchObject({ actorType: "agent", actorId: ids.agent, actorLabel: "Gateway agent", targetType: "tool", targetId: ids.readDoc, decision: "allow" });
+    expect(called[0]).toMatchObject({
+      actorType: "agent",
+      actorId: ids.agent,
+      actorLabel: "Gateway agent",
+      targetType: "tool",
+      targetId: ids.readDoc,
+      decision: "allow",
+    });
     expect(called[0]).toMatchObject({ agentId: ids.agent, serverId: ids.docs, personId: null });
     const detail = called[0]!.detail as Record<string, unknown>;
     expect(detail).toMatchObject({ server: ids.docs, tool: "read_doc", clientId: agent.clientId });
@@ -620,7 +853,9 @@ describe.each(PROVIDERS)("MCP gateway on %s", (provider) => {
     expect(detail).not.toHaveProperty("upstreamStatus");
     expect(typeof (refused[0]!.detail as Record<string, unknown>).latencyMs).toBe("number");
     // argumentLogging "hash" on Docs: an HMAC of the canonical JSON under the server's key, never the values.
-    expect(detail.argumentsHmacSha256).toBe(createHmac("sha256", argumentHashKey()).update(canonicalJson(args)).digest("hex"));
+    expect(detail.argumentsHmacSha256).toBe(
+      createHmac("sha256", argumentHashKey()).update(canonicalJson(args)).digest("hex"),
+    );
     expect(detail).not.toHaveProperty("argumentsSha256");
     expect(JSON.stringify(detail)).not.toContain("private");
     expect(refused[0]).toMatchObject({ decision: "deny", reason: "insufficient_scope: write_doc requires docs.write" });

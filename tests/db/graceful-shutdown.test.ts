@@ -66,8 +66,11 @@ describe.each(PROVIDERS)("graceful shutdown on %s", (provider) => {
     fetch(`${instance.url}/mcp/docs`, {
       method: "POST",
       headers: {
-        "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18",
-        authorization: `Bearer ${token}`, "x-request-id": requestId,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token}`,
+        "x-request-id": requestId,
       },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: tool, arguments: {} } }),
     });
@@ -101,7 +104,12 @@ describe.each(PROVIDERS)("graceful shutdown on %s", (provider) => {
     // Everything it had accepted is in the store: the call's event, the queued refusals, the session's counter.
     const events = await db.auditEvent.findMany({ where: { requestId: { in: [slowId, ...refusals] } } });
     expect(events.filter((e) => e.action === "tool.called").map((e) => e.requestId)).toEqual([slowId]);
-    expect(events.filter((e) => e.action === "tool.call_refused").map((e) => e.requestId).sort()).toEqual([...refusals].sort());
+    expect(
+      events
+        .filter((e) => e.action === "tool.call_refused")
+        .map((e) => e.requestId)
+        .sort(),
+    ).toEqual([...refusals].sort());
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: t.sid } })).toolCallCount).toBe(1);
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { createDb, type Db } from "@/lib/db/client";
-import { bindPerson, decideConsent, issueAuthorizationCode, loadAuthorization, refuseAuthorization, type PersonSignIn } from "@/lib/interactive/consent";
+import {
+  bindPerson,
+  decideConsent,
+  issueAuthorizationCode,
+  loadAuthorization,
+  refuseAuthorization,
+  type PersonSignIn,
+} from "@/lib/interactive/consent";
 import { setRegistrationPolicy } from "@/lib/interactive/registration-policy";
 import { clearClientMetadataCache } from "@/lib/oauth/client-metadata-document";
 import type { OAuthContext } from "@/lib/oauth/context";
@@ -58,15 +65,29 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
   };
   const authorize = (params: Record<string, string | undefined>) => fetch(authorizeUrl(params), { redirect: "manual" });
   const goodParams = (challenge: string, extra: Record<string, string | undefined> = {}) => ({
-    response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: "S256",
-    state: "st-" + randomBytes(4).toString("hex"), resource: RESOURCE, ...extra,
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    state: "st-" + randomBytes(4).toString("hex"),
+    resource: RESOURCE,
+    ...extra,
   });
   const token = (form: Record<string, string>) =>
-    fetch(`${issuer}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
-  const audit = (action: string) => db.auditEvent.findMany({ where: { action }, orderBy: [{ stream: "asc" }, { seq: "asc" }] });
+    fetch(`${issuer}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form),
+    });
+  const audit = (action: string) =>
+    db.auditEvent.findMany({ where: { action }, orderBy: [{ stream: "asc" }, { seq: "asc" }] });
 
   /** Authorize → console consent as `person` → the code on the redirect URI. */
-  async function codeFor(person: PersonSignIn, scope?: string): Promise<{ code: string; verifier: string; state: string }> {
+  async function codeFor(
+    person: PersonSignIn,
+    scope?: string,
+  ): Promise<{ code: string; verifier: string; state: string }> {
     const { verifier, challenge } = pkce();
     const params = goodParams(challenge, { scope });
     const res = await authorize(params);
@@ -81,7 +102,15 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     return { code: back.searchParams.get("code")!, verifier, state: params.state };
   }
   const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) =>
-    token({ grant_type: "authorization_code", client_id: clientId, code, code_verifier: verifier, redirect_uri: REDIRECT, resource: RESOURCE, ...extra });
+    token({
+      grant_type: "authorization_code",
+      client_id: clientId,
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      resource: RESOURCE,
+      ...extra,
+    });
 
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
@@ -94,7 +123,14 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     clientId = `${host.origin}/oauth/client.json`;
     host.serve("/oauth/client.json", {
       headers: { "cache-control": "max-age=600" },
-      body: JSON.stringify({ client_id: clientId, client_name: "Acme IDE", client_uri: "https://ide.acme.example", redirect_uris: [REDIRECT], grant_types: ["authorization_code", "refresh_token"], token_endpoint_auth_method: "none" }),
+      body: JSON.stringify({
+        client_id: clientId,
+        client_name: "Acme IDE",
+        client_uri: "https://ide.acme.example",
+        redirect_uris: [REDIRECT],
+        grant_types: ["authorization_code", "refresh_token"],
+        token_endpoint_auth_method: "none",
+      }),
     });
     clearClientMetadataCache();
 
@@ -102,10 +138,18 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     const b = await db.user.create({ data: { email: "bob@acme.example", displayName: "Bob" } });
     alice = { userId: a.id, email: a.email, signedInAt: new Date() };
     bob = { userId: b.id, email: b.email, signedInAt: new Date() };
-    const docs = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" } });
-    const read = await db.tool.create({ data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-    const write = await db.tool.create({ data: { serverId: docs.id, name: "write_doc", scope: "docs.write", risk: "write", status: "approved" } });
-    const ent = await db.entitlement.create({ data: { name: "docs-rw", serverId: docs.id, tools: { create: [{ toolId: read.id }, { toolId: write.id }] } } });
+    const docs = await db.mcpServer.create({
+      data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" },
+    });
+    const read = await db.tool.create({
+      data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" },
+    });
+    const write = await db.tool.create({
+      data: { serverId: docs.id, name: "write_doc", scope: "docs.write", risk: "write", status: "approved" },
+    });
+    const ent = await db.entitlement.create({
+      data: { name: "docs-rw", serverId: docs.id, tools: { create: [{ toolId: read.id }, { toolId: write.id }] } },
+    });
     entitlementId = ent.id;
     await db.assignment.create({ data: { entitlementId, principalType: "user", userId: a.id, justification: "test" } });
   });
@@ -123,15 +167,29 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
   });
 
   it("discovery advertises the authorization code flow with S256, client ID metadata documents, and no registration endpoint while it is off", async () => {
-    const meta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const meta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(meta).toMatchObject({
-      authorization_endpoint: `${issuer}/oauth/authorize`, response_types_supported: ["code"], code_challenge_methods_supported: ["S256"],
-      client_id_metadata_document_supported: true, authorization_response_iss_parameter_supported: true,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      response_types_supported: ["code"],
+      code_challenge_methods_supported: ["S256"],
+      client_id_metadata_document_supported: true,
+      authorization_response_iss_parameter_supported: true,
     });
     expect(meta.grant_types_supported).toEqual(expect.arrayContaining(["authorization_code", "refresh_token"]));
     expect(meta.token_endpoint_auth_methods_supported).toContain("none");
     expect(meta).not.toHaveProperty("registration_endpoint");
-    expect((await fetch(`${issuer}/oauth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${issuer}/oauth/register`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it("an unknown client becomes an interactive agent pending approval, and nobody can use it until it is approved", async () => {
@@ -140,7 +198,14 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     expect(res.headers.get("location")).toBeNull();
     expect(await res.text()).toContain("unauthorized_client");
     const agent = await db.agent.findUniqueOrThrow({ where: { clientId } });
-    expect(agent).toMatchObject({ kind: "interactive", status: "pending", authMethod: "none", registration: "cimd", name: "Acme IDE", redirectUris: REDIRECT });
+    expect(agent).toMatchObject({
+      kind: "interactive",
+      status: "pending",
+      authMethod: "none",
+      registration: "cimd",
+      name: "Acme IDE",
+      redirectUris: REDIRECT,
+    });
     expect((await audit("agent.registered")).map((e) => e.targetId)).toContain(agent.id);
     const refused = await audit("authorization.refused");
     expect(refused.at(-1)).toMatchObject({ actorId: agent.id, decision: "deny" });
@@ -148,7 +213,9 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
 
     // Approved, and granted the docs entitlement (the client's side of the intersection).
     await db.agent.update({ where: { id: agent.id }, data: { status: "active", approvedAt: new Date() } });
-    await db.assignment.create({ data: { entitlementId, principalType: "agent", agentId: agent.id, justification: "approved client" } });
+    await db.assignment.create({
+      data: { entitlementId, principalType: "agent", agentId: agent.id, justification: "approved client" },
+    });
     expect((await authorize(goodParams(pkce().challenge))).status).toBe(303);
   });
 
@@ -185,21 +252,37 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
   it("issues a code only to a signed-in person with access, and redeems it once for an access token and a refresh token", async () => {
     const { code, verifier } = await codeFor(alice);
     expect((await audit("authorization.signed_in")).at(-1)).toMatchObject({ actorId: alice.userId });
-    expect((await audit("authorization.code_issued")).at(-1)).toMatchObject({ actorId: alice.userId, decision: "allow" });
+    expect((await audit("authorization.code_issued")).at(-1)).toMatchObject({
+      actorId: alice.userId,
+      decision: "allow",
+    });
 
     const res = await redeem(code, verifier);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { access_token: string; refresh_token: string; scope: string; expires_in: number };
+    const body = (await res.json()) as {
+      access_token: string;
+      refresh_token: string;
+      scope: string;
+      expires_in: number;
+    };
     expect(body.scope).toBe("docs.read docs.write");
     expect(body.refresh_token).toMatch(/^mrt_/);
     const claims = decodeJwt(body.access_token);
-    expect(claims).toMatchObject({ sub: alice.userId, aud: RESOURCE, client_id: clientId, iss: issuer, scope: "docs.read docs.write" });
+    expect(claims).toMatchObject({
+      sub: alice.userId,
+      aud: RESOURCE,
+      client_id: clientId,
+      iss: issuer,
+      scope: "docs.read docs.write",
+    });
     const session = await db.agentSession.findUniqueOrThrow({ where: { id: claims.sid as string } });
     expect(session).toMatchObject({ userId: alice.userId, grantType: "authorization_code", status: "active" });
     const tokens = await db.issuedToken.findMany({ where: { sessionId: session.id }, orderBy: { kind: "asc" } });
     expect(tokens.map((t) => t.kind).sort()).toEqual(["access_token", "refresh_token"]);
     // The store keeps the refresh token's hash, never the token.
-    expect(tokens.find((t) => t.kind === "refresh_token")!.jti).toBe(createHash("sha256").update(body.refresh_token).digest("hex"));
+    expect(tokens.find((t) => t.kind === "refresh_token")!.jti).toBe(
+      createHash("sha256").update(body.refresh_token).digest("hex"),
+    );
     const minted = (await audit("token.minted")).at(-1)!;
     expect(minted).toMatchObject({ sessionId: session.id, reason: "Authorization code redeemed" });
 
@@ -209,7 +292,12 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     expect(((await replay.json()) as { error: string }).error).toBe("invalid_grant");
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("revoked");
     expect((await audit("token.reuse_detected")).at(-1)).toMatchObject({ sessionId: session.id, decision: "deny" });
-    const refreshed = await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: body.refresh_token, resource: RESOURCE });
+    const refreshed = await token({
+      grant_type: "refresh_token",
+      client_id: clientId,
+      refresh_token: body.refresh_token,
+      resource: RESOURCE,
+    });
     expect(refreshed.status).toBe(400);
   });
 
@@ -217,8 +305,16 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     const { code, verifier } = await codeFor(alice);
     const error = async (r: Response) => ((await r.json()) as { error: string }).error;
     expect(await error(await redeem(code, pkce().verifier))).toBe("invalid_grant");
-    expect(await error(await redeem(code, verifier, { redirect_uri: "http://127.0.0.1:47123/other" }))).toBe("invalid_grant");
-    const noResource = await token({ grant_type: "authorization_code", client_id: clientId, code, code_verifier: verifier, redirect_uri: REDIRECT });
+    expect(await error(await redeem(code, verifier, { redirect_uri: "http://127.0.0.1:47123/other" }))).toBe(
+      "invalid_grant",
+    );
+    const noResource = await token({
+      grant_type: "authorization_code",
+      client_id: clientId,
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+    });
     expect(await error(noResource)).toBe("invalid_target");
     // None of those spent the code.
     expect((await redeem(code, verifier)).status).toBe(200);
@@ -228,46 +324,91 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     const { code, verifier } = await codeFor(alice);
     const first = (await (await redeem(code, verifier)).json()) as { refresh_token: string; access_token: string };
     const sid = decodeJwt(first.access_token).sid as string;
-    const r1 = await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: first.refresh_token, resource: RESOURCE });
+    const r1 = await token({
+      grant_type: "refresh_token",
+      client_id: clientId,
+      refresh_token: first.refresh_token,
+      resource: RESOURCE,
+    });
     expect(r1.status).toBe(200);
     const second = (await r1.json()) as { refresh_token: string; access_token: string };
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(decodeJwt(second.access_token).sid).toBe(sid);
     expect((await audit("token.minted")).at(-1)!.reason).toBe("Refresh token redeemed and rotated");
 
-    const reuse = await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: first.refresh_token, resource: RESOURCE });
+    const reuse = await token({
+      grant_type: "refresh_token",
+      client_id: clientId,
+      refresh_token: first.refresh_token,
+      resource: RESOURCE,
+    });
     expect(reuse.status).toBe(400);
     expect(((await reuse.json()) as { error: string }).error).toBe("invalid_grant");
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: sid } })).status).toBe("revoked");
     expect((await audit("token.reuse_detected")).at(-1)).toMatchObject({ sessionId: sid });
     // The family is dead: the newest refresh token too.
-    expect((await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: second.refresh_token, resource: RESOURCE })).status).toBe(400);
+    expect(
+      (
+        await token({
+          grant_type: "refresh_token",
+          client_id: clientId,
+          refresh_token: second.refresh_token,
+          resource: RESOURCE,
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("revoking the session (console, API, kill switch) kills its refresh token at once", async () => {
     const { code, verifier } = await codeFor(alice);
     const body = (await (await redeem(code, verifier)).json()) as { refresh_token: string; access_token: string };
-    await revokeSessions(db, admin, { sessionIds: [decodeJwt(body.access_token).sid as string], reason: "incident drill" });
-    const res = await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: body.refresh_token, resource: RESOURCE });
+    await revokeSessions(db, admin, {
+      sessionIds: [decodeJwt(body.access_token).sid as string],
+      reason: "incident drill",
+    });
+    const res = await token({
+      grant_type: "refresh_token",
+      client_id: clientId,
+      refresh_token: body.refresh_token,
+      resource: RESOURCE,
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringContaining("revoked") });
+    expect(await res.json()).toMatchObject({
+      error: "invalid_grant",
+      error_description: expect.stringContaining("revoked"),
+    });
   });
 
   it("ends refresh when re-authentication is due, and sends the person back to sign in", async () => {
     await db.entitlement.update({ where: { id: entitlementId }, data: { reauthIntervalSeconds: 600 } });
     try {
       const { code, verifier } = await codeFor(alice);
-      const body = (await (await redeem(code, verifier)).json()) as { refresh_token: string; access_token: string; refresh_token_expires_in: number };
+      const body = (await (await redeem(code, verifier)).json()) as {
+        refresh_token: string;
+        access_token: string;
+        refresh_token_expires_in: number;
+      };
       expect(body.refresh_token_expires_in).toBeLessThanOrEqual(600);
-      await db.agentSession.update({ where: { id: decodeJwt(body.access_token).sid as string }, data: { reauthDueAt: new Date(Date.now() - 1000) } });
-      const res = await token({ grant_type: "refresh_token", client_id: clientId, refresh_token: body.refresh_token, resource: RESOURCE });
+      await db.agentSession.update({
+        where: { id: decodeJwt(body.access_token).sid as string },
+        data: { reauthDueAt: new Date(Date.now() - 1000) },
+      });
+      const res = await token({
+        grant_type: "refresh_token",
+        client_id: clientId,
+        refresh_token: body.refresh_token,
+        resource: RESOURCE,
+      });
       expect(await res.json()).toMatchObject({ error: "invalid_grant" });
       // A sign-in older than the interval is not enough for a new authorization either.
       const old = { ...alice, signedInAt: new Date(Date.now() - 3600_000) };
       const started = await authorize(goodParams(pkce().challenge));
       const id = started.headers.get("location")!.replace("/authorize/", "");
       await bindPerson(db, id, old);
-      expect(await decideConsent(db, (await loadAuthorization(db, id))!, old)).toMatchObject({ ok: false, reason: "reauthenticate" });
+      expect(await decideConsent(db, (await loadAuthorization(db, id))!, old)).toMatchObject({
+        ok: false,
+        reason: "reauthenticate",
+      });
     } finally {
       await db.entitlement.update({ where: { id: entitlementId }, data: { reauthIntervalSeconds: null } });
     }
@@ -281,7 +422,10 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     const consent = await decideConsent(db, view, bob);
     expect(consent).toMatchObject({ ok: false, reason: "no_access" });
     await expect(issueAuthorizationCode(db, id, bob, issuer)).rejects.toThrow(/no access/);
-    const { redirectTo } = await refuseAuthorization(db, id, bob, issuer, { error: "access_denied", description: "no access" });
+    const { redirectTo } = await refuseAuthorization(db, id, bob, issuer, {
+      error: "access_denied",
+      description: "no access",
+    });
     expect(new URL(redirectTo).searchParams.get("error")).toBe("access_denied");
     expect((await audit("authorization.refused")).at(-1)).toMatchObject({ actorId: bob.userId, targetId: id });
     // Another person cannot take over a request already bound to Bob.
@@ -299,7 +443,9 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
     expect((await audit("authorization.refused")).at(-1)!.reason).toMatch(/invalid_client: .*not a public address/);
 
     const hugeId = `${host.origin}/huge.json`;
-    host.serve("/huge.json", { body: JSON.stringify({ client_id: hugeId, redirect_uris: [REDIRECT], padding: "x".repeat(64 * 1024) }) });
+    host.serve("/huge.json", {
+      body: JSON.stringify({ client_id: hugeId, redirect_uris: [REDIRECT], padding: "x".repeat(64 * 1024) }),
+    });
     const huge = await authorize({ ...goodParams(pkce().challenge), client_id: hugeId });
     expect(huge.status).toBe(400);
     expect(await huge.text()).toContain("invalid_client");
@@ -310,18 +456,33 @@ describe.each(PROVIDERS)("interactive clients on %s", (provider) => {
   it("registers clients dynamically only once an admin switches it on, pending approval", async () => {
     await setRegistrationPolicy(db, admin, { dynamicRegistration: true, autoApprove: [] });
     try {
-      const meta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      const meta = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(meta.registration_endpoint).toBe(`${issuer}/oauth/register`);
       const res = await fetch(`${issuer}/oauth/register`, {
-        method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ client_name: "CLI tool", redirect_uris: ["http://127.0.0.1:5555/cb"], token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"] }),
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          client_name: "CLI tool",
+          redirect_uris: ["http://127.0.0.1:5555/cb"],
+          token_endpoint_auth_method: "none",
+          grant_types: ["authorization_code", "refresh_token"],
+        }),
       });
       expect(res.status).toBe(201);
       const reg = (await res.json()) as { client_id: string; client_secret?: string };
       expect(reg.client_secret).toBeUndefined();
-      expect(await db.agent.findUniqueOrThrow({ where: { clientId: reg.client_id } })).toMatchObject({ status: "pending", kind: "interactive", registration: "dcr" });
+      expect(await db.agent.findUniqueOrThrow({ where: { clientId: reg.client_id } })).toMatchObject({
+        status: "pending",
+        kind: "interactive",
+        registration: "dcr",
+      });
       const bad = await fetch(`${issuer}/oauth/register`, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: ["http://evil.example/cb"] }),
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ redirect_uris: ["http://evil.example/cb"] }),
       });
       expect(await bad.json()).toMatchObject({ error: "invalid_redirect_uri" });
     } finally {

@@ -85,7 +85,8 @@ describe.each(PROVIDERS)("migrations on %s", (provider) => {
     const created = new Set<string>();
     for (const name of local) {
       const sql = await readFile(join(migrationsDir(provider), name, "migration.sql"), "utf8");
-      for (const m of sql.matchAll(/CREATE\s+(?:OR\s+REPLACE\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?/gi)) if (m[1]) created.add(m[1]);
+      for (const m of sql.matchAll(/CREATE\s+(?:OR\s+REPLACE\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?/gi))
+        if (m[1]) created.add(m[1]);
       for (const m of sql.matchAll(/DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?"?(\w+)"?/gi)) if (m[1]) created.delete(m[1]);
     }
     expect(created.size).toBeGreaterThan(0);
@@ -120,12 +121,22 @@ describe.each(PROVIDERS)("migrations on %s", (provider) => {
 
     it("creates a migration that closes the drift, and none when nothing changed", async () => {
       const date = new Date(Date.UTC(2100, 0, 2, 3, 4, 5));
-      const { path } = await createMigration(provider, "Add drift probe", { schema, migrationsDir: dir, serverUrl, date });
+      const { path } = await createMigration(provider, "Add drift probe", {
+        schema,
+        migrationsDir: dir,
+        serverUrl,
+        date,
+      });
       expect(path).toBe(join(dir, "21000102030405_add_drift_probe", "migration.sql"));
       expect(await readFile(path!, "utf8")).toMatch(/CREATE TABLE "DriftProbe"/);
       expect(await readFile(join(dir, "migration_lock.toml"), "utf8")).toContain(`provider = "${provider}"`);
-      expect(await checkDrift(provider, { schema, migrationsDir: dir, serverUrl })).toMatchObject({ inSync: true, script: "" });
-      expect(await createMigration(provider, "again", { schema, migrationsDir: dir, serverUrl })).toEqual({ path: null });
+      expect(await checkDrift(provider, { schema, migrationsDir: dir, serverUrl })).toMatchObject({
+        inSync: true,
+        script: "",
+      });
+      expect(await createMigration(provider, "again", { schema, migrationsDir: dir, serverUrl })).toEqual({
+        path: null,
+      });
     });
   });
 });
@@ -149,7 +160,11 @@ describe("migrate on PostgreSQL", () => {
     const db = await freshDatabase("postgresql", { migrate: false });
     try {
       await db.drop(); // start from no database at all
-      const results = await Promise.all([migrateDatabase(db.config), migrateDatabase(db.config), migrateDatabase(db.config)]);
+      const results = await Promise.all([
+        migrateDatabase(db.config),
+        migrateDatabase(db.config),
+        migrateDatabase(db.config),
+      ]);
       const local = (await readMigrations("postgresql")).migrationDirectories.map((d) => d.path);
       expect(results.flatMap((r) => r.applied).sort()).toEqual(local);
       expect((await recordedMigrations(db.config)).map((m) => m.name)).toEqual(local);

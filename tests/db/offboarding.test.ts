@@ -63,40 +63,102 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     Object.assign(ctx, { issuer });
     idp = await startEnterpriseIdp();
-    upstream = await startMcpTestServer({ requireBearer: UPSTREAM_SECRET, tools: [{ name: "read_doc", input: { id: z.string().optional() } }] });
+    upstream = await startMcpTestServer({
+      requireBearer: UPSTREAM_SECRET,
+      tools: [{ name: "read_doc", input: { id: z.string().optional() } }],
+    });
     scim = scimClient(`${issuer}/scim/v2`, (await createScimToken(db, admin, { name: "Okta" })).token);
 
     // The directory arrives over SCIM; the enterprise IdP's ID tokens carry the same email.
     ids.alice = String((await scim.post("/Users", oktaUser("alice@acme.example", "Alice", "Archer"))).body.id);
     ids.bob = String((await scim.post("/Users", oktaUser("bob@acme.example", "Bob", "Baker"))).body.id);
-    ids.readers = String((await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Docs readers", members: [{ value: ids.alice }, { value: ids.bob }] })).body.id);
-    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, userMatch: "email" } });
+    ids.readers = String(
+      (
+        await scim.post("/Groups", {
+          schemas: [GROUP_SCHEMA],
+          displayName: "Docs readers",
+          members: [{ value: ids.alice }, { value: ids.bob }],
+        })
+      ).body.id,
+    );
+    await db.trustedIdp.create({
+      data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, userMatch: "email" },
+    });
 
     const docs = await db.mcpServer.create({
-      data: { name: "Docs", slug: "docs", resourceUri: resource(), enforcementMode: "gateway", upstreamUrl: upstream.url, authorizationServerIssuer: issuer },
+      data: {
+        name: "Docs",
+        slug: "docs",
+        resourceUri: resource(),
+        enforcementMode: "gateway",
+        upstreamUrl: upstream.url,
+        authorizationServerIssuer: issuer,
+      },
     });
-    await db.mcpServer.update({ where: { id: docs.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(docs.id, UPSTREAM_SECRET) } });
-    const read = await db.tool.create({ data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-    const ent = await db.entitlement.create({ data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } } });
+    await db.mcpServer.update({
+      where: { id: docs.id },
+      data: { upstreamCredentialEnc: sealUpstreamCredential(docs.id, UPSTREAM_SECRET) },
+    });
+    const read = await db.tool.create({
+      data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" },
+    });
+    const ent = await db.entitlement.create({
+      data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } },
+    });
 
     const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
     agentKey = { clientId: "assistant", key: privateKey, kid: "assistant-k1" };
     const publicJwk = { ...(await exportJWK(publicKey)), kid: agentKey.kid, alg: "ES256", use: "sig" };
     // The shared assistant is Bob's; it acts for Alice. Alice owns two agents of her own.
     const assistant = await db.agent.create({
-      data: { clientId: agentKey.clientId, name: "Assistant", kind: "delegated", ownerId: ids.bob, authMethod: "private_key_jwt", jwks: { keys: [publicJwk] }, allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}` },
+      data: {
+        clientId: agentKey.clientId,
+        name: "Assistant",
+        kind: "delegated",
+        ownerId: ids.bob,
+        authMethod: "private_key_jwt",
+        jwks: { keys: [publicJwk] },
+        allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}`,
+      },
     });
     ids.agent = assistant.id;
     await bindAgentToIdp(db, idp.issuer, assistant.id, idp.clientId);
-    const own = (name: string) => db.agent.create({ data: { clientId: name, name, kind: "autonomous", ownerId: ids.alice, authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
+    const own = (name: string) =>
+      db.agent.create({
+        data: {
+          clientId: name,
+          name,
+          kind: "autonomous",
+          ownerId: ids.alice,
+          authMethod: "client_secret_basic",
+          allowedGrantTypes: "client_credentials",
+        },
+      });
     ids.aliceBot = (await own("alice-bot")).id;
     ids.aliceOther = (await own("alice-reporter")).id;
-    await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: assistant.id, justification: "test" } });
-    ids.aliceBotGrant = (await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: ids.aliceBot, justification: "her bot reads docs" } })).id;
+    await db.assignment.create({
+      data: { entitlementId: ent.id, principalType: "agent", agentId: assistant.id, justification: "test" },
+    });
+    ids.aliceBotGrant = (
+      await db.assignment.create({
+        data: {
+          entitlementId: ent.id,
+          principalType: "agent",
+          agentId: ids.aliceBot,
+          justification: "her bot reads docs",
+        },
+      })
+    ).id;
     // Alice reaches docs through her group; she also holds a direct grant that must end when she leaves.
-    await db.assignment.create({ data: { entitlementId: ent.id, principalType: "group", groupId: ids.readers, justification: "test" } });
-    await db.assignment.create({ data: { entitlementId: ent.id, principalType: "user", userId: ids.alice, justification: "direct" } });
-    await db.consoleSession.create({ data: { id: "alice-console", userId: ids.alice, expiresAt: new Date(Date.now() + 3_600_000) } });
+    await db.assignment.create({
+      data: { entitlementId: ent.id, principalType: "group", groupId: ids.readers, justification: "test" },
+    });
+    await db.assignment.create({
+      data: { entitlementId: ent.id, principalType: "user", userId: ids.alice, justification: "direct" },
+    });
+    await db.consoleSession.create({
+      data: { id: "alice-console", userId: ids.alice, expiresAt: new Date(Date.now() + 3_600_000) },
+    });
     await gateway.start();
   });
 
@@ -110,24 +172,47 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
   });
 
   const config = () =>
-    client.discovery(new URL(issuer), agentKey.clientId, undefined, client.PrivateKeyJwt({ key: agentKey.key, kid: agentKey.kid }), { execute: [client.allowInsecureRequests] });
+    client.discovery(
+      new URL(issuer),
+      agentKey.clientId,
+      undefined,
+      client.PrivateKeyJwt({ key: agentKey.key, kid: agentKey.kid }),
+      { execute: [client.allowInsecureRequests] },
+    );
 
   /** Token exchange of the person's real ID token for an ID-JAG, then jwt-bearer for an access token. */
   async function mintFor(person: "alice" | "bob"): Promise<{ jag: string; token: string; sid: string }> {
     const c = await config();
     const jag = await client.genericGrantRequest(c, GRANT_TOKEN_EXCHANGE, {
-      requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: await idp.idToken(person), subject_token_type: TOKEN_TYPE_ID_TOKEN,
-      audience: issuer, resource: resource(), scope: "docs.read",
+      requested_token_type: TOKEN_TYPE_ID_JAG,
+      subject_token: await idp.idToken(person),
+      subject_token_type: TOKEN_TYPE_ID_TOKEN,
+      audience: issuer,
+      resource: resource(),
+      scope: "docs.read",
     });
-    const at = await client.genericGrantRequest(c, GRANT_JWT_BEARER, { assertion: jag.access_token, scope: "docs.read" });
+    const at = await client.genericGrantRequest(c, GRANT_JWT_BEARER, {
+      assertion: jag.access_token,
+      scope: "docs.read",
+    });
     return { jag: jag.access_token, token: at.access_token, sid: String(decodeJwt(at.access_token).sid) };
   }
 
   async function callTool(token: string): Promise<number> {
     const res = await fetch(resource(), {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: {} } }),
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "read_doc", arguments: {} },
+      }),
     });
     await res.text();
     return res.status;
@@ -164,17 +249,25 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
     expect(await introspect(second.token)).toBe(false);
     // Mints of one agent for one person on one server share a session.
     const sessionIds = [...new Set([first.sid, second.sid])];
-    expect(announced.map((r) => ("sessionId" in r ? r.sessionId : null)).sort()).toEqual(expect.arrayContaining(sessionIds));
+    expect(announced.map((r) => ("sessionId" in r ? r.sessionId : null)).sort()).toEqual(
+      expect.arrayContaining(sessionIds),
+    );
     // No new tokens either: neither an ID-JAG minted before, nor a fresh exchange.
-    await expect(client.genericGrantRequest(await config(), GRANT_JWT_BEARER, { assertion: first.jag, scope: "docs.read" })).rejects.toThrow();
+    await expect(
+      client.genericGrantRequest(await config(), GRANT_JWT_BEARER, { assertion: first.jag, scope: "docs.read" }),
+    ).rejects.toThrow();
     await expect(mintFor("alice")).rejects.toThrow();
     // Bob, acting through the same agent, is untouched.
     expect(await callTool(bobs.token)).toBe(200);
 
     const sessions = await db.agentSession.findMany({ where: { userId: ids.alice } });
     expect(sessions.every((s) => s.status === "revoked")).toBe(true);
-    expect(await db.issuedToken.count({ where: { sessionId: { in: sessions.map((s) => s.id) }, revokedAt: null } })).toBe(0);
-    expect((await db.consoleSession.findUniqueOrThrow({ where: { id: "alice-console" } })).endedAt).toBeInstanceOf(Date);
+    expect(
+      await db.issuedToken.count({ where: { sessionId: { in: sessions.map((s) => s.id) }, revokedAt: null } }),
+    ).toBe(0);
+    expect((await db.consoleSession.findUniqueOrThrow({ where: { id: "alice-console" } })).endedAt).toBeInstanceOf(
+      Date,
+    );
     const direct = await db.assignment.findFirstOrThrow({ where: { userId: ids.alice } });
     expect(direct.endedAt).toBeInstanceOf(Date);
     // The group grant is the group's: it stays (Alice no longer gets it, being inactive).
@@ -186,48 +279,103 @@ describe.each(PROVIDERS)("offboarding cascade on %s", (provider) => {
     expect(queue[0]!.formerOwner?.email).toBe("alice@acme.example");
 
     // Every consequence names the directory event it follows from.
-    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "directory.user_deactivated", targetId: ids.alice } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "directory.user_deactivated", targetId: ids.alice },
+    });
     expect(event.actorLabel).toBe("SCIM client Okta");
     const consequences = await db.auditEvent.findMany({
-      where: { action: { in: ["session.revoked", "assignment.ended", "agent.owner_departed"] }, reason: { contains: event.id } },
+      where: {
+        action: { in: ["session.revoked", "assignment.ended", "agent.owner_departed"] },
+        reason: { contains: event.id },
+      },
     });
-    expect(consequences.filter((e) => e.action === "session.revoked").map((e) => e.targetId).sort()).toEqual([...sessionIds].sort());
+    expect(
+      consequences
+        .filter((e) => e.action === "session.revoked")
+        .map((e) => e.targetId)
+        .sort(),
+    ).toEqual([...sessionIds].sort());
     // Through the one revocation path: every revoked session is on the log other instances catch up from.
-    expect((await db.revocationEvent.findMany({ where: { sessionId: { in: sessionIds } } })).map((r) => r.sessionId).sort()).toEqual([...sessionIds].sort());
+    expect(
+      (await db.revocationEvent.findMany({ where: { sessionId: { in: sessionIds } } })).map((r) => r.sessionId).sort(),
+    ).toEqual([...sessionIds].sort());
     for (const e of consequences.filter((c) => c.action === "session.revoked")) {
-      expect(e.detail).toMatchObject({ operation: { kind: "offboarding", userId: ids.alice, directoryEventId: event.id } });
+      expect(e.detail).toMatchObject({
+        operation: { kind: "offboarding", userId: ids.alice, directoryEventId: event.id },
+      });
     }
     expect(consequences.filter((e) => e.action === "assignment.ended").map((e) => e.targetId)).toEqual([direct.id]);
-    expect(consequences.filter((e) => e.action === "agent.owner_departed").map((e) => e.targetId).sort()).toEqual([ids.aliceBot, ids.aliceOther].sort());
+    expect(
+      consequences
+        .filter((e) => e.action === "agent.owner_departed")
+        .map((e) => e.targetId)
+        .sort(),
+    ).toEqual([ids.aliceBot, ids.aliceOther].sort());
 
     // Each live grant of an agent she owned is opened for a one-item access review.
-    const micro = await db.reviewCampaign.findMany({ where: { kind: "micro", trigger: "owner_left" }, include: { items: true } });
+    const micro = await db.reviewCampaign.findMany({
+      where: { kind: "micro", trigger: "owner_left" },
+      include: { items: true },
+    });
     expect(micro.flatMap((c) => c.items.map((i) => i.assignmentId))).toEqual([ids.aliceBotGrant]);
   });
 
   it("suspends ownerless agents after the grace period unless reassigned", async () => {
     const since = (await db.agent.findUniqueOrThrow({ where: { id: ids.aliceBot } })).ownerlessSince!;
-    expect((await sweepOwnerlessAgents(db, { now: new Date(since.getTime() + GRACE_MS - 1000), graceMs: GRACE_MS })).suspended).toEqual([]);
-    await reassignAgentOwner(db, admin, { agentId: ids.aliceOther, ownerId: ids.bob, reason: "Bob takes over reporting" });
-    await expect(reassignAgentOwner(db, admin, { agentId: ids.aliceBot, ownerId: ids.alice, reason: "back to a leaver" })).rejects.toThrow(/deactivated/);
-    const swept = await sweepOwnerlessAgents(db, { now: new Date(since.getTime() + GRACE_MS + 1000), graceMs: GRACE_MS });
+    expect(
+      (await sweepOwnerlessAgents(db, { now: new Date(since.getTime() + GRACE_MS - 1000), graceMs: GRACE_MS }))
+        .suspended,
+    ).toEqual([]);
+    await reassignAgentOwner(db, admin, {
+      agentId: ids.aliceOther,
+      ownerId: ids.bob,
+      reason: "Bob takes over reporting",
+    });
+    await expect(
+      reassignAgentOwner(db, admin, { agentId: ids.aliceBot, ownerId: ids.alice, reason: "back to a leaver" }),
+    ).rejects.toThrow(/deactivated/);
+    const swept = await sweepOwnerlessAgents(db, {
+      now: new Date(since.getTime() + GRACE_MS + 1000),
+      graceMs: GRACE_MS,
+    });
     expect(swept.suspended).toEqual([ids.aliceBot]);
     expect(await db.agent.findUniqueOrThrow({ where: { id: ids.aliceBot } })).toMatchObject({ status: "suspended" });
-    expect(await db.agent.findUniqueOrThrow({ where: { id: ids.aliceOther } })).toMatchObject({ status: "active", ownerId: ids.bob, ownerlessSince: null });
-    expect((await listOwnerlessAgents(db, GRACE_MS)).map((a) => [a.name, a.status])).toEqual([["alice-bot", "suspended"]]);
-    expect(await db.auditEvent.count({ where: { action: "agent.owner_reassigned", targetId: ids.aliceOther } })).toBe(1);
-    expect(await db.auditEvent.count({ where: { action: "agent.suspended", targetId: ids.aliceBot, actorType: "system" } })).toBe(1);
+    expect(await db.agent.findUniqueOrThrow({ where: { id: ids.aliceOther } })).toMatchObject({
+      status: "active",
+      ownerId: ids.bob,
+      ownerlessSince: null,
+    });
+    expect((await listOwnerlessAgents(db, GRACE_MS)).map((a) => [a.name, a.status])).toEqual([
+      ["alice-bot", "suspended"],
+    ]);
+    expect(await db.auditEvent.count({ where: { action: "agent.owner_reassigned", targetId: ids.aliceOther } })).toBe(
+      1,
+    );
+    expect(
+      await db.auditEvent.count({ where: { action: "agent.suspended", targetId: ids.aliceBot, actorType: "system" } }),
+    ).toBe(1);
   });
 
   it("runs the same cascade when an admin deactivates a person in the console, and a deleted person keeps their history", async () => {
     const bobs = await mintFor("bob");
-    const person: Principal = { kind: "user", userId: ids.alice, email: "alice@acme.example", displayName: "Alice", roles: ["admin"], consoleSessionId: "x" };
-    await expect(deactivatePerson(db, { ...consoleDirectoryActor(person), personId: ids.bob }, ids.bob, "test")).rejects.toThrow(/yourself/);
+    const person: Principal = {
+      kind: "user",
+      userId: ids.alice,
+      email: "alice@acme.example",
+      displayName: "Alice",
+      roles: ["admin"],
+      consoleSessionId: "x",
+    };
+    await expect(
+      deactivatePerson(db, { ...consoleDirectoryActor(person), personId: ids.bob }, ids.bob, "test"),
+    ).rejects.toThrow(/yourself/);
     const result = await deactivatePerson(db, consoleDirectoryActor(admin), ids.bob, "Left the company");
     expect(result?.revokedSessionIds).toContain(bobs.sid);
     expect(result?.ownerlessAgentIds.sort()).toEqual([ids.agent, ids.aliceOther].sort());
     expect(await callTool(bobs.token)).toBe(401);
-    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "directory.user_deactivated", targetId: ids.bob } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "directory.user_deactivated", targetId: ids.bob },
+    });
     expect(event).toMatchObject({ actorLabel: "offboarding test", reason: "Left the company" });
 
     expect((await scim.del(`/Users/${ids.alice}`)).status).toBe(204);

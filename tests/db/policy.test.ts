@@ -71,8 +71,12 @@ assignments:
 
 async function counts(db: Db) {
   return {
-    servers: await db.mcpServer.count(), tools: await db.tool.count(), agents: await db.agent.count(),
-    entitlements: await db.entitlement.count(), assignments: await db.assignment.count(), audit: await db.auditEvent.count(),
+    servers: await db.mcpServer.count(),
+    tools: await db.tool.count(),
+    agents: await db.agent.count(),
+    entitlements: await db.entitlement.count(),
+    assignments: await db.assignment.count(),
+    audit: await db.auditEvent.count(),
   };
 }
 
@@ -125,9 +129,17 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const summary = result.plan.changes.map((c) => `${c.op} ${c.kind} ${c.label}`);
     expect(summary).toEqual([
-      "create server GitHub", "create tool GitHub / read_issues", "create tool GitHub / run_workflow", "create tool GitHub / write_issues",
-      "create server CRM", "create tool CRM / read_accounts", "create agent helper-agent", "create agent triage-bot",
-      "create entitlement GitHub read", "create assignment GitHub read → agent triage-bot", "create assignment GitHub read → group Support staff",
+      "create server GitHub",
+      "create tool GitHub / read_issues",
+      "create tool GitHub / run_workflow",
+      "create tool GitHub / write_issues",
+      "create server CRM",
+      "create tool CRM / read_accounts",
+      "create agent helper-agent",
+      "create agent triage-bot",
+      "create entitlement GitHub read",
+      "create assignment GitHub read → agent triage-bot",
+      "create assignment GitHub read → group Support staff",
     ]);
     expect(await counts(db)).toEqual(before);
   });
@@ -140,11 +152,22 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     expect(await counts(db)).toMatchObject({ servers: 2, tools: 4, agents: 2, entitlements: 1, assignments: 2 });
     const tools = await db.tool.findMany({ orderBy: { name: "asc" }, select: { name: true, status: true } });
     expect(tools).toEqual([
-      { name: "read_accounts", status: "rejected" }, { name: "read_issues", status: "approved" },
-      { name: "run_workflow", status: "pending" }, { name: "write_issues", status: "approved" },
+      { name: "read_accounts", status: "rejected" },
+      { name: "read_issues", status: "approved" },
+      { name: "run_workflow", status: "pending" },
+      { name: "write_issues", status: "approved" },
     ]);
-    const actions = (await db.auditEvent.findMany({ select: { action: true, actorType: true, actorLabel: true } }));
-    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(["server.registered", "tool.approved", "agent.registered", "entitlement.created", "assignment.created", "policy.applied"]));
+    const actions = await db.auditEvent.findMany({ select: { action: true, actorType: true, actorLabel: true } });
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        "server.registered",
+        "tool.approved",
+        "agent.registered",
+        "entitlement.created",
+        "assignment.created",
+        "policy.applied",
+      ]),
+    );
     expect(actions.every((a) => a.actorType === "system" && a.actorLabel === "mandate policy (test)")).toBe(true);
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
@@ -152,14 +175,29 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
   it("exports the model in a stable, credential-free form", async () => {
     const text = await exportPolicy(db);
     expect(await exportPolicy(db)).toBe(text);
-    const doc = parse(text) as { servers: { name: string; tools: { name: string }[] }[]; agents: Record<string, unknown>[]; assignments: Record<string, unknown>[] };
+    const doc = parse(text) as {
+      servers: { name: string; tools: { name: string }[] }[];
+      agents: Record<string, unknown>[];
+      assignments: Record<string, unknown>[];
+    };
     expect(doc.servers.map((s) => s.name)).toEqual(["CRM", "GitHub"]);
     expect(doc.servers[1]!.tools.map((t) => t.name)).toEqual(["read_issues", "run_workflow", "write_issues"]);
     expect(doc.agents[1]).toEqual({
-      name: "triage-bot", owner: "owner@acme.example", purpose: "Triage incoming issues every hour", kind: "autonomous",
-      authMethod: "client_secret_basic", grantTypes: ["client_credentials"], maxTokenLifetimeSeconds: 300, status: "active",
+      name: "triage-bot",
+      owner: "owner@acme.example",
+      purpose: "Triage incoming issues every hour",
+      kind: "autonomous",
+      authMethod: "client_secret_basic",
+      grantTypes: ["client_credentials"],
+      maxTokenLifetimeSeconds: 300,
+      status: "active",
     });
-    expect(doc.assignments).toContainEqual({ entitlement: "GitHub read", group: "Support staff", expires: "2099-01-01T00:00:00.000Z", justification: "Support reads issues during escalations" });
+    expect(doc.assignments).toContainEqual({
+      entitlement: "GitHub read",
+      group: "Support staff",
+      expires: "2099-01-01T00:00:00.000Z",
+      justification: "Support reads issues during escalations",
+    });
     expect(text).not.toMatch(/upstreamCredential|clientSecret|secretHash/);
   });
 
@@ -183,14 +221,25 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
   });
 
   it("shows a field-level diff for an edit and applies it", async () => {
-    const edited = BASE
-      .replace("    authMethod: client_secret_basic\n", "    authMethod: client_secret_basic\n    maxTokenLifetimeSeconds: 600\n")
-      .replace("tools: [read_issues]", "tools: [read_issues, write_issues]");
+    const edited = BASE.replace(
+      "    authMethod: client_secret_basic\n",
+      "    authMethod: client_secret_basic\n    maxTokenLifetimeSeconds: 600\n",
+    ).replace("tools: [read_issues]", "tools: [read_issues, write_issues]");
     const plan = await planPolicy(db, SYSTEM, edited);
     if (!plan.ok) throw new Error(JSON.stringify(plan.issues));
     expect(plan.plan.changes).toEqual([
-      expect.objectContaining({ op: "update", kind: "agent", label: "triage-bot", fields: [{ field: "maxTokenLifetimeSeconds", before: 300, after: 600 }] }),
-      expect.objectContaining({ op: "update", kind: "entitlement", label: "GitHub read", fields: [{ field: "tools", before: ["read_issues"], after: ["read_issues", "write_issues"] }] }),
+      expect.objectContaining({
+        op: "update",
+        kind: "agent",
+        label: "triage-bot",
+        fields: [{ field: "maxTokenLifetimeSeconds", before: 300, after: 600 }],
+      }),
+      expect.objectContaining({
+        op: "update",
+        kind: "entitlement",
+        label: "GitHub read",
+        fields: [{ field: "tools", before: ["read_issues"], after: ["read_issues", "write_issues"] }],
+      }),
     ]);
     const applied = await applyPolicy(db, SYSTEM, edited);
     expect(applied).toMatchObject({ ok: true, applied: true });
@@ -200,7 +249,9 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     const dropped = edited.split("  - entitlement: GitHub read\n    group: Support staff")[0]!;
     const end = await applyPolicy(db, SYSTEM, dropped);
     if (!end.ok) throw new Error(JSON.stringify(end.issues));
-    expect(end.plan.changes).toEqual([expect.objectContaining({ op: "remove", kind: "assignment", label: "GitHub read → group Support staff" })]);
+    expect(end.plan.changes).toEqual([
+      expect.objectContaining({ op: "remove", kind: "assignment", label: "GitHub read → group Support staff" }),
+    ]);
     expect(await db.assignment.count({ where: { groupId: "g-staff", endedAt: null } })).toBe(0);
     expect(await applyPolicy(db, SYSTEM, edited)).toMatchObject({ ok: true, applied: true });
   });
@@ -208,18 +259,74 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
   describe("refuses bad input at its line and writes nothing", () => {
     const cases: [string, () => string, { line: number; path?: string; message: RegExp }][] = [
       ["malformed YAML", () => withLine(BASE, 5, "    mode: [gateway"), { line: 6, message: /Malformed YAML/ }],
-      ["an invalid URL", () => withLine(BASE, 4, "    resourceUri: not a url"), { line: 4, path: "servers[0].resourceUri", message: /absolute URL/ }],
-      ["a duplicate agent name", () => withLine(BASE, 38, "  - name: helper-agent"), { line: 38, path: "agents[1].name", message: /“helper-agent” is listed twice/ }],
-      ["a duplicate server name", () => withLine(BASE, 22, "  - name: GitHub"), { line: 22, path: "servers[1].name", message: /“GitHub” is listed twice/ }],
-      ["an unknown key", () => withLine(BASE, 7, "    argumentLoging: hash"), { line: 7, path: "servers[0].argumentLoging", message: /argumentLoging/ }],
-      ["an unapproved tool in an entitlement", () => BASE.replace("tools: [read_issues]", "tools: [read_issues, run_workflow]"), { line: 46, path: "entitlements[0].tools", message: /Only approved tools.*run_workflow \(pending\)/ }],
-      ["an assignment to a retired agent", () => BASE.replace("    authMethod: client_secret_basic\n", "    authMethod: client_secret_basic\n    status: retired\n"), { line: 50, path: "assignments[0].agent", message: /retired/ }],
-      ["removing an agent's owner", () => withLine(BASE, 33, ""), { line: 32, path: "agents[0].owner", message: /not removed/ }],
-      ["a new agent without an owner", () => withLine(withLine(BASE, 32, "  - name: new-helper"), 33, ""), { line: 32, path: "agents[0].owner", message: /needs an owner/ }],
-      ["an owner who does not exist", () => withLine(BASE, 33, "    owner: nobody@acme.example"), { line: 33, path: "agents[0].owner", message: /No active person/ }],
-      ["excluding a tool the entitlement does not give", () => withLine(BASE, 50, `    excludedTools: [write_issues]\n${JUSTIFICATION}`), { line: 50, path: "assignments[0].excludedTools[0]", message: /“write_issues” is not one of the tools of GitHub read/ }],
-      ["excluding every tool of the entitlement", () => withLine(BASE, 50, `    excludedTools: [read_issues]\n${JUSTIFICATION}`), { line: 50, path: "assignments[0].excludedTools", message: /would grant nothing/ }],
-      ["exclusions that are not a list", () => withLine(BASE, 50, `    excludedTools: read_issues\n${JUSTIFICATION}`), { line: 50, path: "assignments[0].excludedTools", message: /Expected a list of tool names/ }],
+      [
+        "an invalid URL",
+        () => withLine(BASE, 4, "    resourceUri: not a url"),
+        { line: 4, path: "servers[0].resourceUri", message: /absolute URL/ },
+      ],
+      [
+        "a duplicate agent name",
+        () => withLine(BASE, 38, "  - name: helper-agent"),
+        { line: 38, path: "agents[1].name", message: /“helper-agent” is listed twice/ },
+      ],
+      [
+        "a duplicate server name",
+        () => withLine(BASE, 22, "  - name: GitHub"),
+        { line: 22, path: "servers[1].name", message: /“GitHub” is listed twice/ },
+      ],
+      [
+        "an unknown key",
+        () => withLine(BASE, 7, "    argumentLoging: hash"),
+        { line: 7, path: "servers[0].argumentLoging", message: /argumentLoging/ },
+      ],
+      [
+        "an unapproved tool in an entitlement",
+        () => BASE.replace("tools: [read_issues]", "tools: [read_issues, run_workflow]"),
+        { line: 46, path: "entitlements[0].tools", message: /Only approved tools.*run_workflow \(pending\)/ },
+      ],
+      [
+        "an assignment to a retired agent",
+        () =>
+          BASE.replace(
+            "    authMethod: client_secret_basic\n",
+            "    authMethod: client_secret_basic\n    status: retired\n",
+          ),
+        { line: 50, path: "assignments[0].agent", message: /retired/ },
+      ],
+      [
+        "removing an agent's owner",
+        () => withLine(BASE, 33, ""),
+        { line: 32, path: "agents[0].owner", message: /not removed/ },
+      ],
+      [
+        "a new agent without an owner",
+        () => withLine(withLine(BASE, 32, "  - name: new-helper"), 33, ""),
+        { line: 32, path: "agents[0].owner", message: /needs an owner/ },
+      ],
+      [
+        "an owner who does not exist",
+        () => withLine(BASE, 33, "    owner: nobody@acme.example"),
+        { line: 33, path: "agents[0].owner", message: /No active person/ },
+      ],
+      [
+        "excluding a tool the entitlement does not give",
+        () => withLine(BASE, 50, `    excludedTools: [write_issues]\n${JUSTIFICATION}`),
+        {
+          line: 50,
+          path: "assignments[0].excludedTools[0]",
+          message: /“write_issues” is not one of the tools of GitHub read/,
+        },
+      ],
+      [
+        "excluding every tool of the entitlement",
+        () => withLine(BASE, 50, `    excludedTools: [read_issues]\n${JUSTIFICATION}`),
+        { line: 50, path: "assignments[0].excludedTools", message: /would grant nothing/ },
+      ],
+      [
+        "exclusions that are not a list",
+        () => withLine(BASE, 50, `    excludedTools: read_issues\n${JUSTIFICATION}`),
+        { line: 50, path: "assignments[0].excludedTools", message: /Expected a list of tool names/ },
+      ],
     ];
     it.each(cases)("%s", async (_name, text, expected) => {
       const before = await counts(db);
@@ -227,7 +334,10 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
       for (const result of [await planPolicy(db, SYSTEM, source), await applyPolicy(db, SYSTEM, source)]) {
         expect(result.ok).toBe(false);
         if (result.ok) continue;
-        expect(result.issues[0]).toMatchObject({ line: expected.line, ...(expected.path ? { path: expected.path } : {}) });
+        expect(result.issues[0]).toMatchObject({
+          line: expected.line,
+          ...(expected.path ? { path: expected.path } : {}),
+        });
         expect(result.issues[0]!.message).toMatch(expected.message);
       }
       expect(await counts(db)).toEqual(before);
@@ -240,25 +350,49 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     expect(plan).toMatchObject({ ok: true, plan: { kept: [{ kind: "server", label: "CRM" }] } });
     const pruned = await planPolicy(db, SYSTEM, withoutCrm, { prune: true });
     expect(pruned).toMatchObject({ ok: true, plan: { kept: [] } });
-    if (pruned.ok) expect(pruned.plan.changes).toContainEqual(expect.objectContaining({ op: "remove", kind: "server", label: "CRM" }));
+    if (pruned.ok)
+      expect(pruned.plan.changes).toContainEqual(
+        expect.objectContaining({ op: "remove", kind: "server", label: "CRM" }),
+      );
   });
 
   it("applies separation of duties to a named admin", async () => {
-    const owner: Principal = { kind: "user", userId: "u-member", email: "member@acme.example", displayName: "Member", roles: ["admin"], consoleSessionId: "cli" };
+    const owner: Principal = {
+      kind: "user",
+      userId: "u-member",
+      email: "member@acme.example",
+      displayName: "Member",
+      roles: ["admin"],
+      consoleSessionId: "cli",
+    };
     const file = BASE.replace("expires: 2099-01-01T00:00:00.000Z", "expires: 2098-01-01T00:00:00.000Z");
     const result = await planPolicy(db, owner, file);
-    expect(result).toMatchObject({ ok: false, issues: [{ path: "assignments[1].group", message: expect.stringMatching(/member of this group/) }] });
+    expect(result).toMatchObject({
+      ok: false,
+      issues: [{ path: "assignments[1].group", message: expect.stringMatching(/member of this group/) }],
+    });
   });
 
   it("refuses a named admin who registers an agent and grants it in one file: they would hold its credential", async () => {
-    const admin: Principal = { kind: "user", userId: "u-admin", email: "admin@acme.example", displayName: "Admin", roles: ["admin"], consoleSessionId: "cli" };
-    const file = BASE.replace(
-      "agents:\n",
-      "agents:\n  - name: side-bot\n    owner: owner@acme.example\n    purpose: Reads issues on the side\n    kind: autonomous\n    authMethod: client_secret_basic\n",
-    ) + "  - entitlement: GitHub read\n    agent: side-bot\n    justification: It needs to read issues too\n";
+    const admin: Principal = {
+      kind: "user",
+      userId: "u-admin",
+      email: "admin@acme.example",
+      displayName: "Admin",
+      roles: ["admin"],
+      consoleSessionId: "cli",
+    };
+    const file =
+      BASE.replace(
+        "agents:\n",
+        "agents:\n  - name: side-bot\n    owner: owner@acme.example\n    purpose: Reads issues on the side\n    kind: autonomous\n    authMethod: client_secret_basic\n",
+      ) + "  - entitlement: GitHub read\n    agent: side-bot\n    justification: It needs to read issues too\n";
     const before = await counts(db);
     for (const result of [await planPolicy(db, admin, file), await applyPolicy(db, admin, file)]) {
-      expect(result).toMatchObject({ ok: false, issues: [{ path: "assignments[2].agent", message: expect.stringMatching(/hold this agent's credential/) }] });
+      expect(result).toMatchObject({
+        ok: false,
+        issues: [{ path: "assignments[2].agent", message: expect.stringMatching(/hold this agent's credential/) }],
+      });
     }
     expect(await counts(db)).toEqual(before);
     // Without a person behind it (the CLI without --as) nobody holds the credential: the same file applies.
@@ -266,22 +400,56 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
   });
 
   it("refuses making the person who granted an agent its owner, unless the same file ends that grant", async () => {
-    const admin: Principal = { kind: "user", userId: "u-admin", email: "admin@acme.example", displayName: "Admin", roles: ["admin"], consoleSessionId: "cli" };
+    const admin: Principal = {
+      kind: "user",
+      userId: "u-admin",
+      email: "admin@acme.example",
+      displayName: "Admin",
+      roles: ["admin"],
+      consoleSessionId: "cli",
+    };
     const bot = (await db.agent.findUniqueOrThrow({ where: { name: "triage-bot" } })).id;
     const entitlementId = (await db.entitlement.findUniqueOrThrow({ where: { name: "GitHub read" } })).id;
     // The admin grants the bot (in place of the file's grant).
-    await db.assignment.updateMany({ where: { agentId: bot, endedAt: null }, data: { endedAt: new Date(), endedReason: "test" } });
-    await createAssignment(db, admin, { entitlementId, principalType: "agent", principalId: bot, justification: "Granted by the admin for this test" });
+    await db.assignment.updateMany({
+      where: { agentId: bot, endedAt: null },
+      data: { endedAt: new Date(), endedReason: "test" },
+    });
+    await createAssignment(db, admin, {
+      entitlementId,
+      principalType: "agent",
+      principalId: bot,
+      justification: "Granted by the admin for this test",
+    });
     const current = await exportPolicy(db);
-    const ownedByGranter = current.replace("name: triage-bot\n    owner: owner@acme.example", "name: triage-bot\n    owner: admin@acme.example");
+    const ownedByGranter = current.replace(
+      "name: triage-bot\n    owner: owner@acme.example",
+      "name: triage-bot\n    owner: admin@acme.example",
+    );
     expect(ownedByGranter).not.toBe(current);
     const before = await counts(db);
-    for (const result of [await planPolicy(db, SYSTEM, ownedByGranter), await applyPolicy(db, SYSTEM, ownedByGranter)]) {
-      expect(result).toMatchObject({ ok: false, issues: [{ path: "agents[1].owner", message: expect.stringMatching(/admin@acme\.example granted this agent “GitHub read”: whoever grants an agent access cannot own it/) }] });
+    for (const result of [
+      await planPolicy(db, SYSTEM, ownedByGranter),
+      await applyPolicy(db, SYSTEM, ownedByGranter),
+    ]) {
+      expect(result).toMatchObject({
+        ok: false,
+        issues: [
+          {
+            path: "agents[1].owner",
+            message: expect.stringMatching(
+              /admin@acme\.example granted this agent “GitHub read”: whoever grants an agent access cannot own it/,
+            ),
+          },
+        ],
+      });
     }
     expect(await counts(db)).toEqual(before);
     // A file that also drops the admin's grant ends it first: then the owner change keeps the rule.
-    const withoutGrant = ownedByGranter.replace(/  - entitlement: GitHub read\n    agent: triage-bot\n    justification: Granted by the admin for this test\n/, "");
+    const withoutGrant = ownedByGranter.replace(
+      /  - entitlement: GitHub read\n    agent: triage-bot\n    justification: Granted by the admin for this test\n/,
+      "",
+    );
     expect(withoutGrant).not.toBe(ownedByGranter);
     expect(await planPolicy(db, SYSTEM, withoutGrant)).toMatchObject({ ok: true });
   });
@@ -301,12 +469,21 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     const plan = await planPolicy(db, SYSTEM, narrowed);
     if (!plan.ok) throw new Error(JSON.stringify(plan.issues));
     expect(plan.plan.changes).toEqual([
-      expect.objectContaining({ op: "update", kind: "assignment", label: "GitHub read → agent triage-bot", note: "narrowed in place", fields: [{ field: "excludedTools", before: [], after: ["write_issues"] }] }),
+      expect.objectContaining({
+        op: "update",
+        kind: "assignment",
+        label: "GitHub read → agent triage-bot",
+        note: "narrowed in place",
+        fields: [{ field: "excludedTools", before: [], after: ["write_issues"] }],
+      }),
     ]);
     expect(await applyPolicy(db, SYSTEM, narrowed)).toMatchObject({ ok: true, applied: true });
     // The same grant, narrowed: same id, the exclusion stored by id, audited with before and after.
     expect(await live()).toMatchObject({ id: granted.id, excludedToolIds: [writeIssues] });
-    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.updated", targetId: granted.id }, orderBy: { occurredAt: "desc" } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { action: "assignment.updated", targetId: granted.id },
+      orderBy: { occurredAt: "desc" },
+    });
     expect(event.detail).toMatchObject({ before: { excludedToolIds: [] }, after: { excludedToolIds: [writeIssues] } });
     // Idempotent, and the export says what the file said.
     expect(await planPolicy(db, SYSTEM, narrowed)).toMatchObject({ ok: true, plan: { changes: [] } });
@@ -320,7 +497,12 @@ describe.each(PROVIDERS)("policy as code on %s", (provider) => {
     const widened = await applyPolicy(db, SYSTEM, current);
     if (!widened.ok) throw new Error(JSON.stringify(widened.issues));
     expect(widened.plan.changes).toEqual([
-      expect.objectContaining({ op: "update", kind: "assignment", note: expect.stringMatching(/ended and granted again/), fields: [{ field: "excludedTools", before: ["write_issues"], after: [] }] }),
+      expect.objectContaining({
+        op: "update",
+        kind: "assignment",
+        note: expect.stringMatching(/ended and granted again/),
+        fields: [{ field: "excludedTools", before: ["write_issues"], after: [] }],
+      }),
     ]);
     expect((await live()).excludedToolIds).toBeNull();
     // Leave it narrowed: the round trip below carries the exclusion to another database.

@@ -20,7 +20,12 @@ describe("embedded database files", () => {
       await db.signInAttempt.create({ data: { account: "a@b.example", clientAddress: null, occurredAt: new Date() } });
       expect(existsSync(`${file}-wal`)).toBe(true);
       expect(existsSync(`${file}-shm`)).toBe(true);
-      expect({ dir: mode(join(root, "data")), db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`) }).toEqual({ dir: 0o700, db: 0o600, wal: 0o600, shm: 0o600 });
+      expect({
+        dir: mode(join(root, "data")),
+        db: mode(file),
+        wal: mode(`${file}-wal`),
+        shm: mode(`${file}-shm`),
+      }).toEqual({ dir: 0o700, db: 0o600, wal: 0o600, shm: 0o600 });
       await db.$disconnect();
     } finally {
       process.umask(previous);

@@ -49,11 +49,32 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
   let issuer: string;
   let upstream: McpTestServer;
   const ids = {
-    admin: "", robin: "", sam: "", lee: "", owner: "", docs: "", hr: "", readDoc: "", writeDoc: "", adminDoc: "", docsRw: "", docsAdmin: "", hrRead: "",
-    bot: "", helper: "", group: "",
+    admin: "",
+    robin: "",
+    sam: "",
+    lee: "",
+    owner: "",
+    docs: "",
+    hr: "",
+    readDoc: "",
+    writeDoc: "",
+    adminDoc: "",
+    docsRw: "",
+    docsAdmin: "",
+    hrRead: "",
+    bot: "",
+    helper: "",
+    group: "",
   };
   let admin: Principal;
-  const person = (userId: string, email: string): Principal => ({ kind: "user", userId, email, displayName: email, roles: ["reviewer"], consoleSessionId: "test" });
+  const person = (userId: string, email: string): Principal => ({
+    kind: "user",
+    userId,
+    email,
+    displayName: email,
+    roles: ["reviewer"],
+    consoleSessionId: "test",
+  });
   let robin: Principal, sam: Principal, lee: Principal;
   let seq = 0;
 
@@ -67,9 +88,13 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     Object.assign(ctx, { issuer });
     const plain = (name: string) => ({ name, input: { id: z.string().optional() } });
-    upstream = await startMcpTestServer({ requireBearer: UPSTREAM_SECRET, tools: [plain("read_doc"), plain("write_doc"), plain("admin_doc")] });
+    upstream = await startMcpTestServer({
+      requireBearer: UPSTREAM_SECRET,
+      tools: [plain("read_doc"), plain("write_doc"), plain("admin_doc")],
+    });
 
-    const user = (email: string, extra: { managerId?: string } = {}) => db.user.create({ data: { email, displayName: email.split("@")[0]!, ...extra } });
+    const user = (email: string, extra: { managerId?: string } = {}) =>
+      db.user.create({ data: { email, displayName: email.split("@")[0]!, ...extra } });
     const lead = await user("lead@acme.example");
     const adminRow = await user("admin@acme.example");
     const robinRow = await user("robin@acme.example");
@@ -78,32 +103,99 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     const ownerRow = await user("owner@acme.example", { managerId: lead.id });
     Object.assign(ids, { admin: adminRow.id, robin: robinRow.id, sam: samRow.id, lee: leeRow.id, owner: ownerRow.id });
     await db.userRole.create({ data: { userId: adminRow.id, role: "admin" } });
-    for (const id of [robinRow.id, samRow.id, leeRow.id, ownerRow.id, lead.id]) await db.userRole.create({ data: { userId: id, role: "reviewer" } });
-    admin = { kind: "user", userId: adminRow.id, email: "admin@acme.example", displayName: "Admin", roles: ["admin"], consoleSessionId: "test" };
+    for (const id of [robinRow.id, samRow.id, leeRow.id, ownerRow.id, lead.id])
+      await db.userRole.create({ data: { userId: id, role: "reviewer" } });
+    admin = {
+      kind: "user",
+      userId: adminRow.id,
+      email: "admin@acme.example",
+      displayName: "Admin",
+      roles: ["admin"],
+      consoleSessionId: "test",
+    };
     robin = person(robinRow.id, "robin@acme.example");
     sam = person(samRow.id, "sam@acme.example");
     lee = person(leeRow.id, "lee@acme.example");
 
     const docs = await db.mcpServer.create({
-      data: { name: "Docs", slug: "docs", resourceUri: `${issuer}/mcp/docs`, enforcementMode: "gateway", upstreamUrl: upstream.url, authorizationServerIssuer: issuer, ownerId: samRow.id },
+      data: {
+        name: "Docs",
+        slug: "docs",
+        resourceUri: `${issuer}/mcp/docs`,
+        enforcementMode: "gateway",
+        upstreamUrl: upstream.url,
+        authorizationServerIssuer: issuer,
+        ownerId: samRow.id,
+      },
     });
-    await db.mcpServer.update({ where: { id: docs.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(docs.id, UPSTREAM_SECRET) } });
-    const hr = await db.mcpServer.create({ data: { name: "HR", slug: "hr", resourceUri: "https://hr.acme.example/mcp", enforcementMode: "native", ownerId: samRow.id } });
-    const tool = (serverId: string, name: string, scope: string, risk: "read" | "write" | "destructive") => db.tool.create({ data: { serverId, name, scope, risk, status: "approved" } });
+    await db.mcpServer.update({
+      where: { id: docs.id },
+      data: { upstreamCredentialEnc: sealUpstreamCredential(docs.id, UPSTREAM_SECRET) },
+    });
+    const hr = await db.mcpServer.create({
+      data: {
+        name: "HR",
+        slug: "hr",
+        resourceUri: "https://hr.acme.example/mcp",
+        enforcementMode: "native",
+        ownerId: samRow.id,
+      },
+    });
+    const tool = (serverId: string, name: string, scope: string, risk: "read" | "write" | "destructive") =>
+      db.tool.create({ data: { serverId, name, scope, risk, status: "approved" } });
     const readDoc = await tool(docs.id, "read_doc", "docs.read", "read");
     const writeDoc = await tool(docs.id, "write_doc", "docs.write", "write");
     const adminDoc = await tool(docs.id, "admin_doc", "docs.admin", "destructive");
     const hrRead = await tool(hr.id, "read_people", "hr.read", "read");
-    const docsRw = await db.entitlement.create({ data: { name: "docs-rw", serverId: docs.id, tools: { create: [{ toolId: readDoc.id }, { toolId: writeDoc.id }] } } });
-    const docsAdmin = await db.entitlement.create({ data: { name: "docs-admin", serverId: docs.id, tools: { create: [{ toolId: adminDoc.id }] } } });
-    const hrEnt = await db.entitlement.create({ data: { name: "hr-read", serverId: hr.id, tools: { create: [{ toolId: hrRead.id }] } } });
-    Object.assign(ids, { docs: docs.id, hr: hr.id, readDoc: readDoc.id, writeDoc: writeDoc.id, adminDoc: adminDoc.id, docsRw: docsRw.id, docsAdmin: docsAdmin.id, hrRead: hrEnt.id });
+    const docsRw = await db.entitlement.create({
+      data: {
+        name: "docs-rw",
+        serverId: docs.id,
+        tools: { create: [{ toolId: readDoc.id }, { toolId: writeDoc.id }] },
+      },
+    });
+    const docsAdmin = await db.entitlement.create({
+      data: { name: "docs-admin", serverId: docs.id, tools: { create: [{ toolId: adminDoc.id }] } },
+    });
+    const hrEnt = await db.entitlement.create({
+      data: { name: "hr-read", serverId: hr.id, tools: { create: [{ toolId: hrRead.id }] } },
+    });
+    Object.assign(ids, {
+      docs: docs.id,
+      hr: hr.id,
+      readDoc: readDoc.id,
+      writeDoc: writeDoc.id,
+      adminDoc: adminDoc.id,
+      docsRw: docsRw.id,
+      docsAdmin: docsAdmin.id,
+      hrRead: hrEnt.id,
+    });
 
     const bot = await db.agent.create({
-      data: { clientId: "bot", name: "Docs bot", kind: "autonomous", ownerId: ownerRow.id, authMethod: "client_secret_basic", clientSecretHash: sha256(SECRET), allowedGrantTypes: "client_credentials" },
+      data: {
+        clientId: "bot",
+        name: "Docs bot",
+        kind: "autonomous",
+        ownerId: ownerRow.id,
+        authMethod: "client_secret_basic",
+        clientSecretHash: sha256(SECRET),
+        allowedGrantTypes: "client_credentials",
+      },
     });
-    const helper = await db.agent.create({ data: { clientId: "helper", name: "Helper", kind: "delegated", ownerId: robinRow.id, authMethod: "client_secret_basic", clientSecretHash: sha256(SECRET), allowedGrantTypes: "urn:ietf:params:oauth:grant-type:token-exchange" } });
-    const group = await db.group.create({ data: { displayName: "Writers", members: { create: [{ userId: samRow.id }] } } });
+    const helper = await db.agent.create({
+      data: {
+        clientId: "helper",
+        name: "Helper",
+        kind: "delegated",
+        ownerId: robinRow.id,
+        authMethod: "client_secret_basic",
+        clientSecretHash: sha256(SECRET),
+        allowedGrantTypes: "urn:ietf:params:oauth:grant-type:token-exchange",
+      },
+    });
+    const group = await db.group.create({
+      data: { displayName: "Writers", members: { create: [{ userId: samRow.id }] } },
+    });
     Object.assign(ids, { bot: bot.id, helper: helper.id, group: group.id });
     await gateway.start();
   });
@@ -122,13 +214,32 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
   type Grants = Record<"botRw" | "botAdmin" | "botHr" | "leeRw" | "robinRw" | "helperRw" | "groupRw", string>;
   async function resetGrants(): Promise<Grants> {
     await db.reviewCampaign.deleteMany({});
-    await db.assignment.updateMany({ where: { endedAt: null }, data: { endedAt: new Date(), endedReason: "test reset" } });
-    await db.agentSession.updateMany({ where: { status: "active" }, data: { status: "revoked", revokedAt: new Date() } });
+    await db.assignment.updateMany({
+      where: { endedAt: null },
+      data: { endedAt: new Date(), endedReason: "test reset" },
+    });
+    await db.agentSession.updateMany({
+      where: { status: "active" },
+      data: { status: "revoked", revokedAt: new Date() },
+    });
     const old = new Date(Date.now() - 200 * DAY);
-    const grant = async (entitlementId: string, who: { agentId?: string; userId?: string; groupId?: string }, grantedById: string | null = ids.admin) =>
-      (await db.assignment.create({
-        data: { entitlementId, principalType: who.agentId ? "agent" : who.userId ? "user" : "group", ...who, justification: "needed for the job", grantedById, createdAt: old },
-      })).id;
+    const grant = async (
+      entitlementId: string,
+      who: { agentId?: string; userId?: string; groupId?: string },
+      grantedById: string | null = ids.admin,
+    ) =>
+      (
+        await db.assignment.create({
+          data: {
+            entitlementId,
+            principalType: who.agentId ? "agent" : who.userId ? "user" : "group",
+            ...who,
+            justification: "needed for the job",
+            grantedById,
+            createdAt: old,
+          },
+        })
+      ).id;
     return {
       botRw: await grant(ids.docsRw, { agentId: ids.bot }),
       botAdmin: await grant(ids.docsAdmin, { agentId: ids.bot }),
@@ -141,27 +252,45 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
   }
 
   async function campaign(input: Partial<CreateCampaignInput> = {}, now = new Date()): Promise<string> {
-    const { id } = await createCampaign(db, admin, {
-      name: `Q${++seq} review`, scope: { serverIds: [ids.docs] }, reviewerPolicy: "agent_owner", fallbackReviewerId: ids.sam,
-      dueAt: new Date(now.getTime() + 14 * DAY), ...input,
-    }, now);
+    const { id } = await createCampaign(
+      db,
+      admin,
+      {
+        name: `Q${++seq} review`,
+        scope: { serverIds: [ids.docs] },
+        reviewerPolicy: "agent_owner",
+        fallbackReviewerId: ids.sam,
+        dueAt: new Date(now.getTime() + 14 * DAY),
+        ...input,
+      },
+      now,
+    );
     return id;
   }
 
   const itemsOf = (campaignId: string) => db.reviewItem.findMany({ where: { campaignId }, orderBy: { id: "asc" } });
-  const itemFor = async (campaignId: string, assignmentId: string) => (await db.reviewItem.findFirstOrThrow({ where: { campaignId, assignmentId } }));
+  const itemFor = async (campaignId: string, assignmentId: string) =>
+    await db.reviewItem.findFirstOrThrow({ where: { campaignId, assignmentId } });
 
   async function mint(scope: string): Promise<Response> {
     return fetch(`${issuer}/oauth/token`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`bot:${SECRET}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`bot:${SECRET}`).toString("base64")}`,
+      },
       body: new URLSearchParams({ grant_type: "client_credentials", scope, resource: `${issuer}/mcp/docs` }),
     });
   }
   const callTool = (token: string, name: string) =>
     fetch(`${issuer}/mcp/docs`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${token}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token}`,
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } }),
     });
 
@@ -181,20 +310,29 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     expect(progress.at(-1)).toBe(6);
     const before = await itemsOf(id);
     const botRwBefore = before.find((i) => i.assignmentId === grants.botRw)!;
-    expect((botRwBefore.snapshot as { tools: { name: string }[] }).tools.map((t) => t.name).sort()).toEqual(["read_doc", "write_doc"]);
+    expect((botRwBefore.snapshot as { tools: { name: string }[] }).tools.map((t) => t.name).sort()).toEqual([
+      "read_doc",
+      "write_doc",
+    ]);
 
     // After launch: narrow one grant, end another, add a new in-scope grant, change the entitlement.
     await db.assignment.update({ where: { id: grants.botRw }, data: { excludedToolIds: [ids.writeDoc] } });
     await db.assignment.update({ where: { id: grants.leeRw }, data: { endedAt: new Date(), endedReason: "left" } });
-    await db.assignment.create({ data: { entitlementId: ids.docsAdmin, principalType: "user", userId: ids.lee, justification: "new" } });
+    await db.assignment.create({
+      data: { entitlementId: ids.docsAdmin, principalType: "user", userId: ids.lee, justification: "new" },
+    });
     await db.entitlementTool.create({ data: { entitlementId: ids.docsRw, toolId: ids.adminDoc } });
     try {
       const after = await itemsOf(id);
-      expect(after.map((i) => [i.id, i.assignmentId, i.snapshot, i.risk])).toEqual(before.map((i) => [i.id, i.assignmentId, i.snapshot, i.risk]));
+      expect(after.map((i) => [i.id, i.assignmentId, i.snapshot, i.risk])).toEqual(
+        before.map((i) => [i.id, i.assignmentId, i.snapshot, i.risk]),
+      );
       const c = await db.reviewCampaign.findUniqueOrThrow({ where: { id } });
       expect([c.status, c.itemCount, c.launchedCount]).toEqual(["active", 6, 6]);
     } finally {
-      await db.entitlementTool.delete({ where: { entitlementId_toolId: { entitlementId: ids.docsRw, toolId: ids.adminDoc } } });
+      await db.entitlementTool.delete({
+        where: { entitlementId_toolId: { entitlementId: ids.docsRw, toolId: ids.adminDoc } },
+      });
     }
     await expect(launchCampaign(db, admin, id)).rejects.toThrow(/already been launched/);
   });
@@ -215,7 +353,11 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     const lead = await db.user.findUniqueOrThrow({ where: { email: "lead@acme.example" } });
     expect((await itemsOf(byManager)).map((i) => i.reviewerId)).toEqual([lead.id, lead.id, lead.id]);
 
-    const risky = await campaign({ reviewerPolicy: "named", namedReviewerIds: [ids.robin, ids.lee], scope: { minRisk: "destructive" } });
+    const risky = await campaign({
+      reviewerPolicy: "named",
+      namedReviewerIds: [ids.robin, ids.lee],
+      scope: { minRisk: "destructive" },
+    });
     expect((await launchCampaign(db, admin, risky)).items).toBe(1);
   });
 
@@ -229,24 +371,40 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
 
     // Forced onto lee behind the domain's back: deciding is still refused.
     await db.reviewItem.update({ where: { id: leeItem.id }, data: { reviewerId: ids.lee } });
-    await expect(decideItems(db, lee, { itemIds: [leeItem.id], decision: "certify", justification: "I need it daily" })).rejects.toMatchObject({ code: "separation_of_duties" });
+    await expect(
+      decideItems(db, lee, { itemIds: [leeItem.id], decision: "certify", justification: "I need it daily" }),
+    ).rejects.toMatchObject({ code: "separation_of_duties" });
     // Reassigning to the subject, to a group member or to the delegated agent's owner is refused.
     const groupItem = await itemFor(id, grants.groupRw);
-    await expect(reassignItems(db, admin, { itemIds: [groupItem.id], reviewerId: ids.sam, note: "please review" })).rejects.toMatchObject({ code: "separation_of_duties" });
+    await expect(
+      reassignItems(db, admin, { itemIds: [groupItem.id], reviewerId: ids.sam, note: "please review" }),
+    ).rejects.toMatchObject({ code: "separation_of_duties" });
     const helperItem = await itemFor(id, grants.helperRw);
-    await expect(reassignItems(db, admin, { itemIds: [helperItem.id], reviewerId: ids.robin, note: "please review" })).rejects.toMatchObject({ code: "separation_of_duties" });
+    await expect(
+      reassignItems(db, admin, { itemIds: [helperItem.id], reviewerId: ids.robin, note: "please review" }),
+    ).rejects.toMatchObject({ code: "separation_of_duties" });
     // The grantor cannot certify their own grant either.
     const botItem = await itemFor(id, grants.botRw);
     await db.assignment.update({ where: { id: grants.botRw }, data: { grantedById: ids.lee } });
-    await db.reviewItem.update({ where: { id: botItem.id }, data: { snapshot: { ...(botItem.snapshot as object), grantedById: ids.lee } } });
-    await expect(decideItems(db, lee, { itemIds: [botItem.id], decision: "certify" })).rejects.toMatchObject({ code: "separation_of_duties" });
+    await db.reviewItem.update({
+      where: { id: botItem.id },
+      data: { snapshot: { ...(botItem.snapshot as object), grantedById: ids.lee } },
+    });
+    await expect(decideItems(db, lee, { itemIds: [botItem.id], decision: "certify" })).rejects.toMatchObject({
+      code: "separation_of_duties",
+    });
     // Someone else's item: forbidden.
-    await expect(decideItems(db, robin, { itemIds: [leeItem.id], decision: "revoke" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(decideItems(db, robin, { itemIds: [leeItem.id], decision: "revoke" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     expect(await db.reviewItem.count({ where: { campaignId: id, status: { not: "pending" } } })).toBe(0);
 
     // A permitted reassignment, with its note, is audited.
     await reassignItems(db, admin, { itemIds: [groupItem.id], reviewerId: ids.robin, note: "robin knows the writers" });
-    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: groupItem.id } })).toMatchObject({ reviewerId: ids.robin, reassignNote: "robin knows the writers" });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: groupItem.id } })).toMatchObject({
+      reviewerId: ids.robin,
+      reassignNote: "robin knows the writers",
+    });
     expect(await db.auditEvent.count({ where: { action: "review.reassigned", targetId: groupItem.id } })).toBe(1);
   });
 
@@ -257,49 +415,115 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     await launchCampaign(db, admin, id);
     const admins = await itemFor(id, grants.botAdmin);
     expect(admins.risk).toBe("destructive");
-    await expect(decideItems(db, robin, { itemIds: [admins.id], decision: "certify" })).rejects.toMatchObject({ field: "justification" });
+    await expect(decideItems(db, robin, { itemIds: [admins.id], decision: "certify" })).rejects.toMatchObject({
+      field: "justification",
+    });
     const rw = await itemFor(id, grants.botRw);
-    await expect(decideItems(db, robin, { itemIds: [rw.id], decision: "reduce", keptToolIds: [ids.readDoc, ids.writeDoc] })).rejects.toMatchObject({ field: "keptToolIds" });
-    await expect(decideItems(db, robin, { itemIds: [rw.id], decision: "reduce", keptToolIds: [ids.adminDoc] })).rejects.toMatchObject({ field: "keptToolIds" });
-    await decideItems(db, robin, { itemIds: [rw.id], decision: "reduce", keptToolIds: [ids.readDoc], justification: "writes go through the pipeline" });
-    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: rw.id } })).toMatchObject({ status: "reduced", decidedById: ids.robin, keptToolIds: [ids.readDoc] });
+    await expect(
+      decideItems(db, robin, { itemIds: [rw.id], decision: "reduce", keptToolIds: [ids.readDoc, ids.writeDoc] }),
+    ).rejects.toMatchObject({ field: "keptToolIds" });
+    await expect(
+      decideItems(db, robin, { itemIds: [rw.id], decision: "reduce", keptToolIds: [ids.adminDoc] }),
+    ).rejects.toMatchObject({ field: "keptToolIds" });
+    await decideItems(db, robin, {
+      itemIds: [rw.id],
+      decision: "reduce",
+      keptToolIds: [ids.readDoc],
+      justification: "writes go through the pipeline",
+    });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: rw.id } })).toMatchObject({
+      status: "reduced",
+      decidedById: ids.robin,
+      keptToolIds: [ids.readDoc],
+    });
 
     // Bulk: six destructive grants to six fresh agents, certified at once.
     const many: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const a = await db.agent.create({ data: { clientId: `stamp-${seq}-${i}`, name: `Stamp ${seq}-${i}`, kind: "autonomous", authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
-      many.push((await db.assignment.create({ data: { entitlementId: ids.docsAdmin, principalType: "agent", agentId: a.id, justification: "x" } })).id);
+      const a = await db.agent.create({
+        data: {
+          clientId: `stamp-${seq}-${i}`,
+          name: `Stamp ${seq}-${i}`,
+          kind: "autonomous",
+          authMethod: "client_secret_basic",
+          allowedGrantTypes: "client_credentials",
+        },
+      });
+      many.push(
+        (
+          await db.assignment.create({
+            data: { entitlementId: ids.docsAdmin, principalType: "agent", agentId: a.id, justification: "x" },
+          })
+        ).id,
+      );
     }
-    const bulk = await campaign({ reviewerPolicy: "named", namedReviewerIds: [ids.robin], scope: { entitlementIds: [ids.docsAdmin], principalTypes: ["agent"] } });
+    const bulk = await campaign({
+      reviewerPolicy: "named",
+      namedReviewerIds: [ids.robin],
+      scope: { entitlementIds: [ids.docsAdmin], principalTypes: ["agent"] },
+    });
     await launchCampaign(db, admin, bulk);
-    const bulkIds = (await db.reviewItem.findMany({ where: { campaignId: bulk, assignmentId: { in: many } } })).map((i) => i.id);
-    const ask = decideItems(db, robin, { itemIds: bulkIds, decision: "certify", justification: "all still needed, checked" });
+    const bulkIds = (await db.reviewItem.findMany({ where: { campaignId: bulk, assignmentId: { in: many } } })).map(
+      (i) => i.id,
+    );
+    const ask = decideItems(db, robin, {
+      itemIds: bulkIds,
+      decision: "certify",
+      justification: "all still needed, checked",
+    });
     await expect(ask).rejects.toBeInstanceOf(RubberStampWarning);
     expect(await db.reviewItem.count({ where: { id: { in: bulkIds }, status: "certified" } })).toBe(0);
-    const done = await decideItems(db, robin, { itemIds: bulkIds, decision: "certify", justification: "all still needed, checked", acknowledgeRubberStamp: true });
+    const done = await decideItems(db, robin, {
+      itemIds: bulkIds,
+      decision: "certify",
+      justification: "all still needed, checked",
+      acknowledgeRubberStamp: true,
+    });
     expect(done).toMatchObject({ decided: 6, rubberStamp: true });
-    expect(await db.reviewItem.count({ where: { id: { in: bulkIds }, status: "certified", rubberStampFlag: true } })).toBe(6);
-    const warning = await db.auditEvent.findFirstOrThrow({ where: { action: "review.rubber_stamp_warning", actorId: ids.robin } });
+    expect(
+      await db.reviewItem.count({ where: { id: { in: bulkIds }, status: "certified", rubberStampFlag: true } }),
+    ).toBe(6);
+    const warning = await db.auditEvent.findFirstOrThrow({
+      where: { action: "review.rubber_stamp_warning", actorId: ids.robin },
+    });
     expect(warning.detail).toMatchObject({ acknowledged: true, bulk: true });
     expect(await db.auditEvent.count({ where: { action: "review.decided", actorId: ids.robin } })).toBe(7);
     expect((await campaignProgress(db, bulk)).flagged).toBe(6);
   });
 
   it("sends level-1 decisions to the second-level reviewer, whose decision is final", async () => {
-    const id = await campaign({ reviewerPolicy: "named", namedReviewerIds: [ids.robin], secondLevelReviewerId: ids.lee, scope: { agentIds: [ids.bot] } });
+    const id = await campaign({
+      reviewerPolicy: "named",
+      namedReviewerIds: [ids.robin],
+      secondLevelReviewerId: ids.lee,
+      scope: { agentIds: [ids.bot] },
+    });
     await launchCampaign(db, admin, id);
     const item = await itemFor(id, grants.botRw);
     const r = await decideItems(db, robin, { itemIds: [item.id], decision: "revoke", justification: "unused" });
     expect(r.toSecondLevel).toBe(1);
-    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "pending", level: 2, reviewerId: ids.lee });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "pending",
+      level: 2,
+      reviewerId: ids.lee,
+    });
     const inbox = await reviewerInbox(db, ids.lee);
     expect(inbox.items.find((i) => i.id === item.id)?.firstDecision).toMatchObject({ status: "revoked" });
     await decideItems(db, lee, { itemIds: [item.id], decision: "certify", justification: "still needed" });
-    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "certified", decidedById: ids.lee, level: 2 });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "certified",
+      decidedById: ids.lee,
+      level: 2,
+    });
   });
 
   it("takes a decision back until the campaign closes: pending again, audited, decided anew; final once closed", async () => {
-    const id = await campaign({ reviewerPolicy: "named", namedReviewerIds: [ids.robin], secondLevelReviewerId: ids.lee, scope: { agentIds: [ids.bot] } });
+    const id = await campaign({
+      reviewerPolicy: "named",
+      namedReviewerIds: [ids.robin],
+      secondLevelReviewerId: ids.lee,
+      scope: { agentIds: [ids.bot] },
+    });
     await launchCampaign(db, admin, id);
     const item = await itemFor(id, grants.botRw);
     const other = await itemFor(id, grants.botHr);
@@ -307,18 +531,35 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     await decideItems(db, robin, { itemIds: [item.id], decision: "revoke", justification: "unused" });
     await expect(resetDecisions(db, lee, { itemIds: [item.id] })).rejects.toMatchObject({ code: "conflict" });
     await resetDecisions(db, robin, { itemIds: [item.id] });
-    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "pending", level: 1, reviewerId: ids.robin, firstDecision: null });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "pending",
+      level: 1,
+      reviewerId: ids.robin,
+      firstDecision: null,
+    });
     // Lee's final decision: only lee takes it back; robin's undecided item has nothing to take back.
     await decideItems(db, robin, { itemIds: [item.id], decision: "reduce", keptToolIds: [ids.readDoc] });
     await decideItems(db, lee, { itemIds: [item.id], decision: "revoke", justification: "not needed" });
-    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "revoked", decidedById: ids.lee });
+    expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "revoked",
+      decidedById: ids.lee,
+    });
     await expect(resetDecisions(db, robin, { itemIds: [item.id] })).rejects.toMatchObject({ code: "forbidden" });
     await expect(resetDecisions(db, robin, { itemIds: [other.id] })).rejects.toMatchObject({ code: "conflict" });
     await resetDecisions(db, lee, { itemIds: [item.id] });
     expect(await db.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
-      status: "pending", level: 2, reviewerId: ids.lee, decidedById: null, decidedAt: null, justification: null, keptToolIds: null,
+      status: "pending",
+      level: 2,
+      reviewerId: ids.lee,
+      decidedById: null,
+      decidedAt: null,
+      justification: null,
+      keptToolIds: null,
     });
-    const events = await db.auditEvent.findMany({ where: { action: "review.decision_reset", targetId: item.id }, orderBy: { occurredAt: "asc" } });
+    const events = await db.auditEvent.findMany({
+      where: { action: "review.decision_reset", targetId: item.id },
+      orderBy: { occurredAt: "asc" },
+    });
     expect(events.map((e) => e.actorId)).toEqual([ids.robin, ids.lee]);
     expect(events[1]?.detail).toMatchObject({ before: { status: "revoked" }, after: { status: "pending" } });
     // Decided anew; once the campaign closes the decision is final.
@@ -342,8 +583,16 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     expect((await callTool(token, "admin_doc")).status).toBe(200);
     expect((await callTool(token, "write_doc")).status).toBe(200);
 
-    await decideItems(db, robin, { itemIds: [(await itemFor(id, grants.botAdmin)).id], decision: "revoke", justification: "never used" });
-    await decideItems(db, robin, { itemIds: [(await itemFor(id, grants.botRw)).id], decision: "reduce", keptToolIds: [ids.readDoc] });
+    await decideItems(db, robin, {
+      itemIds: [(await itemFor(id, grants.botAdmin)).id],
+      decision: "revoke",
+      justification: "never used",
+    });
+    await decideItems(db, robin, {
+      itemIds: [(await itemFor(id, grants.botRw)).id],
+      decision: "reduce",
+      keptToolIds: [ids.readDoc],
+    });
     await decideItems(db, robin, { itemIds: [(await itemFor(id, grants.leeRw)).id], decision: "certify" });
     // Decisions alone change nothing until close.
     expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.botAdmin } })).endedAt).toBeNull();
@@ -354,7 +603,9 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     expect(closed.remediated).toBe(5);
 
     expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.botAdmin } })).endedAt).not.toBeNull();
-    expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.botRw } })).excludedToolIds).toEqual([ids.writeDoc]);
+    expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.botRw } })).excludedToolIds).toEqual([
+      ids.writeDoc,
+    ]);
     expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.leeRw } })).endedAt).toBeNull();
     expect((await db.assignment.findUniqueOrThrow({ where: { id: grants.groupRw } })).endedAt).not.toBeNull();
     const adminItem = await itemFor(id, grants.botAdmin);
@@ -363,7 +614,9 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     // The bot's one session lost access with whichever of its two items was remediated first.
     const rwItem = await itemFor(id, grants.botRw);
     expect(rwItem.remediationDetail).toMatch(/^Assignment narrowed: removed write_doc/);
-    expect([adminItem.remediationDetail, rwItem.remediationDetail].filter((d) => d?.endsWith("; 1 session revoked"))).toHaveLength(1);
+    expect(
+      [adminItem.remediationDetail, rwItem.remediationDetail].filter((d) => d?.endsWith("; 1 session revoked")),
+    ).toHaveLength(1);
     expect((await itemFor(id, grants.leeRw)).remediationStatus).toBe("none");
 
     // The old token's session is revoked: the gateway refuses it at once.
@@ -393,7 +646,9 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     expect(csv).toContain("revoked,robin@acme.example");
     expect(csv).toContain("never used");
     expect(csv).toContain("campaign policy");
-    await expect(decideItems(db, robin, { itemIds: [(await itemFor(id, grants.groupRw)).id], decision: "certify" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      decideItems(db, robin, { itemIds: [(await itemFor(id, grants.groupRw)).id], decision: "certify" }),
+    ).rejects.toMatchObject({ code: "conflict" });
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 
@@ -401,7 +656,17 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
 
   it("reminds pending reviewers on their interval and escalates overdue items, on a controlled clock", async () => {
     const t0 = new Date("2030-01-01T09:00:00Z");
-    const id = await campaign({ reviewerPolicy: "named", namedReviewerIds: [ids.robin], secondLevelReviewerId: ids.lee, reminderIntervalDays: 3, escalateAfterDays: 1, scope: { agentIds: [ids.bot] } }, t0);
+    const id = await campaign(
+      {
+        reviewerPolicy: "named",
+        namedReviewerIds: [ids.robin],
+        secondLevelReviewerId: ids.lee,
+        reminderIntervalDays: 3,
+        escalateAfterDays: 1,
+        scope: { agentIds: [ids.bot] },
+      },
+      t0,
+    );
     await launchCampaign(db, admin, id, { now: t0 });
     const at = (days: number) => new Date(t0.getTime() + days * DAY);
 
@@ -425,7 +690,13 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     expect((await runReviewScheduler(db, { now: at(15) })).escalated).toBe(3);
     const items = await itemsOf(id);
     expect(items.every((i) => i.status === "pending" && i.escalatedAt?.getTime() === at(15).getTime())).toBe(true);
-    expect(items.map((i) => [before.get(i.id), i.reviewerId]).sort()).toEqual([[ids.lee, ids.sam], [ids.robin, ids.lee], [ids.robin, ids.lee]].sort());
+    expect(items.map((i) => [before.get(i.id), i.reviewerId]).sort()).toEqual(
+      [
+        [ids.lee, ids.sam],
+        [ids.robin, ids.lee],
+        [ids.robin, ids.lee],
+      ].sort(),
+    );
     expect((await runReviewScheduler(db, { now: at(16) })).escalated).toBe(0);
     expect(await db.auditEvent.count({ where: { action: "review.escalated", occurredAt: at(15) } })).toBe(3);
   });
@@ -440,7 +711,9 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     const next = await db.reviewCampaign.findUniqueOrThrow({ where: { id: run.launched[0]! } });
     expect(next).toMatchObject({ templateId: id, status: "active", itemCount: 3 });
     expect(next.dueAt.getTime()).toBe(t0.getTime() + 44 * DAY);
-    expect((await db.reviewCampaign.findUniqueOrThrow({ where: { id } })).nextRunAt?.getTime()).toBe(t0.getTime() + 60 * DAY);
+    expect((await db.reviewCampaign.findUniqueOrThrow({ where: { id } })).nextRunAt?.getTime()).toBe(
+      t0.getTime() + 60 * DAY,
+    );
   });
 
   // ───────────── micro-certifications
@@ -448,7 +721,10 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
   it("opens one-item reviews when a tool's risk rises, an owner leaves, or a grant goes unused; a revoke is remediated at once", async () => {
     await updateTool(db, admin, { toolId: ids.writeDoc, risk: "destructive" });
     try {
-      const micro = await db.reviewCampaign.findMany({ where: { kind: "micro", trigger: "risk_raised" }, include: { items: true } });
+      const micro = await db.reviewCampaign.findMany({
+        where: { kind: "micro", trigger: "risk_raised" },
+        include: { items: true },
+      });
       // docs-rw holders: bot, lee, robin, helper, group.
       expect(micro).toHaveLength(5);
       expect(micro.every((m) => m.items.length === 1 && m.items[0]!.risk === "destructive")).toBe(true);
@@ -459,7 +735,11 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
       expect(await db.reviewCampaign.count({ where: { kind: "micro" } })).toBe(5);
 
       const owner = person(ids.owner, "owner@acme.example");
-      await decideItems(db, owner, { itemIds: [botMicro.items[0]!.id], decision: "revoke", justification: "not needed" });
+      await decideItems(db, owner, {
+        itemIds: [botMicro.items[0]!.id],
+        decision: "revoke",
+        justification: "not needed",
+      });
       // The micro-certification closed with the decision; remediation runs on the scheduler's next pass (or close).
       expect((await db.reviewCampaign.findUniqueOrThrow({ where: { id: botMicro.id } })).status).toBe("closed");
       await runReviewScheduler(db, {});
@@ -472,11 +752,17 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     const opened = await db.$transaction((tx) => openMicroCertificationsForDepartedOwner(tx, ids.owner));
     expect(opened).toBe(2); // botAdmin, botHr (botRw already ended)
     const lead = await db.user.findUniqueOrThrow({ where: { email: "lead@acme.example" } });
-    expect((await db.reviewItem.findMany({ where: { campaign: { trigger: "owner_left" } } })).every((i) => i.reviewerId === lead.id)).toBe(true);
+    expect(
+      (await db.reviewItem.findMany({ where: { campaign: { trigger: "owner_left" } } })).every(
+        (i) => i.reviewerId === lead.id,
+      ),
+    ).toBe(true);
 
     // Unused for 90 days: grants none of whose tools the agent called (no tool.called events for them).
     const n = await scanUnusedGrants(db, 90);
-    const unused = (await db.reviewItem.findMany({ where: { campaign: { trigger: "unused" } } })).map((i) => i.assignmentId);
+    const unused = (await db.reviewItem.findMany({ where: { campaign: { trigger: "unused" } } })).map(
+      (i) => i.assignmentId,
+    );
     expect(unused).toHaveLength(n);
     expect(unused).toEqual(expect.arrayContaining([grants.botHr, grants.helperRw]));
     expect(unused).not.toContain(grants.botRw);
@@ -494,11 +780,17 @@ describe.each(PROVIDERS)("access reviews on %s", (provider) => {
     const all = [...page.items, ...rest.items];
     expect(all.length).toBe(page.pending);
     const bot = all.find((i) => i.snapshot.assignmentId === grants.botRw)!;
-    expect(bot.snapshot).toMatchObject({ grantedByLabel: "admin@acme.example", justification: "needed for the job", principalLabel: "Docs bot" });
+    expect(bot.snapshot).toMatchObject({
+      grantedByLabel: "admin@acme.example",
+      justification: "needed for the job",
+      principalLabel: "Docs bot",
+    });
     expect(bot.tools.map((t) => t.name).sort()).toEqual(["read_doc", "write_doc"]);
     expect(bot.peers.count).toBe(4);
     const progress = await campaignProgress(db, id);
     expect(progress.total).toBe(6);
-    expect(progress.reviewers.find((r) => r.reviewerId === ids.robin)?.pending).toBe(progress.total - progress.reviewers.filter((r) => r.reviewerId !== ids.robin).reduce((n, r) => n + r.pending, 0));
+    expect(progress.reviewers.find((r) => r.reviewerId === ids.robin)?.pending).toBe(
+      progress.total - progress.reviewers.filter((r) => r.reviewerId !== ids.robin).reduce((n, r) => n + r.pending, 0),
+    );
   });
 });

@@ -23,12 +23,18 @@ import { callTool, mintToken, seedRevocationWorld, type RevocationWorld } from "
 import { spawnInstance, type Instance } from "../support/spawn-instance";
 
 const SETTINGS: DrillSettings = { targetMs: 1000, timeoutMs: 3000, probeEveryMs: 20 };
-const read = (req: IncomingMessage) => new Promise<string>((ok) => { let b = ""; req.on("data", (c: Buffer) => (b += c)); req.on("end", () => ok(b)); });
+const read = (req: IncomingMessage) =>
+  new Promise<string>((ok) => {
+    let b = "";
+    req.on("data", (c: Buffer) => (b += c));
+    req.on("end", () => ok(b));
+  });
 const listen = async (s: Server) => {
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 };
-const close = (s: Server | undefined) => new Promise<void>((r) => (s ? (s.closeAllConnections(), s.close(() => r())) : r()));
+const close = (s: Server | undefined) =>
+  new Promise<void>((r) => (s ? (s.closeAllConnections(), s.close(() => r())) : r()));
 
 /**
  * A natively enforcing MCP server: it checks nothing but a bearer's presence (as a server trusting Mandate's JWTs
@@ -49,10 +55,16 @@ async function startNativeServer(honoursCaep: boolean) {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       const sid = token ? (decodeJwt(token) as { sid?: string }).sid : undefined;
       if (!token || !sid || revoked.has(sid)) {
-        res.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token", error_description="session revoked by CAEP"' }).end();
+        res
+          .writeHead(401, {
+            "www-authenticate": 'Bearer error="invalid_token", error_description="session revoked by CAEP"',
+          })
+          .end();
         return;
       }
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [] } }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [] } }));
     });
   });
   const url = await listen(server);
@@ -98,9 +110,19 @@ describe.each(PROVIDERS)("revocation drills on %s", (provider) => {
     const native = await startNativeServer(opts.caep === "honours");
     natives.push(native.server);
     const s = await db.mcpServer.create({
-      data: { name, slug: name.toLowerCase(), resourceUri: `${native.url}/mcp`, enforcementMode: "native", introspects: opts.introspects ?? false, authorizationServerIssuer: issuer },
+      data: {
+        name,
+        slug: name.toLowerCase(),
+        resourceUri: `${native.url}/mcp`,
+        enforcementMode: "native",
+        introspects: opts.introspects ?? false,
+        authorizationServerIssuer: issuer,
+      },
     });
-    if (opts.caep) await db.eventReceiver.create({ data: { id: `r-${name}`, name: `${name} receiver`, url: `${native.url}/ssf/push`, serverId: s.id } });
+    if (opts.caep)
+      await db.eventReceiver.create({
+        data: { id: `r-${name}`, name: `${name} receiver`, url: `${native.url}/ssf/push`, serverId: s.id },
+      });
     return s.id;
   }
 
@@ -131,12 +153,23 @@ describe.each(PROVIDERS)("revocation drills on %s", (provider) => {
 
     // Stored, audited, labelled.
     const stored = await db.revocationDrill.findUniqueOrThrow({ where: { id: report.id } });
-    expect(stored).toMatchObject({ outcome: "passed", enforcementPath: "gateway", trigger: "console", serverId: world.ids.server });
+    expect(stored).toMatchObject({
+      outcome: "passed",
+      enforcementPath: "gateway",
+      trigger: "console",
+      serverId: world.ids.server,
+    });
     expect(await db.auditEvent.count({ where: { action: "drill.passed", targetId: world.ids.server } })).toBe(1);
-    const minted = await db.auditEvent.findFirst({ where: { action: "token.minted", actorLabel: "Mandate revocation drill (canary)" }, orderBy: { id: "desc" } });
+    const minted = await db.auditEvent.findFirst({
+      where: { action: "token.minted", actorLabel: "Mandate revocation drill (canary)" },
+      orderBy: { id: "desc" },
+    });
     expect((minted?.detail as { tools: string[]; scope: string }).tools).toEqual([]);
     expect((minted?.detail as { tools: string[]; scope: string }).scope).toBe("");
-    const revoked = await db.auditEvent.findFirst({ where: { action: "session.revoked", targetLabel: { startsWith: "Mandate revocation drill" } }, orderBy: { id: "desc" } });
+    const revoked = await db.auditEvent.findFirst({
+      where: { action: "session.revoked", targetLabel: { startsWith: "Mandate revocation drill" } },
+      orderBy: { id: "desc" },
+    });
     expect((revoked?.detail as { operation: unknown }).operation).toEqual({ kind: "drill", drillId: report.id });
 
     // The real agent's session and token go on working.
@@ -153,7 +186,9 @@ describe.each(PROVIDERS)("revocation drills on %s", (provider) => {
     expect(byKind.caep_receiver).toMatchObject({ ok: true });
     expect(byKind.introspection).toMatchObject({ ok: true });
     expect(byKind.native_probe).toMatchObject({ ok: false, ms: null });
-    expect(report.reason).toMatch(/still accepted the revoked canary after its CAEP receiver acknowledged.*does not honour CAEP/);
+    expect(report.reason).toMatch(
+      /still accepted the revoked canary after its CAEP receiver acknowledged.*does not honour CAEP/,
+    );
   });
 
   it("passes a native server that honours CAEP: receiver acknowledgement and the server's own refusal, both timed", async () => {
@@ -169,7 +204,9 @@ describe.each(PROVIDERS)("revocation drills on %s", (provider) => {
     const report = await runDrill(ctx, oncall, id, "schedule", SETTINGS);
     expect(report.enforcementPath).toBe("native_jwt_only");
     expect(report.outcome).toBe("failed");
-    expect(report.reason).toMatch(/trusts Mandate's JWTs only: a revoked token keeps working until it expires, up to \d+ s/);
+    expect(report.reason).toMatch(
+      /trusts Mandate's JWTs only: a revoked token keeps working until it expires, up to \d+ s/,
+    );
   });
 
   it("maps every server's enforcement path, latest drill, reach and what is missing, with unmanaged resources agents asked for", async () => {
@@ -185,10 +222,19 @@ describe.each(PROVIDERS)("revocation drills on %s", (provider) => {
     expect(row("Honest").receivers[0]).toMatchObject({ name: "Honest receiver", lastStatus: "delivered" });
     expect(row("Ignorant")).toMatchObject({ path: "native_caep", proven: false });
     expect(row("Ignorant").missing).toContain("A passing revocation drill: the last one failed");
-    expect(row("Trusting")).toMatchObject({ path: "native_jwt_only", proven: false, revocationTime: "Waits for the token to expire (up to its lifetime)" });
+    expect(row("Trusting")).toMatchObject({
+      path: "native_jwt_only",
+      proven: false,
+      revocationTime: "Waits for the token to expire (up to its lifetime)",
+    });
     expect(row("Trusting").missing[0]).toMatch(/^A revocation signal/);
     const unmanaged = map.rows.find((r) => r.path === "unmanaged");
-    expect(unmanaged).toMatchObject({ serverId: null, resourceUri: "https://shadow.example/mcp/docs", traffic: 1, trafficBasis: "token_requests" });
+    expect(unmanaged).toMatchObject({
+      serverId: null,
+      resourceUri: "https://shadow.example/mcp/docs",
+      traffic: 1,
+      trafficBasis: "token_requests",
+    });
     // The canary's own mints are not traffic.
     expect(row("Honest").traffic).toBe(0);
     const proven = map.rows.filter((r) => r.proven).reduce((n, r) => n + r.traffic, 0);
@@ -286,7 +332,12 @@ describe("revocation drills across two instances on postgresql", () => {
     await expect.poll(() => db.gatewayInstance.count(), { timeout: 10_000 }).toBe(1);
     const ctx = createOAuthContext(db, { issuer: ISSUER });
     const report = await runDrill(ctx, world.oncall, world.ids.server, "cli", SETTINGS);
-    expect(report.results.filter((r) => r.kind === "gateway_instance").map((r) => r.label).join(" ")).toContain(a.url);
+    expect(
+      report.results
+        .filter((r) => r.kind === "gateway_instance")
+        .map((r) => r.label)
+        .join(" "),
+    ).toContain(a.url);
     expect(report.outcome).toBe("passed");
   });
 });

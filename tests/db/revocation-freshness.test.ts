@@ -25,7 +25,11 @@ describe.each(PROVIDERS)("revocation state freshness on %s", (provider) => {
     const holder = globalThis as unknown as { __mandateReadPools: WeakMap<object, ReadPool> };
     const real = readPoolOf(suite.db)!;
     try {
-      const state = new RevocationState(suite.db, { revocationPollMs: 50, revocationStaleAfterMs: STALE_MS, revocationOverlapMs: 5000 }, { listen: false });
+      const state = new RevocationState(
+        suite.db,
+        { revocationPollMs: 50, revocationStaleAfterMs: STALE_MS, revocationOverlapMs: 5000 },
+        { listen: false },
+      );
       await state.start(); // the first load reads through Prisma, on time
       holder.__mandateReadPools.set(suite.db, {
         async query(sql, params) {
@@ -42,7 +46,14 @@ describe.each(PROVIDERS)("revocation state freshness on %s", (provider) => {
       const t0 = Date.now();
       while (Date.now() - t0 < 3000) {
         if (!revokedAt && Date.now() - t0 > 1000) {
-          await suite.db.$transaction((tx) => revokeLiveSessionsIn(tx, world.oncall, { id: sid }, { reason: "freshness", now: new Date(), operation: { kind: "sessions" } }));
+          await suite.db.$transaction((tx) =>
+            revokeLiveSessionsIn(
+              tx,
+              world.oncall,
+              { id: sid },
+              { reason: "freshness", now: new Date(), operation: { kind: "sessions" } },
+            ),
+          );
           revokedAt = Date.now();
         }
         const allowed = state.isFresh() && state.revokedReason(sid, "-") === null;

@@ -13,7 +13,15 @@ import { revokeSessions } from "@/lib/sessions/revoke-sessions";
 import { emergencyRevokeServer, revokeSessionsOf } from "@/lib/sessions/revoke-sessions-of";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { callTool, insertSession, introspect, mintToken, portOf, seedRevocationWorld, type RevocationWorld } from "../support/revocation-fixture";
+import {
+  callTool,
+  insertSession,
+  introspect,
+  mintToken,
+  portOf,
+  seedRevocationWorld,
+  type RevocationWorld,
+} from "../support/revocation-fixture";
 
 /** Waits (bounded) until `check` holds; the assertion after it says what was expected. */
 async function eventually(check: () => boolean | Promise<boolean>, attempts = 100, everyMs = 50): Promise<boolean> {
@@ -68,7 +76,11 @@ describe.each(PROVIDERS)("revocation operations on %s", (provider) => {
     expect(await introspect(issuer, "agent-one", t.token)).toBe(true);
     const other = await mintToken(issuer, "agent-two");
 
-    const result = await revokeSessionsOf(db, world.oncall, { of: "agent", agentId: world.ids.agent, reason: "Incident 7: agent-one leaked" });
+    const result = await revokeSessionsOf(db, world.oncall, {
+      of: "agent",
+      agentId: world.ids.agent,
+      reason: "Incident 7: agent-one leaked",
+    });
     expect(result).toEqual({ label: "agent-one", revoked: [t.sid] });
     expect(await callTool(issuer, t.token)).toBe(401);
     expect(await introspect(issuer, "agent-one", t.token)).toBe(false);
@@ -84,14 +96,30 @@ describe.each(PROVIDERS)("revocation operations on %s", (provider) => {
   });
 
   it("revokes every session on behalf of a person, and every session on a server", async () => {
-    const aliceA = await insertSession(db, { agentId: world.ids.agent2, serverId: world.ids.server, userId: world.ids.alice });
-    const bobA = await insertSession(db, { agentId: world.ids.agent2, serverId: world.ids.server, userId: world.ids.bob });
-    const byUser = await revokeSessionsOf(db, world.oncall, { of: "user", userId: world.ids.alice, reason: "Alice's laptop stolen" });
+    const aliceA = await insertSession(db, {
+      agentId: world.ids.agent2,
+      serverId: world.ids.server,
+      userId: world.ids.alice,
+    });
+    const bobA = await insertSession(db, {
+      agentId: world.ids.agent2,
+      serverId: world.ids.server,
+      userId: world.ids.bob,
+    });
+    const byUser = await revokeSessionsOf(db, world.oncall, {
+      of: "user",
+      userId: world.ids.alice,
+      reason: "Alice's laptop stolen",
+    });
     expect(byUser).toEqual({ label: "Alice", revoked: [aliceA] });
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: bobA } })).status).toBe("active");
 
     const live = await mintToken(issuer, "agent-two");
-    const byServer = await revokeSessionsOf(db, world.oncall, { of: "server", serverId: world.ids.server, reason: "Docs compromised" });
+    const byServer = await revokeSessionsOf(db, world.oncall, {
+      of: "server",
+      serverId: world.ids.server,
+      reason: "Docs compromised",
+    });
     expect(new Set(byServer.revoked)).toEqual(new Set([bobA, live.sid]));
     expect(await callTool(issuer, live.token)).toBe(401);
     const tokens = await db.issuedToken.findMany({ where: { sessionId: { in: byServer.revoked } } });
@@ -102,7 +130,10 @@ describe.each(PROVIDERS)("revocation operations on %s", (provider) => {
     const a = await mintToken(issuer, "agent-one");
     const b = await mintToken(issuer, "agent-two");
     const ended = (await db.agentSession.findFirstOrThrow({ where: { status: "revoked" } })).id;
-    const result = await revokeSessions(db, world.oncall, { sessionIds: [a.sid, b.sid, ended], reason: "Bulk containment" });
+    const result = await revokeSessions(db, world.oncall, {
+      sessionIds: [a.sid, b.sid, ended],
+      reason: "Bulk containment",
+    });
     expect(result).toEqual({ revoked: [a.sid, b.sid], alreadyEnded: [ended] });
     expect(await callTool(issuer, a.token)).toBe(401);
     expect(await callTool(issuer, b.token)).toBe(401);
@@ -113,10 +144,16 @@ describe.each(PROVIDERS)("revocation operations on %s", (provider) => {
     // Outside the gateway's stream: its tool-call events (the previous test's refusals) are written asynchronously.
     const written = () => db.auditEvent.count({ where: { stream: { not: "gateway" } } });
     const before = await written();
-    await expect(emergencyRevokeServer(db, world.oncall, { serverId: world.ids.server, confirmName: "docs", reason: "Emergency" })).rejects.toThrow(/Type "Docs" exactly/);
+    await expect(
+      emergencyRevokeServer(db, world.oncall, { serverId: world.ids.server, confirmName: "docs", reason: "Emergency" }),
+    ).rejects.toThrow(/Type "Docs" exactly/);
     expect(await written()).toBe(before);
     expect(await callTool(issuer, t.token)).toBe(200);
-    const result = await emergencyRevokeServer(db, world.oncall, { serverId: world.ids.server, confirmName: "Docs", reason: "Emergency: Docs breached" });
+    const result = await emergencyRevokeServer(db, world.oncall, {
+      serverId: world.ids.server,
+      confirmName: "Docs",
+      reason: "Emergency: Docs breached",
+    });
     expect(result.revoked).toEqual([t.sid]);
     expect(await callTool(issuer, t.token)).toBe(401);
     const e = await db.auditEvent.findFirstOrThrow({ where: { action: "session.revoked", sessionId: t.sid } });
@@ -135,21 +172,34 @@ describe.each(PROVIDERS)("revocation operations on %s", (provider) => {
     const again = await mintToken(issuer, "agent-two");
     expect(again.status).toBe(401);
     expect(again.error).toBe("invalid_client");
-    const suspended = await db.auditEvent.findFirstOrThrow({ where: { action: "agent.suspended", targetId: world.ids.agent2 } });
+    const suspended = await db.auditEvent.findFirstOrThrow({
+      where: { action: "agent.suspended", targetId: world.ids.agent2 },
+    });
     expect(suspended.reason).toBe("Kill switch drill");
   });
 
   it("another instance catches up by sequence even when the revocation was stamped long before it committed and nobody announced it", async () => {
     // Instance B: its own client and revocation state, polling fast, not listening (the catch-up read alone).
     const dbB = createDb(fresh.config);
-    const stateB = new RevocationState(dbB, { revocationPollMs: 50, revocationStaleAfterMs: 5_000, revocationOverlapMs: 5_000 }, { listen: false });
+    const stateB = new RevocationState(
+      dbB,
+      { revocationPollMs: 50, revocationStaleAfterMs: 5_000, revocationOverlapMs: 5_000 },
+      { listen: false },
+    );
     try {
       await stateB.start();
       const sid = await insertSession(db, { agentId: world.ids.agent, serverId: world.ids.server });
       expect(stateB.revokedReason(sid, "-")).toBeNull();
       // Stamped a minute ago (a long transaction, a skewed clock): a "since the last poll" read would miss it.
       const stamped = new Date(Date.now() - 60_000);
-      await db.$transaction((tx) => revokeLiveSessionsIn(tx, world.oncall, { id: sid }, { reason: "late commit", now: stamped, operation: { kind: "sessions" } }));
+      await db.$transaction((tx) =>
+        revokeLiveSessionsIn(
+          tx,
+          world.oncall,
+          { id: sid },
+          { reason: "late commit", now: stamped, operation: { kind: "sessions" } },
+        ),
+      );
       expect(await eventually(() => stateB.revokedReason(sid, "-") !== null)).toBe(true);
       expect(stateB.isFresh()).toBe(true);
     } finally {
@@ -160,7 +210,11 @@ describe.each(PROVIDERS)("revocation operations on %s", (provider) => {
 
   it("fails closed when it cannot confirm freshness", async () => {
     const dbB = createDb(fresh.config);
-    const stateB = new RevocationState(dbB, { revocationPollMs: 50, revocationStaleAfterMs: 1_500, revocationOverlapMs: 5_000 }, { listen: false });
+    const stateB = new RevocationState(
+      dbB,
+      { revocationPollMs: 50, revocationStaleAfterMs: 1_500, revocationOverlapMs: 5_000 },
+      { listen: false },
+    );
     await stateB.start();
     expect(await eventually(() => stateB.isFresh())).toBe(true);
     stateB.stop();

@@ -10,7 +10,15 @@ import { flushRefusalThrottles } from "@/lib/oauth/refusal-throttle";
 import { createOAuthContext } from "@/lib/oauth/create-context";
 import { createProtocolServer } from "@/server/protocol-server";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
-import { ENTERPRISE, entraUser, GROUP_SCHEMA, oktaUser, scimClient, type ScimClient, USER_SCHEMA } from "../support/scim-client";
+import {
+  ENTERPRISE,
+  entraUser,
+  GROUP_SCHEMA,
+  oktaUser,
+  scimClient,
+  type ScimClient,
+  USER_SCHEMA,
+} from "../support/scim-client";
 
 const admin: Principal = { kind: "system", label: "scim test", roles: ["admin"] };
 
@@ -56,7 +64,11 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
   }
 
   /** The request gets a SCIM error with this status and scimType, and the directory is exactly as before. */
-  async function expectRefused(send: () => Promise<{ status: number; contentType: string | null; body: Record<string, unknown> }>, status: number, scimType?: string) {
+  async function expectRefused(
+    send: () => Promise<{ status: number; contentType: string | null; body: Record<string, unknown> }>,
+    status: number,
+    scimType?: string,
+  ) {
     const before = await state();
     const refusals = await db.auditEvent.count({ where: { action: "directory.scim_refused" } });
     const res = await send();
@@ -75,10 +87,16 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     const spc = await scimClient(base, "").call("GET", "/ServiceProviderConfig", undefined, { token: null });
     expect(spc.status).toBe(200);
     expect(spc.contentType).toMatch(/^application\/scim\+json/);
-    expect(spc.body).toMatchObject({ patch: { supported: true }, filter: { supported: true, maxResults: 1000 }, bulk: { supported: false } });
+    expect(spc.body).toMatchObject({
+      patch: { supported: true },
+      filter: { supported: true, maxResults: 1000 },
+      bulk: { supported: false },
+    });
     const types = await scim.get("/ResourceTypes");
     expect(types.body.Resources?.map((r) => r.id)).toEqual(["User", "Group"]);
-    expect((await scim.get("/ResourceTypes/User")).body.schemaExtensions).toEqual([{ schema: ENTERPRISE, required: false }]);
+    expect((await scim.get("/ResourceTypes/User")).body.schemaExtensions).toEqual([
+      { schema: ENTERPRISE, required: false },
+    ]);
     const schemas = await scim.get("/Schemas");
     expect(schemas.body.Resources?.map((r) => r.id)).toEqual([USER_SCHEMA, ENTERPRISE, GROUP_SCHEMA]);
     expect((await scim.get(`/Schemas/${ENTERPRISE}`)).body.name).toBe("EnterpriseUser");
@@ -97,7 +115,15 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     await expectRefused(() => scimClient(base, rotated.token).get("/Users"), 401);
     const row = await db.scimToken.findUniqueOrThrow({ where: { id: rotated.id } });
     expect(row.secretHash).not.toContain(rotated.token);
-    expect(await db.auditEvent.count({ where: { action: { in: ["directory.scim_token_created", "directory.scim_token_rotated", "directory.scim_token_revoked"] } } })).toBe(4);
+    expect(
+      await db.auditEvent.count({
+        where: {
+          action: {
+            in: ["directory.scim_token_created", "directory.scim_token_rotated", "directory.scim_token_revoked"],
+          },
+        },
+      }),
+    ).toBe(4);
   });
 
   it("provisions, finds, replaces and deactivates a user as Okta does", async () => {
@@ -106,8 +132,12 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     expect(created.contentType).toMatch(/^application\/scim\+json/);
     const id = String(created.body.id);
     expect(created.body).toMatchObject({
-      schemas: [USER_SCHEMA], userName: "ada.lovelace@acme.example", active: true, displayName: "Ada Lovelace",
-      name: { givenName: "Ada", familyName: "Lovelace" }, emails: [{ value: "ada.lovelace@acme.example", type: "work", primary: true }],
+      schemas: [USER_SCHEMA],
+      userName: "ada.lovelace@acme.example",
+      active: true,
+      displayName: "Ada Lovelace",
+      name: { givenName: "Ada", familyName: "Lovelace" },
+      emails: [{ value: "ada.lovelace@acme.example", type: "work", primary: true }],
       meta: { resourceType: "User", location: `${base}/Users/${id}` },
     });
     const row = await db.user.findUniqueOrThrow({ where: { id } });
@@ -115,13 +145,25 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
 
     // Okta's import/match: userName eq (case-insensitive), then GET by id.
     const found = await scim.filter("Users", 'userName eq "ADA.LOVELACE@acme.example"', "&startIndex=1&count=100");
-    expect(found.body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: 1, startIndex: 1, itemsPerPage: 1 });
+    expect(found.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+      totalResults: 1,
+      startIndex: 1,
+      itemsPerPage: 1,
+    });
     expect(found.body.Resources?.[0]?.id).toBe(id);
-    expect((await scim.filter("Users", 'userName eq "nobody@acme.example"')).body).toMatchObject({ totalResults: 0, Resources: [] });
+    expect((await scim.filter("Users", 'userName eq "nobody@acme.example"')).body).toMatchObject({
+      totalResults: 0,
+      Resources: [],
+    });
     expect((await scim.get(`/Users/${id}`)).body.userName).toBe("ada.lovelace@acme.example");
 
     // Okta updates profiles with PUT (the whole resource).
-    const put = await scim.put(`/Users/${id}`, { ...oktaUser("ada.lovelace@acme.example", "Ada", "King"), id, title: "Countess" });
+    const put = await scim.put(`/Users/${id}`, {
+      ...oktaUser("ada.lovelace@acme.example", "Ada", "King"),
+      id,
+      title: "Countess",
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ displayName: "Ada King", title: "Countess", name: { familyName: "King" } });
 
@@ -140,12 +182,18 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     const boss = await scim.post("/Users", entraUser("grace.hopper@acme.example", "Grace", "Hopper"));
     expect(boss.status).toBe(201);
     expect(boss.body[ENTERPRISE]).toEqual({ department: "Platform" });
-    const created = await scim.post("/Users", entraUser("alan.turing@acme.example", "Alan", "Turing", {
-      [ENTERPRISE]: { department: "Research", manager: { value: boss.body.id } },
-    }));
+    const created = await scim.post(
+      "/Users",
+      entraUser("alan.turing@acme.example", "Alan", "Turing", {
+        [ENTERPRISE]: { department: "Research", manager: { value: boss.body.id } },
+      }),
+    );
     expect(created.status).toBe(201);
     const id = String(created.body.id);
-    expect(created.body[ENTERPRISE]).toMatchObject({ department: "Research", manager: { value: boss.body.id, displayName: "Grace Hopper" } });
+    expect(created.body[ENTERPRISE]).toMatchObject({
+      department: "Research",
+      manager: { value: boss.body.id, displayName: "Grace Hopper" },
+    });
     expect(created.body.externalId).toBe("alan.turing");
 
     // Entra: "Replace" with a path per attribute, the manager as a bare id, booleans as strings.
@@ -158,15 +206,23 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
       { op: "Add", path: 'phoneNumbers[type eq "work"].value', value: "+44 1234" },
     ]);
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ displayName: "Alan M. Turing", name: { givenName: "Alan M." }, [ENTERPRISE]: { department: "Codebreaking" } });
+    expect(patched.body).toMatchObject({
+      displayName: "Alan M. Turing",
+      name: { givenName: "Alan M." },
+      [ENTERPRISE]: { department: "Codebreaking" },
+    });
     // Removing the manager.
     const noBoss = await scim.patch(`/Users/${id}`, [{ op: "Remove", path: `${ENTERPRISE}:manager` }]);
     expect((noBoss.body[ENTERPRISE] as Record<string, unknown>).manager).toBeUndefined();
     expect((await db.user.findUniqueOrThrow({ where: { id } })).managerId).toBeNull();
 
     // Deactivation with a path and the string "False" ...
-    expect((await scim.patch(`/Users/${id}`, [{ op: "Replace", path: "active", value: "False" }])).body.active).toBe(false);
-    expect((await scim.patch(`/Users/${id}`, [{ op: "Replace", path: "active", value: "True" }])).body.active).toBe(true);
+    expect((await scim.patch(`/Users/${id}`, [{ op: "Replace", path: "active", value: "False" }])).body.active).toBe(
+      false,
+    );
+    expect((await scim.patch(`/Users/${id}`, [{ op: "Replace", path: "active", value: "True" }])).body.active).toBe(
+      true,
+    );
     // ... and without one.
     expect((await scim.patch(`/Users/${id}`, [{ op: "Replace", value: { active: "False" } }])).body.active).toBe(false);
     expect(await db.auditEvent.count({ where: { action: "directory.user_deactivated", targetId: id } })).toBe(2);
@@ -175,32 +231,54 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     expect(await db.auditEvent.count({ where: { action: "directory.user_deactivated", targetId: id } })).toBe(2);
   });
 
-  it("filters with eq, co, sw, and, externalId and emails[type eq \"work\"], and pages with startIndex and count", async () => {
-    for (let i = 0; i < 7; i++) await scim.post("/Users", oktaUser(`page${i}@paging.example`, `Pat${i}`, "Pager", { externalId: `ext-page-${i}` }));
+  it('filters with eq, co, sw, and, externalId and emails[type eq "work"], and pages with startIndex and count', async () => {
+    for (let i = 0; i < 7; i++)
+      await scim.post(
+        "/Users",
+        oktaUser(`page${i}@paging.example`, `Pat${i}`, "Pager", { externalId: `ext-page-${i}` }),
+      );
     const all = await scim.filter("Users", 'userName sw "page"');
     expect(all.body.totalResults).toBe(7);
     const page1 = await scim.filter("Users", 'userName sw "page"', "&startIndex=1&count=3");
     const page2 = await scim.filter("Users", 'userName sw "page"', "&startIndex=4&count=3");
     const page3 = await scim.filter("Users", 'userName sw "page"', "&startIndex=7&count=3");
-    expect([page1, page2, page3].map((p) => [p.body.totalResults, p.body.startIndex, p.body.itemsPerPage])).toEqual([[7, 1, 3], [7, 4, 3], [7, 7, 1]]);
+    expect([page1, page2, page3].map((p) => [p.body.totalResults, p.body.startIndex, p.body.itemsPerPage])).toEqual([
+      [7, 1, 3],
+      [7, 4, 3],
+      [7, 7, 1],
+    ]);
     const seen = [page1, page2, page3].flatMap((p) => p.body.Resources!.map((r) => r.userName));
     expect(new Set(seen).size).toBe(7);
-    expect((await scim.filter("Users", 'userName sw "page"', "&count=0")).body).toMatchObject({ totalResults: 7, itemsPerPage: 0 });
+    expect((await scim.filter("Users", 'userName sw "page"', "&count=0")).body).toMatchObject({
+      totalResults: 7,
+      itemsPerPage: 0,
+    });
 
-    expect((await scim.filter("Users", 'externalId eq "ext-page-3"')).body.Resources?.map((r) => r.userName)).toEqual(["page3@paging.example"]);
+    expect((await scim.filter("Users", 'externalId eq "ext-page-3"')).body.Resources?.map((r) => r.userName)).toEqual([
+      "page3@paging.example",
+    ]);
     expect((await scim.filter("Users", 'userName co "ge5@paging"')).body.totalResults).toBe(1);
     expect((await scim.filter("Users", 'userName sw "page" and externalId eq "ext-page-2"')).body.totalResults).toBe(1);
     expect((await scim.filter("Users", 'userName sw "page" and name.givenName eq "Pat4"')).body.totalResults).toBe(1);
-    expect((await scim.filter("Users", 'emails[type eq "work"].value eq "page6@paging.example"')).body.totalResults).toBe(1);
-    expect((await scim.filter("Users", 'emails[type eq "home"].value eq "page6@paging.example"')).body.totalResults).toBe(0);
+    expect(
+      (await scim.filter("Users", 'emails[type eq "work"].value eq "page6@paging.example"')).body.totalResults,
+    ).toBe(1);
+    expect(
+      (await scim.filter("Users", 'emails[type eq "home"].value eq "page6@paging.example"')).body.totalResults,
+    ).toBe(0);
     expect((await scim.filter("Users", `${USER_SCHEMA}:userName eq "page1@paging.example"`)).body.totalResults).toBe(1);
     expect((await scim.filter("Users", 'userName sw "page" and active eq true')).body.totalResults).toBe(7);
   });
 
   it("audits a few unauthenticated requests an address sends a minute, and summarises the rest in one event", async () => {
-    const stranger = (n: number) => fetch(`${base}/Users?n=${n}`, { headers: { authorization: "Bearer nope", "x-forwarded-for": "198.51.100.90" } });
+    const stranger = (n: number) =>
+      fetch(`${base}/Users?n=${n}`, { headers: { authorization: "Bearer nope", "x-forwarded-for": "198.51.100.90" } });
     for (let i = 0; i < 26; i++) expect((await stranger(i)).status).toBe(401);
-    const events = () => db.auditEvent.findMany({ where: { action: "directory.scim_refused", clientAddress: "198.51.100.90" }, orderBy: { seq: "asc" } });
+    const events = () =>
+      db.auditEvent.findMany({
+        where: { action: "directory.scim_refused", clientAddress: "198.51.100.90" },
+        orderBy: { seq: "asc" },
+      });
     expect(await events()).toHaveLength(20);
     await flushRefusalThrottles();
     const all = await events();
@@ -215,7 +293,17 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     // An empty value is not present (RFC 7644 §3.4.2.2).
     expect((await scim.filter("Users", 'userName sw "present" and title pr')).body.totalResults).toBe(1);
     expect((await scim.filter("Users", 'userName sw "present" and not (title pr)')).body.totalResults).toBe(1);
-    for (const attr of ["id", "displayName", "emails.value", "name.givenName", "externalId", "manager.value", "active", "meta.created", "meta.lastModified"]) {
+    for (const attr of [
+      "id",
+      "displayName",
+      "emails.value",
+      "name.givenName",
+      "externalId",
+      "manager.value",
+      "active",
+      "meta.created",
+      "meta.lastModified",
+    ]) {
       const res = await scim.filter("Users", `userName sw "present" and ${attr} pr`);
       expect({ attr, status: res.status }).toEqual({ attr, status: 200 });
     }
@@ -227,7 +315,11 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
   it("refuses deeply nested and long filters with invalidFilter, and malformed path escapes with 404, never 500", async () => {
     const nested = `${"(".repeat(990)}userName eq "x"${")".repeat(990)}`;
     await expectRefused(() => scim.filter("Users", nested), 400, "invalidFilter");
-    await expectRefused(() => scim.filter("Users", `${"not (".repeat(300)}userName pr${")".repeat(300)}`), 400, "invalidFilter");
+    await expectRefused(
+      () => scim.filter("Users", `${"not (".repeat(300)}userName pr${")".repeat(300)}`),
+      400,
+      "invalidFilter",
+    );
     const wide = Array.from({ length: 80 }, (_, i) => `userName eq "u${i}"`).join(" or ");
     await expectRefused(() => scim.filter("Groups", wide), 400, "invalidFilter");
     await expectRefused(() => scim.filter("Users", `userName eq "${"x".repeat(2100)}"`), 400, "invalidFilter");
@@ -239,26 +331,58 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
 
   it("manages groups as Okta and Entra do: members added, removed by filter and by value list, renamed, replaced", async () => {
     const ids: string[] = [];
-    for (const n of ["g1", "g2", "g3", "g4"]) ids.push(String((await scim.post("/Users", oktaUser(`${n}@groups.example`, n, "Member"))).body.id));
-    const created = await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Engineering", externalId: "00g-eng", members: [{ value: ids[0], display: "g1" }] });
+    for (const n of ["g1", "g2", "g3", "g4"])
+      ids.push(String((await scim.post("/Users", oktaUser(`${n}@groups.example`, n, "Member"))).body.id));
+    const created = await scim.post("/Groups", {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Engineering",
+      externalId: "00g-eng",
+      members: [{ value: ids[0], display: "g1" }],
+    });
     expect(created.status).toBe(201);
     const gid = String(created.body.id);
-    expect(created.body).toMatchObject({ displayName: "Engineering", externalId: "00g-eng", members: [{ value: ids[0] }], meta: { resourceType: "Group" } });
+    expect(created.body).toMatchObject({
+      displayName: "Engineering",
+      externalId: "00g-eng",
+      members: [{ value: ids[0] }],
+      meta: { resourceType: "Group" },
+    });
 
     // Okta: add with a value array.
-    const add = await scim.patch(`/Groups/${gid}`, [{ op: "add", path: "members", value: [{ value: ids[1], display: "g2" }, { value: ids[2], display: "g3" }] }]);
+    const add = await scim.patch(`/Groups/${gid}`, [
+      {
+        op: "add",
+        path: "members",
+        value: [
+          { value: ids[1], display: "g2" },
+          { value: ids[2], display: "g3" },
+        ],
+      },
+    ]);
     expect(add.status).toBe(204);
     // Okta: remove by filter path.
-    expect((await scim.patch(`/Groups/${gid}`, [{ op: "remove", path: `members[value eq "${ids[0]}"]` }])).status).toBe(204);
+    expect((await scim.patch(`/Groups/${gid}`, [{ op: "remove", path: `members[value eq "${ids[0]}"]` }])).status).toBe(
+      204,
+    );
     // Entra: "Remove" with a value list, and "Add" in the same request.
-    expect((await scim.patch(`/Groups/${gid}`, [
-      { op: "Remove", path: "members", value: [{ value: ids[1] }] },
-      { op: "Add", path: "members", value: [{ value: ids[3] }] },
-    ])).status).toBe(204);
-    const members = async () => (await db.groupMembership.findMany({ where: { groupId: gid }, select: { userId: true } })).map((m) => m.userId).sort();
+    expect(
+      (
+        await scim.patch(`/Groups/${gid}`, [
+          { op: "Remove", path: "members", value: [{ value: ids[1] }] },
+          { op: "Add", path: "members", value: [{ value: ids[3] }] },
+        ])
+      ).status,
+    ).toBe(204);
+    const members = async () =>
+      (await db.groupMembership.findMany({ where: { groupId: gid }, select: { userId: true } }))
+        .map((m) => m.userId)
+        .sort();
     expect(await members()).toEqual([ids[2], ids[3]].sort());
     // Remove then add of the same person in one request leaves them in.
-    await scim.patch(`/Groups/${gid}`, [{ op: "remove", path: `members[value eq "${ids[2]}"]` }, { op: "add", path: "members", value: [{ value: ids[2] }] }]);
+    await scim.patch(`/Groups/${gid}`, [
+      { op: "remove", path: `members[value eq "${ids[2]}"]` },
+      { op: "add", path: "members", value: [{ value: ids[2] }] },
+    ]);
     expect(await members()).toEqual([ids[2], ids[3]].sort());
 
     // Okta renames with a path-less replace carrying the id.
@@ -275,13 +399,23 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     expect((await scim.filter("Groups", 'externalId eq "00g-eng"')).body.totalResults).toBe(1);
 
     // PUT replaces the member list.
-    const put = await scim.put(`/Groups/${gid}`, { schemas: [GROUP_SCHEMA], displayName: "Engineering (all)", members: [{ value: ids[0] }] });
+    const put = await scim.put(`/Groups/${gid}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: "Engineering (all)",
+      members: [{ value: ids[0] }],
+    });
     expect(put.status).toBe(200);
     expect(await members()).toEqual([ids[0]]);
-    const changes = await db.auditEvent.findMany({ where: { action: "directory.group_changed", targetId: gid }, orderBy: { seq: "asc" } });
+    const changes = await db.auditEvent.findMany({
+      where: { action: "directory.group_changed", targetId: gid },
+      orderBy: { seq: "asc" },
+    });
     // add, remove by filter, Entra's remove+add, rename, PUT — the remove-then-add that changed nothing left no event.
     expect(changes.length).toBe(5);
-    expect(changes.at(-1)!.detail).toMatchObject({ added: [ids[0]], removed: expect.arrayContaining([ids[2], ids[3]]) });
+    expect(changes.at(-1)!.detail).toMatchObject({
+      added: [ids[0]],
+      removed: expect.arrayContaining([ids[2], ids[3]]),
+    });
 
     // DELETE is soft: hidden from SCIM, the row and its history kept.
     expect((await scim.del(`/Groups/${gid}`)).status).toBe(204);
@@ -291,12 +425,22 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
   });
 
   it("applies membership changes to effective access at once", async () => {
-    const srv = await db.mcpServer.create({ data: { name: "Wiki", slug: "wiki", resourceUri: "https://wiki.example/mcp", enforcementMode: "native" } });
-    const tool = await db.tool.create({ data: { serverId: srv.id, name: "read_page", scope: "wiki.read", status: "approved" } });
-    const ent = await db.entitlement.create({ data: { name: "wiki-read", serverId: srv.id, tools: { create: [{ toolId: tool.id }] } } });
+    const srv = await db.mcpServer.create({
+      data: { name: "Wiki", slug: "wiki", resourceUri: "https://wiki.example/mcp", enforcementMode: "native" },
+    });
+    const tool = await db.tool.create({
+      data: { serverId: srv.id, name: "read_page", scope: "wiki.read", status: "approved" },
+    });
+    const ent = await db.entitlement.create({
+      data: { name: "wiki-read", serverId: srv.id, tools: { create: [{ toolId: tool.id }] } },
+    });
     const person = String((await scim.post("/Users", oktaUser("reader@wiki.example", "Rea", "Der"))).body.id);
-    const group = String((await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Wiki readers" })).body.id);
-    await db.assignment.create({ data: { entitlementId: ent.id, principalType: "group", groupId: group, justification: "test" } });
+    const group = String(
+      (await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Wiki readers" })).body.id,
+    );
+    await db.assignment.create({
+      data: { entitlementId: ent.id, principalType: "group", groupId: group, justification: "test" },
+    });
     // Warm the entitlement catalogue cache first: membership must not be cached with it.
     expect((await effectiveAccessOfUser(db, person)).tools).toEqual([]);
     await scim.patch(`/Groups/${group}`, [{ op: "add", path: "members", value: [{ value: person }] }]);
@@ -310,14 +454,47 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Taken group" });
     const gid = String((await scim.filter("Groups", 'displayName eq "Taken group"')).body.Resources![0]!.id);
 
-    await expectRefused(() => scim.post("/Users", oktaUser("TAKEN@errors.example", "Dup", "Licate")), 409, "uniqueness");
-    await expectRefused(() => scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Taken group" }), 409, "uniqueness");
-    await expectRefused(() => scim.call("POST", "/Users", undefined, { raw: '{"userName": "broken@errors.example",' }), 400, "invalidSyntax");
-    await expectRefused(() => scim.call("POST", "/Users", undefined, { raw: "userName=x", contentType: "application/x-www-form-urlencoded" }), 400, "invalidSyntax");
-    await expectRefused(() => scim.post("/Users", { schemas: [USER_SCHEMA], name: { givenName: "No" } }), 400, "invalidValue");
-    await expectRefused(() => scim.post("/Users", { ...oktaUser("bad-active@errors.example", "B", "A"), active: "maybe" }), 400, "invalidValue");
-    await expectRefused(() => scim.post("/Users", entraUser("orphan@errors.example", "O", "R", { [ENTERPRISE]: { manager: { value: "no-such-person" } } })), 400, "invalidValue");
-    await expectRefused(() => scim.filter("Users", 'userName eq'), 400, "invalidFilter");
+    await expectRefused(
+      () => scim.post("/Users", oktaUser("TAKEN@errors.example", "Dup", "Licate")),
+      409,
+      "uniqueness",
+    );
+    await expectRefused(
+      () => scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Taken group" }),
+      409,
+      "uniqueness",
+    );
+    await expectRefused(
+      () => scim.call("POST", "/Users", undefined, { raw: '{"userName": "broken@errors.example",' }),
+      400,
+      "invalidSyntax",
+    );
+    await expectRefused(
+      () =>
+        scim.call("POST", "/Users", undefined, { raw: "userName=x", contentType: "application/x-www-form-urlencoded" }),
+      400,
+      "invalidSyntax",
+    );
+    await expectRefused(
+      () => scim.post("/Users", { schemas: [USER_SCHEMA], name: { givenName: "No" } }),
+      400,
+      "invalidValue",
+    );
+    await expectRefused(
+      () => scim.post("/Users", { ...oktaUser("bad-active@errors.example", "B", "A"), active: "maybe" }),
+      400,
+      "invalidValue",
+    );
+    await expectRefused(
+      () =>
+        scim.post(
+          "/Users",
+          entraUser("orphan@errors.example", "O", "R", { [ENTERPRISE]: { manager: { value: "no-such-person" } } }),
+        ),
+      400,
+      "invalidValue",
+    );
+    await expectRefused(() => scim.filter("Users", "userName eq"), 400, "invalidFilter");
     await expectRefused(() => scim.filter("Users", 'userName xx "a"'), 400, "invalidFilter");
     await expectRefused(() => scim.filter("Users", 'favouriteColour eq "blue"'), 400, "invalidFilter");
     await expectRefused(() => scim.filter("Users", 'active eq "yes"'), 400, "invalidFilter");
@@ -325,20 +502,52 @@ describe.each(PROVIDERS)("SCIM provisioning on %s", (provider) => {
     await expectRefused(() => scim.get("/Users/does-not-exist"), 404);
     await expectRefused(() => scim.patch("/Users/does-not-exist", [{ op: "replace", value: { active: false } }]), 404);
     await expectRefused(() => scim.del("/Groups/does-not-exist"), 404);
-    await expectRefused(() => scim.call("PATCH", `/Users/${someone}`, { Operations: [{ op: "replace", value: { active: false } }] }), 400, "invalidSyntax");
-    await expectRefused(() => scim.patch(`/Users/${someone}`, [{ op: "explode", path: "active", value: false }]), 400, "invalidSyntax");
-    await expectRefused(() => scim.patch(`/Users/${someone}`, [{ op: "replace", path: "favouriteColour", value: "blue" }]), 400, "invalidPath");
+    await expectRefused(
+      () => scim.call("PATCH", `/Users/${someone}`, { Operations: [{ op: "replace", value: { active: false } }] }),
+      400,
+      "invalidSyntax",
+    );
+    await expectRefused(
+      () => scim.patch(`/Users/${someone}`, [{ op: "explode", path: "active", value: false }]),
+      400,
+      "invalidSyntax",
+    );
+    await expectRefused(
+      () => scim.patch(`/Users/${someone}`, [{ op: "replace", path: "favouriteColour", value: "blue" }]),
+      400,
+      "invalidPath",
+    );
     // All-or-nothing: the valid first operation is not applied either.
-    await expectRefused(() => scim.patch(`/Users/${someone}`, [{ op: "replace", path: "active", value: false }, { op: "replace", path: "active", value: "perhaps" }]), 400, "invalidValue");
-    await expectRefused(() => scim.patch(`/Groups/${gid}`, [{ op: "add", path: "members", value: [{ value: someone }, { value: "ghost" }] }]), 400, "invalidValue");
-    await expectRefused(() => scim.patch(`/Groups/${gid}`, [{ op: "remove", path: "members[value xx 1]" }]), 400, "invalidFilter");
+    await expectRefused(
+      () =>
+        scim.patch(`/Users/${someone}`, [
+          { op: "replace", path: "active", value: false },
+          { op: "replace", path: "active", value: "perhaps" },
+        ]),
+      400,
+      "invalidValue",
+    );
+    await expectRefused(
+      () =>
+        scim.patch(`/Groups/${gid}`, [{ op: "add", path: "members", value: [{ value: someone }, { value: "ghost" }] }]),
+      400,
+      "invalidValue",
+    );
+    await expectRefused(
+      () => scim.patch(`/Groups/${gid}`, [{ op: "remove", path: "members[value xx 1]" }]),
+      400,
+      "invalidFilter",
+    );
     await expectRefused(() => scim.patch(`/Groups/${gid}`, [{ op: "remove" }]), 400, "noTarget");
     expect((await db.user.findUniqueOrThrow({ where: { id: someone } })).active).toBe(true);
   });
 
   it("deletes a user softly: hidden from SCIM and its groups, history kept, userName not reusable", async () => {
     const id = String((await scim.post("/Users", oktaUser("leaver@delete.example", "Lea", "Ver"))).body.id);
-    const gid = String((await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Leavers", members: [{ value: id }] })).body.id);
+    const gid = String(
+      (await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Leavers", members: [{ value: id }] })).body
+        .id,
+    );
     expect((await scim.del(`/Users/${id}`)).status).toBe(204);
     expect((await scim.get(`/Users/${id}`)).status).toBe(404);
     expect((await scim.filter("Users", 'userName eq "leaver@delete.example"')).body.totalResults).toBe(0);

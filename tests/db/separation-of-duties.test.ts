@@ -27,7 +27,12 @@ process.env.MANDATE_MASTER_KEY ??= randomBytes(32).toString("base64url");
 
 /** A refusal the domain explains: separation of duties, at `field`, saying `message`. */
 async function refusedSod(promise: Promise<unknown>, message: RegExp, field?: string): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ name: "DomainError", code: "separation_of_duties", message: expect.stringMatching(message), ...(field ? { field } : {}) });
+  await expect(promise).rejects.toMatchObject({
+    name: "DomainError",
+    code: "separation_of_duties",
+    message: expect.stringMatching(message),
+    ...(field ? { field } : {}),
+  });
 }
 
 /**
@@ -47,7 +52,14 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
   let scim: ScimClient;
   let assistantKey: { clientId: string; key: CryptoKey; kid: string };
   const ids = { ana: "u-ana", ben: "u-ben", rae: "u-rae", bob: "u-bob", docsRead: "", docsAll: "", assistant: "" };
-  const person = (id: string, email: string): Principal => ({ kind: "user", userId: id, email, displayName: email, roles: ["admin"], consoleSessionId: `cs-${id}` });
+  const person = (id: string, email: string): Principal => ({
+    kind: "user",
+    userId: id,
+    email,
+    displayName: email,
+    roles: ["admin"],
+    consoleSessionId: `cs-${id}`,
+  });
   /** Two admins (Ana and Ben), a reviewer who owns agents (Rae) and a member of staff (Bob). */
   const ana = person(ids.ana, "ana@acme.example");
   const ben = person(ids.ben, "ben@acme.example");
@@ -68,26 +80,69 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
 
     await db.user.createMany({
       data: [
-        { id: ids.ana, email: "ana@acme.example", displayName: "Ana" }, { id: ids.ben, email: "ben@acme.example", displayName: "Ben" },
-        { id: ids.rae, email: "rae@acme.example", displayName: "Rae" }, { id: ids.bob, email: "bob@acme.example", displayName: "Bob" },
+        { id: ids.ana, email: "ana@acme.example", displayName: "Ana" },
+        { id: ids.ben, email: "ben@acme.example", displayName: "Ben" },
+        { id: ids.rae, email: "rae@acme.example", displayName: "Rae" },
+        { id: ids.bob, email: "bob@acme.example", displayName: "Bob" },
       ],
     });
-    await db.userRole.createMany({ data: [{ userId: ids.ana, role: "admin" }, { userId: ids.ben, role: "admin" }, { userId: ids.rae, role: "reviewer" }] });
-    await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, userMatch: "email" } });
-    const docs = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: resource(), enforcementMode: "native", authorizationServerIssuer: issuer } });
-    const read = await db.tool.create({ data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-    ids.docsRead = (await db.entitlement.create({ data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } } })).id;
-    ids.docsAll = (await db.entitlement.create({ data: { name: "docs-all", serverId: docs.id, tools: { create: [{ toolId: read.id }] } } })).id;
+    await db.userRole.createMany({
+      data: [
+        { userId: ids.ana, role: "admin" },
+        { userId: ids.ben, role: "admin" },
+        { userId: ids.rae, role: "reviewer" },
+      ],
+    });
+    await db.trustedIdp.create({
+      data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri, userMatch: "email" },
+    });
+    const docs = await db.mcpServer.create({
+      data: {
+        name: "Docs",
+        slug: "docs",
+        resourceUri: resource(),
+        enforcementMode: "native",
+        authorizationServerIssuer: issuer,
+      },
+    });
+    const read = await db.tool.create({
+      data: { serverId: docs.id, name: "read_doc", scope: "docs.read", status: "approved" },
+    });
+    ids.docsRead = (
+      await db.entitlement.create({
+        data: { name: "docs-read", serverId: docs.id, tools: { create: [{ toolId: read.id }] } },
+      })
+    ).id;
+    ids.docsAll = (
+      await db.entitlement.create({
+        data: { name: "docs-all", serverId: docs.id, tools: { create: [{ toolId: read.id }] } },
+      })
+    ).id;
 
     // A shared delegated assistant, Rae's, granted by Ben: whoever uses it reaches only what they reach themselves.
     const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
     assistantKey = { clientId: "assistant", key: privateKey, kid: "assistant-k1" };
     const jwk = { ...(await exportJWK(publicKey)), kid: assistantKey.kid, alg: "ES256", use: "sig" };
-    ids.assistant = (await db.agent.create({
-      data: { clientId: "assistant", name: "Assistant", kind: "delegated", ownerId: ids.rae, authMethod: "private_key_jwt", jwks: { keys: [jwk] }, allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}` },
-    })).id;
+    ids.assistant = (
+      await db.agent.create({
+        data: {
+          clientId: "assistant",
+          name: "Assistant",
+          kind: "delegated",
+          ownerId: ids.rae,
+          authMethod: "private_key_jwt",
+          jwks: { keys: [jwk] },
+          allowedGrantTypes: `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}`,
+        },
+      })
+    ).id;
     await bindAgentToIdp(db, idp.issuer, ids.assistant, idp.clientId);
-    await createAssignment(db, ben, { entitlementId: ids.docsRead, principalType: "agent", principalId: ids.assistant, justification });
+    await createAssignment(db, ben, {
+      entitlementId: ids.docsRead,
+      principalType: "agent",
+      principalId: ids.assistant,
+      justification,
+    });
   });
 
   afterAll(async () => {
@@ -102,67 +157,170 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
 
   /** A person's real ID token → ID-JAG → access token, through the delegated assistant. */
   async function mintThroughAssistant(who: "ana" | "bob"): Promise<string> {
-    const c = await discover(assistantKey.clientId, client.PrivateKeyJwt({ key: assistantKey.key, kid: assistantKey.kid }));
+    const c = await discover(
+      assistantKey.clientId,
+      client.PrivateKeyJwt({ key: assistantKey.key, kid: assistantKey.kid }),
+    );
     const jag = await client.genericGrantRequest(c, GRANT_TOKEN_EXCHANGE, {
-      requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: await idp.idToken(who), subject_token_type: TOKEN_TYPE_ID_TOKEN,
-      audience: issuer, resource: resource(), scope: "docs.read",
+      requested_token_type: TOKEN_TYPE_ID_JAG,
+      subject_token: await idp.idToken(who),
+      subject_token_type: TOKEN_TYPE_ID_TOKEN,
+      audience: issuer,
+      resource: resource(),
+      scope: "docs.read",
     });
-    return (await client.genericGrantRequest(c, GRANT_JWT_BEARER, { assertion: jag.access_token, scope: "docs.read" })).access_token;
+    return (await client.genericGrantRequest(c, GRANT_JWT_BEARER, { assertion: jag.access_token, scope: "docs.read" }))
+      .access_token;
   }
 
   describe("who holds an agent's credential", () => {
     it("refuses the admin who registered an agent for someone else, was shown its secret, and would grant it", async () => {
-      const reg = await registerAgent(db, ana, { name: "Rae's Bot", ownerId: ids.rae, purpose: "Summarises review queues for Rae", kind: "autonomous", authMethod: "client_secret_basic" });
+      const reg = await registerAgent(db, ana, {
+        name: "Rae's Bot",
+        ownerId: ids.rae,
+        purpose: "Summarises review queues for Rae",
+        kind: "autonomous",
+        authMethod: "client_secret_basic",
+      });
       expect(reg.clientSecret).toBeTruthy();
-      expect(await db.agent.findUniqueOrThrow({ where: { id: reg.id } })).toMatchObject({ ownerId: ids.rae, credentialHolderId: ids.ana });
+      expect(await db.agent.findUniqueOrThrow({ where: { id: reg.id } })).toMatchObject({
+        ownerId: ids.rae,
+        credentialHolderId: ids.ana,
+      });
       const assignments = await db.assignment.count();
       await refusedSod(
-        createAssignment(db, ana, { entitlementId: ids.docsRead, principalType: "agent", principalId: reg.id, justification }),
-        /You hold this agent's credential/, "principalId",
+        createAssignment(db, ana, {
+          entitlementId: ids.docsRead,
+          principalType: "agent",
+          principalId: reg.id,
+          justification,
+        }),
+        /You hold this agent's credential/,
+        "principalId",
       );
       expect(await db.assignment.count()).toBe(assignments);
       // So the secret she holds mints nothing.
       const config = await discover(reg.clientId, client.ClientSecretBasic(reg.clientSecret!));
-      await expect(client.clientCredentialsGrant(config, { resource: resource(), scope: "docs.read" })).rejects.toThrow();
+      await expect(
+        client.clientCredentialsGrant(config, { resource: resource(), scope: "docs.read" }),
+      ).rejects.toThrow();
       // A second admin may grant it.
-      await createAssignment(db, ben, { entitlementId: ids.docsRead, principalType: "agent", principalId: reg.id, justification });
-      expect((await client.clientCredentialsGrant(config, { resource: resource(), scope: "docs.read" })).access_token).toBeTruthy();
+      await createAssignment(db, ben, {
+        entitlementId: ids.docsRead,
+        principalType: "agent",
+        principalId: reg.id,
+        justification,
+      });
+      expect(
+        (await client.clientCredentialsGrant(config, { resource: resource(), scope: "docs.read" })).access_token,
+      ).toBeTruthy();
     });
 
     it("records the registrant of a private_key_jwt agent too: they chose the keys it signs with", async () => {
       const { publicKey } = await generateKeyPair("ES256", { extractable: true });
       const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" }] };
-      const reg = await registerAgent(db, ana, { name: "Keyed Bot", ownerId: ids.rae, purpose: "Signs its own client assertions", kind: "autonomous", authMethod: "private_key_jwt", jwks });
-      await refusedSod(createAssignment(db, ana, { entitlementId: ids.docsRead, principalType: "agent", principalId: reg.id, justification }), /credential/, "principalId");
+      const reg = await registerAgent(db, ana, {
+        name: "Keyed Bot",
+        ownerId: ids.rae,
+        purpose: "Signs its own client assertions",
+        kind: "autonomous",
+        authMethod: "private_key_jwt",
+        jwks,
+      });
+      await refusedSod(
+        createAssignment(db, ana, {
+          entitlementId: ids.docsRead,
+          principalType: "agent",
+          principalId: reg.id,
+          justification,
+        }),
+        /credential/,
+        "principalId",
+      );
     });
 
     it("refuses rotating the secret of an agent you granted (you would hold it); whoever rotates holds it and may not grant it", async () => {
-      const bot = await db.agent.create({ data: { clientId: "report-bot", name: "Report Bot", kind: "autonomous", ownerId: ids.rae, authMethod: "client_secret_basic", clientSecretHash: "0".repeat(64), allowedGrantTypes: "client_credentials" } });
-      await createAssignment(db, ana, { entitlementId: ids.docsRead, principalType: "agent", principalId: bot.id, justification });
+      const bot = await db.agent.create({
+        data: {
+          clientId: "report-bot",
+          name: "Report Bot",
+          kind: "autonomous",
+          ownerId: ids.rae,
+          authMethod: "client_secret_basic",
+          clientSecretHash: "0".repeat(64),
+          allowedGrantTypes: "client_credentials",
+        },
+      });
+      await createAssignment(db, ana, {
+        entitlementId: ids.docsRead,
+        principalType: "agent",
+        principalId: bot.id,
+        justification,
+      });
       const events = await db.auditEvent.count({ where: { action: "agent.secret_rotated" } });
-      await refusedSod(rotateAgentSecret(db, ana, bot.id), /You granted this agent “docs-read”: whoever grants an agent access cannot hold its credential/);
-      expect(await db.agent.findUniqueOrThrow({ where: { id: bot.id } })).toMatchObject({ clientSecretHash: "0".repeat(64), credentialHolderId: null });
+      await refusedSod(
+        rotateAgentSecret(db, ana, bot.id),
+        /You granted this agent “docs-read”: whoever grants an agent access cannot hold its credential/,
+      );
+      expect(await db.agent.findUniqueOrThrow({ where: { id: bot.id } })).toMatchObject({
+        clientSecretHash: "0".repeat(64),
+        credentialHolderId: null,
+      });
       expect(await db.auditEvent.count({ where: { action: "agent.secret_rotated" } })).toBe(events);
 
       await rotateAgentSecret(db, ben, bot.id);
       expect((await db.agent.findUniqueOrThrow({ where: { id: bot.id } })).credentialHolderId).toBe(ids.ben);
-      expect((await db.auditEvent.findFirstOrThrow({ where: { action: "agent.secret_rotated", targetId: bot.id } })).detail).toMatchObject({ after: { credentialHolderId: ids.ben } });
-      await refusedSod(createAssignment(db, ben, { entitlementId: ids.docsAll, principalType: "agent", principalId: bot.id, justification }), /credential/, "principalId");
+      expect(
+        (await db.auditEvent.findFirstOrThrow({ where: { action: "agent.secret_rotated", targetId: bot.id } })).detail,
+      ).toMatchObject({ after: { credentialHolderId: ids.ben } });
+      await refusedSod(
+        createAssignment(db, ben, {
+          entitlementId: ids.docsAll,
+          principalType: "agent",
+          principalId: bot.id,
+          justification,
+        }),
+        /credential/,
+        "principalId",
+      );
     });
   });
 
   describe("who owns an agent", () => {
     it("refuses making yourself the owner of an agent you granted, in the agent form and the offboarding queue alike", async () => {
-      const bot = await db.agent.create({ data: { clientId: "digest-bot", name: "Digest Bot", kind: "autonomous", ownerId: ids.rae, authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" } });
-      await createAssignment(db, ana, { entitlementId: ids.docsRead, principalType: "agent", principalId: bot.id, justification });
-      const events = await db.auditEvent.count({ where: { action: { in: ["agent.updated", "agent.owner_reassigned"] } } });
-      await refusedSod(updateAgent(db, ana, { agentId: bot.id, ownerId: ids.ana }), /^You granted this agent “docs-read”: whoever grants an agent access cannot own it/, "ownerId");
+      const bot = await db.agent.create({
+        data: {
+          clientId: "digest-bot",
+          name: "Digest Bot",
+          kind: "autonomous",
+          ownerId: ids.rae,
+          authMethod: "client_secret_basic",
+          allowedGrantTypes: "client_credentials",
+        },
+      });
+      await createAssignment(db, ana, {
+        entitlementId: ids.docsRead,
+        principalType: "agent",
+        principalId: bot.id,
+        justification,
+      });
+      const events = await db.auditEvent.count({
+        where: { action: { in: ["agent.updated", "agent.owner_reassigned"] } },
+      });
+      await refusedSod(
+        updateAgent(db, ana, { agentId: bot.id, ownerId: ids.ana }),
+        /^You granted this agent “docs-read”: whoever grants an agent access cannot own it/,
+        "ownerId",
+      );
       await refusedSod(
         reassignAgentOwner(db, ben, { agentId: bot.id, ownerId: ids.ana, reason: "Ana takes it over" }),
-        /^ana@acme\.example granted this agent “docs-read”/, "ownerId",
+        /^ana@acme\.example granted this agent “docs-read”/,
+        "ownerId",
       );
       expect((await db.agent.findUniqueOrThrow({ where: { id: bot.id } })).ownerId).toBe(ids.rae);
-      expect(await db.auditEvent.count({ where: { action: { in: ["agent.updated", "agent.owner_reassigned"] } } })).toBe(events);
+      expect(
+        await db.auditEvent.count({ where: { action: { in: ["agent.updated", "agent.owner_reassigned"] } } }),
+      ).toBe(events);
       // Someone who granted nothing may take it over.
       await updateAgent(db, ana, { agentId: bot.id, ownerId: ids.ben });
       expect((await db.agent.findUniqueOrThrow({ where: { id: bot.id } })).ownerId).toBe(ids.ben);
@@ -174,8 +332,23 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
     let grantId = "";
 
     it("ends and flags a group grant when the IdP adds the admin who made it to the group", async () => {
-      groupId = String((await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Docs readers", members: [{ value: ids.bob }] })).body.id);
-      grantId = (await createAssignment(db, ana, { entitlementId: ids.docsRead, principalType: "group", principalId: groupId, justification })).id;
+      groupId = String(
+        (
+          await scim.post("/Groups", {
+            schemas: [GROUP_SCHEMA],
+            displayName: "Docs readers",
+            members: [{ value: ids.bob }],
+          })
+        ).body.id,
+      );
+      grantId = (
+        await createAssignment(db, ana, {
+          entitlementId: ids.docsRead,
+          principalType: "group",
+          principalId: groupId,
+          justification,
+        })
+      ).id;
       expect(await mintThroughAssistant("bob")).toBeTruthy();
       // Ana cannot grant herself: the grant reached her only by joining afterwards.
       await expect(mintThroughAssistant("ana")).rejects.toThrow();
@@ -185,15 +358,22 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
       expect(res.status).toBe(204);
       expect(await db.groupMembership.count({ where: { groupId, userId: ids.ana } })).toBe(1);
 
-      const changed = await db.auditEvent.findFirstOrThrow({ where: { action: "directory.group_changed", targetId: groupId }, orderBy: { occurredAt: "desc" } });
+      const changed = await db.auditEvent.findFirstOrThrow({
+        where: { action: "directory.group_changed", targetId: groupId },
+        orderBy: { occurredAt: "desc" },
+      });
       const grant = await db.assignment.findUniqueOrThrow({ where: { id: grantId } });
       expect(grant.endedAt).toBeInstanceOf(Date);
-      expect(grant.endedReason).toMatch(/^Separation of duties: ana@acme\.example granted this access to Docs readers and then joined it via scim/);
+      expect(grant.endedReason).toMatch(
+        /^Separation of duties: ana@acme\.example granted this access to Docs readers and then joined it via scim/,
+      );
       expect(grant.separationConflictAt).toBeInstanceOf(Date);
       expect(grant.separationConflict).toContain(changed.id);
       const ended = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.ended", targetId: grantId } });
       expect(ended.reason).toContain(changed.id);
-      const flagged = await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.separation_conflict", targetId: grantId } });
+      const flagged = await db.auditEvent.findFirstOrThrow({
+        where: { action: "assignment.separation_conflict", targetId: grantId },
+      });
       expect(flagged).toMatchObject({ actorLabel: "SCIM client Okta", decision: "info" });
       expect(flagged.detail).toMatchObject({ grantedById: ids.ana, groupId, directoryEventId: changed.id });
 
@@ -202,33 +382,83 @@ describe.each(PROVIDERS)("separation of duties on %s", (provider) => {
       await expect(mintThroughAssistant("bob")).rejects.toThrow();
       const listed = await listSeparationConflicts(db);
       expect(listed.total).toBe(1);
-      expect(listed.rows[0]).toMatchObject({ id: grantId, principalType: "group", principal: { id: groupId, label: "Docs readers" }, grantedBy: "ana@acme.example" });
+      expect(listed.rows[0]).toMatchObject({
+        id: grantId,
+        principalType: "group",
+        principal: { id: groupId, label: "Docs readers" },
+        grantedBy: "ana@acme.example",
+      });
     });
 
     it("is granted again only by an admin outside the group, and the flag clears", async () => {
       await refusedSod(
-        resolveSeparationConflict(db, ana, { assignmentId: grantId, resolution: "grant_again", justification: "Still needed by the readers" }),
+        resolveSeparationConflict(db, ana, {
+          assignmentId: grantId,
+          resolution: "grant_again",
+          justification: "Still needed by the readers",
+        }),
         /member of this group/,
       );
       expect((await listSeparationConflicts(db)).total).toBe(1);
-      const { assignmentId } = await resolveSeparationConflict(db, ben, { assignmentId: grantId, resolution: "grant_again", justification: "Still needed by the readers" });
-      expect(await db.assignment.findUniqueOrThrow({ where: { id: assignmentId! } })).toMatchObject({ groupId, entitlementId: ids.docsRead, grantedById: ids.ben, endedAt: null });
+      const { assignmentId } = await resolveSeparationConflict(db, ben, {
+        assignmentId: grantId,
+        resolution: "grant_again",
+        justification: "Still needed by the readers",
+      });
+      expect(await db.assignment.findUniqueOrThrow({ where: { id: assignmentId! } })).toMatchObject({
+        groupId,
+        entitlementId: ids.docsRead,
+        grantedById: ids.ben,
+        endedAt: null,
+      });
       expect((await listSeparationConflicts(db)).total).toBe(0);
-      expect((await db.auditEvent.findFirstOrThrow({ where: { action: "assignment.separation_conflict_resolved", targetId: grantId } })).detail).toMatchObject({ resolution: "grant_again", newAssignmentId: assignmentId });
+      expect(
+        (
+          await db.auditEvent.findFirstOrThrow({
+            where: { action: "assignment.separation_conflict_resolved", targetId: grantId },
+          })
+        ).detail,
+      ).toMatchObject({ resolution: "grant_again", newAssignmentId: assignmentId });
       // Ana now reaches the docs through a grant someone else made.
       expect(await mintThroughAssistant("ana")).toBeTruthy();
       expect(await mintThroughAssistant("bob")).toBeTruthy();
     });
 
     it("leaves grants made by others, and other groups, alone", async () => {
-      const other = String((await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Docs writers", members: [] })).body.id);
-      const byBen = (await createAssignment(db, ben, { entitlementId: ids.docsAll, principalType: "group", principalId: other, justification })).id;
-      expect((await scim.patch(`/Groups/${other}`, [{ op: "add", path: "members", value: [{ value: ids.ana }] }])).status).toBe(204);
+      const other = String(
+        (await scim.post("/Groups", { schemas: [GROUP_SCHEMA], displayName: "Docs writers", members: [] })).body.id,
+      );
+      const byBen = (
+        await createAssignment(db, ben, {
+          entitlementId: ids.docsAll,
+          principalType: "group",
+          principalId: other,
+          justification,
+        })
+      ).id;
+      expect(
+        (await scim.patch(`/Groups/${other}`, [{ op: "add", path: "members", value: [{ value: ids.ana }] }])).status,
+      ).toBe(204);
       expect((await db.assignment.findUniqueOrThrow({ where: { id: byBen } })).endedAt).toBeNull();
       // Ben joining through a full replace of the member list is caught the same way.
-      expect((await scim.put(`/Groups/${other}`, { schemas: [GROUP_SCHEMA], displayName: "Docs writers", members: [{ value: ids.ana }, { value: ids.ben }] })).status).toBe(200);
-      expect(await db.assignment.findUniqueOrThrow({ where: { id: byBen } })).toMatchObject({ endedAt: expect.any(Date), separationConflictAt: expect.any(Date) });
-      const dismissed = await resolveSeparationConflict(db, ana, { assignmentId: byBen, resolution: "dismiss", justification: "The writers no longer need it" });
+      expect(
+        (
+          await scim.put(`/Groups/${other}`, {
+            schemas: [GROUP_SCHEMA],
+            displayName: "Docs writers",
+            members: [{ value: ids.ana }, { value: ids.ben }],
+          })
+        ).status,
+      ).toBe(200);
+      expect(await db.assignment.findUniqueOrThrow({ where: { id: byBen } })).toMatchObject({
+        endedAt: expect.any(Date),
+        separationConflictAt: expect.any(Date),
+      });
+      const dismissed = await resolveSeparationConflict(db, ana, {
+        assignmentId: byBen,
+        resolution: "dismiss",
+        justification: "The writers no longer need it",
+      });
       expect(dismissed.assignmentId).toBeNull();
       expect((await listSeparationConflicts(db)).total).toBe(0);
     });

@@ -21,7 +21,12 @@ async function startReceiver(issuer: string, expectAuth: string) {
   const jwks = createRemoteJWKSet(new URL(`${issuer}/oauth/jwks`));
   const received: { header: Record<string, unknown>; payload: JWTPayload }[] = [];
   const answers: number[] = [];
-  const read = (req: IncomingMessage) => new Promise<string>((ok) => { let b = ""; req.on("data", (c: Buffer) => (b += c)); req.on("end", () => ok(b)); });
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((ok) => {
+      let b = "";
+      req.on("data", (c: Buffer) => (b += c));
+      req.on("end", () => ok(b));
+    });
   const server: Server = createServer((req, res) => {
     void read(req).then(async (body) => {
       const answer = answers.shift() ?? 202;
@@ -30,7 +35,9 @@ async function startReceiver(issuer: string, expectAuth: string) {
         return;
       }
       if (answer !== 202) {
-        res.writeHead(answer, { "content-type": "application/json" }).end(JSON.stringify({ err: "invalid_request", description: "told to refuse" }));
+        res
+          .writeHead(answer, { "content-type": "application/json" })
+          .end(JSON.stringify({ err: "invalid_request", description: "told to refuse" }));
         return;
       }
       try {
@@ -38,7 +45,9 @@ async function startReceiver(issuer: string, expectAuth: string) {
         received.push({ header: v.protectedHeader as Record<string, unknown>, payload: v.payload });
         res.writeHead(202).end();
       } catch (e) {
-        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ err: "invalid_key", description: String(e) }));
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ err: "invalid_key", description: String(e) }));
       }
     });
   });
@@ -75,9 +84,16 @@ describe.each(PROVIDERS)("session lifecycle and CAEP push on %s", (provider) => 
 
   it("ends sessions at their maximum duration and idle timeout; ended sessions leave the live view but stay queryable", async () => {
     const now = new Date();
-    const past = await insertSession(db, { agentId: world.ids.agent, serverId: world.ids.server, expiresAt: new Date(now.getTime() - 1000) });
+    const past = await insertSession(db, {
+      agentId: world.ids.agent,
+      serverId: world.ids.server,
+      expiresAt: new Date(now.getTime() - 1000),
+    });
     const idle = await insertSession(db, { agentId: world.ids.agent, serverId: world.ids.server });
-    await db.agentSession.update({ where: { id: idle }, data: { lastUsedAt: new Date(now.getTime() - 2 * 3_600_000) } });
+    await db.agentSession.update({
+      where: { id: idle },
+      data: { lastUsedAt: new Date(now.getTime() - 2 * 3_600_000) },
+    });
     const fresh1 = await insertSession(db, { agentId: world.ids.agent, serverId: world.ids.server });
 
     const active = (await listSessions(db, { limit: 50 }, sessionFiltersSchema.parse({}), now)).rows.map((s) => s.id);
@@ -94,32 +110,58 @@ describe.each(PROVIDERS)("session lifecycle and CAEP push on %s", (provider) => 
     expect(await db.revocationEvent.count({ where: { sessionId: idle } })).toBe(1);
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: fresh1 } })).status).toBe("active");
 
-    const live = (await listSessions(db, { limit: 50 }, sessionFiltersSchema.parse({ status: "active" }), now)).rows.map((s) => s.id);
+    const live = (
+      await listSessions(db, { limit: 50 }, sessionFiltersSchema.parse({ status: "active" }), now)
+    ).rows.map((s) => s.id);
     expect(live).not.toContain(idle);
-    const ended = (await listSessions(db, { limit: 50 }, sessionFiltersSchema.parse({ status: "expired", agentId: world.ids.agent }), now)).rows.map((s) => s.id);
+    const ended = (
+      await listSessions(
+        db,
+        { limit: 50 },
+        sessionFiltersSchema.parse({ status: "expired", agentId: world.ids.agent }),
+        now,
+      )
+    ).rows.map((s) => s.id);
     expect(ended).toEqual(expect.arrayContaining([past, idle]));
   });
 
   it("publishes the SSF transmitter configuration", async () => {
     const r = await fetch(`${issuer}/.well-known/ssf-configuration`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ spec_version: "1_0", issuer, jwks_uri: `${issuer}/oauth/jwks`, delivery_methods_supported: ["urn:ietf:rfc:8935"] });
+    expect(await r.json()).toMatchObject({
+      spec_version: "1_0",
+      issuer,
+      jwks_uri: `${issuer}/oauth/jwks`,
+      delivery_methods_supported: ["urn:ietf:rfc:8935"],
+    });
   });
 
   it("pushes a signed CAEP session-revoked SET to each receiver from the outbox, retrying failures with backoff", async () => {
     const receiver = await startReceiver(issuer, "Bearer receiver-secret");
     try {
-      const { id: receiverId } = await createReceiver(db, world.oncall, { name: "Native MCP", url: receiver.url, authHeader: "Bearer receiver-secret" });
+      const { id: receiverId } = await createReceiver(db, world.oncall, {
+        name: "Native MCP",
+        url: receiver.url,
+        authHeader: "Bearer receiver-secret",
+      });
       const stored = await db.eventReceiver.findUniqueOrThrow({ where: { id: receiverId } });
       expect(stored.authHeaderEnc).not.toContain("receiver-secret");
 
-      const sid = await insertSession(db, { agentId: world.ids.agent, serverId: world.ids.server, userId: world.ids.alice });
+      const sid = await insertSession(db, {
+        agentId: world.ids.agent,
+        serverId: world.ids.server,
+        userId: world.ids.alice,
+      });
       await revokeSessions(db, world.oncall, { sessionIds: [sid], reason: "Compromised laptop" });
       // Written in the revocation's transaction, delivered after.
       const queued = await db.securityEventDelivery.findFirstOrThrow({ where: { sessionId: sid } });
       expect(queued.status).toBe("pending");
 
-      const worker = new SecurityEventDeliveryWorker(db, { keys: ctx.keys, issuer: () => ctx.issuer }, { backoffMs: 60_000 });
+      const worker = new SecurityEventDeliveryWorker(
+        db,
+        { keys: ctx.keys, issuer: () => ctx.issuer },
+        { backoffMs: 60_000 },
+      );
       receiver.answers.push(503);
       expect(await worker.deliverDue()).toBe(1);
       const retry = await db.securityEventDelivery.findUniqueOrThrow({ where: { id: queued.id } });
@@ -138,7 +180,11 @@ describe.each(PROVIDERS)("session lifecycle and CAEP push on %s", (provider) => 
       expect(payload).toMatchObject({
         iss: issuer,
         aud: receiver.url,
-        sub_id: { format: "complex", session: { format: "opaque", id: sid }, user: { format: "email", email: "alice@acme.example" } },
+        sub_id: {
+          format: "complex",
+          session: { format: "opaque", id: sid },
+          user: { format: "email", email: "alice@acme.example" },
+        },
         events: { [CAEP_SESSION_REVOKED]: { initiating_entity: "admin", reason_admin: { en: "Compromised laptop" } } },
       });
 

@@ -17,17 +17,49 @@ describe.each(PROVIDERS)("session revocation on %s", (provider) => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
     const person = await db.user.create({ data: { email: "oncall@example.test", displayName: "On Call" } });
-    oncall = { kind: "user", userId: person.id, email: person.email, displayName: "On Call", roles: ["oncall"], consoleSessionId: "cs" };
+    oncall = {
+      kind: "user",
+      userId: person.id,
+      email: person.email,
+      displayName: "On Call",
+      roles: ["oncall"],
+      consoleSessionId: "cs",
+    };
     const agent = await db.agent.create({
-      data: { clientId: "agent-a", name: "Agent A", kind: "autonomous", authMethod: "client_secret_basic", allowedGrantTypes: "client_credentials" },
+      data: {
+        clientId: "agent-a",
+        name: "Agent A",
+        kind: "autonomous",
+        authMethod: "client_secret_basic",
+        allowedGrantTypes: "client_credentials",
+      },
     });
-    const server = await db.mcpServer.create({ data: { name: "S", slug: "s", resourceUri: "https://s.example/mcp", enforcementMode: "native" } });
+    const server = await db.mcpServer.create({
+      data: { name: "S", slug: "s", resourceUri: "https://s.example/mcp", enforcementMode: "native" },
+    });
     for (const id of ["s-live-1", "s-live-2", "s-expired"]) {
       await db.agentSession.create({
         data: {
-          id, agentId: agent.id, serverId: server.id, scopes: "s:read", grantType: "client_credentials", expiresAt: later,
+          id,
+          agentId: agent.id,
+          serverId: server.id,
+          scopes: "s:read",
+          grantType: "client_credentials",
+          expiresAt: later,
           status: id === "s-expired" ? "expired" : "active",
-          tokens: { create: [{ id: `t-${id}`, jti: `jti-${id}`, kind: "access_token", clientId: "agent-a", audience: "https://s.example/mcp", scopes: "s:read", expiresAt: later }] },
+          tokens: {
+            create: [
+              {
+                id: `t-${id}`,
+                jti: `jti-${id}`,
+                kind: "access_token",
+                clientId: "agent-a",
+                audience: "https://s.example/mcp",
+                scopes: "s:read",
+                expiresAt: later,
+              },
+            ],
+          },
         },
       });
     }
@@ -42,32 +74,52 @@ describe.each(PROVIDERS)("session revocation on %s", (provider) => {
     const heard: Revocation[] = [];
     const stop = revocationBus.subscribe((r) => heard.push(r));
     try {
-      const result = await revokeSessions(db, oncall, { sessionIds: ["s-live-1", "s-expired"], reason: "Incident 42" }, now);
+      const result = await revokeSessions(
+        db,
+        oncall,
+        { sessionIds: ["s-live-1", "s-expired"], reason: "Incident 42" },
+        now,
+      );
       expect(result).toEqual({ revoked: ["s-live-1"], alreadyEnded: ["s-expired"] });
     } finally {
       stop();
     }
     expect(heard).toEqual([{ sessionId: "s-live-1" }]);
     const s = await db.agentSession.findUniqueOrThrow({ where: { id: "s-live-1" }, include: { tokens: true } });
-    expect(s).toMatchObject({ status: "revoked", revokedBy: oncall.kind === "user" ? oncall.userId : "", revokedReason: "Incident 42" });
+    expect(s).toMatchObject({
+      status: "revoked",
+      revokedBy: oncall.kind === "user" ? oncall.userId : "",
+      revokedReason: "Incident 42",
+    });
     expect(s.revokedAt?.getTime()).toBe(now.getTime());
     expect(s.tokens.every((t) => t.revokedAt !== null)).toBe(true);
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: "s-live-2" } })).status).toBe("active");
     const events = await db.auditEvent.findMany({ where: { action: "session.revoked" } });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ targetId: "s-live-1", sessionId: "s-live-1", reason: "Incident 42", actorLabel: "oncall@example.test", decision: "allow" });
+    expect(events[0]).toMatchObject({
+      targetId: "s-live-1",
+      sessionId: "s-live-1",
+      reason: "Incident 42",
+      actorLabel: "oncall@example.test",
+      decision: "allow",
+    });
     expect((await verifyAuditChain(db)).firstBroken).toBeNull();
   });
 
   it("revoking again changes nothing and writes no event", async () => {
     const before = await db.auditEvent.count();
-    expect(await revokeSessions(db, oncall, { sessionIds: ["s-live-1"], reason: "again" })).toEqual({ revoked: [], alreadyEnded: ["s-live-1"] });
+    expect(await revokeSessions(db, oncall, { sessionIds: ["s-live-1"], reason: "again" })).toEqual({
+      revoked: [],
+      alreadyEnded: ["s-live-1"],
+    });
     expect(await db.auditEvent.count()).toBe(before);
   });
 
   it("refuses unknown sessions and writes nothing", async () => {
     const before = await db.auditEvent.count();
-    await expect(revokeSessions(db, oncall, { sessionIds: ["s-live-2", "nope"], reason: "typo" })).rejects.toThrow(/do not exist/);
+    await expect(revokeSessions(db, oncall, { sessionIds: ["s-live-2", "nope"], reason: "typo" })).rejects.toThrow(
+      /do not exist/,
+    );
     expect((await db.agentSession.findUniqueOrThrow({ where: { id: "s-live-2" } })).status).toBe("active");
     expect(await db.auditEvent.count()).toBe(before);
   });

@@ -12,10 +12,20 @@ describe("the SQLite write thread", () => {
     if (!w) throw new Error("no SQLite writer");
     return w;
   };
-  const keys = async (prefix: string) => (await suite.db.seenJti.findMany({ where: { key: { startsWith: prefix } }, select: { key: true }, orderBy: { key: "asc" } })).map((r) => r.key);
+  const keys = async (prefix: string) =>
+    (
+      await suite.db.seenJti.findMany({
+        where: { key: { startsWith: prefix } },
+        select: { key: true },
+        orderBy: { key: "asc" },
+      })
+    ).map((r) => r.key);
 
   it("commits a job's writes before answering, in the order jobs were posted", async () => {
-    const counts = await Promise.all([writer().run(insertKeysJob, ["order:a", "order:b"]), writer().run(insertKeysJob, ["order:c"])]);
+    const counts = await Promise.all([
+      writer().run(insertKeysJob, ["order:a", "order:b"]),
+      writer().run(insertKeysJob, ["order:c"]),
+    ]);
     // The second job saw the first one's rows: one after the other, in posting order.
     expect(counts[1]).toBe(counts[0] + 1);
     expect(await keys("order:")).toEqual(["order:a", "order:b", "order:c"]);
@@ -26,7 +36,9 @@ describe("the SQLite write thread", () => {
     expect(await keys("fail:")).toEqual([]);
     // A constraint violation comes back with SQLite's code.
     await writer().run(insertKeysJob, ["dup:a"]);
-    await expect(writer().run(insertKeysJob, ["dup:b", "dup:a"])).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_PRIMARYKEY" });
+    await expect(writer().run(insertKeysJob, ["dup:b", "dup:a"])).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_PRIMARYKEY",
+    });
     expect(await keys("dup:")).toEqual(["dup:a"]);
     await expect(writer().run(missingJob, null)).rejects.toThrow(/exports no job noSuchExport/);
   });
@@ -51,7 +63,9 @@ describe("the SQLite write thread", () => {
     if (suite.fresh.config.provider !== "sqlite") throw new Error("expected sqlite");
     const thread = new SqliteWriteThread(suite.fresh.config.file);
     await thread.preload([insertKeysJob]);
-    const jobs = Array.from({ length: 20 }, (_, i) => thread.run(insertKeysJob, [`drain:${String(i).padStart(2, "0")}`]));
+    const jobs = Array.from({ length: 20 }, (_, i) =>
+      thread.run(insertKeysJob, [`drain:${String(i).padStart(2, "0")}`]),
+    );
     await thread.close();
     await expect(Promise.all(jobs)).resolves.toHaveLength(20);
     expect(await keys("drain:")).toHaveLength(20);

@@ -40,17 +40,45 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
 
     const kp = await generateKeyPair("ES256", { extractable: true });
     key = kp.privateKey;
-    const gw = await db.mcpServer.create({ data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" } });
-    const tool = await db.tool.create({ data: { serverId: gw.id, name: "read_doc", scope: "docs.read", status: "approved" } });
-    const ent = await db.entitlement.create({ data: { name: "docs", serverId: gw.id, tools: { create: [{ toolId: tool.id }] } } });
-    const basic = await db.agent.create({ data: { clientId: "gc-basic", name: "gc-basic", kind: "autonomous", authMethod: "client_secret_basic", clientSecretHash: sha256(SECRET), allowedGrantTypes: "client_credentials" } });
+    const gw = await db.mcpServer.create({
+      data: { name: "Docs", slug: "docs", resourceUri: RESOURCE, enforcementMode: "gateway" },
+    });
+    const tool = await db.tool.create({
+      data: { serverId: gw.id, name: "read_doc", scope: "docs.read", status: "approved" },
+    });
+    const ent = await db.entitlement.create({
+      data: { name: "docs", serverId: gw.id, tools: { create: [{ toolId: tool.id }] } },
+    });
+    const basic = await db.agent.create({
+      data: {
+        clientId: "gc-basic",
+        name: "gc-basic",
+        kind: "autonomous",
+        authMethod: "client_secret_basic",
+        clientSecretHash: sha256(SECRET),
+        allowedGrantTypes: "client_credentials",
+      },
+    });
     const pkjwt = await db.agent.create({
-      data: { clientId: "gc-pkjwt", name: "gc-pkjwt", kind: "autonomous", authMethod: "private_key_jwt", jwks: { keys: [{ ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "ES256" }] }, allowedGrantTypes: "client_credentials" },
+      data: {
+        clientId: "gc-pkjwt",
+        name: "gc-pkjwt",
+        kind: "autonomous",
+        authMethod: "private_key_jwt",
+        jwks: { keys: [{ ...(await exportJWK(kp.publicKey)), kid: "k1", alg: "ES256" }] },
+        allowedGrantTypes: "client_credentials",
+      },
     });
     ids.basic = basic.id;
     ids.pkjwt = pkjwt.id;
-    ids.assignment = (await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: basic.id, justification: "test" } })).id;
-    await db.assignment.create({ data: { entitlementId: ent.id, principalType: "agent", agentId: pkjwt.id, justification: "test" } });
+    ids.assignment = (
+      await db.assignment.create({
+        data: { entitlementId: ent.id, principalType: "agent", agentId: basic.id, justification: "test" },
+      })
+    ).id;
+    await db.assignment.create({
+      data: { entitlementId: ent.id, principalType: "agent", agentId: pkjwt.id, justification: "test" },
+    });
   });
 
   afterAll(async () => {
@@ -60,14 +88,24 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
   });
 
   const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(`${issuer}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(body) });
+    fetch(`${issuer}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(body),
+    });
   const basicAuth = { authorization: `Basic ${Buffer.from(`gc-basic:${SECRET}`).toString("base64")}` };
   const cc = { grant_type: "client_credentials", resource: RESOURCE };
   const assertion = () => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: "gc-pkjwt", sub: "gc-pkjwt", aud: issuer, jti: randomUUID(), iat: now, exp: now + 60 }).setProtectedHeader({ alg: "ES256", kid: "k1" }).sign(key);
+    return new SignJWT({ iss: "gc-pkjwt", sub: "gc-pkjwt", aud: issuer, jti: randomUUID(), iat: now, exp: now + 60 })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .sign(key);
   };
-  const withAssertion = (a: string) => ({ ...cc, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: a });
+  const withAssertion = (a: string) => ({
+    ...cc,
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: a,
+  });
 
   it("answers 40 concurrent mints each with its own token, all in one live session, each with its audit event", async () => {
     const responses = await Promise.all(Array.from({ length: 40 }, () => post(cc, basicAuth)));
@@ -80,7 +118,9 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
     expect(session.tokenCount).toBe(40);
     expect(await db.issuedToken.count({ where: { sessionId: session.id } })).toBe(40);
     const minted = await db.auditEvent.findMany({ where: { action: "token.minted", sessionId: session.id } });
-    expect(minted.map((e) => (e.detail as { jti: string }).jti).sort()).toEqual(claims.map((c) => String(c.jti)).sort());
+    expect(minted.map((e) => (e.detail as { jti: string }).jti).sort()).toEqual(
+      claims.map((c) => String(c.jti)).sort(),
+    );
   });
 
   it("lets only one of several concurrent requests with the same client assertion through, and audits the replays", async () => {
@@ -91,9 +131,15 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
     const bodies = (await Promise.all(responses.map((r) => r.json()))) as { error?: string }[];
     expect(statuses).toEqual([200, 401, 401, 401, 401, 401]);
     expect(bodies.filter((b) => b.error === "invalid_client")).toHaveLength(5);
-    const refusals = await db.auditEvent.findMany({ where: { action: "token.refused" }, orderBy: { seq: "desc" }, take: 5 });
+    const refusals = await db.auditEvent.findMany({
+      where: { action: "token.refused" },
+      orderBy: { seq: "desc" },
+      take: 5,
+    });
     expect(await db.auditEvent.count({ where: { action: "token.refused" } })).toBe(refusedBefore + 5);
-    expect(refusals.every((e) => e.reason === "invalid_client: client_assertion replayed (jti already used)")).toBe(true);
+    expect(refusals.every((e) => e.reason === "invalid_client: client_assertion replayed (jti already used)")).toBe(
+      true,
+    );
   });
 
   it("refuses the next mint once the agent is suspended, and once its assignment has ended", async () => {
@@ -102,8 +148,12 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
     const suspended = await post(cc, basicAuth);
     expect(suspended.status).toBe(401);
     // The wire says as little as to a stranger; the audit trail keeps the reason.
-    expect(((await suspended.json()) as { error_description: string }).error_description).toBe("client authentication failed");
-    expect((await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason).toBe("invalid_client: client is suspended");
+    expect(((await suspended.json()) as { error_description: string }).error_description).toBe(
+      "client authentication failed",
+    );
+    expect(
+      (await db.auditEvent.findFirstOrThrow({ where: { action: "token.refused" }, orderBy: { seq: "desc" } })).reason,
+    ).toBe("invalid_client: client is suspended");
 
     await db.agent.update({ where: { id: ids.basic }, data: { status: "active" } });
     expect((await post(cc, basicAuth)).status).toBe(200);
@@ -114,7 +164,9 @@ describe.each(PROVIDERS)("token endpoint group commit on %s", (provider) => {
   });
 
   it("keeps the audit chain intact across batches", async () => {
-    await Promise.all(Array.from({ length: 20 }, async () => (await post(withAssertion(await assertion()))).arrayBuffer()));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => (await post(withAssertion(await assertion()))).arrayBuffer()),
+    );
     const report = await verifyAuditChain(db);
     expect(report.firstBroken).toBeNull();
     expect(report.eventsChecked).toBeGreaterThan(70);

@@ -7,10 +7,21 @@ import { DELETE as deleteRule } from "@/app/api/v1/identity-providers/[id]/workl
 import { apiKeyCommand } from "@/scripts/cli/commands/credentials";
 import { MCP_TOOLS_TYPE } from "@/lib/oauth/authorization-details";
 import { GRANT_JWT_BEARER } from "@/lib/oauth/defaults";
-import { addWorkloadIdentity, listWorkloadIdentities, removeWorkloadIdentity } from "@/lib/federation/workload-identities";
+import {
+  addWorkloadIdentity,
+  listWorkloadIdentities,
+  removeWorkloadIdentity,
+} from "@/lib/federation/workload-identities";
 import { PROVIDERS } from "../support/databases";
 import { suiteDatabase } from "../support/suite-database";
-import { ADMIN, CHAT_TOOLS, callTool, createAgent, startToolGrantWorld, type ToolGrantWorld } from "../support/tool-grant-world";
+import {
+  ADMIN,
+  CHAT_TOOLS,
+  callTool,
+  createAgent,
+  startToolGrantWorld,
+  type ToolGrantWorld,
+} from "../support/tool-grant-world";
 
 // The JSON API authenticates bearer keys against getDb(); no console session is involved.
 vi.mock("@/app/_server/principal", () => ({ getPrincipal: vi.fn(async () => null) }));
@@ -32,17 +43,34 @@ describe.each(PROVIDERS)("workload identity federation on %s", (provider) => {
 
   beforeAll(async () => {
     world = await startToolGrantWorld(suite.db);
-    const idp = await suite.db.trustedIdp.update({ where: { issuer: world.idp.issuer }, data: { roles: "enterprise_idp workload_issuer" } });
+    const idp = await suite.db.trustedIdp.update({
+      where: { issuer: world.idp.issuer },
+      data: { roles: "enterprise_idp workload_issuer" },
+    });
     idpId = idp.id;
     agent = await createAgent(world, [world.ids.entitlements.read]);
-    await addWorkloadIdentity(suite.db, ADMIN, { idpId, agentId: agent.id, subject, claims: { "kubernetes.io/namespace": "payments" } });
+    await addWorkloadIdentity(suite.db, ADMIN, {
+      idpId,
+      agentId: agent.id,
+      subject,
+      claims: { "kubernetes.io/namespace": "payments" },
+    });
   });
   afterAll(async () => {
     await world?.close();
   });
 
   const workloadJwt = (claims: Record<string, unknown> = {}) =>
-    world.idp.signIdJag({ sub: subject, aud: `${world.issuer}/oauth/token`, "kubernetes.io": { namespace: "payments" }, client_id: undefined, ...claims }, { typ: "JWT" });
+    world.idp.signIdJag(
+      {
+        sub: subject,
+        aud: `${world.issuer}/oauth/token`,
+        "kubernetes.io": { namespace: "payments" },
+        client_id: undefined,
+        ...claims,
+      },
+      { typ: "JWT" },
+    );
 
   /** The extension's request: grant_type, assertion, resource — no client authentication, no client_id. */
   async function redeem(assertion: string): Promise<{ status: number; body: Record<string, unknown>; token: string }> {
@@ -59,13 +87,30 @@ describe.each(PROVIDERS)("workload identity federation on %s", (provider) => {
     const jwt = await workloadJwt();
     const r = await redeem(jwt);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const tools = [{ type: MCP_TOOLS_TYPE, locations: [world.resource], actions: [CHAT_TOOLS.list, CHAT_TOOLS.search, CHAT_TOOLS.history].sort() }];
+    const tools = [
+      {
+        type: MCP_TOOLS_TYPE,
+        locations: [world.resource],
+        actions: [CHAT_TOOLS.list, CHAT_TOOLS.search, CHAT_TOOLS.history].sort(),
+      },
+    ];
     const claims = decodeJwt(r.token);
-    expect(claims).toMatchObject({ iss: world.issuer, sub: agent.clientId, client_id: agent.clientId, aud: world.resource, scope: "chat:read" });
-    expect((claims.authorization_details as { actions: string[] }[]).map((d) => ({ ...d, actions: [...d.actions].sort() }))).toEqual(tools);
+    expect(claims).toMatchObject({
+      iss: world.issuer,
+      sub: agent.clientId,
+      client_id: agent.clientId,
+      aud: world.resource,
+      scope: "chat:read",
+    });
+    expect(
+      (claims.authorization_details as { actions: string[] }[]).map((d) => ({ ...d, actions: [...d.actions].sort() })),
+    ).toEqual(tools);
     expect((await callTool(world, r.token, CHAT_TOOLS.search)).status).toBe(200);
     expect((await callTool(world, r.token, CHAT_TOOLS.post)).status).toBe(403);
-    const minted = await suite.db.auditEvent.findFirst({ where: { action: "token.minted", actorId: agent.id }, orderBy: { id: "desc" } });
+    const minted = await suite.db.auditEvent.findFirst({
+      where: { action: "token.minted", actorId: agent.id },
+      orderBy: { id: "desc" },
+    });
     expect(minted).not.toBeNull();
 
     // Replay by (iss, jti).
@@ -81,12 +126,17 @@ describe.each(PROVIDERS)("workload identity federation on %s", (provider) => {
       expect(String(r.body.error_description)).toMatch(reason);
       expect(r.token).toBe("");
     };
-    await refused(await workloadJwt({ sub: "system:serviceaccount:payments:other" }), /no workload identity rule .* names sub/);
+    await refused(
+      await workloadJwt({ sub: "system:serviceaccount:payments:other" }),
+      /no workload identity rule .* names sub/,
+    );
     await refused(await workloadJwt({ "kubernetes.io": { namespace: "default" } }), /kubernetes\.io\/namespace claim/);
     await refused(await workloadJwt({ aud: "https://another-as.example/token" }), /aud/);
     const now = Math.floor(Date.now() / 1000);
     await refused(await workloadJwt({ iat: now, exp: now + 86_400 }), /lifetime/);
-    const events = await suite.db.auditEvent.findMany({ where: { action: "token.refused", reason: { contains: "kubernetes.io/namespace" } } });
+    const events = await suite.db.auditEvent.findMany({
+      where: { action: "token.refused", reason: { contains: "kubernetes.io/namespace" } },
+    });
     expect(events.length).toBeGreaterThan(0);
 
     // A second agent mapped to the same identity: ambiguous, refused.
@@ -115,8 +165,12 @@ describe.each(PROVIDERS)("workload identity federation on %s", (provider) => {
 
   it("writes rules only for autonomous agents at workload issuers, audited", async () => {
     const delegated = await createAgent(world, [], "delegated");
-    await expect(addWorkloadIdentity(suite.db, ADMIN, { idpId, agentId: delegated.id, subject: "x" })).rejects.toMatchObject({ field: "agentId" });
-    const audited = await suite.db.auditEvent.count({ where: { action: "trusted_issuer.workload_identity_added", targetId: agent.id } });
+    await expect(
+      addWorkloadIdentity(suite.db, ADMIN, { idpId, agentId: delegated.id, subject: "x" }),
+    ).rejects.toMatchObject({ field: "agentId" });
+    const audited = await suite.db.auditEvent.count({
+      where: { action: "trusted_issuer.workload_identity_added", targetId: agent.id },
+    });
     expect(audited).toBe(1);
   });
 
@@ -128,26 +182,59 @@ describe.each(PROVIDERS)("workload identity federation on %s", (provider) => {
       const config = suite.fresh.config;
       const lines: string[] = [];
       const env = { DATABASE_URL: config.provider === "sqlite" ? `file:${config.file}` : config.url };
-      expect(await apiKeyCommand.run(["create", "--name", "Workload bot", "--role", "admin", "--json"], { env, log: (l) => lines.push(l) })).toBe(0);
+      expect(
+        await apiKeyCommand.run(["create", "--name", "Workload bot", "--role", "admin", "--json"], {
+          env,
+          log: (l) => lines.push(l),
+        }),
+      ).toBe(0);
       const key = (JSON.parse(lines.at(-1) ?? "{}") as { secret: string }).secret;
-      const call = async (handler: Handler, method: string, path: string, params: Record<string, string>, body?: unknown) => {
+      const call = async (
+        handler: Handler,
+        method: string,
+        path: string,
+        params: Record<string, string>,
+        body?: unknown,
+      ) => {
         const res = await handler(
-          new NextRequest(`http://mandate.test${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined }),
+          new NextRequest(`http://mandate.test${path}`, {
+            method,
+            headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+            body: body ? JSON.stringify(body) : undefined,
+          }),
           { params: Promise.resolve(params) },
         );
         return { status: res.status, body: (await res.json()) as { data?: unknown; error?: { code: string } } };
       };
       const base = `/api/v1/identity-providers/${idpId}/workload-identities`;
       const worker = await createAgent(world, []);
-      const added = await call(postRule as Handler, "POST", base, { id: idpId }, { agentId: worker.id, subject: "spiffe://acme.example/ns/batch/sa/worker", claims: { env: "prod" } });
+      const added = await call(
+        postRule as Handler,
+        "POST",
+        base,
+        { id: idpId },
+        { agentId: worker.id, subject: "spiffe://acme.example/ns/batch/sa/worker", claims: { env: "prod" } },
+      );
       expect(added.status, JSON.stringify(added.body)).toBe(200);
       const ruleId = (added.body.data as { id: string }).id;
       const listed = await call(listRules as Handler, "GET", base, { id: idpId });
-      expect(listed.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ id: ruleId, agentClientId: worker.clientId, claims: { env: "prod" } })]));
-      expect((await call(postRule as Handler, "POST", base, { id: idpId }, { agentId: worker.id, subject: "" })).status).toBe(422);
-      expect((await call(deleteRule as Handler, "DELETE", `${base}/${ruleId}`, { id: idpId, ruleId })).status).toBe(200);
+      expect(listed.body.data).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: ruleId, agentClientId: worker.clientId, claims: { env: "prod" } }),
+        ]),
+      );
+      expect(
+        (await call(postRule as Handler, "POST", base, { id: idpId }, { agentId: worker.id, subject: "" })).status,
+      ).toBe(422);
+      expect((await call(deleteRule as Handler, "DELETE", `${base}/${ruleId}`, { id: idpId, ruleId })).status).toBe(
+        200,
+      );
       expect(await suite.db.agentWorkloadIdentity.count({ where: { id: ruleId } })).toBe(0);
-      expect(await suite.db.auditEvent.count({ where: { action: "trusted_issuer.workload_identity_removed", targetId: worker.id } })).toBe(1);
+      expect(
+        await suite.db.auditEvent.count({
+          where: { action: "trusted_issuer.workload_identity_removed", targetId: worker.id },
+        }),
+      ).toBe(1);
     } finally {
       holder.__mandateDb = previous;
     }

@@ -29,17 +29,20 @@ export interface ClientMetadataHost {
 export async function startClientMetadataHost(): Promise<ClientMetadataHost> {
   const docs = new Map<string, ServedDocument>();
   const hits = new Map<string, number>();
-  const server: Server = createServer({ cert: readFileSync(`${TLS_DIR}localhost-cert.pem`), key: readFileSync(`${TLS_DIR}localhost-key.pem`) }, (req, res) => {
-    const path = new URL(req.url ?? "/", "https://x").pathname;
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const doc = docs.get(path);
-    if (!doc) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(doc.status ?? 200, { "content-type": doc.contentType ?? "application/json", ...doc.headers });
-    res.end(doc.body);
-  });
+  const server: Server = createServer(
+    { cert: readFileSync(`${TLS_DIR}localhost-cert.pem`), key: readFileSync(`${TLS_DIR}localhost-key.pem`) },
+    (req, res) => {
+      const path = new URL(req.url ?? "/", "https://x").pathname;
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      const doc = docs.get(path);
+      if (!doc) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(doc.status ?? 200, { "content-type": doc.contentType ?? "application/json", ...doc.headers });
+      res.end(doc.body);
+    },
+  );
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -29,7 +29,10 @@ export interface CrashRound {
 async function recordedAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.auditEvent.findMany({ where: { action: "tool.called", requestId: { in: ids.slice(i, i + 500) } }, select: { requestId: true } });
+    const rows = await db.auditEvent.findMany({
+      where: { action: "tool.called", requestId: { in: ids.slice(i, i + 500) } },
+      select: { requestId: true },
+    });
     for (const r of rows) if (r.requestId) found.add(r.requestId);
   }
   return found;
@@ -73,10 +76,18 @@ export async function crashUnderLoad(opts: {
     const r = await fetch(`${base}/mcp/docs`, {
       method: "POST",
       headers: {
-        "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18",
-        authorization: `Bearer ${token.token}`, "x-request-id": id,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+        authorization: `Bearer ${token.token}`,
+        "x-request-id": id,
       },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_doc", arguments: {} } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "read_doc", arguments: {} },
+      }),
     });
     const text = await r.text();
     return r.status === 200 && text.includes("read_doc called") ? 200 : r.status;

@@ -74,17 +74,29 @@ const REDIRECT = "http://127.0.0.1/cb";
  * grants openid+email. That keeps the flow headless without scraping HTML
  * from devInteractions, whose markup is not a stable interface.
  */
-export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Record<string, unknown> } = {}): Promise<EnterpriseIdp> {
+export async function startEnterpriseIdp(
+  opts: { claims?: (sub: string) => Record<string, unknown> } = {},
+): Promise<EnterpriseIdp> {
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = "enterprise-agent-app";
   const clientSecret = "idp-client-secret-for-tests";
   const clientMetadata = (id: string) => ({
-    client_id: id, client_secret: clientSecret, application_type: "native", redirect_uris: [REDIRECT],
-    grant_types: ["authorization_code"], response_types: ["code"], require_auth_time: true,
+    client_id: id,
+    client_secret: clientSecret,
+    application_type: "native",
+    redirect_uris: [REDIRECT],
+    grant_types: ["authorization_code"],
+    response_types: ["code"],
+    require_auth_time: true,
   });
-  const signingKey = async (kid: string) => ({ ...(await exportJWK((await generateKeyPair("RS256", { extractable: true })).privateKey)), kid, alg: "RS256", use: "sig" });
+  const signingKey = async (kid: string) => ({
+    ...(await exportJWK((await generateKeyPair("RS256", { extractable: true })).privateKey)),
+    kid,
+    alg: "RS256",
+    use: "sig",
+  });
   const keys = [await signingKey("idp-key-1")];
   // Each IdP has its own stores (the adapter's are keyed by model name, so prefix them per instance).
   const prefix = `${issuer}#`;
@@ -100,20 +112,24 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
     registered.add(id);
   };
   let provider!: Provider;
-  const build = () => new Provider(issuer, {
-    adapter: Adapter,
-    clients: [],
-    jwks: { keys },
-    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => opts.claims?.(sub) ?? { sub, email: `${sub}@acme.example`, email_verified: true } }),
-    claims: { openid: ["sub"], email: ["email", "email_verified"] },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    pkce: { required: () => false },
-    cookies: { keys: ["test-only-cookie-key"] },
-    // Put email in the ID token itself (not only at userinfo): Mandate can match people by it.
-    conformIdTokenClaims: false,
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 3600 },
-  });
+  const build = () =>
+    new Provider(issuer, {
+      adapter: Adapter,
+      clients: [],
+      jwks: { keys },
+      findAccount: (_ctx: unknown, sub: string) => ({
+        accountId: sub,
+        claims: () => opts.claims?.(sub) ?? { sub, email: `${sub}@acme.example`, email_verified: true },
+      }),
+      claims: { openid: ["sub"], email: ["email", "email_verified"] },
+      features: { devInteractions: { enabled: false } },
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+      pkce: { required: () => false },
+      cookies: { keys: ["test-only-cookie-key"] },
+      // Put email in the ID token itself (not only at userinfo): Mandate can match people by it.
+      conformIdTokenClaims: false,
+      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 3600 },
+    });
   provider = build();
   let callback = provider.callback();
   server.on("request", (req, res) => {
@@ -122,11 +138,24 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === "login") {
         const [sub = "", age = "0"] = String(details.params.login_hint ?? "").split(":");
-        await provider.interactionFinished(req, res, { login: { accountId: sub, ts: Math.floor(Date.now() / 1000) - Number(age) } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: sub, ts: Math.floor(Date.now() / 1000) - Number(age) } },
+          { mergeWithLastSubmission: false },
+        );
       } else {
-        const grant = new provider.Grant({ accountId: details.session?.accountId ?? "", clientId: String(details.params.client_id) });
+        const grant = new provider.Grant({
+          accountId: details.session?.accountId ?? "",
+          clientId: String(details.params.client_id),
+        });
         grant.addOIDCScope("openid email");
-        await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+        await provider.interactionFinished(
+          req,
+          res,
+          { consent: { grantId: await grant.save() } },
+          { mergeWithLastSubmission: true },
+        );
       }
     })().catch((e: unknown) => {
       res.statusCode = 500;
@@ -139,7 +168,10 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
     await register(client);
     const jar = new Map<string, string>();
     const go = async (url: string) => {
-      const res = await fetch(url, { redirect: "manual", headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+      const res = await fetch(url, {
+        redirect: "manual",
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+      });
       for (const c of res.headers.getSetCookie()) {
         const pair = c.split(";")[0] ?? "";
         const eq = pair.indexOf("=");
@@ -149,7 +181,12 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
     };
     const auth = new URL(`${issuer}/auth`);
     auth.search = new URLSearchParams({
-      client_id: client, response_type: "code", scope: "openid email", redirect_uri: REDIRECT, state: "s", nonce: "n",
+      client_id: client,
+      response_type: "code",
+      scope: "openid email",
+      redirect_uri: REDIRECT,
+      state: "s",
+      nonce: "n",
       login_hint: `${sub}:${opts.authAgeSeconds ?? 0}`,
     }).toString();
     let url = auth.href;
@@ -165,7 +202,10 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
     if (!code) throw new Error("IdP flow did not return a code");
     const res = await fetch(`${issuer}/token`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${client}:${clientSecret}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${client}:${clientSecret}`).toString("base64")}`,
+      },
       body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT }),
     });
     const body = (await res.json()) as { id_token?: string };
@@ -191,13 +231,25 @@ export async function startEnterpriseIdp(opts: { claims?: (sub: string) => Recor
   }
 
   return {
-    issuer, jwksUri: `${issuer}/jwks`, clientId, idToken, rotateKeys, signIdJag,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    issuer,
+    jwksUri: `${issuer}/jwks`,
+    clientId,
+    idToken,
+    rotateKeys,
+    signIdJag,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 /** Records `clientId` (default: the agent's own client id) as the agent's client at the trusted IdP with `issuer`. */
 export async function bindAgentToIdp(db: Db, issuer: string, agentId: string, clientId?: string): Promise<void> {
-  const [idp, agent] = await Promise.all([db.trustedIdp.findUniqueOrThrow({ where: { issuer } }), db.agent.findUniqueOrThrow({ where: { id: agentId } })]);
+  const [idp, agent] = await Promise.all([
+    db.trustedIdp.findUniqueOrThrow({ where: { issuer } }),
+    db.agent.findUniqueOrThrow({ where: { id: agentId } }),
+  ]);
   await db.agentIdpClient.create({ data: { agentId, idpId: idp.id, clientId: clientId ?? agent.clientId } });
 }

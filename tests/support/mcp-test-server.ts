@@ -4,7 +4,14 @@ import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { ListToolsRequestSchema, type CallToolResult, type ServerNotification, type ServerRequest, type Tool, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool,
+  type ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { toolDefinitionHash } from "@/lib/servers/tool-definition-hash";
 
@@ -16,7 +23,10 @@ export type TestTool = {
   input: z.ZodRawShape;
   annotations?: ToolAnnotations;
   /** What a call does; by default it answers "<name> called". `extra` can send notifications on the request's stream. */
-  handler?: (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => Promise<CallToolResult>;
+  handler?: (
+    args: Record<string, unknown>,
+    extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+  ) => Promise<CallToolResult>;
 };
 
 export type McpTestServer = {
@@ -44,7 +54,13 @@ export type McpTestServer = {
  * `stateful` issues Mcp-Session-Id on initialize and serves the session's
  * GET stream and DELETE (otherwise only POST is served).
  */
-export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: number; requireBearer?: string; sse?: boolean; stateful?: boolean }): Promise<McpTestServer> {
+export async function startMcpTestServer(opts: {
+  tools: TestTool[];
+  pageSize?: number;
+  requireBearer?: string;
+  sse?: boolean;
+  stateful?: boolean;
+}): Promise<McpTestServer> {
   let tools = opts.tools;
   const authorizations: (string | undefined)[] = [];
   const calls: string[] = [];
@@ -89,7 +105,10 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
         return;
       }
       const mcp = buildServer(tools, opts.pageSize, calls);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !opts.sse });
+      const transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: !opts.sse,
+      });
       res.on("close", () => {
         void transport.close();
         void mcp.close();
@@ -122,7 +141,10 @@ export async function startMcpTestServer(opts: { tools: TestTool[]; pageSize?: n
 }
 
 function buildServer(tools: TestTool[], pageSize: number | undefined, calls: string[]): McpServer {
-  const mcp = new McpServer({ name: "mandate-test-server", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
+  const mcp = new McpServer(
+    { name: "mandate-test-server", version: "1.0.0" },
+    { capabilities: { tools: { listChanged: true } } },
+  );
   for (const t of tools) {
     mcp.registerTool(
       t.name,
@@ -161,9 +183,17 @@ export function listedTool(t: TestTool): Tool {
  */
 export function recordedDefinition(t: TestTool, approved: boolean) {
   const d = listedTool(t);
-  const definition = { title: d.title ?? null, description: d.description ?? null, inputSchema: d.inputSchema as never };
+  const definition = {
+    title: d.title ?? null,
+    description: d.description ?? null,
+    inputSchema: d.inputSchema as never,
+  };
   const hash = toolDefinitionHash({ name: t.name, ...definition });
-  return { ...definition, definitionHash: hash, ...(approved ? { approvedDefinition: definition, approvedDefinitionHash: hash } : {}) };
+  return {
+    ...definition,
+    definitionHash: hash,
+    ...(approved ? { approvedDefinition: definition, approvedDefinitionHash: hash } : {}),
+  };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

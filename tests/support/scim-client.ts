@@ -10,26 +10,38 @@ export interface ScimReply {
 }
 
 export function scimClient(base: string, token: string) {
-  async function call(method: string, path: string, body?: unknown, opts: { raw?: string; contentType?: string; token?: string | null } = {}): Promise<ScimReply> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { raw?: string; contentType?: string; token?: string | null } = {},
+  ): Promise<ScimReply> {
     const headers: Record<string, string> = { accept: "application/scim+json" };
     if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? token}`;
-    if (body !== undefined || opts.raw !== undefined) headers["content-type"] = opts.contentType ?? "application/scim+json";
+    if (body !== undefined || opts.raw !== undefined)
+      headers["content-type"] = opts.contentType ?? "application/scim+json";
     const res = await fetch(`${base}${path}`, {
       method,
       headers,
       body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await res.text();
-    return { status: res.status, contentType: res.headers.get("content-type"), body: text ? (JSON.parse(text) as ScimReply["body"]) : {} };
+    return {
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      body: text ? (JSON.parse(text) as ScimReply["body"]) : {},
+    };
   }
   return {
     call,
     get: (path: string) => call("GET", path),
     post: (path: string, body: unknown) => call("POST", path, body),
     put: (path: string, body: unknown) => call("PUT", path, body),
-    patch: (path: string, ops: unknown[]) => call("PATCH", path, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops }),
+    patch: (path: string, ops: unknown[]) =>
+      call("PATCH", path, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops }),
     del: (path: string) => call("DELETE", path),
-    filter: (collection: "Users" | "Groups", filter: string, extra = "") => call("GET", `/${collection}?filter=${encodeURIComponent(filter)}${extra}`),
+    filter: (collection: "Users" | "Groups", filter: string, extra = "") =>
+      call("GET", `/${collection}?filter=${encodeURIComponent(filter)}${extra}`),
   };
 }
 

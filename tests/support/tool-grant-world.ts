@@ -23,7 +23,12 @@ export const AGENT_SECRET = "tool-grant-secret-" + randomBytes(8).toString("hex"
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /** Chat's tools: three share the scope chat:read, one needs chat:write. */
-export const CHAT_TOOLS = { list: "list_channels", search: "search_messages", history: "read_channel_history", post: "post_message" } as const;
+export const CHAT_TOOLS = {
+  list: "list_channels",
+  search: "search_messages",
+  history: "read_channel_history",
+  post: "post_message",
+} as const;
 
 export const ADMIN: Principal = { kind: "system", label: "tool grant test", roles: ["admin"] };
 
@@ -53,7 +58,11 @@ export interface ToolGrantWorld {
  */
 export async function startToolGrantWorld(db: Db, opts: { revocationPollMs?: number } = {}): Promise<ToolGrantWorld> {
   const ctx = createOAuthContext(db, { issuer: "http://placeholder" });
-  const gateway = new Gateway(ctx, { revocationPollMs: opts.revocationPollMs ?? 60_000, revocationStaleAfterMs: 120_000, directoryTtlMs: 60_000 });
+  const gateway = new Gateway(ctx, {
+    revocationPollMs: opts.revocationPollMs ?? 60_000,
+    revocationStaleAfterMs: 120_000,
+    directoryTtlMs: 60_000,
+  });
   const server: Server = createProtocolServer(ctx, { gateway });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -64,11 +73,31 @@ export async function startToolGrantWorld(db: Db, opts: { revocationPollMs?: num
   const offered = Object.values(CHAT_TOOLS).map((name) => ({ name, input }));
   const upstream = await startMcpTestServer({ requireBearer: UPSTREAM_SECRET, tools: offered });
   const srv = await db.mcpServer.create({
-    data: { name: "Chat", slug: "chat", resourceUri: resource, enforcementMode: "gateway", upstreamUrl: upstream.url, argumentLogging: "none", authorizationServerIssuer: issuer },
+    data: {
+      name: "Chat",
+      slug: "chat",
+      resourceUri: resource,
+      enforcementMode: "gateway",
+      upstreamUrl: upstream.url,
+      argumentLogging: "none",
+      authorizationServerIssuer: issuer,
+    },
   });
-  await db.mcpServer.update({ where: { id: srv.id }, data: { upstreamCredentialEnc: sealUpstreamCredential(srv.id, UPSTREAM_SECRET) } });
+  await db.mcpServer.update({
+    where: { id: srv.id },
+    data: { upstreamCredentialEnc: sealUpstreamCredential(srv.id, UPSTREAM_SECRET) },
+  });
   const tool = (name: string, scope: string) =>
-    db.tool.create({ data: { serverId: srv.id, name, scope, status: "approved", risk: "read", ...recordedDefinition(offered.find((t) => t.name === name)!, true) } });
+    db.tool.create({
+      data: {
+        serverId: srv.id,
+        name,
+        scope,
+        status: "approved",
+        risk: "read",
+        ...recordedDefinition(offered.find((t) => t.name === name)!, true),
+      },
+    });
   const tools = {
     list: (await tool(CHAT_TOOLS.list, "chat:read")).id,
     search: (await tool(CHAT_TOOLS.search, "chat:read")).id,
@@ -76,7 +105,11 @@ export async function startToolGrantWorld(db: Db, opts: { revocationPollMs?: num
     post: (await tool(CHAT_TOOLS.post, "chat:write")).id,
   };
   const ent = async (name: string, toolIds: string[]) =>
-    (await db.entitlement.create({ data: { name, serverId: srv.id, tools: { create: toolIds.map((toolId) => ({ toolId })) } } })).id;
+    (
+      await db.entitlement.create({
+        data: { name, serverId: srv.id, tools: { create: toolIds.map((toolId) => ({ toolId })) } },
+      })
+    ).id;
   const entitlements = {
     list: await ent("chat-list", [tools.list]),
     read: await ent("chat-read", [tools.list, tools.search, tools.history]),
@@ -86,7 +119,13 @@ export async function startToolGrantWorld(db: Db, opts: { revocationPollMs?: num
   await db.trustedIdp.create({ data: { name: "Acme IdP", issuer: idp.issuer, jwksUri: idp.jwksUri } });
   await gateway.start();
   return {
-    db, ctx, gateway, issuer, resource, upstream, idp,
+    db,
+    ctx,
+    gateway,
+    issuer,
+    resource,
+    upstream,
+    idp,
     ids: { server: srv.id, tools, entitlements },
     close: async () => {
       await gateway.stop();
@@ -108,13 +147,27 @@ export async function createAgent(
   const clientId = `tool-agent-${++serial}-${randomBytes(3).toString("hex")}`;
   const grants = kind === "autonomous" ? "client_credentials" : `${GRANT_TOKEN_EXCHANGE} ${GRANT_JWT_BEARER}`;
   const agent = await world.db.agent.create({
-    data: { clientId, name: clientId, purpose: "Tool grant tests", kind, authMethod: "client_secret_basic", clientSecretHash: sha256(AGENT_SECRET), allowedGrantTypes: grants },
+    data: {
+      clientId,
+      name: clientId,
+      purpose: "Tool grant tests",
+      kind,
+      authMethod: "client_secret_basic",
+      clientSecretHash: sha256(AGENT_SECRET),
+      allowedGrantTypes: grants,
+    },
   });
   // A delegated agent's client at the enterprise IdP has the same id: its ID tokens are addressed to it.
   if (kind === "delegated") await bindAgentToIdp(world.db, world.idp.issuer, agent.id);
   const assignmentIds: string[] = [];
   for (const entitlementId of entitlementIds) {
-    assignmentIds.push((await world.db.assignment.create({ data: { entitlementId, principalType: "agent", agentId: agent.id, justification: "test grant" } })).id);
+    assignmentIds.push(
+      (
+        await world.db.assignment.create({
+          data: { entitlementId, principalType: "agent", agentId: agent.id, justification: "test grant" },
+        })
+      ).id,
+    );
   }
   return { id: agent.id, clientId, assignmentIds };
 }
@@ -131,7 +184,11 @@ export interface Minted {
 }
 
 /** A POST to the token endpoint as this client (client_secret_basic), over HTTP. */
-export async function tokenRequest(world: ToolGrantWorld, clientId: string, params: Record<string, string>): Promise<Minted> {
+export async function tokenRequest(
+  world: ToolGrantWorld,
+  clientId: string,
+  params: Record<string, string>,
+): Promise<Minted> {
   const r = await fetch(`${world.issuer}/oauth/token`, {
     method: "POST",
     headers: { authorization: basic(clientId), "content-type": "application/x-www-form-urlencoded" },
@@ -145,14 +202,28 @@ export async function tokenRequest(world: ToolGrantWorld, clientId: string, para
 
 /** client_credentials for Chat (all the agent may have there unless `scope` narrows it). */
 export function mintAutonomous(world: ToolGrantWorld, clientId: string, scope?: string): Promise<Minted> {
-  return tokenRequest(world, clientId, { grant_type: "client_credentials", resource: world.resource, ...(scope ? { scope } : {}) });
+  return tokenRequest(world, clientId, {
+    grant_type: "client_credentials",
+    resource: world.resource,
+    ...(scope ? { scope } : {}),
+  });
 }
 
 /** Token exchange of the person's real IdP ID token for an ID-JAG for Chat. */
-export async function exchangeForJag(world: ToolGrantWorld, clientId: string, idpSubject: string, scope?: string): Promise<Minted> {
+export async function exchangeForJag(
+  world: ToolGrantWorld,
+  clientId: string,
+  idpSubject: string,
+  scope?: string,
+): Promise<Minted> {
   return tokenRequest(world, clientId, {
-    grant_type: GRANT_TOKEN_EXCHANGE, requested_token_type: TOKEN_TYPE_ID_JAG, subject_token: await world.idp.idToken(idpSubject, { clientId }), subject_token_type: TOKEN_TYPE_ID_TOKEN,
-    audience: world.issuer, resource: world.resource, ...(scope ? { scope } : {}),
+    grant_type: GRANT_TOKEN_EXCHANGE,
+    requested_token_type: TOKEN_TYPE_ID_JAG,
+    subject_token: await world.idp.idToken(idpSubject, { clientId }),
+    subject_token_type: TOKEN_TYPE_ID_TOKEN,
+    audience: world.issuer,
+    resource: world.resource,
+    ...(scope ? { scope } : {}),
   });
 }
 
@@ -162,7 +233,12 @@ export function redeemJag(world: ToolGrantWorld, clientId: string, jag: string):
 }
 
 /** Both steps of the delegated flow: their answers. */
-export async function mintDelegated(world: ToolGrantWorld, clientId: string, idpSubject: string, scope?: string): Promise<{ jag: Minted; access: Minted }> {
+export async function mintDelegated(
+  world: ToolGrantWorld,
+  clientId: string,
+  idpSubject: string,
+  scope?: string,
+): Promise<{ jag: Minted; access: Minted }> {
   const jag = await exchangeForJag(world, clientId, idpSubject, scope);
   const access = jag.token ? await redeemJag(world, clientId, jag.token) : jag;
   return { jag, access };
@@ -171,10 +247,19 @@ export async function mintDelegated(world: ToolGrantWorld, clientId: string, idp
 let rpcId = 1;
 
 /** One tools/call through the gateway with raw HTTP: its status and WWW-Authenticate. */
-export async function callTool(world: ToolGrantWorld, token: string, name: string): Promise<{ status: number; challenge: string | null }> {
+export async function callTool(
+  world: ToolGrantWorld,
+  token: string,
+  name: string,
+): Promise<{ status: number; challenge: string | null }> {
   const r = await fetch(`${world.issuer}/mcp/chat`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", authorization: `Bearer ${token}` },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-06-18",
+      authorization: `Bearer ${token}`,
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id: rpcId++, method: "tools/call", params: { name, arguments: {} } }),
   });
   await r.arrayBuffer();
@@ -183,17 +268,24 @@ export async function callTool(world: ToolGrantWorld, token: string, name: strin
 
 /** The MCP SDK's own client on the gateway, presenting `token`. */
 export async function sdkClient(world: ToolGrantWorld, token: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(world.resource), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(world.resource), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
   const client = new Client({ name: "tool-grant-test-agent", version: "1.0.0" });
   await client.connect(transport);
   return client;
 }
 
 /** How many tools/call of `tool` the upstream received. */
-export const upstreamCalls = (world: ToolGrantWorld, tool: string) => world.upstream.calls.filter((c) => c === tool).length;
+export const upstreamCalls = (world: ToolGrantWorld, tool: string) =>
+  world.upstream.calls.filter((c) => c === tool).length;
 
 /** RFC 7662 introspection as the client that holds the token. */
-export async function introspect(world: ToolGrantWorld, clientId: string, token: string): Promise<Record<string, unknown>> {
+export async function introspect(
+  world: ToolGrantWorld,
+  clientId: string,
+  token: string,
+): Promise<Record<string, unknown>> {
   const r = await fetch(`${world.issuer}/oauth/introspect`, {
     method: "POST",
     headers: { authorization: basic(clientId), "content-type": "application/x-www-form-urlencoded" },
@@ -203,7 +295,11 @@ export async function introspect(world: ToolGrantWorld, clientId: string, token:
 }
 
 /** RFC 7009 revocation as the client that holds the token. */
-export async function revokeToken(world: ToolGrantWorld, clientId: string, token: string): Promise<{ status: number; body: string }> {
+export async function revokeToken(
+  world: ToolGrantWorld,
+  clientId: string,
+  token: string,
+): Promise<{ status: number; body: string }> {
   const r = await fetch(`${world.issuer}/oauth/revoke`, {
     method: "POST",
     headers: { authorization: basic(clientId), "content-type": "application/x-www-form-urlencoded" },

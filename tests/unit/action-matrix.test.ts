@@ -67,7 +67,15 @@ const PUBLIC_ACTIONS = [
 /** Route files that are not the console API (Auth.js' own endpoints). */
 const EXCLUDED_ROUTES = [join("app", "api", "auth", "[...nextauth]", "route.ts")];
 /** Route segment config a route file may export besides its handlers. */
-const ROUTE_CONFIG_EXPORTS = new Set(["dynamic", "dynamicParams", "revalidate", "fetchCache", "runtime", "preferredRegion", "maxDuration"]);
+const ROUTE_CONFIG_EXPORTS = new Set([
+  "dynamic",
+  "dynamicParams",
+  "revalidate",
+  "fetchCache",
+  "runtime",
+  "preferredRegion",
+  "maxDuration",
+]);
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 /** No zod object schema accepts a string: the probe input every action must refuse *after* authorization. */
 const PROBE_INPUT = "\u0000role-matrix-probe";
@@ -141,7 +149,8 @@ for (const file of routeFiles) {
   for (const [exportName, value] of Object.entries(mod)) {
     if (ROUTE_CONFIG_EXPORTS.has(exportName)) continue;
     const fn = value as Callable;
-    if (!HTTP_METHODS.includes(exportName) || typeof fn !== "function" || !fn.meta) unmetered.push(`${relative(ROOT, file)}: ${exportName}`);
+    if (!HTTP_METHODS.includes(exportName) || typeof fn !== "function" || !fn.meta)
+      unmetered.push(`${relative(ROOT, file)}: ${exportName}`);
     else routes.push({ file: relative(ROOT, file), method: exportName, url: urlOf(file), fn, meta: fn.meta });
   }
 }
@@ -160,7 +169,14 @@ function expectedFor(role: ConsoleRole | null, permission: Permission): Expected
 function principalOf(role: ConsoleRole | null): Principal | null {
   return role === null
     ? null
-    : { kind: "user", userId: `user-${role}`, email: `${role}@matrix.test`, displayName: `Matrix ${role}`, roles: [role], consoleSessionId: `session-${role}` };
+    : {
+        kind: "user",
+        userId: `user-${role}`,
+        email: `${role}@matrix.test`,
+        displayName: `Matrix ${role}`,
+        roles: [role],
+        consoleSessionId: `session-${role}`,
+      };
 }
 
 let consoleError: ReturnType<typeof vi.spyOn>;
@@ -180,7 +196,10 @@ describe("discovery", () => {
       ]),
     );
     expect(routes.map((r) => `${r.method} ${r.file}`)).toEqual(
-      expect.arrayContaining([`GET ${join("app", "api", "v1", "me", "route.ts")}`, `GET ${join("app", "api", "v1", "api-keys", "route.ts")}`]),
+      expect.arrayContaining([
+        `GET ${join("app", "api", "v1", "me", "route.ts")}`,
+        `GET ${join("app", "api", "v1", "api-keys", "route.ts")}`,
+      ]),
     );
   });
 
@@ -217,20 +236,25 @@ describe.each(guardedActions.map((a) => [`${a.meta.name} (${a.file})`, a] as con
   });
 });
 
-describe.each(routes.map((r) => [`${r.method} ${r.url.replace("http://mandate.test", "")}`, r] as const))("route %s", (_label, route) => {
-  it.each(CASES.map((c) => [c.label, c] as const))("as %s", async (_caseLabel, c) => {
-    state.principal = principalOf(c.role);
-    const expected = expectedFor(c.role, route.meta.permission!);
-    const res = (await route.fn(new NextRequest(route.url, { method: route.method }), { params: Promise.resolve({}) })) as Response;
-    expect(res).toBeInstanceOf(Response);
-    if (expected === "unauthenticated") {
-      expect(res.status).toBe(401);
-      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    } else if (expected === "forbidden") {
-      expect(res.status).toBe(403);
-      expect(await res.json()).toMatchObject({ error: { code: "forbidden" } });
-    } else {
-      expect([401, 403]).not.toContain(res.status);
-    }
-  });
-});
+describe.each(routes.map((r) => [`${r.method} ${r.url.replace("http://mandate.test", "")}`, r] as const))(
+  "route %s",
+  (_label, route) => {
+    it.each(CASES.map((c) => [c.label, c] as const))("as %s", async (_caseLabel, c) => {
+      state.principal = principalOf(c.role);
+      const expected = expectedFor(c.role, route.meta.permission!);
+      const res = (await route.fn(new NextRequest(route.url, { method: route.method }), {
+        params: Promise.resolve({}),
+      })) as Response;
+      expect(res).toBeInstanceOf(Response);
+      if (expected === "unauthenticated") {
+        expect(res.status).toBe(401);
+        expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      } else if (expected === "forbidden") {
+        expect(res.status).toBe(403);
+        expect(await res.json()).toMatchObject({ error: { code: "forbidden" } });
+      } else {
+        expect([401, 403]).not.toContain(res.status);
+      }
+    });
+  },
+);

@@ -31,7 +31,9 @@ describe("canonical JSON", () => {
     expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
   });
   it("drops undefined members and renders dates as ISO strings", () => {
-    expect(canonicalJson({ a: undefined, t: new Date("2026-01-01T00:00:00Z") })).toBe('{"t":"2026-01-01T00:00:00.000Z"}');
+    expect(canonicalJson({ a: undefined, t: new Date("2026-01-01T00:00:00Z") })).toBe(
+      '{"t":"2026-01-01T00:00:00.000Z"}',
+    );
   });
 });
 
@@ -47,19 +49,32 @@ describe("chain hash", () => {
     expect(chainHash(GENESIS_HASH, event({ decision: "deny" }))).not.toBe(base);
     expect(chainHash(GENESIS_HASH, event({ seq: 2 }))).not.toBe(base);
     expect(chainHash(GENESIS_HASH, event({ occurredAt: new Date("2026-11-27T10:00:00.001Z") }))).not.toBe(base);
-    expect(chainHash(GENESIS_HASH, event({ detail: { after: { name: "Release Captain", kind: "delegated" } } }))).not.toBe(base);
+    expect(
+      chainHash(GENESIS_HASH, event({ detail: { after: { name: "Release Captain", kind: "delegated" } } })),
+    ).not.toBe(base);
     expect(chainHash("f".repeat(64), event())).not.toBe(base);
     // The subject ids are covered once set; an event without them hashes as before they existed.
     expect(chainHash(GENESIS_HASH, event({ agentId: null, personId: null, serverId: null }))).toBe(base);
     expect(chainHash(GENESIS_HASH, event({ agentId: "ag_1" }))).not.toBe(base);
-    expect(chainHash(GENESIS_HASH, event({ agentId: "ag_1" }))).not.toBe(chainHash(GENESIS_HASH, event({ serverId: "ag_1" })));
+    expect(chainHash(GENESIS_HASH, event({ agentId: "ag_1" }))).not.toBe(
+      chainHash(GENESIS_HASH, event({ serverId: "ag_1" })),
+    );
   });
 });
 
 describe("audit streams", () => {
   it("puts every action on a known stream", () => {
     const streams = new Set(AUDIT_ACTIONS.map(streamOf));
-    expect([...streams].sort()).toEqual(["admin", "authorization", "console", "directory", "gateway", "review", "session", "token"]);
+    expect([...streams].sort()).toEqual([
+      "admin",
+      "authorization",
+      "console",
+      "directory",
+      "gateway",
+      "review",
+      "session",
+      "token",
+    ]);
     expect(streamOf("tool.called")).toBe("gateway");
     expect(streamOf("authorization.code_issued")).toBe("authorization");
     expect(streamOf("tool.approved")).toBe("admin");
@@ -82,8 +97,24 @@ function referenceCanonical(value: unknown): string {
 }
 function referenceHash(prevHash: string, e: ChainedFields): string {
   const body = referenceCanonical([
-    e.id, e.occurredAt.toISOString(), e.stream, e.seq, e.actorType, e.actorId, e.actorLabel, e.onBehalfOfId, e.action, e.targetType,
-    e.targetId, e.targetLabel, e.decision, e.reason, e.sessionId, e.requestId, e.clientAddress, e.detail ?? null,
+    e.id,
+    e.occurredAt.toISOString(),
+    e.stream,
+    e.seq,
+    e.actorType,
+    e.actorId,
+    e.actorLabel,
+    e.onBehalfOfId,
+    e.action,
+    e.targetType,
+    e.targetId,
+    e.targetLabel,
+    e.decision,
+    e.reason,
+    e.sessionId,
+    e.requestId,
+    e.clientAddress,
+    e.detail ?? null,
   ]);
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
@@ -92,14 +123,17 @@ describe("chain hash format", () => {
   it("is byte for byte the format first written, for any detail shape", () => {
     const details: unknown[] = [
       null,
-      { after: { name: "Ünïcode ✓", kind: "autonomous" }, before: { n: 1.5, list: [3, "a", null, { z: 1, a: [true, false] }] } },
-      { b: undefined, a: new Date("2026-01-01T00:00:00Z"), "é": "x", A: -0, e: 1e21, q: '"quoted"\n' },
+      {
+        after: { name: "Ünïcode ✓", kind: "autonomous" },
+        before: { n: 1.5, list: [3, "a", null, { z: 1, a: [true, false] }] },
+      },
+      { b: undefined, a: new Date("2026-01-01T00:00:00Z"), é: "x", A: -0, e: 1e21, q: '"quoted"\n' },
       [1, "two", { three: 3 }],
       "a string detail",
       42,
     ];
     for (const detail of details) {
-      for (const over of [{}, { reason: null, actorId: null, requestId: null }, { targetLabel: "a,b\"c" }]) {
+      for (const over of [{}, { reason: null, actorId: null, requestId: null }, { targetLabel: 'a,b"c' }]) {
         const e = event({ detail, ...over });
         expect(chainHash("a".repeat(64), e)).toBe(referenceHash("a".repeat(64), e));
         expect(canonicalJson(detail)).toBe(referenceCanonical(detail));

@@ -13,8 +13,16 @@ import {
 
 const event = chainAuditEvent(
   {
-    action: "tool.called", actorType: "agent", actorId: "ag_1", actorLabel: "Release Captain", targetType: "tool", targetId: "t_1",
-    decision: "allow", sessionId: "s_1", detail: { server: "srv_1", n: 2 }, occurredAt: new Date("2026-12-07T10:00:00.123Z"),
+    action: "tool.called",
+    actorType: "agent",
+    actorId: "ag_1",
+    actorLabel: "Release Captain",
+    targetType: "tool",
+    targetId: "t_1",
+    decision: "allow",
+    sessionId: "s_1",
+    detail: { server: "srv_1", n: 2 },
+    occurredAt: new Date("2026-12-07T10:00:00.123Z"),
   },
   null,
 );
@@ -37,7 +45,9 @@ describe("the audit event column definition", () => {
     const [pgRow] = JSON.parse(pgAuditRowsParameter([event])) as unknown[][];
     expect(pgRow).toHaveLength(AUDIT_EVENT_COLUMN_NAMES.length);
     expect(pgAuditRowsSelect().match(/r->>?\d+/g)).toHaveLength(AUDIT_EVENT_COLUMN_NAMES.length);
-    const read = Object.fromEntries(AUDIT_EVENT_COLUMN_NAMES.map((c, i) => [c, c === "occurredAt" ? new Date(pgRow![i] as string) : pgRow![i]]));
+    const read = Object.fromEntries(
+      AUDIT_EVENT_COLUMN_NAMES.map((c, i) => [c, c === "occurredAt" ? new Date(pgRow![i] as string) : pgRow![i]]),
+    );
     expect(auditEventFromRow(read)).toEqual(event);
   });
 });

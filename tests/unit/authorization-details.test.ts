@@ -5,7 +5,9 @@ const here = "https://mcp.example/chat";
 
 describe("tool grants as RFC 9396 authorization_details", () => {
   it("writes one object naming the resource and the tools", () => {
-    expect(toolAuthorizationDetails(here, ["a", "b"])).toEqual([{ type: MCP_TOOLS_TYPE, locations: [here], actions: ["a", "b"] }]);
+    expect(toolAuthorizationDetails(here, ["a", "b"])).toEqual([
+      { type: MCP_TOOLS_TYPE, locations: [here], actions: ["a", "b"] },
+    ]);
   });
 
   it("reads the actions of Mandate's type for this resource only, compared exactly", () => {

@@ -53,7 +53,9 @@ describe("connection limits", () => {
     const got: string[] = [];
     const closed = await new Promise<number>((resolve) => {
       const t0 = performance.now();
-      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1", () => socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+      const socket = connect((server.address() as AddressInfo).port, "127.0.0.1", () =>
+        socket.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
       socket.on("data", (c: Buffer) => got.push(c.toString()));
       socket.on("close", () => resolve(performance.now() - t0));
     });

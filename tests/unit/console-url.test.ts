@@ -4,7 +4,9 @@ import { configuredConsoleOrigin, pinAuthUrl } from "@/lib/auth/console-url";
 describe("the console's public URL and the Host header", () => {
   it("takes AUTH_URL, else MANDATE_ISSUER, as the origin", () => {
     expect(configuredConsoleOrigin({ MANDATE_ISSUER: "https://mandate.example/" })).toBe("https://mandate.example");
-    expect(configuredConsoleOrigin({ AUTH_URL: "https://console.example", MANDATE_ISSUER: "https://mandate.example" })).toBe("https://console.example");
+    expect(
+      configuredConsoleOrigin({ AUTH_URL: "https://console.example", MANDATE_ISSUER: "https://mandate.example" }),
+    ).toBe("https://console.example");
     expect(configuredConsoleOrigin({})).toBeNull();
     expect(() => configuredConsoleOrigin({ MANDATE_ISSUER: "mandate.example" })).toThrow(/absolute URL/);
   });
@@ -13,7 +15,10 @@ describe("the console's public URL and the Host header", () => {
     const env: Record<string, string | undefined> = { MANDATE_ISSUER: "https://mandate.example/" };
     pinAuthUrl(env);
     expect(env.AUTH_URL).toBe("https://mandate.example");
-    const set: Record<string, string | undefined> = { AUTH_URL: "https://console.example", MANDATE_ISSUER: "https://mandate.example" };
+    const set: Record<string, string | undefined> = {
+      AUTH_URL: "https://console.example",
+      MANDATE_ISSUER: "https://mandate.example",
+    };
     pinAuthUrl(set);
     expect(set.AUTH_URL).toBe("https://console.example");
     const local: Record<string, string | undefined> = {};

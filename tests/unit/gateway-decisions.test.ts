@@ -12,22 +12,45 @@ import { decideToolCall } from "@/lib/gateway/tool-call-decision";
 import { bearerChallenge } from "@/lib/gateway/www-authenticate";
 import { transformSseBody } from "@/server/sse-transform";
 
-const tool = (name: string, scope: string, approved = true): [string, GatewayTool] => [name, { id: `t-${name}`, name, scope, risk: "read", approved }];
+const tool = (name: string, scope: string, approved = true): [string, GatewayTool] => [
+  name,
+  { id: `t-${name}`, name, scope, risk: "read", approved },
+];
 const server: GatewayServer = {
-  id: "s1", name: "Docs", slug: "docs", resourceUri: "https://mcp.example/docs", upstreamUrl: new URL("http://127.0.0.1:1/mcp"), credential: null,
+  id: "s1",
+  name: "Docs",
+  slug: "docs",
+  resourceUri: "https://mcp.example/docs",
+  upstreamUrl: new URL("http://127.0.0.1:1/mcp"),
+  credential: null,
   argumentLogging: "none",
-  tools: new Map([tool("read", "docs.read"), tool("search", "docs.read"), tool("write", "docs.write"), tool("draft", "docs.draft", false)]),
+  tools: new Map([
+    tool("read", "docs.read"),
+    tool("search", "docs.read"),
+    tool("write", "docs.write"),
+    tool("draft", "docs.draft", false),
+  ]),
   scopes: ["docs.read", "docs.write"],
 };
 // Granted `read` only: `search` shares its scope but is not among the token's tools.
 const caller: GatewayCaller = {
-  clientId: "a", userSubject: null, sessionId: "s", jti: "j", audience: server.resourceUri, scopes: new Set(["docs.read"]), tools: new Set(["read"]), expiresAtMs: Date.now() + 60_000,
+  clientId: "a",
+  userSubject: null,
+  sessionId: "s",
+  jti: "j",
+  audience: server.resourceUri,
+  scopes: new Set(["docs.read"]),
+  tools: new Set(["read"]),
+  expiresAtMs: Date.now() + 60_000,
 };
 
 describe("gateway decisions", () => {
   it("allows an approved tool in scope and names the scope a refused one needs", () => {
     expect(decideToolCall(server, caller, { name: "read" })).toMatchObject({ allow: true });
-    expect(decideToolCall(server, caller, { name: "write" })).toMatchObject({ allow: false, requiredScope: "docs.write" });
+    expect(decideToolCall(server, caller, { name: "write" })).toMatchObject({
+      allow: false,
+      requiredScope: "docs.write",
+    });
     const draft = decideToolCall(server, caller, { name: "draft" });
     expect(draft).toMatchObject({ allow: false, reason: "tool_not_approved: draft is not approved" });
     expect(draft).not.toHaveProperty("requiredScope");
@@ -37,10 +60,15 @@ describe("gateway decisions", () => {
 
   it("decides on the token's tools, never on a scope alone, and says which grant allowed a call", () => {
     expect(decideToolCall(server, caller, { name: "read" })).toEqual({
-      allow: true, tool: server.tools.get("read"), reason: "tool read granted to this session (authorization_details; scope docs.read)",
+      allow: true,
+      tool: server.tools.get("read"),
+      reason: "tool read granted to this session (authorization_details; scope docs.read)",
     });
     const sibling = decideToolCall(server, caller, { name: "search" });
-    expect(sibling).toMatchObject({ allow: false, reason: "tool_not_granted: tool search is not granted to this session" });
+    expect(sibling).toMatchObject({
+      allow: false,
+      reason: "tool_not_granted: tool search is not granted to this session",
+    });
     // No scope would grant it: the challenge names none.
     expect(sibling).not.toHaveProperty("requiredScope");
     // A token without authorization_details calls nothing, whatever its scopes.
@@ -48,8 +76,19 @@ describe("gateway decisions", () => {
   });
 
   it("filters tools/list results and leaves other messages alone", () => {
-    const listed = { jsonrpc: "2.0", id: 1, result: { tools: [{ name: "read" }, { name: "search" }, { name: "write" }, { name: "draft" }, { name: "x" }], nextCursor: "2" } };
-    expect(filterToolsListMessage(listed, server, caller)).toEqual({ jsonrpc: "2.0", id: 1, result: { tools: [{ name: "read" }], nextCursor: "2" } });
+    const listed = {
+      jsonrpc: "2.0",
+      id: 1,
+      result: {
+        tools: [{ name: "read" }, { name: "search" }, { name: "write" }, { name: "draft" }, { name: "x" }],
+        nextCursor: "2",
+      },
+    };
+    expect(filterToolsListMessage(listed, server, caller)).toEqual({
+      jsonrpc: "2.0",
+      id: 1,
+      result: { tools: [{ name: "read" }], nextCursor: "2" },
+    });
     const note = { jsonrpc: "2.0", method: "notifications/progress", params: {} };
     expect(filterToolsListMessage(note, server, caller)).toBe(note);
   });
@@ -60,17 +99,31 @@ describe("gateway decisions", () => {
     expect(classifyPosted(Buffer.from('"x"'))).toMatchObject({ kind: "invalid" });
     expect(classifyPosted(Buffer.from('{"jsonrpc":"1.0","method":"ping"}'))).toMatchObject({ kind: "invalid" });
     expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":{},"method":"ping"}'))).toMatchObject({ kind: "invalid" });
-    expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":3,"method":"ping"}'))).toEqual({ kind: "message", id: 3, method: "ping", params: undefined });
-    expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":3,"result":{}}'))).toMatchObject({ kind: "message", method: null });
+    expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":3,"method":"ping"}'))).toEqual({
+      kind: "message",
+      id: 3,
+      method: "ping",
+      params: undefined,
+    });
+    expect(classifyPosted(Buffer.from('{"jsonrpc":"2.0","id":3,"result":{}}'))).toMatchObject({
+      kind: "message",
+      method: null,
+    });
   });
 
   it("logs arguments as nothing, a hash of canonical JSON, or their redacted shape", () => {
     const args = { b: 1, a: { c: "secret", d: [1, "x"] } };
     expect(loggedArguments("none", args)).toEqual({});
     const key = () => Buffer.alloc(32, 7);
-    expect(loggedArguments("hash", args, key)).toEqual({ argumentsHmacSha256: createHmac("sha256", key()).update('{"a":{"c":"secret","d":[1,"x"]},"b":1}').digest("hex") });
-    expect(loggedArguments("hash", { a: { d: [1, "x"], c: "secret" }, b: 1 }, key)).toEqual(loggedArguments("hash", args, key));
-    expect(loggedArguments("redacted", args)).toEqual({ arguments: { b: "[redacted]", a: { c: "[redacted]", d: ["[redacted]", "[redacted]"] } } });
+    expect(loggedArguments("hash", args, key)).toEqual({
+      argumentsHmacSha256: createHmac("sha256", key()).update('{"a":{"c":"secret","d":[1,"x"]},"b":1}').digest("hex"),
+    });
+    expect(loggedArguments("hash", { a: { d: [1, "x"], c: "secret" }, b: 1 }, key)).toEqual(
+      loggedArguments("hash", args, key),
+    );
+    expect(loggedArguments("redacted", args)).toEqual({
+      arguments: { b: "[redacted]", a: { c: "[redacted]", d: ["[redacted]", "[redacted]"] } },
+    });
   });
 
   it("builds RFC 6750 challenges with resource_metadata, quoting values", () => {
@@ -83,22 +136,36 @@ describe("gateway decisions", () => {
   it("hashes arguments under a key derived from the master key: comparable across events, not guessable without it", () => {
     const env = { MANDATE_MASTER_KEY: Buffer.alloc(32, 1).toString("base64url") };
     const pin = { pin: "4821" };
-    const under = (e: Record<string, string>) => loggedArguments("hash", pin, () => argumentHashKey(e)).argumentsHmacSha256 as string;
+    const under = (e: Record<string, string>) =>
+      loggedArguments("hash", pin, () => argumentHashKey(e)).argumentsHmacSha256 as string;
     expect(under(env)).toBe(under({ ...env }));
     expect(under(env)).not.toBe(under({ MANDATE_MASTER_KEY: Buffer.alloc(32, 2).toString("base64url") }));
     // The unsalted digest the issue recovered a 4-digit argument from is not what is kept.
-    const guesses = new Set(Array.from({ length: 10_000 }, (_, n) => createHash("sha256").update(canonicalJson({ pin: String(n).padStart(4, "0") })).digest("hex")));
+    const guesses = new Set(
+      Array.from({ length: 10_000 }, (_, n) =>
+        createHash("sha256")
+          .update(canonicalJson({ pin: String(n).padStart(4, "0") }))
+          .digest("hex"),
+      ),
+    );
     expect(guesses.has(under(env))).toBe(false);
     expect(() => argumentHashKey({})).toThrow(/MANDATE_MASTER_KEY/);
   });
 
   it("keeps a challenge sendable when a tool name holds a NUL or a non-Latin-1 character", () => {
     for (const name of ["bad\u0000tool", "工具", "emoji\u{1F600}", "lone\uD800", "tab\tcr\rlf\n", "é"]) {
-      const challenge = bearerChallenge({ resourceMetadata: "https://m/x", error: "insufficient_scope", description: `insufficient_scope: ${name} requires docs.write`, scope: "docs.write" });
+      const challenge = bearerChallenge({
+        resourceMetadata: "https://m/x",
+        error: "insufficient_scope",
+        description: `insufficient_scope: ${name} requires docs.write`,
+        scope: "docs.write",
+      });
       expect(() => validateHeaderValue("www-authenticate", challenge)).not.toThrow();
       expect(challenge).toMatch(/^[\x20-\x7e]+$/);
     }
-    expect(bearerChallenge({ resourceMetadata: "https://m/x", description: "a\u0000工" })).toBe('Bearer error_description="a%00%E5%B7%A5", resource_metadata="https://m/x"');
+    expect(bearerChallenge({ resourceMetadata: "https://m/x", description: "a\u0000工" })).toBe(
+      'Bearer error_description="a%00%E5%B7%A5", resource_metadata="https://m/x"',
+    );
   });
 
   it("rewrites the JSON data of SSE events and keeps ids and other events", () => {

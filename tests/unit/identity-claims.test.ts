@@ -24,6 +24,11 @@ describe("an SSO sign-in's identity", () => {
     expect(ssoIdentityOf("https://idp.example", { ...base, email_verified: true }).emailVerified).toBe(true);
     expect(ssoIdentityOf("https://idp.example", base).emailVerified).toBe(false);
     expect(ssoIdentityOf("https://idp.example", { ...base, email_verified: "true" }).emailVerified).toBe(false);
-    expect(ssoIdentityOf("https://idp.example", { ...base, email_verified: false })).toMatchObject({ issuer: "https://idp.example", subject: "00u1", email: "ada@acme.example", emailVerified: false });
+    expect(ssoIdentityOf("https://idp.example", { ...base, email_verified: false })).toMatchObject({
+      issuer: "https://idp.example",
+      subject: "00u1",
+      email: "ada@acme.example",
+      emailVerified: false,
+    });
   });
 });

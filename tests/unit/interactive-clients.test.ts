@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { autoApproved } from "@/lib/interactive/registration-policy";
 import { isLocalRedirect, matchesRegisteredRedirect, redirectUriProblem } from "@/lib/interactive/redirect-uris";
 import { isPublicAddress, safeFetch } from "@/lib/interactive/safe-fetch";
-import { cacheSecondsOf, checkDocument, clientIdUrlProblem, ClientMetadataDocumentError } from "@/lib/oauth/client-metadata-document";
+import {
+  cacheSecondsOf,
+  checkDocument,
+  clientIdUrlProblem,
+  ClientMetadataDocumentError,
+} from "@/lib/oauth/client-metadata-document";
 import { requestedToolScopes } from "@/lib/oauth/authorization-settings";
 
 describe("redirect URIs of interactive clients", () => {
@@ -34,7 +39,20 @@ describe("redirect URIs of interactive clients", () => {
 
 describe("SSRF guard", () => {
   it("treats only public unicast addresses as public", () => {
-    for (const a of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "224.0.0.1"]) {
+    for (const a of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fe80::1",
+      "fc00::1",
+      "::ffff:127.0.0.1",
+      "224.0.0.1",
+    ]) {
       expect(isPublicAddress(a), a).toBe(false);
     }
     for (const a of ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"]) expect(isPublicAddress(a), a).toBe(true);
@@ -63,8 +81,14 @@ describe("client ID metadata documents", () => {
 
   it("requires the document to name itself, carry no secret and use no shared-secret method", () => {
     const doc = { client_id: id, client_name: "App", redirect_uris: ["https://app.example/cb"] };
-    expect(checkDocument(doc, id)).toMatchObject({ client_name: "App", token_endpoint_auth_method: "none", grant_types: ["authorization_code"] });
-    expect(() => checkDocument({ ...doc, client_id: "https://other.example/c.json" }, id)).toThrow(ClientMetadataDocumentError);
+    expect(checkDocument(doc, id)).toMatchObject({
+      client_name: "App",
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code"],
+    });
+    expect(() => checkDocument({ ...doc, client_id: "https://other.example/c.json" }, id)).toThrow(
+      ClientMetadataDocumentError,
+    );
     expect(() => checkDocument({ ...doc, client_secret: "x" }, id)).toThrow(/secret/);
     expect(() => checkDocument({ ...doc, token_endpoint_auth_method: "client_secret_basic" }, id)).toThrow(/none/);
     expect(() => checkDocument({ ...doc, redirect_uris: [] }, id)).toThrow(/redirect_uris/);
@@ -77,13 +101,18 @@ describe("client ID metadata documents", () => {
     expect(cacheSecondsOf({ "cache-control": "public, max-age=600" }, bounds)).toBe(600);
     expect(cacheSecondsOf({ "cache-control": "no-store" }, bounds)).toBe(30);
     expect(cacheSecondsOf({ "cache-control": "max-age=99999999" }, bounds)).toBe(86400);
-    expect(cacheSecondsOf({ expires: new Date(Date.now() + 120_000).toUTCString() }, bounds)).toBeGreaterThanOrEqual(118);
+    expect(cacheSecondsOf({ expires: new Date(Date.now() + 120_000).toUTCString() }, bounds)).toBeGreaterThanOrEqual(
+      118,
+    );
     expect(cacheSecondsOf({}, bounds)).toBe(300);
   });
 });
 
 describe("registration policy", () => {
-  const policy = { dynamicRegistration: false, autoApprove: ["acme.example", "https://tools.example/ide.json", "name:Acme CLI"] };
+  const policy = {
+    dynamicRegistration: false,
+    autoApprove: ["acme.example", "https://tools.example/ide.json", "name:Acme CLI"],
+  };
   it("auto-approves listed client ids, domains (with subdomains) and registered names", () => {
     expect(autoApproved(policy, "https://ide.acme.example/client.json")).toBe(true);
     expect(autoApproved(policy, "https://acme.example/client.json")).toBe(true);

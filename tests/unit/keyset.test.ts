@@ -14,7 +14,9 @@ describe("keysetBy", () => {
   it("walks backward by flipping both the comparison and the order", () => {
     const at = new Date("2026-11-27T00:00:00Z");
     expect(keysetBy("createdAt", "desc", "backward", { key: at, id: "7" })).toEqual({
-      past: { AND: [{ createdAt: { gte: at } }, { OR: [{ createdAt: { gt: at } }, { createdAt: at, id: { gt: "7" } }] }] },
+      past: {
+        AND: [{ createdAt: { gte: at } }, { OR: [{ createdAt: { gt: at } }, { createdAt: at, id: { gt: "7" } }] }],
+      },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
     expect(keysetBy("createdAt", "desc", "forward", { key: at, id: "7" }).past).toEqual({

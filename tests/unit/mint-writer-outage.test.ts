@@ -3,7 +3,14 @@ import type { PendingWrite, WriteOutcome } from "@/lib/tokens/mint-batch";
 import { MintWriter } from "@/lib/tokens/mint-writer";
 
 const refusal = (n: number): PendingWrite["refusal"] & { error: string; description: string } => ({
-  endpoint: "token", error: "invalid_client", description: `refusal ${n}`, clientId: null, agent: null, clientAddress: null, requestId: `r-${n}`, grantType: null,
+  endpoint: "token",
+  error: "invalid_client",
+  description: `refusal ${n}`,
+  clientId: null,
+  agent: null,
+  clientAddress: null,
+  requestId: `r-${n}`,
+  grantType: null,
 });
 
 /** The token endpoint's group commit when the database stops answering mid-batch. */
@@ -29,7 +36,8 @@ describe("mint writer when the store does not answer", () => {
     const writer = new MintWriter({
       async write(items: readonly PendingWrite[]): Promise<WriteOutcome[]> {
         batches.push(items.length);
-        if (items.some((i) => i.type === "refusal" && i.refusal.description === "refusal 2")) throw new Error("value too long for column");
+        if (items.some((i) => i.type === "refusal" && i.refusal.description === "refusal 2"))
+          throw new Error("value too long for column");
         return items.map(() => ({ type: "refused" }));
       },
     });

@@ -22,7 +22,10 @@ function pages(dir: string): string[] {
 
 /** app/(console)/servers/[id]/edit/page.tsx → /servers/some-id/edit */
 function urlOf(file: string): string {
-  const segments = relative(CONSOLE, file).split(sep).slice(0, -1).filter((s) => !/^\(.*\)$/.test(s));
+  const segments = relative(CONSOLE, file)
+    .split(sep)
+    .slice(0, -1)
+    .filter((s) => !/^\(.*\)$/.test(s));
   return `/${segments.map((s) => (/^\[.*\]$/.test(s) ? "some-id" : s)).join("/")}`;
 }
 
@@ -33,7 +36,9 @@ const cases = pages(CONSOLE).map((file) => {
 
 describe("console page permissions", () => {
   it("finds the console's pages", () => {
-    expect(cases.map((c) => c.url)).toEqual(expect.arrayContaining(["/", "/servers/new", "/servers/some-id/edit", "/access/scope-review/some-id"]));
+    expect(cases.map((c) => c.url)).toEqual(
+      expect.arrayContaining(["/", "/servers/new", "/servers/some-id/edit", "/access/scope-review/some-id"]),
+    );
   });
 
   it.each(cases)("$url: the layout checks what the page checks", ({ url, permission }) => {

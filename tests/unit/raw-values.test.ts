@@ -27,6 +27,8 @@ describe("placeholders", () => {
   it("counts and renumbers parameters for splicing statements together", () => {
     expect(parameterCount(sql)).toBe(3);
     expect(parameterCount(`SELECT 1`)).toBe(0);
-    expect(shiftParameters(sql, 10)).toBe(`SELECT * FROM "T" WHERE "a" = $12 AND ("b" = $11 OR "c" = $12) AND "d" > $13`);
+    expect(shiftParameters(sql, 10)).toBe(
+      `SELECT * FROM "T" WHERE "a" = $12 AND ("b" = $11 OR "c" = $12) AND "d" > $13`,
+    );
   });
 });

@@ -6,7 +6,11 @@ describe("refusal throttle (unauthenticated junk and the audit trail)", () => {
   it("audits the first refusals of an address and error one by one, then one summary per window", () => {
     let now = 0;
     const summaries: SuppressedRefusals[] = [];
-    const t = new RefusalThrottle((s) => void summaries.push(s), { perWindow: 3, windowMs: 1000, maxKeys: 100 }, () => now);
+    const t = new RefusalThrottle(
+      (s) => void summaries.push(s),
+      { perWindow: 3, windowMs: 1000, maxKeys: 100 },
+      () => now,
+    );
     const admitted = Array.from({ length: 10 }, () => t.admit("10.0.0.1", "invalid_client"));
     expect(admitted).toEqual([true, true, true, false, false, false, false, false, false, false]);
     // Another address, or another error, has its own allowance.
@@ -20,8 +24,18 @@ describe("refusal throttle (unauthenticated junk and the audit trail)", () => {
 
   it("shares one counter per error once too many addresses are tracked", () => {
     const summaries: SuppressedRefusals[] = [];
-    const t = new RefusalThrottle((s) => void summaries.push(s), { perWindow: 1, windowMs: 1000, maxKeys: 2 }, () => 0);
-    expect(["a", "b", "c", "d", "e"].map((a) => t.admit(a, "invalid_request"))).toEqual([true, true, true, false, false]);
+    const t = new RefusalThrottle(
+      (s) => void summaries.push(s),
+      { perWindow: 1, windowMs: 1000, maxKeys: 2 },
+      () => 0,
+    );
+    expect(["a", "b", "c", "d", "e"].map((a) => t.admit(a, "invalid_request"))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     t.flush();
     expect(summaries).toEqual([{ clientAddress: null, error: "invalid_request", count: 2, windowSeconds: 0 }]);
   });
@@ -33,11 +47,25 @@ describe("refusal throttle (unauthenticated junk and the audit trail)", () => {
       { perWindow: 2, windowMs: 1000, maxKeys: 100 },
       () => 0,
     );
-    expect([1, 2, 3, 4].map(() => t.admit("10.0.0.1", "invalid_client", "agent-a", { id: "a" }))).toEqual([true, true, false, false]);
+    expect([1, 2, 3, 4].map(() => t.admit("10.0.0.1", "invalid_client", "agent-a", { id: "a" }))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     // Another client named from the same address has its own allowance.
     expect(t.admit("10.0.0.1", "invalid_client", "agent-b", { id: "b" })).toBe(true);
     await t.flush();
-    expect(written).toEqual([{ clientAddress: "10.0.0.1", error: "invalid_client", count: 2, windowSeconds: 0, subject: "agent-a", about: { id: "a" } }]);
+    expect(written).toEqual([
+      {
+        clientAddress: "10.0.0.1",
+        error: "invalid_client",
+        count: 2,
+        windowSeconds: 0,
+        subject: "agent-a",
+        about: { id: "a" },
+      },
+    ]);
   });
 });
 

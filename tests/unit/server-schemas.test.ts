@@ -19,24 +19,46 @@ describe("server schemas", () => {
   });
 
   it("needs absolute http(s) URLs without fragments", () => {
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, resourceUri: "billing.example/mcp" }))).toHaveProperty("resourceUri");
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, resourceUri: "ftp://billing.example" }))).toHaveProperty("resourceUri");
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, resourceUri: "https://b.example/mcp#x" }))).toHaveProperty("resourceUri");
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, authorizationServerIssuer: "nope" }))).toHaveProperty("authorizationServerIssuer");
+    expect(errorsOf(registerServerSchema.safeParse({ ...base, resourceUri: "billing.example/mcp" }))).toHaveProperty(
+      "resourceUri",
+    );
+    expect(errorsOf(registerServerSchema.safeParse({ ...base, resourceUri: "ftp://billing.example" }))).toHaveProperty(
+      "resourceUri",
+    );
+    expect(
+      errorsOf(registerServerSchema.safeParse({ ...base, resourceUri: "https://b.example/mcp#x" })),
+    ).toHaveProperty("resourceUri");
+    expect(errorsOf(registerServerSchema.safeParse({ ...base, authorizationServerIssuer: "nope" }))).toHaveProperty(
+      "authorizationServerIssuer",
+    );
   });
 
   it("needs an upstream URL in gateway mode and refuses one in native mode", () => {
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, enforcementMode: "gateway" })).upstreamUrl).toMatch(/gateway server needs/);
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, upstreamUrl: "https://up.example/mcp" })).upstreamUrl).toMatch(/Only gateway/);
-    expect(registerServerSchema.safeParse({ ...base, enforcementMode: "gateway", upstreamUrl: "http://10.0.0.5/mcp" }).success).toBe(true);
+    expect(errorsOf(registerServerSchema.safeParse({ ...base, enforcementMode: "gateway" })).upstreamUrl).toMatch(
+      /gateway server needs/,
+    );
+    expect(
+      errorsOf(registerServerSchema.safeParse({ ...base, upstreamUrl: "https://up.example/mcp" })).upstreamUrl,
+    ).toMatch(/Only gateway/);
+    expect(
+      registerServerSchema.safeParse({ ...base, enforcementMode: "gateway", upstreamUrl: "http://10.0.0.5/mcp" })
+        .success,
+    ).toBe(true);
   });
 
   it("refuses a credential that could not travel in a header", () => {
-    expect(errorsOf(registerServerSchema.safeParse({ ...base, upstreamCredential: "abc\r\nX-Evil: 1" }))).toHaveProperty("upstreamCredential");
+    expect(
+      errorsOf(registerServerSchema.safeParse({ ...base, upstreamCredential: "abc\r\nX-Evil: 1" })),
+    ).toHaveProperty("upstreamCredential");
   });
 
   it("refuses replacing and removing the credential at once", () => {
-    const r = updateServerSchema.safeParse({ ...base, id: "s1", upstreamCredential: "new", clearUpstreamCredential: true });
+    const r = updateServerSchema.safeParse({
+      ...base,
+      id: "s1",
+      upstreamCredential: "new",
+      clearUpstreamCredential: true,
+    });
     expect(errorsOf(r)).toHaveProperty("upstreamCredential");
   });
 
@@ -48,9 +70,19 @@ describe("server schemas", () => {
     expect(suggestedRisk({ readOnlyHint: true })).toBe("read");
     expect(suggestedRisk({ destructiveHint: true })).toBe("destructive");
     expect(suggestedRisk(undefined)).toBe("write");
-    const a = toolDefinitionHash({ name: "t", description: "d", inputSchema: { type: "object", properties: { a: {}, b: {} } } });
-    const b = toolDefinitionHash({ name: "t", description: "d", inputSchema: { properties: { b: {}, a: {} }, type: "object" } });
+    const a = toolDefinitionHash({
+      name: "t",
+      description: "d",
+      inputSchema: { type: "object", properties: { a: {}, b: {} } },
+    });
+    const b = toolDefinitionHash({
+      name: "t",
+      description: "d",
+      inputSchema: { properties: { b: {}, a: {} }, type: "object" },
+    });
     expect(a).toBe(b);
-    expect(toolDefinitionHash({ name: "t", description: "other", inputSchema: {} })).not.toBe(toolDefinitionHash({ name: "t", description: "d", inputSchema: {} }));
+    expect(toolDefinitionHash({ name: "t", description: "other", inputSchema: {} })).not.toBe(
+      toolDefinitionHash({ name: "t", description: "d", inputSchema: {} }),
+    );
   });
 });

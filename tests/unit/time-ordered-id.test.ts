@@ -7,7 +7,9 @@ describe("time-ordered ids", () => {
   });
   it("encode their creation time and sort by it", () => {
     const t = Date.UTC(2026, 10, 27, 12, 0, 0);
-    const a = timeOrderedId(t), b = timeOrderedId(t + 1), c = timeOrderedId(t + 60_000);
+    const a = timeOrderedId(t),
+      b = timeOrderedId(t + 1),
+      c = timeOrderedId(t + 60_000);
     expect(timeOfId(a)).toBe(t);
     expect([c, a, b].sort()).toEqual([a, b, c]);
   });

@@ -8,7 +8,8 @@ describe("token service settings", () => {
     expect(tokenServiceSettings(env()).keyMinPublishSeconds).toBe(60);
     expect(tokenServiceSettings(env({ MANDATE_KEY_MIN_PUBLISH_SECONDS: "0" })).keyMinPublishSeconds).toBe(0);
     expect(tokenServiceSettings(env({ MANDATE_KEY_MIN_PUBLISH_SECONDS: "300" })).keyMinPublishSeconds).toBe(300);
-    for (const junk of ["", " ", "-5", "soon"]) expect(tokenServiceSettings(env({ MANDATE_KEY_MIN_PUBLISH_SECONDS: junk })).keyMinPublishSeconds).toBe(60);
+    for (const junk of ["", " ", "-5", "soon"])
+      expect(tokenServiceSettings(env({ MANDATE_KEY_MIN_PUBLISH_SECONDS: junk })).keyMinPublishSeconds).toBe(60);
   });
 
   it("takes a positive lifetime, and keeps its default when given 0", () => {

@@ -19,9 +19,16 @@ const idSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, "Not an authorizatio
  * a form post may not redirect off-site under the console's CSP
  * (form-action 'self').
  */
-async function answer(raw: unknown, run: (id: string, person: NonNullable<Awaited<ReturnType<typeof getSignedInPerson>>>) => Promise<{ redirectTo: string }>): Promise<ActionResult<{ redirectTo: string }>> {
+async function answer(
+  raw: unknown,
+  run: (
+    id: string,
+    person: NonNullable<Awaited<ReturnType<typeof getSignedInPerson>>>,
+  ) => Promise<{ redirectTo: string }>,
+): Promise<ActionResult<{ redirectTo: string }>> {
   const person = await getSignedInPerson();
-  if (!person) return { ok: false, error: { code: "unauthenticated", message: "Your sign-in has ended. Sign in again." } };
+  if (!person)
+    return { ok: false, error: { code: "unauthenticated", message: "Your sign-in has ended. Sign in again." } };
   const parsed = idSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, error: { code: "invalid_input", message: "Not an authorization request" } };
   try {
@@ -34,15 +41,29 @@ async function answer(raw: unknown, run: (id: string, person: NonNullable<Awaite
 }
 
 export async function continueAuthorization(id: unknown): Promise<ActionResult<{ redirectTo: string }>> {
-  return answer(id, (rid, person) => issueAuthorizationCode(getDb(), rid, { userId: person.userId, email: person.email, signedInAt: person.signedInAt }, issuerFromEnv()));
+  return answer(id, (rid, person) =>
+    issueAuthorizationCode(
+      getDb(),
+      rid,
+      { userId: person.userId, email: person.email, signedInAt: person.signedInAt },
+      issuerFromEnv(),
+    ),
+  );
 }
 continueAuthorization.meta = { name: "continue-authorization", permission: null };
 
 export async function declineAuthorization(id: unknown): Promise<ActionResult<{ redirectTo: string }>> {
   return answer(id, (rid, person) =>
-    refuseAuthorization(getDb(), rid, { userId: person.userId, email: person.email, signedInAt: person.signedInAt }, issuerFromEnv(), {
-      error: "access_denied", description: "the person declined",
-    }),
+    refuseAuthorization(
+      getDb(),
+      rid,
+      { userId: person.userId, email: person.email, signedInAt: person.signedInAt },
+      issuerFromEnv(),
+      {
+        error: "access_denied",
+        description: "the person declined",
+      },
+    ),
   );
 }
 declineAuthorization.meta = { name: "decline-authorization", permission: null };
@@ -51,7 +72,15 @@ declineAuthorization.meta = { name: "decline-authorization", permission: null };
 export async function signInAgainForAuthorization(form: FormData): Promise<void> {
   const parsed = idSchema.safeParse(form.get("id"));
   const person = await getSignedInPerson();
-  if (person) await endConsoleSession(getDb(), person.consoleSessionId, "Signed in again (re-authentication for an MCP client)", person.userId);
-  await endAuthJsSession({ redirectTo: parsed.success ? `/signin?callbackUrl=${encodeURIComponent(`/authorize/${parsed.data}`)}` : "/signin" });
+  if (person)
+    await endConsoleSession(
+      getDb(),
+      person.consoleSessionId,
+      "Signed in again (re-authentication for an MCP client)",
+      person.userId,
+    );
+  await endAuthJsSession({
+    redirectTo: parsed.success ? `/signin?callbackUrl=${encodeURIComponent(`/authorize/${parsed.data}`)}` : "/signin",
+  });
 }
 signInAgainForAuthorization.meta = { name: "sign-in-again-for-authorization", permission: null };

@@ -7,7 +7,10 @@ import { Input } from "@/components/ui/input";
 import { signInWithPassword, type SignInState } from "../actions";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signInWithPassword, { error: null, email: "" });
+  const [state, action, pending] = useActionState<SignInState, FormData>(signInWithPassword, {
+    error: null,
+    email: "",
+  });
   return (
     <form action={action} className="mt-6 grid gap-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

@@ -8,7 +8,11 @@ import type { AccessPathRow, AccessToolRow } from "./access-row";
 import { WhatIfPreviewDialog } from "./what-if-preview-dialog";
 
 const RISKS: Risk[] = ["destructive", "write", "read"];
-const principalTypeLabel: Record<AccessPathRow["principalType"], string> = { agent: "Agent", user: "Person", group: "Group" };
+const principalTypeLabel: Record<AccessPathRow["principalType"], string> = {
+  agent: "Agent",
+  user: "Person",
+  group: "Group",
+};
 
 export type EffectiveAccessTableProps = {
   rows: AccessToolRow[];
@@ -72,12 +76,20 @@ export function EffectiveAccessTable({
                       <RiskBadge risk={r.risk} />
                     </TableCell>
                     <TableCell className="align-top">
-                      {r.until ? <DateTime iso={r.until} dateOnly /> : <span className="text-muted-foreground">No end date</span>}
+                      {r.until ? (
+                        <DateTime iso={r.until} dateOnly />
+                      ) : (
+                        <span className="text-muted-foreground">No end date</span>
+                      )}
                     </TableCell>
                     <TableCell className="whitespace-normal align-top">
                       <ul className="grid gap-1">
                         {r.via.map((p) => (
-                          <li key={p.assignmentId} className="flex flex-wrap items-center gap-1.5" data-testid="access-path">
+                          <li
+                            key={p.assignmentId}
+                            className="flex flex-wrap items-center gap-1.5"
+                            data-testid="access-path"
+                          >
                             <span className="font-medium">{p.entitlementName}</span>
                             <Badge variant="muted">
                               {principalTypeLabel[p.principalType]}: {p.principalLabel}
@@ -114,7 +126,10 @@ function RiskCounts({ rows, serverCount }: { rows: AccessToolRow[]; serverCount:
   const counts: Record<Risk, number> = { read: 0, write: 0, destructive: 0 };
   for (const r of rows) counts[r.risk]++;
   return (
-    <div data-testid="access-risk-counts" className="flex flex-wrap items-center gap-3 rounded-xl border bg-card px-5 py-4 text-sm shadow-xs">
+    <div
+      data-testid="access-risk-counts"
+      className="flex flex-wrap items-center gap-3 rounded-xl border bg-card px-5 py-4 text-sm shadow-xs"
+    >
       <span className="font-medium">
         {rows.length} {rows.length === 1 ? "tool" : "tools"} on {serverCount} {serverCount === 1 ? "server" : "servers"}
       </span>

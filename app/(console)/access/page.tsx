@@ -6,11 +6,22 @@ import { AgentStandingBanner } from "@/components/console/agent-standing-banner"
 import { inactiveStanding } from "@/lib/agents/agent-standing";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { findAgent, findPerson, searchAgents, searchPeople, type AgentChoice, type PersonChoice } from "@/lib/access/find-principals";
+import {
+  findAgent,
+  findPerson,
+  searchAgents,
+  searchPeople,
+  type AgentChoice,
+  type PersonChoice,
+} from "@/lib/access/find-principals";
 import { principalLabels } from "@/lib/access/principal-labels";
 import { can } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { effectiveAccessOfAgent, effectiveAccessOfUser, effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
+import {
+  effectiveAccessOfAgent,
+  effectiveAccessOfUser,
+  effectiveAccessOnBehalfOf,
+} from "@/lib/entitlements/effective-access";
 import { toAccessRows } from "./access-row";
 import { EffectiveAccessTable } from "./effective-access-table";
 import { PrincipalPicker, type AccessParams, type PickerChoice } from "./principal-picker";
@@ -27,13 +38,26 @@ function param(sp: SearchParams, name: string): string | undefined {
   return trimmed || undefined;
 }
 
-const agentChoice = (a: AgentChoice): PickerChoice => ({ id: a.id, label: a.name, detail: `${a.kind} · ${a.status} · ${a.clientId}` });
-const personChoice = (p: PersonChoice): PickerChoice => ({ id: p.id, label: p.displayName, detail: [p.email, p.department].filter(Boolean).join(" · ") });
+const agentChoice = (a: AgentChoice): PickerChoice => ({
+  id: a.id,
+  label: a.name,
+  detail: `${a.kind} · ${a.status} · ${a.clientId}`,
+});
+const personChoice = (p: PersonChoice): PickerChoice => ({
+  id: p.id,
+  label: p.displayName,
+  detail: [p.email, p.department].filter(Boolean).join(" · "),
+});
 
 export default async function AccessPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await requirePermission("inventory.view");
   const sp = await searchParams;
-  const current: AccessParams = { agent: param(sp, "agent"), user: param(sp, "user"), agentQ: param(sp, "agentQ"), userQ: param(sp, "userQ") };
+  const current: AccessParams = {
+    agent: param(sp, "agent"),
+    user: param(sp, "user"),
+    agentQ: param(sp, "agentQ"),
+    userQ: param(sp, "userQ"),
+  };
   const db = getDb();
   const [agent, person] = await Promise.all([
     current.agent ? findAgent(db, current.agent) : null,
@@ -47,22 +71,33 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
   const shown: AccessParams = { ...current, agent: agent?.id, user: person?.id };
 
   const now = new Date();
-  const access = agent && person
-    ? await effectiveAccessOnBehalfOf(db, agent.id, person.id, now)
-    : agent
-      ? await effectiveAccessOfAgent(db, agent.id, now)
-      : person
-        ? await effectiveAccessOfUser(db, person.id, now)
-        : null;
+  const access =
+    agent && person
+      ? await effectiveAccessOnBehalfOf(db, agent.id, person.id, now)
+      : agent
+        ? await effectiveAccessOfAgent(db, agent.id, now)
+        : person
+          ? await effectiveAccessOfUser(db, person.id, now)
+          : null;
   const standing = agent ? await inactiveStanding(db, agent.id) : null;
-  const rows = access ? toAccessRows(access, await principalLabels(db, access.tools.flatMap((t) => t.via))) : [];
+  const rows = access
+    ? toAccessRows(
+        access,
+        await principalLabels(
+          db,
+          access.tools.flatMap((t) => t.via),
+        ),
+      )
+    : [];
 
-  const subject = agent && person ? `${agent.name} acting for ${person.displayName}` : (agent?.name ?? person?.displayName);
-  const rule = agent && person
-    ? "An agent acting for a person reaches only what both reach, until the earlier of the two end dates."
-    : agent
-      ? "What the agent reaches on its own, through its assignments."
-      : "What the person reaches, directly and through their groups.";
+  const subject =
+    agent && person ? `${agent.name} acting for ${person.displayName}` : (agent?.name ?? person?.displayName);
+  const rule =
+    agent && person
+      ? "An agent acting for a person reaches only what both reach, until the earlier of the two end dates."
+      : agent
+        ? "What the agent reaches on its own, through its assignments."
+        : "What the person reaches, directly and through their groups.";
 
   return (
     <>
@@ -107,7 +142,9 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
             </h2>
             <p className="text-sm text-muted-foreground">{rule} Dates are UTC.</p>
           </div>
-          {standing && agent ? <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access?.tools.length ?? 0} /> : null}
+          {standing && agent ? (
+            <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access?.tools.length ?? 0} />
+          ) : null}
           <EffectiveAccessTable
             rows={rows}
             allowSimulation={can(principal, "assignments.manage")}

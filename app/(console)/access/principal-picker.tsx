@@ -67,7 +67,12 @@ export function PrincipalPicker({
               {keep.map(([k, v]) => (
                 <input key={k} type="hidden" name={k} value={v} />
               ))}
-              <Input name={searchParam} defaultValue={query} placeholder={placeholder} aria-label={`Search ${title.toLowerCase()}`} />
+              <Input
+                name={searchParam}
+                defaultValue={query}
+                placeholder={placeholder}
+                aria-label={`Search ${title.toLowerCase()}`}
+              />
               <Button type="submit" variant="outline">
                 <Search aria-hidden /> Search
               </Button>

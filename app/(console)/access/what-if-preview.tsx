@@ -30,7 +30,9 @@ export function WhatIfPreview({ change }: { change: ProposedChange }) {
     previewChange(JSON.parse(key) as ProposedChange).then(
       (result) => {
         if (!current) return;
-        setState(result.ok ? { status: "done", summary: result.data } : { status: "error", message: result.error.message });
+        setState(
+          result.ok ? { status: "done", summary: result.data } : { status: "error", message: result.error.message },
+        );
       },
       () => current && setState({ status: "error", message: "The preview could not be computed. Try again." }),
     );
@@ -67,7 +69,8 @@ export function WhatIfPreview({ change }: { change: ProposedChange }) {
       {summary.sessionsLosingTools.length > 0 ? (
         <section className="grid gap-2" aria-label="Live sessions that would be revoked">
           <h3 className="flex items-center gap-1.5 font-medium">
-            <AlertTriangle className="size-4 text-warning" aria-hidden /> Live sessions that would be revoked (they lose a tool)
+            <AlertTriangle className="size-4 text-warning" aria-hidden /> Live sessions that would be revoked (they lose
+            a tool)
           </h3>
           <ul className="grid gap-1">
             {summary.sessionsLosingTools.map((s) => (

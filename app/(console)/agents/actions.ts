@@ -2,7 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db/client";
-import { agentIdSchema, registerAgentSchema, retireAgentSchema, suspendAgentSchema, updateAgentSchema } from "@/lib/agents/agent-schemas";
+import {
+  agentIdSchema,
+  registerAgentSchema,
+  retireAgentSchema,
+  suspendAgentSchema,
+  updateAgentSchema,
+} from "@/lib/agents/agent-schemas";
 import { reactivateAgent } from "@/lib/agents/reactivate-agent";
 import { registerAgent } from "@/lib/agents/register-agent";
 import { retireAgent } from "@/lib/agents/retire-agent";

@@ -6,7 +6,15 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { AgentRow } from "./agent-row";
 import { agentColumns } from "./columns";
 
-export function AgentsTable({ rows, pagination, query }: { rows: AgentRow[]; pagination: ServerPagination; query: string }) {
+export function AgentsTable({
+  rows,
+  pagination,
+  query,
+}: {
+  rows: AgentRow[];
+  pagination: ServerPagination;
+  query: string;
+}) {
   return (
     <DataTable
       label="Agents"

@@ -8,15 +8,30 @@ import type { InteractiveClientSummary } from "@/lib/interactive/list-interactiv
  * Interactive MCP clients (IDEs, desktop assistants) on the Agents page:
  * those pending approval first, like pending tools, then who uses each now.
  */
-export function InteractiveClientsPanel({ clients, pending, total }: { clients: InteractiveClientSummary[]; pending: number; total: number }) {
+export function InteractiveClientsPanel({
+  clients,
+  pending,
+  total,
+}: {
+  clients: InteractiveClientSummary[];
+  pending: number;
+  total: number;
+}) {
   if (total === 0) return null;
   return (
     <Card className="mb-4" data-testid="interactive-clients">
       <CardHeader>
         <CardTitle>
-          Interactive clients ({total}){pending ? <span className="ml-2 align-middle"><StatusBadge variant="warning">{`${pending} pending approval`}</StatusBadge></span> : null}
+          Interactive clients ({total})
+          {pending ? (
+            <span className="ml-2 align-middle">
+              <StatusBadge variant="warning">{`${pending} pending approval`}</StatusBadge>
+            </span>
+          ) : null}
         </CardTitle>
-        <CardDescription>MCP clients people sign in to. Each acts for the signed-in person, within its own entitlements and theirs.</CardDescription>
+        <CardDescription>
+          MCP clients people sign in to. Each acts for the signed-in person, within its own entitlements and theirs.
+        </CardDescription>
       </CardHeader>
       <CardContent className="overflow-x-auto">
         <table className="w-full text-sm">
@@ -37,18 +52,25 @@ export function InteractiveClientsPanel({ clients, pending, total }: { clients: 
                     {c.name}
                   </Link>
                   {c.localRedirect ? (
-                    <span className="ml-2 inline-flex items-center gap-1 text-xs text-warning-foreground dark:text-warning" title="Declares localhost redirect URIs">
+                    <span
+                      className="ml-2 inline-flex items-center gap-1 text-xs text-warning-foreground dark:text-warning"
+                      title="Declares localhost redirect URIs"
+                    >
                       <AlertTriangle className="size-3" aria-hidden /> localhost
                     </span>
                   ) : null}
                   <span className="block truncate font-mono text-xs text-muted-foreground">{c.clientId}</span>
                 </td>
                 <td className="py-2 pr-3">
-                  <StatusBadge variant={c.status === "pending" ? "warning" : c.status === "active" ? "success" : "neutral"}>
+                  <StatusBadge
+                    variant={c.status === "pending" ? "warning" : c.status === "active" ? "success" : "neutral"}
+                  >
                     {c.status === "pending" ? "pending approval" : c.status}
                   </StatusBadge>
                 </td>
-                <td className="py-2 pr-3 text-xs">{c.registration === "cimd" ? "Metadata document" : "Dynamic registration"}</td>
+                <td className="py-2 pr-3 text-xs">
+                  {c.registration === "cimd" ? "Metadata document" : "Dynamic registration"}
+                </td>
                 <td className="py-2 pr-3 text-right tabular-nums">{c.people}</td>
                 <td className="py-2 text-right tabular-nums">{c.liveSessions}</td>
               </tr>

@@ -3,17 +3,36 @@
 import { Check, Copy } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 
 /**
  * Shows a client secret the one time it exists in clear. Closing is deliberate
  * (no click-outside, no Escape): once closed, the secret cannot be shown again.
  */
-export function SecretDialog({ clientId, secret, onClose }: { clientId: string; secret: string | null; onClose: () => void }) {
+export function SecretDialog({
+  clientId,
+  secret,
+  onClose,
+}: {
+  clientId: string;
+  secret: string | null;
+  onClose: () => void;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <Dialog open={secret !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
-      <DialogContent onInteractOutside={(e) => e.preventDefault()} onEscapeKeyDown={(e) => e.preventDefault()} data-testid="secret-dialog">
+      <DialogContent
+        onInteractOutside={(e) => e.preventDefault()}
+        onEscapeKeyDown={(e) => e.preventDefault()}
+        data-testid="secret-dialog"
+      >
         <DialogHeader>
           <DialogTitle>Copy the client secret now</DialogTitle>
           <DialogDescription>

@@ -35,11 +35,11 @@ export function AuditTable({
             description="Widen the time range or clear a filter."
           />
         ) : (
-        <EmptyState
-          icon={ScrollText}
-          title="No audit events yet"
-          description="Every token issued or denied, every tool call decision and every change made in this console is recorded here, in a tamper-evident chain."
-        />
+          <EmptyState
+            icon={ScrollText}
+            title="No audit events yet"
+            description="Every token issued or denied, every tool call decision and every change made in this console is recorded here, in a tamper-evident chain."
+          />
         )
       }
     />

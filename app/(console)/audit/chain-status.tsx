@@ -22,7 +22,11 @@ const PROBLEM: Record<string, string> = {
  */
 export function ChainStatus() {
   const [report, setReport] = useState<Report | null>(null);
-  const verification = useConsoleAction(verifyAuditChainAction, { refresh: false, toastErrors: true, onSuccess: setReport });
+  const verification = useConsoleAction(verifyAuditChainAction, {
+    refresh: false,
+    toastErrors: true,
+    onSuccess: setReport,
+  });
   const pending = verification.pending;
   const verify = () => void verification.run({});
 

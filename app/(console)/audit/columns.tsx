@@ -14,7 +14,12 @@ const decisionVariant: Record<AuditEventRow["decision"], BadgeVariant> = {
 };
 
 /** The trail filter naming a party of this type by its id: everything about that agent, person or server. */
-const SUBJECT_PARAM: Record<string, string> = { agent: "agent", user: "person", mcp_server: "server", server: "server" };
+const SUBJECT_PARAM: Record<string, string> = {
+  agent: "agent",
+  user: "person",
+  mcp_server: "server",
+  server: "server",
+};
 
 function Party({ label, id, type }: { label: string | null; id: string | null; type: string | null }) {
   if (!label && !id) return <span className="text-muted-foreground">—</span>;
@@ -53,7 +58,9 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
     id: "actor",
     accessorFn: (event) => event.actorLabel ?? event.actorId ?? "",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Actor" />,
-    cell: ({ row }) => <Party label={row.original.actorLabel} id={row.original.actorId} type={row.original.actorType} />,
+    cell: ({ row }) => (
+      <Party label={row.original.actorLabel} id={row.original.actorId} type={row.original.actorType} />
+    ),
   },
   {
     accessorKey: "action",
@@ -77,9 +84,14 @@ export const auditColumns: ColumnDef<AuditEventRow>[] = [
         <div className="flex flex-wrap items-center gap-1">
           <StatusBadge variant={decisionVariant[row.original.decision]}>{row.original.decision}</StatusBadge>
           {standing ? (
-            <span data-testid="agent-standing-flag" title={`The agent is ${standing.status}${standing.after ? "; this call came after that" : ""}`}>
+            <span
+              data-testid="agent-standing-flag"
+              title={`The agent is ${standing.status}${standing.after ? "; this call came after that" : ""}`}
+            >
               <StatusBadge variant={standing.after ? "danger" : "neutral"}>
-                {standing.after ? `after ${standing.status === "retired" ? "retirement" : "suspension"}` : `agent ${standing.status}`}
+                {standing.after
+                  ? `after ${standing.status === "retired" ? "retirement" : "suspension"}`
+                  : `agent ${standing.status}`}
               </StatusBadge>
             </span>
           ) : null}

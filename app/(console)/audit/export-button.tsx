@@ -31,7 +31,8 @@ export function ExportButton({ query }: { query: string }) {
       const res = await fetch(`/api/v1/audit/events?${params}`, { signal: controller.signal });
       if (!res.ok || !res.body) throw new Error(`Export failed (${res.status})`);
       const total = Number(res.headers.get("x-total-count") ?? 0);
-      const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `mandate-audit.${format}`;
+      const name =
+        /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `mandate-audit.${format}`;
       const overhead = format === "jsonl" ? 0 : 1; // the CSV header line, OCSF's opening bracket
       setProgress({ done: 0, total });
       const reader = res.body.getReader();
@@ -44,7 +45,9 @@ export function ExportButton({ query }: { query: string }) {
         for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
         setProgress({ done: Math.min(Math.max(lines - overhead, 0), total), total });
       }
-      const url = URL.createObjectURL(new Blob(parts, { type: res.headers.get("content-type") ?? "application/octet-stream" }));
+      const url = URL.createObjectURL(
+        new Blob(parts, { type: res.headers.get("content-type") ?? "application/octet-stream" }),
+      );
       const link = document.createElement("a");
       link.href = url;
       link.download = name;
@@ -63,7 +66,13 @@ export function ExportButton({ query }: { query: string }) {
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="audit-export">
       <div className="w-36">
-        <Select aria-label="Export format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)} disabled={progress !== null} data-testid="audit-export-format">
+        <Select
+          aria-label="Export format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as typeof format)}
+          disabled={progress !== null}
+          data-testid="audit-export-format"
+        >
           {FORMATS.map((f) => (
             <option key={f.value} value={f.value}>
               {f.label}

@@ -8,7 +8,11 @@ import { AUDIT_ACTIONS } from "@/lib/audit/actions";
 import type { AuditFilterSubject } from "@/lib/audit/filter-subjects";
 import { auditFilterParams, isFiltered, type AuditFilter } from "@/lib/audit/filters";
 
-const SUBJECT_LABELS: Record<AuditFilterSubject["kind"], string> = { agent: "Agent", person: "Person", server: "MCP server" };
+const SUBJECT_LABELS: Record<AuditFilterSubject["kind"], string> = {
+  agent: "Agent",
+  person: "Person",
+  server: "MCP server",
+};
 
 /** The filter without one subject: where that subject's "remove" link leads. */
 function withoutSubject(filter: AuditFilter, kind: AuditFilterSubject["kind"]): string {
@@ -32,7 +36,13 @@ function localValue(d: Date | undefined): string {
 export function AuditFilterBar({ filter, subjects = [] }: { filter: AuditFilter; subjects?: AuditFilterSubject[] }) {
   const action = filter.actions?.join(",") ?? "";
   return (
-    <form method="get" action="/audit" aria-label="Filter audit events" data-testid="audit-filters" className="grid gap-3 rounded-xl border bg-card p-4 shadow-xs">
+    <form
+      method="get"
+      action="/audit"
+      aria-label="Filter audit events"
+      data-testid="audit-filters"
+      className="grid gap-3 rounded-xl border bg-card p-4 shadow-xs"
+    >
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <div className="grid gap-1.5">
           <Label htmlFor="audit-from">From (UTC)</Label>
@@ -56,7 +66,9 @@ export function AuditFilterBar({ filter, subjects = [] }: { filter: AuditFilter;
                 ))}
               </optgroup>
             ))}
-            {action && !AUDIT_ACTIONS.includes(action as never) && !action.endsWith(".*") ? <option value={action}>{action}</option> : null}
+            {action && !AUDIT_ACTIONS.includes(action as never) && !action.endsWith(".*") ? (
+              <option value={action}>{action}</option>
+            ) : null}
           </Select>
         </div>
         <div className="grid gap-1.5">
@@ -89,7 +101,11 @@ export function AuditFilterBar({ filter, subjects = [] }: { filter: AuditFilter;
               <span>
                 {SUBJECT_LABELS[s.kind]}: <span className="font-medium">{s.name}</span>
               </span>
-              <Link href={withoutSubject(filter, s.kind)} className="text-muted-foreground hover:underline" aria-label={`Remove the ${SUBJECT_LABELS[s.kind].toLowerCase()} filter`}>
+              <Link
+                href={withoutSubject(filter, s.kind)}
+                className="text-muted-foreground hover:underline"
+                aria-label={`Remove the ${SUBJECT_LABELS[s.kind].toLowerCase()} filter`}
+              >
                 <FilterX aria-hidden className="size-4" />
               </Link>
             </li>

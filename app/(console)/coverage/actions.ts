@@ -13,9 +13,18 @@ export const runDrillsAction = defineAction({
   permission: "drills.run",
   input: runDrillsSchema,
   handler: async (input, { principal }) => {
-    const reports = await runDrills(drillContext(getDb()), principal, { serverIds: input.serverIds, trigger: "console" });
+    const reports = await runDrills(drillContext(getDb()), principal, {
+      serverIds: input.serverIds,
+      trigger: "console",
+    });
     revalidatePath("/coverage");
     revalidatePath("/");
-    return reports.map((r) => ({ id: r.id, serverName: r.serverName, outcome: r.outcome, slowestMs: r.slowestMs, reason: r.reason }));
+    return reports.map((r) => ({
+      id: r.id,
+      serverName: r.serverName,
+      outcome: r.outcome,
+      slowestMs: r.slowestMs,
+      reason: r.reason,
+    }));
   },
 });

@@ -31,9 +31,17 @@ export const deactivatePersonAction = defineAction({
   permission: "directory.manage",
   input: personChange,
   handler: async ({ userId, reason }, { principal }) => {
-    const result = await deactivatePerson(getDb(), { ...consoleDirectoryActor(principal), personId: personOf(principal) }, userId, reason);
+    const result = await deactivatePerson(
+      getDb(),
+      { ...consoleDirectoryActor(principal), personId: personOf(principal) },
+      userId,
+      reason,
+    );
     revalidatePath("/directory", "layout");
-    return { revokedSessions: result?.revokedSessionIds.length ?? 0, ownerlessAgents: result?.ownerlessAgentIds.length ?? 0 };
+    return {
+      revokedSessions: result?.revokedSessionIds.length ?? 0,
+      ownerlessAgents: result?.ownerlessAgentIds.length ?? 0,
+    };
   },
 });
 

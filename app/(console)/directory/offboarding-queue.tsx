@@ -47,7 +47,10 @@ function ReassignDialog({ agent, people }: { agent: OwnerlessRow; people: Person
   });
   const { pending, fieldErrors: errors } = reassign;
   return (
-    <Dialog open={open} onOpenChange={(next) => !pending && (setOpen(next), next || (setOwnerId(""), setReason(""), reassign.reset()))}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => !pending && (setOpen(next), next || (setOwnerId(""), setReason(""), reassign.reset()))}
+    >
       <DialogTrigger asChild>
         <Button variant="outline" size="sm" data-testid="reassign-agent">
           <UserCheck aria-hidden />

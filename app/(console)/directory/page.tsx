@@ -38,18 +38,39 @@ export default async function DirectoryPage() {
       />
       <DirectoryNav />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard label="Active people" value={status.people.active} icon={Contact} href="/directory/people" hint={`${status.people.inactive} deactivated · ${status.people.provisionedByScim} via SCIM`} testId="directory-active-people" />
+        <StatCard
+          label="Active people"
+          value={status.people.active}
+          icon={Contact}
+          href="/directory/people"
+          hint={`${status.people.inactive} deactivated · ${status.people.provisionedByScim} via SCIM`}
+          testId="directory-active-people"
+        />
         <StatCard label="Groups" value={status.groups} icon={UsersRound} href="/directory/groups" />
-        <StatCard label="Ownerless agents" value={queue.length} icon={Activity} tone="attention" hint="Owner left; reassign or they are suspended" testId="directory-ownerless-count" />
-        <StatCard label="SCIM errors (24 h)" value={status.errorsLastDay} icon={CircleAlert} tone="attention" hint="Requests the endpoint refused" testId="directory-scim-errors" />
+        <StatCard
+          label="Ownerless agents"
+          value={queue.length}
+          icon={Activity}
+          tone="attention"
+          hint="Owner left; reassign or they are suspended"
+          testId="directory-ownerless-count"
+        />
+        <StatCard
+          label="SCIM errors (24 h)"
+          value={status.errorsLastDay}
+          icon={CircleAlert}
+          tone="attention"
+          hint="Requests the endpoint refused"
+          testId="directory-scim-errors"
+        />
       </div>
 
       <Card data-testid="sync-status">
         <CardHeader>
           <CardTitle>Sync status</CardTitle>
           <CardDescription>
-            The IdP provisions to <code className="font-mono text-xs">{issuerFromEnv()}/scim/v2</code> with a SCIM token. Where no IdP provisions, people are
-            created at their first SSO sign-in.
+            The IdP provisions to <code className="font-mono text-xs">{issuerFromEnv()}/scim/v2</code> with a SCIM
+            token. Where no IdP provisions, people are created at their first SSO sign-in.
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4 text-sm">
@@ -58,7 +79,8 @@ export default async function DirectoryPage() {
             <dd data-testid="sync-last-event">
               {status.lastEvent ? (
                 <>
-                  <span className="font-mono text-xs">{status.lastEvent.action}</span> {status.lastEvent.targetLabel ?? ""} by {status.lastEvent.actorLabel ?? "—"} ·{" "}
+                  <span className="font-mono text-xs">{status.lastEvent.action}</span>{" "}
+                  {status.lastEvent.targetLabel ?? ""} by {status.lastEvent.actorLabel ?? "—"} ·{" "}
                   <DateTime iso={status.lastEvent.occurredAt.toISOString()} />
                 </>
               ) : (
@@ -66,14 +88,24 @@ export default async function DirectoryPage() {
               )}
             </dd>
             <dt className="text-muted-foreground">Last SCIM request</dt>
-            <dd>{status.lastScimRequestAt ? <DateTime iso={status.lastScimRequestAt.toISOString()} /> : <span className="text-muted-foreground">Never</span>}</dd>
+            <dd>
+              {status.lastScimRequestAt ? (
+                <DateTime iso={status.lastScimRequestAt.toISOString()} />
+              ) : (
+                <span className="text-muted-foreground">Never</span>
+              )}
+            </dd>
             <dt className="text-muted-foreground">Active SCIM tokens</dt>
             <dd>
               {status.activeTokens}
               {can(principal, "settings.view") ? (
                 <>
                   {" · "}
-                  <Link href="/settings/scim-tokens" className="underline underline-offset-4" data-testid="manage-scim-tokens">
+                  <Link
+                    href="/settings/scim-tokens"
+                    className="underline underline-offset-4"
+                    data-testid="manage-scim-tokens"
+                  >
                     Manage in Settings
                   </Link>
                 </>
@@ -101,7 +133,11 @@ export default async function DirectoryPage() {
         canManage={canManage}
         graceDays={Math.round(graceMs / 86_400_000)}
         people={people}
-        rows={queue.map((a) => ({ ...a, ownerlessSince: a.ownerlessSince.toISOString(), suspendsAt: iso(a.suspendsAt) }))}
+        rows={queue.map((a) => ({
+          ...a,
+          ownerlessSince: a.ownerlessSince.toISOString(),
+          suspendsAt: iso(a.suspendsAt),
+        }))}
       />
     </>
   );

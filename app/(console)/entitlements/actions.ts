@@ -4,7 +4,11 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db/client";
 import { createEntitlement } from "@/lib/entitlements/create-entitlement";
 import { deleteEntitlement } from "@/lib/entitlements/delete-entitlement";
-import { createEntitlementSchema, entitlementIdSchema, updateEntitlementSchema } from "@/lib/entitlements/entitlement-schemas";
+import {
+  createEntitlementSchema,
+  entitlementIdSchema,
+  updateEntitlementSchema,
+} from "@/lib/entitlements/entitlement-schemas";
 import { updateEntitlement } from "@/lib/entitlements/update-entitlement";
 import { defineAction } from "@/app/_server/action";
 

@@ -4,7 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actorOf } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { createCampaignSchema, decideSchema, reassignSchema, resetDecisionSchema } from "@/lib/reviews/campaign-schemas";
+import {
+  createCampaignSchema,
+  decideSchema,
+  reassignSchema,
+  resetDecisionSchema,
+} from "@/lib/reviews/campaign-schemas";
 import { closeCampaign, remediatePending } from "@/lib/reviews/close-campaign";
 import { createCampaign } from "@/lib/reviews/create-campaign";
 import { decideItems, RubberStampWarning } from "@/lib/reviews/decide-items";
@@ -55,7 +60,10 @@ export const retryRemediationAction = defineAction({
   handler: async ({ campaignId }, { principal }) => {
     const outcomes = await remediatePending(getDb(), actorOf(principal), campaignId, new Date(), true);
     revalidatePath("/reviews", "layout");
-    return { done: outcomes.filter((o) => o.status === "done").length, failed: outcomes.filter((o) => o.status === "failed").length };
+    return {
+      done: outcomes.filter((o) => o.status === "done").length,
+      failed: outcomes.filter((o) => o.status === "failed").length,
+    };
   },
 });
 
@@ -76,7 +84,15 @@ export const decideItemsAction = defineAction({
       revalidatePath("/reviews", "layout");
       return { ...result, needsConfirmation: false as const, warning: null };
     } catch (e) {
-      if (e instanceof RubberStampWarning) return { decided: 0, toSecondLevel: 0, rubberStamp: false, closedMicroCampaignIds: [], needsConfirmation: true as const, warning: e.message };
+      if (e instanceof RubberStampWarning)
+        return {
+          decided: 0,
+          toSecondLevel: 0,
+          rubberStamp: false,
+          closedMicroCampaignIds: [],
+          needsConfirmation: true as const,
+          warning: e.message,
+        };
       throw e;
     }
   },

@@ -29,9 +29,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     listCampaigns(db, { kind: "campaign", q }),
     countCampaigns(db, { kind: "campaign", q }),
     listCampaigns(db, { kind: "micro", take: 50 }),
-    can(principal, "reviews.decide")
-      ? countPendingForReviewer(db, principal.userId)
-      : null,
+    can(principal, "reviews.decide") ? countPendingForReviewer(db, principal.userId) : null,
   ]);
   return (
     <>

@@ -4,7 +4,12 @@ import { getDb } from "@/lib/db/client";
 import { decideTool } from "@/lib/servers/decide-tool";
 import { deleteServer } from "@/lib/servers/delete-server";
 import { registerServer } from "@/lib/servers/register-server";
-import { deleteServerSchema, registerServerSchema, serverIdSchema, updateServerSchema } from "@/lib/servers/server-schemas";
+import {
+  deleteServerSchema,
+  registerServerSchema,
+  serverIdSchema,
+  updateServerSchema,
+} from "@/lib/servers/server-schemas";
 import { syncTools } from "@/lib/servers/sync-tools";
 import { toolDecisionSchema, updateToolSchema } from "@/lib/servers/tool-schemas";
 import { updateServer } from "@/lib/servers/update-server";

@@ -51,7 +51,12 @@ export const serverColumns: ColumnDef<ServerListItem>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Pending" />,
     cell: ({ row }) =>
       row.original.pendingToolCount > 0 ? (
-        <Link href={`/servers/${row.original.id}`} className="hover:underline" data-testid="server-pending" title="Tools pending approval: open the server to decide">
+        <Link
+          href={`/servers/${row.original.id}`}
+          className="hover:underline"
+          data-testid="server-pending"
+          title="Tools pending approval: open the server to decide"
+        >
           <StatusBadge variant="warning">{`${row.original.pendingToolCount} pending`}</StatusBadge>
         </Link>
       ) : (

@@ -4,7 +4,12 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db/client";
 import { killAgent, killAgentSchema } from "@/lib/sessions/kill-agent";
 import { revokeSessions, revokeSessionsSchema } from "@/lib/sessions/revoke-sessions";
-import { emergencyRevokeServer, emergencyRevokeServerSchema, revokeSessionsOf, revokeSessionsOfSchema } from "@/lib/sessions/revoke-sessions-of";
+import {
+  emergencyRevokeServer,
+  emergencyRevokeServerSchema,
+  revokeSessionsOf,
+  revokeSessionsOfSchema,
+} from "@/lib/sessions/revoke-sessions-of";
 import { defineAction } from "@/app/_server/action";
 
 /** One session, or a selection (bulk revoke). */

@@ -62,9 +62,15 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
       header: ({ column }) => <DataTableColumnHeader column={column} title="Agent → server" />,
       cell: ({ row }) => (
         <div className="grid gap-0.5">
-          <Link href={`/sessions/${row.original.id}`} className="font-medium hover:underline" data-testid={`session-link-${row.original.id}`}>
+          <Link
+            href={`/sessions/${row.original.id}`}
+            className="font-medium hover:underline"
+            data-testid={`session-link-${row.original.id}`}
+          >
             {row.original.agent.name}
-            {row.original.agent.kind === "interactive" ? <span className="block text-xs font-normal text-muted-foreground">interactive client</span> : null}
+            {row.original.agent.kind === "interactive" ? (
+              <span className="block text-xs font-normal text-muted-foreground">interactive client</span>
+            ) : null}
           </Link>
           <span className="text-xs text-muted-foreground">→ {row.original.server.name}</span>
         </div>
@@ -88,7 +94,8 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
         <div className="grid gap-1">
           <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>
           <span className="whitespace-nowrap text-xs tabular-nums text-muted-foreground">
-            <span title="Tokens">{row.original.tokenCount} tokens</span> · <span title="Tool calls">{row.original.toolCallCount} calls</span>
+            <span title="Tokens">{row.original.tokenCount} tokens</span> ·{" "}
+            <span title="Tool calls">{row.original.toolCallCount} calls</span>
           </span>
         </div>
       ),
@@ -101,7 +108,10 @@ export function sessionColumns(canRevoke: boolean, selection: SelectionState | n
       header: () => <span className="sr-only">Actions</span>,
       cell: ({ row }) =>
         row.original.status === "active" ? (
-          <RevokeSessionButton sessionId={row.original.id} label={`${row.original.agent.name} → ${row.original.server.name}`} />
+          <RevokeSessionButton
+            sessionId={row.original.id}
+            label={`${row.original.agent.name} → ${row.original.server.name}`}
+          />
         ) : null,
     });
   }

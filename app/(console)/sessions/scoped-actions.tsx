@@ -4,7 +4,15 @@ import { OctagonX, PowerOff, ShieldOff } from "lucide-react";
 import { useId, useState } from "react";
 import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
@@ -17,7 +25,10 @@ const plural = (n: number) => `${n} session${n === 1 ? "" : "s"}`;
 
 /** "Revoke all" for the agent, person or server the list is filtered to. */
 export function RevokeAllOf({ of, id, name }: { of: "agent" | "user" | "server"; id: string; name: string }) {
-  const revoke = useConsoleAction(revokeSessionsOfAction, { success: (data) => `${plural(data.revoked.length)} revoked`, invalidate: SESSIONS });
+  const revoke = useConsoleAction(revokeSessionsOfAction, {
+    success: (data) => `${plural(data.revoked.length)} revoked`,
+    invalidate: SESSIONS,
+  });
   const what = of === "agent" ? `of agent ${name}` : of === "user" ? `on behalf of ${name}` : `on ${name}`;
   return (
     <ReasonDialog
@@ -25,7 +36,12 @@ export function RevokeAllOf({ of, id, name }: { of: "agent" | "user" | "server";
       description="Each of them and all their tokens stop working at once, at the gateway and at introspection."
       confirmLabel="Revoke all"
       onConfirm={async (reason) => {
-        const input = of === "agent" ? { of, agentId: id, reason } : of === "user" ? { of, userId: id, reason } : { of, serverId: id, reason };
+        const input =
+          of === "agent"
+            ? { of, agentId: id, reason }
+            : of === "user"
+              ? { of, userId: id, reason }
+              : { of, serverId: id, reason };
         const result = await revoke.run(input);
         return result.ok ? null : errorMessageOf(result.error, "reason");
       }}
@@ -40,7 +56,10 @@ export function RevokeAllOf({ of, id, name }: { of: "agent" | "user" | "server";
 
 /** The kill switch: suspend the agent (no new tokens) and revoke all its sessions. */
 export function KillAgentButton({ agentId, name }: { agentId: string; name: string }) {
-  const kill = useConsoleAction(killAgentAction, { success: (data) => `${name} suspended; ${plural(data.revoked.length)} revoked`, invalidate: SESSIONS });
+  const kill = useConsoleAction(killAgentAction, {
+    success: (data) => `${name} suspended; ${plural(data.revoked.length)} revoked`,
+    invalidate: SESSIONS,
+  });
   return (
     <ReasonDialog
       title={`Suspend ${name} and revoke all its sessions?`}
@@ -69,7 +88,9 @@ export function EmergencyRevokeServer({ serverId, name }: { serverId: string; na
     invalidate: SESSIONS,
   });
   const pending = revoke.pending;
-  const error = revoke.error ? (revoke.fieldErrors.confirmName ?? revoke.fieldErrors.reason ?? revoke.error.message) : null;
+  const error = revoke.error
+    ? (revoke.fieldErrors.confirmName ?? revoke.fieldErrors.reason ?? revoke.error.message)
+    : null;
   const id = useId();
   const ready = reason.trim().length >= 3 && typed === name;
 
@@ -94,7 +115,8 @@ export function EmergencyRevokeServer({ serverId, name }: { serverId: string; na
         <DialogHeader>
           <DialogTitle>Revoke everything on {name}?</DialogTitle>
           <DialogDescription>
-            Every live session of every agent on this server ends now, with all their tokens. Agents must obtain new tokens to continue.
+            Every live session of every agent on this server ends now, with all their tokens. Agents must obtain new
+            tokens to continue.
           </DialogDescription>
         </DialogHeader>
         <form
@@ -119,7 +141,13 @@ export function EmergencyRevokeServer({ serverId, name }: { serverId: string; na
             <Label htmlFor={`${id}-name`} className="font-normal text-muted-foreground">
               Type <span className="font-mono font-semibold text-foreground">{name}</span> to confirm
             </Label>
-            <Input id={`${id}-name`} autoComplete="off" spellCheck={false} value={typed} onChange={(e) => setTyped(e.target.value)} />
+            <Input
+              id={`${id}-name`}
+              autoComplete="off"
+              spellCheck={false}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+            />
           </div>
           {error ? <p className="text-xs font-medium text-destructive">{error}</p> : null}
           <DialogFooter>

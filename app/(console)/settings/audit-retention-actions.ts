@@ -11,7 +11,16 @@ import { defineAction } from "@/app/_server/action";
 export const setAuditRetentionAction = defineAction({
   name: "set-audit-retention",
   permission: "settings.manage",
-  input: z.object({ retentionDays: z.number().int().min(1, "At least one day").max(MAX_RETENTION_DAYS, "At most 100 years").nullable() }).strict(),
+  input: z
+    .object({
+      retentionDays: z
+        .number()
+        .int()
+        .min(1, "At least one day")
+        .max(MAX_RETENTION_DAYS, "At most 100 years")
+        .nullable(),
+    })
+    .strict(),
   handler: async (input, { principal }) => {
     await setAuditRetentionDays(getDb(), input.retentionDays, actorOf(principal));
     revalidatePath("/settings");

@@ -12,7 +12,10 @@ export function AuditRetentionForm({ retentionDays, canManage }: { retentionDays
   const [value, setValue] = useState(retentionDays === null ? "" : String(retentionDays));
   const [typingError, setTypingError] = useState<string | null>(null);
   const retention = useConsoleAction(setAuditRetentionAction, {
-    success: (_, input) => (input.retentionDays === null ? "Audit events are kept forever" : `Audit events are kept for ${input.retentionDays} days`),
+    success: (_, input) =>
+      input.retentionDays === null
+        ? "Audit events are kept forever"
+        : `Audit events are kept for ${input.retentionDays} days`,
     refresh: false,
   });
   const { pending } = retention;

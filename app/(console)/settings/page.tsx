@@ -35,7 +35,10 @@ export default async function SettingsPage() {
   const [retentionDays, clients] = await Promise.all([auditRetentionDays(getDb()), registrationPolicy(getDb())]);
   return (
     <>
-      <PageHeader title="Settings" description="How this Mandate instance is set up. Configuration options will follow." />
+      <PageHeader
+        title="Settings"
+        description="How this Mandate instance is set up. Configuration options will follow."
+      />
       <SettingsNav />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
@@ -79,8 +82,9 @@ export default async function SettingsPage() {
               Audit retention
             </CardTitle>
             <CardDescription>
-              Older events are removed by the retention job (every 6 hours, or `npm run mandate -- audit retention`), which records
-              what it removed as an audit event of its own; the hash chain still verifies from the oldest kept event.
+              Older events are removed by the retention job (every 6 hours, or `npm run mandate -- audit retention`),
+              which records what it removed as an audit event of its own; the hash chain still verifies from the oldest
+              kept event.
             </CardDescription>
           </CardHeader>
           <CardContent>
@@ -94,8 +98,8 @@ export default async function SettingsPage() {
               Interactive clients
             </CardTitle>
             <CardDescription>
-              MCP clients people sign in to (authorization code + PKCE). A client identified by a metadata document is registered on first use and
-              waits for an admin&apos;s approval on the Agents page.
+              MCP clients people sign in to (authorization code + PKCE). A client identified by a metadata document is
+              registered on first use and waits for an admin&apos;s approval on the Agents page.
             </CardDescription>
           </CardHeader>
           <CardContent>

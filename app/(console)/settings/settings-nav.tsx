@@ -1,6 +1,15 @@
 "use client";
 
-import { Fingerprint, FileCode2, FolderSync, KeyRound, KeySquare, RadioTower, SlidersHorizontal, UsersRound } from "lucide-react";
+import {
+  Fingerprint,
+  FileCode2,
+  FolderSync,
+  KeyRound,
+  KeySquare,
+  RadioTower,
+  SlidersHorizontal,
+  UsersRound,
+} from "lucide-react";
 import { SectionTabs, type SectionTab } from "@/components/ui/section-tabs";
 
 const ITEMS: readonly SectionTab[] = [

@@ -11,7 +11,11 @@ export type DataTableColumnHeaderProps<TData, TValue> = {
 };
 
 /** A column title that toggles sorting (ascending → descending → none) when the column is sortable. */
-export function DataTableColumnHeader<TData, TValue>({ column, title, className }: DataTableColumnHeaderProps<TData, TValue>) {
+export function DataTableColumnHeader<TData, TValue>({
+  column,
+  title,
+  className,
+}: DataTableColumnHeaderProps<TData, TValue>) {
   if (!column.getCanSort()) return <span className={className}>{title}</span>;
 
   const sorted = column.getIsSorted();

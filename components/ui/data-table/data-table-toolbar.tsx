@@ -72,7 +72,10 @@ export function DataTableToolbar({ value, onValueChange, placeholder, children }
           if (!onValueChange) submit(text);
         }}
       >
-        <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+        <Search
+          className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
+          aria-hidden
+        />
         <Input
           type="search"
           name="q"
@@ -84,7 +87,10 @@ export function DataTableToolbar({ value, onValueChange, placeholder, children }
           className="pl-9 pr-9 [&::-webkit-search-cancel-button]:hidden"
         />
         {pending ? (
-          <Loader2 className="absolute right-3 top-1/2 size-4 -translate-y-1/2 animate-spin text-muted-foreground" aria-label="Searching" />
+          <Loader2
+            className="absolute right-3 top-1/2 size-4 -translate-y-1/2 animate-spin text-muted-foreground"
+            aria-label="Searching"
+          />
         ) : text ? (
           <button
             type="button"

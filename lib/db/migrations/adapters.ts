@@ -28,9 +28,7 @@ export interface MigrationConnection {
 }
 
 /** A target for the engine: a real database, or only a server to host shadow databases. */
-export type ConnectionTarget =
-  | { provider: "sqlite"; file: string }
-  | { provider: "postgresql"; url: string };
+export type ConnectionTarget = { provider: "sqlite"; file: string } | { provider: "postgresql"; url: string };
 
 export function openConnection(target: ConnectionTarget): MigrationConnection {
   const open = new Set<SqlDriverAdapter>();
@@ -89,11 +87,16 @@ function postgresFactory(url: string, track: Track): SqlMigrationAwareDriverAdap
     async connectToShadowDb() {
       const name = `mandate_shadow_${randomBytes(6).toString("hex")}`;
       await withClient(url, (c) => c.query(`CREATE DATABASE "${name}"`));
-      const adapter = wholeScripts(charAsText(await new PrismaPg({ connectionString: databaseUrl(url, name), max: 2 }).connect()));
+      const adapter = wholeScripts(
+        charAsText(await new PrismaPg({ connectionString: databaseUrl(url, name), max: 2 }).connect()),
+      );
       return track(
         delegate(adapter, {
           // The pool must be closed before the drop; FORCE ends anything left over.
-          dispose: () => adapter.dispose().finally(() => withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+          dispose: () =>
+            adapter
+              .dispose()
+              .finally(() => withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
         }),
       );
     },

@@ -29,7 +29,10 @@ export async function readMigrations(provider: Provider, dir = migrationsDir(pro
   const content = await readFile(join(dir, LOCKFILE), "utf8").catch(() => lockfileText(provider));
   const lockfile = { path: LOCKFILE, content };
   const entries = existsSync(dir) ? await readdir(dir, { withFileTypes: true }) : [];
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     names.map(async (name) => ({
       path: name,

@@ -16,7 +16,10 @@ let ready: Promise<typeof glue.SchemaEngine> | undefined;
 export function loadSchemaEngine(): Promise<typeof glue.SchemaEngine> {
   ready ??= (async () => {
     const require = createRequire(import.meta.url);
-    const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const wasmPath = join(
+      dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
       "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
     });

@@ -1,4 +1,12 @@
-import { MAX_PAGE_SIZE, SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_RESOURCE_TYPE, SCHEMA_SCHEMA, SCHEMA_SPC, SCHEMA_USER } from "./scim-schemas";
+import {
+  MAX_PAGE_SIZE,
+  SCHEMA_ENTERPRISE_USER,
+  SCHEMA_GROUP,
+  SCHEMA_RESOURCE_TYPE,
+  SCHEMA_SCHEMA,
+  SCHEMA_SPC,
+  SCHEMA_USER,
+} from "./scim-schemas";
 
 /** RFC 7644 §5: what this service provider supports. */
 export function serviceProviderConfig(base: string) {
@@ -13,8 +21,11 @@ export function serviceProviderConfig(base: string) {
     etag: { supported: false },
     authenticationSchemes: [
       {
-        type: "oauthbearertoken", name: "Bearer token", primary: true,
-        description: "A SCIM token issued in Mandate's console (Directory → Provisioning), sent as Authorization: Bearer",
+        type: "oauthbearertoken",
+        name: "Bearer token",
+        primary: true,
+        description:
+          "A SCIM token issued in Mandate's console (Directory → Provisioning), sent as Authorization: Bearer",
       },
     ],
     meta: { resourceType: "ServiceProviderConfig", location: `${base}/ServiceProviderConfig` },
@@ -24,28 +35,50 @@ export function serviceProviderConfig(base: string) {
 export function resourceTypes(base: string) {
   return [
     {
-      schemas: [SCHEMA_RESOURCE_TYPE], id: "User", name: "User", endpoint: "/Users", description: "A person of the enterprise",
-      schema: SCHEMA_USER, schemaExtensions: [{ schema: SCHEMA_ENTERPRISE_USER, required: false }],
+      schemas: [SCHEMA_RESOURCE_TYPE],
+      id: "User",
+      name: "User",
+      endpoint: "/Users",
+      description: "A person of the enterprise",
+      schema: SCHEMA_USER,
+      schemaExtensions: [{ schema: SCHEMA_ENTERPRISE_USER, required: false }],
       meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/User` },
     },
     {
-      schemas: [SCHEMA_RESOURCE_TYPE], id: "Group", name: "Group", endpoint: "/Groups", description: "A group of people",
-      schema: SCHEMA_GROUP, meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
+      schemas: [SCHEMA_RESOURCE_TYPE],
+      id: "Group",
+      name: "Group",
+      endpoint: "/Groups",
+      description: "A group of people",
+      schema: SCHEMA_GROUP,
+      meta: { resourceType: "ResourceType", location: `${base}/ResourceTypes/Group` },
     },
   ];
 }
 
 type Attr = Record<string, unknown>;
 const attr = (name: string, extra: Attr = {}): Attr => ({
-  name, type: "string", multiValued: false, required: false, caseExact: false, mutability: "readWrite", returned: "default", uniqueness: "none", ...extra,
+  name,
+  type: "string",
+  multiValued: false,
+  required: false,
+  caseExact: false,
+  mutability: "readWrite",
+  returned: "default",
+  uniqueness: "none",
+  ...extra,
 });
-const complex = (name: string, subAttributes: Attr[], extra: Attr = {}): Attr => attr(name, { type: "complex", subAttributes, ...extra });
+const complex = (name: string, subAttributes: Attr[], extra: Attr = {}): Attr =>
+  attr(name, { type: "complex", subAttributes, ...extra });
 
 export function schemas(base: string) {
   const meta = (id: string) => ({ resourceType: "Schema", location: `${base}/Schemas/${id}` });
   return [
     {
-      schemas: [SCHEMA_SCHEMA], id: SCHEMA_USER, name: "User", description: "User account",
+      schemas: [SCHEMA_SCHEMA],
+      id: SCHEMA_USER,
+      name: "User",
+      description: "User account",
       attributes: [
         attr("userName", { required: true, uniqueness: "server" }),
         complex("name", [attr("formatted"), attr("familyName"), attr("givenName")]),
@@ -58,19 +91,37 @@ export function schemas(base: string) {
       meta: meta(SCHEMA_USER),
     },
     {
-      schemas: [SCHEMA_SCHEMA], id: SCHEMA_ENTERPRISE_USER, name: "EnterpriseUser", description: "Enterprise user",
+      schemas: [SCHEMA_SCHEMA],
+      id: SCHEMA_ENTERPRISE_USER,
+      name: "EnterpriseUser",
+      description: "Enterprise user",
       attributes: [
         attr("department"),
-        complex("manager", [attr("value", { caseExact: true }), attr("$ref", { type: "reference" }), attr("displayName", { mutability: "readOnly" })]),
+        complex("manager", [
+          attr("value", { caseExact: true }),
+          attr("$ref", { type: "reference" }),
+          attr("displayName", { mutability: "readOnly" }),
+        ]),
       ],
       meta: meta(SCHEMA_ENTERPRISE_USER),
     },
     {
-      schemas: [SCHEMA_SCHEMA], id: SCHEMA_GROUP, name: "Group", description: "Group",
+      schemas: [SCHEMA_SCHEMA],
+      id: SCHEMA_GROUP,
+      name: "Group",
+      description: "Group",
       attributes: [
         attr("displayName", { required: true, uniqueness: "server" }),
         attr("externalId", { caseExact: true }),
-        complex("members", [attr("value", { caseExact: true, mutability: "immutable" }), attr("$ref", { type: "reference" }), attr("display", { mutability: "readOnly" })], { multiValued: true }),
+        complex(
+          "members",
+          [
+            attr("value", { caseExact: true, mutability: "immutable" }),
+            attr("$ref", { type: "reference" }),
+            attr("display", { mutability: "readOnly" }),
+          ],
+          { multiValued: true },
+        ),
       ],
       meta: meta(SCHEMA_GROUP),
     },

@@ -22,7 +22,12 @@ function memberFilterTarget(path: string): string {
   if (open < 0 || close < open) throw invalidPath(`unsupported path ${path}`);
   if (path.slice(close + 1).trim() !== "") throw invalidPath(`unsupported path ${path}`);
   const filter = parseScimFilter(path.slice(open + 1, close));
-  if (filter.op !== "eq" || !("attrPath" in filter) || filter.attrPath.toLowerCase() !== "value" || typeof filter.compValue !== "string") {
+  if (
+    filter.op !== "eq" ||
+    !("attrPath" in filter) ||
+    filter.attrPath.toLowerCase() !== "value" ||
+    typeof filter.compValue !== "string"
+  ) {
     throw invalidPath('members can be addressed as members[value eq "<id>"] only');
   }
   return filter.compValue;
@@ -76,7 +81,8 @@ export function groupChangeOf(ops: PatchOperation[]): GroupChange {
     const path = normalizedPath(o.path, [SCHEMA_GROUP]);
     if (path.startsWith("members[")) {
       const id = memberFilterTarget(o.path.slice(o.path.toLowerCase().indexOf("members[")));
-      if (o.op !== "remove") throw new ScimError(400, "members[…] can only be removed; add members with path members", "invalidPath");
+      if (o.op !== "remove")
+        throw new ScimError(400, "members[…] can only be removed; add members with path members", "invalidPath");
       change.steps.push({ kind: "remove", ids: [id] });
       continue;
     }

@@ -17,14 +17,27 @@ export interface GroupRow {
   updatedAt: Date;
 }
 
-export function toScimGroup(g: GroupRow, members: { userId: string; displayName: string }[] | null, base: string): Record<string, unknown> {
+export function toScimGroup(
+  g: GroupRow,
+  members: { userId: string; displayName: string }[] | null,
+  base: string,
+): Record<string, unknown> {
   return {
     schemas: [SCHEMA_GROUP],
     id: g.id,
     ...(g.externalId ? { externalId: g.externalId } : {}),
     displayName: g.displayName,
-    ...(members ? { members: members.map((m) => ({ value: m.userId, $ref: `${base}/Users/${m.userId}`, display: m.displayName })) } : {}),
-    meta: { resourceType: "Group", created: g.createdAt.toISOString(), lastModified: g.updatedAt.toISOString(), location: `${base}/Groups/${g.id}` },
+    ...(members
+      ? {
+          members: members.map((m) => ({ value: m.userId, $ref: `${base}/Users/${m.userId}`, display: m.displayName })),
+        }
+      : {}),
+    meta: {
+      resourceType: "Group",
+      created: g.createdAt.toISOString(),
+      lastModified: g.updatedAt.toISOString(),
+      location: `${base}/Groups/${g.id}`,
+    },
   };
 }
 
@@ -48,7 +61,8 @@ export function memberIds(value: unknown): string[] {
 export function parseGroupResource(body: unknown): GroupAttributes {
   if (!isRecord(body)) throw invalidValue("the body must be a JSON object");
   const schemas = pick(body, "schemas");
-  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.includes(SCHEMA_GROUP))) throw invalidValue(`schemas must include ${SCHEMA_GROUP}`);
+  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.includes(SCHEMA_GROUP)))
+    throw invalidValue(`schemas must include ${SCHEMA_GROUP}`);
   return {
     displayName: groupDisplayName(pick(body, "displayName")),
     externalId: scimString(pick(body, "externalId"), "externalId", 200),

@@ -38,13 +38,18 @@ const ok = (body: unknown, status = 200): ScimResponse => ({ status, body });
 
 async function jsonBody(req: ScimRequest): Promise<unknown> {
   const type = (req.contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/scim+json" && type !== "application/json") throw invalidSyntax("send application/scim+json (or application/json)");
+  if (type !== "application/scim+json" && type !== "application/json")
+    throw invalidSyntax("send application/scim+json (or application/json)");
   let raw: Buffer;
   try {
     raw = await req.readBody();
   } catch (e) {
     const status = (e as { status?: unknown }).status;
-    throw new ScimError(typeof status === "number" ? status : 400, e instanceof Error ? e.message : "unreadable body", "invalidSyntax");
+    throw new ScimError(
+      typeof status === "number" ? status : 400,
+      e instanceof Error ? e.message : "unreadable body",
+      "invalidSyntax",
+    );
   }
   try {
     return JSON.parse(raw.toString("utf8"));
@@ -55,7 +60,11 @@ async function jsonBody(req: ScimRequest): Promise<unknown> {
 
 /** `excludedAttributes=members` (Okta, Entra) or an `attributes` list without members skip loading a group's members. */
 function wantsMembers(q: URLSearchParams): boolean {
-  const list = (name: string) => (q.get(name) ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const list = (name: string) =>
+    (q.get(name) ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
   if (list("excludedAttributes").some((a) => a === "members" || a.endsWith(":members"))) return false;
   const only = list("attributes");
   return only.length === 0 || only.some((a) => a === "members" || a.startsWith("members.") || a.endsWith(":members"));
@@ -76,7 +85,8 @@ async function route(db: Db, req: ScimRequest, actor: DirectoryActor, base: stri
   const m = req.method;
   if (collection === "Users") {
     if (!id) {
-      if (m === "GET") return ok(await listUsers(db, { filter: req.query.get("filter"), page: pageOf(req.query) }, base));
+      if (m === "GET")
+        return ok(await listUsers(db, { filter: req.query.get("filter"), page: pageOf(req.query) }, base));
       if (m === "POST") return ok(await createUser(db, actor, await jsonBody(req), base, now), 201);
     } else {
       if (m === "GET") return ok(await getUser(db, id, base));
@@ -88,7 +98,14 @@ async function route(db: Db, req: ScimRequest, actor: DirectoryActor, base: stri
   }
   if (collection === "Groups") {
     if (!id) {
-      if (m === "GET") return ok(await listGroups(db, { filter: req.query.get("filter"), page: pageOf(req.query), members: wantsMembers(req.query) }, base));
+      if (m === "GET")
+        return ok(
+          await listGroups(
+            db,
+            { filter: req.query.get("filter"), page: pageOf(req.query), members: wantsMembers(req.query) },
+            base,
+          ),
+        );
       if (m === "POST") return ok(await createGroup(db, actor, await jsonBody(req), base, now), 201);
     } else {
       if (m === "GET") return ok(await getGroup(db, id, base, { members: wantsMembers(req.query) }));
@@ -107,7 +124,13 @@ function discovery(req: ScimRequest, base: string): ScimResponse | null {
   if (req.method !== "GET" && req.method !== "HEAD") return null;
   const list = (items: { id: string }[]) =>
     id === undefined
-      ? ok({ schemas: [SCHEMA_LIST], totalResults: items.length, startIndex: 1, itemsPerPage: items.length, Resources: items })
+      ? ok({
+          schemas: [SCHEMA_LIST],
+          totalResults: items.length,
+          startIndex: 1,
+          itemsPerPage: items.length,
+          Resources: items,
+        })
       : (() => {
           const one = items.find((i) => i.id === id);
           if (!one) throw notFound();
@@ -134,9 +157,15 @@ function strangersOf(db: Db): RefusalThrottle {
         db
           .$transaction((tx) =>
             recordAudit(tx, {
-              action: "directory.scim_refused", actorType: "system", actorId: null, actorLabel: "unauthenticated SCIM client",
-              decision: "deny", reason: `${s.error}: ${s.count} further unauthenticated SCIM requests ${s.clientAddress ? "from this address" : "from many addresses"} refused in the last ${s.windowSeconds}s, recorded as this one event`,
-              targetType: "scim_request", targetLabel: "unauthenticated SCIM requests", clientAddress: s.clientAddress,
+              action: "directory.scim_refused",
+              actorType: "system",
+              actorId: null,
+              actorLabel: "unauthenticated SCIM client",
+              decision: "deny",
+              reason: `${s.error}: ${s.count} further unauthenticated SCIM requests ${s.clientAddress ? "from this address" : "from many addresses"} refused in the last ${s.windowSeconds}s, recorded as this one event`,
+              targetType: "scim_request",
+              targetLabel: "unauthenticated SCIM requests",
+              clientAddress: s.clientAddress,
               detail: { status: Number(s.error), suppressed: s.count, windowSeconds: s.windowSeconds },
             }),
           )
@@ -148,14 +177,28 @@ function strangersOf(db: Db): RefusalThrottle {
   return throttle;
 }
 
-async function recordRefusal(db: Db, req: ScimRequest, client: ScimClient | null, e: ScimError, now: Date): Promise<void> {
+async function recordRefusal(
+  db: Db,
+  req: ScimRequest,
+  client: ScimClient | null,
+  e: ScimError,
+  now: Date,
+): Promise<void> {
   if (!client && !strangersOf(db).admit(req.clientAddress, String(e.status))) return;
   await db.$transaction((tx) =>
     recordAudit(tx, {
-      action: "directory.scim_refused", actorType: "system", actorId: client?.id ?? null, actorLabel: client ? `SCIM client ${client.name}` : "unauthenticated SCIM client",
-      decision: "deny", reason: `${e.status}${e.scimType ? ` ${e.scimType}` : ""}: ${e.message}`.slice(0, 1000),
-      targetType: "scim_request", targetLabel: `${req.method} ${req.path}`.slice(0, 300), requestId: req.requestId,
-      clientAddress: req.clientAddress, occurredAt: now, detail: { status: e.status, scimType: e.scimType ?? null },
+      action: "directory.scim_refused",
+      actorType: "system",
+      actorId: client?.id ?? null,
+      actorLabel: client ? `SCIM client ${client.name}` : "unauthenticated SCIM client",
+      decision: "deny",
+      reason: `${e.status}${e.scimType ? ` ${e.scimType}` : ""}: ${e.message}`.slice(0, 1000),
+      targetType: "scim_request",
+      targetLabel: `${req.method} ${req.path}`.slice(0, 300),
+      requestId: req.requestId,
+      clientAddress: req.clientAddress,
+      occurredAt: now,
+      detail: { status: e.status, scimType: e.scimType ?? null },
     }),
   );
 }

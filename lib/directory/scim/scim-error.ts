@@ -1,7 +1,15 @@
 import { SCHEMA_ERROR } from "./scim-schemas";
 
 /** RFC 7644 §3.12 scimType values used by Mandate. */
-export type ScimErrorType = "invalidFilter" | "tooMany" | "uniqueness" | "mutability" | "invalidSyntax" | "invalidPath" | "noTarget" | "invalidValue";
+export type ScimErrorType =
+  | "invalidFilter"
+  | "tooMany"
+  | "uniqueness"
+  | "mutability"
+  | "invalidSyntax"
+  | "invalidPath"
+  | "noTarget"
+  | "invalidValue";
 
 /**
  * One error family for the SCIM endpoint: status, scimType and a detail the
@@ -27,5 +35,10 @@ export const notFound = (detail = "Resource not found") => new ScimError(404, de
 export const uniqueness = (detail: string) => new ScimError(409, detail, "uniqueness");
 
 export function scimErrorBody(e: ScimError): Record<string, unknown> {
-  return { schemas: [SCHEMA_ERROR], status: String(e.status), ...(e.scimType ? { scimType: e.scimType } : {}), detail: e.message };
+  return {
+    schemas: [SCHEMA_ERROR],
+    status: String(e.status),
+    ...(e.scimType ? { scimType: e.scimType } : {}),
+    detail: e.message,
+  };
 }

@@ -89,10 +89,13 @@ function comparison(column: Column, op: string, value: unknown, insensitive = fa
   // RFC 7644 §3.4.2.2: pr matches a non-empty value.
   if (op === "pr") {
     if (!column.optional) return {};
-    return kind === "boolean" || kind === "date" ? { [field]: { not: null } } : { AND: [{ [field]: { not: null } }, { [field]: { not: "" } }] };
+    return kind === "boolean" || kind === "date"
+      ? { [field]: { not: null } }
+      : { AND: [{ [field]: { not: null } }, { [field]: { not: "" } }] };
   }
   if (kind === "boolean") {
-    if (typeof value !== "boolean" || (op !== "eq" && op !== "ne")) throw invalidFilter(`${field} compares with eq/ne and true/false only`);
+    if (typeof value !== "boolean" || (op !== "eq" && op !== "ne"))
+      throw invalidFilter(`${field} compares with eq/ne and true/false only`);
     return { [field]: op === "eq" ? value : { not: value } };
   }
   if (kind === "date") {
@@ -109,16 +112,26 @@ function comparison(column: Column, op: string, value: unknown, insensitive = fa
   // Case-insensitive text (displayName, names) on PostgreSQL; SQLite's LIKE already ignores ASCII case for co/sw/ew.
   const mode = insensitive && kind === "text" ? { mode: "insensitive" } : {};
   switch (op) {
-    case "eq": return { [field]: { equals: v, ...mode } };
-    case "ne": return { [field]: { not: v } };
-    case "co": return { [field]: { contains: v, ...mode } };
-    case "sw": return { [field]: { startsWith: v, ...mode } };
-    case "ew": return { [field]: { endsWith: v, ...mode } };
-    case "gt": return { [field]: { gt: v } };
-    case "ge": return { [field]: { gte: v } };
-    case "lt": return { [field]: { lt: v } };
-    case "le": return { [field]: { lte: v } };
-    default: throw invalidFilter(`unsupported operator ${op}`);
+    case "eq":
+      return { [field]: { equals: v, ...mode } };
+    case "ne":
+      return { [field]: { not: v } };
+    case "co":
+      return { [field]: { contains: v, ...mode } };
+    case "sw":
+      return { [field]: { startsWith: v, ...mode } };
+    case "ew":
+      return { [field]: { endsWith: v, ...mode } };
+    case "gt":
+      return { [field]: { gt: v } };
+    case "ge":
+      return { [field]: { gte: v } };
+    case "lt":
+      return { [field]: { lt: v } };
+    case "le":
+      return { [field]: { lte: v } };
+    default:
+      throw invalidFilter(`unsupported operator ${op}`);
   }
 }
 
@@ -132,10 +145,14 @@ interface Mapping {
 
 function compile(f: Filter, m: Mapping): Where {
   switch (f.op) {
-    case "and": return { AND: f.filters.map((x) => compile(x, m)) };
-    case "or": return { OR: f.filters.map((x) => compile(x, m)) };
-    case "not": return { NOT: compile(f.filter, m) };
-    case "[]": return m.valuePath(attrKey(f.attrPath, m.schemas), f.valFilter);
+    case "and":
+      return { AND: f.filters.map((x) => compile(x, m)) };
+    case "or":
+      return { OR: f.filters.map((x) => compile(x, m)) };
+    case "not":
+      return { NOT: compile(f.filter, m) };
+    case "[]":
+      return m.valuePath(attrKey(f.attrPath, m.schemas), f.valFilter);
     default: {
       const cmp = f as Extract<Filter, { attrPath: string; op: string }>;
       const column = m.columns[attrKey(cmp.attrPath, m.schemas)];
@@ -191,11 +208,12 @@ function emailsWhere(f: Filter): Where {
   const attr = cmp.attrPath.toLowerCase();
   const value = "compValue" in cmp ? cmp.compValue : undefined;
   if (attr === "type") {
-    if (cmp.op !== "eq" || typeof value !== "string") throw invalidFilter('emails type can be filtered with eq only');
+    if (cmp.op !== "eq" || typeof value !== "string") throw invalidFilter("emails type can be filtered with eq only");
     return value.toLowerCase() === "work" ? {} : NEVER;
   }
   if (attr === "primary") {
-    if (cmp.op !== "eq" || typeof value !== "boolean") throw invalidFilter("emails primary can be filtered with eq true/false only");
+    if (cmp.op !== "eq" || typeof value !== "boolean")
+      throw invalidFilter("emails primary can be filtered with eq true/false only");
     return value ? {} : NEVER;
   }
   if (attr === "value") return comparison({ field: "email", kind: "lowerText" }, cmp.op, value);
@@ -213,7 +231,12 @@ const GROUP_COLUMNS: Record<string, Column> = {
 /** Prisma conditions for a Groups filter; `members.value eq "id"` / members[value eq "id"] find a person's groups. */
 export function groupFilterWhere(f: Filter, opts: { insensitive?: boolean } = {}): Prisma.GroupWhereInput {
   const memberIs = (inner: Filter): Where => {
-    if (inner.op !== "eq" || !("attrPath" in inner) || inner.attrPath.toLowerCase() !== "value" || typeof inner.compValue !== "string") {
+    if (
+      inner.op !== "eq" ||
+      !("attrPath" in inner) ||
+      inner.attrPath.toLowerCase() !== "value" ||
+      typeof inner.compValue !== "string"
+    ) {
       throw invalidFilter('members can be filtered with value eq "<id>" only');
     }
     return { members: { some: { userId: inner.compValue } } };

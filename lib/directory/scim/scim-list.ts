@@ -16,9 +16,18 @@ export function pageOf(params: URLSearchParams): Page {
     if (!Number.isInteger(n)) throw invalidValue(`${name} must be an integer`);
     return n;
   };
-  return { startIndex: Math.max(1, num("startIndex", 1)), count: Math.min(MAX_PAGE_SIZE, Math.max(0, num("count", DEFAULT_PAGE_SIZE))) };
+  return {
+    startIndex: Math.max(1, num("startIndex", 1)),
+    count: Math.min(MAX_PAGE_SIZE, Math.max(0, num("count", DEFAULT_PAGE_SIZE))),
+  };
 }
 
 export function listResponse(resources: unknown[], totalResults: number, page: Page): Record<string, unknown> {
-  return { schemas: [SCHEMA_LIST], totalResults, startIndex: page.startIndex, itemsPerPage: resources.length, Resources: resources };
+  return {
+    schemas: [SCHEMA_LIST],
+    totalResults,
+    startIndex: page.startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
 }

@@ -23,7 +23,8 @@ export function scimString(value: unknown, attr: string, max = 300): string | nu
   return v === "" ? null : v;
 }
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Looks a key up case-insensitively (SCIM attribute names are case-insensitive, RFC 7643 §2.1). */
 export function pick(obj: Record<string, unknown>, name: string): unknown {

@@ -11,7 +11,8 @@ const SCHEMAS = [SCHEMA_USER, SCHEMA_ENTERPRISE_USER] as const;
  * (phone numbers, addresses, locale…): accepted and ignored, so that an IdP's
  * default attribute mapping does not fail provisioning.
  */
-const IGNORED = /^(emails|phonenumbers|addresses|ims|photos|x509certificates|roles|entitlements|nickname|preferredlanguage|locale|timezone|usertype|profileurl|password|employeenumber|organization|division|costcenter|name\.(middlename|honorificprefix|honorificsuffix))\b/;
+const IGNORED =
+  /^(emails|phonenumbers|addresses|ims|photos|x509certificates|roles|entitlements|nickname|preferredlanguage|locale|timezone|usertype|profileurl|password|employeenumber|organization|division|costcenter|name\.(middlename|honorificprefix|honorificsuffix))\b/;
 
 type Op = PatchOperation["op"];
 
@@ -26,12 +27,24 @@ function set(attrs: UserAttributes, key: string, value: unknown, op: Op): void {
       if (clear) throw invalidValue("userName cannot be removed");
       attrs.userName = userNameOf(value);
       return;
-    case "displayname": attrs.displayName = clear ? null : scimString(value, "displayName"); return;
-    case "externalid": attrs.externalId = clear ? null : scimString(value, "externalId", 200); return;
-    case "title": attrs.title = clear ? null : scimString(value, "title"); return;
-    case "name.givenname": attrs.givenName = clear ? null : scimString(value, "name.givenName"); return;
-    case "name.familyname": attrs.familyName = clear ? null : scimString(value, "name.familyName"); return;
-    case "name.formatted": attrs.formatted = clear ? null : scimString(value, "name.formatted"); return;
+    case "displayname":
+      attrs.displayName = clear ? null : scimString(value, "displayName");
+      return;
+    case "externalid":
+      attrs.externalId = clear ? null : scimString(value, "externalId", 200);
+      return;
+    case "title":
+      attrs.title = clear ? null : scimString(value, "title");
+      return;
+    case "name.givenname":
+      attrs.givenName = clear ? null : scimString(value, "name.givenName");
+      return;
+    case "name.familyname":
+      attrs.familyName = clear ? null : scimString(value, "name.familyName");
+      return;
+    case "name.formatted":
+      attrs.formatted = clear ? null : scimString(value, "name.formatted");
+      return;
     case "name":
       if (clear || value === null) {
         attrs.givenName = attrs.familyName = attrs.formatted = null;
@@ -40,7 +53,9 @@ function set(attrs: UserAttributes, key: string, value: unknown, op: Op): void {
       if (!isRecord(value)) throw invalidValue("name must be an object");
       for (const [k, v] of Object.entries(value)) set(attrs, `name.${k.toLowerCase()}`, v, op);
       return;
-    case "department": attrs.department = clear ? null : scimString(value, "department"); return;
+    case "department":
+      attrs.department = clear ? null : scimString(value, "department");
+      return;
     case "manager":
     case "manager.value":
       attrs.manager = clear ? null : managerRef(value);
@@ -69,11 +84,11 @@ export function applyUserPatch(current: UserAttributes, ops: PatchOperation[]): 
   const attrs = { ...current };
   for (const o of ops) {
     if (o.path === null) {
-      for (const [k, v] of Object.entries(o.value as Record<string, unknown>)) set(attrs, normalizedPath(k, SCHEMAS), v, o.op);
+      for (const [k, v] of Object.entries(o.value as Record<string, unknown>))
+        set(attrs, normalizedPath(k, SCHEMAS), v, o.op);
     } else {
       set(attrs, normalizedPath(o.path, SCHEMAS), o.value, o.op);
     }
   }
   return attrs;
 }
-

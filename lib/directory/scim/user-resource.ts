@@ -19,8 +19,18 @@ export interface UserAttributes {
 }
 
 export const userSelect = {
-  id: true, email: true, displayName: true, givenName: true, familyName: true, title: true, department: true,
-  externalId: true, managerId: true, active: true, createdAt: true, updatedAt: true,
+  id: true,
+  email: true,
+  displayName: true,
+  givenName: true,
+  familyName: true,
+  title: true,
+  department: true,
+  externalId: true,
+  managerId: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
   manager: { select: { displayName: true } },
 } satisfies Prisma.UserSelect;
 
@@ -30,7 +40,12 @@ export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 export function toScimUser(u: UserRow, base: string): Record<string, unknown> {
   const enterprise: Record<string, unknown> = {};
   if (u.department) enterprise.department = u.department;
-  if (u.managerId) enterprise.manager = { value: u.managerId, $ref: `${base}/Users/${u.managerId}`, displayName: u.manager?.displayName };
+  if (u.managerId)
+    enterprise.manager = {
+      value: u.managerId,
+      $ref: `${base}/Users/${u.managerId}`,
+      displayName: u.manager?.displayName,
+    };
   const name: Record<string, string> = { formatted: u.displayName };
   if (u.givenName) name.givenName = u.givenName;
   if (u.familyName) name.familyName = u.familyName;
@@ -45,7 +60,12 @@ export function toScimUser(u: UserRow, base: string): Record<string, unknown> {
     emails: [{ value: u.email, type: "work", primary: true }],
     active: u.active,
     ...(Object.keys(enterprise).length > 0 ? { [SCHEMA_ENTERPRISE_USER]: enterprise } : {}),
-    meta: { resourceType: "User", created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString(), location: `${base}/Users/${u.id}` },
+    meta: {
+      resourceType: "User",
+      created: u.createdAt.toISOString(),
+      lastModified: u.updatedAt.toISOString(),
+      location: `${base}/Users/${u.id}`,
+    },
   };
 }
 
@@ -77,7 +97,8 @@ export function parseUserResource(body: unknown): UserAttributes {
   if (name !== undefined && name !== null && !isRecord(name)) throw invalidValue("name must be an object");
   const n = (name ?? {}) as Record<string, unknown>;
   const ext = pick(body, SCHEMA_ENTERPRISE_USER);
-  if (ext !== undefined && ext !== null && !isRecord(ext)) throw invalidValue("the enterprise extension must be an object");
+  if (ext !== undefined && ext !== null && !isRecord(ext))
+    throw invalidValue("the enterprise extension must be an object");
   const e = (ext ?? {}) as Record<string, unknown>;
   const emails = pick(body, "emails");
   if (emails !== undefined && emails !== null && !Array.isArray(emails)) throw invalidValue("emails must be an array");
@@ -96,7 +117,9 @@ export function parseUserResource(body: unknown): UserAttributes {
 }
 
 /** The display name Mandate shows: displayName, else the formatted name, else given + family, else the userName. */
-export function displayNameOf(a: Pick<UserAttributes, "displayName" | "formatted" | "givenName" | "familyName" | "userName">): string {
+export function displayNameOf(
+  a: Pick<UserAttributes, "displayName" | "formatted" | "givenName" | "familyName" | "userName">,
+): string {
   const joined = [a.givenName, a.familyName].filter(Boolean).join(" ");
   return a.displayName ?? a.formatted ?? (joined || a.userName);
 }
@@ -104,7 +127,15 @@ export function displayNameOf(a: Pick<UserAttributes, "displayName" | "formatted
 /** The attributes of an existing person, for PATCH to start from. */
 export function attributesOf(u: UserRow): UserAttributes {
   return {
-    userName: u.email, externalId: u.externalId, displayName: u.displayName, givenName: u.givenName, familyName: u.familyName,
-    formatted: null, title: u.title, department: u.department, manager: u.managerId, active: u.active,
+    userName: u.email,
+    externalId: u.externalId,
+    displayName: u.displayName,
+    givenName: u.givenName,
+    familyName: u.familyName,
+    formatted: null,
+    title: u.title,
+    department: u.department,
+    manager: u.managerId,
+    active: u.active,
   };
 }

@@ -2,7 +2,13 @@ import { MCP_TOOLS_TYPE } from "../authorization-details";
 import { jsonResponse, type OAuthContext, type OAuthResponse } from "../context";
 import { registrationPolicy } from "@/lib/interactive/registration-policy";
 import {
-  CLIENT_ASSERTION_ALGS, GRANT_AUTHORIZATION_CODE, GRANT_CLIENT_CREDENTIALS, GRANT_JWT_BEARER, GRANT_PROFILE_ID_JAG, GRANT_REFRESH_TOKEN, GRANT_TOKEN_EXCHANGE,
+  CLIENT_ASSERTION_ALGS,
+  GRANT_AUTHORIZATION_CODE,
+  GRANT_CLIENT_CREDENTIALS,
+  GRANT_JWT_BEARER,
+  GRANT_PROFILE_ID_JAG,
+  GRANT_REFRESH_TOKEN,
+  GRANT_TOKEN_EXCHANGE,
   TOKEN_TYPE_ID_JAG,
 } from "../defaults";
 
@@ -39,7 +45,13 @@ export async function discoveryEndpoint(ctx: OAuthContext): Promise<OAuthRespons
       code_challenge_methods_supported: ["S256"],
       client_id_metadata_document_supported: true,
       authorization_response_iss_parameter_supported: true,
-      grant_types_supported: [GRANT_CLIENT_CREDENTIALS, GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN],
+      grant_types_supported: [
+        GRANT_CLIENT_CREDENTIALS,
+        GRANT_TOKEN_EXCHANGE,
+        GRANT_JWT_BEARER,
+        GRANT_AUTHORIZATION_CODE,
+        GRANT_REFRESH_TOKEN,
+      ],
       token_endpoint_auth_methods_supported: TOKEN_AUTH_METHODS,
       token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
       introspection_endpoint_auth_methods_supported: AUTH_METHODS,

@@ -6,5 +6,8 @@ import { jsonResponse, type OAuthContext, type OAuthResponse } from "../context"
  * before it signs.
  */
 export async function jwksEndpoint(ctx: OAuthContext): Promise<OAuthResponse> {
-  return jsonResponse(200, await ctx.keys.jwks(), { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=60" });
+  return jsonResponse(200, await ctx.keys.jwks(), {
+    "content-type": "application/jwk-set+json",
+    "cache-control": "public, max-age=60",
+  });
 }

@@ -14,7 +14,13 @@ export function serveBenchChild(url: string, stop: () => Promise<void>, address?
     if (m.type === "cpu") {
       const u = process.cpuUsage();
       const loop = performance.eventLoopUtilization();
-      send({ type: "cpu", userMicros: u.user, systemMicros: u.system, loopActiveMs: loop.active, loopIdleMs: loop.idle });
+      send({
+        type: "cpu",
+        userMicros: u.user,
+        systemMicros: u.system,
+        loopActiveMs: loop.active,
+        loopIdleMs: loop.idle,
+      });
     } else if (m.type === "stop") {
       // process.exit flushes --cpu-prof output.
       void stop().finally(() => process.exit(0));

@@ -20,9 +20,13 @@ server.listen(0, "127.0.0.1", () => {
   // The issuer is the address clients reach (or the first instance's): assertions are addressed to it.
   const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   ctx.issuer = process.env.BENCH_ISSUER || address;
-  serveBenchChild(ctx.issuer, async () => {
-    server.closeAllConnections();
-    server.close();
-    await db.$disconnect();
-  }, address);
+  serveBenchChild(
+    ctx.issuer,
+    async () => {
+      server.closeAllConnections();
+      server.close();
+      await db.$disconnect();
+    },
+    address,
+  );
 });

@@ -25,10 +25,23 @@ async function main(): Promise<void> {
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
   const provider = new Provider(issuer, {
     clients: [
-      { client_id: "bench", client_secret: SECRET, grant_types: ["client_credentials"], response_types: [], redirect_uris: [], id_token_signed_response_alg: "ES256" },
       {
-        client_id: "bench-pkjwt", token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", jwks: CLIENT_JWKS,
-        grant_types: ["client_credentials"], response_types: [], redirect_uris: [], id_token_signed_response_alg: "ES256",
+        client_id: "bench",
+        client_secret: SECRET,
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        id_token_signed_response_alg: "ES256",
+      },
+      {
+        client_id: "bench-pkjwt",
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks: CLIENT_JWKS,
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        id_token_signed_response_alg: "ES256",
       },
     ],
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: "p1", alg: "ES256", use: "sig" }] },
@@ -39,7 +52,13 @@ async function main(): Promise<void> {
         enabled: true,
         defaultResource: () => RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: "docs.read", audience: RESOURCE, accessTokenTTL: 300, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } }),
+        getResourceServerInfo: () => ({
+          scope: "docs.read",
+          audience: RESOURCE,
+          accessTokenTTL: 300,
+          accessTokenFormat: "jwt",
+          jwt: { sign: { alg: "ES256" } },
+        }),
       },
     },
   });

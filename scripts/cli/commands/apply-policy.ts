@@ -7,7 +7,8 @@ import { reportIssues, withPolicyFile } from "../policy-run";
 export const applyPolicyCommand: Command = {
   name: "apply",
   summary: "make the database match a policy file, in one audited transaction",
-  usage: "-f FILE [--prune] [--as ADMIN_EMAIL]   (--prune also removes servers, agents and entitlements the file omits)",
+  usage:
+    "-f FILE [--prune] [--as ADMIN_EMAIL]   (--prune also removes servers, agents and entitlements the file omits)",
   async run(args, io) {
     return withPolicyFile(args, io, async ({ db, principal, text, prune, file }) => {
       const result = await applyPolicy(db, principal, text, { prune });

@@ -32,7 +32,9 @@ async function verify(args: string[], io: CliIo): Promise<number> {
           : `✓ ${s.stream}: ${s.eventsChecked} events${range}${(s.fromSeq ?? 1) > 1 ? " (start removed by retention, anchored)" : ""}`,
       );
     }
-    io.log(`${report.eventsChecked} events in ${report.streams} streams checked in ${((Date.now() - started) / 1000).toFixed(1)} s on ${opened.label}.`);
+    io.log(
+      `${report.eventsChecked} events in ${report.streams} streams checked in ${((Date.now() - started) / 1000).toFixed(1)} s on ${opened.label}.`,
+    );
     return report.firstBroken ? 1 : 0;
   } finally {
     await opened.db.$disconnect();
@@ -42,16 +44,21 @@ async function verify(args: string[], io: CliIo): Promise<number> {
 async function retention(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, strict: true, options: { days: { type: "string" } } });
   const days = values.days === undefined ? undefined : Number(values.days);
-  if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new UsageError("--days must be a whole number of days ≥ 1");
+  if (days !== undefined && (!Number.isInteger(days) || days < 1))
+    throw new UsageError("--days must be a whole number of days ≥ 1");
   const opened = await openMigratedDatabase(io);
   if (!opened) return 1;
   try {
     const result = await purgeExpiredAuditEvents(opened.db, days === undefined ? {} : { retentionDays: days });
-    if (result.retentionDays === null) io.log("No retention period is set (Settings → Audit retention): every event is kept.");
+    if (result.retentionDays === null)
+      io.log("No retention period is set (Settings → Audit retention): every event is kept.");
     else if (result.removed === 0) io.log(`Nothing older than ${result.retentionDays} days to remove.`);
     else {
-      for (const s of result.streams) io.log(`  ${s.stream}: removed #${s.fromSeq}…#${s.throughSeq} (${s.count} events, up to ${s.lastOccurredAt})`);
-      io.log(`Removed ${result.removed} events older than ${result.cutoff!.toISOString()}; recorded as event ${result.eventId}.`);
+      for (const s of result.streams)
+        io.log(`  ${s.stream}: removed #${s.fromSeq}…#${s.throughSeq} (${s.count} events, up to ${s.lastOccurredAt})`);
+      io.log(
+        `Removed ${result.removed} events older than ${result.cutoff!.toISOString()}; recorded as event ${result.eventId}.`,
+      );
     }
     return 0;
   } finally {
@@ -64,17 +71,27 @@ async function exportEvents(args: string[], io: CliIo): Promise<number> {
     args,
     strict: true,
     options: {
-      format: { type: "string", default: "jsonl" }, output: { type: "string", short: "o" },
-      from: { type: "string" }, to: { type: "string" }, actor: { type: "string" }, target: { type: "string" },
-      action: { type: "string" }, decision: { type: "string" }, session: { type: "string" }, q: { type: "string" },
+      format: { type: "string", default: "jsonl" },
+      output: { type: "string", short: "o" },
+      from: { type: "string" },
+      to: { type: "string" },
+      actor: { type: "string" },
+      target: { type: "string" },
+      action: { type: "string" },
+      decision: { type: "string" },
+      session: { type: "string" },
+      q: { type: "string" },
     },
   });
-  if (!EXPORT_FORMATS.includes(values.format as ExportFormat)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`);
+  if (!EXPORT_FORMATS.includes(values.format as ExportFormat))
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(", ")}`);
   const opened = await openMigratedDatabase(io);
   if (!opened) return 1;
   const out = values.output ? createWriteStream(values.output) : process.stdout;
   try {
-    for await (const chunk of exportAuditEvents(opened.db, parseAuditFilter(values), values.format as ExportFormat, { productVersion: packageJson.version })) {
+    for await (const chunk of exportAuditEvents(opened.db, parseAuditFilter(values), values.format as ExportFormat, {
+      productVersion: packageJson.version,
+    })) {
       if (!out.write(chunk)) await once(out, "drain");
     }
     if (values.output) {

@@ -17,18 +17,28 @@ export const createAdmin: Command = {
   summary: "create (or find) a person, set their console password and grant them the admin role",
   usage: `--email EMAIL --name NAME   (password from $${PASSWORD_ENV}, or asked for on a terminal; at least ${ADMIN_PASSWORD_MIN_LENGTH} characters)`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { email: { type: "string" }, name: { type: "string" } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args,
+      options: { email: { type: "string" }, name: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    });
     if (!values.email) throw new UsageError("--email is required");
     if (!values.name) throw new UsageError("--name is required");
-    const identity = bootstrapAdminSchema.pick({ email: true, name: true }).safeParse({ email: values.email, name: values.name });
-    if (!identity.success) throw new UsageError(identity.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+    const identity = bootstrapAdminSchema
+      .pick({ email: true, name: true })
+      .safeParse({ email: values.email, name: values.name });
+    if (!identity.success)
+      throw new UsageError(identity.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
 
     const password = await readPassword(io);
 
     const config = resolveDatabaseConfig(io.env);
     const status = await migrationStatus(config);
     if (!status.upToDate) {
-      io.log(`${describeDatabase(config)} is not migrated (${status.pending.length} pending). Run \`npm run db:migrate\` first.`);
+      io.log(
+        `${describeDatabase(config)} is not migrated (${status.pending.length} pending). Run \`npm run db:migrate\` first.`,
+      );
       return 1;
     }
     const db = createDb(config);
@@ -41,7 +51,9 @@ export const createAdmin: Command = {
           "password set",
         ].join("; ") + ` (${describeDatabase(config)}).`,
       );
-      io.log("Sign in to the console with this email and password. The change is in the audit trail (console.admin_bootstrapped).");
+      io.log(
+        "Sign in to the console with this email and password. The change is in the audit trail (console.admin_bootstrapped).",
+      );
       return 0;
     } finally {
       await db.$disconnect();
@@ -56,7 +68,8 @@ async function readPassword(io: CliIo): Promise<string> {
     if (fromEnv.length < ADMIN_PASSWORD_MIN_LENGTH) throw new UsageError(`${PASSWORD_ENV}: ${tooShort}`);
     return fromEnv;
   }
-  if (!io.promptSecret) throw new UsageError(`set ${PASSWORD_ENV}, or run this in a terminal to be asked for the password`);
+  if (!io.promptSecret)
+    throw new UsageError(`set ${PASSWORD_ENV}, or run this in a terminal to be asked for the password`);
   const first = await io.promptSecret(`Password (at least ${ADMIN_PASSWORD_MIN_LENGTH} characters): `);
   if (first.length < ADMIN_PASSWORD_MIN_LENGTH) throw new UsageError(tooShort);
   const again = await io.promptSecret("Repeat the password: ");

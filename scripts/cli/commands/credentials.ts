@@ -20,9 +20,15 @@ import { osUser } from "../policy-run";
  * already full control of it).
  */
 
-const zodMessage = (issues: { path: PropertyKey[]; message: string }[]) => issues.map((i) => `--${String(i.path[0] ?? "")}: ${i.message}`).join("; ");
+const zodMessage = (issues: { path: PropertyKey[]; message: string }[]) =>
+  issues.map((i) => `--${String(i.path[0] ?? "")}: ${i.message}`).join("; ");
 
-async function withActor(io: CliIo, as: string | undefined, permission: Permission, run: (db: Db, actor: Principal) => Promise<void>): Promise<number> {
+async function withActor(
+  io: CliIo,
+  as: string | undefined,
+  permission: Permission,
+  run: (db: Db, actor: Principal) => Promise<void>,
+): Promise<number> {
   const opened = await openMigratedDatabase(io);
   if (!opened) return 1;
   try {
@@ -54,15 +60,35 @@ export const apiKeyCommand: Command = {
     const [sub, ...rest] = args;
     if (sub !== "create") throw new UsageError(sub ? `unknown subcommand "${sub}"` : "say what to do: create");
     const { values } = parseArgs({
-      args: rest, strict: true, allowPositionals: false,
-      options: { name: { type: "string" }, role: { type: "string" }, "expires-in-days": { type: "string" }, as: { type: "string" }, json: { type: "boolean" } },
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        name: { type: "string" },
+        role: { type: "string" },
+        "expires-in-days": { type: "string" },
+        as: { type: "string" },
+        json: { type: "boolean" },
+      },
     });
-    const input = createApiKeySchema.safeParse({ name: values.name ?? "", role: values.role, expiresInDays: values["expires-in-days"] ?? null });
+    const input = createApiKeySchema.safeParse({
+      name: values.name ?? "",
+      role: values.role,
+      expiresInDays: values["expires-in-days"] ?? null,
+    });
     if (!input.success) throw new UsageError(zodMessage(input.error.issues));
     return withActor(io, values.as, "api_keys.manage", async (db, actor) => {
       const { id, key } = await createApiKey(db, actor, input.data);
-      const expiresAt = input.data.expiresInDays ? new Date(Date.now() + input.data.expiresInDays * 86_400_000).toISOString() : null;
-      printSecret(io, values.json ?? false, { id, name: input.data.name, role: input.data.role, expiresAt }, key, `API key “${input.data.name}” (${input.data.role}, id ${id})`);
+      const expiresAt = input.data.expiresInDays
+        ? new Date(Date.now() + input.data.expiresInDays * 86_400_000).toISOString()
+        : null;
+      printSecret(
+        io,
+        values.json ?? false,
+        { id, name: input.data.name, role: input.data.role, expiresAt },
+        key,
+        `API key “${input.data.name}” (${input.data.role}, id ${id})`,
+      );
     });
   },
 };
@@ -74,12 +100,23 @@ export const scimTokenCommand: Command = {
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub !== "create") throw new UsageError(sub ? `unknown subcommand "${sub}"` : "say what to do: create");
-    const { values } = parseArgs({ args: rest, strict: true, allowPositionals: false, options: { name: { type: "string" }, as: { type: "string" }, json: { type: "boolean" } } });
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: { name: { type: "string" }, as: { type: "string" }, json: { type: "boolean" } },
+    });
     const input = createScimTokenSchema.safeParse({ name: values.name ?? "" });
     if (!input.success) throw new UsageError(zodMessage(input.error.issues));
     return withActor(io, values.as, "directory.manage", async (db, actor) => {
       const { id, token } = await createScimToken(db, actor, input.data);
-      printSecret(io, values.json ?? false, { id, name: input.data.name }, token, `SCIM token “${input.data.name}” (id ${id})`);
+      printSecret(
+        io,
+        values.json ?? false,
+        { id, name: input.data.name },
+        token,
+        `SCIM token “${input.data.name}” (id ${id})`,
+      );
     });
   },
 };

@@ -10,7 +10,12 @@ export const exportPolicyCommand: Command = {
   summary: "write the model as a YAML policy file (no credentials)",
   usage: "[-o FILE]   (stdout without -o; use `npm run -s` so npm's banner stays out of the file)",
   async run(args, io) {
-    const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { output: { type: "string", short: "o" } } });
+    const { values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: { output: { type: "string", short: "o" } },
+    });
     const opened = await openMigratedDatabase(io);
     if (!opened) return 1;
     try {

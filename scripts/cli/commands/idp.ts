@@ -3,8 +3,18 @@ import { parseArgs } from "node:util";
 import type { Principal } from "@/lib/auth/principal";
 import { DomainError } from "@/lib/errors/domain-error";
 import { ISSUER_ROLES, type IssuerAlgorithm, type IssuerRole } from "@/lib/federation/issuer-roles";
-import { addWorkloadIdentity, listWorkloadIdentities, removeWorkloadIdentity } from "@/lib/federation/workload-identities";
-import { addAgentIdpClient, addTrustedIssuer, listTrustedIssuers, removeTrustedIssuer, testTrustedIssuer } from "@/lib/federation/trusted-issuers";
+import {
+  addWorkloadIdentity,
+  listWorkloadIdentities,
+  removeWorkloadIdentity,
+} from "@/lib/federation/workload-identities";
+import {
+  addAgentIdpClient,
+  addTrustedIssuer,
+  listTrustedIssuers,
+  removeTrustedIssuer,
+  testTrustedIssuer,
+} from "@/lib/federation/trusted-issuers";
 import { cliPrincipal } from "@/lib/policy/cli-principal";
 import type { Db } from "@/lib/db/client";
 import { UsageError, type CliIo, type Command } from "../command";
@@ -24,7 +34,9 @@ const USAGE = [
 ].join("\n");
 
 async function principalFor(db: Db, io: CliIo, as: string | undefined): Promise<Principal> {
-  return as ? cliPrincipal(db, { as, osUser: osUser(io) }) : { kind: "system", label: `mandate idp (OS user ${osUser(io)})`, roles: ["admin"] };
+  return as
+    ? cliPrincipal(db, { as, osUser: osUser(io) })
+    : { kind: "system", label: `mandate idp (OS user ${osUser(io)})`, roles: ["admin"] };
 }
 
 async function issuerId(db: Db, issuer: string | undefined): Promise<string> {
@@ -35,9 +47,19 @@ async function issuerId(db: Db, issuer: string | undefined): Promise<string> {
 }
 
 const options = {
-  name: { type: "string" }, issuer: { type: "string" }, role: { type: "string", multiple: true }, "jwks-uri": { type: "string" },
-  "jwks-file": { type: "string" }, alg: { type: "string", multiple: true }, "user-match": { type: "string" }, as: { type: "string" },
-  agent: { type: "string" }, "idp-client-id": { type: "string" }, sub: { type: "string" }, claim: { type: "string", multiple: true }, id: { type: "string" },
+  name: { type: "string" },
+  issuer: { type: "string" },
+  role: { type: "string", multiple: true },
+  "jwks-uri": { type: "string" },
+  "jwks-file": { type: "string" },
+  alg: { type: "string", multiple: true },
+  "user-match": { type: "string" },
+  as: { type: "string" },
+  agent: { type: "string" },
+  "idp-client-id": { type: "string" },
+  sub: { type: "string" },
+  claim: { type: "string", multiple: true },
+  id: { type: "string" },
 } as const;
 
 /** --claim NAME=VALUE pairs as the required claims of a workload identity rule. */
@@ -58,11 +80,13 @@ function parseClaims(pairs: string[] | undefined): Record<string, string> | null
  */
 export const idpCommand: Command = {
   name: "idp",
-  summary: "trusted identity providers: add (discovery or static keys), list, test keys, bind an agent's IdP client id, map workload identities, remove",
+  summary:
+    "trusted identity providers: add (discovery or static keys), list, test keys, bind an agent's IdP client id, map workload identities, remove",
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
-    if (!sub || !["add", "list", "test", "bind", "map", "workloads", "unmap", "remove"].includes(sub)) throw new UsageError(sub ? `unknown idp subcommand "${sub}"` : "idp needs a subcommand");
+    if (!sub || !["add", "list", "test", "bind", "map", "workloads", "unmap", "remove"].includes(sub))
+      throw new UsageError(sub ? `unknown idp subcommand "${sub}"` : "idp needs a subcommand");
     const { values } = parseArgs({ args: rest, strict: true, allowPositionals: false, options });
     const opened = await openMigratedDatabase(io);
     if (!opened) return 1;
@@ -74,13 +98,20 @@ export const idpCommand: Command = {
           const roles = (values.role?.length ? values.role : ["enterprise_idp"]) as IssuerRole[];
           const bad = roles.find((r) => !ISSUER_ROLES.includes(r));
           if (bad) throw new UsageError(`unknown role "${bad}" (roles: ${ISSUER_ROLES.join(", ")})`);
-          if (values["jwks-uri"] && values["jwks-file"]) throw new UsageError("give --jwks-uri or --jwks-file, not both");
+          if (values["jwks-uri"] && values["jwks-file"])
+            throw new UsageError("give --jwks-uri or --jwks-file, not both");
           const jwks = values["jwks-file"] ? await readFile(values["jwks-file"], "utf8") : null;
           const keySource = jwks ? "jwks" : values["jwks-uri"] ? "jwks_uri" : "discovery";
           const userMatch = values["user-match"] ?? "sub";
           if (userMatch !== "sub" && userMatch !== "email") throw new UsageError("--user-match must be sub or email");
           const { id } = await addTrustedIssuer(db, await principalFor(db, io, values.as), {
-            name: values.name, issuer: values.issuer, roles, keySource, jwksUri: values["jwks-uri"] ?? null, jwks, userMatch,
+            name: values.name,
+            issuer: values.issuer,
+            roles,
+            keySource,
+            jwksUri: values["jwks-uri"] ?? null,
+            jwks,
+            userMatch,
             ...(values.alg?.length ? { algorithms: values.alg as IssuerAlgorithm[] } : {}),
           });
           io.log(`trusted ${values.issuer} as ${roles.join(", ")} (id ${id})`);
@@ -91,22 +122,32 @@ export const idpCommand: Command = {
           io.log(`${all.length} trusted issuer${all.length === 1 ? "" : "s"}`);
           for (const i of all) {
             const keys = i.jwksUri ?? `static JWK Set (${i.staticKeys?.length ?? 0} keys)`;
-            io.log(`${i.name}\t${i.issuer}\t${i.roles.join(",")}\t${keys}\t${i.algorithms.join(",")}\tmatch=${i.userMatch}${i.enabled ? "" : "\tdisabled"}\tagents=${i.agentClients.length}`);
+            io.log(
+              `${i.name}\t${i.issuer}\t${i.roles.join(",")}\t${keys}\t${i.algorithms.join(",")}\tmatch=${i.userMatch}${i.enabled ? "" : "\tdisabled"}\tagents=${i.agentClients.length}`,
+            );
           }
           return 0;
         }
         case "test": {
           const tested = await testTrustedIssuer(db, await issuerId(db, values.issuer));
           io.log(`${tested.keys.length} key${tested.keys.length === 1 ? "" : "s"} from ${tested.source}`);
-          for (const k of tested.keys) io.log(`  kid=${k.kid ?? "—"} kty=${k.kty} alg=${k.alg ?? "—"} use=${k.use ?? "—"}`);
+          for (const k of tested.keys)
+            io.log(`  kid=${k.kid ?? "—"} kty=${k.kty} alg=${k.alg ?? "—"} use=${k.use ?? "—"}`);
           return 0;
         }
         case "bind": {
-          if (!values.agent || !values["idp-client-id"]) throw new UsageError("--agent CLIENT_ID and --idp-client-id ID are required");
+          if (!values.agent || !values["idp-client-id"])
+            throw new UsageError("--agent CLIENT_ID and --idp-client-id ID are required");
           const agent = await db.agent.findUnique({ where: { clientId: values.agent }, select: { id: true } });
           if (!agent) throw new DomainError("not_found", `No agent has the client id ${values.agent}`);
-          await addAgentIdpClient(db, await principalFor(db, io, values.as), { idpId: await issuerId(db, values.issuer), agentId: agent.id, clientId: values["idp-client-id"] });
-          io.log(`ID tokens from ${values.issuer} issued to ${values["idp-client-id"]} may be exchanged by ${values.agent}`);
+          await addAgentIdpClient(db, await principalFor(db, io, values.as), {
+            idpId: await issuerId(db, values.issuer),
+            agentId: agent.id,
+            clientId: values["idp-client-id"],
+          });
+          io.log(
+            `ID tokens from ${values.issuer} issued to ${values["idp-client-id"]} may be exchanged by ${values.agent}`,
+          );
           return 0;
         }
         case "map": {
@@ -114,15 +155,37 @@ export const idpCommand: Command = {
           const agent = await db.agent.findUnique({ where: { clientId: values.agent }, select: { id: true } });
           if (!agent) throw new DomainError("not_found", `No agent has the client id ${values.agent}`);
           const claims = parseClaims(values.claim);
-          const { id } = await addWorkloadIdentity(db, await principalFor(db, io, values.as), { idpId: await issuerId(db, values.issuer), agentId: agent.id, subject: values.sub, claims });
-          io.log(`workload JWTs from ${values.issuer} with sub ${values.sub}${claims ? ` and ${Object.entries(claims).map(([k, v]) => `${k}=${v}`).join(", ")}` : ""} act as ${values.agent} (rule ${id})`);
+          const { id } = await addWorkloadIdentity(db, await principalFor(db, io, values.as), {
+            idpId: await issuerId(db, values.issuer),
+            agentId: agent.id,
+            subject: values.sub,
+            claims,
+          });
+          io.log(
+            `workload JWTs from ${values.issuer} with sub ${values.sub}${
+              claims
+                ? ` and ${Object.entries(claims)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(", ")}`
+                : ""
+            } act as ${values.agent} (rule ${id})`,
+          );
           return 0;
         }
         case "workloads": {
-          const rules = await listWorkloadIdentities(db, values.issuer ? { idpId: await issuerId(db, values.issuer) } : {});
+          const rules = await listWorkloadIdentities(
+            db,
+            values.issuer ? { idpId: await issuerId(db, values.issuer) } : {},
+          );
           io.log(`${rules.length} workload identit${rules.length === 1 ? "y" : "ies"}`);
           for (const w of rules) {
-            io.log(`${w.id}\t${w.issuer}\tsub=${w.subject}\t${Object.entries(w.claims).map(([k, v]) => `${k}=${v}`).join(",") || "—"}\t→ ${w.agentClientId}`);
+            io.log(
+              `${w.id}\t${w.issuer}\tsub=${w.subject}\t${
+                Object.entries(w.claims)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(",") || "—"
+              }\t→ ${w.agentClientId}`,
+            );
           }
           return 0;
         }

@@ -15,7 +15,12 @@ import { osUser } from "../policy-run";
  * or as the system labelled with the OS user.
  */
 async function sync(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { server: { type: "string" }, as: { type: "string" } } });
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: { server: { type: "string" }, as: { type: "string" } },
+  });
   if (!values.server) throw new UsageError("--server SLUG is required");
   const opened = await openMigratedDatabase(io);
   if (!opened) return 1;
@@ -23,15 +28,26 @@ async function sync(args: string[], io: CliIo): Promise<number> {
     const principal: Principal = values.as
       ? await cliPrincipal(opened.db, { as: values.as, osUser: osUser(io) })
       : { kind: "system", label: `mandate tools sync (OS user ${osUser(io)})`, roles: ["admin"] };
-    const server = await opened.db.mcpServer.findUnique({ where: { slug: values.server }, select: { id: true, name: true } });
+    const server = await opened.db.mcpServer.findUnique({
+      where: { slug: values.server },
+      select: { id: true, name: true },
+    });
     if (!server) throw new DomainError("not_found", `No server has the slug ${values.server}`);
     const result = await syncTools(opened.db, principal, server.id);
     const list = (names: string[]) => (names.length ? names.join(", ") : "—");
-    io.log(`${server.name}: ${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed, ${result.unchanged.length} unchanged`);
+    io.log(
+      `${server.name}: ${result.added.length} added, ${result.changed.length} changed, ${result.removed.length} removed, ${result.unchanged.length} unchanged`,
+    );
     io.log(`  added (pending approval): ${list(result.added)}`);
     for (const c of result.changed) {
-      const what = [c.descriptionChanged ? "description" : null, c.schemaChanged ? "input schema" : null].filter(Boolean).join(" and ") || "definition";
-      const status = c.statusBefore === "approved" && c.statusAfter === "pending" ? "definition changed — pending re-approval" : c.statusAfter;
+      const what =
+        [c.descriptionChanged ? "description" : null, c.schemaChanged ? "input schema" : null]
+          .filter(Boolean)
+          .join(" and ") || "definition";
+      const status =
+        c.statusBefore === "approved" && c.statusAfter === "pending"
+          ? "definition changed — pending re-approval"
+          : c.statusAfter;
       io.log(`  changed: ${c.name} (${what}; ${status})`);
     }
     io.log(`  removed: ${list(result.removed)}`);
@@ -43,7 +59,8 @@ async function sync(args: string[], io: CliIo): Promise<number> {
 
 export const toolsCommand: Command = {
   name: "tools",
-  summary: "read a server's tools over MCP (new tools pending; changed approved definitions withdrawn until re-approved)",
+  summary:
+    "read a server's tools over MCP (new tools pending; changed approved definitions withdrawn until re-approved)",
   usage: "sync --server SLUG [--as EMAIL]",
   async run(args, io) {
     const [sub, ...rest] = args;

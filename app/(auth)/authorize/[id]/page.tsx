@@ -5,7 +5,14 @@ import { ProductMark } from "@/components/console/product-mark";
 import { RiskBadge } from "@/components/console/risk-badge";
 import { Button } from "@/components/ui/button";
 import { getDb } from "@/lib/db/client";
-import { AuthorizationUnavailable, bindPerson, decideConsent, loadAuthorization, refuseAuthorization, type AuthorizationView } from "@/lib/interactive/consent";
+import {
+  AuthorizationUnavailable,
+  bindPerson,
+  decideConsent,
+  loadAuthorization,
+  refuseAuthorization,
+  type AuthorizationView,
+} from "@/lib/interactive/consent";
 import { issuerFromEnv } from "@/lib/oauth/defaults";
 import { getSignedInPerson } from "@/app/_server/signed-in-person";
 import { signInAgainForAuthorization } from "../actions";
@@ -42,14 +49,19 @@ function ClientFacts({ view }: { view: AuthorizationView }) {
         {client.name}
       </p>
       <p className="mt-1 break-all text-xs text-muted-foreground">
-        {client.registration === "cimd" ? `Identified by ${client.clientId}` : `Registered dynamically as ${client.clientId} (not verified by a domain)`}
+        {client.registration === "cimd"
+          ? `Identified by ${client.clientId}`
+          : `Registered dynamically as ${client.clientId} (not verified by a domain)`}
       </p>
       <p className="mt-1 break-all text-xs text-muted-foreground">Returns you to {view.client.redirectHost}</p>
       {client.localRedirect ? (
-        <p data-testid="consent-local-warning" className="mt-3 flex gap-2 rounded-md border border-warning/30 bg-warning/15 px-3 py-2 text-xs">
+        <p
+          data-testid="consent-local-warning"
+          className="mt-3 flex gap-2 rounded-md border border-warning/30 bg-warning/15 px-3 py-2 text-xs"
+        >
           <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-          This app receives the sign-in on your own computer (a localhost address): any program running there could pose as it. Continue only if you
-          started this sign-in yourself from {client.name}.
+          This app receives the sign-in on your own computer (a localhost address): any program running there could pose
+          as it. Continue only if you started this sign-in yourself from {client.name}.
         </p>
       ) : null}
     </div>
@@ -95,7 +107,8 @@ export default async function AuthorizePage({ params }: { params: Promise<{ id: 
   const signIn = { userId: person.userId, email: person.email, signedInAt: person.signedInAt };
   try {
     if (view.status === "pending") await bindPerson(db, id, signIn);
-    else if (view.userId !== person.userId) throw new AuthorizationUnavailable("This sign-in link was opened by someone else; start again from the app");
+    else if (view.userId !== person.userId)
+      throw new AuthorizationUnavailable("This sign-in link was opened by someone else; start again from the app");
   } catch (e) {
     if (!(e instanceof AuthorizationUnavailable)) throw e;
     return (
@@ -132,12 +145,15 @@ export default async function AuthorizePage({ params }: { params: Promise<{ id: 
   }
   if (!consent.ok) {
     // Audited once, then the client hears access_denied at its redirect URI when the person goes back.
-    const back = await refuseAuthorization(db, id, signIn, issuerFromEnv(), { error: "access_denied", description: `no access: ${consent.description}` });
+    const back = await refuseAuthorization(db, id, signIn, issuerFromEnv(), {
+      error: "access_denied",
+      description: `no access: ${consent.description}`,
+    });
     return (
       <Shell title={`You have no access to ${serverName} through ${view.client.name}`}>
         <Notice testId="authorize-no-access">
-          Your organisation has not granted {view.client.name} access to {serverName} for you ({consent.description}). Ask your Mandate administrator
-          if you need it.
+          Your organisation has not granted {view.client.name} access to {serverName} for you ({consent.description}).
+          Ask your Mandate administrator if you need it.
         </Notice>
         <Button asChild variant="outline" className="mt-6 w-full">
           <a href={back.redirectTo} data-testid="authorize-return">
@@ -151,12 +167,16 @@ export default async function AuthorizePage({ params }: { params: Promise<{ id: 
   return (
     <Shell title={`${view.client.name} wants to use ${serverName} for you`}>
       <p className="mt-2 text-sm text-muted-foreground">
-        Signed in as <span className="font-medium text-foreground" data-testid="consent-person">{person.displayName} ({person.email})</span>
+        Signed in as{" "}
+        <span className="font-medium text-foreground" data-testid="consent-person">
+          {person.displayName} ({person.email})
+        </span>
       </p>
       <ClientFacts view={view} />
       <section className="mt-5" aria-labelledby="consent-tools">
         <h2 id="consent-tools" className="text-sm font-medium">
-          What your organisation allows it to do on {serverName} ({consent.tools.length} {consent.tools.length === 1 ? "tool" : "tools"})
+          What your organisation allows it to do on {serverName} ({consent.tools.length}{" "}
+          {consent.tools.length === 1 ? "tool" : "tools"})
         </h2>
         <ul className="mt-2 max-h-64 divide-y overflow-y-auto rounded-lg border text-sm" data-testid="consent-tools">
           {consent.tools.map((t) => (
@@ -167,9 +187,12 @@ export default async function AuthorizePage({ params }: { params: Promise<{ id: 
           ))}
         </ul>
         <p className="mt-2 text-xs text-muted-foreground">
-          Set by your organisation&apos;s policy, not chosen here. Access lasts at most {Math.round(consent.decision.maxSessionSeconds / 3600) || "<1"} h
-          {consent.decision.reauthIntervalSeconds ? `, with a new sign-in every ${Math.round(consent.decision.reauthIntervalSeconds / 60)} min` : ""}, and
-          ends when an administrator revokes it.
+          Set by your organisation&apos;s policy, not chosen here. Access lasts at most{" "}
+          {Math.round(consent.decision.maxSessionSeconds / 3600) || "<1"} h
+          {consent.decision.reauthIntervalSeconds
+            ? `, with a new sign-in every ${Math.round(consent.decision.reauthIntervalSeconds / 60)} min`
+            : ""}
+          , and ends when an administrator revokes it.
         </p>
       </section>
       <ConsentButtons id={id} clientName={view.client.name} />

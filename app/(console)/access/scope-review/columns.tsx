@@ -7,7 +7,12 @@ import { DataTableColumnHeader } from "@/components/ui/data-table";
 import type { AgentScopeUsage } from "@/lib/reviews/scope-usage";
 import { cn } from "@/lib/utils/cn";
 
-const statusVariant: Record<AgentScopeUsage["status"], BadgeVariant> = { pending: "warning", active: "success", suspended: "warning", retired: "neutral" };
+const statusVariant: Record<AgentScopeUsage["status"], BadgeVariant> = {
+  pending: "warning",
+  active: "success",
+  suspended: "warning",
+  retired: "neutral",
+};
 
 const numeric = (title: string, key: "granted" | "used30" | "used90"): ColumnDef<AgentScopeUsage> => ({
   accessorKey: key,
@@ -20,7 +25,10 @@ export const scopeReviewColumns: ColumnDef<AgentScopeUsage>[] = [
     accessorKey: "name",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Agent" />,
     cell: ({ row }) => (
-      <Link href={`/access/scope-review/${row.original.agentId}`} className="font-medium text-primary underline-offset-4 hover:underline">
+      <Link
+        href={`/access/scope-review/${row.original.agentId}`}
+        className="font-medium text-primary underline-offset-4 hover:underline"
+      >
         {row.original.name}
       </Link>
     ),
@@ -43,7 +51,20 @@ export const scopeReviewColumns: ColumnDef<AgentScopeUsage>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Excess" />,
     cell: ({ row }) => {
       const v = row.original.excessPercent;
-      return <span className={cn("tabular-nums font-medium", v >= 50 ? "text-destructive" : v > 0 ? "text-warning-foreground dark:text-warning" : "text-muted-foreground")}>{v}%</span>;
+      return (
+        <span
+          className={cn(
+            "tabular-nums font-medium",
+            v >= 50
+              ? "text-destructive"
+              : v > 0
+                ? "text-warning-foreground dark:text-warning"
+                : "text-muted-foreground",
+          )}
+        >
+          {v}%
+        </span>
+      );
     },
   },
 ];

@@ -14,7 +14,13 @@ export function ScopeReviewTable({ rows }: { rows: AgentScopeUsage[] }) {
       data={rows}
       getRowId={(r) => r.agentId}
       searchPlaceholder="Filter agents…"
-      emptyState={<EmptyState icon={Bot} title="No agents yet" description="Once agents hold assignments, their granted and used tools show up here." />}
+      emptyState={
+        <EmptyState
+          icon={Bot}
+          title="No agents yet"
+          description="Once agents hold assignments, their granted and used tools show up here."
+        />
+      }
     />
   );
 }

@@ -5,20 +5,34 @@ import { errorMessageOf, useConsoleAction } from "@/components/console/use-conso
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ReasonDialog } from "@/components/ui/reason-dialog";
-import { approveInteractiveClientAction, reactivateAgentAction, retireAgentAction, rotateAgentSecretAction, suspendAgentAction } from "../actions";
+import {
+  approveInteractiveClientAction,
+  reactivateAgentAction,
+  retireAgentAction,
+  rotateAgentSecretAction,
+  suspendAgentAction,
+} from "../actions";
 import { SecretDialog } from "../secret-dialog";
 
 export function AgentLifecycle({
   agent,
 }: {
-  agent: { id: string; name: string; clientId: string; status: "pending" | "active" | "suspended" | "retired"; usesSecret: boolean };
+  agent: {
+    id: string;
+    name: string;
+    clientId: string;
+    status: "pending" | "active" | "suspended" | "retired";
+    usesSecret: boolean;
+  };
 }) {
   const [secret, setSecret] = useState<string | null>(null);
   const rotate = useConsoleAction(rotateAgentSecretAction, { success: "Secret rotated", refresh: false });
   const approve = useConsoleAction(approveInteractiveClientAction, { success: "Client approved" });
   const suspend = useConsoleAction(suspendAgentAction, { success: "Agent suspended" });
   const reactivate = useConsoleAction(reactivateAgentAction, { success: "Agent reactivated" });
-  const retire = useConsoleAction(retireAgentAction, { success: (data) => `Retired; ${data.endedAssignmentIds.length} assignment(s) ended` });
+  const retire = useConsoleAction(retireAgentAction, {
+    success: (data) => `Retired; ${data.endedAssignmentIds.length} assignment(s) ended`,
+  });
   if (agent.status === "retired") return null;
   const agentId = agent.id;
 
@@ -66,7 +80,13 @@ export function AgentLifecycle({
         />
       )}
       <ReasonDialog
-        trigger={agent.status === "pending" ? <Button variant="destructive">Reject</Button> : <Button variant="destructive">Retire</Button>}
+        trigger={
+          agent.status === "pending" ? (
+            <Button variant="destructive">Reject</Button>
+          ) : (
+            <Button variant="destructive">Retire</Button>
+          )
+        }
         title={`Retire ${agent.name}?`}
         description="Retiring is final: its credentials are dropped and every live assignment ends with this reason. History is kept."
         confirmLabel="Retire agent"

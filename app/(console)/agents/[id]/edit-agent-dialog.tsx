@@ -39,12 +39,12 @@ export function EditAgentDialog({ agent, people }: { agent: EditableAgent; peopl
   function submit(form: FormData) {
     const text = (name: string) => String(form.get(name) ?? "");
     void update.run({
-        agentId: agent.id,
-        // Only a changed owner is sent: the domain checks a new owner is active, an unchanged one is left alone.
-        ownerId: text("ownerId") && text("ownerId") !== agent.ownerId ? text("ownerId") : undefined,
-        purpose: text("purpose"),
-        allowedGrantTypes: grants as GrantType[],
-        maxTokenLifetimeSeconds: Number(text("maxTokenLifetimeSeconds")),
+      agentId: agent.id,
+      // Only a changed owner is sent: the domain checks a new owner is active, an unchanged one is left alone.
+      ownerId: text("ownerId") && text("ownerId") !== agent.ownerId ? text("ownerId") : undefined,
+      purpose: text("purpose"),
+      allowedGrantTypes: grants as GrantType[],
+      maxTokenLifetimeSeconds: Number(text("maxTokenLifetimeSeconds")),
     });
   }
 

@@ -25,19 +25,35 @@ export function EffectiveAccessTable({ tools }: { tools: ReachableTool[] }) {
               <TableCell>{t.serverName}</TableCell>
               <TableCell>
                 <span className="font-mono text-xs">{t.toolName}</span>{" "}
-                <span className="font-mono text-xs text-muted-foreground" title="The OAuth scope a token for this tool carries">{t.scope}</span>
+                <span
+                  className="font-mono text-xs text-muted-foreground"
+                  title="The OAuth scope a token for this tool carries"
+                >
+                  {t.scope}
+                </span>
               </TableCell>
               <TableCell>
                 <RiskBadge risk={t.risk} />
               </TableCell>
               <TableCell className="whitespace-normal">
                 {t.via.map((v) => (
-                  <Link key={v.assignmentId} href={`/entitlements/${v.entitlementId}`} className="mr-2 hover:underline" title={`Assignment ${v.assignmentId}`}>
+                  <Link
+                    key={v.assignmentId}
+                    href={`/entitlements/${v.entitlementId}`}
+                    className="mr-2 hover:underline"
+                    title={`Assignment ${v.assignmentId}`}
+                  >
                     {v.entitlementName}
                   </Link>
                 ))}
               </TableCell>
-              <TableCell>{t.until ? <DateTime iso={t.until.toISOString()} /> : <span className="text-muted-foreground">No end date</span>}</TableCell>
+              <TableCell>
+                {t.until ? (
+                  <DateTime iso={t.until.toISOString()} />
+                ) : (
+                  <span className="text-muted-foreground">No end date</span>
+                )}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -11,13 +11,27 @@ import { isLocalRedirect } from "@/lib/interactive/redirect-uris";
  * people back (localhost flagged), approval — and the people using it now,
  * with their live sessions.
  */
-export async function InteractiveClientCards({ agentId, status, client }: { agentId: string; status: string; client: NonNullable<AgentDetail["interactive"]> }) {
+export async function InteractiveClientCards({
+  agentId,
+  status,
+  client,
+}: {
+  agentId: string;
+  status: string;
+  client: NonNullable<AgentDetail["interactive"]>;
+}) {
   const now = new Date();
   const sessions = await getDb().agentSession.findMany({
     where: { agentId, status: "active", expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
     take: 50,
-    select: { id: true, createdAt: true, lastUsedAt: true, user: { select: { id: true, displayName: true, email: true } }, server: { select: { name: true } } },
+    select: {
+      id: true,
+      createdAt: true,
+      lastUsedAt: true,
+      user: { select: { id: true, displayName: true, email: true } },
+      server: { select: { name: true } },
+    },
   });
   const people = new Set(sessions.map((s) => s.user?.id).filter(Boolean)).size;
   const local = client.redirectUris.filter(isLocalRedirect);
@@ -27,11 +41,15 @@ export async function InteractiveClientCards({ agentId, status, client }: { agen
         <CardHeader>
           <CardTitle>Interactive client</CardTitle>
           <CardDescription>
-            {status === "pending"
-              ? "Pending approval: nobody can sign in through it until an admin approves it."
-              : client.approvedAt
-                ? <>Approved <DateTime iso={client.approvedAt.toISOString()} /></>
-                : "Approved"}
+            {status === "pending" ? (
+              "Pending approval: nobody can sign in through it until an admin approves it."
+            ) : client.approvedAt ? (
+              <>
+                Approved <DateTime iso={client.approvedAt.toISOString()} />
+              </>
+            ) : (
+              "Approved"
+            )}
           </CardDescription>
         </CardHeader>
         <CardContent className="grid gap-3 text-sm">
@@ -39,7 +57,9 @@ export async function InteractiveClientCards({ agentId, status, client }: { agen
             {client.registration === "cimd"
               ? "Identified by its client ID metadata document (the client id is its URL, fetched and checked by Mandate)."
               : "Registered dynamically (RFC 7591): its name and site are its own claims, not verified by a domain."}
-            {client.clientUri ? <span className="block break-all text-muted-foreground">Site: {client.clientUri}</span> : null}
+            {client.clientUri ? (
+              <span className="block break-all text-muted-foreground">Site: {client.clientUri}</span>
+            ) : null}
           </p>
           <div>
             <p className="font-medium">Redirect URIs ({client.redirectUris.length})</p>
@@ -52,10 +72,13 @@ export async function InteractiveClientCards({ agentId, status, client }: { agen
             </ul>
           </div>
           {local.length ? (
-            <p data-testid="client-localhost-warning" className="flex gap-2 rounded-md border border-warning/30 bg-warning/15 px-3 py-2 text-xs">
+            <p
+              data-testid="client-localhost-warning"
+              className="flex gap-2 rounded-md border border-warning/30 bg-warning/15 px-3 py-2 text-xs"
+            >
               <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-              It declares localhost redirect URIs: any program on a person&apos;s computer can listen there and pose as this client. People see the same
-              warning when they sign in through it.
+              It declares localhost redirect URIs: any program on a person&apos;s computer can listen there and pose as
+              this client. People see the same warning when they sign in through it.
             </p>
           ) : null}
         </CardContent>
@@ -64,7 +87,8 @@ export async function InteractiveClientCards({ agentId, status, client }: { agen
         <CardHeader>
           <CardTitle>People and sessions</CardTitle>
           <CardDescription>
-            {people} {people === 1 ? "person" : "people"}, {sessions.length} live {sessions.length === 1 ? "session" : "sessions"} ·{" "}
+            {people} {people === 1 ? "person" : "people"}, {sessions.length} live{" "}
+            {sessions.length === 1 ? "session" : "sessions"} ·{" "}
             <Link className="underline" href={`/sessions?agentId=${agentId}`}>
               all sessions
             </Link>
@@ -78,7 +102,8 @@ export async function InteractiveClientCards({ agentId, status, client }: { agen
               {sessions.map((s) => (
                 <li key={s.id} className="flex items-center justify-between gap-3 py-2">
                   <span className="min-w-0 truncate">
-                    {s.user ? `${s.user.displayName} (${s.user.email})` : "—"} <span className="text-muted-foreground">→ {s.server.name}</span>
+                    {s.user ? `${s.user.displayName} (${s.user.email})` : "—"}{" "}
+                    <span className="text-muted-foreground">→ {s.server.name}</span>
                   </span>
                   <Link className="shrink-0 text-xs underline" href={`/sessions/${s.id}`}>
                     since <DateTime iso={s.createdAt.toISOString()} />

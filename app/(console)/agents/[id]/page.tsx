@@ -30,8 +30,18 @@ import { InteractiveClientCards } from "./interactive-client-cards";
 export const metadata: Metadata = { title: "Agent" };
 export const dynamic = "force-dynamic";
 
-const statusVariant: Record<string, BadgeVariant> = { pending: "warning", active: "success", suspended: "warning", retired: "neutral" };
-const authLabel = { private_key_jwt: "Private key JWT", client_secret_basic: "Client secret (Basic)", client_secret_post: "Client secret (POST)", none: "Public client (PKCE)" };
+const statusVariant: Record<string, BadgeVariant> = {
+  pending: "warning",
+  active: "success",
+  suspended: "warning",
+  retired: "neutral",
+};
+const authLabel = {
+  private_key_jwt: "Private key JWT",
+  client_secret_basic: "Client secret (Basic)",
+  client_secret_post: "Client secret (POST)",
+  none: "Public client (PKCE)",
+};
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -46,9 +56,20 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 function AgentRecordLinks({ agentId, principal }: { agentId: string; principal: Principal }) {
   const id = encodeURIComponent(agentId);
   const links = [
-    can(principal, "audit.view") ? { href: `/audit?agent=${id}`, label: "Audit trail", testId: "agent-audit-link", Icon: ScrollText } : null,
-    can(principal, "sessions.view") ? { href: `/sessions?agentId=${id}`, label: "Sessions", testId: "agent-sessions-link", Icon: Activity } : null,
-    can(principal, "scope_review.view") ? { href: `/access/scope-review/${id}`, label: "Scope review", testId: "agent-scope-review-link", Icon: ListChecks } : null,
+    can(principal, "audit.view")
+      ? { href: `/audit?agent=${id}`, label: "Audit trail", testId: "agent-audit-link", Icon: ScrollText }
+      : null,
+    can(principal, "sessions.view")
+      ? { href: `/sessions?agentId=${id}`, label: "Sessions", testId: "agent-sessions-link", Icon: Activity }
+      : null,
+    can(principal, "scope_review.view")
+      ? {
+          href: `/access/scope-review/${id}`,
+          label: "Scope review",
+          testId: "agent-scope-review-link",
+          Icon: ListChecks,
+        }
+      : null,
   ].filter((l) => l !== null);
   if (links.length === 0) return null;
   return (
@@ -73,11 +94,16 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   if (!agent) notFound();
   const now = new Date();
   const [assignments, access, standing] = await Promise.all([
-    liveAssignmentsOf(db, { agentId: id }, now), effectiveAccessOfAgent(db, id, now), inactiveStanding(db, id),
+    liveAssignmentsOf(db, { agentId: id }, now),
+    effectiveAccessOfAgent(db, id, now),
+    inactiveStanding(db, id),
   ]);
   const canAssign = can(principal, "assignments.manage") && agent.status !== "retired";
   const canEdit = can(principal, "agents.manage") && agent.status !== "retired";
-  const [entitlements, people] = await Promise.all([canAssign ? entitlementOptions(db) : [], canEdit ? activePeople(db) : []]);
+  const [entitlements, people] = await Promise.all([
+    canAssign ? entitlementOptions(db) : [],
+    canEdit ? activePeople(db) : [],
+  ]);
 
   return (
     <>
@@ -90,22 +116,36 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
               {canEdit ? (
                 <EditAgentDialog
                   agent={{
-                    id: agent.id, kind: agent.kind, ownerId: agent.owner?.id ?? null, purpose: agent.purpose,
-                    allowedGrantTypes: agent.allowedGrantTypes, maxTokenLifetimeSeconds: agent.maxTokenLifetimeSeconds,
+                    id: agent.id,
+                    kind: agent.kind,
+                    ownerId: agent.owner?.id ?? null,
+                    purpose: agent.purpose,
+                    allowedGrantTypes: agent.allowedGrantTypes,
+                    maxTokenLifetimeSeconds: agent.maxTokenLifetimeSeconds,
                   }}
                   people={people}
                 />
               ) : null}
               <AgentLifecycle
-              agent={{ id: agent.id, name: agent.name, clientId: agent.clientId, status: agent.status, usesSecret: agent.authMethod !== "private_key_jwt" }}
+                agent={{
+                  id: agent.id,
+                  name: agent.name,
+                  clientId: agent.clientId,
+                  status: agent.status,
+                  usesSecret: agent.authMethod !== "private_key_jwt",
+                }}
               />
             </>
           ) : undefined
         }
       />
-      {standing ? <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access.tools.length} /> : null}
+      {standing ? (
+        <AgentStandingBanner standing={standing} agentName={agent.name} heldTools={access.tools.length} />
+      ) : null}
       <AgentRecordLinks agentId={agent.id} principal={principal} />
-      {agent.interactive ? <InteractiveClientCards agentId={agent.id} status={agent.status} client={agent.interactive} /> : null}
+      {agent.interactive ? (
+        <InteractiveClientCards agentId={agent.id} status={agent.status} client={agent.interactive} />
+      ) : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
@@ -117,11 +157,23 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
                 <span data-testid="agent-status">
                   <StatusBadge variant={statusVariant[agent.status] ?? "neutral"}>{agent.status}</StatusBadge>
                 </span>
-                {agent.suspendedAt ? <span className="ml-2 text-muted-foreground">since <DateTime iso={agent.suspendedAt.toISOString()} /></span> : null}
-                {agent.retiredAt ? <span className="ml-2 text-muted-foreground">on <DateTime iso={agent.retiredAt.toISOString()} /></span> : null}
+                {agent.suspendedAt ? (
+                  <span className="ml-2 text-muted-foreground">
+                    since <DateTime iso={agent.suspendedAt.toISOString()} />
+                  </span>
+                ) : null}
+                {agent.retiredAt ? (
+                  <span className="ml-2 text-muted-foreground">
+                    on <DateTime iso={agent.retiredAt.toISOString()} />
+                  </span>
+                ) : null}
               </Fact>
               <Fact label="Kind">
-                {agent.kind === "autonomous" ? "Autonomous" : agent.kind === "interactive" ? "Interactive client (a person signs in)" : "Delegated (on behalf of a user)"}
+                {agent.kind === "autonomous"
+                  ? "Autonomous"
+                  : agent.kind === "interactive"
+                    ? "Interactive client (a person signs in)"
+                    : "Delegated (on behalf of a user)"}
               </Fact>
               <Fact label="Owner">
                 {agent.owner ? (
@@ -162,21 +214,29 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
                   </Fact>
                 )
               ) : (
-                <Fact label="Client secret">{agent.credentials.hasClientSecret ? "Set (stored as a hash)" : "None"}</Fact>
+                <Fact label="Client secret">
+                  {agent.credentials.hasClientSecret ? "Set (stored as a hash)" : "None"}
+                </Fact>
               )}
               <Fact label="Credential held by">
                 <span data-testid="credential-holder">
                   {agent.credentialHolder ? (
                     <>
-                      {agent.credentialHolder.displayName} <span className="text-muted-foreground">({agent.credentialHolder.email})</span>
+                      {agent.credentialHolder.displayName}{" "}
+                      <span className="text-muted-foreground">({agent.credentialHolder.email})</span>
                     </>
                   ) : (
                     <span className="text-muted-foreground">No person recorded</span>
                   )}
                 </span>
-                {agent.credentialIssuedAt ? <span className="ml-2 text-muted-foreground">since <DateTime iso={agent.credentialIssuedAt.toISOString()} /></span> : null}
+                {agent.credentialIssuedAt ? (
+                  <span className="ml-2 text-muted-foreground">
+                    since <DateTime iso={agent.credentialIssuedAt.toISOString()} />
+                  </span>
+                ) : null}
                 <p className="mt-1 text-xs text-muted-foreground">
-                  Shown its secret or chose its keys. Like the owner, they may not grant it access; whoever granted it may not rotate its secret.
+                  Shown its secret or chose its keys. Like the owner, they may not grant it access; whoever granted it
+                  may not rotate its secret.
                 </p>
               </Fact>
               <Fact label="Grant types">
@@ -193,7 +253,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             Assignments
           </h2>
           {canAssign ? (
-            <AssignDialog triggerLabel="Assign entitlement" principal={{ type: "agent", id: agent.id, label: agent.name }} entitlements={entitlements} />
+            <AssignDialog
+              triggerLabel="Assign entitlement"
+              principal={{ type: "agent", id: agent.id, label: agent.name }}
+              entitlements={entitlements}
+            />
           ) : null}
         </div>
         <LiveAssignmentsTable rows={assignments} show="entitlement" canEnd={can(principal, "assignments.manage")} />

@@ -13,7 +13,10 @@ export default async function RegisterAgentPage() {
   const people = await activePeople(getDb());
   return (
     <>
-      <PageHeader title="Register agent" description="Create an OAuth client for a non-human identity, with a human owner." />
+      <PageHeader
+        title="Register agent"
+        description="Create an OAuth client for a non-human identity, with a human owner."
+      />
       <RegisterAgentForm people={people} />
     </>
   );

@@ -46,15 +46,15 @@ export function RegisterAgentForm({ people }: { people: PersonOption[] }) {
   function submit(form: FormData) {
     const text = (name: string) => String(form.get(name) ?? "");
     void registration.run({
-        name: text("name"),
-        ownerId: text("ownerId"),
-        purpose: text("purpose"),
-        kind,
-        authMethod,
-        jwksUri: authMethod === "private_key_jwt" && keySource === "url" ? text("jwksUri") : undefined,
-        jwks: authMethod === "private_key_jwt" && keySource === "upload" ? text("jwks") : undefined,
-        allowedGrantTypes: grants,
-        maxTokenLifetimeSeconds: text("maxTokenLifetimeSeconds"),
+      name: text("name"),
+      ownerId: text("ownerId"),
+      purpose: text("purpose"),
+      kind,
+      authMethod,
+      jwksUri: authMethod === "private_key_jwt" && keySource === "url" ? text("jwksUri") : undefined,
+      jwks: authMethod === "private_key_jwt" && keySource === "upload" ? text("jwks") : undefined,
+      allowedGrantTypes: grants,
+      maxTokenLifetimeSeconds: text("maxTokenLifetimeSeconds"),
     });
   }
 

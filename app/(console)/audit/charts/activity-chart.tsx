@@ -22,16 +22,29 @@ function tickLabel(at: number, bucketMs: number): string {
  */
 export function ActivityChart({ buckets, bucketMs }: { buckets: ActivityBucket[]; bucketMs: number }) {
   const max = Math.max(1, ...buckets.flatMap((b) => [b.mints, b.toolCalls, b.denials]));
-  const x = (i: number) => PAD.left + (buckets.length <= 1 ? 0 : (i / (buckets.length - 1)) * (W - PAD.left - PAD.right));
+  const x = (i: number) =>
+    PAD.left + (buckets.length <= 1 ? 0 : (i / (buckets.length - 1)) * (W - PAD.left - PAD.right));
   const y = (v: number) => PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom);
   const ticks = [0, Math.round(max / 2), max];
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 8));
   return (
     <figure className="grid gap-3" data-testid="audit-activity-chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Mints, tool calls and denials over time" className="h-auto w-full">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label="Mints, tool calls and denials over time"
+        className="h-auto w-full"
+      >
         {ticks.map((t) => (
           <g key={t}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="stroke-border" strokeDasharray="3 3" />
+            <line
+              x1={PAD.left}
+              x2={W - PAD.right}
+              y1={y(t)}
+              y2={y(t)}
+              className="stroke-border"
+              strokeDasharray="3 3"
+            />
             <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="fill-muted-foreground text-[10px]">
               {t.toLocaleString("en-US")}
             </text>
@@ -60,7 +73,10 @@ export function ActivityChart({ buckets, bucketMs }: { buckets: ActivityBucket[]
         {SERIES.map((s) => (
           <span key={s.key} className="flex items-center gap-2">
             <span className={`size-2.5 rounded-full ${s.dot}`} aria-hidden />
-            {s.label}: <strong className="tabular-nums" data-testid={`audit-total-${s.key}`}>{buckets.reduce((n, b) => n + b[s.key], 0).toLocaleString("en-US")}</strong>
+            {s.label}:{" "}
+            <strong className="tabular-nums" data-testid={`audit-total-${s.key}`}>
+              {buckets.reduce((n, b) => n + b[s.key], 0).toLocaleString("en-US")}
+            </strong>
           </span>
         ))}
       </figcaption>

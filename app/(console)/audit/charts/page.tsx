@@ -31,7 +31,10 @@ export default async function AuditChartsPage({ searchParams }: { searchParams: 
     `/audit?${new URLSearchParams({ decision: "deny", from: from.toISOString(), to: to.toISOString(), ...(reason ? { q: reason } : {}) })}`;
   return (
     <>
-      <PageHeader title="Audit" description="Mints, tool calls and denials over time, and why access was refused. Times are UTC." />
+      <PageHeader
+        title="Audit"
+        description="Mints, tool calls and denials over time, and why access was refused. Times are UTC."
+      />
       <AuditNav />
       <nav aria-label="Time range" className="flex gap-2 text-sm">
         {RANGES.map((r) => (
@@ -51,7 +54,9 @@ export default async function AuditChartsPage({ searchParams }: { searchParams: 
           <CardTitle>Activity</CardTitle>
           <CardDescription>
             {from.toISOString().slice(0, 16).replace("T", " ")} → {to.toISOString().slice(0, 16).replace("T", " ")}, per{" "}
-            {activity.bucketMs >= 86_400_000 ? `${activity.bucketMs / 86_400_000} day(s)` : `${activity.bucketMs / 3_600_000} hour(s)`}
+            {activity.bucketMs >= 86_400_000
+              ? `${activity.bucketMs / 86_400_000} day(s)`
+              : `${activity.bucketMs / 3_600_000} hour(s)`}
           </CardDescription>
         </CardHeader>
         <CardContent>
@@ -83,7 +88,10 @@ export default async function AuditChartsPage({ searchParams }: { searchParams: 
                       <span className="tabular-nums text-muted-foreground">{r.count.toLocaleString("en-US")}</span>
                     </div>
                     <div className="h-1.5 rounded-full bg-muted">
-                      <div className="h-full rounded-full bg-destructive/70" style={{ width: `${Math.max(2, share * 100)}%` }} />
+                      <div
+                        className="h-full rounded-full bg-destructive/70"
+                        style={{ width: `${Math.max(2, share * 100)}%` }}
+                      />
                     </div>
                   </li>
                 );

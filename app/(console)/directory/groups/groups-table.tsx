@@ -24,7 +24,9 @@ const columns: ColumnDef<GroupRow>[] = [
     cell: ({ row }) => (
       <div className="grid gap-0.5">
         <span className="font-medium">{row.original.displayName}</span>
-        {row.original.externalId ? <span className="font-mono text-xs text-muted-foreground">{row.original.externalId}</span> : null}
+        {row.original.externalId ? (
+          <span className="font-mono text-xs text-muted-foreground">{row.original.externalId}</span>
+        ) : null}
       </div>
     ),
   },
@@ -33,16 +35,32 @@ const columns: ColumnDef<GroupRow>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Source" />,
     cell: ({ row }) => <Badge variant="muted">{row.original.source === "scim" ? "SCIM" : row.original.source}</Badge>,
   },
-  { accessorKey: "members", header: ({ column }) => <DataTableColumnHeader column={column} title="Members" />, cell: ({ row }) => <span className="tabular-nums">{row.original.members}</span> },
+  {
+    accessorKey: "members",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Members" />,
+    cell: ({ row }) => <span className="tabular-nums">{row.original.members}</span>,
+  },
   {
     accessorKey: "liveAssignments",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Live grants" />,
     cell: ({ row }) => <span className="tabular-nums">{row.original.liveAssignments}</span>,
   },
-  { accessorKey: "updatedAt", header: ({ column }) => <DataTableColumnHeader column={column} title="Changed" />, cell: ({ row }) => <DateTime iso={row.original.updatedAt} /> },
+  {
+    accessorKey: "updatedAt",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Changed" />,
+    cell: ({ row }) => <DateTime iso={row.original.updatedAt} />,
+  },
 ];
 
-export function GroupsTable({ rows, pagination, query }: { rows: GroupRow[]; pagination: ServerPagination; query: string }) {
+export function GroupsTable({
+  rows,
+  pagination,
+  query,
+}: {
+  rows: GroupRow[];
+  pagination: ServerPagination;
+  query: string;
+}) {
   return (
     <DataTable
       label="Groups"
@@ -52,7 +70,13 @@ export function GroupsTable({ rows, pagination, query }: { rows: GroupRow[]; pag
       pagination={pagination}
       searchQuery={query}
       searchPlaceholder="Search by name…"
-      emptyState={<EmptyState icon={UsersRound} title="No groups" description="Groups appear when the IdP provisions them over SCIM." />}
+      emptyState={
+        <EmptyState
+          icon={UsersRound}
+          title="No groups"
+          description="Groups appear when the IdP provisions them over SCIM."
+        />
+      }
     />
   );
 }

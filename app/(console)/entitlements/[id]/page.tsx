@@ -36,7 +36,9 @@ export default async function EntitlementPage({ params }: { params: Promise<{ id
         description={
           <>
             {entitlement.server.name} · max session {formatDuration(entitlement.maxSessionSeconds)}
-            {entitlement.reauthIntervalSeconds ? ` · re-authenticate every ${formatDuration(entitlement.reauthIntervalSeconds)}` : ""}
+            {entitlement.reauthIntervalSeconds
+              ? ` · re-authenticate every ${formatDuration(entitlement.reauthIntervalSeconds)}`
+              : ""}
             {entitlement.description ? <span className="mt-1 block">{entitlement.description}</span> : null}
           </>
         }
@@ -53,7 +55,8 @@ export default async function EntitlementPage({ params }: { params: Promise<{ id
       />
       <section className="grid gap-3" aria-labelledby="tools-heading">
         <h2 id="tools-heading" className="flex items-center gap-2 text-lg font-semibold">
-          Tools <span data-testid="entitlement-risk">{entitlement.risk ? <RiskBadge risk={entitlement.risk} /> : null}</span>
+          Tools{" "}
+          <span data-testid="entitlement-risk">{entitlement.risk ? <RiskBadge risk={entitlement.risk} /> : null}</span>
         </h2>
         <div className="overflow-hidden rounded-xl border bg-card shadow-xs">
           <Table aria-label="Tools">

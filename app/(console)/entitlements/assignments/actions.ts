@@ -6,7 +6,10 @@ import { getDb } from "@/lib/db/client";
 import { createAssignmentSchema, endAssignmentSchema, PRINCIPAL_TYPES } from "@/lib/assignments/assignment-schemas";
 import { createAssignment } from "@/lib/assignments/create-assignment";
 import { endAssignment } from "@/lib/assignments/end-assignment";
-import { resolveSeparationConflict, resolveSeparationConflictSchema } from "@/lib/assignments/resolve-separation-conflict";
+import {
+  resolveSeparationConflict,
+  resolveSeparationConflictSchema,
+} from "@/lib/assignments/resolve-separation-conflict";
 import { searchPrincipals } from "@/lib/assignments/search-principals";
 import { defineAction } from "@/app/_server/action";
 

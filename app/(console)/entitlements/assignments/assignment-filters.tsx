@@ -19,11 +19,17 @@ export function AssignmentFilters({
 }) {
   const router = useRouter();
   const hrefWith = useSearchParamHref();
-  const go = (changes: Record<string, string | null>) => router.replace(hrefWith({ ...changes, cursor: null, before: null }), { scroll: false });
+  const go = (changes: Record<string, string | null>) =>
+    router.replace(hrefWith({ ...changes, cursor: null, before: null }), { scroll: false });
   return (
     <div className="flex flex-wrap items-center gap-2">
       <div className="w-40">
-        <Select aria-label="Principal type" value={principalType} onChange={(e) => go({ principalType: e.target.value || null })} data-testid="filter-principal-type">
+        <Select
+          aria-label="Principal type"
+          value={principalType}
+          onChange={(e) => go({ principalType: e.target.value || null })}
+          data-testid="filter-principal-type"
+        >
           <option value="">All principals</option>
           <option value="agent">Agents</option>
           <option value="user">People</option>
@@ -31,7 +37,11 @@ export function AssignmentFilters({
         </Select>
       </div>
       <div className="w-56">
-        <Select aria-label="Entitlement" value={entitlementId} onChange={(e) => go({ entitlementId: e.target.value || null })}>
+        <Select
+          aria-label="Entitlement"
+          value={entitlementId}
+          onChange={(e) => go({ entitlementId: e.target.value || null })}
+        >
           <option value="">All entitlements</option>
           {entitlements.map((e) => (
             <option key={e.id} value={e.id}>
@@ -41,7 +51,12 @@ export function AssignmentFilters({
         </Select>
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={expiring} onChange={(e) => go({ expiring: e.target.checked ? "soon" : null })} data-testid="filter-expiring" />
+        <input
+          type="checkbox"
+          checked={expiring}
+          onChange={(e) => go({ expiring: e.target.checked ? "soon" : null })}
+          data-testid="filter-expiring"
+        />
         Expiring soon
       </label>
     </div>

@@ -10,7 +10,15 @@ import { EndAssignmentButton } from "./end-assignment-button";
  * already the page's subject: the entitlement (on an agent) or the principal
  * (on an entitlement).
  */
-export function LiveAssignmentsTable({ rows, show, canEnd }: { rows: AssignmentItem[]; show: "entitlement" | "principal"; canEnd: boolean }) {
+export function LiveAssignmentsTable({
+  rows,
+  show,
+  canEnd,
+}: {
+  rows: AssignmentItem[];
+  show: "entitlement" | "principal";
+  canEnd: boolean;
+}) {
   if (rows.length === 0) return <p className="text-sm text-muted-foreground">No live assignments.</p>;
   return (
     <div className="overflow-hidden rounded-xl border bg-card shadow-xs">
@@ -47,8 +55,17 @@ export function LiveAssignmentsTable({ rows, show, canEnd }: { rows: AssignmentI
                   </span>
                 )}
               </TableCell>
-              <TableCell>{a.expiresAt ? <DateTime iso={a.expiresAt.toISOString()} /> : <span className="text-muted-foreground">No end date</span>}</TableCell>
-              <TableCell className="max-w-[24rem] truncate whitespace-normal text-muted-foreground" title={a.justification}>
+              <TableCell>
+                {a.expiresAt ? (
+                  <DateTime iso={a.expiresAt.toISOString()} />
+                ) : (
+                  <span className="text-muted-foreground">No end date</span>
+                )}
+              </TableCell>
+              <TableCell
+                className="max-w-[24rem] truncate whitespace-normal text-muted-foreground"
+                title={a.justification}
+              >
                 {a.justification}
               </TableCell>
               <TableCell className="text-muted-foreground">{a.grantedBy ?? "—"}</TableCell>

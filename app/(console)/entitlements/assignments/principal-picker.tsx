@@ -46,12 +46,35 @@ export function PrincipalPicker({
       <label htmlFor={id} className="text-sm font-medium">
         Search {type === "agent" ? "agents" : type === "user" ? "people" : "groups"}
       </label>
-      <Input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, email or client ID…" autoComplete="off" />
-      <div role="radiogroup" aria-label="Principal" aria-invalid={error ? true : undefined} className="grid max-h-48 gap-0.5 overflow-y-auto rounded-md border p-1">
-        {options.length === 0 ? <p className="px-2 py-1.5 text-sm text-muted-foreground">{failure ?? "No matches"}</p> : null}
+      <Input
+        id={id}
+        type="search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder="Name, email or client ID…"
+        autoComplete="off"
+      />
+      <div
+        role="radiogroup"
+        aria-label="Principal"
+        aria-invalid={error ? true : undefined}
+        className="grid max-h-48 gap-0.5 overflow-y-auto rounded-md border p-1"
+      >
+        {options.length === 0 ? (
+          <p className="px-2 py-1.5 text-sm text-muted-foreground">{failure ?? "No matches"}</p>
+        ) : null}
         {options.map((o) => (
-          <label key={o.id} className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-muted has-checked:bg-muted">
-            <input type="radio" name={`${id}-principal`} value={o.id} checked={value === o.id} onChange={() => onChange(o.id)} />
+          <label
+            key={o.id}
+            className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm hover:bg-muted has-checked:bg-muted"
+          >
+            <input
+              type="radio"
+              name={`${id}-principal`}
+              value={o.id}
+              checked={value === o.id}
+              onChange={() => onChange(o.id)}
+            />
             <span className="font-medium">{o.label}</span>
             {o.detail ? <span className="truncate text-xs text-muted-foreground">{o.detail}</span> : null}
           </label>

@@ -23,7 +23,15 @@ export interface SeparationConflictRow {
  * group's grant into the group). Listed first on the assignments page until someone decides: grant it again — the
  * acting admin becomes its grantor, and may not benefit from it either — or dismiss the flag.
  */
-export function SeparationConflicts({ rows, total, canResolve }: { rows: SeparationConflictRow[]; total: number; canResolve: boolean }) {
+export function SeparationConflicts({
+  rows,
+  total,
+  canResolve,
+}: {
+  rows: SeparationConflictRow[];
+  total: number;
+  canResolve: boolean;
+}) {
   const action = useConsoleAction(resolveSeparationConflictAction, {
     success: (_, input) => (input.resolution === "grant_again" ? "Access granted again" : "Flag dismissed"),
   });
@@ -32,14 +40,18 @@ export function SeparationConflicts({ rows, total, canResolve }: { rows: Separat
     return result.ok ? null : errorMessageOf(result.error, "justification");
   };
   return (
-    <section aria-labelledby="separation-conflicts-heading" className="grid gap-3 rounded-xl border border-warning/40 bg-warning/5 p-4" data-testid="separation-conflicts">
+    <section
+      aria-labelledby="separation-conflicts-heading"
+      className="grid gap-3 rounded-xl border border-warning/40 bg-warning/5 p-4"
+      data-testid="separation-conflicts"
+    >
       <div className="grid gap-1">
         <h2 id="separation-conflicts-heading" className="font-semibold">
           Ended for separation of duties <Badge variant="warning">{total}</Badge>
         </h2>
         <p className="text-sm text-muted-foreground">
-          Each grant below ended when the person who made it came to benefit from it. Its holders have lost the access until
-          another admin grants it again.
+          Each grant below ended when the person who made it came to benefit from it. Its holders have lost the access
+          until another admin grants it again.
         </p>
       </div>
       <div className="overflow-hidden rounded-lg border bg-card">
@@ -115,7 +127,11 @@ export function SeparationConflicts({ rows, total, canResolve }: { rows: Separat
           </TableBody>
         </Table>
       </div>
-      {total > rows.length ? <p className="text-xs text-muted-foreground">Showing the newest {rows.length} of {total}.</p> : null}
+      {total > rows.length ? (
+        <p className="text-xs text-muted-foreground">
+          Showing the newest {rows.length} of {total}.
+        </p>
+      ) : null}
     </section>
   );
 }

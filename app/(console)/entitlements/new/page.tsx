@@ -13,7 +13,10 @@ export default async function NewEntitlementPage() {
   const catalog = await grantableCatalog(getDb());
   return (
     <>
-      <PageHeader title="New entitlement" description="Bundle approved tools of one MCP server into something you can assign." />
+      <PageHeader
+        title="New entitlement"
+        description="Bundle approved tools of one MCP server into something you can assign."
+      />
       <EntitlementForm catalog={catalog} />
     </>
   );

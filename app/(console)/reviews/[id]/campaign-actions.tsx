@@ -7,9 +7,20 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { closeCampaignAction, launchCampaignAction, retryRemediationAction } from "../actions";
 
 /** Launch, close and retry, each behind a confirmation: they snapshot or remove access for many at once. */
-export function CampaignActions({ campaignId, status, unreviewedPolicy, failed }: { campaignId: string; status: string; unreviewedPolicy: string; failed: number }) {
+export function CampaignActions({
+  campaignId,
+  status,
+  unreviewedPolicy,
+  failed,
+}: {
+  campaignId: string;
+  status: string;
+  unreviewedPolicy: string;
+  failed: number;
+}) {
   const launch = useConsoleAction(launchCampaignAction, {
-    success: (data) => `Launched: ${data.items} items${data.unassigned ? `, ${data.unassigned} without a reviewer` : ""}`,
+    success: (data) =>
+      `Launched: ${data.items} items${data.unassigned ? `, ${data.unassigned} without a reviewer` : ""}`,
   });
   const close = useConsoleAction(closeCampaignAction, {
     success: (data) => `Closed: ${data.remediated} remediated${data.failed ? `, ${data.failed} failed` : ""}`,

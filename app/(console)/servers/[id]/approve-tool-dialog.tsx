@@ -4,7 +4,15 @@ import { ShieldAlert } from "lucide-react";
 import { useId, useState } from "react";
 import { errorMessageOf, useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { RiskBadge } from "@/components/console/risk-badge";
@@ -46,7 +54,10 @@ export function ApproveToolDialog({ tool }: { tool: ServerTool }) {
 
   function approve() {
     void approval.run({
-      toolId: tool.id, definitionHash: tool.definitionHash, reason: reason.trim() || undefined, ...(highRisk ? { acknowledgeRisk: acknowledged } : {}),
+      toolId: tool.id,
+      definitionHash: tool.definitionHash,
+      reason: reason.trim() || undefined,
+      ...(highRisk ? { acknowledgeRisk: acknowledged } : {}),
     });
   }
 
@@ -64,14 +75,18 @@ export function ApproveToolDialog({ tool }: { tool: ServerTool }) {
             Approve {tool.name}?
           </DialogTitle>
           <DialogDescription>
-            Once approved, entitlements can grant it and tokens can carry its scope <span className="font-mono">{tool.scope}</span>.
+            Once approved, entitlements can grant it and tokens can carry its scope{" "}
+            <span className="font-mono">{tool.scope}</span>.
           </DialogDescription>
         </DialogHeader>
         <div className="flex items-center gap-2 text-sm">
           Risk: <RiskBadge risk={tool.risk} />
         </div>
         {highRisk ? (
-          <p className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm" data-testid="high-risk-warning">
+          <p
+            className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm"
+            data-testid="high-risk-warning"
+          >
             {tool.risk === "destructive"
               ? "This tool is marked destructive: it can change or delete data others rely on."
               : `Its scope ${tool.scope} is administrative.`}{" "}
@@ -89,7 +104,12 @@ export function ApproveToolDialog({ tool }: { tool: ServerTool }) {
           />
           {highRisk ? (
             <label className="flex items-start gap-2 text-sm">
-              <input type="checkbox" className="mt-1" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} />
+              <input
+                type="checkbox"
+                className="mt-1"
+                checked={acknowledged}
+                onChange={(e) => setAcknowledged(e.target.checked)}
+              />
               I understand what {tool.name} can do and mean to make it grantable.
             </label>
           ) : null}
@@ -103,7 +123,13 @@ export function ApproveToolDialog({ tool }: { tool: ServerTool }) {
           <Button variant="outline" onClick={() => onOpenChange(false)} disabled={pending}>
             Cancel
           </Button>
-          <Button variant={highRisk ? "destructive" : "default"} onClick={approve} disabled={!ready || pending} aria-busy={pending} data-testid="confirm-approve">
+          <Button
+            variant={highRisk ? "destructive" : "default"}
+            onClick={approve}
+            disabled={!ready || pending}
+            aria-busy={pending}
+            data-testid="confirm-approve"
+          >
             {pending ? "Working…" : highRisk ? "Approve high-risk tool" : "Approve"}
           </Button>
         </DialogFooter>

@@ -4,7 +4,15 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { DateTime } from "@/components/console/date-time";
 import type { ServerTool } from "@/lib/servers/get-server";
 import { canonicalJson } from "@/lib/servers/canonical-json";
@@ -30,14 +38,22 @@ function Diff({ label, before, after, testId }: { label: string; before: string;
       <h3 className="text-sm font-medium">
         {label} <span className="font-normal text-muted-foreground">{changed ? "— changed" : "— unchanged"}</span>
       </h3>
-      <pre data-testid={testId} className="max-h-64 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs leading-5 whitespace-pre-wrap break-all">
+      <pre
+        data-testid={testId}
+        className="max-h-64 overflow-auto rounded-md border bg-muted/40 p-2 font-mono text-xs leading-5 whitespace-pre-wrap break-all"
+      >
         {lines.map((l, i) => (
           <div
             key={i}
             data-diff={l.kind}
-            className={cn(l.kind === "removed" && "bg-destructive/10 line-through decoration-destructive/60", l.kind === "added" && "bg-success/15")}
+            className={cn(
+              l.kind === "removed" && "bg-destructive/10 line-through decoration-destructive/60",
+              l.kind === "added" && "bg-success/15",
+            )}
           >
-            <span aria-hidden className="select-none pr-2 text-muted-foreground">{l.kind === "removed" ? "−" : l.kind === "added" ? "+" : " "}</span>
+            <span aria-hidden className="select-none pr-2 text-muted-foreground">
+              {l.kind === "removed" ? "−" : l.kind === "added" ? "+" : " "}
+            </span>
             <span className="sr-only">{l.kind === "removed" ? "removed: " : l.kind === "added" ? "added: " : ""}</span>
             {l.text}
           </div>
@@ -58,7 +74,10 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
   const [open, setOpen] = useState(false);
   const [reviewed, setReviewed] = useState(false);
   const decided = { toastErrors: true, onSuccess: () => setOpen(false) } as const;
-  const approval = useConsoleAction(approveToolAction, { ...decided, success: `Re-approved ${tool.name} with its new definition` });
+  const approval = useConsoleAction(approveToolAction, {
+    ...decided,
+    success: `Re-approved ${tool.name} with its new definition`,
+  });
   const rejection = useConsoleAction(rejectToolAction, { ...decided, success: `Rejected ${tool.name}` });
   const pending = approval.pending || rejection.pending;
   const checkboxId = useId();
@@ -71,7 +90,12 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
     void (async () => {
       const result =
         kind === "approve"
-          ? await approval.run({ toolId: tool.id, definitionHash: tool.definitionHash, reason: "Re-approved a changed definition after review", acknowledgeRisk: true })
+          ? await approval.run({
+              toolId: tool.id,
+              definitionHash: tool.definitionHash,
+              reason: "Re-approved a changed definition after review",
+              acknowledgeRisk: true,
+            })
           : await rejection.run({ toolId: tool.id, reason: "Rejected a changed definition" });
       // A refusal usually means the definition changed again: show the page as it is now.
       if (!result.ok) router.refresh();
@@ -79,9 +103,22 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
   }
 
   return (
-    <Dialog open={open} onOpenChange={(next) => { if (!pending) { setOpen(next); if (!next) setReviewed(false); } }}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!pending) {
+          setOpen(next);
+          if (!next) setReviewed(false);
+        }
+      }}
+    >
       <DialogTrigger asChild>
-        <Button size="sm" variant="outline" aria-label={`Review the changed definition of ${tool.name}`} data-testid={`review-change-${tool.name}`}>
+        <Button
+          size="sm"
+          variant="outline"
+          aria-label={`Review the changed definition of ${tool.name}`}
+          data-testid={`review-change-${tool.name}`}
+        >
           Review change
         </Button>
       </DialogTrigger>
@@ -89,17 +126,27 @@ export function DefinitionChangeDialog({ tool }: { tool: ServerTool }) {
         <DialogHeader>
           <DialogTitle>{tool.name}: definition changed — pending re-approval</DialogTitle>
           <DialogDescription>
-            The server now lists a different description or input schema than the one approved (seen <DateTime iso={change.at} />). Until an admin
-            re-approves it, the gateway hides this tool and refuses calls to it, and no token grants it.
+            The server now lists a different description or input schema than the one approved (seen{" "}
+            <DateTime iso={change.at} />
+            ). Until an admin re-approves it, the gateway hides this tool and refuses calls to it, and no token grants
+            it.
           </DialogDescription>
         </DialogHeader>
         <div className="grid gap-4">
           <Diff label="Description" before={before.description} after={after.description} testId="diff-description" />
           <Diff label="Input schema" before={before.schema} after={after.schema} testId="diff-schema" />
           <div className="flex items-start gap-2 rounded-md border p-3">
-            <input id={checkboxId} type="checkbox" className="mt-0.5 size-4" checked={reviewed} onChange={(e) => setReviewed(e.target.checked)} data-testid="confirm-reviewed" />
+            <input
+              id={checkboxId}
+              type="checkbox"
+              className="mt-0.5 size-4"
+              checked={reviewed}
+              onChange={(e) => setReviewed(e.target.checked)}
+              data-testid="confirm-reviewed"
+            />
             <label htmlFor={checkboxId} className="text-sm">
-              I reviewed the new description and input schema; agents holding {tool.name} may call it as it is now defined.
+              I reviewed the new description and input schema; agents holding {tool.name} may call it as it is now
+              defined.
             </label>
           </div>
         </div>

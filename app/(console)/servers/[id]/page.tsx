@@ -47,7 +47,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
     <>
       <PageHeader
         title={server.name}
-        description={server.description ?? (server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug}` : "Enforces its own tokens (native)")}
+        description={
+          server.description ??
+          (server.enforcementMode === "gateway"
+            ? `Gateway path /mcp/${server.slug}`
+            : "Enforces its own tokens (native)")
+        }
         actions={
           canManage ? (
             <>
@@ -73,32 +78,49 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
               <span className="font-mono text-xs">{server.resourceUri}</span>
               {staleResource ? (
                 <p data-testid="resource-uri-mismatch" className="mt-1 text-sm text-destructive">
-                  Not this server&apos;s gateway URL ({gatewayUrl}): MCP clients refuse its metadata. Edit the server and leave the resource URI empty to use the gateway URL.
+                  Not this server&apos;s gateway URL ({gatewayUrl}): MCP clients refuse its metadata. Edit the server
+                  and leave the resource URI empty to use the gateway URL.
                 </p>
               ) : null}
             </Setting>
             <Setting label="Enforcement">
-              <StatusBadge variant={server.enforcementMode === "gateway" ? "read" : "neutral"}>{server.enforcementMode}</StatusBadge>
+              <StatusBadge variant={server.enforcementMode === "gateway" ? "read" : "neutral"}>
+                {server.enforcementMode}
+              </StatusBadge>
             </Setting>
             {server.enforcementMode === "gateway" ? (
-              <Setting label="Upstream URL"><span className="font-mono text-xs">{server.upstreamUrl}</span></Setting>
+              <Setting label="Upstream URL">
+                <span className="font-mono text-xs">{server.upstreamUrl}</span>
+              </Setting>
             ) : null}
             <Setting label="Upstream credential">
               {server.hasUpstreamCredential ? <span data-testid="credential-state">Stored, encrypted</span> : none}
             </Setting>
             <Setting label="Authorization server">
-              {server.authorizationServerIssuer ? <span className="font-mono text-xs">{server.authorizationServerIssuer}</span> : none}
+              {server.authorizationServerIssuer ? (
+                <span className="font-mono text-xs">{server.authorizationServerIssuer}</span>
+              ) : (
+                none
+              )}
             </Setting>
             {/* A native server is called directly: no gateway URL serves it. */}
             {server.enforcementMode === "gateway" ? (
               <Setting label="Gateway URL">
-                <span className="font-mono text-xs" data-testid="gateway-url">{gatewayUrl}</span>
+                <span className="font-mono text-xs" data-testid="gateway-url">
+                  {gatewayUrl}
+                </span>
               </Setting>
             ) : null}
-            <Setting label="Argument logging"><span className="capitalize">{server.argumentLogging}</span></Setting>
-            <Setting label="Owner">{server.owner ? `${server.owner.displayName} (${server.owner.email})` : none}</Setting>
+            <Setting label="Argument logging">
+              <span className="capitalize">{server.argumentLogging}</span>
+            </Setting>
+            <Setting label="Owner">
+              {server.owner ? `${server.owner.displayName} (${server.owner.email})` : none}
+            </Setting>
             <Setting label="Entitlements">{server.entitlementCount}</Setting>
-            <Setting label="Tools last synced">{server.lastSyncedAt ? <DateTime iso={server.lastSyncedAt} /> : "Never"}</Setting>
+            <Setting label="Tools last synced">
+              {server.lastSyncedAt ? <DateTime iso={server.lastSyncedAt} /> : "Never"}
+            </Setting>
           </dl>
         </CardContent>
       </Card>
@@ -111,12 +133,16 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
               : "Only approved tools can be granted by entitlements."}
           </CardDescription>
           {changedCount > 0 ? (
-            <p role="status" data-testid="definition-changes" className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm">
+            <p
+              role="status"
+              data-testid="definition-changes"
+              className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm"
+            >
               <strong>
                 {changedCount} tool{changedCount === 1 ? "" : "s"}: definition changed — pending re-approval.
               </strong>{" "}
-              The server changed {changedCount === 1 ? "its" : "their"} description or input schema after approval: the gateway hides and
-              refuses {changedCount === 1 ? "it" : "them"} until an admin reviews the change.
+              The server changed {changedCount === 1 ? "its" : "their"} description or input schema after approval: the
+              gateway hides and refuses {changedCount === 1 ? "it" : "them"} until an admin reviews the change.
             </p>
           ) : null}
         </CardHeader>

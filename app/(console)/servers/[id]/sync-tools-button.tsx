@@ -4,7 +4,14 @@ import { RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { useConsoleAction } from "@/components/console/use-console-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import type { ToolSyncResult } from "@/lib/servers/sync-tools";
 import { syncToolsAction } from "../actions";
 
@@ -21,7 +28,12 @@ export function SyncToolsButton({ serverId }: { serverId: string }) {
         <RefreshCw className={pending ? "animate-spin" : undefined} aria-hidden />
         {pending ? "Syncing…" : "Sync tools"}
       </Button>
-      <Dialog open={result !== null} onOpenChange={(open) => { if (!open) setResult(null); }}>
+      <Dialog
+        open={result !== null}
+        onOpenChange={(open) => {
+          if (!open) setResult(null);
+        }}
+      >
         <DialogContent data-testid="sync-result">
           <DialogHeader>
             <DialogTitle>Tools synced</DialogTitle>
@@ -37,12 +49,17 @@ export function SyncToolsButton({ serverId }: { serverId: string }) {
               <DiffLine
                 label="Changed"
                 testId="sync-changed"
-                names={result.changed.map((c) => `${c.name}${c.statusBefore === "approved" && c.statusAfter === "pending" ? " (definition changed — pending re-approval)" : c.schemaChanged ? " (input schema changed)" : ""}`)}
+                names={result.changed.map(
+                  (c) =>
+                    `${c.name}${c.statusBefore === "approved" && c.statusAfter === "pending" ? " (definition changed — pending re-approval)" : c.schemaChanged ? " (input schema changed)" : ""}`,
+                )}
               />
               <DiffLine label="Removed" testId="sync-removed" names={result.removed} />
               <div className="flex gap-2">
                 <dt className="w-20 shrink-0 text-muted-foreground">Unchanged</dt>
-                <dd data-testid="sync-unchanged" className="tabular-nums">{result.unchanged.length}</dd>
+                <dd data-testid="sync-unchanged" className="tabular-nums">
+                  {result.unchanged.length}
+                </dd>
               </div>
             </dl>
           ) : null}

@@ -37,7 +37,9 @@ export function toolColumns(canApprove: boolean): ColumnDef<ServerTool>[] {
     {
       accessorKey: "status",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
-      cell: ({ row }) => <ToolStatusBadge status={row.original.status} definitionChanged={row.original.definitionChanged !== null} />,
+      cell: ({ row }) => (
+        <ToolStatusBadge status={row.original.status} definitionChanged={row.original.definitionChanged !== null} />
+      ),
     },
     {
       accessorKey: "firstSeenAt",

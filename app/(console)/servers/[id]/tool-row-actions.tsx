@@ -24,11 +24,15 @@ export function ToolRowActions({ tool }: { tool: ServerTool }) {
   }
   return (
     <div className="flex justify-end gap-1">
-      {tool.status !== "approved" ? (
-        <ApproveToolDialog tool={tool} />
-      ) : null}
+      {tool.status !== "approved" ? <ApproveToolDialog tool={tool} /> : null}
       {tool.status !== "rejected" ? (
-        <Button size="sm" variant="ghost" disabled={rejection.pending} onClick={() => void rejection.run({ toolId: tool.id })} aria-label={`Reject ${tool.name}`}>
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={rejection.pending}
+          onClick={() => void rejection.run({ toolId: tool.id })}
+          aria-label={`Reject ${tool.name}`}
+        >
           Reject
         </Button>
       ) : null}

@@ -11,7 +11,10 @@ export default async function NewServerPage() {
   const principal = await requirePermission("servers.manage");
   return (
     <>
-      <PageHeader title="Register MCP server" description="Tell Mandate about a protected resource; then import its tools and approve them." />
+      <PageHeader
+        title="Register MCP server"
+        description="Tell Mandate about a protected resource; then import its tools and approve them."
+      />
       <ServerForm
         mode="create"
         issuer={issuerFromEnv()}

@@ -29,7 +29,8 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-const iso = (d: Date | null) => (d ? <DateTime iso={d.toISOString()} /> : <span className="text-muted-foreground">—</span>);
+const iso = (d: Date | null) =>
+  d ? <DateTime iso={d.toISOString()} /> : <span className="text-muted-foreground">—</span>;
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const principal = await requirePermission("sessions.view");
@@ -48,7 +49,11 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
       <PageHeader
         title={label}
         description={<span className="font-mono">{s.id}</span>}
-        actions={s.status === "active" && can(principal, "sessions.revoke") ? <RevokeSessionButton sessionId={s.id} label={label} /> : null}
+        actions={
+          s.status === "active" && can(principal, "sessions.revoke") ? (
+            <RevokeSessionButton sessionId={s.id} label={label} />
+          ) : null
+        }
       />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
@@ -57,25 +62,55 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           </CardHeader>
           <CardContent>
             <dl className="divide-y">
-              <Fact label="Status"><StatusBadge variant={statusVariant[s.status] ?? "neutral"}>{s.status}</StatusBadge></Fact>
-              <Fact label="Agent"><Link className="hover:underline" href={`/agents/${s.agent.id}`}>{s.agent.name}</Link> <span className="font-mono text-xs text-muted-foreground">{s.agent.clientId}</span></Fact>
+              <Fact label="Status">
+                <StatusBadge variant={statusVariant[s.status] ?? "neutral"}>{s.status}</StatusBadge>
+              </Fact>
+              <Fact label="Agent">
+                <Link className="hover:underline" href={`/agents/${s.agent.id}`}>
+                  {s.agent.name}
+                </Link>{" "}
+                <span className="font-mono text-xs text-muted-foreground">{s.agent.clientId}</span>
+              </Fact>
               <Fact label="On behalf of">{s.user ? `${s.user.displayName} (${s.user.email})` : "Autonomous"}</Fact>
-              <Fact label="Server">{s.server.name} <span className="font-mono text-xs text-muted-foreground">{s.server.resourceUri}</span></Fact>
+              <Fact label="Server">
+                {s.server.name} <span className="font-mono text-xs text-muted-foreground">{s.server.resourceUri}</span>
+              </Fact>
               <Fact label="Tools granted">
                 {/* What the gateway lets this session call: its tokens' authorization_details, not their scopes. */}
                 <span className="flex flex-wrap gap-1" data-testid="session-granted-tools">
-                  {grantedTools.map((t) => <Badge key={t.id} variant="outline" className="font-mono font-normal" title={`scope ${t.scope}`}>{t.name}</Badge>)}
-                  {grantedTools.length === 0 ? <span className="text-muted-foreground">Not recorded (minted before tool grants): none</span> : null}
+                  {grantedTools.map((t) => (
+                    <Badge key={t.id} variant="outline" className="font-mono font-normal" title={`scope ${t.scope}`}>
+                      {t.name}
+                    </Badge>
+                  ))}
+                  {grantedTools.length === 0 ? (
+                    <span className="text-muted-foreground">Not recorded (minted before tool grants): none</span>
+                  ) : null}
                 </span>
               </Fact>
-              <Fact label="Scopes"><span className="flex flex-wrap gap-1"><RiskBadge risk={s.risk as "read"} />{s.scopes.map((x) => <Badge key={x} variant="outline" className="font-mono font-normal">{x}</Badge>)}</span></Fact>
+              <Fact label="Scopes">
+                <span className="flex flex-wrap gap-1">
+                  <RiskBadge risk={s.risk as "read"} />
+                  {s.scopes.map((x) => (
+                    <Badge key={x} variant="outline" className="font-mono font-normal">
+                      {x}
+                    </Badge>
+                  ))}
+                </span>
+              </Fact>
               <Fact label="Grant">{s.grantType}</Fact>
               <Fact label="Started">{iso(s.createdAt)}</Fact>
               <Fact label="Last used">{iso(s.lastUsedAt)}</Fact>
               <Fact label="Expires">{iso(s.expiresAt)}</Fact>
               <Fact label="Re-auth due">{iso(s.reauthDueAt)}</Fact>
-              <Fact label="Tokens / tool calls">{s.tokenCount} / {s.toolCallCount}</Fact>
-              {s.revokedAt ? <Fact label="Revoked">{iso(s.revokedAt)} — {s.revokedReason}</Fact> : null}
+              <Fact label="Tokens / tool calls">
+                {s.tokenCount} / {s.toolCallCount}
+              </Fact>
+              {s.revokedAt ? (
+                <Fact label="Revoked">
+                  {iso(s.revokedAt)} — {s.revokedReason}
+                </Fact>
+              ) : null}
             </dl>
           </CardContent>
         </Card>
@@ -94,25 +129,40 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
                   {e.reason ? <span className="text-muted-foreground">— {e.reason}</span> : null}
                 </li>
               ))}
-              {authorizations.length === 0 ? <li className="text-muted-foreground">No mint or revocation events recorded.</li> : null}
+              {authorizations.length === 0 ? (
+                <li className="text-muted-foreground">No mint or revocation events recorded.</li>
+              ) : null}
             </ul>
           </CardContent>
         </Card>
       </div>
       <Card>
         <CardHeader>
-          <CardTitle>Blast radius: what this agent{s.user ? ` acting for ${s.user.displayName}` : ""} can reach now ({blastRadius.length} tools)</CardTitle>
+          <CardTitle>
+            Blast radius: what this agent{s.user ? ` acting for ${s.user.displayName}` : ""} can reach now (
+            {blastRadius.length} tools)
+          </CardTitle>
         </CardHeader>
         <CardContent>
           <Table aria-label="Blast radius">
-            <TableHeader><TableRow><TableHead>Server</TableHead><TableHead>Tool</TableHead><TableHead>Scope</TableHead><TableHead>Risk</TableHead><TableHead>Granted by</TableHead></TableRow></TableHeader>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Server</TableHead>
+                <TableHead>Tool</TableHead>
+                <TableHead>Scope</TableHead>
+                <TableHead>Risk</TableHead>
+                <TableHead>Granted by</TableHead>
+              </TableRow>
+            </TableHeader>
             <TableBody>
               {blastRadius.map((t) => (
                 <TableRow key={t.toolId}>
                   <TableCell>{t.serverName}</TableCell>
                   <TableCell className="font-mono">{t.toolName}</TableCell>
                   <TableCell className="font-mono">{t.scope}</TableCell>
-                  <TableCell><RiskBadge risk={t.risk} /></TableCell>
+                  <TableCell>
+                    <RiskBadge risk={t.risk} />
+                  </TableCell>
                   <TableCell>{t.via.map((v) => `${v.entitlementName} (${v.principalType})`).join(", ")}</TableCell>
                 </TableRow>
               ))}
@@ -123,10 +173,19 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
       {/* Side by side only where both tables fit: at 1,280 px they stack rather than overflow. */}
       <div className="grid gap-4 2xl:grid-cols-2">
         <Card>
-          <CardHeader><CardTitle>Tokens ({tokens.length})</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>Tokens ({tokens.length})</CardTitle>
+          </CardHeader>
           <CardContent>
             <Table aria-label="Tokens">
-              <TableHeader><TableRow><TableHead>Kind</TableHead><TableHead>Issued</TableHead><TableHead>Expires</TableHead><TableHead>Revoked</TableHead></TableRow></TableHeader>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Kind</TableHead>
+                  <TableHead>Issued</TableHead>
+                  <TableHead>Expires</TableHead>
+                  <TableHead>Revoked</TableHead>
+                </TableRow>
+              </TableHeader>
               <TableBody>
                 {tokens.map((t) => (
                   <TableRow key={t.id}>
@@ -141,16 +200,27 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           </CardContent>
         </Card>
         <Card>
-          <CardHeader><CardTitle>Tool calls (latest {toolCalls.length})</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>Tool calls (latest {toolCalls.length})</CardTitle>
+          </CardHeader>
           <CardContent>
             <Table aria-label="Tool calls">
-              <TableHeader><TableRow><TableHead>When</TableHead><TableHead>Tool</TableHead><TableHead>Decision</TableHead></TableRow></TableHeader>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>When</TableHead>
+                  <TableHead>Tool</TableHead>
+                  <TableHead>Decision</TableHead>
+                </TableRow>
+              </TableHeader>
               <TableBody>
                 {toolCalls.map((c) => (
                   <TableRow key={c.id}>
                     <TableCell>{iso(c.occurredAt)}</TableCell>
                     <TableCell className="font-mono">{c.targetLabel}</TableCell>
-                    <TableCell>{c.decision}{c.reason ? ` — ${c.reason}` : ""}</TableCell>
+                    <TableCell>
+                      {c.decision}
+                      {c.reason ? ` — ${c.reason}` : ""}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>

@@ -11,5 +11,11 @@ export type ApiKeyRow = Omit<ApiKeyView, "createdAt" | "expiresAt" | "lastUsedAt
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function toApiKeyRow(key: ApiKeyView): ApiKeyRow {
-  return { ...key, createdAt: key.createdAt.toISOString(), expiresAt: iso(key.expiresAt), lastUsedAt: iso(key.lastUsedAt), revokedAt: iso(key.revokedAt) };
+  return {
+    ...key,
+    createdAt: key.createdAt.toISOString(),
+    expiresAt: iso(key.expiresAt),
+    lastUsedAt: iso(key.lastUsedAt),
+    revokedAt: iso(key.revokedAt),
+  };
 }

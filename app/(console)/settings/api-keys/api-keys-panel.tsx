@@ -24,7 +24,8 @@ export function ApiKeysPanel({ rows, canManage }: { rows: ApiKeyRow[]; canManage
             API keys
           </h2>
           <p className="text-sm text-muted-foreground">
-            Keys for scripts and pipelines calling the JSON API (/api/v1) as a bearer token. Each acts with one console role. Times are UTC.
+            Keys for scripts and pipelines calling the JSON API (/api/v1) as a bearer token. Each acts with one console
+            role. Times are UTC.
           </p>
         </div>
         {rows.length > 0 ? create : null}

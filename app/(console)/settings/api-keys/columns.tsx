@@ -17,7 +17,13 @@ const statusVariant: Record<ApiKeyRow["status"], BadgeVariant> = {
 
 const never = (label: string) => <span className="text-muted-foreground">{label}</span>;
 
-export function apiKeyColumns({ canManage, onRotated }: { canManage: boolean; onRotated: (secret: RevealedSecret) => void }): ColumnDef<ApiKeyRow>[] {
+export function apiKeyColumns({
+  canManage,
+  onRotated,
+}: {
+  canManage: boolean;
+  onRotated: (secret: RevealedSecret) => void;
+}): ColumnDef<ApiKeyRow>[] {
   const columns: ColumnDef<ApiKeyRow>[] = [
     {
       id: "name",
@@ -35,13 +41,24 @@ export function apiKeyColumns({ canManage, onRotated }: { canManage: boolean; on
     {
       accessorKey: "role",
       header: ({ column }) => <DataTableColumnHeader column={column} title="Role" />,
-      cell: ({ row }) => <Badge variant={row.original.role === "admin" ? "default" : "secondary"}>{ROLE_LABELS[row.original.role]}</Badge>,
+      cell: ({ row }) => (
+        <Badge variant={row.original.role === "admin" ? "default" : "secondary"}>
+          {ROLE_LABELS[row.original.role]}
+        </Badge>
+      ),
     },
     {
       accessorKey: "prefix",
       enableSorting: false,
       header: ({ column }) => <DataTableColumnHeader column={column} title="Key" />,
-      cell: ({ row }) => <code className="font-mono text-xs text-muted-foreground" title="The start of the key: enough to tell keys apart">mdt_{row.original.prefix}_…</code>,
+      cell: ({ row }) => (
+        <code
+          className="font-mono text-xs text-muted-foreground"
+          title="The start of the key: enough to tell keys apart"
+        >
+          mdt_{row.original.prefix}_…
+        </code>
+      ),
     },
     {
       accessorKey: "createdAt",

@@ -38,7 +38,13 @@ export function KeyActions({ apiKey, onRotated }: { apiKey: ApiKeyRow; onRotated
           await revoke.runOrThrow({ id: apiKey.id });
         }}
         trigger={
-          <Button variant="ghost" size="icon" className="size-8 text-destructive hover:text-destructive" title="Revoke the key" data-testid="revoke-api-key">
+          <Button
+            variant="ghost"
+            size="icon"
+            className="size-8 text-destructive hover:text-destructive"
+            title="Revoke the key"
+            data-testid="revoke-api-key"
+          >
             <Ban aria-hidden />
             <span className="sr-only">Revoke {apiKey.name}</span>
           </Button>

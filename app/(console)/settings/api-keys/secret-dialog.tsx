@@ -3,7 +3,14 @@
 import { Check, Copy, TriangleAlert } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toast } from "@/components/ui/toast";
@@ -42,14 +49,20 @@ export function SecretDialog({ secret, onClose }: { secret: RevealedSecret | nul
     <Dialog open={secret !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
       <DialogContent data-testid="api-key-secret-dialog" onInteractOutside={(event) => event.preventDefault()}>
         <DialogHeader>
-          <DialogTitle>{secret?.kind === "rotated" ? "New secret for" : "API key created:"} {secret?.name}</DialogTitle>
+          <DialogTitle>
+            {secret?.kind === "rotated" ? "New secret for" : "API key created:"} {secret?.name}
+          </DialogTitle>
           <DialogDescription>Send it as a bearer token: Authorization: Bearer &lt;key&gt;.</DialogDescription>
         </DialogHeader>
-        <div role="alert" className="flex gap-3 rounded-lg border border-warning/30 bg-warning/15 p-3 text-sm text-warning-foreground dark:text-warning">
+        <div
+          role="alert"
+          className="flex gap-3 rounded-lg border border-warning/30 bg-warning/15 p-3 text-sm text-warning-foreground dark:text-warning"
+        >
           <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
           <p>
-            <span className="font-semibold">Copy this key now. It will not be shown again.</span> Mandate stores only a hash of it; if it is lost,
-            rotate the key to get a new one.{secret?.kind === "rotated" ? " The previous secret has stopped working." : ""}
+            <span className="font-semibold">Copy this key now. It will not be shown again.</span> Mandate stores only a
+            hash of it; if it is lost, rotate the key to get a new one.
+            {secret?.kind === "rotated" ? " The previous secret has stopped working." : ""}
           </p>
         </div>
         <div className="grid gap-2">

@@ -2,7 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/lib/db/client";
-import { createReceiver, createReceiverSchema, deleteReceiver, receiverIdSchema } from "@/lib/security-events/receivers";
+import {
+  createReceiver,
+  createReceiverSchema,
+  deleteReceiver,
+  receiverIdSchema,
+} from "@/lib/security-events/receivers";
 import { defineAction } from "@/app/_server/action";
 
 export const createReceiverAction = defineAction({

@@ -14,7 +14,11 @@ export default async function EventReceiversPage() {
   const principal = await requirePermission("settings.view");
   const [rows, servers] = await Promise.all([
     listReceivers(getDb()),
-    getDb().mcpServer.findMany({ where: { enforcementMode: "native" }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    getDb().mcpServer.findMany({
+      where: { enforcementMode: "native" },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true },
+    }),
   ]);
   return (
     <>
@@ -23,7 +27,11 @@ export default async function EventReceiversPage() {
       <ReceiversPanel
         canManage={can(principal, "settings.manage")}
         servers={servers}
-        rows={rows.map((r) => ({ ...r, createdAt: undefined, lastDeliveredAt: r.lastDeliveredAt?.toISOString() ?? null }))}
+        rows={rows.map((r) => ({
+          ...r,
+          createdAt: undefined,
+          lastDeliveredAt: r.lastDeliveredAt?.toISOString() ?? null,
+        }))}
       />
     </>
   );

@@ -24,7 +24,15 @@ export interface ReceiverView {
 }
 
 /** SSF push receivers (CAEP session-revoked events) and how their deliveries are going. */
-export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverView[]; canManage: boolean; servers: { id: string; name: string }[] }) {
+export function ReceiversPanel({
+  rows,
+  canManage,
+  servers,
+}: {
+  rows: ReceiverView[];
+  canManage: boolean;
+  servers: { id: string; name: string }[];
+}) {
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
   const [authHeader, setAuthHeader] = useState("");
@@ -40,12 +48,15 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
     },
   });
   const { pending } = create;
-  const errors: Record<string, string | undefined> = create.error ? { ...create.fieldErrors, ...(create.error.fieldErrors ? {} : { _form: create.error.message }) } : {};
+  const errors: Record<string, string | undefined> = create.error
+    ? { ...create.fieldErrors, ...(create.error.fieldErrors ? {} : { _form: create.error.message }) }
+    : {};
   return (
     <div className="grid gap-4">
       <p className="text-sm text-muted-foreground">
-        Every session revocation is pushed to these receivers as a signed CAEP <span className="font-mono">session-revoked</span> Security Event
-        Token (SSF push, RFC 8935), so MCP servers that enforce natively drop the session too. Transmitter metadata:{" "}
+        Every session revocation is pushed to these receivers as a signed CAEP{" "}
+        <span className="font-mono">session-revoked</span> Security Event Token (SSF push, RFC 8935), so MCP servers
+        that enforce natively drop the session too. Transmitter metadata:{" "}
         <span className="font-mono">/.well-known/ssf-configuration</span>.
       </p>
       <Table aria-label="Event receivers">
@@ -58,15 +69,24 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
             <TableHead>Pending</TableHead>
             <TableHead>Failed</TableHead>
             <TableHead>Last error</TableHead>
-            {canManage ? <TableHead><span className="sr-only">Actions</span></TableHead> : null}
+            {canManage ? (
+              <TableHead>
+                <span className="sr-only">Actions</span>
+              </TableHead>
+            ) : null}
           </TableRow>
         </TableHeader>
         <TableBody>
           {rows.map((r) => (
             <TableRow key={r.id} data-testid={`receiver-${r.name}`}>
-              <TableCell className="font-medium">{r.name}{r.hasAuthHeader ? " 🔒" : ""}</TableCell>
+              <TableCell className="font-medium">
+                {r.name}
+                {r.hasAuthHeader ? " 🔒" : ""}
+              </TableCell>
               <TableCell className="font-mono text-xs">{r.url}</TableCell>
-              <TableCell className="text-sm">{r.server ? r.server.name : <span className="text-muted-foreground">Every session</span>}</TableCell>
+              <TableCell className="text-sm">
+                {r.server ? r.server.name : <span className="text-muted-foreground">Every session</span>}
+              </TableCell>
               <TableCell className="tabular-nums">{r.delivered}</TableCell>
               <TableCell className="tabular-nums">{r.pending}</TableCell>
               <TableCell className="tabular-nums">{r.failed}</TableCell>
@@ -80,14 +100,22 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
                     onConfirm={async () => {
                       await remove.runOrThrow({ receiverId: r.id });
                     }}
-                    trigger={<Button variant="outline" size="sm">Remove</Button>}
+                    trigger={
+                      <Button variant="outline" size="sm">
+                        Remove
+                      </Button>
+                    }
                   />
                 </TableCell>
               ) : null}
             </TableRow>
           ))}
           {rows.length === 0 ? (
-            <TableRow><TableCell colSpan={8} className="text-muted-foreground">No receivers yet.</TableCell></TableRow>
+            <TableRow>
+              <TableCell colSpan={8} className="text-muted-foreground">
+                No receivers yet.
+              </TableCell>
+            </TableRow>
           ) : null}
         </TableBody>
       </Table>
@@ -102,17 +130,33 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
           <h2 className="text-sm font-semibold">Add a receiver</h2>
           <div className="grid gap-1">
             <Label htmlFor="receiver-name">Name</Label>
-            <Input id="receiver-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={errors.name ? true : undefined} />
+            <Input
+              id="receiver-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={errors.name ? true : undefined}
+            />
             {errors.name ? <p className="text-xs text-destructive">{errors.name}</p> : null}
           </div>
           <div className="grid gap-1">
             <Label htmlFor="receiver-url">Push URL</Label>
-            <Input id="receiver-url" value={url} onChange={(e) => setUrl(e.target.value)} aria-invalid={errors.url ? true : undefined} />
+            <Input
+              id="receiver-url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              aria-invalid={errors.url ? true : undefined}
+            />
             {errors.url ? <p className="text-xs text-destructive">{errors.url}</p> : null}
           </div>
           <div className="grid gap-1">
             <Label htmlFor="receiver-auth">Authorization header (optional, stored encrypted)</Label>
-            <Input id="receiver-auth" type="password" autoComplete="off" value={authHeader} onChange={(e) => setAuthHeader(e.target.value)} />
+            <Input
+              id="receiver-auth"
+              type="password"
+              autoComplete="off"
+              value={authHeader}
+              onChange={(e) => setAuthHeader(e.target.value)}
+            />
           </div>
           <div className="grid gap-1">
             <Label htmlFor="receiver-server">CAEP endpoint of (a natively enforcing server; optional)</Label>
@@ -123,13 +167,19 @@ export function ReceiversPanel({ rows, canManage, servers }: { rows: ReceiverVie
               aria-invalid={errors.serverId ? true : undefined}
             >
               <option value="">None: hears of every session (a SIEM, say)</option>
-              {servers.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+              {servers.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
             </Select>
             {errors.serverId ? <p className="text-xs text-destructive">{errors.serverId}</p> : null}
           </div>
           {errors._form ? <p className="text-xs text-destructive">{errors._form}</p> : null}
           <div>
-            <Button type="submit" size="sm" disabled={pending}>{pending ? "Adding…" : "Add receiver"}</Button>
+            <Button type="submit" size="sm" disabled={pending}>
+              {pending ? "Adding…" : "Add receiver"}
+            </Button>
           </div>
         </form>
       ) : null}

@@ -38,9 +38,17 @@ export function peopleColumns({ canManage, selfId }: PeopleColumnOptions): Colum
       header: ({ column }) => <DataTableColumnHeader column={column} title="Roles" />,
       cell: ({ row }) => (
         <div className="flex flex-wrap gap-1" data-testid="person-roles">
-          {row.original.roles.length === 0 ? <span className="text-xs text-muted-foreground">No console role</span> : null}
+          {row.original.roles.length === 0 ? (
+            <span className="text-xs text-muted-foreground">No console role</span>
+          ) : null}
           {row.original.roles.map((role) => (
-            <RoleBadge key={role} person={row.original} role={role} canManage={canManage} isSelf={row.original.id === selfId} />
+            <RoleBadge
+              key={role}
+              person={row.original}
+              role={role}
+              canManage={canManage}
+              isSelf={row.original.id === selfId}
+            />
           ))}
         </div>
       ),

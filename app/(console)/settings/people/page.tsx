@@ -24,7 +24,10 @@ export default async function PeopleSettingsPage({ searchParams }: { searchParam
   const raw = (await searchParams).find;
   const find = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, 200) ?? "";
   const db = getDb();
-  const [holders, found] = await Promise.all([listRoleHolders(db), find ? findPeople(db, find) : Promise.resolve(null)]);
+  const [holders, found] = await Promise.all([
+    listRoleHolders(db),
+    find ? findPeople(db, find) : Promise.resolve(null),
+  ]);
 
   return (
     <>
@@ -39,8 +42,11 @@ export default async function PeopleSettingsPage({ searchParams }: { searchParam
             People & roles
           </h2>
           <p className="text-sm text-muted-foreground">
-            {CONSOLE_ROLES.map((r) => `${ROLE_LABELS[r]}: ${ROLE_DESCRIPTIONS[r].charAt(0).toLowerCase()}${ROLE_DESCRIPTIONS[r].slice(1)}`).join(". ")}.
-            {canManage ? " Nobody grants themselves a role, and the console always keeps one admin." : null}
+            {CONSOLE_ROLES.map(
+              (r) =>
+                `${ROLE_LABELS[r]}: ${ROLE_DESCRIPTIONS[r].charAt(0).toLowerCase()}${ROLE_DESCRIPTIONS[r].slice(1)}`,
+            ).join(". ")}
+            .{canManage ? " Nobody grants themselves a role, and the console always keeps one admin." : null}
           </p>
         </div>
         <PeopleTable rows={holders} canManage={canManage} selfId={principal.userId} />
@@ -55,7 +61,10 @@ export default async function PeopleSettingsPage({ searchParams }: { searchParam
           <CardContent className="grid gap-4">
             <Form action="/settings/people" role="search" className="flex max-w-lg gap-2">
               <div className="relative flex-1">
-                <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+                <Search
+                  className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
+                  aria-hidden
+                />
                 <Input
                   type="search"
                   name="find"
@@ -70,7 +79,9 @@ export default async function PeopleSettingsPage({ searchParams }: { searchParam
                 Find
               </Button>
             </Form>
-            {found ? <PersonSearchResults query={find} people={found} canManage={canManage} selfId={principal.userId} /> : null}
+            {found ? (
+              <PersonSearchResults query={find} people={found} canManage={canManage} selfId={principal.userId} />
+            ) : null}
           </CardContent>
         </Card>
       ) : null}

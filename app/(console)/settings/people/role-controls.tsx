@@ -12,9 +12,22 @@ import type { ConsolePerson } from "@/lib/people/list-people";
 import { grantRole, removeRole, signOutPersonEverywhere } from "./actions";
 
 /** A role badge; for those who manage roles, with a button that removes the role after confirmation. */
-export function RoleBadge({ person, role, canManage, isSelf }: { person: ConsolePerson; role: ConsoleRole; canManage: boolean; isSelf: boolean }) {
+export function RoleBadge({
+  person,
+  role,
+  canManage,
+  isSelf,
+}: {
+  person: ConsolePerson;
+  role: ConsoleRole;
+  canManage: boolean;
+  isSelf: boolean;
+}) {
   const label = ROLE_LABELS[role];
-  const removal = useConsoleAction(removeRole, { success: `Removed the ${label} role from ${person.displayName}`, refresh: false });
+  const removal = useConsoleAction(removeRole, {
+    success: `Removed the ${label} role from ${person.displayName}`,
+    refresh: false,
+  });
   if (!canManage) {
     return (
       <Badge variant={role === "admin" ? "default" : "secondary"} title={ROLE_DESCRIPTIONS[role]}>
@@ -29,10 +42,14 @@ export function RoleBadge({ person, role, canManage, isSelf }: { person: Console
         title={`Remove the ${label} role?`}
         description={
           isSelf ? (
-            <>You are removing your own {label} role: you lose what it allows as soon as you confirm, and another admin has to grant it back.</>
+            <>
+              You are removing your own {label} role: you lose what it allows as soon as you confirm, and another admin
+              has to grant it back.
+            </>
           ) : (
             <>
-              {person.displayName} ({person.email}) loses what the {label} role allows on their next request. Their other roles stay.
+              {person.displayName} ({person.email}) loses what the {label} role allows on their next request. Their
+              other roles stay.
             </>
           )
         }
@@ -115,7 +132,14 @@ export function GrantRoleForm({ person, isSelf }: { person: ConsolePerson; isSel
             ))}
           </Select>
         </div>
-        <Button type="submit" size="sm" variant="outline" disabled={pending} aria-busy={pending} data-testid="grant-role">
+        <Button
+          type="submit"
+          size="sm"
+          variant="outline"
+          disabled={pending}
+          aria-busy={pending}
+          data-testid="grant-role"
+        >
           {pending ? "Granting…" : "Grant"}
         </Button>
       </div>
@@ -131,7 +155,10 @@ export function GrantRoleForm({ person, isSelf }: { person: ConsolePerson; isSel
 /** Ends every console session of someone else: for a lost device or a compromised account. */
 export function SignOutEverywhereButton({ person }: { person: ConsolePerson }) {
   const signOut = useConsoleAction(signOutPersonEverywhere, {
-    success: (data) => (data.ended === 1 ? `Ended 1 console session of ${person.displayName}` : `Ended ${data.ended} console sessions of ${person.displayName}`),
+    success: (data) =>
+      data.ended === 1
+        ? `Ended 1 console session of ${person.displayName}`
+        : `Ended ${data.ended} console sessions of ${person.displayName}`,
     refresh: false,
   });
   return (
@@ -139,9 +166,10 @@ export function SignOutEverywhereButton({ person }: { person: ConsolePerson }) {
       title={`Sign ${person.displayName} out everywhere?`}
       description={
         <>
-          This ends all {person.openSessions === 1 ? "1 open console session" : `${person.openSessions} open console sessions`} of{" "}
-          {person.email} at once, on every browser and device. Their roles stay; they can sign in again. If the account is
-          compromised, also remove its roles or reset its password.
+          This ends all{" "}
+          {person.openSessions === 1 ? "1 open console session" : `${person.openSessions} open console sessions`} of{" "}
+          {person.email} at once, on every browser and device. Their roles stay; they can sign in again. If the account
+          is compromised, also remove its roles or reset its password.
         </>
       }
       confirmLabel="Sign out everywhere"
@@ -149,7 +177,13 @@ export function SignOutEverywhereButton({ person }: { person: ConsolePerson }) {
         await signOut.runOrThrow({ userId: person.id });
       }}
       trigger={
-        <Button variant="ghost" size="sm" disabled={person.openSessions === 0} title={person.openSessions === 0 ? "No open console sessions" : undefined} data-testid="sign-out-person-everywhere">
+        <Button
+          variant="ghost"
+          size="sm"
+          disabled={person.openSessions === 0}
+          title={person.openSessions === 0 ? "No open console sessions" : undefined}
+          data-testid="sign-out-person-everywhere"
+        >
           <MonitorX aria-hidden />
           Sign out everywhere
         </Button>

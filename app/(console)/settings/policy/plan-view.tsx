@@ -2,19 +2,29 @@ import type { Plan, PolicyIssue } from "@/lib/policy/plan-types";
 import { cn } from "@/lib/utils/cn";
 
 const SIGN = { create: "+", update: "~", remove: "-" } as const;
-const TONE = { create: "text-emerald-700 dark:text-emerald-400", update: "text-amber-700 dark:text-amber-400", remove: "text-destructive" } as const;
+const TONE = {
+  create: "text-emerald-700 dark:text-emerald-400",
+  update: "text-amber-700 dark:text-amber-400",
+  remove: "text-destructive",
+} as const;
 
 const show = (value: unknown): string => (value === null || value === undefined ? "(unset)" : JSON.stringify(value));
 
 /** The change list of a plan, as the CLI prints it: + create, ~ update, - remove. */
 export function PlanView({ plan }: { plan: Plan }) {
   if (plan.changes.length === 0 && plan.kept.length === 0) {
-    return <p data-testid="policy-no-changes" className="text-sm text-muted-foreground">No changes. The database already matches the file.</p>;
+    return (
+      <p data-testid="policy-no-changes" className="text-sm text-muted-foreground">
+        No changes. The database already matches the file.
+      </p>
+    );
   }
   return (
     <div className="grid gap-3">
       {plan.changes.length === 0 ? (
-        <p data-testid="policy-no-changes" className="text-sm text-muted-foreground">No changes. The database already matches the file.</p>
+        <p data-testid="policy-no-changes" className="text-sm text-muted-foreground">
+          No changes. The database already matches the file.
+        </p>
       ) : (
         <ul data-testid="policy-plan" aria-label="Planned changes" className="grid gap-1 font-mono text-sm">
           {plan.changes.map((c, i) => (
@@ -36,7 +46,9 @@ export function PlanView({ plan }: { plan: Plan }) {
       )}
       {plan.kept.length > 0 ? (
         <div className="text-sm text-muted-foreground">
-          <p>Not in the file, kept (apply with “remove what the file omits” to remove servers, agents and entitlements):</p>
+          <p>
+            Not in the file, kept (apply with “remove what the file omits” to remove servers, agents and entitlements):
+          </p>
           <ul className="ml-4 list-disc">
             {plan.kept.map((k) => (
               <li key={`${k.kind}:${k.label}`}>
@@ -53,7 +65,11 @@ export function PlanView({ plan }: { plan: Plan }) {
 /** Problems with the file, each at its line. */
 export function PolicyIssues({ issues }: { issues: PolicyIssue[] }) {
   return (
-    <div role="alert" data-testid="policy-issues" className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm">
+    <div
+      role="alert"
+      data-testid="policy-issues"
+      className="rounded-md border border-destructive/40 bg-destructive/5 p-3 text-sm"
+    >
       <p className="font-medium text-destructive">The file cannot be applied; nothing was changed.</p>
       <ul className="mt-2 grid gap-1 font-mono">
         {issues.map((issue, i) => (

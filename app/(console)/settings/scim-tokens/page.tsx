@@ -16,10 +16,7 @@ export default async function ScimTokensSettingsPage() {
   const principal = await requirePermission("settings.view");
   const canManage = can(principal, "directory.manage");
   const db = getDb();
-  const [tokens, idps] = await Promise.all([
-    listScimTokens(db),
-    listEnterpriseIdpOptions(db),
-  ]);
+  const [tokens, idps] = await Promise.all([listScimTokens(db), listEnterpriseIdpOptions(db)]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return (
     <>
@@ -29,7 +26,12 @@ export default async function ScimTokensSettingsPage() {
         canManage={canManage}
         idps={idps}
         endpoint={`${issuerFromEnv()}/scim/v2`}
-        rows={tokens.map((t) => ({ ...t, createdAt: t.createdAt.toISOString(), lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) }))}
+        rows={tokens.map((t) => ({
+          ...t,
+          createdAt: t.createdAt.toISOString(),
+          lastUsedAt: iso(t.lastUsedAt),
+          revokedAt: iso(t.revokedAt),
+        }))}
       />
     </>
   );

@@ -13,7 +13,12 @@ export interface SigningKeyRow {
 
 export function toSigningKeyRow(k: SigningKeyItem): SigningKeyRow {
   return {
-    kid: k.kid, alg: k.alg, status: k.status, createdAt: k.createdAt.toISOString(), activatedAt: k.activatedAt?.toISOString() ?? null,
-    retiringAt: k.retiringAt?.toISOString() ?? null, publishUntil: k.publishUntil?.toISOString() ?? null,
+    kid: k.kid,
+    alg: k.alg,
+    status: k.status,
+    createdAt: k.createdAt.toISOString(),
+    activatedAt: k.activatedAt?.toISOString() ?? null,
+    retiringAt: k.retiringAt?.toISOString() ?? null,
+    publishUntil: k.publishUntil?.toISOString() ?? null,
   };
 }

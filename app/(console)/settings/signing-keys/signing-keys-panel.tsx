@@ -26,7 +26,11 @@ const columns: ColumnDef<SigningKeyRow>[] = [
   {
     accessorKey: "kid",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Key id (kid)" />,
-    cell: ({ row }) => <code className="font-mono text-xs" data-testid="signing-key-kid">{row.original.kid}</code>,
+    cell: ({ row }) => (
+      <code className="font-mono text-xs" data-testid="signing-key-kid">
+        {row.original.kid}
+      </code>
+    ),
   },
   {
     accessorKey: "status",
@@ -34,13 +38,26 @@ const columns: ColumnDef<SigningKeyRow>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Status" />,
     cell: ({ row }) => <StatusBadge variant={statusVariant[row.original.status]}>{row.original.status}</StatusBadge>,
   },
-  { accessorKey: "alg", enableSorting: false, header: ({ column }) => <DataTableColumnHeader column={column} title="Algorithm" /> },
-  { accessorKey: "createdAt", header: ({ column }) => <DataTableColumnHeader column={column} title="Created" />, cell: ({ row }) => when(row.original.createdAt) },
+  {
+    accessorKey: "alg",
+    enableSorting: false,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Algorithm" />,
+  },
+  {
+    accessorKey: "createdAt",
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Created" />,
+    cell: ({ row }) => when(row.original.createdAt),
+  },
   {
     id: "activatedAt",
     accessorFn: (k) => k.activatedAt ?? "",
     header: ({ column }) => <DataTableColumnHeader column={column} title="Signing since" />,
-    cell: ({ row }) => (row.original.status === "next" ? <span className="text-muted-foreground">At the next rotation</span> : when(row.original.activatedAt)),
+    cell: ({ row }) =>
+      row.original.status === "next" ? (
+        <span className="text-muted-foreground">At the next rotation</span>
+      ) : (
+        when(row.original.activatedAt)
+      ),
   },
   {
     id: "publishUntil",
@@ -53,7 +70,10 @@ const columns: ColumnDef<SigningKeyRow>[] = [
 /** The signing keys of the token service, and (for those who manage keys) the rotation control. */
 export function SigningKeysPanel({ rows, canManage }: { rows: SigningKeyRow[]; canManage: boolean }) {
   const rotation = useConsoleAction(rotateKeys, {
-    success: (data) => (data.activated ? `Key ${data.activated} now signs` : "A next key was published; it signs from the following rotation"),
+    success: (data) =>
+      data.activated
+        ? `Key ${data.activated} now signs`
+        : "A next key was published; it signs from the following rotation",
     refresh: false,
   });
   const rotate = canManage ? (
@@ -81,8 +101,9 @@ export function SigningKeysPanel({ rows, canManage }: { rows: SigningKeyRow[]; c
             Signing keys
           </h2>
           <p className="text-sm text-muted-foreground">
-            The keys that sign access tokens and ID-JAGs, published at /oauth/jwks. A key is published as next before it signs, and stays published after
-            it stops signing until its last token has expired. Private keys are encrypted at rest and never shown. Times are UTC.
+            The keys that sign access tokens and ID-JAGs, published at /oauth/jwks. A key is published as next before it
+            signs, and stays published after it stops signing until its last token has expired. Private keys are
+            encrypted at rest and never shown. Times are UTC.
           </p>
         </div>
         {rotate}
@@ -94,7 +115,12 @@ export function SigningKeysPanel({ rows, canManage }: { rows: SigningKeyRow[]; c
         getRowId={(k) => k.kid}
         searchPlaceholder="Filter by key id or status…"
         emptyState={
-          <EmptyState icon={KeySquare} title="No signing keys yet" description="The token service creates its first key, and a next key beside it, when it first signs a token." action={rotate} />
+          <EmptyState
+            icon={KeySquare}
+            title="No signing keys yet"
+            description="The token service creates its first key, and a next key beside it, when it first signs a token."
+            action={rotate}
+          />
         }
       />
     </section>

@@ -15,6 +15,8 @@ export const GET = defineApiRoute({
  */
 export const POST = defineApiRoute({
   permission: "api_keys.manage",
-  body: createApiKeySchema.extend({ expiresInDays: createApiKeySchema.shape.expiresInDays.optional().transform((v) => v ?? null) }),
+  body: createApiKeySchema.extend({
+    expiresInDays: createApiKeySchema.shape.expiresInDays.optional().transform((v) => v ?? null),
+  }),
   handler: async ({ body }, principal) => ({ data: await createApiKey(getDb(), principal, body) }),
 });

@@ -13,7 +13,8 @@ export const GET = defineApiRoute({
     if (query.format === "csv") {
       return new Response(coverageCsv(map), {
         headers: {
-          "content-type": "text/csv; charset=utf-8", "cache-control": "no-store",
+          "content-type": "text/csv; charset=utf-8",
+          "cache-control": "no-store",
           "content-disposition": `attachment; filename="mandate-coverage-${map.generatedAt.toISOString().slice(0, 10)}.csv"`,
         },
       });

@@ -16,5 +16,7 @@ export const GET = defineApiRoute({
 export const POST = defineApiRoute({
   permission: "drills.run",
   body: runDrillsSchema,
-  handler: async ({ body }, principal) => ({ data: await runDrills(drillContext(getDb()), principal, { serverIds: body.serverIds, trigger: "api" }) }),
+  handler: async ({ body }, principal) => ({
+    data: await runDrills(drillContext(getDb()), principal, { serverIds: body.serverIds, trigger: "api" }),
+  }),
 });

@@ -8,10 +8,24 @@ export const GET = defineApiRoute({
     const granted = permissionsOf(principal.roles);
     const permissions = PERMISSIONS.filter((p) => granted.has(p));
     if (principal.kind === "user") {
-      return { kind: "user", id: principal.userId, name: principal.displayName, email: principal.email, roles: principal.roles, permissions };
+      return {
+        kind: "user",
+        id: principal.userId,
+        name: principal.displayName,
+        email: principal.email,
+        roles: principal.roles,
+        permissions,
+      };
     }
     if (principal.kind === "apikey") {
-      return { kind: "apikey", id: principal.apiKeyId, name: principal.name, roles: principal.roles, permissions, createdById: principal.createdById };
+      return {
+        kind: "apikey",
+        id: principal.apiKeyId,
+        name: principal.name,
+        roles: principal.roles,
+        permissions,
+        createdById: principal.createdById,
+      };
     }
     // Only the repo CLI acts as the system; the HTTP API never authenticates one.
     return { kind: "system", name: principal.label, roles: principal.roles, permissions };

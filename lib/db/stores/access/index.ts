@@ -1,5 +1,13 @@
 import { providerOf, type Db, type Tx } from "@/lib/db/client";
-import { jsonColumnValue, placeholders, rawDate, rawInt, rawNullableInt, rawNullableString, rawString } from "@/lib/db/raw-values";
+import {
+  jsonColumnValue,
+  placeholders,
+  rawDate,
+  rawInt,
+  rawNullableInt,
+  rawNullableString,
+  rawString,
+} from "@/lib/db/raw-values";
 import { readPoolOf } from "@/lib/db/read-pool";
 import type { ToolRisk } from "@/lib/db/generated/sqlite/enums";
 
@@ -49,7 +57,9 @@ const LIVE = `a."endedAt" IS NULL AND (a."expiresAt" IS NULL OR a."expiresAt" > 
 const ASSIGNMENTS_SQL = (principals: Principals) =>
   principals
     .map(
-      (p) => `SELECT a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."principalType" AS "principalType",
+      (
+        p,
+      ) => `SELECT a."id" AS "assignmentId", a."entitlementId" AS "entitlementId", a."principalType" AS "principalType",
        COALESCE(a."agentId", a."userId", a."groupId") AS "principalId", a."expiresAt" AS "expiresAt", a."excludedToolIds" AS "excluded"
 FROM "Assignment" a WHERE ${LIVE} AND ${p}`,
     )
@@ -79,11 +89,25 @@ function principalsOf(set: PrincipalSet): { principals: Principals; params: unkn
   if ("agentId" in set) return { principals: AGENT("$2"), params: [set.agentId] };
   if ("userIds" in set) return { principals: PEOPLE(parameterList(set.userIds.length, 2)), params: [...set.userIds] };
   const ids = set.agentIds;
-  return ids ? { principals: [`a."agentId" IN (${parameterList(ids.length, 2)})`], params: [...ids] } : { principals: [`a."agentId" IS NOT NULL`], params: [] };
+  return ids
+    ? { principals: [`a."agentId" IN (${parameterList(ids.length, 2)})`], params: [...ids] }
+    : { principals: [`a."agentId" IS NOT NULL`], params: [] };
 }
 
 // The client_credentials read: the client's row and its agent's own grants.
-const CLIENT_COLUMNS = ["id", "clientId", "name", "kind", "status", "authMethod", "jwksUri", "jwks", "clientSecretHash", "allowedGrantTypes", "maxTokenLifetimeSeconds"];
+const CLIENT_COLUMNS = [
+  "id",
+  "clientId",
+  "name",
+  "kind",
+  "status",
+  "authMethod",
+  "jwksUri",
+  "jwks",
+  "clientSecretHash",
+  "allowedGrantTypes",
+  "maxTokenLifetimeSeconds",
+];
 const columnsOf = (alias: string) => CLIENT_COLUMNS.map((c) => `${alias}"${c}"`).join(", ");
 const CLIENT_SQL = `SELECT ${columnsOf("")} FROM "Agent" WHERE "clientId" = $1`;
 const CLIENT_WITH_OWN_ACCESS_SQL = (agentColumns: string) => `
@@ -132,16 +156,30 @@ function assignmentsOf(raw: readonly Record<string, unknown>[]): LiveAssignment[
  * is null inside a transaction, or when the database has no version row
  * (one not migrated this far): then the catalogue must be read uncached.
  */
-export async function liveAssignments(db: Db | Tx, set: PrincipalSet, now: Date): Promise<{ version: string | null; assignments: LiveAssignment[] }> {
+export async function liveAssignments(
+  db: Db | Tx,
+  set: PrincipalSet,
+  now: Date,
+): Promise<{ version: string | null; assignments: LiveAssignment[] }> {
   const { principals, params } = principalsOf(set);
   const pool = readPoolOf(db);
   if (pool) {
-    const raw = await pool.query(...placeholders(providerOf(db), VERSIONED_ASSIGNMENTS_SQL(principals), [now, ...params]));
+    const raw = await pool.query(
+      ...placeholders(providerOf(db), VERSIONED_ASSIGNMENTS_SQL(principals), [now, ...params]),
+    );
     if (raw.length > 0) return { version: String(raw[0]!.catalogVersion), assignments: assignmentsOf(raw) };
-    return { version: null, assignments: assignmentsOf(await pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(principals), [now, ...params]))) };
+    return {
+      version: null,
+      assignments: assignmentsOf(
+        await pool.query(...placeholders(providerOf(db), ASSIGNMENTS_SQL(principals), [now, ...params])),
+      ),
+    };
   }
   const [sql, values] = placeholders(providerOf(db), ASSIGNMENTS_SQL(principals), [now, ...params]);
-  return { version: null, assignments: assignmentsOf(await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)) };
+  return {
+    version: null,
+    assignments: assignmentsOf(await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values)),
+  };
 }
 
 /** A registered client (an agent) as the token endpoint authenticates it. */
@@ -162,10 +200,17 @@ export interface ClientRow {
 
 function clientRowOf(r: Record<string, unknown>): ClientRow {
   return {
-    id: rawString(r.id), clientId: rawString(r.clientId), name: rawString(r.name), kind: rawString(r.kind) as ClientRow["kind"],
-    status: rawString(r.status) as ClientRow["status"], authMethod: rawString(r.authMethod) as ClientRow["authMethod"],
-    jwksUri: rawNullableString(r.jwksUri), jwks: r.jwks ?? null, clientSecretHash: rawNullableString(r.clientSecretHash),
-    allowedGrantTypes: rawString(r.allowedGrantTypes), maxTokenLifetimeSeconds: rawInt(r.maxTokenLifetimeSeconds),
+    id: rawString(r.id),
+    clientId: rawString(r.clientId),
+    name: rawString(r.name),
+    kind: rawString(r.kind) as ClientRow["kind"],
+    status: rawString(r.status) as ClientRow["status"],
+    authMethod: rawString(r.authMethod) as ClientRow["authMethod"],
+    jwksUri: rawNullableString(r.jwksUri),
+    jwks: r.jwks ?? null,
+    clientSecretHash: rawNullableString(r.clientSecretHash),
+    allowedGrantTypes: rawString(r.allowedGrantTypes),
+    maxTokenLifetimeSeconds: rawInt(r.maxTokenLifetimeSeconds),
   };
 }
 
@@ -173,7 +218,9 @@ function clientRowOf(r: Record<string, unknown>): ClientRow {
 export async function clientRow(db: Db, clientId: string): Promise<ClientRow | null> {
   const [text, values] = placeholders(providerOf(db), CLIENT_SQL, [clientId]);
   const pool = readPoolOf(db);
-  const [r] = pool ? await pool.query(text, values) : await db.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
+  const [r] = pool
+    ? await pool.query(text, values)
+    : await db.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values);
   return r ? clientRowOf(r) : null;
 }
 
@@ -259,14 +306,24 @@ export async function catalogRows(db: Db | Tx): Promise<{ grants: CatalogGrantRo
   const [grants, servers] = [await read(CATALOG_SQL), await read(SERVERS_SQL)];
   return {
     grants: grants.map((r) => ({
-      entitlementId: rawString(r.entitlementId), entitlementName: rawString(r.entitlementName), maxSessionSeconds: rawInt(r.maxSessionSeconds),
-      reauthIntervalSeconds: rawNullableInt(r.reauthIntervalSeconds), toolId: rawString(r.toolId), toolName: rawString(r.toolName),
-      scope: rawString(r.scope), risk: rawString(r.risk) as CatalogGrantRow["risk"], serverId: rawString(r.serverId),
-      serverName: rawString(r.serverName), resourceUri: rawString(r.resourceUri),
+      entitlementId: rawString(r.entitlementId),
+      entitlementName: rawString(r.entitlementName),
+      maxSessionSeconds: rawInt(r.maxSessionSeconds),
+      reauthIntervalSeconds: rawNullableInt(r.reauthIntervalSeconds),
+      toolId: rawString(r.toolId),
+      toolName: rawString(r.toolName),
+      scope: rawString(r.scope),
+      risk: rawString(r.risk) as CatalogGrantRow["risk"],
+      serverId: rawString(r.serverId),
+      serverName: rawString(r.serverName),
+      resourceUri: rawString(r.resourceUri),
     })),
     servers: servers.map((r) => ({
-      id: rawString(r.id), name: rawString(r.name), resourceUri: rawString(r.resourceUri),
-      enforcementMode: rawString(r.enforcementMode) as CatalogServerRow["enforcementMode"], authorizationServerIssuer: rawNullableString(r.authorizationServerIssuer),
+      id: rawString(r.id),
+      name: rawString(r.name),
+      resourceUri: rawString(r.resourceUri),
+      enforcementMode: rawString(r.enforcementMode) as CatalogServerRow["enforcementMode"],
+      authorizationServerIssuer: rawNullableString(r.authorizationServerIssuer),
     })),
   };
 }

@@ -36,26 +36,38 @@ const INSERT_AUDIT = pgAuditInsertSql();
  * trips per stream on every transaction. Each statement reads with a snapshot
  * of its own, so a head is read only once its lock is held.
  */
-export function lockAuditStreams(streams: Iterable<string>): { sql: string; heads(opened: readonly pg.QueryResult[]): Map<string, AuditHead> } {
+export function lockAuditStreams(streams: Iterable<string>): {
+  sql: string;
+  heads(opened: readonly pg.QueryResult[]): Map<string, AuditHead>;
+} {
   const ordered = [...new Set(streams)].sort();
   for (const stream of ordered) {
     // Stream names come from streamOf(); checked because they are written into the SQL text.
     if (!/^[a-z_]+$/.test(stream)) throw new Error(`not an audit stream: ${stream}`);
   }
   const sql = ordered
-    .map((stream) => `${pgTransactionLockSql(`audit:${stream}`)}; SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = '${stream}' ORDER BY "seq" DESC LIMIT 1`)
+    .map(
+      (stream) =>
+        `${pgTransactionLockSql(`audit:${stream}`)}; SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = '${stream}' ORDER BY "seq" DESC LIMIT 1`,
+    )
     .join("; ");
   return {
     sql,
     heads(opened) {
-      if (opened.length !== ordered.length * 2) throw new Error(`expected ${ordered.length * 2} results from the stream locks, got ${opened.length}`);
-      return new Map(ordered.map((stream, i) => [stream, (opened[i * 2 + 1]!.rows[0] as AuditHead | undefined) ?? null]));
+      if (opened.length !== ordered.length * 2)
+        throw new Error(`expected ${ordered.length * 2} results from the stream locks, got ${opened.length}`);
+      return new Map(
+        ordered.map((stream, i) => [stream, (opened[i * 2 + 1]!.rows[0] as AuditHead | undefined) ?? null]),
+      );
     },
   };
 }
 
 /** Inserts events already chained, in one statement (named: PostgreSQL parses and plans it once per connection). */
-export async function insertPostgresAuditRows(client: pg.ClientBase, events: readonly AuditEventValues[]): Promise<void> {
+export async function insertPostgresAuditRows(
+  client: pg.ClientBase,
+  events: readonly AuditEventValues[],
+): Promise<void> {
   if (events.length === 0) return;
   await client.query({ name: "mandate-audit-insert", text: INSERT_AUDIT, values: [pgAuditRowsParameter(events)] });
 }

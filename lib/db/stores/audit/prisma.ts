@@ -41,6 +41,9 @@ export async function insertAuditRows(tx: Tx | Db, rows: readonly AuditEventValu
   for (let i = 0; i < rows.length; i += SQLITE_ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + SQLITE_ROWS_PER_STATEMENT);
     const params = chunk.flatMap(sqliteAuditValues);
-    await tx.$executeRawUnsafe(`INSERT INTO "AuditEvent" (${AUDIT_EVENT_COLUMN_LIST}) VALUES ${chunk.map(() => SQLITE_TUPLE).join(",")}`, ...params);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "AuditEvent" (${AUDIT_EVENT_COLUMN_LIST}) VALUES ${chunk.map(() => SQLITE_TUPLE).join(",")}`,
+      ...params,
+    );
   }
 }

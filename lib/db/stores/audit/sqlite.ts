@@ -24,7 +24,9 @@ function statements(conn: Database.Database): Statements {
     const s = (sql: string) => conn.prepare(sql).safeIntegers(false);
     st = {
       head: s(`SELECT "seq", "hash" FROM "AuditEvent" WHERE "stream" = ? ORDER BY "seq" DESC LIMIT 1`),
-      insert: s(`INSERT INTO "AuditEvent" (${AUDIT_EVENT_COLUMN_LIST}) VALUES (${AUDIT_EVENT_COLUMN_NAMES.map(() => "?").join(", ")})`),
+      insert: s(
+        `INSERT INTO "AuditEvent" (${AUDIT_EVENT_COLUMN_LIST}) VALUES (${AUDIT_EVENT_COLUMN_NAMES.map(() => "?").join(", ")})`,
+      ),
     };
     prepared.set(conn, st);
   }

@@ -26,7 +26,10 @@ export default async function AgentScopeReviewPage({ params }: { params: Promise
   if (!review) notFound();
   const mayRemove = can(principal, "assignments.manage");
   // Every assignment old enough to judge with a tool unused for 90 days: right-sized together in one step.
-  const removable = review.servers.flatMap((s) => s.assignments).filter((a) => !a.tooNewToJudge && a.unusedToolIds.length > 0).map(unusedGrantOf);
+  const removable = review.servers
+    .flatMap((s) => s.assignments)
+    .filter((a) => !a.tooNewToJudge && a.unusedToolIds.length > 0)
+    .map(unusedGrantOf);
   return (
     <>
       <PageHeader
@@ -34,7 +37,9 @@ export default async function AgentScopeReviewPage({ params }: { params: Promise
         description={`${review.granted} tools granted · ${review.used30} used in 30 days · ${review.used90} used in 90 days · ${review.excessPercent}% unused for 90 days.`}
         actions={
           <>
-            {mayRemove && removable.length > 1 ? <RemoveUnusedButton grants={removable} label={`Remove all unused access (${removable.length})`} /> : null}
+            {mayRemove && removable.length > 1 ? (
+              <RemoveUnusedButton grants={removable} label={`Remove all unused access (${removable.length})`} />
+            ) : null}
             <Button variant="outline" asChild>
               <Link href={`/access?agent=${review.agent.id}`}>Effective access</Link>
             </Button>
@@ -47,7 +52,11 @@ export default async function AgentScopeReviewPage({ params }: { params: Promise
         }
       />
       {review.servers.length === 0 ? (
-        <EmptyState icon={CheckCircle2} title="Nothing granted" description={`${review.agent.name} holds no live assignment that reaches an approved tool.`} />
+        <EmptyState
+          icon={CheckCircle2}
+          title="Nothing granted"
+          description={`${review.agent.name} holds no live assignment that reaches an approved tool.`}
+        />
       ) : (
         review.servers.map((server) => (
           <Card key={server.serverId} data-testid="scope-review-server">
@@ -82,7 +91,11 @@ function unusedGrantOf(a: ReviewedAssignment): UnusedGrant {
 function AssignmentReview({ assignment: a, mayRemove }: { assignment: ReviewedAssignment; mayRemove: boolean }) {
   const unused = new Set(a.unusedToolIds);
   return (
-    <section aria-label={a.entitlementName} data-testid="scope-review-assignment" className="grid gap-2 rounded-lg border p-4">
+    <section
+      aria-label={a.entitlementName}
+      data-testid="scope-review-assignment"
+      className="grid gap-2 rounded-lg border p-4"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="grid">
           <span className="font-medium">{a.entitlementName}</span>
@@ -90,7 +103,8 @@ function AssignmentReview({ assignment: a, mayRemove }: { assignment: ReviewedAs
             Granted <DateTime iso={a.createdAt.toISOString()} dateOnly />
             {a.expiresAt ? (
               <>
-                {" "}· until <DateTime iso={a.expiresAt.toISOString()} dateOnly />
+                {" "}
+                · until <DateTime iso={a.expiresAt.toISOString()} dateOnly />
               </>
             ) : null}{" "}
             · {a.tools.length - a.unusedToolIds.length} of {a.tools.length} tools used in 90 days
@@ -99,7 +113,9 @@ function AssignmentReview({ assignment: a, mayRemove }: { assignment: ReviewedAs
         {a.unusedToolIds.length === 0 ? (
           <Badge variant="success">All tools used</Badge>
         ) : a.tooNewToJudge ? (
-          <Badge variant="neutral" title="Granted less than 90 days ago">Too new to judge</Badge>
+          <Badge variant="neutral" title="Granted less than 90 days ago">
+            Too new to judge
+          </Badge>
         ) : mayRemove ? (
           <RemoveUnusedButton grants={[unusedGrantOf(a)]} />
         ) : null}
@@ -109,12 +125,17 @@ function AssignmentReview({ assignment: a, mayRemove }: { assignment: ReviewedAs
           <li
             key={t.toolId}
             data-testid={unused.has(t.toolId) ? "tool-unused" : "tool-used"}
-            className={cn("inline-flex items-center gap-1.5 rounded-md border px-2 py-1 text-xs", unused.has(t.toolId) && "border-dashed bg-muted/50 text-muted-foreground")}
+            className={cn(
+              "inline-flex items-center gap-1.5 rounded-md border px-2 py-1 text-xs",
+              unused.has(t.toolId) && "border-dashed bg-muted/50 text-muted-foreground",
+            )}
             title={t.lastUsedAt ? `Last called ${t.lastUsedAt.toISOString()}` : "Not called in 90 days"}
           >
             <span className="font-medium">{t.toolName}</span>
             <RiskBadge risk={t.risk} />
-            <span className="tabular-nums">{unused.has(t.toolId) ? "unused" : `${t.calls90} calls (90d) · ${t.calls30} (30d)`}</span>
+            <span className="tabular-nums">
+              {unused.has(t.toolId) ? "unused" : `${t.calls90} calls (90d) · ${t.calls30} (30d)`}
+            </span>
           </li>
         ))}
       </ul>

@@ -27,7 +27,11 @@ function Field({ label, children, testId }: { label: string; children: ReactNode
 function FilterLink({ param, value, children }: { param: string; value: string | null; children?: ReactNode }) {
   if (!value) return null;
   return (
-    <Link href={`/audit?${new URLSearchParams({ [param]: value })}`} className="text-primary underline underline-offset-2" title={`Show events with this ${param}`}>
+    <Link
+      href={`/audit?${new URLSearchParams({ [param]: value })}`}
+      className="text-primary underline underline-offset-2"
+      title={`Show events with this ${param}`}
+    >
       {children ?? value}
     </Link>
   );
@@ -54,7 +58,11 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
         }
         actions={
           e.sessionId ? (
-            <Link href={`/audit/sessions/${e.sessionId}`} className="text-sm text-primary hover:underline" data-testid="audit-event-trace">
+            <Link
+              href={`/audit/sessions/${e.sessionId}`}
+              className="text-sm text-primary hover:underline"
+              data-testid="audit-event-trace"
+            >
               Trace this session →
             </Link>
           ) : null
@@ -69,7 +77,8 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
           <CardContent>
             <dl className="divide-y" data-testid="audit-event-detail">
               <Field label="Time (UTC)">
-                <DateTime iso={e.occurredAt.toISOString()} /> <span className="font-mono text-xs text-muted-foreground">{e.occurredAt.toISOString()}</span>
+                <DateTime iso={e.occurredAt.toISOString()} />{" "}
+                <span className="font-mono text-xs text-muted-foreground">{e.occurredAt.toISOString()}</span>
               </Field>
               <Field label="Action" testId="audit-event-action">
                 <FilterLink param="action" value={e.action} />
@@ -82,18 +91,32 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
                 <FilterLink param="actor" value={e.actorId ?? e.actorLabel}>
                   {e.actorLabel ?? e.actorId}
                 </FilterLink>
-                {e.actorLabel && e.actorId ? <span className="ml-2 font-mono text-xs text-muted-foreground">{e.actorId}</span> : null}
+                {e.actorLabel && e.actorId ? (
+                  <span className="ml-2 font-mono text-xs text-muted-foreground">{e.actorId}</span>
+                ) : null}
               </Field>
-              <Field label="On behalf of">{e.onBehalfOfId ? <FilterLink param="actor" value={e.onBehalfOfId} /> : null}</Field>
+              <Field label="On behalf of">
+                {e.onBehalfOfId ? <FilterLink param="actor" value={e.onBehalfOfId} /> : null}
+              </Field>
               <Field label={`Target${e.targetType ? ` (${e.targetType})` : ""}`}>
                 <FilterLink param="target" value={e.targetId ?? e.targetLabel}>
                   {e.targetLabel ?? e.targetId}
                 </FilterLink>
-                {e.targetLabel && e.targetId ? <span className="ml-2 font-mono text-xs text-muted-foreground">{e.targetId}</span> : null}
+                {e.targetLabel && e.targetId ? (
+                  <span className="ml-2 font-mono text-xs text-muted-foreground">{e.targetId}</span>
+                ) : null}
               </Field>
-              <Field label="Session">{e.sessionId ? <Link href={`/audit/sessions/${e.sessionId}`} className="font-mono text-primary hover:underline">{e.sessionId}</Link> : null}</Field>
+              <Field label="Session">
+                {e.sessionId ? (
+                  <Link href={`/audit/sessions/${e.sessionId}`} className="font-mono text-primary hover:underline">
+                    {e.sessionId}
+                  </Link>
+                ) : null}
+              </Field>
               <Field label="Request id">{e.requestId ? <FilterLink param="q" value={e.requestId} /> : null}</Field>
-              <Field label="Client address">{e.clientAddress ? <FilterLink param="q" value={e.clientAddress} /> : null}</Field>
+              <Field label="Client address">
+                {e.clientAddress ? <FilterLink param="q" value={e.clientAddress} /> : null}
+              </Field>
             </dl>
           </CardContent>
         </Card>
@@ -107,7 +130,10 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
               {e.detail === null ? (
                 <p className="text-sm text-muted-foreground">No detail.</p>
               ) : (
-                <pre className="max-h-96 overflow-auto rounded-md bg-muted p-3 font-mono text-xs" data-testid="audit-event-json">
+                <pre
+                  className="max-h-96 overflow-auto rounded-md bg-muted p-3 font-mono text-xs"
+                  data-testid="audit-event-json"
+                >
                   {JSON.stringify(e.detail, null, 2)}
                 </pre>
               )}
@@ -116,7 +142,10 @@ export default async function AuditEventPage({ params }: { params: Promise<{ id:
           <Card>
             <CardHeader>
               <CardTitle>Chain</CardTitle>
-              <CardDescription>This event&apos;s place in its hash chain: editing it, or removing or reordering its neighbours, breaks the link.</CardDescription>
+              <CardDescription>
+                This event&apos;s place in its hash chain: editing it, or removing or reordering its neighbours, breaks
+                the link.
+              </CardDescription>
             </CardHeader>
             <CardContent>
               <dl className="divide-y">

@@ -29,8 +29,19 @@ function iconOf(e: AuditEventRecord) {
 /** What a step did, in one line: the tool called, the scopes minted, the revocation's reason. */
 function summaryOf(e: AuditEventRecord): ReactNode {
   const d = (e.detail ?? {}) as Record<string, unknown>;
-  if (e.action === "token.minted") return <>issued {String(d.kind ?? "token")} for <span className="font-mono">{String(d.scope ?? "")}</span></>;
-  if (e.action.startsWith("tool.")) return <>{e.targetLabel ?? e.targetId}{e.reason ? <> — {e.reason}</> : null}</>;
+  if (e.action === "token.minted")
+    return (
+      <>
+        issued {String(d.kind ?? "token")} for <span className="font-mono">{String(d.scope ?? "")}</span>
+      </>
+    );
+  if (e.action.startsWith("tool."))
+    return (
+      <>
+        {e.targetLabel ?? e.targetId}
+        {e.reason ? <> — {e.reason}</> : null}
+      </>
+    );
   return e.reason ?? e.targetLabel ?? null;
 }
 
@@ -57,7 +68,11 @@ export default async function SessionTracePage({ params }: { params: Promise<{ i
             <Link href="/audit" className="hover:underline">
               Audit
             </Link>{" "}
-            › session <span className="font-mono" data-testid="trace-session-id">{id}</span> — from authorization through every tool call to its end.
+            › session{" "}
+            <span className="font-mono" data-testid="trace-session-id">
+              {id}
+            </span>{" "}
+            — from authorization through every tool call to its end.
           </>
         }
         actions={
@@ -72,19 +87,27 @@ export default async function SessionTracePage({ params }: { params: Promise<{ i
             <CardTitle>
               {s.agentName} → {s.serverName}
             </CardTitle>
-            <CardDescription>{s.userLabel ? `On behalf of ${s.userLabel}` : "Autonomous (no person)"} · {s.grantType}</CardDescription>
+            <CardDescription>
+              {s.userLabel ? `On behalf of ${s.userLabel}` : "Autonomous (no person)"} · {s.grantType}
+            </CardDescription>
           </CardHeader>
           <CardContent>
             <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <Fact label="Status">
-                <StatusBadge variant={s.status === "active" ? "success" : s.status === "revoked" ? "danger" : "neutral"}>{s.status}</StatusBadge>
+                <StatusBadge
+                  variant={s.status === "active" ? "success" : s.status === "revoked" ? "danger" : "neutral"}
+                >
+                  {s.status}
+                </StatusBadge>
               </Fact>
               <Fact label="Started">
                 <DateTime iso={s.createdAt.toISOString()} />
               </Fact>
               <Fact label={s.revokedAt ? "Revoked" : "Expires"}>
                 <DateTime iso={(s.revokedAt ?? s.expiresAt).toISOString()} />
-                {s.revokedReason ? <span className="block text-xs text-muted-foreground">{s.revokedReason}</span> : null}
+                {s.revokedReason ? (
+                  <span className="block text-xs text-muted-foreground">{s.revokedReason}</span>
+                ) : null}
               </Fact>
               <Fact label="Scopes">
                 <span className="font-mono text-xs">{s.scopes}</span>
@@ -96,15 +119,31 @@ export default async function SessionTracePage({ params }: { params: Promise<{ i
       <div className="grid gap-4 sm:grid-cols-3">
         <StatCard label="Tokens minted" value={trace.counts.mints} icon={KeyRound} testId="trace-mints" />
         <StatCard label="Tool calls" value={trace.counts.toolCalls} icon={Wrench} testId="trace-tool-calls" />
-        <StatCard label="Refusals" value={trace.counts.refusals} icon={Ban} tone={trace.counts.refusals > 0 ? "attention" : "default"} testId="trace-refusals" />
+        <StatCard
+          label="Refusals"
+          value={trace.counts.refusals}
+          icon={Ban}
+          tone={trace.counts.refusals > 0 ? "attention" : "default"}
+          testId="trace-refusals"
+        />
       </div>
       {trace.events.length === 0 ? (
-        <EmptyState icon={Info} title="No events for this session" description="Nothing in the audit trail carries this session id (retention may have removed it)." />
+        <EmptyState
+          icon={Info}
+          title="No events for this session"
+          description="Nothing in the audit trail carries this session id (retention may have removed it)."
+        />
       ) : (
-        <ol className="relative grid gap-0 border-l pl-6" aria-label="Session events in order" data-testid="trace-events">
+        <ol
+          className="relative grid gap-0 border-l pl-6"
+          aria-label="Session events in order"
+          data-testid="trace-events"
+        >
           {trace.events.map((e) => (
             <li key={e.id} className="relative py-2" data-testid="trace-event" data-action={e.action}>
-              <span className="absolute -left-[2.05rem] top-2.5 flex size-6 items-center justify-center rounded-full border bg-card">{iconOf(e)}</span>
+              <span className="absolute -left-[2.05rem] top-2.5 flex size-6 items-center justify-center rounded-full border bg-card">
+                {iconOf(e)}
+              </span>
               <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
                 <Link href={`/audit/events/${e.id}`} className="hover:underline">
                   <DateTime iso={e.occurredAt.toISOString()} />
@@ -117,7 +156,11 @@ export default async function SessionTracePage({ params }: { params: Promise<{ i
           ))}
         </ol>
       )}
-      {trace.truncated ? <p className="text-sm text-muted-foreground">Showing the first {trace.events.length.toLocaleString("en-US")} events; open the timeline for the rest.</p> : null}
+      {trace.truncated ? (
+        <p className="text-sm text-muted-foreground">
+          Showing the first {trace.events.length.toLocaleString("en-US")} events; open the timeline for the rest.
+        </p>
+      ) : null}
     </>
   );
 }

@@ -18,7 +18,10 @@ export default async function EditEntitlementPage({ params }: { params: Promise<
   if (!entitlement) notFound();
   return (
     <>
-      <PageHeader title={`Edit ${entitlement.name}`} description={`Tools of ${entitlement.server.name}; its holders' access changes with it.`} />
+      <PageHeader
+        title={`Edit ${entitlement.name}`}
+        description={`Tools of ${entitlement.server.name}; its holders' access changes with it.`}
+      />
       <EntitlementForm
         catalog={catalog}
         initial={{

@@ -86,7 +86,8 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
             <Fact label="Reviewers">
               {summary.reviewerPolicy}
               <span className="block text-muted-foreground">
-                Unreviewed items {summary.unreviewedPolicy === "remove" ? "removed" : "kept"} at close · due <DateTime iso={summary.dueAt.toISOString()} dateOnly />
+                Unreviewed items {summary.unreviewedPolicy === "remove" ? "removed" : "kept"} at close · due{" "}
+                <DateTime iso={summary.dueAt.toISOString()} dateOnly />
               </span>
             </Fact>
             <Fact label="Launched">
@@ -143,10 +144,16 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
                 <TableCell className="align-top">
                   <RiskBadge risk={r.risk as "read"} />
                 </TableCell>
-                <TableCell className="align-top">{r.reviewer || <span className="text-muted-foreground">—</span>}</TableCell>
+                <TableCell className="align-top">
+                  {r.reviewer || <span className="text-muted-foreground">—</span>}
+                </TableCell>
                 <TableCell className="align-top">
                   <span className="flex flex-wrap items-center gap-1">
-                    {r.decision === "not reviewed" ? <Badge variant="neutral">not reviewed</Badge> : <DecisionBadge status={r.decision} />}
+                    {r.decision === "not reviewed" ? (
+                      <Badge variant="neutral">not reviewed</Badge>
+                    ) : (
+                      <DecisionBadge status={r.decision} />
+                    )}
                     {r.flagged ? <Badge variant="warning">rubber-stamp</Badge> : null}
                   </span>
                   {r.decidedBy ? <span className="block">{r.decidedBy}</span> : null}
@@ -156,7 +163,9 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
                 <TableCell className="align-top font-mono">{r.keptTools}</TableCell>
                 <TableCell className="align-top">
                   <RemediationBadge status={r.remediation} />
-                  {r.remediationDetail ? <span className="block text-muted-foreground">{r.remediationDetail}</span> : null}
+                  {r.remediationDetail ? (
+                    <span className="block text-muted-foreground">{r.remediationDetail}</span>
+                  ) : null}
                   {isoOrNothing(r.remediatedAt)}
                 </TableCell>
               </TableRow>

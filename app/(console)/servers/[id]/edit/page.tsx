@@ -16,7 +16,12 @@ export default async function EditServerPage({ params }: { params: Promise<{ id:
   if (!server) notFound();
   return (
     <>
-      <PageHeader title={`Edit ${server.name}`} description={server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug} stays as registered.` : undefined} />
+      <PageHeader
+        title={`Edit ${server.name}`}
+        description={
+          server.enforcementMode === "gateway" ? `Gateway path /mcp/${server.slug} stays as registered.` : undefined
+        }
+      />
       <ServerForm
         mode="edit"
         serverId={server.id}

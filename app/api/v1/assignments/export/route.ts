@@ -1,4 +1,3 @@
-
 import { assignmentsCsv } from "@/lib/assignments/assignments-csv";
 import { assignmentFiltersSchema } from "@/lib/assignments/list-assignments";
 import { getDb } from "@/lib/db/client";

@@ -1,6 +1,11 @@
 import { getDb } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
-import { getTrustedIssuer, removeTrustedIssuer, trustedIssuerInputSchema, updateTrustedIssuer } from "@/lib/federation/trusted-issuers";
+import {
+  getTrustedIssuer,
+  removeTrustedIssuer,
+  trustedIssuerInputSchema,
+  updateTrustedIssuer,
+} from "@/lib/federation/trusted-issuers";
 import { defineApiRoute } from "@/app/_server/api-route";
 
 export const GET = defineApiRoute({

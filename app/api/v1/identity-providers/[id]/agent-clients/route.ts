@@ -7,5 +7,7 @@ import { defineApiRoute } from "@/app/_server/api-route";
 export const POST = defineApiRoute({
   permission: "settings.manage",
   body: agentClientInputSchema.omit({ idpId: true }).extend({ agentId: z.string().trim().min(1).max(64) }),
-  handler: async ({ body, params }, principal) => ({ data: await addAgentIdpClient(getDb(), principal, { ...body, idpId: params.id ?? "" }) }),
+  handler: async ({ body, params }, principal) => ({
+    data: await addAgentIdpClient(getDb(), principal, { ...body, idpId: params.id ?? "" }),
+  }),
 });

@@ -1,5 +1,9 @@
 import { getDb } from "@/lib/db/client";
-import { addWorkloadIdentity, listWorkloadIdentities, workloadIdentityInputSchema } from "@/lib/federation/workload-identities";
+import {
+  addWorkloadIdentity,
+  listWorkloadIdentities,
+  workloadIdentityInputSchema,
+} from "@/lib/federation/workload-identities";
 import { defineApiRoute } from "@/app/_server/api-route";
 
 /** The rules that map this workload issuer's workload identities to autonomous agents. */
@@ -12,5 +16,7 @@ export const GET = defineApiRoute({
 export const POST = defineApiRoute({
   permission: "settings.manage",
   body: workloadIdentityInputSchema.omit({ idpId: true }),
-  handler: async ({ body, params }, principal) => ({ data: await addWorkloadIdentity(getDb(), principal, { ...body, idpId: params.id ?? "" }) }),
+  handler: async ({ body, params }, principal) => ({
+    data: await addWorkloadIdentity(getDb(), principal, { ...body, idpId: params.id ?? "" }),
+  }),
 });

@@ -11,7 +11,11 @@ export const GET = defineApiRoute({
     if (!report) throw new DomainError("not_found", "No such campaign");
     const file = `${report.name.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 80) || "campaign"}-report.csv`;
     return new Response(reportCsv(report.rows), {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${file}"`, "cache-control": "no-store" },
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${file}"`,
+        "cache-control": "no-store",
+      },
     });
   },
 });
