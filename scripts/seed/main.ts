@@ -17,7 +17,7 @@ import { emaExampleOptionsFromEnv, seedEmaExample } from "./ema-example";
 import { buildOrg, DEMO_PASSWORD } from "./org";
 import { writeHistory } from "./history";
 import { Random } from "./random";
-import { T, type TableName } from "./tables";
+import { insertOrg } from "./tables";
 
 const { values: args } = parseArgs({
   options: {
@@ -94,22 +94,7 @@ async function main(): Promise<void> {
     const now = Date.now();
     const rnd = new Random(Number(args.seed));
     const org = buildOrg(rnd, now, await hashPassword(DEMO_PASSWORD));
-    const orgTables: TableName[] = [
-      "User",
-      "Group",
-      "GroupMembership",
-      "UserRole",
-      "McpServer",
-      "Tool",
-      "Agent",
-      "Entitlement",
-      "EntitlementTool",
-      "Assignment",
-    ];
-    for (const table of orgTables) {
-      // Managers point at earlier rows, so people go in as one ordered batch.
-      await writer.insert(table, T[table], org.rows[table] ?? []);
-    }
+    await insertOrg(writer, org.rows);
     log(
       `  ${org.userIds.length} people · ${org.rows.Group!.length} groups · ${org.servers.length} MCP servers · ${org.tools.length} tools · ${org.entitlements.length} entitlements · ${org.agents.length} agents · ${org.assignments.length} assignments`,
     );

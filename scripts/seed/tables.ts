@@ -1,4 +1,4 @@
-import type { BulkColumns } from "@/lib/db/bulk-insert";
+import type { BulkColumns, BulkRow, BulkWriter } from "@/lib/db/bulk-insert";
 import { AUDIT_EVENT_COLUMNS } from "@/lib/db/stores/audit/columns";
 
 /** Column lists of the tables the seed writes, matching prisma/models.prisma. */
@@ -151,3 +151,25 @@ export const T = {
 } satisfies Record<string, BulkColumns>;
 
 export type TableName = keyof typeof T;
+
+/** The organisation's tables (buildOrg's rows), parents before the rows that point at them. */
+export const ORG_TABLES = [
+  "User",
+  "Group",
+  "GroupMembership",
+  "UserRole",
+  "McpServer",
+  "Tool",
+  "Agent",
+  "Entitlement",
+  "EntitlementTool",
+  "Assignment",
+] as const satisfies readonly TableName[];
+
+/** Writes an organisation's rows in that order (managers point at earlier people, so people go in as one batch). */
+export async function insertOrg(
+  writer: BulkWriter,
+  rows: Partial<Record<TableName, readonly BulkRow[]>>,
+): Promise<void> {
+  for (const table of ORG_TABLES) await writer.insert(table, T[table], rows[table] ?? []);
+}

@@ -15,7 +15,7 @@ import { decodeCursor } from "@/lib/pagination/keyset";
 import { buildOrg } from "@/scripts/seed/org";
 import { writeHistory } from "@/scripts/seed/history";
 import { Random } from "@/scripts/seed/random";
-import { T, type TableName } from "@/scripts/seed/tables";
+import { insertOrg } from "@/scripts/seed/tables";
 import { tamperWithAudit } from "../support/audit-tamper";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
@@ -51,19 +51,7 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
     try {
       const rnd = new Random(7);
       const org = buildOrg(rnd, now, "scrypt$stub", 60);
-      const tables: TableName[] = [
-        "User",
-        "Group",
-        "GroupMembership",
-        "UserRole",
-        "McpServer",
-        "Tool",
-        "Agent",
-        "Entitlement",
-        "EntitlementTool",
-        "Assignment",
-      ];
-      for (const t of tables) await writer.insert(t, T[t], org.rows[t] ?? []);
+      await insertOrg(writer, org.rows);
       await writeHistory(writer, org, rnd, now, { sessions: 150, events: 1500, windowDays: 20 }, () => {});
     } finally {
       await writer.close();

@@ -6,7 +6,7 @@ import { createDb, providerOf, type Db } from "@/lib/db/client";
 import { buildOrg } from "@/scripts/seed/org";
 import { writeHistory } from "@/scripts/seed/history";
 import { Random } from "@/scripts/seed/random";
-import { T, type TableName } from "@/scripts/seed/tables";
+import { insertOrg } from "@/scripts/seed/tables";
 import { tamperWithAudit } from "../support/audit-tamper";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
@@ -28,19 +28,7 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
     try {
       const rnd = new Random(42);
       org = buildOrg(rnd, now, "scrypt$stub", 120);
-      const tables: TableName[] = [
-        "User",
-        "Group",
-        "GroupMembership",
-        "UserRole",
-        "McpServer",
-        "Tool",
-        "Agent",
-        "Entitlement",
-        "EntitlementTool",
-        "Assignment",
-      ];
-      for (const t of tables) await writer.insert(t, T[t], org.rows[t] ?? []);
+      await insertOrg(writer, org.rows);
       historyCounts = await writeHistory(
         writer,
         org,

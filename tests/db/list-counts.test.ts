@@ -11,7 +11,7 @@ import { sessionFiltersSchema } from "@/lib/sessions/session-filters";
 import { buildOrg } from "@/scripts/seed/org";
 import { writeHistory } from "@/scripts/seed/history";
 import { Random } from "@/scripts/seed/random";
-import { T, type TableName } from "@/scripts/seed/tables";
+import { insertOrg } from "@/scripts/seed/tables";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 describe.each(PROVIDERS)("list counts and CSV exports on %s", (provider) => {
@@ -26,19 +26,7 @@ describe.each(PROVIDERS)("list counts and CSV exports on %s", (provider) => {
     try {
       const rnd = new Random(11);
       const org = buildOrg(rnd, now, "scrypt$stub", 60);
-      const tables: TableName[] = [
-        "User",
-        "Group",
-        "GroupMembership",
-        "UserRole",
-        "McpServer",
-        "Tool",
-        "Agent",
-        "Entitlement",
-        "EntitlementTool",
-        "Assignment",
-      ];
-      for (const t of tables) await writer.insert(t, T[t], org.rows[t] ?? []);
+      await insertOrg(writer, org.rows);
       await writeHistory(writer, org, rnd, now, { sessions: 230, events: 600, windowDays: 10 }, () => {});
     } finally {
       await writer.close();
