@@ -1,19 +1,17 @@
 import { trustedIssuer } from "@/lib/db/stores/token-reads";
-import { randomUUID } from "node:crypto";
 import { jwtVerify, type JWTPayload } from "jose";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { issuerKeys } from "@/lib/federation/issuer-keys";
 import { hasIssuerRole, parseIssuerAlgorithms } from "@/lib/federation/issuer-roles";
 import { decideGrant, registeredServer } from "@/lib/tokens/grant-policy";
-import { signToken } from "@/lib/tokens/sign-token";
-import { toolAuthorizationDetails } from "../authorization-details";
-import { jsonResponse, type OAuthResponse } from "../context";
-import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
+import { type OAuthResponse } from "../context";
+import { TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidScope, InvalidTarget } from "../errors";
 import { splitScope } from "../form-body";
+import { mintDelegatedAccessToken } from "./delegated-access-token";
 import { describeJoseError } from "../jose-errors";
 import { personNamedBy } from "../subject-token";
-import { accessTokenLifetime, recordGrantMint, type GrantInput } from "./grant";
+import { type GrantInput } from "./grant";
 
 /**
  * ID-JAGs are short-lived grants (the draft's example lives five minutes):
@@ -79,49 +77,9 @@ export async function redeemExternalIdJag(input: GrantInput, assertion: string, 
   const access = await effectiveAccessOnBehalfOf(ctx.db, agent.id, user.id, now);
   const decision = decideGrant(access, server, requested);
 
-  const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
-  input.claims.push({
-    key: `id_jag:${idp.issuer}:${jag.jti}`,
-    expiresAt: new Date((jag.exp! + ctx.settings.clockSkewSeconds) * 1000),
-    replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
-  });
-  const jti = randomUUID();
-  const { sessionId, expiresAt } = await recordGrantMint(input, {
-    user,
-    decision,
-    grantType: GRANT_JWT_BEARER,
-    kind: "access_token",
-    jti,
-    audience: server.resourceUri,
-    lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds),
-    authTime,
-  });
-  const iat = Math.floor(now.getTime() / 1000);
-  const exp = Math.floor(expiresAt.getTime() / 1000);
-  const scope = decision.scopes.join(" ");
-  const authorization_details = toolAuthorizationDetails(
-    server.resourceUri,
-    decision.tools.map((t) => t.name),
-  );
-  const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-    iss: ctx.issuer,
-    sub: user.id,
-    aud: server.resourceUri,
-    client_id: agent.clientId,
-    scope,
-    authorization_details,
-    sid: sessionId,
-    jti,
-    iat,
-    exp,
-    act: { sub: agent.clientId },
-    ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
-  });
-  return jsonResponse(200, {
-    access_token: token,
-    token_type: "Bearer",
-    expires_in: exp - iat,
-    scope,
-    authorization_details,
+  return mintDelegatedAccessToken(input, user, decision, {
+    replayKey: `id_jag:${idp.issuer}:${jag.jti}`,
+    exp: jag.exp!,
+    authTime: typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null,
   });
 }

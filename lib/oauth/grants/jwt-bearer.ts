@@ -1,17 +1,15 @@
 import { issuedGrantByJti } from "@/lib/db/stores/token-reads";
-import { randomUUID } from "node:crypto";
 import { decodeJwt } from "jose";
 import { effectiveAccessOnBehalfOf } from "@/lib/entitlements/effective-access";
 import { decideGrant, serverIn, targetResource } from "@/lib/tokens/grant-policy";
-import { signToken } from "@/lib/tokens/sign-token";
 import { verifyOwnToken } from "@/lib/tokens/verify-own-token";
-import { grantedToolNames, toolAuthorizationDetails } from "../authorization-details";
-import { jsonResponse } from "../context";
-import { GRANT_JWT_BEARER, TYP_ACCESS_TOKEN, TYP_ID_JAG } from "../defaults";
+import { grantedToolNames } from "../authorization-details";
+import { GRANT_JWT_BEARER, TYP_ID_JAG } from "../defaults";
 import { InvalidGrant, InvalidRequest, InvalidScope } from "../errors";
 import { splitScope } from "../form-body";
+import { mintDelegatedAccessToken } from "./delegated-access-token";
 import { redeemExternalIdJag } from "./external-id-jag";
-import { accessTokenLifetime, recordGrantMint, type Grant } from "./grant";
+import type { Grant } from "./grant";
 
 /** The assertion's `iss`, unverified: only to choose whose keys must verify it. */
 function unverifiedIssuer(assertion: string): string | null {
@@ -75,51 +73,10 @@ export const jwtBearerGrant: Grant = {
     const server = serverIn(access, resource);
     const decision = decideGrant(access, server, requested, jagTools);
 
-    const jti = randomUUID();
-    const authTime = typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null;
-    // Single use, committed with the mint: of two concurrent redemptions one fails.
-    input.claims.push({
-      key: `id_jag:${jag.jti}`,
-      expiresAt: new Date(((jag.exp ?? 0) + ctx.settings.clockSkewSeconds) * 1000),
-      replay: { error: "invalid_grant", description: "assertion replayed (jti already used)" },
-    });
-    const { sessionId, expiresAt } = await recordGrantMint(input, {
-      user,
-      decision,
-      grantType: GRANT_JWT_BEARER,
-      kind: "access_token",
-      jti,
-      audience: server.resourceUri,
-      lifetimeSeconds: accessTokenLifetime(input, decision.maxSessionSeconds),
-      authTime,
-    });
-    const iat = Math.floor(now.getTime() / 1000);
-    const exp = Math.floor(expiresAt.getTime() / 1000);
-    const scope = decision.scopes.join(" ");
-    const authorization_details = toolAuthorizationDetails(
-      server.resourceUri,
-      decision.tools.map((t) => t.name),
-    );
-    const token = await signToken(ctx.keys, TYP_ACCESS_TOKEN, {
-      iss: ctx.issuer,
-      sub: user.id,
-      aud: server.resourceUri,
-      client_id: agent.clientId,
-      scope,
-      authorization_details,
-      sid: sessionId,
-      jti,
-      iat,
-      exp,
-      act: { sub: agent.clientId },
-      ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
-    });
-    return jsonResponse(200, {
-      access_token: token,
-      token_type: "Bearer",
-      expires_in: exp - iat,
-      scope,
-      authorization_details,
+    return mintDelegatedAccessToken(input, user, decision, {
+      replayKey: `id_jag:${jag.jti}`,
+      exp: jag.exp ?? 0,
+      authTime: typeof jag.auth_time === "number" ? new Date(jag.auth_time * 1000) : null,
     });
   },
 };
