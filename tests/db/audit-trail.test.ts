@@ -8,15 +8,11 @@ import { withAuditRequestContext } from "@/lib/audit/request-context";
 import { auditRetentionDays, purgeExpiredAuditEvents, setAuditRetentionDays } from "@/lib/audit/retention";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { revokeLiveSessionsIn, revokingTransaction } from "@/lib/sessions/revoke-live-sessions";
-import { openBulkWriter } from "@/lib/db/bulk-insert";
 import { createDb, providerOf, type Db } from "@/lib/db/client";
 import type { PageRequest } from "@/lib/pagination/keyset";
 import { decodeCursor } from "@/lib/pagination/keyset";
-import { buildOrg } from "@/scripts/seed/org";
-import { writeHistory } from "@/scripts/seed/history";
-import { Random } from "@/scripts/seed/random";
-import { insertOrg } from "@/scripts/seed/tables";
 import { tamperWithAudit } from "../support/audit-tamper";
+import { seedOrgHistory } from "../support/seeded-history";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 const DAY = 86_400_000;
@@ -47,15 +43,12 @@ describe.each(PROVIDERS)("audit trail on %s", (provider) => {
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
-    const writer = await openBulkWriter(fresh.config);
-    try {
-      const rnd = new Random(7);
-      const org = buildOrg(rnd, now, "scrypt$stub", 60);
-      await insertOrg(writer, org.rows);
-      await writeHistory(writer, org, rnd, now, { sessions: 150, events: 1500, windowDays: 20 }, () => {});
-    } finally {
-      await writer.close();
-    }
+    await seedOrgHistory(fresh.config, {
+      seed: 7,
+      people: 60,
+      now,
+      history: { sessions: 150, events: 1500, windowDays: 20 },
+    });
   }, 120_000);
 
   afterAll(async () => {

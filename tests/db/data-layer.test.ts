@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "@/lib/audit/record";
 import { verifyAuditChain } from "@/lib/audit/verify";
-import { openBulkWriter } from "@/lib/db/bulk-insert";
 import { createDb, providerOf, type Db } from "@/lib/db/client";
 import { buildOrg } from "@/scripts/seed/org";
-import { writeHistory } from "@/scripts/seed/history";
-import { Random } from "@/scripts/seed/random";
-import { insertOrg } from "@/scripts/seed/tables";
 import { tamperWithAudit } from "../support/audit-tamper";
+import { seedOrgHistory } from "../support/seeded-history";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 /**
@@ -24,22 +21,12 @@ describe.each(PROVIDERS)("data layer on %s", (provider) => {
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
-    const writer = await openBulkWriter(fresh.config);
-    try {
-      const rnd = new Random(42);
-      org = buildOrg(rnd, now, "scrypt$stub", 120);
-      await insertOrg(writer, org.rows);
-      historyCounts = await writeHistory(
-        writer,
-        org,
-        rnd,
-        now,
-        { sessions: 400, events: 4000, windowDays: 30 },
-        () => {},
-      );
-    } finally {
-      await writer.close();
-    }
+    ({ org, counts: historyCounts } = await seedOrgHistory(fresh.config, {
+      seed: 42,
+      people: 120,
+      now,
+      history: { sessions: 400, events: 4000, windowDays: 30 },
+    }));
   });
 
   afterAll(async () => {

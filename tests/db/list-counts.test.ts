@@ -3,15 +3,11 @@ import { agentsCsv } from "@/lib/agents/agents-csv";
 import { listAgents } from "@/lib/agents/list-agents";
 import { listAuditEvents } from "@/lib/audit/list-events";
 import { createDb, type Db } from "@/lib/db/client";
-import { openBulkWriter } from "@/lib/db/bulk-insert";
 import { decodeCursor } from "@/lib/pagination/keyset";
 import { sessionsCsv } from "@/lib/sessions/sessions-csv";
 import { listSessions } from "@/lib/sessions/list-sessions";
 import { sessionFiltersSchema } from "@/lib/sessions/session-filters";
-import { buildOrg } from "@/scripts/seed/org";
-import { writeHistory } from "@/scripts/seed/history";
-import { Random } from "@/scripts/seed/random";
-import { insertOrg } from "@/scripts/seed/tables";
+import { seedOrgHistory } from "../support/seeded-history";
 import { freshDatabase, PROVIDERS, type FreshDatabase } from "../support/databases";
 
 describe.each(PROVIDERS)("list counts and CSV exports on %s", (provider) => {
@@ -22,15 +18,12 @@ describe.each(PROVIDERS)("list counts and CSV exports on %s", (provider) => {
   beforeAll(async () => {
     fresh = await freshDatabase(provider);
     db = createDb(fresh.config);
-    const writer = await openBulkWriter(fresh.config);
-    try {
-      const rnd = new Random(11);
-      const org = buildOrg(rnd, now, "scrypt$stub", 60);
-      await insertOrg(writer, org.rows);
-      await writeHistory(writer, org, rnd, now, { sessions: 230, events: 600, windowDays: 10 }, () => {});
-    } finally {
-      await writer.close();
-    }
+    await seedOrgHistory(fresh.config, {
+      seed: 11,
+      people: 60,
+      now,
+      history: { sessions: 230, events: 600, windowDays: 10 },
+    });
   }, 120_000);
 
   afterAll(async () => {
