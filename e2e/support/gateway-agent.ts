@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { E2E_DB_PATH } from "./db";
+import { callThroughGateway } from "./tool-grants";
 
 /** A gateway-mode server of the seed with an entitlement whose tools are approved. */
 export interface GatewayTarget {
@@ -104,33 +105,9 @@ export async function tryMint(
   return { status: res.status(), error: ((await res.json()) as { error?: string }).error };
 }
 
-let rpcId = 1;
-/**
- * One tools/call through Mandate's gateway; the HTTP status. The gateway re-reads a server's upstream every
- * few seconds (MANDATE_GATEWAY_DIRECTORY_TTL_MS): right after gatewayTarget re-points it, a call may still go to
- * the upstream an earlier spec started and closed (502), so a 502 is retried for a while. Refusals (401, 403)
- * are decided before the upstream is reached and are returned at once.
- */
-export async function gatewayCall(request: APIRequestContext, target: GatewayTarget, token: string): Promise<number> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const res = await request.post(`/mcp/${target.slug}`, {
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "mcp-protocol-version": "2025-06-18",
-      },
-      data: JSON.stringify({
-        jsonrpc: "2.0",
-        id: rpcId++,
-        method: "tools/call",
-        params: { name: target.toolName, arguments: {} },
-      }),
-    });
-    if (res.status() !== 502 || Date.now() > until) return res.status();
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** One tools/call of the target's tool through Mandate's gateway; the HTTP status (callThroughGateway retries a stale 502). */
+export function gatewayCall(request: APIRequestContext, target: GatewayTarget, token: string): Promise<number> {
+  return callThroughGateway(request, target, token, target.toolName);
 }
 
 export async function introspect(

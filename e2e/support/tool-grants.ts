@@ -115,12 +115,14 @@ export async function mintFor(
 
 let rpcId = 1;
 /**
- * One tools/call of `tool` through the gateway; the HTTP status. Right after grantTarget re-points the server, the
- * gateway may still relay to the upstream it had cached (502): retried for a while. Refusals come back at once.
+ * One tools/call of `tool` through the gateway; the HTTP status. The gateway re-reads a server's upstream every
+ * few seconds (MANDATE_GATEWAY_DIRECTORY_TTL_MS): right after a spec re-points it, a call may still go to the
+ * upstream an earlier spec started and closed (502), so a 502 is retried for a while. Refusals (401, 403) are
+ * decided before the upstream is reached and come back at once.
  */
 export async function callThroughGateway(
   request: APIRequestContext,
-  target: GrantTarget,
+  target: { slug: string },
   token: string,
   tool: string,
 ): Promise<number> {
